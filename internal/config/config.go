@@ -1,0 +1,153 @@
+// Package config builds the one typed configuration of the service: a YAML
+// file (see docs/helpdesk.sample.yaml) overridden by HELPDESK_* environment
+// variables, validated once at start-up. Any key may also be read from a
+// file by setting HELPDESK_<KEY>_FILE, which is how secrets are passed.
+//
+// Only cmd/helpdesk calls Load; every other package receives values.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole configuration. The yaml tag of each field is its key
+// in the file; the environment variable is HELPDESK_ followed by the key
+// path in upper case joined by "_" (http.addr → HELPDESK_HTTP_ADDR).
+type Config struct {
+	// DatabaseURL is the PostgreSQL URL. Empty means "use the private
+	// cluster under DataDir". DATABASE_URL is honoured too.
+	DatabaseURL string `yaml:"database_url" secret:"true"`
+	// DataDir holds the private cluster and other local state.
+	DataDir string `yaml:"data_dir"`
+	// Language is the default language of users whose language is unknown.
+	Language string `yaml:"language" enum:"it,en"`
+	// Timezone is the IANA zone of the desk's business hours.
+	Timezone string `yaml:"timezone"`
+
+	HTTP     HTTP     `yaml:"http"`
+	Log      Log      `yaml:"log"`
+	Database Database `yaml:"database"`
+	Backup   Backup   `yaml:"backup"`
+	Tickets  Tickets  `yaml:"tickets"`
+	KB       KB       `yaml:"kb"`
+}
+
+// HTTP configures the web server.
+type HTTP struct {
+	Addr            string        `yaml:"addr" check:"hostport"`
+	BaseURL         string        `yaml:"base_url" check:"url"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" check:"positive"`
+	MaxBodyBytes    int           `yaml:"max_body_bytes" check:"positive"`
+}
+
+// Log configures structured logging.
+type Log struct {
+	Level  string `yaml:"level" enum:"debug,info,warn,error"`
+	Format string `yaml:"format" enum:"text,json"`
+}
+
+// Database configures the pool and migrations.
+type Database struct {
+	MaxOpenConns     int  `yaml:"max_open_conns" check:"positive"`
+	MigrateOnStart   bool `yaml:"migrate_on_start"`
+	StatementTimeout time.Duration `yaml:"statement_timeout" check:"positive"`
+}
+
+// Backup configures periodic pg_dump backups.
+type Backup struct {
+	Dir      string        `yaml:"dir"`
+	Keep     int           `yaml:"keep" check:"positive"`
+	Interval time.Duration `yaml:"interval" check:"nonnegative"` // 0 disables periodic backups
+}
+
+// Tickets configures the ticketing core.
+type Tickets struct {
+	// PriorityMatrix maps urgency, then impact, to a priority P1–P4.
+	PriorityMatrix map[string]map[string]string `yaml:"priority_matrix"`
+}
+
+// KB configures the knowledge base.
+type KB struct {
+	// ContentDir is loaded into the knowledge base at start when LoadOnStart.
+	ContentDir  string `yaml:"content_dir"`
+	LoadOnStart bool   `yaml:"load_on_start"`
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		DataDir:  ".data",
+		Language: "it",
+		Timezone: "Europe/Rome",
+		HTTP: HTTP{
+			Addr:            "127.0.0.1:8080",
+			BaseURL:         "http://127.0.0.1:8080",
+			ShutdownTimeout: 20 * time.Second,
+			MaxBodyBytes:    1 << 20,
+		},
+		Log:      Log{Level: "info", Format: "text"},
+		Database: Database{MaxOpenConns: 20, MigrateOnStart: true, StatementTimeout: 30 * time.Second},
+		Backup:   Backup{Dir: ".data/backups", Keep: 7, Interval: 24 * time.Hour},
+		Tickets: Tickets{PriorityMatrix: map[string]map[string]string{
+			"high":   {"high": "P1", "medium": "P1", "low": "P2"},
+			"medium": {"high": "P2", "medium": "P3", "low": "P3"},
+			"low":    {"high": "P3", "medium": "P4", "low": "P4"},
+		}},
+		KB: KB{ContentDir: "content/kb", LoadOnStart: true},
+	}
+}
+
+// Error is a configuration problem tied to one key.
+type Error struct {
+	Key    string // path in the file, e.g. http.addr
+	Env    string // the environment variable for the same key
+	Value  string
+	Expect string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("config: %s (%s) = %q is invalid: expected %s", e.Key, e.Env, e.Value, e.Expect)
+}
+
+// Load reads the file at path (skipped when path is empty), applies the
+// environment (as returned by os.Environ) and validates the result.
+func Load(path string, environ []string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("config: read %s: %w", path, err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, errEOF) {
+			return cfg, fmt.Errorf("config: %s: %w", path, err)
+		}
+	}
+	env := envMap(environ)
+	if v, ok := env["DATABASE_URL"]; ok && v != "" {
+		cfg.DatabaseURL = v
+	}
+	if err := applyEnv(&cfg, env); err != nil {
+		return cfg, err
+	}
+	if err := validate(&cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// Location returns the desk's time zone; Load has already checked it.
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}

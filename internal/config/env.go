@@ -1,0 +1,177 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var errEOF = io.EOF
+
+func envMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// field is one leaf of the configuration tree.
+type field struct {
+	key   string // dotted yaml path
+	env   string // HELPDESK_… name
+	value reflect.Value
+	tag   reflect.StructTag
+}
+
+func (f field) errorf(value, expect string) *Error {
+	return &Error{Key: f.key, Env: f.env, Value: value, Expect: expect}
+}
+
+// fields lists the leaves of cfg in declaration order.
+func fields(cfg *Config) []field {
+	var out []field
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+			key := name
+			if prefix != "" {
+				key = prefix + "." + name
+			}
+			fv := v.Field(i)
+			if sf.Type.Kind() == reflect.Struct && sf.Type != reflect.TypeOf(time.Duration(0)) {
+				walk(fv, key)
+				continue
+			}
+			env := "HELPDESK_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+			out = append(out, field{key: key, env: env, value: fv, tag: sf.Tag})
+		}
+	}
+	walk(reflect.ValueOf(cfg).Elem(), "")
+	return out
+}
+
+// applyEnv sets every field whose HELPDESK_ variable (or its _FILE form)
+// is present.
+func applyEnv(cfg *Config, env map[string]string) error {
+	for _, f := range fields(cfg) {
+		raw, ok := env[f.env]
+		if file, fok := env[f.env+"_FILE"]; fok && file != "" {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return &Error{Key: f.key, Env: f.env + "_FILE", Value: file, Expect: "a readable file (" + err.Error() + ")"}
+			}
+			raw, ok = strings.TrimRight(string(b), "\r\n"), true
+		}
+		if !ok {
+			continue
+		}
+		if err := set(f, raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func set(f field, raw string) error {
+	shown := raw
+	if f.tag.Get("secret") == "true" {
+		shown = "(secret)"
+	}
+	v := f.value
+	switch {
+	case v.Type() == reflect.TypeOf(time.Duration(0)):
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return f.errorf(shown, "a duration such as 30s, 15m or 24h")
+		}
+		v.SetInt(int64(d))
+	case v.Kind() == reflect.String:
+		v.SetString(raw)
+	case v.Kind() == reflect.Int:
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return f.errorf(shown, "a whole number")
+		}
+		v.SetInt(int64(n))
+	case v.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return f.errorf(shown, "true or false")
+		}
+		v.SetBool(b)
+	default:
+		return f.errorf(shown, "to be set in the configuration file, not the environment")
+	}
+	return nil
+}
+
+// validate checks every field against its enum/check tags, then the rules
+// that span fields.
+func validate(cfg *Config) error {
+	for _, f := range fields(cfg) {
+		v := f.value
+		if enum := f.tag.Get("enum"); enum != "" {
+			ok := false
+			for _, e := range strings.Split(enum, ",") {
+				ok = ok || v.String() == e
+			}
+			if !ok {
+				return f.errorf(v.String(), "one of "+strings.ReplaceAll(enum, ",", ", "))
+			}
+		}
+		switch f.tag.Get("check") {
+		case "hostport":
+			if _, port, err := net.SplitHostPort(v.String()); err != nil || port == "" {
+				return f.errorf(v.String(), "host:port, e.g. 127.0.0.1:8080 or :8080")
+			}
+		case "url":
+			if u, err := url.Parse(v.String()); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return f.errorf(v.String(), "an absolute http(s) URL, e.g. https://helpdesk.example.org")
+			}
+		case "positive":
+			if v.Int() <= 0 {
+				return f.errorf(fmt.Sprint(v.Interface()), "a value greater than zero")
+			}
+		case "nonnegative":
+			if v.Int() < 0 {
+				return f.errorf(fmt.Sprint(v.Interface()), "zero or more")
+			}
+		}
+	}
+	if _, err := time.LoadLocation(cfg.Timezone); err != nil {
+		return &Error{Key: "timezone", Env: "HELPDESK_TIMEZONE", Value: cfg.Timezone, Expect: "an IANA time zone such as Europe/Rome"}
+	}
+	if cfg.DatabaseURL != "" {
+		if u, err := url.Parse(cfg.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return &Error{Key: "database_url", Env: "HELPDESK_DATABASE_URL or DATABASE_URL", Value: "(secret)",
+				Expect: "a URL such as postgres://user:password@host:5432/helpdesk?sslmode=disable"}
+		}
+	}
+	return validateMatrix(cfg.Tickets.PriorityMatrix)
+}
+
+func validateMatrix(m map[string]map[string]string) error {
+	levels := []string{"high", "medium", "low"}
+	for _, u := range levels {
+		for _, i := range levels {
+			p := m[u][i]
+			if p != "P1" && p != "P2" && p != "P3" && p != "P4" {
+				return &Error{Key: fmt.Sprintf("tickets.priority_matrix.%s.%s", u, i), Env: "(file only)", Value: p,
+					Expect: "P1, P2, P3 or P4 for every urgency × impact (high, medium, low)"}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+// Package tickets is the trouble-ticketing core: tickets with their
+// numbers, states and allowed transitions, the priority matrix, comments,
+// attachments and the append-only event log that audits every change and
+// feeds every report. Business calendar and service levels live here too.
+package tickets
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors. Callers test them with errors.Is.
+var (
+	ErrNotFound          = errors.New("ticket not found")
+	ErrIllegalTransition = errors.New("illegal ticket state transition")
+	ErrInvalid           = errors.New("invalid ticket")
+)
+
+// State is where a ticket stands in its life.
+type State string
+
+// The ticket states.
+const (
+	StateNew               State = "new"
+	StateOpen              State = "open"
+	StateWaitingRequester  State = "waiting_requester"
+	StateWaitingThirdParty State = "waiting_third_party"
+	StateResolved          State = "resolved"
+	StateClosed            State = "closed"
+	StateCancelled         State = "cancelled"
+)
+
+// States lists every state, in life order.
+var States = []State{StateNew, StateOpen, StateWaitingRequester, StateWaitingThirdParty, StateResolved, StateClosed, StateCancelled}
+
+// transitions is the one place that says which state may follow which.
+// Resolved may be reopened (back to open) by the requester or an agent;
+// closed and cancelled are final.
+var transitions = map[State][]State{
+	StateNew:               {StateOpen, StateWaitingRequester, StateWaitingThirdParty, StateResolved, StateCancelled},
+	StateOpen:              {StateWaitingRequester, StateWaitingThirdParty, StateResolved, StateCancelled},
+	StateWaitingRequester:  {StateOpen, StateWaitingThirdParty, StateResolved, StateCancelled},
+	StateWaitingThirdParty: {StateOpen, StateWaitingRequester, StateResolved, StateCancelled},
+	StateResolved:          {StateOpen, StateClosed},
+	StateClosed:            nil,
+	StateCancelled:         nil,
+}
+
+// CanTransition reports whether a ticket in state from may move to to.
+func CanTransition(from, to State) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// TransitionError is returned for a move the state machine forbids. It
+// matches ErrIllegalTransition with errors.Is.
+type TransitionError struct {
+	From, To State
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("ticket cannot go from %s to %s", e.From, e.To)
+}
+
+// Is makes errors.Is(err, ErrIllegalTransition) true.
+func (e *TransitionError) Is(target error) bool { return target == ErrIllegalTransition }
+
+// Valid reports whether s is a known state.
+func (s State) Valid() bool {
+	_, ok := transitions[s]
+	return ok
+}
+
+// Open reports whether the ticket still needs work (not resolved, closed or
+// cancelled).
+func (s State) Open() bool {
+	return s == StateNew || s == StateOpen || s == StateWaitingRequester || s == StateWaitingThirdParty
+}
+
+// Type is the kind of contact.
+type Type string
+
+// Ticket types.
+const (
+	TypeIncident   Type = "incident"
+	TypeRequest    Type = "request"
+	TypeQuestion   Type = "question"
+	TypeSuggestion Type = "suggestion"
+)
+
+// Valid reports whether t is a known type.
+func (t Type) Valid() bool {
+	return t == TypeIncident || t == TypeRequest || t == TypeQuestion || t == TypeSuggestion
+}
+
+// Level is a three-step scale used for urgency and impact.
+type Level string
+
+// Urgency and impact levels.
+const (
+	High   Level = "high"
+	Medium Level = "medium"
+	Low    Level = "low"
+)
+
+// Valid reports whether l is high, medium or low.
+func (l Level) Valid() bool { return l == High || l == Medium || l == Low }
+
+// Priority is P1 (most urgent) to P4.
+type Priority string
+
+// Priorities.
+const (
+	P1 Priority = "P1"
+	P2 Priority = "P2"
+	P3 Priority = "P3"
+	P4 Priority = "P4"
+)
+
+// Ticket is one registered contact.
+type Ticket struct {
+	ID              int64      `db:"id"`
+	Number          string     `db:"number"`
+	RequesterID     *int64     `db:"requester_id"`
+	ConversationID  *int64     `db:"conversation_id"`
+	OriginChannel   string     `db:"origin_channel"`
+	Subject         string     `db:"subject"`
+	Description     string     `db:"description"`
+	Type            Type       `db:"type"`
+	Category        string     `db:"category"`
+	Product         string     `db:"product"`
+	Urgency         Level      `db:"urgency"`
+	Impact          Level      `db:"impact"`
+	Priority        Priority   `db:"priority"`
+	Level           int        `db:"level"`
+	GroupName       string     `db:"group_name"`
+	AgentID         *int64     `db:"agent_id"`
+	ExternalOrg     string     `db:"external_org"`
+	ExternalEmail   string     `db:"external_email"`
+	State           State      `db:"state"`
+	CreatedAt       time.Time  `db:"created_at"`
+	UpdatedAt       time.Time  `db:"updated_at"`
+	FirstResponseAt *time.Time `db:"first_response_at"`
+	ResolvedAt      *time.Time `db:"resolved_at"`
+	ClosedAt        *time.Time `db:"closed_at"`
+	ClosureCode     string     `db:"closure_code"`
+	ClosureNote     string     `db:"closure_note"`
+}
+
+// Event is one line of a ticket's audit trail.
+type Event struct {
+	ID        int64     `db:"id"`
+	TicketID  int64     `db:"ticket_id"`
+	At        time.Time `db:"at"`
+	Actor     string    `db:"actor"`
+	Kind      string    `db:"kind"`
+	Field     string    `db:"field"`
+	OldValue  string    `db:"old_value"`
+	NewValue  string    `db:"new_value"`
+	CommentID *int64    `db:"comment_id"`
+}
+
+// Event kinds.
+const (
+	EventCreated    = "created"
+	EventState      = "state"
+	EventField      = "field"
+	EventComment    = "comment"
+	EventNote       = "note"
+	EventAttachment = "attachment"
+	EventAssigned   = "assigned"
+	EventEscalated  = "escalated"
+	EventRouted     = "routed"
+)
+
+// Comment is a public reply or an internal note.
+type Comment struct {
+	ID        int64     `db:"id"`
+	TicketID  int64     `db:"ticket_id"`
+	Author    string    `db:"author"`
+	Public    bool      `db:"public"`
+	Body      string    `db:"body"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// Attachment is the metadata of a file attached to a ticket.
+type Attachment struct {
+	ID          int64     `db:"id"`
+	TicketID    int64     `db:"ticket_id"`
+	CommentID   *int64    `db:"comment_id"`
+	Filename    string    `db:"filename"`
+	ContentType string    `db:"content_type"`
+	SizeBytes   int64     `db:"size_bytes"`
+	SHA256      string    `db:"sha256"`
+	StorageKey  string    `db:"storage_key"`
+	CreatedAt   time.Time `db:"created_at"`
+}
+
+// FormatNumber renders the public ticket number, e.g. HD-2026-000123.
+func FormatNumber(year, seq int) string {
+	return fmt.Sprintf("HD-%04d-%06d", year, seq)
+}
