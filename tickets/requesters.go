@@ -1,0 +1,79 @@
+package tickets
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Requester is a person who asks for help.
+type Requester struct {
+	ID        int64     `db:"id"`
+	Name      string    `db:"name"`
+	Email     string    `db:"email"`
+	Lang      string    `db:"lang"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// Identity is how a requester is known on one channel.
+type Identity struct {
+	Channel    string // "slack", "telegram", "email", "web" …
+	ExternalID string // the platform's user id, the e-mail address …
+	Name       string
+	Email      string
+	Lang       string // "it" or "en"; empty means "it"
+}
+
+// EnsureRequester returns the requester behind an identity, creating both
+// on first contact; a known requester's empty name or e-mail is filled in.
+func (s *Store) EnsureRequester(ctx context.Context, q Querier, id Identity) (int64, error) {
+	if id.Channel == "" || id.ExternalID == "" {
+		return 0, fmt.Errorf("%w: an identity needs a channel and an external id", ErrInvalid)
+	}
+	var rid int64
+	err := q.GetContext(ctx, &rid, s.q.FindIdentity, id.Channel, id.ExternalID)
+	switch {
+	case err == nil:
+		if id.Name != "" || id.Email != "" {
+			if _, err := q.ExecContext(ctx, s.q.UpdateRequester, rid, id.Name, id.Email); err != nil {
+				return 0, fmt.Errorf("update requester: %w", err)
+			}
+		}
+		return rid, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, fmt.Errorf("find requester: %w", err)
+	}
+	lang := id.Lang
+	if lang != "en" {
+		lang = "it"
+	}
+	if err := q.GetContext(ctx, &rid, s.q.InsertRequester, id.Name, id.Email, lang); err != nil {
+		return 0, fmt.Errorf("insert requester: %w", err)
+	}
+	res, err := q.ExecContext(ctx, s.q.InsertIdentity, id.Channel, id.ExternalID, rid)
+	if err != nil {
+		return 0, fmt.Errorf("insert identity: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// Another transaction registered the same identity first: use its
+		// requester. Ours stays unreferenced and carries no data.
+		if err := q.GetContext(ctx, &rid, s.q.FindIdentity, id.Channel, id.ExternalID); err != nil {
+			return 0, fmt.Errorf("find requester: %w", err)
+		}
+	}
+	return rid, nil
+}
+
+// GetRequester returns the requester with id.
+func (s *Store) GetRequester(ctx context.Context, q Querier, id int64) (*Requester, error) {
+	var r Requester
+	if err := q.GetContext(ctx, &r, s.q.GetRequester, id); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("%w: requester %d", ErrNotFound, id)
+		}
+		return nil, err
+	}
+	return &r, nil
+}
