@@ -54,8 +54,8 @@ type Log struct {
 
 // Database configures the pool and migrations.
 type Database struct {
-	MaxOpenConns     int  `yaml:"max_open_conns" check:"positive"`
-	MigrateOnStart   bool `yaml:"migrate_on_start"`
+	MaxOpenConns     int           `yaml:"max_open_conns" check:"positive"`
+	MigrateOnStart   bool          `yaml:"migrate_on_start"`
 	StatementTimeout time.Duration `yaml:"statement_timeout" check:"positive"`
 }
 
@@ -112,13 +112,18 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("config: %s (%s) = %q is invalid: expected %s", e.Key, e.Env, e.Value, e.Expect)
+	key := e.Key
+	if e.Env != "" {
+		key += " (" + e.Env + ")"
+	}
+	return fmt.Sprintf("config: %s = %q is invalid: expected %s", key, e.Value, e.Expect)
 }
 
 // Load reads the file at path (skipped when path is empty), applies the
 // environment (as returned by os.Environ) and validates the result.
 func Load(path string, environ []string) (Config, error) {
 	cfg := Default()
+	cfg.Tickets.PriorityMatrix = nil // decoded alone, then completed from the default
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -128,6 +133,19 @@ func Load(path string, environ []string) (Config, error) {
 		dec.KnownFields(true)
 		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, errEOF) {
 			return cfg, fmt.Errorf("config: %s: %w", path, err)
+		}
+	}
+	for u, row := range Default().Tickets.PriorityMatrix {
+		if cfg.Tickets.PriorityMatrix == nil {
+			cfg.Tickets.PriorityMatrix = map[string]map[string]string{}
+		}
+		if cfg.Tickets.PriorityMatrix[u] == nil {
+			cfg.Tickets.PriorityMatrix[u] = map[string]string{}
+		}
+		for i, p := range row {
+			if _, set := cfg.Tickets.PriorityMatrix[u][i]; !set {
+				cfg.Tickets.PriorityMatrix[u][i] = p
+			}
 		}
 	}
 	env := envMap(environ)

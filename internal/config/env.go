@@ -168,7 +168,7 @@ func validateMatrix(m map[string]map[string]string) error {
 		for _, i := range levels {
 			p := m[u][i]
 			if p != "P1" && p != "P2" && p != "P3" && p != "P4" {
-				return &Error{Key: fmt.Sprintf("tickets.priority_matrix.%s.%s", u, i), Env: "(file only)", Value: p,
+				return &Error{Key: fmt.Sprintf("tickets.priority_matrix.%s.%s", u, i), Value: p,
 					Expect: "P1, P2, P3 or P4 for every urgency × impact (high, medium, low)"}
 			}
 		}

@@ -1,0 +1,109 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultsAreValid(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTP.Addr != "127.0.0.1:8080" || cfg.Language != "it" || !cfg.Database.MigrateOnStart {
+		t.Fatalf("defaults = %+v", cfg)
+	}
+}
+
+func TestFileThenEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "helpdesk.yaml")
+	os.WriteFile(path, []byte("language: en\nhttp:\n  addr: \":9000\"\nbackup:\n  keep: 3\ntickets:\n  priority_matrix:\n    low:\n      low: P3\n"), 0o600)
+	secret := filepath.Join(dir, "db-url")
+	os.WriteFile(secret, []byte("postgres://u:p@db:5432/hd?sslmode=disable\n"), 0o600)
+	cfg, err := Load(path, []string{
+		"HELPDESK_BACKUP_KEEP=5",
+		"HELPDESK_BACKUP_INTERVAL=6h",
+		"HELPDESK_DATABASE_URL_FILE=" + secret,
+		"HELPDESK_DATABASE_MIGRATE_ON_START=false",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Language != "en" || cfg.HTTP.Addr != ":9000" {
+		t.Fatalf("file values not applied: %+v", cfg)
+	}
+	if cfg.Backup.Keep != 5 || cfg.Backup.Interval != 6*time.Hour {
+		t.Fatalf("environment does not override the file: %+v", cfg.Backup)
+	}
+	if cfg.DatabaseURL != "postgres://u:p@db:5432/hd?sslmode=disable" {
+		t.Fatalf("secret from file = %q", cfg.DatabaseURL)
+	}
+	if cfg.Database.MigrateOnStart {
+		t.Fatal("bool override ignored")
+	}
+	if cfg.Tickets.PriorityMatrix["low"]["low"] != "P3" || cfg.Tickets.PriorityMatrix["high"]["high"] != "P1" {
+		t.Fatalf("matrix override = %v", cfg.Tickets.PriorityMatrix)
+	}
+}
+
+func TestBadValuesNameTheKey(t *testing.T) {
+	tests := []struct {
+		name     string
+		file     string
+		env      []string
+		wantKey  string
+		contains []string
+	}{
+		{name: "bad address", env: []string{"HELPDESK_HTTP_ADDR=localhost"}, wantKey: "http.addr",
+			contains: []string{"HELPDESK_HTTP_ADDR", `"localhost"`, "host:port"}},
+		{name: "bad duration", env: []string{"HELPDESK_BACKUP_INTERVAL=daily"}, wantKey: "backup.interval",
+			contains: []string{"duration such as"}},
+		{name: "bad number", env: []string{"HELPDESK_BACKUP_KEEP=seven"}, wantKey: "backup.keep", contains: []string{"whole number"}},
+		{name: "zero keep", env: []string{"HELPDESK_BACKUP_KEEP=0"}, wantKey: "backup.keep", contains: []string{"greater than zero"}},
+		{name: "bad language", env: []string{"HELPDESK_LANGUAGE=fr"}, wantKey: "language", contains: []string{"one of it, en"}},
+		{name: "bad timezone", env: []string{"HELPDESK_TIMEZONE=Mars/Olympus"}, wantKey: "timezone", contains: []string{"IANA"}},
+		{name: "bad base url", env: []string{"HELPDESK_HTTP_BASE_URL=helpdesk.local"}, wantKey: "http.base_url", contains: []string{"absolute http(s) URL"}},
+		{name: "database url hidden", env: []string{"DATABASE_URL=mysql://root:hunter2@x/db"}, wantKey: "database_url", contains: []string{"(secret)"}},
+		{name: "matrix hole", file: "tickets:\n  priority_matrix:\n    high:\n      low: P9\n", wantKey: "tickets.priority_matrix.high.low", contains: []string{"P1, P2, P3 or P4"}},
+		{name: "missing secret file", env: []string{"HELPDESK_DATABASE_URL_FILE=/nonexistent/x"}, wantKey: "database_url", contains: []string{"HELPDESK_DATABASE_URL_FILE", "readable file"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.file != "" {
+				path = filepath.Join(t.TempDir(), "c.yaml")
+				os.WriteFile(path, []byte(tt.file), 0o600)
+			}
+			_, err := Load(path, tt.env)
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want *config.Error", err)
+			}
+			if ce.Key != tt.wantKey {
+				t.Fatalf("key = %q, want %q (%v)", ce.Key, tt.wantKey, err)
+			}
+			for _, s := range tt.contains {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q lacks %q", err, s)
+				}
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error leaks a secret: %v", err)
+			}
+		})
+	}
+}
+
+func TestUnknownFileKeyIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte("htp:\n  addr: \":1\"\n"), 0o600)
+	_, err := Load(path, nil)
+	if err == nil || !strings.Contains(err.Error(), "htp") {
+		t.Fatalf("err = %v, want a mention of the unknown key", err)
+	}
+}
