@@ -39,6 +39,9 @@ func ScanQueries(dst any, fsys fs.FS, file string) error {
 			}
 			continue
 		}
+		if strings.HasPrefix(strings.TrimSpace(line), "--") {
+			continue // comments are for readers; sqlx would parse a colon in them as a parameter
+		}
 		sb.WriteString(line)
 		sb.WriteByte('\n')
 	}

@@ -1,0 +1,229 @@
+package bots
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/internal/db"
+)
+
+//go:embed queries.sql
+var queryFS embed.FS
+
+type queries struct {
+	InsertConversation      string `query:"insert-conversation"`
+	LockOpenConversation    string `query:"lock-open-conversation"`
+	GetConversation         string `query:"get-conversation"`
+	LockConversation        string `query:"lock-conversation"`
+	UpdateConversation      string `query:"update-conversation"`
+	InsertMessage           string `query:"insert-message"`
+	Messages                string `query:"messages"`
+	InsertConversationEvent string `query:"insert-conversation-event"`
+	ConversationEvents      string `query:"conversation-events"`
+}
+
+// ErrNotFound is returned when a conversation does not exist.
+var ErrNotFound = errors.New("conversation not found")
+
+// ConversationState is where a conversation stands.
+type ConversationState string
+
+// Conversation states: the bot answers; queued waits for an agent; agent
+// is held by a person (the bot is silent); resolved waits for the user's
+// last word; closed is over (a new message opens a new conversation).
+const (
+	StateBot      ConversationState = "bot"
+	StateQueued   ConversationState = "queued"
+	StateAgent    ConversationState = "agent"
+	StateResolved ConversationState = "resolved"
+	StateClosed   ConversationState = "closed"
+)
+
+// Conversation is one exchange with one requester on one channel.
+type Conversation struct {
+	ID            int64             `db:"id"`
+	Channel       string            `db:"channel"`
+	Key           string            `db:"conversation_key"`
+	RequesterID   *int64            `db:"requester_id"`
+	Lang          string            `db:"lang"`
+	State         ConversationState `db:"state"`
+	Level         int               `db:"level"`
+	AgentID       *int64            `db:"agent_id"`
+	TicketID      *int64            `db:"ticket_id"`
+	Context       json.RawMessage   `db:"context"`
+	CreatedAt     time.Time         `db:"created_at"`
+	UpdatedAt     time.Time         `db:"updated_at"`
+	LastMessageAt time.Time         `db:"last_message_at"`
+}
+
+// Message is one message in or out of a conversation.
+type Message struct {
+	ID             int64           `db:"id"`
+	ConversationID int64           `db:"conversation_id"`
+	Channel        string          `db:"channel"`
+	ExternalID     string          `db:"external_id"`
+	Direction      string          `db:"direction"` // "in" or "out"
+	Author         string          `db:"author"`
+	Body           string          `db:"body"`
+	Payload        json.RawMessage `db:"payload"`
+	CreatedAt      time.Time       `db:"created_at"`
+}
+
+// ConversationEvent is one line of a conversation's audit trail.
+type ConversationEvent struct {
+	ID             int64     `db:"id"`
+	ConversationID int64     `db:"conversation_id"`
+	At             time.Time `db:"at"`
+	Actor          string    `db:"actor"`
+	Kind           string    `db:"kind"`
+	OldValue       string    `db:"old_value"`
+	NewValue       string    `db:"new_value"`
+}
+
+// Querier is the pool or a transaction.
+type Querier interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+// Store keeps conversations and their messages.
+type Store struct {
+	q queries
+}
+
+// NewStore loads the store's queries.
+func NewStore() (*Store, error) {
+	s := &Store{}
+	if err := db.ScanQueries(&s.q, queryFS, "queries.sql"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// LockOpen returns the open conversation for (channel, key), creating it if
+// there is none, locked FOR UPDATE until the caller's transaction ends:
+// messages of one conversation are handled one at a time. created tells
+// whether this call made it.
+func (s *Store) LockOpen(ctx context.Context, tx *sqlx.Tx, channel, key string, requesterID *int64, lang string, now time.Time) (c *Conversation, created bool, err error) {
+	res, err := tx.ExecContext(ctx, s.q.InsertConversation, channel, key, requesterID, lang, now)
+	if err != nil {
+		return nil, false, fmt.Errorf("open conversation: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	c = &Conversation{}
+	if err := tx.GetContext(ctx, c, s.q.LockOpenConversation, channel, key); err != nil {
+		return nil, false, fmt.Errorf("lock conversation: %w", err)
+	}
+	if n == 1 {
+		if err := s.Event(ctx, tx, c.ID, now, "system", "opened", "", string(StateBot)); err != nil {
+			return nil, false, err
+		}
+	}
+	return c, n == 1, nil
+}
+
+// Lock returns the conversation with id, locked until the transaction ends.
+func (s *Store) Lock(ctx context.Context, tx *sqlx.Tx, id int64) (*Conversation, error) {
+	var c Conversation
+	if err := tx.GetContext(ctx, &c, s.q.LockConversation, id); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("%w: %d", ErrNotFound, id)
+		}
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Get returns the conversation with id.
+func (s *Store) Get(ctx context.Context, q Querier, id int64) (*Conversation, error) {
+	var c Conversation
+	if err := q.GetContext(ctx, &c, s.q.GetConversation, id); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("%w: %d", ErrNotFound, id)
+		}
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Save writes the conversation's mutable fields.
+func (s *Store) Save(ctx context.Context, q Querier, c *Conversation) error {
+	if len(c.Context) == 0 {
+		c.Context = json.RawMessage(`{}`)
+	}
+	if _, err := sqlx.NamedExecContext(ctx, q, s.q.UpdateConversation, c); err != nil {
+		return fmt.Errorf("save conversation %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// SetState changes the conversation's state and records the event.
+func (s *Store) SetState(ctx context.Context, q Querier, c *Conversation, actor string, to ConversationState, now time.Time) error {
+	if c.State == to {
+		return nil
+	}
+	from := c.State
+	c.State, c.UpdatedAt = to, now
+	if err := s.Save(ctx, q, c); err != nil {
+		return err
+	}
+	return s.Event(ctx, q, c.ID, now, actor, "state", string(from), string(to))
+}
+
+// Event appends a line to the conversation's audit trail.
+func (s *Store) Event(ctx context.Context, q Querier, id int64, at time.Time, actor, kind, old, new string) error {
+	if _, err := q.ExecContext(ctx, s.q.InsertConversationEvent, id, at, actor, kind, old, new); err != nil {
+		return fmt.Errorf("record conversation event: %w", err)
+	}
+	return nil
+}
+
+// Events returns the conversation's audit trail, oldest first.
+func (s *Store) Events(ctx context.Context, q Querier, id int64) ([]ConversationEvent, error) {
+	var evs []ConversationEvent
+	if err := q.SelectContext(ctx, &evs, s.q.ConversationEvents, id); err != nil {
+		return nil, fmt.Errorf("conversation events: %w", err)
+	}
+	return evs, nil
+}
+
+// RecordMessage stores m and reports whether it is new. A message whose
+// (channel, external id) is already stored — a redelivered event — is not
+// stored again and isNew is false.
+func (s *Store) RecordMessage(ctx context.Context, q Querier, m *Message) (isNew bool, err error) {
+	if m.ExternalID == "" {
+		return false, fmt.Errorf("record message: empty external id")
+	}
+	if len(m.Payload) == 0 {
+		m.Payload = json.RawMessage(`{}`)
+	}
+	rows, err := sqlx.NamedQueryContext(ctx, q, s.q.InsertMessage, m)
+	if err != nil {
+		return false, fmt.Errorf("record message: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return false, rows.Err()
+	}
+	if err := rows.Scan(&m.ID); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Messages returns the conversation's messages, oldest first.
+func (s *Store) Messages(ctx context.Context, q Querier, conversationID int64) ([]Message, error) {
+	var ms []Message
+	if err := q.SelectContext(ctx, &ms, s.q.Messages, conversationID); err != nil {
+		return nil, fmt.Errorf("messages: %w", err)
+	}
+	return ms, nil
+}
