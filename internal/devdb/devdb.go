@@ -150,6 +150,10 @@ func (c *Cluster) findOrInstall(ctx context.Context) (string, error) {
 	return findBinaries()
 }
 
+// BinDir returns the folder of the PostgreSQL server programs (initdb,
+// pg_ctl, pg_dump, pg_restore …), or ErrNotInstalled.
+func BinDir() (string, error) { return findBinaries() }
+
 // findBinaries returns the folder holding initdb and pg_ctl: from PATH, or
 // the newest /usr/lib/postgresql/*/bin.
 func findBinaries() (string, error) {
