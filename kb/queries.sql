@@ -1,0 +1,108 @@
+-- Queries of the kb package, loaded by db.ScanQueries.
+
+-- name: get-entry
+SELECT id, slug, kind, lang, translation_of, title, questions, body, category, tags, product,
+       audience, status, media, anchor, revision, seq, updated_at, published_at
+FROM kb_entries WHERE slug = $1;
+
+-- name: get-entry-for-update
+SELECT id, slug, kind, lang, translation_of, title, questions, body, category, tags, product,
+       audience, status, media, anchor, revision, seq, updated_at, published_at
+FROM kb_entries WHERE slug = $1 FOR UPDATE;
+
+-- name: list-entries
+-- Empty filters match everything.
+SELECT id, slug, kind, lang, translation_of, title, questions, body, category, tags, product,
+       audience, status, media, anchor, revision, seq, updated_at, published_at
+FROM kb_entries
+WHERE ($1 = '' OR status = $1) AND ($2 = '' OR lang = $2) AND ($3 = '' OR audience = $3)
+ORDER BY slug;
+
+-- name: changed-since
+-- Rows written after seq, in commit order (writers are serialised by the
+-- trigger), for the search index to catch up.
+SELECT id, slug, kind, lang, translation_of, title, questions, body, category, tags, product,
+       audience, status, media, anchor, revision, seq, updated_at, published_at
+FROM kb_entries WHERE seq > $1 ORDER BY seq;
+
+-- name: max-seq
+SELECT coalesce(max(seq), 0) AS seq, (SELECT version FROM kb_synonyms_version WHERE id = 1) AS synonyms
+FROM kb_entries;
+
+-- name: insert-entry
+INSERT INTO kb_entries (slug, kind, lang, translation_of, title, questions, body, category, tags, product,
+                        audience, status, media, anchor, revision, created_at, updated_at, published_at)
+VALUES (:slug, :kind, :lang, :translation_of, :title, :questions, :body, :category, :tags, :product,
+        :audience, :status, :media, :anchor, :revision, :updated_at, :updated_at, :published_at)
+RETURNING id;
+
+-- name: update-entry
+UPDATE kb_entries SET kind = :kind, lang = :lang, translation_of = :translation_of, title = :title,
+       questions = :questions, body = :body, category = :category, tags = :tags, product = :product,
+       audience = :audience, status = :status, media = :media, anchor = :anchor, revision = :revision,
+       updated_at = :updated_at, published_at = :published_at
+WHERE id = :id;
+
+-- name: insert-revision
+INSERT INTO kb_revisions (entry_id, revision, author, note, changed, content, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: list-revisions
+SELECT r.revision, r.author, r.note, r.changed, r.content, r.created_at
+FROM kb_revisions r JOIN kb_entries e ON e.id = r.entry_id
+WHERE e.slug = $1 ORDER BY r.revision;
+
+-- name: get-revision
+SELECT r.revision, r.author, r.note, r.changed, r.content, r.created_at
+FROM kb_revisions r JOIN kb_entries e ON e.id = r.entry_id
+WHERE e.slug = $1 AND r.revision = $2;
+
+-- name: list-synonyms
+SELECT lang, terms FROM kb_synonyms ORDER BY lang, terms;
+
+-- name: delete-synonyms
+DELETE FROM kb_synonyms;
+
+-- name: insert-synonyms
+INSERT INTO kb_synonyms (lang, terms) VALUES ($1, $2);
+
+-- name: bump-synonyms
+UPDATE kb_synonyms_version SET version = version + 1 WHERE id = 1;
+
+-- name: insert-search
+INSERT INTO kb_searches (query, lang, audience, channel, top_entry, top_score, confidence, confident, hits)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+RETURNING id;
+
+-- name: insert-answer
+INSERT INTO kb_answers (search_id, entry_slug, revision, channel) VALUES ($1, $2, $3, $4) RETURNING id;
+
+-- name: rate-answer
+UPDATE kb_answers SET helpful = $2, rated_at = now() WHERE id = $1;
+
+-- name: stats-most-used
+SELECT entry_slug AS entry, count(*) AS shown,
+       count(*) FILTER (WHERE helpful) AS helpful, count(*) FILTER (WHERE NOT helpful) AS not_helpful
+FROM kb_answers WHERE shown_at >= $1
+GROUP BY entry_slug ORDER BY shown DESC, entry_slug LIMIT $2;
+
+-- name: stats-worst-rated
+-- Only entries with at least $3 votes, so one unlucky vote is not "worst".
+SELECT entry_slug AS entry, count(*) AS shown,
+       count(*) FILTER (WHERE helpful) AS helpful, count(*) FILTER (WHERE NOT helpful) AS not_helpful
+FROM kb_answers WHERE shown_at >= $1
+GROUP BY entry_slug
+HAVING count(helpful) >= $3
+ORDER BY (count(*) FILTER (WHERE helpful))::float / count(helpful), not_helpful DESC, entry_slug
+LIMIT $2;
+
+-- name: stats-gaps
+-- The most frequent searches that found no confident answer; queries are
+-- compared lower-cased and trimmed.
+SELECT lower(btrim(query)) AS query, count(*) AS times, max(confidence) AS best_confidence, max(at) AS last_at
+FROM kb_searches WHERE at >= $1 AND NOT confident
+GROUP BY lower(btrim(query)) ORDER BY times DESC, last_at DESC LIMIT $2;
+
+-- name: stats-totals
+SELECT count(*) AS searches, count(*) FILTER (WHERE confident) AS confident
+FROM kb_searches WHERE at >= $1;
