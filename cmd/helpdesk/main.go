@@ -44,10 +44,15 @@ func commands() map[string]command {
 var errUsage = errors.New("usage")
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+// run executes one command line and returns the exit status; ctx ends on
+// SIGINT/SIGTERM.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
 	fs := flag.NewFlagSet("helpdesk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", lookup(environ, "HELPDESK_CONFIG"), "configuration file (YAML); HELPDESK_CONFIG")
@@ -67,8 +72,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []str
 		usage(stderr, cmds)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	env := &environment{stdout: stdout, stderr: stderr, stdin: stdin, configPath: *configPath, environ: environ}
 	if err := cmd.run(ctx, env, fs.Args()[1:]); err != nil {
 		if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {

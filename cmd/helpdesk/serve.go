@@ -3,17 +3,101 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"helpdesk/internal/backup"
+	"helpdesk/internal/jobs"
+	"helpdesk/web"
 )
 
-// runServe runs the service. (Being built: see issue 2.)
+// runServe runs the service until SIGINT/SIGTERM, then stops accepting
+// requests, lets in-flight ones and running jobs finish, and closes the
+// pool.
 func runServe(ctx context.Context, env *environment, args []string) error {
-	return errors.New("not built yet")
-}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations at start (database.migrate_on_start=false does the same)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := env.loadConfig()
+	if err != nil {
+		return err
+	}
+	log := env.newLogger(cfg)
+	slog.SetDefault(log)
 
-func runBackup(ctx context.Context, env *environment, args []string) error {
-	return errors.New("not built yet")
-}
+	dbURL, err := env.databaseURL(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	cfg.DatabaseURL = dbURL
+	pool, err := env.openDB(ctx, cfg, cfg.Database.MigrateOnStart && !*noMigrate)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
 
-func runRestore(ctx context.Context, env *environment, args []string) error {
-	return errors.New("not built yet")
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(pool.DB, "helpdesk"))
+
+	runner, err := jobs.New(pool.DB, jobs.Options{
+		Logger:         log,
+		Backup:         backup.Options{DatabaseURL: dbURL, Dir: cfg.Backup.Dir, Keep: cfg.Backup.Keep},
+		BackupInterval: cfg.Backup.Interval,
+	})
+	if err != nil {
+		return err
+	}
+	if err := runner.Start(ctx); err != nil {
+		return fmt.Errorf("start job runner: %w", err)
+	}
+
+	srv, err := web.New(web.Options{DB: pool, Registry: reg, Logger: log, BaseURL: cfg.HTTP.BaseURL,
+		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes)})
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (http.addr / HELPDESK_HTTP_ADDR): %w", cfg.HTTP.Addr, err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- httpServer.Serve(ln) }()
+	log.Info("helpdesk is serving", "url", "http://"+ln.Addr().String(), "base_url", cfg.HTTP.BaseURL)
+	fmt.Fprintf(env.stdout, "\nHelp desk ready / pronto: http://%s\n\n", ln.Addr().String())
+
+	select {
+	case err := <-served:
+		runner.Stop(context.Background())
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests and jobs")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	if err := httpServer.Shutdown(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if err := runner.Stop(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("job runner stop: %w", err))
+	}
+	log.Info("stopped")
+	return errors.Join(errs...)
 }
