@@ -56,6 +56,9 @@ func (c *Cluster) dataDir() string { return filepath.Join(c.Dir, "data") }
 // Ensure makes sure the cluster exists and runs, and returns the URL of the
 // helpdesk database in it.
 func (c *Cluster) Ensure(ctx context.Context) (string, error) {
+	if err := c.absolute(); err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return "", fmt.Errorf("create %s: %w", c.Dir, err)
 	}
@@ -100,6 +103,9 @@ func (c *Cluster) Ensure(ctx context.Context) (string, error) {
 // Stop stops the cluster if it runs. Stopping a cluster that does not exist
 // or is not running is not an error.
 func (c *Cluster) Stop(ctx context.Context) error {
+	if err := c.absolute(); err != nil {
+		return err
+	}
 	if owner, err := serverUser(); err == nil {
 		if err := c.reachable(ctx, owner); err != nil {
 			return err
@@ -123,6 +129,16 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	}
 	c.logf("stopping PostgreSQL under %s", c.Dir)
 	return owner.run(ctx, nil, filepath.Join(bin, "pg_ctl"), "stop", "-D", c.dataDir(), "-m", "fast", "-w")
+}
+
+// absolute makes Dir absolute: the server's programs run from "/".
+func (c *Cluster) absolute() error {
+	abs, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return err
+	}
+	c.Dir = abs
+	return nil
 }
 
 func (c *Cluster) findOrInstall(ctx context.Context) (string, error) {
@@ -274,8 +290,7 @@ func (c *Cluster) reachable(ctx context.Context, owner *osUser) error {
 	if owner.uid < 0 || owner.canEnter(ctx, c.Dir) {
 		return nil
 	}
-	abs, _ := filepath.Abs(c.Dir)
-	alt := filepath.Join(os.TempDir(), fmt.Sprintf("helpdesk-pg-%08x", fnv32(abs)))
+	alt := filepath.Join(os.TempDir(), fmt.Sprintf("helpdesk-pg-%08x", fnv32(c.Dir)))
 	if err := os.MkdirAll(alt, 0o755); err != nil {
 		return err
 	}
