@@ -38,6 +38,7 @@ func commands() map[string]command {
 		"db":      {"the private development PostgreSQL: start | stop | url", runDB},
 		"backup":  {"dump the database into the backup folder (pg_dump -Fc)", runBackup},
 		"restore": {"restore a backup file into the database: restore FILE", runRestore},
+		"nlp":     {"language tools: severity-eval --cases FILE [--json]", runNLP},
 	}
 }
 
