@@ -58,13 +58,13 @@ FROM kb_revisions r JOIN kb_entries e ON e.id = r.entry_id
 WHERE e.slug = $1 AND r.revision = $2;
 
 -- name: list-synonyms
-SELECT lang, terms FROM kb_synonyms ORDER BY lang, terms;
+SELECT lang, terms FROM kb_synonyms ORDER BY pos;
 
 -- name: delete-synonyms
 DELETE FROM kb_synonyms;
 
 -- name: insert-synonyms
-INSERT INTO kb_synonyms (lang, terms) VALUES ($1, $2);
+INSERT INTO kb_synonyms (pos, lang, terms) VALUES ($1, $2, $3);
 
 -- name: bump-synonyms
 UPDATE kb_synonyms_version SET version = version + 1 WHERE id = 1;

@@ -88,6 +88,7 @@ CREATE TRIGGER kb_revisions_no_update BEFORE UPDATE ON kb_revisions
 -- Synonym groups per language ('' = every language). Replaced as a whole
 -- by an import; version is bumped so every instance reloads them.
 CREATE TABLE kb_synonyms (
+    pos   int NOT NULL,
     lang  text NOT NULL DEFAULT '',
     terms text[] NOT NULL
 );
