@@ -42,3 +42,32 @@ VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: conversation-events
 SELECT * FROM conversation_events WHERE conversation_id = $1 ORDER BY id;
+
+-- name: get-message
+SELECT * FROM messages WHERE id = $1;
+
+-- name: mark-sent
+UPDATE messages SET sent_at = $2, send_attempts = send_attempts + 1, send_error = '' WHERE id = $1 AND sent_at IS NULL;
+
+-- name: mark-failed
+UPDATE messages SET send_attempts = send_attempts + 1, send_error = $2 WHERE id = $1;
+
+-- name: earlier-unsent
+-- Replies of one conversation go out in order: a reply waits while an
+-- earlier one is still unsent.
+SELECT count(*) FROM messages
+WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL AND id < $2;
+
+-- name: conversation-key
+SELECT conversation_key FROM conversations WHERE id = $1;
+
+-- name: close-idle
+-- Conversations the bot holds and nobody wrote to since $1 are closed; a
+-- ticket they opened stays as it is.
+WITH idle AS (
+    UPDATE conversations SET state = 'closed', updated_at = $2, context = '{}'
+    WHERE state = 'bot' AND last_message_at < $1
+    RETURNING id
+)
+INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
+SELECT id, $2, 'system', 'state', 'bot', 'closed' FROM idle;

@@ -27,6 +27,12 @@ type queries struct {
 	Messages                string `query:"messages"`
 	InsertConversationEvent string `query:"insert-conversation-event"`
 	ConversationEvents      string `query:"conversation-events"`
+	GetMessage              string `query:"get-message"`
+	MarkSent                string `query:"mark-sent"`
+	MarkFailed              string `query:"mark-failed"`
+	EarlierUnsent           string `query:"earlier-unsent"`
+	ConversationKey         string `query:"conversation-key"`
+	CloseIdle               string `query:"close-idle"`
 }
 
 // ErrNotFound is returned when a conversation does not exist.
@@ -74,6 +80,9 @@ type Message struct {
 	Body           string          `db:"body"`
 	Payload        json.RawMessage `db:"payload"`
 	CreatedAt      time.Time       `db:"created_at"`
+	SentAt         *time.Time      `db:"sent_at"`       // outgoing: when the platform accepted it
+	SendAttempts   int             `db:"send_attempts"` // outgoing: tries so far
+	SendError      string          `db:"send_error"`    // outgoing: the last failure
 }
 
 // ConversationEvent is one line of a conversation's audit trail.
@@ -226,4 +235,14 @@ func (s *Store) Messages(ctx context.Context, q Querier, conversationID int64) (
 		return nil, fmt.Errorf("messages: %w", err)
 	}
 	return ms, nil
+}
+
+// CloseIdle closes the conversations held by the bot whose last message is
+// older than before, and returns how many it closed.
+func (s *Store) CloseIdle(ctx context.Context, q Querier, before, now time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, s.q.CloseIdle, before, now)
+	if err != nil {
+		return 0, fmt.Errorf("close idle conversations: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -1,0 +1,284 @@
+package bots
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"helpdesk/nlp"
+	"helpdesk/tickets"
+)
+
+// dialogue is what the bot remembers between two messages of a
+// conversation (stored in conversations.context as JSON).
+type dialogue struct {
+	// Step is what the bot waits for: "" (anything), "feedback" (after an
+	// answer), "choose" (after "did you mean"), or a gathering step:
+	// "describe", "product", "email".
+	Step string `json:"step,omitempty"`
+	// Query is the user's question or problem as first written.
+	Query string `json:"query,omitempty"`
+	// Tried lists the entries shown so far, for the agent's summary.
+	Tried []string `json:"tried,omitempty"`
+	// Shown is the entry the pending feedback is about.
+	Shown string `json:"shown,omitempty"`
+	// Reason says why a ticket is being gathered: not_solved, human,
+	// severity, no_answer, user.
+	Reason      string `json:"reason,omitempty"`
+	Description string `json:"description,omitempty"`
+	Product     string `json:"product,omitempty"`
+	Email       string `json:"email,omitempty"`
+	EmailTries  int    `json:"email_tries,omitempty"`
+	// Severity is the model's last assessment, kept for the agent.
+	Severity *severityNote `json:"severity,omitempty"`
+}
+
+type severityNote struct {
+	Urgency string   `json:"urgency"`
+	Impact  string   `json:"impact"`
+	Type    string   `json:"type"`
+	Why     []string `json:"why,omitempty"`
+}
+
+// Button actions. They are short: Telegram allows 64 bytes of callback data.
+const (
+	actFAQ      = "menu:faq"
+	actTicket   = "menu:ticket"
+	actTrack    = "menu:track"
+	actHuman    = "menu:human"
+	actSolved   = "fb:yes"
+	actUnsolved = "fb:no"
+	actPick     = "pick:" // + entry id
+	actNone     = "pick-none"
+	actSkip     = "skip"
+	actDontKnow = "dontknow"
+	actCancel   = "cancel"
+)
+
+func (e *Engine) t(t *turn, key string, args ...any) string { return text.T(t.lang, key, args...) }
+
+func (e *Engine) menu(t *turn) []Button {
+	return []Button{
+		{Label: e.t(t, "btn.faq"), Action: actFAQ},
+		{Label: e.t(t, "btn.ticket"), Action: actTicket},
+		{Label: e.t(t, "btn.track"), Action: actTrack},
+		{Label: e.t(t, "btn.human"), Action: actHuman},
+	}
+}
+
+// respond decides the bot's answer to one message.
+func (e *Engine) respond(ctx context.Context, t *turn) error {
+	switch t.conv.State {
+	case StateQueued, StateAgent:
+		// A person holds (or is about to take) the conversation: the bot
+		// stays silent; the message is in the log for the agent.
+		return nil
+	case StateResolved:
+		if err := e.store.SetState(ctx, t.tx, t.conv, t.actor(), StateBot, t.now); err != nil {
+			return err
+		}
+	}
+	if t.in.Action != "" {
+		return e.onAction(ctx, t, t.in.Action)
+	}
+	intent := nlp.Classify(t.in.Text, t.lang)
+
+	// Cancel and status work at any step.
+	switch intent.Kind {
+	case nlp.IntentCancel:
+		if isGathering(t.dlg.Step) {
+			t.dlg = dialogue{}
+			t.say(Reply{Text: e.t(t, "gather.cancelled")})
+		} else {
+			t.say(Reply{Text: e.t(t, "nothing.cancel")})
+		}
+		return nil
+	case nlp.IntentTicketStatus:
+		return e.status(ctx, t, intent.TicketRef)
+	}
+
+	// What the bot waits for shapes how the text is read.
+	switch t.dlg.Step {
+	case "describe", "product", "email":
+		return e.gather(ctx, t, strings.TrimSpace(t.in.Text))
+	case "feedback":
+		switch intent.Kind {
+		case nlp.IntentFeedbackYes, nlp.IntentThanksBye:
+			return e.solved(ctx, t)
+		case nlp.IntentFeedbackNo:
+			return e.unsolved(ctx, t)
+		}
+	case "choose":
+		if intent.Kind == nlp.IntentFeedbackNo {
+			return e.onAction(ctx, t, actNone)
+		}
+	}
+
+	switch intent.Kind {
+	case nlp.IntentGreeting:
+		t.dlg.Step = ""
+		name := ""
+		if first := firstName(t.requester.Name); first != "" {
+			name = " " + first
+		}
+		t.say(Reply{Text: e.t(t, "greeting", name), Buttons: e.menu(t)})
+	case nlp.IntentThanksBye, nlp.IntentFeedbackYes:
+		t.dlg = dialogue{}
+		t.say(Reply{Text: e.t(t, "thanks.reply")})
+	case nlp.IntentHuman:
+		return e.startTicket(ctx, t, "human", t.dlg.Query)
+	case nlp.IntentSuggestion:
+		return e.suggestion(ctx, t)
+	case nlp.IntentSmallTalk, nlp.IntentFeedbackNo:
+		t.say(Reply{Text: e.t(t, "smalltalk"), Buttons: e.menu(t)})
+	default: // a problem or a question
+		return e.question(ctx, t, t.in.Text)
+	}
+	return nil
+}
+
+func isGathering(step string) bool { return step == "describe" || step == "product" || step == "email" }
+
+// onAction handles a pressed button.
+func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
+	switch {
+	case action == actFAQ:
+		t.dlg = dialogue{}
+		t.say(Reply{Text: e.t(t, "ask.question")})
+	case action == actTicket:
+		return e.startTicket(ctx, t, "user", "")
+	case action == actTrack:
+		return e.status(ctx, t, "")
+	case action == actHuman:
+		return e.startTicket(ctx, t, "human", t.dlg.Query)
+	case action == actSolved:
+		return e.solved(ctx, t)
+	case action == actUnsolved:
+		return e.unsolved(ctx, t)
+	case strings.HasPrefix(action, actPick):
+		a, err := e.opt.Knowledge.Entry(ctx, strings.TrimPrefix(action, actPick))
+		if err != nil {
+			t.say(Reply{Text: e.t(t, "noanswer"), Buttons: []Button{{Label: e.t(t, "btn.ticket"), Action: actTicket}}})
+			return nil
+		}
+		e.showAnswer(t, a)
+	case action == actNone:
+		return e.startTicket(ctx, t, "no_answer", t.dlg.Query)
+	case action == actSkip, action == actDontKnow:
+		if isGathering(t.dlg.Step) {
+			return e.gather(ctx, t, "")
+		}
+	case action == actCancel:
+		t.dlg = dialogue{}
+		t.say(Reply{Text: e.t(t, "gather.cancelled")})
+	default:
+		e.log.Warn("unknown button action", "action", action, "channel", t.in.Channel)
+		t.say(Reply{Text: e.t(t, "smalltalk"), Buttons: e.menu(t)})
+	}
+	return nil
+}
+
+// question searches the knowledge base for the user's text.
+func (e *Engine) question(ctx context.Context, t *turn, q string) error {
+	t.dlg.Query = q
+	sev := e.opt.Severity.Assess(q, t.lang)
+	t.dlg.Severity = note(sev)
+	// A P1 (urgent and wide) skips the knowledge base: a person must know now.
+	if e.opt.Tickets.Matrix().Priority(levelOf(sev.Urgency.Level), levelOf(sev.Impact.Level)) == tickets.P1 {
+		t.say(Reply{Text: e.t(t, "gather.urgent")})
+		return e.startTicket(ctx, t, "severity", q)
+	}
+	answers, err := e.opt.Knowledge.Search(ctx, q, t.lang)
+	if err != nil {
+		return fmt.Errorf("knowledge search: %w", err)
+	}
+	var confident []Answer
+	for _, a := range answers {
+		if a.Confidence >= e.opt.AnswerThreshold {
+			confident = append(confident, a)
+		}
+	}
+	switch {
+	case len(confident) == 0:
+		t.dlg.Step = ""
+		t.say(Reply{Text: e.t(t, "noanswer"), Buttons: []Button{
+			{Label: e.t(t, "btn.ticket"), Action: actNone}, {Label: e.t(t, "btn.human"), Action: actHuman}}})
+	case len(confident) >= 2 && confident[0].Confidence-confident[1].Confidence < e.opt.CloseMargin:
+		t.dlg.Step = "choose"
+		var bs []Button
+		for _, a := range confident[:min(3, len(confident))] {
+			bs = append(bs, Button{Label: a.Title, Action: actPick + a.EntryID})
+		}
+		bs = append(bs, Button{Label: e.t(t, "btn.none"), Action: actNone})
+		t.say(Reply{Text: e.t(t, "didyoumean"), Buttons: bs})
+	default:
+		e.showAnswer(t, confident[0])
+	}
+	return nil
+}
+
+func (e *Engine) showAnswer(t *turn, a Answer) {
+	t.dlg.Step, t.dlg.Shown = "feedback", a.EntryID
+	t.dlg.Tried = appendOnce(t.dlg.Tried, a.EntryID)
+	r := Reply{Text: e.t(t, "answer.intro", a.Title) + "\n\n" + a.Text + "\n\n" + e.t(t, "answer.helped"), Media: a.Media,
+		Buttons: []Button{
+			{Label: e.t(t, "btn.solved"), Action: actSolved},
+			{Label: e.t(t, "btn.unsolved"), Action: actUnsolved},
+			{Label: e.t(t, "btn.human"), Action: actHuman},
+		}}
+	if a.URL != "" {
+		r.Links = []Link{{Label: e.t(t, "btn.full"), URL: a.URL}}
+	}
+	t.say(r)
+}
+
+func (e *Engine) solved(ctx context.Context, t *turn) error {
+	if t.dlg.Shown != "" {
+		if err := e.opt.Knowledge.Feedback(ctx, t.dlg.Shown, t.dlg.Query, true); err != nil {
+			e.log.Warn("record feedback", "err", err)
+		}
+		if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, t.actor(), "solved_by_bot", "", t.dlg.Shown); err != nil {
+			return err
+		}
+	}
+	t.dlg = dialogue{}
+	t.say(Reply{Text: e.t(t, "solved.thanks")})
+	return nil
+}
+
+func (e *Engine) unsolved(ctx context.Context, t *turn) error {
+	if t.dlg.Shown != "" {
+		if err := e.opt.Knowledge.Feedback(ctx, t.dlg.Shown, t.dlg.Query, false); err != nil {
+			e.log.Warn("record feedback", "err", err)
+		}
+	}
+	return e.startTicket(ctx, t, "not_solved", t.dlg.Query)
+}
+
+func note(s nlp.Severity) *severityNote {
+	why := append(append([]string{}, s.Urgency.Because...), s.Impact.Because...)
+	return &severityNote{Urgency: s.Urgency.Level, Impact: s.Impact.Level, Type: s.Type.Level, Why: why}
+}
+
+func appendOnce(xs []string, x string) []string {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
+
+func firstName(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.IndexByte(s, '@')+1:], ".")
+}

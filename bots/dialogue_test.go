@@ -1,0 +1,108 @@
+package bots
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTranscriptGreetingItalian(t *testing.T) {
+	h := newHarness(t)
+	h.transcript("greeting_it", "u1", "c1", "Buongiorno", "[menu:faq]")
+}
+
+func TestTranscriptAnswerSolvedItalian(t *testing.T) {
+	h := newHarness(t)
+	h.transcript("answer_solved_it", "u1", "c1",
+		"il lettore non legge la smart card", "[fb:yes]")
+	if len(h.kb.feedback) != 1 || h.kb.feedback[0] != "cns-lettore:true" {
+		t.Fatalf("feedback = %v", h.kb.feedback)
+	}
+}
+
+func TestTranscriptNotSolvedOpensTicketEnglish(t *testing.T) {
+	h := newHarness(t)
+	res, _ := h.say("u2", "c2", "my printer is not printing anything at all")
+	if len(res.Replies) == 0 {
+		t.Fatal("no answer")
+	}
+	h.transcript("not_solved_ticket_en", "u2", "c2", "[fb:no]", "I don't know", "[skip]")
+	conv := h.conversation("c2")
+	if conv.State != StateQueued || conv.TicketID == nil {
+		t.Fatalf("conversation after ticket: state=%s ticket=%v", conv.State, conv.TicketID)
+	}
+	tk, err := h.tickets.Get(context.Background(), h.db, *conv.TicketID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Number != "HD-2026-000001" || tk.OriginChannel != "memory" || !strings.Contains(tk.Description, "printer") {
+		t.Fatalf("ticket = %+v", tk)
+	}
+}
+
+func TestTranscriptDidYouMean(t *testing.T) {
+	h := newHarness(t)
+	h.transcript("did_you_mean_it", "u3", "c3", "problema con la vpn", "[pick:vpn-password]", "no")
+}
+
+func TestTranscriptNoConfidentAnswer(t *testing.T) {
+	h := newHarness(t)
+	h.transcript("no_answer_it", "u4", "c4", "il gestionale delle presenze mostra un errore 500 quando salvo", "[pick-none]", "Presenze", "anna.rossi@example.org")
+}
+
+func TestTranscriptAsksForHuman(t *testing.T) {
+	h := newHarness(t)
+	h.transcript("human_it", "u5", "c5", "voglio parlare con un operatore", "Da stamattina il programma di cartella clinica si chiude da solo quando apro un paziente", "Cartella clinica", "[skip]")
+}
+
+func TestTranscriptUrgentGoesStraightToTicket(t *testing.T) {
+	h := newHarness(t)
+	h.transcript("urgent_it", "u6", "c6", "Nessuno in tutto l'ambulatorio riesce a inviare i certificati INPS da stamattina, il servizio è bloccato", "Certificati INPS", "[skip]")
+}
+
+func TestTranscriptSuggestion(t *testing.T) {
+	h := newHarness(t)
+	h.transcript("suggestion_it", "u7", "c7", "Suggerimento: sarebbe utile poter allegare screenshot alla segnalazione dal bot")
+}
+
+func TestTranscriptOutOfHours(t *testing.T) {
+	h := newHarness(t)
+	// Friday 20:30, after closing: the desk reopens Monday 08:00.
+	h.now = time.Date(2026, 11, 27, 20, 30, 0, 0, time.FixedZone("CET", 3600))
+	h.transcript("out_of_hours_it", "u8", "c8", "voglio parlare con un operatore", "Non riesco ad accedere alla posta elettronica, dice password errata", "Posta", "[skip]")
+	h.now = time.Date(2026, 11, 28, 9, 0, 0, 0, time.FixedZone("CET", 3600))
+	h.transcript("out_of_hours_en", "u9", "c9", "hello", "I need to talk to a person", "The VPN client says certificate expired when I connect", "VPN", "[skip]")
+}
+
+func TestTranscriptTicketStatus(t *testing.T) {
+	h := newHarness(t)
+	// Anna opens a ticket, then asks about it, then about someone else's.
+	h.say("u10", "c10", "voglio parlare con un operatore")
+	h.say("u10", "c10", "Da ieri la stampante di rete del secondo piano non stampa niente")
+	h.say("u10", "c10", "stampante")
+	res, _ := h.say("u10", "c10", "[skip]")
+	if res.TicketNumber == "" {
+		t.Fatal("no ticket opened")
+	}
+	other, _ := h.tickets.Create(context.Background(), h.db, "agent:1", ticketFor("web"))
+	h.transcript("status_it", "u10", "c10b", "a che punto è il ticket "+res.TicketNumber+"?", "stato "+strings.TrimLeft(other.Number[8:], "0"), "stato delle mie richieste")
+}
+
+func TestRedeliveredMessageGetsOneReply(t *testing.T) {
+	h := newHarness(t)
+	in := Inbound{Channel: "memory", ExternalID: "evt-1", ConversationKey: "c11", User: User{ID: "u11"}, Text: "ciao"}
+	first, err := h.engine.Handle(context.Background(), in)
+	if err != nil || first.Duplicate || len(first.Replies) != 1 {
+		t.Fatalf("first delivery: %+v, %v", first, err)
+	}
+	for i := 0; i < 2; i++ {
+		again, err := h.engine.Handle(context.Background(), in)
+		if err != nil || !again.Duplicate || len(again.Replies) != 0 {
+			t.Fatalf("redelivery: %+v, %v", again, err)
+		}
+	}
+	if got := len(h.mem.Replies("c11")); got != 1 {
+		t.Fatalf("%d replies sent, want 1", got)
+	}
+}

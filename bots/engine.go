@@ -1,0 +1,287 @@
+package bots
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/internal/db"
+	"helpdesk/nlp"
+	"helpdesk/tickets"
+)
+
+// Knowledge is what the engine needs of the knowledge base.
+type Knowledge interface {
+	// Search returns public, published answers for text, best first, each
+	// with a confidence in [0, 1].
+	Search(ctx context.Context, text, lang string) ([]Answer, error)
+	// Entry returns one public, published entry by id.
+	Entry(ctx context.Context, id string) (Answer, error)
+	// Feedback records whether an answer shown for query helped.
+	Feedback(ctx context.Context, entryID, query string, helpful bool) error
+}
+
+// Answer is a knowledge-base entry as the bot shows it.
+type Answer struct {
+	EntryID    string
+	Title      string
+	Text       string // a short answer in the Markdown subset replies use
+	URL        string // the full entry in the help centre
+	Confidence float64
+	Media      []Media
+}
+
+// SeverityModel estimates urgency, impact and type of a problem text.
+type SeverityModel interface {
+	Assess(text, lang string) nlp.Severity
+}
+
+// Calendar is the desk's business calendar.
+type Calendar interface {
+	IsOpen(t time.Time) bool
+	NextOpening(t time.Time) time.Time
+	AddWorkingHours(t time.Time, d time.Duration) time.Time
+	Location() *time.Location
+}
+
+// Sender delivers replies on one channel.
+type Sender interface {
+	Send(ctx context.Context, out Outbound) error
+}
+
+// RetryQueue makes a failed send durable: the reply is retried by a job.
+type RetryQueue interface {
+	EnqueueSend(ctx context.Context, messageID int64, channel string) error
+}
+
+// Options are the engine's dependencies and settings.
+type Options struct {
+	DB        *sqlx.DB
+	Tickets   *tickets.Store
+	Knowledge Knowledge
+	Severity  SeverityModel
+	Calendar  Calendar
+	Retry     RetryQueue // nil: failed sends are only logged and left unsent
+	Logger    *slog.Logger
+	Now       func() time.Time
+	// BaseURL is where the help centre and tracking pages live.
+	BaseURL string
+	// DefaultLang is used when neither the message nor the profile tells.
+	DefaultLang string
+	// AnswerThreshold is the confidence from which an answer is shown.
+	AnswerThreshold float64
+	// CloseMargin: when the second answer is this close to the first, the
+	// bot asks "did you mean…" instead of guessing.
+	CloseMargin float64
+	// FirstResponse is the promised first-response time per priority, in
+	// working hours of the calendar.
+	FirstResponse map[tickets.Priority]time.Duration
+}
+
+// Engine runs conversations: the same for every channel.
+type Engine struct {
+	opt     Options
+	store   *Store
+	log     *slog.Logger
+	stripes [256]sync.Mutex
+
+	mu      sync.RWMutex
+	senders map[string]Sender
+}
+
+// New builds an engine.
+func New(opt Options) (*Engine, error) {
+	if opt.DB == nil || opt.Tickets == nil || opt.Knowledge == nil || opt.Severity == nil || opt.Calendar == nil {
+		return nil, errors.New("bots: DB, Tickets, Knowledge, Severity and Calendar are required")
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.DefaultLang == "" {
+		opt.DefaultLang = "it"
+	}
+	if opt.AnswerThreshold == 0 {
+		opt.AnswerThreshold = 0.5
+	}
+	if opt.CloseMargin == 0 {
+		opt.CloseMargin = 0.05
+	}
+	if opt.FirstResponse == nil {
+		opt.FirstResponse = map[tickets.Priority]time.Duration{
+			tickets.P1: time.Hour, tickets.P2: 4 * time.Hour, tickets.P3: 8 * time.Hour, tickets.P4: 16 * time.Hour,
+		}
+	}
+	store, err := NewStore()
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{opt: opt, store: store, log: opt.Logger, senders: map[string]Sender{}}, nil
+}
+
+// Store returns the conversation store the engine uses.
+func (e *Engine) Store() *Store { return e.store }
+
+// RegisterSender sets the sender for a channel's replies.
+func (e *Engine) RegisterSender(channel string, s Sender) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.senders[channel] = s
+}
+
+func (e *Engine) sender(channel string) Sender {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.senders[channel]
+}
+
+// Result says what Handle did.
+type Result struct {
+	ConversationID int64
+	Duplicate      bool       // the event was already handled: nothing done, nothing sent
+	Replies        []Outbound // what was recorded and (attempted to be) sent
+	TicketNumber   string     // a ticket opened by this message, if any
+}
+
+// Handle runs one inbound message through the engine: in one transaction
+// it records the message (a redelivered one is a no-op), locks the
+// conversation, decides and records the replies and side effects; after
+// commit it sends the replies. Messages of one conversation are handled
+// one at a time and in order; different conversations in parallel.
+func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
+	if err := in.validate(); err != nil {
+		return Result{}, err
+	}
+	if in.At.IsZero() {
+		in.At = e.opt.Now()
+	}
+	lock := e.stripe(in.Channel, in.ConversationKey)
+	lock.Lock()
+	defer lock.Unlock()
+
+	var res Result
+	err := db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
+		var err error
+		res, err = e.handleTx(ctx, tx, in)
+		return err
+	})
+	if err != nil {
+		if db.IsUnavailable(err) {
+			return Result{}, fmt.Errorf("%w: %w", db.ErrUnavailable, err)
+		}
+		return Result{}, err
+	}
+	e.deliver(ctx, res.Replies)
+	return res, nil
+}
+
+func (e *Engine) stripe(channel, key string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(channel))
+	h.Write([]byte{0})
+	h.Write([]byte(key))
+	return &e.stripes[h.Sum32()%uint32(len(e.stripes))]
+}
+
+// turn is the state of one message being handled.
+type turn struct {
+	tx        *sqlx.Tx
+	in        Inbound
+	now       time.Time
+	conv      *Conversation
+	requester *tickets.Requester
+	lang      string
+	dlg       dialogue
+	replies   []Reply
+	ticket    *tickets.Ticket
+}
+
+func (t *turn) say(r Reply) { t.replies = append(t.replies, r) }
+
+func (t *turn) actor() string {
+	return "requester:" + strconv.FormatInt(t.requester.ID, 10)
+}
+
+func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result, error) {
+	now := e.opt.Now()
+	rid, err := e.opt.Tickets.EnsureRequester(ctx, tx, tickets.Identity{
+		Channel: in.Channel, ExternalID: in.User.ID, Name: in.User.Name, Email: in.User.Email, Lang: in.User.Lang,
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	requester, err := e.opt.Tickets.GetRequester(ctx, tx, rid)
+	if err != nil {
+		return Result{}, err
+	}
+	profileLang := in.User.Lang
+	if profileLang == "" {
+		profileLang = requester.Lang
+	}
+	conv, _, err := e.store.LockOpen(ctx, tx, in.Channel, in.ConversationKey, &rid, profileLang, now)
+	if err != nil {
+		return Result{}, err
+	}
+	payload, _ := json.Marshal(map[string]string{"action": in.Action, "user_name": in.User.Name})
+	msg := &Message{ConversationID: conv.ID, Channel: in.Channel, ExternalID: in.ExternalID, Direction: "in",
+		Author: in.User.ID, Body: in.Text, Payload: payload, CreatedAt: in.At}
+	isNew, err := e.store.RecordMessage(ctx, tx, msg)
+	if err != nil {
+		return Result{}, err
+	}
+	if !isNew {
+		return Result{ConversationID: conv.ID, Duplicate: true}, nil
+	}
+
+	t := &turn{tx: tx, in: in, now: now, conv: conv, requester: requester}
+	if err := json.Unmarshal(conv.Context, &t.dlg); err != nil {
+		t.dlg = dialogue{} // an unreadable context starts the dialogue afresh
+	}
+	t.lang = conv.Lang
+	if in.Text != "" {
+		if d := nlp.DetectLanguage(in.Text, conv.Lang); d.Sure {
+			t.lang = d.Lang
+		}
+	}
+	conv.Lang = t.lang
+	conv.LastMessageAt = now
+
+	if err := e.respond(ctx, t); err != nil {
+		return Result{}, err
+	}
+
+	ctxJSON, err := json.Marshal(t.dlg)
+	if err != nil {
+		return Result{}, err
+	}
+	conv.Context, conv.UpdatedAt = ctxJSON, now
+	if err := e.store.Save(ctx, tx, conv); err != nil {
+		return Result{}, err
+	}
+	res := Result{ConversationID: conv.ID}
+	if t.ticket != nil {
+		res.TicketNumber = t.ticket.Number
+	}
+	for i, r := range t.replies {
+		body, _ := json.Marshal(r)
+		out := &Message{ConversationID: conv.ID, Channel: in.Channel,
+			ExternalID: fmt.Sprintf("out:%d:%d", msg.ID, i), Direction: "out", Author: "bot",
+			Body: r.Text, Payload: body, CreatedAt: now}
+		if _, err := e.store.RecordMessage(ctx, tx, out); err != nil {
+			return Result{}, err
+		}
+		res.Replies = append(res.Replies, Outbound{MessageID: out.ID, ExternalID: out.ExternalID,
+			Channel: in.Channel, ConversationKey: in.ConversationKey, Reply: r})
+	}
+	return res, nil
+}

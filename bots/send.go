@@ -1,0 +1,136 @@
+package bots
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// ErrNoSender is returned when no sender is registered for a channel.
+var ErrNoSender = errors.New("no sender for channel")
+
+// deliver sends replies after commit, in order. At the first failure that
+// reply and every later one become retry jobs, so the order holds.
+func (e *Engine) deliver(ctx context.Context, outs []Outbound) {
+	for i, out := range outs {
+		err := e.send(ctx, out)
+		if err == nil {
+			continue
+		}
+		e.log.Warn("send failed; queued for retry", "channel", out.Channel, "message_id", out.MessageID, "err", err)
+		for _, rest := range outs[i:] {
+			if e.opt.Retry == nil {
+				break
+			}
+			if qerr := e.opt.Retry.EnqueueSend(ctx, rest.MessageID, rest.Channel); qerr != nil {
+				e.log.Error("queue send retry", "message_id", rest.MessageID, "err", qerr)
+			}
+		}
+		return
+	}
+}
+
+func (e *Engine) send(ctx context.Context, out Outbound) error {
+	s := e.sender(out.Channel)
+	if s == nil {
+		return fmt.Errorf("%w %q", ErrNoSender, out.Channel)
+	}
+	err := s.Send(ctx, out)
+	if err != nil {
+		if _, merr := e.opt.DB.ExecContext(ctx, e.store.q.MarkFailed, out.MessageID, truncate(err.Error(), 500)); merr != nil {
+			e.log.Error("record send failure", "message_id", out.MessageID, "err", merr)
+		}
+		return err
+	}
+	if _, err := e.opt.DB.ExecContext(ctx, e.store.q.MarkSent, out.MessageID, e.opt.Now()); err != nil {
+		e.log.Error("record send", "message_id", out.MessageID, "err", err)
+	}
+	return nil
+}
+
+// errNotYet means an earlier reply of the conversation is still unsent.
+var errNotYet = errors.New("an earlier reply is still unsent")
+
+// Resend delivers a stored reply that has not been sent yet. A reply
+// already sent is not sent again; a reply whose predecessor is unsent
+// waits (errNotYet), so a conversation's replies keep their order.
+func (e *Engine) Resend(ctx context.Context, messageID int64) error {
+	var m Message
+	if err := e.opt.DB.GetContext(ctx, &m, e.store.q.GetMessage, messageID); err != nil {
+		return fmt.Errorf("load reply %d: %w", messageID, err)
+	}
+	if m.SentAt != nil {
+		return nil
+	}
+	var earlier int
+	if err := e.opt.DB.GetContext(ctx, &earlier, e.store.q.EarlierUnsent, m.ConversationID, m.ID); err != nil {
+		return err
+	}
+	if earlier > 0 {
+		return errNotYet
+	}
+	var key string
+	if err := e.opt.DB.GetContext(ctx, &key, e.store.q.ConversationKey, m.ConversationID); err != nil {
+		return err
+	}
+	var r Reply
+	if err := json.Unmarshal(m.Payload, &r); err != nil {
+		return fmt.Errorf("reply %d payload: %w", m.ID, err)
+	}
+	lock := e.stripe(m.Channel, key)
+	lock.Lock()
+	defer lock.Unlock()
+	return e.send(ctx, Outbound{MessageID: m.ID, ExternalID: m.ExternalID, Channel: m.Channel, ConversationKey: key, Reply: r})
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// SendArgs is the durable retry of one reply.
+type SendArgs struct {
+	MessageID int64  `json:"message_id"`
+	Channel   string `json:"channel"`
+}
+
+// Kind names the job.
+func (SendArgs) Kind() string { return "send_reply" }
+
+// InsertOpts: one pending retry per reply.
+func (SendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// SendWorker runs SendArgs jobs through the engine.
+type SendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	Engine *Engine
+}
+
+// Work resends the reply; River retries it with backoff on error.
+func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	err := w.Engine.Resend(ctx, job.Args.MessageID)
+	if errors.Is(err, errNotYet) {
+		return river.JobSnooze(2 * time.Second)
+	}
+	return err
+}
+
+// RiverRetry queues send retries on a River client.
+type RiverRetry struct {
+	Client *river.Client[*sql.Tx]
+}
+
+// EnqueueSend inserts the retry job.
+func (r RiverRetry) EnqueueSend(ctx context.Context, messageID int64, channel string) error {
+	_, err := r.Client.Insert(ctx, SendArgs{MessageID: messageID, Channel: channel}, nil)
+	return err
+}
