@@ -2,6 +2,8 @@ package bots
 
 import (
 	"context"
+	"github.com/jmoiron/sqlx"
+	"helpdesk/internal/testdb"
 	"testing"
 
 	"helpdesk/tickets"
@@ -21,3 +23,14 @@ func (h *harness) conversation(key string) *Conversation {
 }
 
 var _ = testing.Short
+
+// adminDB opens a second pool on the test server, outside the engine's.
+func (h *harness) adminDB() *sqlx.DB {
+	h.t.Helper()
+	a, err := sqlx.Open("postgres", testdb.ServerURL(h.t))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { a.Close() })
+	return a
+}
