@@ -43,7 +43,8 @@ var cueLexicon = map[string][]string{
 		segreteria, secretariat, accettazione, studio associato, group practice, medicina di gruppo, ambulatorio di, our, nostro, nostra,
 		nostri, nostre, we, noi, piano, floor`),
 	"self": split(`mio, mia, miei, mie, my, mine, io, i, me, mi, ho, sono, i m, i am, non riesco, i can not`),
-	"blocked": split(`non riesco, non posso, non funziona, non parte, non si accende, non si apre, non risponde, non stampa, non legge, fermo,
+	"blocked": split(`non riesco, non riescono, non posso, non possono, non funziona, non funzionano, non stampa, non stampano,
+		non si collega, non si connette, non carica, non entra, non parte, non si accende, non si apre, non risponde, non stampa, non legge, fermo,
 		ferma, bloccat*, irraggiungibile, inaccessibile, giu, down, can not, cannot, unable, does not work, do not work, not working, will not,
 		won t, no way, fuori servizio, out of order, errore, error, errors, fails, rejects, rifiuta, nothing works, dead, mute, muti, caduta,
 		went down, blue screen, schermo blu, non accetta, locked, bloccato, does not respond, not responding, times out, stuck, non mi fa,
@@ -95,6 +96,66 @@ func split(s string) []string {
 	return out
 }
 
+// phraseIndex finds phrases of a lexicon by their first word, so a
+// message costs a map look-up per word instead of a scan per phrase.
+type phraseIndex struct {
+	first    map[string][][]string // first word → phrases, as words
+	prefixes []string              // "bloccat" of "bloccat*"
+}
+
+func newPhraseIndex(ps []string) *phraseIndex {
+	ix := &phraseIndex{first: map[string][][]string{}}
+	for _, p := range ps {
+		if strings.HasSuffix(p, "*") {
+			ix.prefixes = append(ix.prefixes, strings.TrimSuffix(p, "*"))
+			continue
+		}
+		ws := strings.Fields(p)
+		ix.first[ws[0]] = append(ix.first[ws[0]], ws)
+	}
+	return ix
+}
+
+// find returns the longest phrase at the earliest position of words, or
+// a word starting with one of the prefixes; "" when none.
+func (ix *phraseIndex) find(words []string) string {
+	for i, w := range words {
+		best := []string(nil)
+		for _, ws := range ix.first[w] {
+			if len(ws) > len(best) && i+len(ws) <= len(words) && equalWords(words[i:i+len(ws)], ws) {
+				best = ws
+			}
+		}
+		if best != nil {
+			return strings.Join(best, " ")
+		}
+		for _, p := range ix.prefixes {
+			if strings.HasPrefix(w, p) {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+func equalWords(a, b []string) bool {
+	for i := range b {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// cueIndex is cueLexicon indexed once.
+var cueIndex = func() map[string]*phraseIndex {
+	m := map[string]*phraseIndex{}
+	for name, ps := range cueLexicon {
+		m[name] = newPhraseIndex(ps)
+	}
+	return m
+}()
+
 // numberWords are counts of people that mean "a group" ("i tre operatori").
 var numberWords = map[string]int{"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9,
 	"dieci": 10, "venti": 20, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -111,12 +172,13 @@ var peopleWords = map[string]bool{"medici": true, "operatori": true, "impiegati"
 // accents, case and punctuation do not matter.
 func FindCues(text string) []Cue {
 	words := Words(text)
-	padded := " " + strings.Join(words, " ") + " "
 	var out []Cue
 	for _, name := range cueNames {
-		if m := matchAny(padded, words, cueLexicon[name]); m != "" {
-			out = append(out, Cue{Name: name, Match: m})
-			continue
+		if ix := cueIndex[name]; ix != nil {
+			if m := ix.find(words); m != "" {
+				out = append(out, Cue{Name: name, Match: m})
+				continue
+			}
 		}
 		switch name {
 		case "people_count":
@@ -163,24 +225,6 @@ func smallNumber(w string) (int, bool) {
 		n = n*10 + int(w[i]-'0')
 	}
 	return n, true
-}
-
-func matchAny(padded string, words []string, phrases []string) string {
-	for _, p := range phrases {
-		if strings.HasSuffix(p, "*") {
-			prefix := strings.TrimSuffix(p, "*")
-			for _, w := range words {
-				if strings.HasPrefix(w, prefix) {
-					return w
-				}
-			}
-			continue
-		}
-		if strings.Contains(padded, " "+p+" ") {
-			return p
-		}
-	}
-	return ""
 }
 
 // hasCue reports whether cues holds name.

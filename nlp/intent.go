@@ -86,34 +86,35 @@ func trimZeros(s string) string {
 	return t
 }
 
-// phrases is a set of normalised phrases matched on word boundaries.
+// phrases is a set of normalised phrases matched on word boundaries. Each
+// is stored with a space on both sides, so matching allocates nothing.
 type phrases []string
 
 func list(s string) phrases {
 	var out phrases
 	for _, p := range strings.Split(s, ",") {
 		if p = Normalize(p); p != "" {
-			out = append(out, p)
+			out = append(out, " "+p+" ")
 		}
 	}
 	return out
 }
 
-// find returns the first phrase found in padded (" w1 w2 … ").
+// find returns the first phrase found in padded (" w1 w2 … "), unpadded.
 func (ps phrases) find(padded string) string {
 	for _, p := range ps {
-		if strings.Contains(padded, " "+p+" ") {
-			return p
+		if strings.Contains(padded, p) {
+			return p[1 : len(p)-1]
 		}
 	}
 	return ""
 }
 
-// startsWith returns the phrase padded begins with.
+// startsWith returns the phrase padded begins with, unpadded.
 func (ps phrases) startsWith(padded string) string {
 	for _, p := range ps {
-		if strings.HasPrefix(padded, " "+p+" ") {
-			return p
+		if strings.HasPrefix(padded, p) {
+			return p[1 : len(p)-1]
 		}
 	}
 	return ""
@@ -295,6 +296,7 @@ func onlyFrom(padded string, sets ...phrases) bool {
 		best := 0
 		for _, set := range sets {
 			for _, p := range set {
+				p = p[1 : len(p)-1]
 				pw := strings.Count(p, " ") + 1
 				if pw > best && i+pw <= len(words) && strings.Join(words[i:i+pw], " ") == p {
 					best = pw

@@ -183,28 +183,28 @@ func (m *SeverityModel) Assess(text, lang string) Severity {
 	cues := FindCues(text)
 	fs := severityFeatures(text, lang, cues)
 	s := Severity{Cues: cues}
-	s.Urgency = assessment(m.urgency, fs)
-	s.Impact = assessment(m.impact, fs)
-	s.Type = assessment(m.kind, fs)
+	s.Urgency = assessment(m.urgency, fs, cues)
+	s.Impact = assessment(m.impact, fs, cues)
+	s.Type = assessment(m.kind, fs, cues)
 	applySeverityRules(&s, cues)
 	return s
 }
 
-func assessment(m *logReg, fs []string) Assessment {
+func assessment(m *logReg, fs []string, cues []Cue) Assessment {
 	p, best, why := m.predict(fs)
 	a := Assessment{Level: m.classes[best], Confidence: p[best]}
 	for i, c := range why {
 		if i == 3 {
 			break
 		}
-		a.Because = append(a.Because, describeFeature(c.feature))
+		a.Because = append(a.Because, describeFeature(c.feature, cues))
 	}
 	return a
 }
 
-// describeFeature renders a feature for an agent: words in quotes, cues by
-// name.
-func describeFeature(f string) string {
+// describeFeature renders a feature for an agent: stems in quotes, cues by
+// name with the words that showed them.
+func describeFeature(f string, cues []Cue) string {
 	kind, v, _ := strings.Cut(f, ":")
 	switch kind {
 	case "w":
@@ -212,7 +212,7 @@ func describeFeature(f string) string {
 	case "b":
 		return fmt.Sprintf("words %q", strings.ReplaceAll(v, "_", " "))
 	default:
-		return "cue " + v
+		return fmt.Sprintf("%s: %q", v, cueMatch(cues, v))
 	}
 }
 
