@@ -81,7 +81,7 @@ func TestImportIdempotentAndReportsProblems(t *testing.T) {
 	}
 	for file, want := range map[string]string{
 		filepath.Join("it", "typo.md"):    "tagz: unknown key",
-		filepath.Join("en", "zz-dup.md"):     "already used by",
+		filepath.Join("en", "zz-dup.md"):  "already used by",
 		filepath.Join("en", "badlang.md"): "lang",
 	} {
 		if !strings.Contains(reasons[file], want) {

@@ -43,6 +43,7 @@ type queries struct {
 	StatsWorstRated   string `query:"stats-worst-rated"`
 	StatsGaps         string `query:"stats-gaps"`
 	StatsTotals       string `query:"stats-totals"`
+	PgSearch          string `query:"pg-search"`
 }
 
 // Store keeps entries, revisions, synonyms and the feedback log in

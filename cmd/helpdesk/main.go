@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"backup":  {"dump the database into the backup folder (pg_dump -Fc)", runBackup},
 		"restore": {"restore a backup file into the database: restore FILE", runRestore},
 		"nlp":     {"language tools: severity-eval --cases FILE [--json]", runNLP},
+		"kb":      {"knowledge base: import DIR | export DIR | eval | stats", runKB},
 	}
 }
 

@@ -1,0 +1,396 @@
+package kb
+
+import (
+	"slices"
+	"sort"
+	"strings"
+)
+
+// synonymTable holds the synonym groups analysed per language, ready to
+// be matched against the stems of a query.
+type synonymTable struct {
+	lang map[string]*synonymLang
+}
+
+type synonymLang struct {
+	groups [][][]string         // group → member → stems
+	first  map[string][][2]int // first stem of a member → (group, member)
+}
+
+func compileSynonyms(s Synonyms) *synonymTable {
+	t := &synonymTable{lang: map[string]*synonymLang{}}
+	for _, lang := range []string{LangIT, LangEN} {
+		sl := &synonymLang{first: map[string][][2]int{}}
+		for _, key := range []string{"all", lang} {
+			for _, g := range s[key] {
+				var members [][]string
+				for _, m := range g {
+					st := analyzeText(lang, m)
+					if len(st) > 0 && !slices.ContainsFunc(members, func(x []string) bool { return slices.Equal(x, st) }) {
+						members = append(members, st)
+					}
+				}
+				if len(members) < 2 {
+					continue
+				}
+				gi := len(sl.groups)
+				sl.groups = append(sl.groups, members)
+				for mi, m := range members {
+					sl.first[m[0]] = append(sl.first[m[0]], [2]int{gi, mi})
+				}
+			}
+		}
+		t.lang[lang] = sl
+	}
+	return t
+}
+
+// alternative is one way a clause can match: all of terms in a document.
+type alternative struct {
+	terms  []int32
+	factor float32 // 1 for the user's own word, less for synonyms and typo fixes
+}
+
+// clause is one concept of the query (a word, or a phrase of a synonym
+// group) with the ways it can match; weight is how much it counts.
+type clause struct {
+	alts   []alternative
+	weight float32
+	word   string
+}
+
+// Factors by which a match counts less than the user's own word.
+const (
+	synonymFactor = 0.9
+	typoFactor    = 0.75
+)
+
+// buildQuery turns query text into clauses.
+func (ix *index) buildQuery(lang, text string) []clause {
+	stems := analyzeQuery(lang, text)
+	var sl *synonymLang
+	if ix.syn != nil {
+		sl = ix.syn.lang[analysisLang(lang)]
+	}
+	var out []clause
+	seen := map[string]bool{}
+	for i := 0; i < len(stems); {
+		// The longest synonym member starting here.
+		var groups []int
+		span := 0
+		if sl != nil {
+			for _, ref := range sl.first[stems[i]] {
+				m := sl.groups[ref[0]][ref[1]]
+				if i+len(m) <= len(stems) && slices.Equal(stems[i:i+len(m)], m) {
+					if len(m) > span {
+						span, groups = len(m), nil
+					}
+					if len(m) == span && !slices.Contains(groups, ref[0]) {
+						groups = append(groups, ref[0])
+					}
+				}
+			}
+		}
+		if span == 0 {
+			span = 1
+		}
+		key := strings.Join(stems[i:i+span], " ")
+		i += span
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		c := clause{word: key}
+		own := strings.Fields(key)
+		if ids, ok := ix.lookup(own); ok {
+			c.alts = append(c.alts, alternative{ids, 1})
+		}
+		for _, g := range groups {
+			for _, m := range sl.groups[g] {
+				if slices.Equal(m, own) {
+					continue
+				}
+				if ids, ok := ix.lookup(m); ok {
+					c.alts = append(c.alts, alternative{ids, synonymFactor})
+				}
+			}
+		}
+		if len(c.alts) == 0 && len(own) == 1 {
+			for _, id := range ix.neighbours(own[0]) {
+				c.alts = append(c.alts, alternative{[]int32{id}, typoFactor})
+				// A corrected word may belong to a synonym group.
+				if sl != nil {
+					for _, ref := range sl.first[ix.termStr[id]] {
+						if len(sl.groups[ref[0]][ref[1]]) != 1 {
+							continue
+						}
+						for _, m := range sl.groups[ref[0]] {
+							if ids, ok := ix.lookup(m); ok {
+								c.alts = append(c.alts, alternative{ids, typoFactor * synonymFactor})
+							}
+						}
+					}
+				}
+			}
+		}
+		c.weight = ix.clauseWeight(c, own)
+		out = append(out, c)
+	}
+	return out
+}
+
+// lookup returns the term ids of stems, false when one is not indexed.
+func (ix *index) lookup(stems []string) ([]int32, bool) {
+	ids := make([]int32, len(stems))
+	for i, s := range stems {
+		id, ok := ix.terms[s]
+		if !ok {
+			return nil, false
+		}
+		ids[i] = id
+	}
+	return ids, true
+}
+
+func (ix *index) meanIDF(ids []int32) float32 {
+	var s float32
+	for _, id := range ids {
+		s += ix.idf[id]
+	}
+	return s / float32(len(ids))
+}
+
+// clauseWeight is the weight of a clause: the idf of its best
+// alternative. A word the index does not know at all weighs as much as
+// the rarest word: a query about something the knowledge base never
+// mentions must not look covered (numbers count half: often they are
+// ticket or error codes).
+func (ix *index) clauseWeight(c clause, own []string) float32 {
+	var w float32
+	for _, a := range c.alts {
+		w = max(w, ix.meanIDF(a.terms))
+	}
+	if len(c.alts) == 0 {
+		w = ix.maxIDF
+		if len(own) == 1 && isNumber(own[0]) {
+			w /= 2
+		}
+	}
+	return w
+}
+
+func isNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// candidate is a document with its scores during ranking.
+type candidate struct {
+	doc        int32
+	bm25       float32
+	coverage   float32
+	phrasing   float32
+	score      float32
+	confidence float32
+}
+
+// filter decides which documents a search may return.
+type filter struct {
+	lang     string
+	audience Audience
+}
+
+func (f filter) allows(e *Entry) bool {
+	if f.lang != "" && e.Lang != f.lang {
+		return false
+	}
+	return f.audience == AudienceInternal || e.Audience == AudiencePublic
+}
+
+// rerankDepth is how many BM25 candidates get the finer scoring.
+const rerankDepth = 30
+
+// search ranks the documents for clauses.
+func (ix *index) search(cs []clause, f filter, limit int) []candidate {
+	if len(ix.docs) == 0 || len(cs) == 0 {
+		return nil
+	}
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	var hitDocs []int32
+	for _, c := range cs {
+		sc.touched = sc.touched[:0]
+		for _, a := range c.alts {
+			if len(a.terms) == 1 {
+				t := a.terms[0]
+				idf := ix.idf[t] * a.factor
+				for _, p := range ix.postings[t] {
+					v := idf * p.w
+					if v > sc.best[p.doc] {
+						if sc.best[p.doc] == 0 {
+							sc.touched = append(sc.touched, p.doc)
+						}
+						sc.best[p.doc] = v
+					}
+				}
+				continue
+			}
+			// A phrase: every term must be in the document.
+			rare := a.terms[0]
+			for _, t := range a.terms[1:] {
+				if len(ix.postings[t]) < len(ix.postings[rare]) {
+					rare = t
+				}
+			}
+		docs:
+			for _, p := range ix.postings[rare] {
+				var sum float32
+				for _, t := range a.terms {
+					w, ok := ix.fwd[p.doc].weight(t)
+					if !ok {
+						continue docs
+					}
+					sum += ix.idf[t] * w
+				}
+				v := sum / float32(len(a.terms)) * a.factor
+				if v > sc.best[p.doc] {
+					if sc.best[p.doc] == 0 {
+						sc.touched = append(sc.touched, p.doc)
+					}
+					sc.best[p.doc] = v
+				}
+			}
+		}
+		for _, d := range sc.touched {
+			if sc.score[d] == 0 {
+				hitDocs = append(hitDocs, d)
+			}
+			sc.score[d] += sc.best[d]
+			sc.best[d] = 0
+		}
+	}
+	cands := make([]candidate, 0, len(hitDocs))
+	for _, d := range hitDocs {
+		if f.allows(&ix.docs[d].entry) {
+			cands = append(cands, candidate{doc: d, bm25: sc.score[d]})
+		}
+		sc.score[d] = 0
+	}
+	if len(cands) > rerankDepth {
+		slices.SortFunc(cands, func(a, b candidate) int {
+			if a.bm25 != b.bm25 {
+				if a.bm25 > b.bm25 {
+					return -1
+				}
+				return 1
+			}
+			return int(a.doc - b.doc)
+		})
+		cands = cands[:rerankDepth]
+	}
+	var total float32
+	for _, c := range cs {
+		total += c.weight
+	}
+	for i := range cands {
+		ix.rerank(&cands[i], cs, total)
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].doc < cands[j].doc
+	})
+	if limit > 0 && len(cands) > limit {
+		cands = cands[:limit]
+	}
+	return cands
+}
+
+// rerank computes the finer features of one candidate: how much of the
+// query it covers, how close its best phrasing (title or question) is to
+// the query, and from them its score and confidence.
+func (ix *index) rerank(c *candidate, cs []clause, total float32) {
+	if total == 0 {
+		return
+	}
+	fwd := &ix.fwd[c.doc]
+	var covered float32
+	matched := make([]float32, len(cs)) // factor of the best alternative found, per clause
+	for i, cl := range cs {
+		for _, a := range cl.alts {
+			if a.factor <= matched[i] {
+				continue
+			}
+			all := true
+			for _, t := range a.terms {
+				if _, ok := fwd.weight(t); !ok {
+					all = false
+					break
+				}
+			}
+			if all {
+				matched[i] = a.factor
+			}
+		}
+		covered += cl.weight * matched[i]
+	}
+	c.coverage = covered / total
+
+	// Best phrasing: the share of the query it answers, less a little for
+	// what it says that the query does not.
+	for _, p := range ix.phr[c.doc] {
+		if len(p) == 0 {
+			continue
+		}
+		var inter, extra float32
+		used := make([]bool, len(p))
+		for i, cl := range cs {
+			var best float32
+			for _, a := range cl.alts {
+				if a.factor <= best || !containsAll(p, a.terms) {
+					continue
+				}
+				best = a.factor
+			}
+			if best > 0 {
+				inter += cl.weight * best
+				for _, a := range cl.alts {
+					markUsed(p, a.terms, used)
+				}
+			}
+			_ = i
+		}
+		for j, t := range p {
+			if !used[j] {
+				extra += ix.idf[t]
+			}
+		}
+		sim := inter / (total + 0.3*extra)
+		c.phrasing = max(c.phrasing, sim)
+	}
+	bm := c.bm25 / total
+	c.score = 0.45*c.coverage + 0.35*c.phrasing + 0.2*min(bm, 1)
+	c.confidence = c.score
+}
+
+func containsAll(p, terms []int32) bool {
+	for _, t := range terms {
+		if !slices.Contains(p, t) {
+			return false
+		}
+	}
+	return true
+}
+
+func markUsed(p, terms []int32, used []bool) {
+	for j, t := range p {
+		if slices.Contains(terms, t) {
+			used[j] = true
+		}
+	}
+}

@@ -1,0 +1,272 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+)
+
+// Query is one search.
+type Query struct {
+	Text string
+	// Lang is the language of the text ("it" or "en"); only entries in that
+	// language are returned. Empty searches every language with Italian
+	// analysis.
+	Lang string
+	// Audience is who reads the answer: AudiencePublic (the bot, the help
+	// centre; the default) or AudienceInternal (agents, who also see
+	// internal entries).
+	Audience Audience
+	// Limit caps the hits (default 5).
+	Limit int
+	// Channel is recorded in the search log ("telegram", "web" …).
+	Channel string
+	// NoLog keeps the search out of the log (evaluation, tests).
+	NoLog bool
+}
+
+// Hit is one entry found by a search.
+type Hit struct {
+	EntryID  string // stable id: the link to the entry is built from it
+	Title    string
+	Kind     Kind
+	Lang     string
+	Category string
+	Revision int
+	// Passage is the part of the body that best matches the query, as
+	// plain text of at most about 300 characters.
+	Passage string
+	// Score orders the hits; it has no meaning across queries.
+	Score float64
+	// Confidence in [0, 1] that this entry answers the query. Compare it
+	// with Searcher.Threshold: below it, the bot should say it has no
+	// answer rather than guess.
+	Confidence float64
+	// SearchID identifies the logged search (0 when not logged); pass it
+	// to RecordAnswer when the hit is shown.
+	SearchID int64
+}
+
+// SearchOptions tune a Searcher.
+type SearchOptions struct {
+	// RefreshEvery is how stale the index may get: a search older than
+	// this since the last check asks the database for changes first
+	// (default 2s; negative: only explicit Refresh calls).
+	RefreshEvery time.Duration
+	// Threshold is the confidence below which a hit is not an answer
+	// (default DefaultThreshold).
+	Threshold float64
+}
+
+// DefaultThreshold is the confidence under which search abstains, chosen
+// on the dev query set (see docs/kb-search.md).
+const DefaultThreshold = 0.5
+
+// Searcher answers queries from an in-process index of the published
+// entries. Every instance of the service has its own Searcher; each one
+// follows the database (entries carry a change sequence, see
+// Refresh), so publishing on one instance makes the entry searchable on
+// all of them within RefreshEvery, without restart.
+type Searcher struct {
+	store *Store
+	opt   SearchOptions
+	ix    atomic.Pointer[index]
+
+	mu         sync.Mutex // one refresh at a time; guards the fields below
+	docs       map[string]*analysedEntry
+	lastSeq    int64
+	synVersion int64
+	checked    atomic.Int64 // unix nanoseconds of the last check
+}
+
+// NewSearcher loads every published entry of store and builds the index.
+func NewSearcher(ctx context.Context, store *Store, opt SearchOptions) (*Searcher, error) {
+	if opt.RefreshEvery == 0 {
+		opt.RefreshEvery = 2 * time.Second
+	}
+	if opt.Threshold == 0 {
+		opt.Threshold = DefaultThreshold
+	}
+	s := &Searcher{store: store, opt: opt, docs: map[string]*analysedEntry{}, synVersion: -1}
+	if err := s.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Threshold is the confidence under which a hit should not be given as an
+// answer.
+func (s *Searcher) Threshold() float64 { return s.opt.Threshold }
+
+// Refresh reads the entries changed since the last refresh and the
+// synonyms, and swaps in a rebuilt index when anything changed. Searches
+// keep using the previous index meanwhile.
+func (s *Searcher) Refresh(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checked.Store(time.Now().UnixNano())
+	var head struct {
+		Seq      int64 `db:"seq"`
+		Synonyms int64 `db:"synonyms"`
+	}
+	if err := s.store.db.GetContext(ctx, &head, s.store.q.MaxSeq); err != nil {
+		return fmt.Errorf("kb refresh: %w", err)
+	}
+	if head.Seq == s.lastSeq && head.Synonyms == s.synVersion && s.ix.Load() != nil {
+		return nil
+	}
+	var rows []entryRow
+	if err := s.store.db.SelectContext(ctx, &rows, s.store.q.ChangedSince, s.lastSeq); err != nil {
+		return fmt.Errorf("kb refresh: %w", err)
+	}
+	for _, r := range rows {
+		e, err := r.entry()
+		if err != nil {
+			return err
+		}
+		if e.Status == StatusPublished {
+			s.docs[e.ID] = analyseEntry(e)
+		} else {
+			delete(s.docs, e.ID)
+		}
+		s.lastSeq = max(s.lastSeq, r.Seq)
+	}
+	syn := s.currentSynonyms()
+	if head.Synonyms != s.synVersion {
+		all, err := s.store.Synonyms(ctx)
+		if err != nil {
+			return err
+		}
+		syn = compileSynonyms(all)
+		s.synVersion = head.Synonyms
+	}
+	docs := make([]*analysedEntry, 0, len(s.docs))
+	for _, d := range s.docs {
+		docs = append(docs, d)
+	}
+	sortDocs(docs)
+	s.ix.Store(newIndex(docs, syn))
+	return nil
+}
+
+func (s *Searcher) currentSynonyms() *synonymTable {
+	if ix := s.ix.Load(); ix != nil {
+		return ix.syn
+	}
+	return compileSynonyms(nil)
+}
+
+// sortDocs gives documents a stable order, so equal scores rank the same
+// in every instance.
+func sortDocs(docs []*analysedEntry) {
+	slices.SortFunc(docs, func(a, b *analysedEntry) int { return strings.Compare(a.entry.ID, b.entry.ID) })
+}
+
+// Search returns the entries that best answer q, best first, each with
+// its confidence; an empty result means nothing matched at all. Searches
+// are logged (unless q.NoLog) for the gaps report.
+func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
+	if s.opt.RefreshEvery > 0 && time.Since(time.Unix(0, s.checked.Load())) > s.opt.RefreshEvery {
+		if s.mu.TryLock() { // another search is refreshing: use the current index
+			s.mu.Unlock()
+			if err := s.Refresh(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+	hits := searchIndex(s.ix.Load(), q)
+	if !q.NoLog {
+		id, err := s.store.logSearch(ctx, q, hits, s.opt.Threshold)
+		if err != nil {
+			return nil, err
+		}
+		for i := range hits {
+			hits[i].SearchID = id
+		}
+	}
+	return hits, nil
+}
+
+// searchIndex runs q on ix.
+func searchIndex(ix *index, q Query) []Hit {
+	if ix == nil {
+		return nil
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 5
+	}
+	aud := q.Audience
+	if aud == "" {
+		aud = AudiencePublic
+	}
+	cs := ix.buildQuery(q.Lang, q.Text)
+	cands := ix.search(cs, filter{lang: q.Lang, audience: aud}, limit)
+	hits := make([]Hit, 0, len(cands))
+	for _, c := range cands {
+		d := ix.docs[c.doc]
+		hits = append(hits, Hit{
+			EntryID: d.entry.ID, Title: d.entry.Title, Kind: d.entry.Kind, Lang: d.entry.Lang,
+			Category: d.entry.Category, Revision: d.entry.Revision,
+			Passage: ix.passage(d, cs), Score: float64(c.score), Confidence: clamp01(float64(c.confidence)),
+		})
+	}
+	return hits
+}
+
+func clamp01(x float64) float64 { return min(max(x, 0), 1) }
+
+// passageLen is the longest passage returned, in characters.
+const passageLen = 300
+
+// passage picks the body block that matches most of the query (the first
+// block when none does), cut to passageLen at a word boundary.
+func (ix *index) passage(d *analysedEntry, cs []clause) string {
+	best, bestW := 0, float32(0)
+	for i, terms := range d.blockTerm {
+		var w float32
+		for _, c := range cs {
+		alts:
+			for _, a := range c.alts {
+				for _, t := range a.terms {
+					found := false
+					for _, s := range terms {
+						if s == ix.termStr[t] {
+							found = true
+							break
+						}
+					}
+					if !found {
+						continue alts
+					}
+				}
+				w += c.weight * a.factor
+				break
+			}
+		}
+		if w > bestW {
+			best, bestW = i, w
+		}
+	}
+	if len(d.blocks) == 0 {
+		return ""
+	}
+	return cut(d.blocks[best], passageLen)
+}
+
+func cut(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	if i := strings.LastIndexByte(string(r), ' '); i > n/2 {
+		return string(r)[:i] + "…"
+	}
+	return string(r) + "…"
+}
