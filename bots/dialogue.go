@@ -21,8 +21,10 @@ type dialogue struct {
 	Query string `json:"query,omitempty"`
 	// Tried lists the entries shown so far, for the agent's summary.
 	Tried []string `json:"tried,omitempty"`
-	// Shown is the entry the pending feedback is about.
-	Shown string `json:"shown,omitempty"`
+	// Shown is the entry the pending feedback is about; ShownRef the
+	// knowledge base's record of showing it.
+	Shown    string `json:"shown,omitempty"`
+	ShownRef int64  `json:"shown_ref,omitempty"`
 	// Reason says why a ticket is being gathered: not_solved, human,
 	// severity, no_answer, user.
 	Reason      string `json:"reason,omitempty"`
@@ -162,7 +164,8 @@ func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
 			t.say(Reply{Text: e.t(t, "noanswer"), Buttons: []Button{{Label: e.t(t, "btn.ticket"), Action: actTicket}}})
 			return nil
 		}
-		e.showAnswer(t, a)
+		a.SearchID = 0
+		e.showAnswer(ctx, t, a)
 	case action == actNone:
 		return e.startTicket(ctx, t, "no_answer", t.dlg.Query)
 	case action == actSkip, action == actDontKnow:
@@ -189,7 +192,7 @@ func (e *Engine) question(ctx context.Context, t *turn, q string) error {
 		t.say(Reply{Text: e.t(t, "gather.urgent")})
 		return e.startTicket(ctx, t, "severity", q)
 	}
-	answers, err := e.opt.Knowledge.Search(ctx, q, t.lang)
+	answers, err := e.opt.Knowledge.Search(ctx, q, t.lang, t.in.Channel)
 	if err != nil {
 		return fmt.Errorf("knowledge search: %w", err)
 	}
@@ -213,13 +216,17 @@ func (e *Engine) question(ctx context.Context, t *turn, q string) error {
 		bs = append(bs, Button{Label: e.t(t, "btn.none"), Action: actNone})
 		t.say(Reply{Text: e.t(t, "didyoumean"), Buttons: bs})
 	default:
-		e.showAnswer(t, confident[0])
+		e.showAnswer(ctx, t, confident[0])
 	}
 	return nil
 }
 
-func (e *Engine) showAnswer(t *turn, a Answer) {
-	t.dlg.Step, t.dlg.Shown = "feedback", a.EntryID
+func (e *Engine) showAnswer(ctx context.Context, t *turn, a Answer) {
+	ref, err := e.opt.Knowledge.Shown(ctx, a, t.in.Channel)
+	if err != nil {
+		e.log.Warn("record answer shown", "entry", a.EntryID, "err", err)
+	}
+	t.dlg.Step, t.dlg.Shown, t.dlg.ShownRef = "feedback", a.EntryID, ref
 	t.dlg.Tried = appendOnce(t.dlg.Tried, a.EntryID)
 	r := Reply{Text: e.t(t, "answer.intro", a.Title) + "\n\n" + a.Text + "\n\n" + e.t(t, "answer.helped"), Media: a.Media,
 		Buttons: []Button{
@@ -235,7 +242,7 @@ func (e *Engine) showAnswer(t *turn, a Answer) {
 
 func (e *Engine) solved(ctx context.Context, t *turn) error {
 	if t.dlg.Shown != "" {
-		if err := e.opt.Knowledge.Feedback(ctx, t.dlg.Shown, t.dlg.Query, true); err != nil {
+		if err := e.opt.Knowledge.Rate(ctx, t.dlg.ShownRef, true); err != nil {
 			e.log.Warn("record feedback", "err", err)
 		}
 		if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, t.actor(), "solved_by_bot", "", t.dlg.Shown); err != nil {
@@ -248,8 +255,8 @@ func (e *Engine) solved(ctx context.Context, t *turn) error {
 }
 
 func (e *Engine) unsolved(ctx context.Context, t *turn) error {
-	if t.dlg.Shown != "" {
-		if err := e.opt.Knowledge.Feedback(ctx, t.dlg.Shown, t.dlg.Query, false); err != nil {
+	if t.dlg.ShownRef != 0 {
+		if err := e.opt.Knowledge.Rate(ctx, t.dlg.ShownRef, false); err != nil {
 			e.log.Warn("record feedback", "err", err)
 		}
 	}

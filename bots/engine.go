@@ -22,21 +22,26 @@ import (
 type Knowledge interface {
 	// Search returns public, published answers for text, best first, each
 	// with a confidence in [0, 1].
-	Search(ctx context.Context, text, lang string) ([]Answer, error)
+	Search(ctx context.Context, text, lang, channel string) ([]Answer, error)
 	// Entry returns one public, published entry by id.
 	Entry(ctx context.Context, id string) (Answer, error)
-	// Feedback records whether an answer shown for query helped.
-	Feedback(ctx context.Context, entryID, query string, helpful bool) error
+	// Shown records that an answer was shown and returns a reference for
+	// the user's rating.
+	Shown(ctx context.Context, a Answer, channel string) (ref int64, err error)
+	// Rate records whether the shown answer helped.
+	Rate(ctx context.Context, ref int64, helpful bool) error
 }
 
 // Answer is a knowledge-base entry as the bot shows it.
 type Answer struct {
 	EntryID    string
+	Revision   int
 	Title      string
 	Text       string // a short answer in the Markdown subset replies use
 	URL        string // the full entry in the help centre
 	Confidence float64
 	Media      []Media
+	SearchID   int64 // the logged search that found it (0: none)
 }
 
 // SeverityModel estimates urgency, impact and type of a problem text.
@@ -131,6 +136,10 @@ func New(opt Options) (*Engine, error) {
 
 // Store returns the conversation store the engine uses.
 func (e *Engine) Store() *Store { return e.store }
+
+// SetRetry sets the queue for failed sends (the job runner is built after
+// the engine, because its workers call the engine).
+func (e *Engine) SetRetry(r RetryQueue) { e.opt.Retry = r }
 
 // RegisterSender sets the sender for a channel's replies.
 func (e *Engine) RegisterSender(channel string, s Sender) {

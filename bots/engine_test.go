@@ -31,6 +31,7 @@ type fakeKnowledge struct {
 	entries  []Answer
 	keywords map[string][]string
 	feedback []string
+	shown    []string
 }
 
 func newFakeKnowledge() *fakeKnowledge {
@@ -50,7 +51,7 @@ func newFakeKnowledge() *fakeKnowledge {
 	}
 }
 
-func (k *fakeKnowledge) Search(_ context.Context, q, lang string) ([]Answer, error) {
+func (k *fakeKnowledge) Search(_ context.Context, q, lang, channel string) ([]Answer, error) {
 	words := strings.Fields(strings.ToLower(q))
 	var out []Answer
 	for _, e := range k.entries {
@@ -88,10 +89,17 @@ func (k *fakeKnowledge) Entry(_ context.Context, id string) (Answer, error) {
 	return Answer{}, fmt.Errorf("no entry %s", id)
 }
 
-func (k *fakeKnowledge) Feedback(_ context.Context, id, q string, helpful bool) error {
+func (k *fakeKnowledge) Shown(_ context.Context, a Answer, channel string) (int64, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.feedback = append(k.feedback, fmt.Sprintf("%s:%v", id, helpful))
+	k.shown = append(k.shown, a.EntryID)
+	return int64(len(k.shown)), nil
+}
+
+func (k *fakeKnowledge) Rate(_ context.Context, ref int64, helpful bool) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.feedback = append(k.feedback, fmt.Sprintf("%s:%v", k.shown[ref-1], helpful))
 	return nil
 }
 

@@ -57,9 +57,9 @@ type outageKnowledge struct {
 	once sync.Once
 }
 
-func (k *outageKnowledge) Search(ctx context.Context, q, lang string) ([]Answer, error) {
+func (k *outageKnowledge) Search(ctx context.Context, q, lang, channel string) ([]Answer, error) {
 	k.once.Do(k.kill)
-	return k.fakeKnowledge.Search(ctx, q, lang)
+	return k.fakeKnowledge.Search(ctx, q, lang, channel)
 }
 
 func TestDatabaseOutageDuringAMessage(t *testing.T) {

@@ -13,6 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/riverqueue/river"
+
+	"helpdesk/bots"
 	"helpdesk/internal/backup"
 	"helpdesk/internal/jobs"
 	"helpdesk/web"
@@ -50,14 +53,21 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(pool.DB, "helpdesk"))
 
+	a, err := newApp(ctx, cfg, log, pool, time.Now)
+	if err != nil {
+		return err
+	}
 	runner, err := jobs.New(pool.DB, jobs.Options{
 		Logger:         log,
 		Backup:         backup.Options{DatabaseURL: dbURL, Dir: cfg.Backup.Dir, Keep: cfg.Backup.Keep},
 		BackupInterval: cfg.Backup.Interval,
+		Register:       []func(*river.Workers){a.registerWorkers},
+		Periodic:       a.periodicJobs(),
 	})
 	if err != nil {
 		return err
 	}
+	a.engine.SetRetry(bots.RiverRetry{Client: runner})
 	if err := runner.Start(ctx); err != nil {
 		return fmt.Errorf("start job runner: %w", err)
 	}

@@ -36,6 +36,38 @@ type Config struct {
 	Backup   Backup   `yaml:"backup"`
 	Tickets  Tickets  `yaml:"tickets"`
 	KB       KB       `yaml:"kb"`
+	Calendar Calendar `yaml:"calendar"`
+	Bot      Bot      `yaml:"bot"`
+}
+
+// Calendar is the desk's business calendar (time zone: Timezone).
+type Calendar struct {
+	// Hours maps a weekday (mon … sun) to opening ranges such as
+	// "08:00-20:00" or "08:30-13:00,14:00-17:30"; a missing day is closed.
+	Hours map[string]string `yaml:"hours"`
+	// LocalHolidays: "MM-DD" every year (patron saint) or "YYYY-MM-DD" once.
+	LocalHolidays []string `yaml:"local_holidays"`
+	// Closures: closed date ranges, both ends included.
+	Closures []Closure `yaml:"closures"`
+}
+
+// Closure is a closed range of days.
+type Closure struct {
+	From   string `yaml:"from"`
+	To     string `yaml:"to"`
+	Reason string `yaml:"reason"`
+}
+
+// Bot configures the conversation engine.
+type Bot struct {
+	// AnswerThreshold is the search confidence from which the bot answers.
+	AnswerThreshold float64 `yaml:"answer_threshold"`
+	// InactivityTimeout closes a conversation the bot holds after this
+	// much silence (its ticket stays).
+	InactivityTimeout time.Duration `yaml:"inactivity_timeout" check:"positive"`
+	// FirstResponse is the promised first-response time per priority, in
+	// working hours.
+	FirstResponse map[string]time.Duration `yaml:"first_response"`
 }
 
 // HTTP configures the web server.
@@ -100,6 +132,12 @@ func Default() Config {
 			"low":    {"high": "P3", "medium": "P4", "low": "P4"},
 		}},
 		KB: KB{ContentDir: "content/kb", LoadOnStart: true},
+		Calendar: Calendar{Hours: map[string]string{
+			"mon": "08:00-20:00", "tue": "08:00-20:00", "wed": "08:00-20:00", "thu": "08:00-20:00", "fri": "08:00-20:00",
+		}, LocalHolidays: []string{}, Closures: []Closure{}},
+		Bot: Bot{AnswerThreshold: 0.5, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
+			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
+		}},
 	}
 }
 

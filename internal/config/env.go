@@ -105,6 +105,12 @@ func set(f field, raw string) error {
 			return f.errorf(shown, "a whole number")
 		}
 		v.SetInt(int64(n))
+	case v.Kind() == reflect.Float64:
+		num, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return f.errorf(shown, "a number such as 0.5")
+		}
+		v.SetFloat(num)
 	case v.Kind() == reflect.Bool:
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
@@ -157,6 +163,14 @@ func validate(cfg *Config) error {
 		if u, err := url.Parse(cfg.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			return &Error{Key: "database_url", Env: "HELPDESK_DATABASE_URL or DATABASE_URL", Value: "(secret)",
 				Expect: "a URL such as postgres://user:password@host:5432/helpdesk?sslmode=disable"}
+		}
+	}
+	if t := cfg.Bot.AnswerThreshold; t <= 0 || t > 1 {
+		return &Error{Key: "bot.answer_threshold", Env: "HELPDESK_BOT_ANSWER_THRESHOLD", Value: fmt.Sprint(t), Expect: "a number in (0, 1]"}
+	}
+	for _, p := range []string{"P1", "P2", "P3", "P4"} {
+		if cfg.Bot.FirstResponse[p] <= 0 {
+			return &Error{Key: "bot.first_response." + p, Value: fmt.Sprint(cfg.Bot.FirstResponse[p]), Expect: "a positive duration of working time, e.g. 4h"}
 		}
 	}
 	return validateMatrix(cfg.Tickets.PriorityMatrix)

@@ -29,6 +29,8 @@ type Options struct {
 	BackupInterval time.Duration
 	// Register adds the workers of other packages.
 	Register []func(*river.Workers)
+	// Periodic adds periodic jobs of other packages.
+	Periodic []*river.PeriodicJob
 	// PollInterval is how often idle workers look for new jobs (the
 	// database/sql driver cannot LISTEN). 0: one second.
 	PollInterval time.Duration
@@ -76,7 +78,7 @@ func New(db *sql.DB, opt Options) (*Client, error) {
 	for _, reg := range opt.Register {
 		reg(workers)
 	}
-	var periodic []*river.PeriodicJob
+	periodic := append([]*river.PeriodicJob(nil), opt.Periodic...)
 	if opt.BackupInterval > 0 && opt.Backup.Dir != "" {
 		periodic = append(periodic, river.NewPeriodicJob(
 			river.PeriodicInterval(opt.BackupInterval),

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/riverqueue/river"
+
+	"helpdesk/bots"
+	"helpdesk/internal/config"
+	"helpdesk/kb"
+	"helpdesk/nlp"
+	"helpdesk/tickets"
+)
+
+// app is the service's object graph, built once from the configuration and
+// shared by serve, chat and bench.
+type app struct {
+	cfg      config.Config
+	log      *slog.Logger
+	db       *sqlx.DB
+	tickets  *tickets.Store
+	kb       *kb.Store
+	searcher *kb.Searcher
+	calendar *tickets.BusinessCalendar
+	engine   *bots.Engine
+}
+
+// newApp wires the domain packages on an open pool. When the
+// configuration says so, the content folder is imported into the
+// knowledge base first (idempotent: unchanged entries are left alone).
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *sqlx.DB, now func() time.Time) (*app, error) {
+	a := &app{cfg: cfg, log: log, db: pool}
+	matrix, err := tickets.MatrixFromConfig(cfg.Tickets.PriorityMatrix)
+	if err != nil {
+		return nil, err
+	}
+	a.calendar, err = tickets.NewBusinessCalendar(calendarConfig(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("config: calendar: %w", err)
+	}
+	if a.tickets, err = tickets.NewStore(tickets.Options{Matrix: matrix, Now: now, Location: a.calendar.Location()}); err != nil {
+		return nil, err
+	}
+	if a.kb, err = kb.NewStore(pool, now); err != nil {
+		return nil, err
+	}
+	if cfg.KB.LoadOnStart && cfg.KB.ContentDir != "" {
+		start := time.Now()
+		rep, err := a.kb.Import(ctx, cfg.KB.ContentDir, kb.ImportOptions{Author: "content-folder"})
+		if err != nil {
+			return nil, fmt.Errorf("load knowledge base from %s (kb.content_dir): %w", cfg.KB.ContentDir, err)
+		}
+		for _, p := range rep.Rejected {
+			log.Warn("knowledge base file rejected", "file", p.File, "reason", p.Reason)
+		}
+		log.Info("knowledge base loaded", "dir", cfg.KB.ContentDir, "created", len(rep.Created), "updated", len(rep.Updated),
+			"unchanged", len(rep.Unchanged), "rejected", len(rep.Rejected), "took", time.Since(start).Round(time.Millisecond))
+	}
+	if a.searcher, err = kb.NewSearcher(ctx, a.kb, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold}); err != nil {
+		return nil, err
+	}
+	severity, err := nlp.NewSeverityModel()
+	if err != nil {
+		return nil, fmt.Errorf("severity model: %w", err)
+	}
+	firstResponse := map[tickets.Priority]time.Duration{}
+	for p, d := range cfg.Bot.FirstResponse {
+		firstResponse[tickets.Priority(p)] = d
+	}
+	a.engine, err = bots.New(bots.Options{
+		DB: pool, Tickets: a.tickets, Severity: severity, Calendar: a.calendar, Logger: log, Now: now,
+		Knowledge:       &bots.KBKnowledge{Searcher: a.searcher, Store: a.kb, BaseURL: cfg.HTTP.BaseURL},
+		BaseURL:         cfg.HTTP.BaseURL,
+		DefaultLang:     cfg.Language,
+		AnswerThreshold: cfg.Bot.AnswerThreshold,
+		FirstResponse:   firstResponse,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func calendarConfig(cfg config.Config) tickets.CalendarConfig {
+	cc := tickets.CalendarConfig{Timezone: cfg.Timezone, Hours: cfg.Calendar.Hours, LocalHolidays: cfg.Calendar.LocalHolidays}
+	for _, c := range cfg.Calendar.Closures {
+		cc.Closures = append(cc.Closures, tickets.Closure{From: c.From, To: c.To, Reason: c.Reason})
+	}
+	return cc
+}
+
+// registerWorkers adds the engine's durable jobs: send retries and the
+// closing of idle conversations.
+func (a *app) registerWorkers(w *river.Workers) {
+	river.AddWorker(w, &bots.SendWorker{Engine: a.engine})
+	river.AddWorker(w, &bots.CloseIdleWorker{Engine: a.engine, After: a.cfg.Bot.InactivityTimeout})
+}
+
+func (a *app) periodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+		func() (river.JobArgs, *river.InsertOpts) { return bots.CloseIdleArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "close_idle_conversations"})}
+}

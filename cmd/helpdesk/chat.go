@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"helpdesk/bots"
+	"helpdesk/internal/i18n"
+)
+
+var chatText = i18n.Catalog{
+	"chat.welcome": {
+		"it": "Chat con l'assistente dell'help desk (utente %s). Scrivi un messaggio; un numero sceglie un pulsante; Ctrl-D per uscire.",
+		"en": "Chat with the help desk assistant (user %s). Type a message; a number picks a button; Ctrl-D to quit.",
+	},
+	"chat.toolong": {"it": "Messaggio troppo lungo: dividilo in parti più brevi.", "en": "Message too long: split it into shorter parts."},
+	"chat.error":   {"it": "Errore: %v", "en": "Error: %v"},
+}
+
+// terminal is the channel of `helpdesk chat`: replies are printed, and
+// their buttons numbered so the next line can press one.
+type terminal struct {
+	mu      sync.Mutex
+	out     io.Writer
+	buttons []bots.Button
+}
+
+func (t *terminal) Send(_ context.Context, o bots.Outbound) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.out, "\n%s\n", o.Text)
+	for _, l := range o.Links {
+		fmt.Fprintf(t.out, "  → %s: %s\n", l.Label, l.URL)
+	}
+	for _, m := range o.Media {
+		fmt.Fprintf(t.out, "  ▶ %s (%s %s): %s\n", m.Title, m.Type, m.Duration, m.URL)
+	}
+	if len(o.Buttons) > 0 {
+		t.buttons = o.Buttons
+		for i, b := range o.Buttons {
+			fmt.Fprintf(t.out, "  [%d] %s\n", i+1, b.Label)
+		}
+	}
+	return nil
+}
+
+// press maps a typed number to the last buttons shown.
+func (t *terminal) press(line string) (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || n < 1 || n > len(t.buttons) {
+		return "", false
+	}
+	return t.buttons[n-1].Action, true
+}
+
+// runChat talks to the real engine and database from the terminal.
+func runChat(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	lang := fs.String("lang", "", "your language: it | en (default: detected from what you write)")
+	as := fs.String("as", defaultUser(), "the user you chat as (a new name is a new requester)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := env.loadConfig()
+	if err != nil {
+		return err
+	}
+	cfg.Log.Level = "warn" // the chat is the output; logs only when something is wrong
+	log := env.newLogger(cfg)
+	pool, err := env.openDB(ctx, cfg, cfg.Database.MigrateOnStart)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	a, err := newApp(ctx, cfg, log, pool, time.Now)
+	if err != nil {
+		return err
+	}
+	term := &terminal{out: env.stdout}
+	a.engine.RegisterSender("terminal", term)
+
+	uiLang := i18n.Normalize(*lang)
+	if *lang == "" {
+		uiLang = cfg.Language
+	}
+	fmt.Fprintln(env.stdout, chatText.T(uiLang, "chat.welcome", *as))
+	session := strconv.FormatInt(time.Now().UnixNano(), 36)
+	in := bufio.NewScanner(env.stdin)
+	in.Buffer(make([]byte, 64<<10), 64<<10)
+	for seq := 1; ; seq++ {
+		fmt.Fprint(env.stdout, "\n> ")
+		if !in.Scan() {
+			fmt.Fprintln(env.stdout)
+			return in.Err()
+		}
+		line := strings.TrimSpace(in.Text())
+		if line == "" {
+			continue
+		}
+		msg := bots.Inbound{Channel: "terminal", ExternalID: session + "-" + strconv.Itoa(seq),
+			ConversationKey: "terminal:" + *as, User: bots.User{ID: *as, Name: *as, Lang: *lang}}
+		if action, ok := term.press(line); ok {
+			msg.Action = action
+		} else {
+			msg.Text = line
+		}
+		if _, err := a.engine.Handle(ctx, msg); err != nil {
+			if errors.Is(err, bots.ErrTooLong) {
+				fmt.Fprintln(env.stdout, chatText.T(uiLang, "chat.toolong"))
+				continue
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+			fmt.Fprintln(env.stdout, chatText.T(uiLang, "chat.error", err))
+		}
+	}
+}
+
+func defaultUser() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "guest"
+}
