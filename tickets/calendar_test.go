@@ -262,3 +262,46 @@ func TestItalianHolidaysListIsComplete(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNewBusinessCalendar feeds configuration strings (outside input) to
+// the constructor and, when they are accepted, checks that adding working
+// time and measuring it back agree.
+func FuzzNewBusinessCalendar(f *testing.F) {
+	f.Add("08:00-20:00", "08:30-13:00,14:00-17:30", "12-07", "2026-08-10", "2026-08-21", int64(1790000000), int64(7200))
+	f.Add("00:00-24:00", "closed", "02-29", "", "", int64(1774742400), int64(90000))
+	f.Add("9:5-10:7", "x", "13-40", "2026-01-01", "2025-01-01", int64(0), int64(-5))
+	f.Fuzz(func(t *testing.T, weekday, saturday, local, from, to string, unix, secs int64) {
+		c, err := NewBusinessCalendar(CalendarConfig{
+			Hours:         map[string]string{"mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday, "fri": weekday, "sat": saturday},
+			LocalHolidays: []string{local},
+			Closures:      []Closure{{From: from, To: to}},
+		})
+		if err != nil {
+			if !errors.Is(err, ErrCalendar) {
+				t.Fatalf("error %v does not wrap ErrCalendar", err)
+			}
+			return
+		}
+		start := time.Unix(unix%(4e9), 0) // 1843 to 2096
+		d := time.Duration(secs%(400*3600)) * time.Second
+		end := c.AddWorkingHours(start, d)
+		if d <= 0 {
+			if !end.Equal(start) {
+				t.Fatalf("AddWorkingHours(%s, %s) = %s, want start", start, d, end)
+			}
+			return
+		}
+		if end.IsZero() {
+			return // closed for years: a closure range in the fuzz input
+		}
+		if got := c.WorkingTime(start, end); got != d {
+			t.Fatalf("WorkingTime(%s, %s) = %s, want %s", start, end, got, d)
+		}
+		if !c.IsOpen(end.Add(-time.Nanosecond)) {
+			t.Fatalf("the instant before the due time %s is closed", end)
+		}
+		if n := c.NextOpening(start); n.Before(start) || (!n.IsZero() && !c.IsOpen(n)) {
+			t.Fatalf("NextOpening(%s) = %s", start, n)
+		}
+	})
+}
