@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // Europe/Rome must resolve even on hosts without zone files
 
 	"github.com/rickar/cal/v2"
 	"github.com/rickar/cal/v2/it"
