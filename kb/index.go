@@ -28,7 +28,7 @@ var (
 	fieldB     = [numFields]float64{0.5, 0.6, 0.3, 0.75}
 )
 
-const bm25K1 = 1.2
+var bm25K1 = 1.2
 
 // analysedEntry is an entry with its analysis: kept across rebuilds.
 type analysedEntry struct {
@@ -81,6 +81,8 @@ func (d *docTerms) weight(t int32) (float32, bool) {
 type index struct {
 	docs     []*analysedEntry
 	fwd      []docTerms
+	head     [][]int32   // per doc: sorted ids of title, phrasing and tag terms
+	blockIDs [][][]int32 // per doc, per body passage: sorted term ids
 	phr      [][][]int32 // per doc, per phrasing: term ids
 	terms    map[string]int32
 	termStr  []string
@@ -116,6 +118,8 @@ func newIndex(docs []*analysedEntry, syn *synonymTable) *index {
 	}
 	ix.fwd = make([]docTerms, len(docs))
 	ix.phr = make([][][]int32, len(docs))
+	ix.head = make([][]int32, len(docs))
+	ix.blockIDs = make([][][]int32, len(docs))
 	tf := map[int32]*[numFields]float64{}
 	for di, d := range docs {
 		clear(tf)
@@ -147,6 +151,21 @@ func newIndex(docs []*analysedEntry, syn *synonymTable) *index {
 			ix.postings[id] = append(ix.postings[id], posting{int32(di), w})
 		}
 		ix.fwd[di] = docTerms{ids, ws}
+		var head []int32
+		for _, id := range ids {
+			if c := tf[id]; c[fieldTitle]+c[fieldQuestions]+c[fieldTags] > 0 {
+				head = append(head, id)
+			}
+		}
+		ix.head[di] = head
+		for _, b := range d.blockTerm {
+			bid := make([]int32, 0, len(b))
+			for _, s := range b {
+				bid = append(bid, ix.terms[s])
+			}
+			slices.Sort(bid)
+			ix.blockIDs[di] = append(ix.blockIDs[di], slices.Compact(bid))
+		}
 		for _, p := range d.phrasings {
 			pid := make([]int32, 0, len(p))
 			for _, s := range p {
