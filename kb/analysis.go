@@ -18,6 +18,7 @@ var fillers = wordSet(`
 	urgentemente problema problemi questione domanda chiedo chiedere sapere vorrei
 	riesco riesce riusciamo riescono non piu proprio ancora sempre oggi ieri stamattina
 	dottore dottoressa dott collega colleghi qui qua ok okay
+	sarebbe sarebbero sarei avrei avrebbe avrebbero sto sta stai stanno stiamo
 	hi hello hey dear thanks thank please kindly help urgent problem problems issue
 	issues question ask wondering trying tried not no cannot cant anymore still today
 	yesterday morning

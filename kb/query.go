@@ -14,7 +14,7 @@ type synonymTable struct {
 }
 
 type synonymLang struct {
-	groups [][][]string         // group → member → stems
+	groups [][][]string        // group → member → stems
 	first  map[string][][2]int // first stem of a member → (group, member)
 }
 
