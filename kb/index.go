@@ -276,6 +276,6 @@ func osaDistance(a, b string) int {
 }
 
 type scratch struct {
-	score, best []float32
-	touched     []int32
+	score, best   []float32
+	touched, hits []int32
 }

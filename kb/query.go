@@ -225,8 +225,31 @@ func (ix *index) search(cs []clause, f filter, limit int) []candidate {
 	}
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
-	var hitDocs []int32
-	for _, c := range cs {
+	hitDocs := sc.hits[:0]
+	defer func() { sc.hits = hitDocs[:0] }()
+	// On a large index, a clause whose every alternative is a very common
+	// word would walk most of the documents to add little: it does not
+	// select candidates, and its share of BM25F is added to the kept
+	// candidates afterwards (the max-score idea, in its simplest form).
+	commonDF := max(commonDocs, len(ix.docs)/10)
+	deferred := make([]bool, len(cs))
+	allDeferred := true
+	for i, c := range cs {
+		deferred[i] = len(c.alts) > 0
+		for _, a := range c.alts {
+			if ix.rarest(a.terms) <= commonDF {
+				deferred[i] = false
+			}
+		}
+		allDeferred = allDeferred && deferred[i]
+	}
+	if allDeferred {
+		clear(deferred)
+	}
+	for ci, c := range cs {
+		if deferred[ci] {
+			continue
+		}
 		sc.touched = sc.touched[:0]
 		for _, a := range c.alts {
 			if len(a.terms) == 1 {
@@ -277,24 +300,24 @@ func (ix *index) search(cs []clause, f filter, limit int) []candidate {
 			sc.best[d] = 0
 		}
 	}
-	cands := make([]candidate, 0, len(hitDocs))
+	// Keep the rerankDepth best by BM25F (a min-heap on score, ties to the
+	// lower doc, so every instance ranks alike): sorting all the documents
+	// that share one common word would cost more than the search itself.
+	top := make(topK, 0, rerankDepth)
 	for _, d := range hitDocs {
 		if f.allows(&ix.docs[d].entry) {
-			cands = append(cands, candidate{doc: d, bm25: sc.score[d]})
+			top.offer(candidate{doc: d, bm25: sc.score[d]})
 		}
 		sc.score[d] = 0
 	}
-	if len(cands) > rerankDepth {
-		slices.SortFunc(cands, func(a, b candidate) int {
-			if a.bm25 != b.bm25 {
-				if a.bm25 > b.bm25 {
-					return -1
-				}
-				return 1
-			}
-			return int(a.doc - b.doc)
-		})
-		cands = cands[:rerankDepth]
+	cands := []candidate(top)
+	for ci, c := range cs {
+		if !deferred[ci] {
+			continue
+		}
+		for i := range cands {
+			cands[i].bm25 += ix.clauseScore(c, cands[i].doc)
+		}
 	}
 	var total float32
 	for _, c := range cs {
@@ -445,6 +468,92 @@ const (
 	rankPhrasing = 0.25
 	rankBM25     = 0.45
 )
+
+// commonDocs is the least document frequency at which a word is "very
+// common" for search (see search); on small indexes nothing is.
+const commonDocs = 5000
+
+// rarest returns the smallest document frequency among terms.
+func (ix *index) rarest(terms []int32) int {
+	n := len(ix.docs)
+	for _, t := range terms {
+		n = min(n, len(ix.postings[t]))
+	}
+	return n
+}
+
+// clauseScore is the BM25F share of clause c in doc: its best
+// alternative, as the posting walk in search computes it.
+func (ix *index) clauseScore(c clause, doc int32) float32 {
+	var best float32
+	fwd := &ix.fwd[doc]
+alts:
+	for _, a := range c.alts {
+		var sum float32
+		for _, t := range a.terms {
+			w, ok := fwd.weight(t)
+			if !ok {
+				continue alts
+			}
+			sum += ix.idf[t] * w
+		}
+		best = max(best, sum/float32(len(a.terms))*a.factor)
+	}
+	return best
+}
+
+// topK keeps the rerankDepth candidates with the best BM25F score, as a
+// min-heap whose root is the weakest kept.
+type topK []candidate
+
+// less reports whether a ranks below b.
+func (h topK) less(a, b candidate) bool {
+	if a.bm25 != b.bm25 {
+		return a.bm25 < b.bm25
+	}
+	return a.doc > b.doc
+}
+
+func (h *topK) offer(c candidate) {
+	if len(*h) < rerankDepth {
+		*h = append(*h, c)
+		h.up(len(*h) - 1)
+		return
+	}
+	if !h.less((*h)[0], c) {
+		return
+	}
+	(*h)[0] = c
+	h.down(0)
+}
+
+func (h topK) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.less(h[i], h[p]) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (h topK) down(i int) {
+	for {
+		l, small := 2*i+1, i
+		if l < len(h) && h.less(h[l], h[small]) {
+			small = l
+		}
+		if r := l + 1; r < len(h) && h.less(h[r], h[small]) {
+			small = r
+		}
+		if small == i {
+			return
+		}
+		h[i], h[small] = h[small], h[i]
+		i = small
+	}
+}
 
 // allIn reports whether every term is in the sorted list.
 func allIn(sorted, terms []int32) bool {
