@@ -19,7 +19,7 @@ func NewPostgresSearcher(store *Store) *PostgresSearcher { return &PostgresSearc
 
 // Threshold is the score under which a hit is not an answer (chosen on
 // the dev set like DefaultThreshold).
-func (p *PostgresSearcher) Threshold() float64 { return 0.35 }
+func (p *PostgresSearcher) Threshold() float64 { return 0.9 }
 
 // Search runs q with PostgreSQL full-text search. Synonyms are not applied.
 func (p *PostgresSearcher) Search(ctx context.Context, q Query) ([]Hit, error) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -204,7 +205,14 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	default:
 		return fmt.Errorf("unknown engine %q (memory or postgres)", *engine)
 	}
-	res, err := kb.Evaluate(ctx, queries, search, th)
+	var lat []time.Duration
+	timed := func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
+		t := time.Now()
+		hits, err := search(ctx, q)
+		lat = append(lat, time.Since(t))
+		return hits, err
+	}
+	res, err := kb.Evaluate(ctx, queries, timed, th)
 	if err != nil {
 		return err
 	}
@@ -227,6 +235,10 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		env.printf("abstain ok: n/a (no out-of-scope query)\n")
 	}
 	env.printf("threshold:  %.2f, engine %s\n", th, *engine)
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		env.printf("latency:    p50 %s, p99 %s per query\n", lat[len(lat)/2].Round(time.Microsecond), lat[len(lat)*99/100].Round(time.Microsecond))
+	}
 	return nil
 }
 

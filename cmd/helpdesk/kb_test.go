@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"helpdesk/internal/testdb"
+)
+
+func runKBCmd(t *testing.T, environ []string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"kb"}, args...), strings.NewReader(""), &out, &errb, environ)
+	return out.String(), errb.String(), code
+}
+
+func TestKBEvalJSON(t *testing.T) {
+	environ := []string{"DATABASE_URL=" + testdb.ServerURL(t), "HELPDESK_DATA_DIR=" + t.TempDir()}
+	queries := writeCases(t,
+		`{"query": "il lettore non legge la tessera", "lang": "it", "expected": ["lettore-smartcard"]}`,
+		`{"query": "card reader does not see my smartcard", "lang": "en", "expected": ["smartcard-reader"]}`,
+		`{"query": "ho dimenticato la password", "lang": "it", "expected": ["reset-password"]}`,
+		`{"query": "ricetta della torta di mele", "lang": "it", "expected": []}`,
+	)
+	out, errOut, code := runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
+	if len(got) != 5 {
+		t.Errorf("keys = %v, want exactly queries, top1, hit_at_3, mrr_at_10, abstain_ok", got)
+	}
+	if got["queries"] != 4.0 || got["top1"] != 1.0 || got["hit_at_3"] != 1.0 || got["mrr_at_10"] != 1.0 || got["abstain_ok"] != 1.0 {
+		t.Errorf("metrics = %v", got)
+	}
+
+	// No out-of-scope query: abstain_ok is null.
+	queries = writeCases(t, `{"query": "vpn da casa", "lang": "it", "expected": ["vpn-non-si-connette"]}`)
+	out, _, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--json")
+	if code != 0 || !strings.Contains(out, `"abstain_ok":null`) {
+		t.Errorf("exit %d, output %s", code, out)
+	}
+
+	// The text report names every metric.
+	out, _, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries)
+	for _, w := range []string{"top-1", "hit@3", "MRR@10", "abstain ok"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("text report misses %q: %s", w, out)
+		}
+	}
+}
+
+func TestKBImportExportCommands(t *testing.T) {
+	environ := []string{"DATABASE_URL=" + testdb.NewURL(t), "HELPDESK_DATA_DIR=" + t.TempDir()}
+	out, errOut, code := runKBCmd(t, environ, "import", "../../kb/testdata/content")
+	if code != 0 || !strings.Contains(out, "created 8, updated 0, unchanged 0, rejected 0; 4 synonym groups") {
+		t.Fatalf("import: exit %d, %q %q", code, out, errOut)
+	}
+	out, _, code = runKBCmd(t, environ, "import", "../../kb/testdata/content")
+	if code != 0 || !strings.Contains(out, "unchanged 8") {
+		t.Fatalf("re-import: exit %d, %q", code, out)
+	}
+	dir := t.TempDir()
+	out, _, code = runKBCmd(t, environ, "export", dir)
+	if code != 0 || !strings.Contains(out, "exported 8") {
+		t.Fatalf("export: exit %d, %q", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "lettore-smartcard.md")); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "broken.md"), []byte("---\nid: x\nkind: faq\nlang: it\ntitle: T\ncolour: red\n---\nbody\n"), 0o644)
+	out, errOut, code = runKBCmd(t, environ, "import", dir)
+	if code != 1 || !strings.Contains(errOut, "broken.md") || !strings.Contains(errOut, "colour: unknown key") || !strings.Contains(out, "unchanged 8") {
+		t.Fatalf("import with a bad file: exit %d, %q %q", code, out, errOut)
+	}
+	out, _, code = runKBCmd(t, environ, "stats")
+	if code != 0 || !strings.Contains(out, "most frequent queries with no confident answer") {
+		t.Fatalf("stats: exit %d, %q", code, out)
+	}
+}
+
+func TestKBUsage(t *testing.T) {
+	for _, args := range [][]string{{}, {"frob"}, {"import"}, {"eval", "--kb", "x"}} {
+		if _, _, code := runKBCmd(t, nil, args...); code != 2 {
+			t.Errorf("kb %v: exit %d, want 2", args, code)
+		}
+	}
+}
