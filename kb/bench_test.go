@@ -144,3 +144,22 @@ func BenchmarkBuild(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRebuild measures what a refresh pays after a change: a new
+// index over entries already analysed (only changed entries are analysed
+// again).
+func BenchmarkRebuild(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			entries := newSynth(20_000).entries(n)
+			docs := make([]*analysedEntry, len(entries))
+			for i, e := range entries {
+				docs[i] = analyseEntry(e)
+			}
+			syn := compileSynonyms(nil)
+			for b.Loop() {
+				runtime.KeepAlive(newIndex(docs, syn))
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -54,13 +55,16 @@ type Hit struct {
 
 // SearchOptions tune a Searcher.
 type SearchOptions struct {
-	// RefreshEvery is how stale the index may get: a search older than
-	// this since the last check asks the database for changes first
-	// (default 2s; negative: only explicit Refresh calls).
+	// RefreshEvery is how stale the index may get: the first search after
+	// this much time since the last check starts a background refresh
+	// (default 2s; negative: only explicit Refresh calls). A published
+	// entry is found within RefreshEvery plus the rebuild time.
 	RefreshEvery time.Duration
 	// Threshold is the confidence below which a hit is not an answer
 	// (default DefaultThreshold).
 	Threshold float64
+	// Logger receives failures of background refreshes (default: discarded).
+	Logger *slog.Logger
 }
 
 // DefaultThreshold is the confidence under which search abstains, chosen
@@ -82,6 +86,7 @@ type Searcher struct {
 	lastSeq    int64
 	synVersion int64
 	checked    atomic.Int64 // unix nanoseconds of the last check
+	refreshing atomic.Bool  // a background refresh runs
 }
 
 // NewSearcher loads every published entry of store and builds the index.
@@ -91,6 +96,9 @@ func NewSearcher(ctx context.Context, store *Store, opt SearchOptions) (*Searche
 	}
 	if opt.Threshold == 0 {
 		opt.Threshold = DefaultThreshold
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Searcher{store: store, opt: opt, docs: map[string]*analysedEntry{}, synVersion: -1}
 	if err := s.Refresh(ctx); err != nil {
@@ -171,13 +179,18 @@ func sortDocs(docs []*analysedEntry) {
 // its confidence; an empty result means nothing matched at all. Searches
 // are logged (unless q.NoLog) for the gaps report.
 func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
-	if s.opt.RefreshEvery > 0 && time.Since(time.Unix(0, s.checked.Load())) > s.opt.RefreshEvery {
-		if s.mu.TryLock() { // another search is refreshing: use the current index
-			s.mu.Unlock()
-			if err := s.Refresh(ctx); err != nil {
-				return nil, err
+	if s.opt.RefreshEvery > 0 && time.Since(time.Unix(0, s.checked.Load())) > s.opt.RefreshEvery &&
+		s.refreshing.CompareAndSwap(false, true) {
+		// In the background: no search waits for a rebuild, which takes
+		// seconds on a very large knowledge base.
+		go func() {
+			defer s.refreshing.Store(false)
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			if err := s.Refresh(rctx); err != nil {
+				s.opt.Logger.Warn("kb: refresh of the search index failed", "err", err)
 			}
-		}
+		}()
 	}
 	hits := searchIndex(s.ix.Load(), q)
 	if !q.NoLog {

@@ -156,16 +156,22 @@ func TestPublishReachesEveryInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := Query{Text: "la pec non invia i messaggi", Lang: "it", NoLog: true}
-	found := func() bool {
-		time.Sleep(2 * time.Millisecond) // let RefreshEvery pass
-		for _, h := range mustSearch(t, sb, q) {
-			if h.EntryID == "bozza-pec" {
-				return true
+	// found polls: a search starts a background refresh once RefreshEvery
+	// has passed, and a later search sees its result.
+	found := func(want bool) bool {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			got := false
+			for _, h := range mustSearch(t, sb, q) {
+				got = got || h.EntryID == "bozza-pec"
 			}
+			if got == want || time.Now().After(deadline) {
+				return got
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		return false
 	}
-	if found() {
+	if found(false) {
 		t.Fatal("draft found before publishing")
 	}
 	for _, to := range []Status{StatusInReview, StatusPublished} {
@@ -173,13 +179,13 @@ func TestPublishReachesEveryInstance(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if !found() {
+	if !found(true) {
 		t.Fatal("published entry not found by the other instance")
 	}
 	if _, err := a.Transition(ctx, "bozza-pec", StatusArchived, "editor"); err != nil {
 		t.Fatal(err)
 	}
-	if found() {
+	if found(false) {
 		t.Fatal("archived entry still found by the other instance")
 	}
 
@@ -189,11 +195,22 @@ func TestPublishReachesEveryInstance(t *testing.T) {
 	if err := a.SetSynonyms(ctx, Synonyms{"it": {{"ombrello", "stampante"}}}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * time.Millisecond)
-	after := mustSearch(t, sb, q)
+	var after []Hit
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if after = mustSearch(t, sb, q); len(after) > 0 && after[0].EntryID == "stampante-rete" && after[0].Confidence > before0(before) {
+			break
+		}
+	}
 	if len(after) == 0 || after[0].EntryID != "stampante-rete" || (len(before) > 0 && before[0].Confidence >= after[0].Confidence) {
 		t.Fatalf("synonym not applied: before %+v after %+v", before, after)
 	}
+}
+
+func before0(h []Hit) float64 {
+	if len(h) == 0 {
+		return 0
+	}
+	return h[0].Confidence
 }
 
 func TestFeedbackAndStats(t *testing.T) {
