@@ -21,7 +21,7 @@ import (
 
 const kbUsage = `usage: helpdesk kb import DIR
        helpdesk kb export DIR
-       helpdesk kb eval --kb DIR --queries FILE [--queries FILE …] [--json] [--engine memory|postgres] [--misses]
+       helpdesk kb eval --kb DIR --queries FILE [--queries FILE …] [--json] [--engine memory|postgres|bleve] [--misses]
        helpdesk kb stats [--days N] [--json]`
 
 // runKB is the knowledge-base tool.
@@ -139,7 +139,7 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	var files multiFlag
 	fs.Var(&files, "queries", "JSON-lines query file (required; repeat to merge several)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	engine := fs.String("engine", "memory", "search engine: memory (in-process index) or postgres (full-text search)")
+	engine := fs.String("engine", "memory", "search engine: memory (our in-process index), postgres (full-text search) or bleve")
 	misses := fs.Bool("misses", false, "list the queries that went wrong (on stderr)")
 	threshold := fs.Float64("threshold", 0, "confidence threshold (default: the engine's)")
 	if err := fs.Parse(args); err != nil {
@@ -202,8 +202,19 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
 			return pg.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
 		}
+	case "bleve":
+		bs, err := kb.NewBleveSearcher(ctx, s)
+		if err != nil {
+			return err
+		}
+		if th == 0 {
+			th = bs.Threshold()
+		}
+		search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
+			return bs.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
+		}
 	default:
-		return fmt.Errorf("unknown engine %q (memory or postgres)", *engine)
+		return fmt.Errorf("unknown engine %q (memory, postgres or bleve)", *engine)
 	}
 	var lat []time.Duration
 	timed := func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
