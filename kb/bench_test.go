@@ -85,8 +85,9 @@ func (s *synth) queries(entries []Entry, n int) []string {
 
 func buildSynthIndex(entries []Entry) *index {
 	docs := make([]*analysedEntry, len(entries))
+	in := interner{}
 	for i, e := range entries {
-		docs[i] = analyseEntry(e)
+		docs[i] = analyseEntry(e, in)
 	}
 	return newIndex(docs, compileSynonyms(Synonyms{"all": {{"smart card", "smartcard", "cns"}}}))
 }
@@ -153,8 +154,9 @@ func BenchmarkRebuild(b *testing.B) {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
 			entries := newSynth(20_000).entries(n)
 			docs := make([]*analysedEntry, len(entries))
+			in := interner{}
 			for i, e := range entries {
-				docs[i] = analyseEntry(e)
+				docs[i] = analyseEntry(e, in)
 			}
 			syn := compileSynonyms(nil)
 			for b.Loop() {

@@ -60,10 +60,10 @@ func NewBleveSearcher(ctx context.Context, store *Store) (*BleveSearcher, error)
 	b := &BleveSearcher{idx: idx, docs: map[string]*analysedEntry{}}
 	batch := idx.NewBatch()
 	for _, e := range entries {
-		a := analyseEntry(e)
+		a := analyseEntry(e, nil)
 		b.docs[e.ID] = a
-		d := bleveDoc{Title: strings.Join(a.fields[fieldTitle], " "), Questions: strings.Join(a.fields[fieldQuestions], " "),
-			Tags: strings.Join(a.fields[fieldTags], " "), Body: strings.Join(a.fields[fieldBody], " "),
+		d := bleveDoc{Title: strings.Join(a.field(fieldTitle), " "), Questions: strings.Join(a.field(fieldQuestions), " "),
+			Tags: strings.Join(a.field(fieldTags), " "), Body: strings.Join(a.field(fieldBody), " "),
 			Lang: e.Lang, Audience: string(e.Audience)}
 		if err := batch.Index(e.ID, d); err != nil {
 			return nil, err

@@ -30,33 +30,84 @@ var (
 
 var bm25K1 = 1.2
 
-// analysedEntry is an entry with its analysis: kept across rebuilds.
+// analysedEntry is an entry with its analysis, kept across rebuilds. Each
+// stem is stored once: the fields are views of the phrasings (title and
+// questions), the tags and the body passages. The body itself is dropped
+// (entry.Body is empty): hits show passages.
 type analysedEntry struct {
 	entry     Entry
-	fields    [numFields][]string // stems per field
-	phrasings [][]string          // title and each question, as stems
-	blocks    []string            // body passages, plain text
-	blockTerm [][]string          // stems of each passage
+	phrasings [][]string // stems of the title, then of each question
+	tags      []string   // stems of tags, product and category
+	blocks    []string   // body passages, plain text
+	blockTerm [][]string // stems of each passage
+	lens      [numFields]int
 }
 
-func analyseEntry(e Entry) *analysedEntry {
+// interner shares one copy of each stem between entries; nil interns
+// nothing.
+type interner map[string]string
+
+func (in interner) all(ss []string) []string {
+	if in == nil {
+		return ss
+	}
+	for i, s := range ss {
+		if c, ok := in[s]; ok {
+			ss[i] = c
+		} else {
+			in[s] = s
+		}
+	}
+	return ss
+}
+
+func analyseEntry(e Entry, in interner) *analysedEntry {
 	a := &analysedEntry{entry: e}
-	a.fields[fieldTitle] = analyzeText(e.Lang, e.Title)
-	a.phrasings = append(a.phrasings, a.fields[fieldTitle])
+	a.phrasings = append(a.phrasings, in.all(analyzeText(e.Lang, e.Title)))
 	for _, q := range e.Questions {
-		st := analyzeText(e.Lang, q)
-		a.fields[fieldQuestions] = append(a.fields[fieldQuestions], st...)
-		a.phrasings = append(a.phrasings, st)
+		a.phrasings = append(a.phrasings, in.all(analyzeText(e.Lang, q)))
 	}
 	tags := strings.Join(e.Tags, " . ") + " . " + e.Product + " . " + strings.ReplaceAll(e.Category, "/", " . ")
-	a.fields[fieldTags] = analyzeText(e.Lang, tags)
+	a.tags = in.all(analyzeText(e.Lang, tags))
 	a.blocks = blocks(e.Body)
 	for _, b := range a.blocks {
-		st := analyzeText(e.Lang, b)
-		a.blockTerm = append(a.blockTerm, st)
-		a.fields[fieldBody] = append(a.fields[fieldBody], st...)
+		a.blockTerm = append(a.blockTerm, in.all(analyzeText(e.Lang, b)))
 	}
+	a.entry.Body = ""
+	a.each(func(f int, _ string) { a.lens[f]++ })
 	return a
+}
+
+// each calls fn for every stem of every field, in order.
+func (a *analysedEntry) each(fn func(field int, stem string)) {
+	for i, p := range a.phrasings {
+		f := fieldQuestions
+		if i == 0 {
+			f = fieldTitle
+		}
+		for _, s := range p {
+			fn(f, s)
+		}
+	}
+	for _, s := range a.tags {
+		fn(fieldTags, s)
+	}
+	for _, b := range a.blockTerm {
+		for _, s := range b {
+			fn(fieldBody, s)
+		}
+	}
+}
+
+// field returns the stems of one field (for engines that index fields).
+func (a *analysedEntry) field(f int) []string {
+	var out []string
+	a.each(func(g int, s string) {
+		if g == f {
+			out = append(out, s)
+		}
+	})
+	return out
 }
 
 type posting struct {
@@ -100,7 +151,7 @@ func newIndex(docs []*analysedEntry, syn *synonymTable) *index {
 	var avg [numFields]float64
 	for _, d := range docs {
 		for f := range numFields {
-			avg[f] += float64(len(d.fields[f]))
+			avg[f] += float64(d.lens[f])
 		}
 	}
 	for f := range numFields {
@@ -123,18 +174,19 @@ func newIndex(docs []*analysedEntry, syn *synonymTable) *index {
 	tf := map[int32]*[numFields]float64{}
 	for di, d := range docs {
 		clear(tf)
+		var norm [numFields]float64
 		for f := range numFields {
-			norm := 1 - fieldB[f] + fieldB[f]*float64(len(d.fields[f]))/avg[f]
-			for _, s := range d.fields[f] {
-				id := termID(s)
-				c := tf[id]
-				if c == nil {
-					c = new([numFields]float64)
-					tf[id] = c
-				}
-				c[f] += fieldBoost[f] / norm
-			}
+			norm[f] = 1 - fieldB[f] + fieldB[f]*float64(d.lens[f])/avg[f]
 		}
+		d.each(func(f int, s string) {
+			id := termID(s)
+			c := tf[id]
+			if c == nil {
+				c = new([numFields]float64)
+				tf[id] = c
+			}
+			c[f] += fieldBoost[f] / norm[f]
+		})
 		ids := make([]int32, 0, len(tf))
 		for id := range tf {
 			ids = append(ids, id)

@@ -83,6 +83,7 @@ type Searcher struct {
 
 	mu         sync.Mutex // one refresh at a time; guards the fields below
 	docs       map[string]*analysedEntry
+	stems      interner
 	lastSeq    int64
 	synVersion int64
 	checked    atomic.Int64 // unix nanoseconds of the last check
@@ -100,7 +101,7 @@ func NewSearcher(ctx context.Context, store *Store, opt SearchOptions) (*Searche
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Searcher{store: store, opt: opt, docs: map[string]*analysedEntry{}, synVersion: -1}
+	s := &Searcher{store: store, opt: opt, docs: map[string]*analysedEntry{}, stems: interner{}, synVersion: -1}
 	if err := s.Refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -138,7 +139,7 @@ func (s *Searcher) Refresh(ctx context.Context) error {
 			return err
 		}
 		if e.Status == StatusPublished {
-			s.docs[e.ID] = analyseEntry(e)
+			s.docs[e.ID] = analyseEntry(e, s.stems)
 		} else {
 			delete(s.docs, e.ID)
 		}
