@@ -26,8 +26,9 @@ const (
 //     "dell'app" → "dell app", "un'altra" → "un altra";
 //   - an apostrophe typed instead of an accent is dropped: "perche'" → "perche",
 //     "e'" → "e";
-//   - English "n't" becomes " not" ("doesn't" → "does not", "can't" → "can not")
-//     and a possessive "'s" is dropped;
+//   - English "n't" becomes " not" ("doesn't" → "does not", "can't" → "can not",
+//     and so do "doesnt", "cant", "wont" typed without the apostrophe);
+//     a possessive "'s" is dropped;
 //   - a hyphen joins a short prefix to its word ("e-mail" → "email",
 //     "wi-fi" → "wifi", "log-in" → "login") and otherwise separates two words
 //     ("smart-card" → "smart card").
@@ -95,6 +96,9 @@ func appendApostrophes(out []string, p string) []string {
 		return out
 	}
 	if !strings.Contains(p, "'") {
+		if full, ok := bareContractions[p]; ok {
+			return append(out, full...)
+		}
 		return append(out, p)
 	}
 	if strings.HasSuffix(p, "n't") {
@@ -121,6 +125,18 @@ func appendApostrophes(out []string, p string) []string {
 		}
 	}
 	return out
+}
+
+// bareContractions are English negations typed without the apostrophe
+// ("dont", "wont"), as people do in chat; they become what "don't" and
+// "won't" become.
+var bareContractions = map[string][]string{
+	"dont": {"do", "not"}, "doesnt": {"does", "not"}, "didnt": {"did", "not"},
+	"cant": {"can", "not"}, "cannot": {"can", "not"}, "wont": {"will", "not"},
+	"isnt": {"is", "not"}, "arent": {"are", "not"}, "wasnt": {"was", "not"},
+	"werent": {"were", "not"}, "couldnt": {"could", "not"}, "shouldnt": {"should", "not"},
+	"wouldnt": {"would", "not"}, "havent": {"have", "not"}, "hasnt": {"has", "not"},
+	"hadnt": {"had", "not"},
 }
 
 // fold lower-cases text, removes diacritics and maps typographic

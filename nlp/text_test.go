@@ -16,6 +16,7 @@ func TestNormalize(t *testing.T) {
 		{"apostrophe as accent", "perche' non va, e' rotto", "perche non va e rotto"},
 		{"english negation", "It doesn't work, I can't log in", "it does not work i can not log in"},
 		{"english possessive", "the user's password", "the user password"},
+		{"english negation without apostrophe", "windows wont start, I cant log in, it doesnt work", "windows will not start i can not log in it does not work"},
 		{"short hyphen prefix joins", "E-mail e Wi-Fi, log-in", "email e wifi login"},
 		{"long hyphen parts split", "smart-card sick-leave", "smart card sick leave"},
 		{"punctuation and digits", "Errore 0x80070005: (INPS)!!! www.inps.it", "errore 0x80070005 inps www inps it"},
