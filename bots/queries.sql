@@ -47,7 +47,9 @@ SELECT * FROM conversation_events WHERE conversation_id = $1 ORDER BY id;
 SELECT * FROM messages WHERE id = $1;
 
 -- name: mark-sent
-UPDATE messages SET sent_at = $2, send_attempts = send_attempts + 1, send_error = '' WHERE id = $1 AND sent_at IS NULL;
+-- One statement for all the replies of a message: one commit, not one each.
+UPDATE messages SET sent_at = $2, send_attempts = send_attempts + 1, send_error = ''
+WHERE id = ANY($1) AND sent_at IS NULL;
 
 -- name: mark-failed
 UPDATE messages SET send_attempts = send_attempts + 1, send_error = $2 WHERE id = $1;

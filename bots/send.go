@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/riverqueue/river"
 )
 
@@ -17,9 +18,12 @@ var ErrNoSender = errors.New("no sender for channel")
 // deliver sends replies after commit, in order. At the first failure that
 // reply and every later one become retry jobs, so the order holds.
 func (e *Engine) deliver(ctx context.Context, outs []Outbound) {
+	sent := make([]int64, 0, len(outs))
+	defer func() { e.markSent(ctx, sent) }()
 	for i, out := range outs {
 		err := e.send(ctx, out)
 		if err == nil {
+			sent = append(sent, out.MessageID)
 			continue
 		}
 		e.log.Warn("send failed; queued for retry", "channel", out.Channel, "message_id", out.MessageID, "err", err)
@@ -45,12 +49,18 @@ func (e *Engine) send(ctx context.Context, out Outbound) error {
 		if _, merr := e.opt.DB.ExecContext(ctx, e.store.q.MarkFailed, out.MessageID, truncate(err.Error(), 500)); merr != nil {
 			e.log.Error("record send failure", "message_id", out.MessageID, "err", merr)
 		}
-		return err
 	}
-	if _, err := e.opt.DB.ExecContext(ctx, e.store.q.MarkSent, out.MessageID, e.opt.Now()); err != nil {
-		e.log.Error("record send", "message_id", out.MessageID, "err", err)
+	return err
+}
+
+// markSent records the delivery of replies.
+func (e *Engine) markSent(ctx context.Context, ids []int64) {
+	if len(ids) == 0 {
+		return
 	}
-	return nil
+	if _, err := e.opt.DB.ExecContext(context.WithoutCancel(ctx), e.store.q.MarkSent, pq.Array(ids), e.opt.Now()); err != nil {
+		e.log.Error("record replies as sent", "message_ids", ids, "err", err)
+	}
 }
 
 // errNotYet means an earlier reply of the conversation is still unsent.
@@ -85,7 +95,11 @@ func (e *Engine) Resend(ctx context.Context, messageID int64) error {
 	lock := e.stripe(m.Channel, key)
 	lock.Lock()
 	defer lock.Unlock()
-	return e.send(ctx, Outbound{MessageID: m.ID, ExternalID: m.ExternalID, Channel: m.Channel, ConversationKey: key, Reply: r})
+	if err := e.send(ctx, Outbound{MessageID: m.ID, ExternalID: m.ExternalID, Channel: m.Channel, ConversationKey: key, Reply: r}); err != nil {
+		return err
+	}
+	e.markSent(ctx, []int64{m.ID})
+	return nil
 }
 
 func truncate(s string, n int) string {

@@ -75,7 +75,8 @@ ON CONFLICT (channel, external_id) DO NOTHING;
 SELECT * FROM requesters WHERE id = $1;
 
 -- name: update-requester
+-- Only a real change writes a row: channels send the name with every message.
 UPDATE requesters SET
     name = CASE WHEN $2 <> '' THEN $2 ELSE name END,
     email = CASE WHEN $3 <> '' THEN $3 ELSE email END
-WHERE id = $1;
+WHERE id = $1 AND (($2 <> '' AND name <> $2) OR ($3 <> '' AND email <> $3));

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/bots"
+)
+
+// benchScript is what one simulated user writes in one conversation: a
+// greeting, a question the knowledge base can answer, and a verdict.
+var benchQuestions = []struct{ lang, text string }{
+	{"it", "il lettore non legge la smart card"},
+	{"it", "non riesco a mandare il certificato di malattia all'INPS"},
+	{"it", "la ricetta elettronica da errore quando la invio"},
+	{"it", "ho dimenticato il PIN della CNS"},
+	{"it", "la VPN non si collega da casa"},
+	{"it", "come resetto la password della posta"},
+	{"it", "la casella PEC è piena"},
+	{"it", "la stampante di rete non stampa"},
+	{"en", "how do I reset my e-mail password"},
+	{"en", "the VPN does not connect from home"},
+	{"en", "my smart card reader is not recognised"},
+	{"en", "how do I submit a SUAP practice"},
+}
+
+type benchReport struct {
+	Users         int     `json:"users"`
+	Messages      int     `json:"messages"`
+	MsgsPerS      float64 `json:"msgs_per_s"`
+	P50ms         float64 `json:"p50_ms"`
+	P95ms         float64 `json:"p95_ms"`
+	P99ms         float64 `json:"p99_ms"`
+	PGInsertPerS  float64 `json:"pg_insert_per_s"`
+	Ratio         float64 `json:"ratio"`
+	OfferedRate   float64 `json:"offered_rate"`
+	AtRateP50ms   float64 `json:"at_rate_p50_ms"`
+	AtRateP99ms   float64 `json:"at_rate_p99_ms"`
+	AtRateAchieve float64 `json:"at_rate_msgs_per_s"`
+	Errors        int64   `json:"errors"`
+}
+
+// runBench measures the whole message path (engine, knowledge base, real
+// PostgreSQL) with simulated users on the in-process channel, and, in the
+// same run, PostgreSQL's raw single-row insert rate at the same
+// concurrency: the physical limit the engine's rate is compared with.
+func runBench(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	users := fs.Int("users", 32, "simulated users writing at the same time")
+	messages := fs.Int("messages", 6000, "messages in the throughput run")
+	rate := fs.Float64("rate", 300, "offered messages per second in the latency run")
+	rateFor := fs.Duration("rate-for", 10*time.Second, "length of the latency run")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := env.loadConfig()
+	if err != nil {
+		return err
+	}
+	cfg.Log.Level = "error"
+	progress := func(format string, a ...any) { fmt.Fprintf(env.stderr, "bench: "+format+"\n", a...) }
+	progress("preparing a throw-away database with the demo knowledge base …")
+	pool, drop, err := env.throwawayDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	pool.SetMaxOpenConns(*users + 8)
+	pool.SetMaxIdleConns(*users + 8)
+	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), pool, time.Now)
+	if err != nil {
+		return err
+	}
+	mem := bots.NewMemory()
+	a.engine.RegisterSender("memory", mem)
+
+	rep := benchReport{Users: *users, Messages: *messages, OfferedRate: *rate}
+	progress("raw PostgreSQL single-row inserts, %d connections …", *users)
+	if rep.PGInsertPerS, err = rawInsertRate(ctx, pool, *users, *messages); err != nil {
+		return err
+	}
+	progress("throughput: %d users, %d messages …", *users, *messages)
+	var errs atomic.Int64
+	lat, took := closedLoop(ctx, a.engine, *users, *messages, &errs)
+	rep.MsgsPerS = float64(len(lat)) / took.Seconds()
+	rep.P50ms, rep.P95ms, rep.P99ms = pct(lat, 50), pct(lat, 95), pct(lat, 99)
+	rep.Ratio = rep.MsgsPerS / rep.PGInsertPerS
+	progress("latency at %.0f messages/s for %s …", *rate, *rateFor)
+	lat, took = openLoop(ctx, a.engine, *rate, *rateFor, &errs)
+	rep.AtRateAchieve = float64(len(lat)) / took.Seconds()
+	rep.AtRateP50ms, rep.AtRateP99ms = pct(lat, 50), pct(lat, 99)
+	rep.Errors = errs.Load()
+
+	if *asJSON {
+		return json.NewEncoder(env.stdout).Encode(map[string]any{
+			"msgs_per_s": round2(rep.MsgsPerS), "p50_ms": round2(rep.P50ms), "p99_ms": round2(rep.P99ms),
+			"pg_insert_per_s": round2(rep.PGInsertPerS), "ratio": round2(rep.Ratio),
+			"p95_ms": round2(rep.P95ms), "users": rep.Users, "messages": rep.Messages,
+			"offered_rate": rep.OfferedRate, "at_rate_msgs_per_s": round2(rep.AtRateAchieve),
+			"at_rate_p50_ms": round2(rep.AtRateP50ms), "at_rate_p99_ms": round2(rep.AtRateP99ms), "errors": rep.Errors,
+		})
+	}
+	env.printf("whole path, %d users:   %8.0f messages/s   p50 %.2f ms  p95 %.2f ms  p99 %.2f ms\n", rep.Users, rep.MsgsPerS, rep.P50ms, rep.P95ms, rep.P99ms)
+	env.printf("raw PostgreSQL inserts:  %8.0f rows/s        ratio %.2f\n", rep.PGInsertPerS, rep.Ratio)
+	env.printf("at %.0f messages/s offered: %.0f handled/s     p50 %.2f ms  p99 %.2f ms\n", rep.OfferedRate, rep.AtRateAchieve, rep.AtRateP50ms, rep.AtRateP99ms)
+	if rep.Errors > 0 {
+		env.printf("errors: %d\n", rep.Errors)
+	}
+	return nil
+}
+
+// message returns the n-th message of a simulated user's script, and the
+// conversation it belongs to (each script is its own conversation).
+func benchMessage(user, n int) bots.Inbound {
+	round, step := n/3, n%3
+	q := benchQuestions[(user+round)%len(benchQuestions)]
+	in := bots.Inbound{Channel: "memory", ExternalID: fmt.Sprintf("b-%d-%d", user, n),
+		ConversationKey: fmt.Sprintf("bench-%d-%d", user, round), User: bots.User{ID: fmt.Sprintf("bench-user-%d", user), Lang: q.lang}}
+	switch step {
+	case 0:
+		in.Text = map[string]string{"it": "buongiorno", "en": "hello"}[q.lang]
+	case 1:
+		in.Text = q.text
+	default:
+		in.Action = "fb:yes"
+	}
+	return in
+}
+
+func closedLoop(ctx context.Context, e *bots.Engine, users, total int, errs *atomic.Int64) ([]time.Duration, time.Duration) {
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, total)
+	per := total / users
+	start := time.Now()
+	var wg sync.WaitGroup
+	for u := 0; u < users; u++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := make([]time.Duration, 0, per)
+			for n := 0; n < per; n++ {
+				t0 := time.Now()
+				if _, err := e.Handle(ctx, benchMessage(u, n)); err != nil {
+					errs.Add(1)
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return lat, time.Since(start)
+}
+
+// openLoop offers messages at a fixed rate whatever the latency, as real
+// users do, spread over many users (each user's messages stay in order).
+func openLoop(ctx context.Context, e *bots.Engine, rate float64, d time.Duration, errs *atomic.Int64) ([]time.Duration, time.Duration) {
+	const users = 200
+	queues := make([]chan bots.Inbound, users)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	for u := range queues {
+		queues[u] = make(chan bots.Inbound, 64)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for in := range queues[u] {
+				t0 := in.At
+				in.At = time.Time{}
+				if _, err := e.Handle(ctx, in); err != nil {
+					errs.Add(1)
+					continue
+				}
+				mu.Lock()
+				lat = append(lat, time.Since(t0)) // includes any wait behind the user's previous message
+				mu.Unlock()
+			}
+		}()
+	}
+	interval := time.Duration(float64(time.Second) / rate)
+	start := time.Now()
+	counts := make([]int, users)
+	for i := 0; time.Since(start) < d; i++ {
+		next := start.Add(time.Duration(i) * interval)
+		time.Sleep(time.Until(next))
+		u := i % users
+		in := benchMessage(1000+u, counts[u])
+		in.ExternalID = "r-" + in.ExternalID
+		in.ConversationKey = "r-" + in.ConversationKey
+		in.At = time.Now()
+		counts[u]++
+		queues[u] <- in
+	}
+	for _, q := range queues {
+		close(q)
+	}
+	wg.Wait()
+	return lat, time.Since(start)
+}
+
+// rawInsertRate inserts n single rows, each its own transaction, from
+// workers connections: what PostgreSQL on this machine can commit.
+func rawInsertRate(ctx context.Context, pool *sqlx.DB, workers, n int) (float64, error) {
+	if _, err := pool.ExecContext(ctx, `CREATE TABLE bench_raw (id bigserial PRIMARY KEY, k text NOT NULL, body text NOT NULL, at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return 0, err
+	}
+	var next atomic.Int64
+	var firstErr atomic.Value
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1)
+				if i > int64(n) {
+					return
+				}
+				if _, err := pool.ExecContext(ctx, `INSERT INTO bench_raw (k, body) VALUES ($1, $2)`, fmt.Sprint("k", i), "il lettore non legge la smart card"); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, err
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+func pct(xs []time.Duration, p float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return float64(s[max(i, 0)]) / float64(time.Millisecond)
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
