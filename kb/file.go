@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -37,6 +38,14 @@ var durationPattern = regexp.MustCompile(`^(\d+:)?\d{1,2}:\d{2}$`)
 // silently dropped; the entry is returned only when there is none.
 func ParseFile(data []byte) (Entry, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// PostgreSQL text takes neither: refuse the file here, with a reason,
+	// rather than fail the whole import at the database.
+	if !utf8.Valid(data) {
+		return Entry{}, &FileError{Problems: []string{"the file is not UTF-8 text"}}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return Entry{}, &FileError{Problems: []string{"the file contains NUL bytes"}}
+	}
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	if !strings.HasPrefix(text, "---\n") {
 		return Entry{}, &FileError{Problems: []string{"no front matter: the file must start with a line \"---\""}}

@@ -28,6 +28,8 @@ func TestParseFileErrors(t *testing.T) {
 		{"bad media values", "---\nid: a\nkind: tutorial\nlang: it\ntitle: T\nmedia:\n  - {type: hologram, url: \"javascript:x\"}\n---\nbody",
 			[]string{"media[0].type", "media[0].url"}},
 		{"empty body", "---\nid: a\nkind: faq\nlang: it\ntitle: T\n---\n\n", []string{"body: empty"}},
+		{"not utf-8", "---\nid: a\nkind: faq\nlang: it\ntitle: caff\xe8\n---\nbody", []string{"not UTF-8"}},
+		{"nul byte", "---\nid: a\nkind: faq\nlang: it\ntitle: T\n---\nbo\x00dy", []string{"NUL"}},
 		{"duplicate key", "---\nid: a\nid: b\nkind: faq\nlang: it\ntitle: T\n---\nbody", []string{"given twice"}},
 	}
 	for _, tt := range tests {

@@ -68,6 +68,9 @@ const (
 
 // buildQuery turns query text into clauses.
 func (ix *index) buildQuery(lang, text string) []clause {
+	if len(text) > maxQueryBytes {
+		text = text[:maxQueryBytes] // a pasted e-mail: its start says what it is about
+	}
 	stems := analyzeQuery(lang, text)
 	var sl *synonymLang
 	if ix.syn != nil {
@@ -136,9 +139,18 @@ func (ix *index) buildQuery(lang, text string) []clause {
 		}
 		c.weight = ix.clauseWeight(c, own)
 		out = append(out, c)
+		if len(out) == maxClauses {
+			break
+		}
 	}
 	return out
 }
+
+// Bounds on what one query may cost.
+const (
+	maxQueryBytes = 2000
+	maxClauses    = 40
+)
 
 // lookup returns the term ids of stems, false when one is not indexed.
 func (ix *index) lookup(stems []string) ([]int32, bool) {
@@ -212,7 +224,7 @@ func (f filter) allows(e *Entry) bool {
 	if f.lang != "" && e.Lang != f.lang {
 		return false
 	}
-	return f.audience == AudienceInternal || e.Audience == AudiencePublic
+	return Visible(e.Status, e.Audience, f.audience)
 }
 
 // rerankDepth is how many BM25 candidates get the finer scoring.
