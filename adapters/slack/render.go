@@ -1,0 +1,193 @@
+package slack
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	slackgo "github.com/slack-go/slack"
+
+	"helpdesk/bots"
+)
+
+// Action ids of the buttons we render. A press of an action button comes
+// back with its value (the bots.Button Action); presses of link buttons
+// are reported by Slack too and ignored by prefix.
+const (
+	actionPrefix = "hd-act-"
+	linkPrefix   = "hd-link-"
+)
+
+// Block Kit limits (https://api.slack.com/reference/block-kit).
+const (
+	maxSectionText   = 3000 // characters of a section's text
+	maxButtonText    = 75   // characters of a button label
+	maxButtonValue   = 2000 // characters of a button value
+	maxButtonURL     = 3000
+	maxActionButtons = 25 // elements of one actions block
+	maxBlocks        = 50 // blocks of one message
+	maxFallbackText  = 4000
+)
+
+// rendered is a reply ready for chat.postMessage.
+type rendered struct {
+	Fallback string // the "text" argument: notifications and old clients
+	Blocks   []slackgo.Block
+}
+
+// render turns a channel-neutral reply into Block Kit: the text in
+// mrkdwn sections, action buttons in actions blocks (their value is the
+// bots.Button Action) and links and media as link buttons.
+func render(r bots.Reply) rendered {
+	text := mrkdwn(r.Text)
+	var blocks []slackgo.Block
+	for _, part := range splitText(text, maxSectionText) {
+		blocks = append(blocks, slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, part, false, false), nil, nil))
+	}
+
+	var actions []slackgo.BlockElement
+	for i, b := range r.Buttons {
+		if b.Action == "" || len(b.Action) > maxButtonValue {
+			continue // cannot come back intact: better not to offer it
+		}
+		actions = append(actions, slackgo.NewButtonBlockElement(fmt.Sprintf("%s%d", actionPrefix, i), b.Action,
+			slackgo.NewTextBlockObject(slackgo.PlainTextType, label(b.Label), true, false)))
+	}
+	var links []slackgo.BlockElement
+	var loose []string // links Slack would refuse as buttons, shown as text
+	addLink := func(l, u string) {
+		if !absoluteURL(u) || len(u) > maxButtonURL {
+			if u != "" {
+				loose = append(loose, fmt.Sprintf("%s: %s", escape(l), escape(u)))
+			}
+			return
+		}
+		links = append(links, slackgo.NewButtonBlockElement(fmt.Sprintf("%s%d", linkPrefix, len(links)), "",
+			slackgo.NewTextBlockObject(slackgo.PlainTextType, label(l), true, false)).WithURL(u))
+	}
+	for _, l := range r.Links {
+		addLink(l.Label, l.URL)
+	}
+	for _, m := range r.Media {
+		t := m.Title
+		if m.Duration != "" {
+			t += " (" + m.Duration + ")"
+		}
+		addLink(t, m.URL)
+	}
+	if len(loose) > 0 {
+		blocks = append(blocks, slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType,
+			truncate(strings.Join(loose, "\n"), maxSectionText), false, false), nil, nil))
+	}
+	// Keep room for the buttons: the text gives way first.
+	nButtonBlocks := (len(actions)+maxActionButtons-1)/maxActionButtons + (len(links)+maxActionButtons-1)/maxActionButtons
+	if len(blocks) > maxBlocks-nButtonBlocks {
+		blocks = blocks[:maxBlocks-nButtonBlocks]
+	}
+	for _, group := range [][]slackgo.BlockElement{actions, links} {
+		for len(group) > 0 {
+			n := min(len(group), maxActionButtons)
+			blocks = append(blocks, slackgo.NewActionBlock("", group[:n]...))
+			group = group[n:]
+		}
+	}
+	return rendered{Fallback: truncate(fallback(r.Text), maxFallbackText), Blocks: blocks}
+}
+
+var (
+	mdLink   = regexp.MustCompile(`\[([^\]\n]+)\]\(([^)\s]+)\)`)
+	mdBold   = regexp.MustCompile(`\*\*([^*\n]+)\*\*`)
+	mdBoldU  = regexp.MustCompile(`__([^_\n]+)__`)
+	mdHeader = regexp.MustCompile(`(?m)^#{1,6}[ \t]+(.+?)[ \t]*$`)
+	mdBullet = regexp.MustCompile(`(?m)^[ \t]*[-+][ \t]+`)
+)
+
+// mrkdwn converts the replies' Markdown subset into Slack mrkdwn. The
+// subset already writes *bold* and _italic_ as Slack does; on top of it
+// come CommonMark's **bold**, __bold__, [label](url), headings and
+// bullets, which KB texts may carry. &, < and > are escaped first, as
+// Slack requires, so that user text echoed back cannot form a mention
+// or a link.
+func mrkdwn(s string) string {
+	s = escape(s)
+	s = mdLink.ReplaceAllStringFunc(s, func(m string) string {
+		p := mdLink.FindStringSubmatch(m)
+		label, u := strings.NewReplacer("|", "/").Replace(p[1]), strings.ReplaceAll(p[2], "&amp;", "&")
+		if !absoluteURL(u) {
+			return m
+		}
+		return "<" + escapeURL(u) + "|" + label + ">"
+	})
+	s = mdBold.ReplaceAllString(s, "*$1*")
+	s = mdBoldU.ReplaceAllString(s, "*$1*")
+	s = mdHeader.ReplaceAllString(s, "*$1*")
+	s = mdBullet.ReplaceAllString(s, "• ")
+	return s
+}
+
+// fallback is the notification text: the reply without markup.
+func fallback(s string) string {
+	s = mdLink.ReplaceAllString(s, "$1 ($2)")
+	s = strings.NewReplacer("**", "", "__", "").Replace(s)
+	return escape(s)
+}
+
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func escapeURL(u string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C").Replace(u)
+}
+
+func absoluteURL(u string) bool {
+	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")
+}
+
+// label fits a button label into Slack's limit; an empty one would be
+// refused.
+func label(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		s = "…"
+	}
+	return truncate(s, maxButtonText)
+}
+
+// truncate cuts s to at most n characters, ending in "…" when cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// splitText cuts s into parts of at most n characters, preferring
+// paragraph, then line, then word boundaries.
+func splitText(s string, n int) []string {
+	s = strings.TrimSpace(s)
+	var parts []string
+	for s != "" {
+		r := []rune(s)
+		if len(r) <= n {
+			parts = append(parts, s)
+			break
+		}
+		head := string(r[:n])
+		cut := -1
+		for _, sep := range []string{"\n\n", "\n", " "} {
+			if i := strings.LastIndex(head, sep); i > len(head)/2 {
+				cut = i
+				break
+			}
+		}
+		if cut < 0 {
+			cut = len(head)
+		}
+		parts = append(parts, strings.TrimSpace(s[:cut]))
+		s = strings.TrimSpace(s[cut:])
+	}
+	return parts
+}
