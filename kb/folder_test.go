@@ -100,6 +100,27 @@ func TestImportIdempotentAndReportsProblems(t *testing.T) {
 	}
 }
 
+func TestTranslations(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	if _, err := s.Import(ctx, "testdata/content", ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{
+		"lettore-smartcard": "smartcard-reader", // this one names its translation
+		"smartcard-reader":  "lettore-smartcard", // found from the other side
+		"reset-password":    "password-reset",
+	} {
+		got, err := s.Translations(ctx, id)
+		if err != nil || len(got) != 1 || got[0].ID != want {
+			t.Errorf("Translations(%s) = %v, %v; want %s", id, got, err, want)
+		}
+	}
+	if got, err := s.Translations(ctx, "stampante-rete"); err != nil || len(got) != 0 {
+		t.Errorf("untranslated entry: %v %v", got, err)
+	}
+}
+
 func TestImportExportImportIsLossless(t *testing.T) {
 	ctx := context.Background()
 	a := newTestStore(t)

@@ -123,3 +123,15 @@ WHERE status = 'published' AND ($3 = '' OR lang = $3) AND (audience = 'public' O
   AND (search @@ q.tsq OR unaccent($2) <% unaccent(title))
 ORDER BY score DESC, slug
 LIMIT $5;
+
+-- name: translations
+-- Entries linked to $1 by translation_of, in either direction, and the
+-- other translations of the same original.
+SELECT id, slug, kind, lang, translation_of, title, questions, body, category, tags, product,
+       audience, status, media, anchor, revision, seq, updated_at, published_at
+FROM kb_entries
+WHERE slug <> $1 AND (
+      translation_of = $1
+   OR slug = (SELECT translation_of FROM kb_entries WHERE slug = $1)
+   OR (translation_of <> '' AND translation_of = (SELECT translation_of FROM kb_entries WHERE slug = $1)))
+ORDER BY lang, slug;

@@ -44,6 +44,7 @@ type queries struct {
 	StatsGaps         string `query:"stats-gaps"`
 	StatsTotals       string `query:"stats-totals"`
 	PgSearch          string `query:"pg-search"`
+	Translations      string `query:"translations"`
 }
 
 // Store keeps entries, revisions, synonyms and the feedback log in
@@ -164,6 +165,25 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Entry, error) {
 	var rows []entryRow
 	if err := s.db.SelectContext(ctx, &rows, s.q.ListEntries, string(f.Status), f.Lang, string(f.Audience)); err != nil {
 		return nil, fmt.Errorf("list entries: %w", err)
+	}
+	out := make([]Entry, 0, len(rows))
+	for _, r := range rows {
+		e, err := r.entry()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Translations returns the entries linked to id as translations (either
+// side of translation_of), whatever their status: the help centre shows
+// the published ones as "this page in English / in italiano".
+func (s *Store) Translations(ctx context.Context, id string) ([]Entry, error) {
+	var rows []entryRow
+	if err := s.db.SelectContext(ctx, &rows, s.q.Translations, id); err != nil {
+		return nil, fmt.Errorf("translations of %s: %w", id, err)
 	}
 	out := make([]Entry, 0, len(rows))
 	for _, r := range rows {
