@@ -107,7 +107,7 @@ func TestTranslations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id, want := range map[string]string{
-		"lettore-smartcard": "smartcard-reader", // this one names its translation
+		"lettore-smartcard": "smartcard-reader",  // this one names its translation
 		"smartcard-reader":  "lettore-smartcard", // found from the other side
 		"reset-password":    "password-reset",
 	} {
