@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -79,7 +80,7 @@ const DefaultThreshold = 0.5
 type Searcher struct {
 	store *Store
 	opt   SearchOptions
-	ix    atomic.Pointer[index]
+	ix    atomic.Pointer[indexSet]
 
 	mu         sync.Mutex // one refresh at a time; guards the fields below
 	docs       map[string]*analysedEntry
@@ -133,41 +134,64 @@ func (s *Searcher) Refresh(ctx context.Context) error {
 	if err := s.store.db.SelectContext(ctx, &rows, s.store.q.ChangedSince, s.lastSeq); err != nil {
 		return fmt.Errorf("kb refresh: %w", err)
 	}
+	changed := map[string]bool{}
 	for _, r := range rows {
 		e, err := r.entry()
 		if err != nil {
 			return err
 		}
+		if old, ok := s.docs[e.ID]; ok {
+			changed[old.entry.Lang] = true
+		}
 		if e.Status == StatusPublished {
 			s.docs[e.ID] = analyseEntry(e, s.stems)
+			changed[e.Lang] = true
 		} else {
 			delete(s.docs, e.ID)
 		}
 		s.lastSeq = max(s.lastSeq, r.Seq)
 	}
-	syn := s.currentSynonyms()
-	if head.Synonyms != s.synVersion {
+	cur := s.ix.Load()
+	syn := compileSynonyms(nil)
+	if cur != nil {
+		syn = cur.syn
+	}
+	if head.Synonyms != s.synVersion || cur == nil {
 		all, err := s.store.Synonyms(ctx)
 		if err != nil {
 			return err
 		}
 		syn = compileSynonyms(all)
 		s.synVersion = head.Synonyms
+		changed[LangIT], changed[LangEN] = true, true
 	}
-	docs := make([]*analysedEntry, 0, len(s.docs))
-	for _, d := range s.docs {
-		docs = append(docs, d)
+	// One index per language: a query is searched in its own language,
+	// with that language's statistics, and a change rebuilds only the
+	// index of its language.
+	next := &indexSet{byLang: map[string]*index{}, syn: syn}
+	for _, lang := range []string{LangIT, LangEN} {
+		if !changed[lang] && cur != nil {
+			next.byLang[lang] = cur.byLang[lang]
+			continue
+		}
+		var docs []*analysedEntry
+		for _, d := range s.docs {
+			if d.entry.Lang == lang {
+				docs = append(docs, d)
+			}
+		}
+		sortDocs(docs)
+		next.byLang[lang] = newIndex(docs, syn)
 	}
-	sortDocs(docs)
-	s.ix.Store(newIndex(docs, syn))
+	s.ix.Store(next)
 	return nil
 }
 
-func (s *Searcher) currentSynonyms() *synonymTable {
-	if ix := s.ix.Load(); ix != nil {
-		return ix.syn
-	}
-	return compileSynonyms(nil)
+// indexSet is the searchable state: one index per language, and the
+// synonyms they were built with.
+type indexSet struct {
+	byLang map[string]*index
+	syn    *synonymTable
 }
 
 // sortDocs gives documents a stable order, so equal scores rank the same
@@ -193,7 +217,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 			}
 		}()
 	}
-	hits := searchIndex(s.ix.Load(), q)
+	hits := s.ix.Load().search(q)
 	if !q.NoLog {
 		id, err := s.store.logSearch(ctx, q, hits, s.opt.Threshold)
 		if err != nil {
@@ -204,6 +228,27 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 	}
 	return hits, nil
+}
+
+// search runs q on the index of its language, or on every index when it
+// has none (each analysing the text in its own language).
+func (set *indexSet) search(q Query) []Hit {
+	if q.Lang == LangIT || q.Lang == LangEN {
+		return searchIndex(set.byLang[q.Lang], q)
+	}
+	var hits []Hit
+	for _, lang := range []string{LangIT, LangEN} {
+		lq := q
+		lq.Lang = lang
+		hits = append(hits, searchIndex(set.byLang[lang], lq)...)
+	}
+	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
+	if limit := max(q.Limit, 0); len(hits) > limit && limit > 0 {
+		hits = hits[:limit]
+	} else if limit == 0 && len(hits) > 5 {
+		hits = hits[:5]
+	}
+	return hits
 }
 
 // searchIndex runs q on ix.

@@ -83,7 +83,7 @@ type entryRow struct {
 	Product       string         `db:"product"`
 	Audience      string         `db:"audience"`
 	Status        string         `db:"status"`
-	Media         []byte         `db:"media"`
+	Media         string         `db:"media"` // JSON text: a string travels as text even with binary_parameters
 	Anchor        string         `db:"anchor"`
 	Revision      int            `db:"revision"`
 	Seq           int64          `db:"seq"`
@@ -100,7 +100,7 @@ func (r entryRow) entry() (Entry, error) {
 		PublishedAt: r.PublishedAt,
 	}
 	if len(r.Media) > 0 {
-		if err := json.Unmarshal(r.Media, &e.Media); err != nil {
+		if err := json.Unmarshal([]byte(r.Media), &e.Media); err != nil {
 			return Entry{}, fmt.Errorf("entry %s: media: %w", r.Slug, err)
 		}
 	}
@@ -118,20 +118,24 @@ func nilIfEmpty(s []string) []string {
 }
 
 func rowOf(e Entry) (entryRow, error) {
-	media, err := json.Marshal(e.Media)
+	media, err := json.Marshal(orEmptyMedia(e.Media))
 	if err != nil {
 		return entryRow{}, err
-	}
-	if e.Media == nil {
-		media = []byte("[]")
 	}
 	return entryRow{
 		Slug: e.ID, Kind: string(e.Kind), Lang: e.Lang, TranslationOf: e.TranslationOf, Title: e.Title,
 		Questions: pq.StringArray(orEmpty(e.Questions)), Body: e.Body, Category: e.Category,
 		Tags: pq.StringArray(orEmpty(e.Tags)), Product: e.Product, Audience: string(e.Audience),
-		Status: string(e.Status), Media: media, Anchor: e.Anchor, Revision: e.Revision,
+		Status: string(e.Status), Media: string(media), Anchor: e.Anchor, Revision: e.Revision,
 		UpdatedAt: e.UpdatedAt, PublishedAt: e.PublishedAt,
 	}, nil
+}
+
+func orEmptyMedia(m []Media) []Media {
+	if m == nil {
+		return []Media{}
+	}
+	return m
 }
 
 func orEmpty(s []string) []string {
@@ -298,7 +302,9 @@ func (s *Store) write(ctx context.Context, tx *sqlx.Tx, id int64, old, e *Entry,
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.q.InsertRevision, id, e.Revision, author, note, pq.StringArray(changed), content, now); err != nil {
+	// JSON as a string, not []byte: with binary parameters a []byte would
+	// reach jsonb as binary jsonb.
+	if _, err := tx.ExecContext(ctx, s.q.InsertRevision, id, e.Revision, author, note, pq.StringArray(changed), string(content), now); err != nil {
 		return fmt.Errorf("insert revision of %s: %w", e.ID, err)
 	}
 	return nil
