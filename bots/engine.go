@@ -89,6 +89,11 @@ type Options struct {
 	// FirstResponse is the promised first-response time per priority, in
 	// working hours of the calendar.
 	FirstResponse map[tickets.Priority]time.Duration
+	// MaxConcurrent caps the messages handled at once. Each holds a pool
+	// connection for its transaction and may need a second one (the
+	// knowledge base logs searches on its own), so more handlers than half
+	// the pool could starve each other. 0: half of the pool's maximum.
+	MaxConcurrent int
 }
 
 // Engine runs conversations: the same for every channel.
@@ -97,6 +102,7 @@ type Engine struct {
 	store   *Store
 	log     *slog.Logger
 	stripes [256]sync.Mutex
+	slots   chan struct{} // admission: at most MaxConcurrent transactions
 
 	mu      sync.RWMutex
 	senders map[string]Sender
@@ -127,11 +133,18 @@ func New(opt Options) (*Engine, error) {
 			tickets.P1: time.Hour, tickets.P2: 4 * time.Hour, tickets.P3: 8 * time.Hour, tickets.P4: 16 * time.Hour,
 		}
 	}
+	if opt.MaxConcurrent <= 0 {
+		opt.MaxConcurrent = max(1, opt.DB.Stats().MaxOpenConnections/2)
+		if opt.DB.Stats().MaxOpenConnections == 0 {
+			opt.MaxConcurrent = 16
+		}
+	}
 	store, err := NewStore()
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{opt: opt, store: store, log: opt.Logger, senders: map[string]Sender{}}, nil
+	return &Engine{opt: opt, store: store, log: opt.Logger, senders: map[string]Sender{},
+		slots: make(chan struct{}, opt.MaxConcurrent)}, nil
 }
 
 // Store returns the conversation store the engine uses.
@@ -178,12 +191,18 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 	lock.Lock()
 	defer lock.Unlock()
 
+	select {
+	case e.slots <- struct{}{}:
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
 	var res Result
 	err := db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
 		var err error
 		res, err = e.handleTx(ctx, tx, in)
 		return err
 	})
+	<-e.slots
 	if err != nil {
 		if db.IsUnavailable(err) {
 			return Result{}, fmt.Errorf("%w: %w", db.ErrUnavailable, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -63,7 +62,7 @@ type Conversation struct {
 	Level         int               `db:"level"`
 	AgentID       *int64            `db:"agent_id"`
 	TicketID      *int64            `db:"ticket_id"`
-	Context       json.RawMessage   `db:"context"`
+	Context       db.JSON           `db:"context"`
 	CreatedAt     time.Time         `db:"created_at"`
 	UpdatedAt     time.Time         `db:"updated_at"`
 	LastMessageAt time.Time         `db:"last_message_at"`
@@ -71,18 +70,18 @@ type Conversation struct {
 
 // Message is one message in or out of a conversation.
 type Message struct {
-	ID             int64           `db:"id"`
-	ConversationID int64           `db:"conversation_id"`
-	Channel        string          `db:"channel"`
-	ExternalID     string          `db:"external_id"`
-	Direction      string          `db:"direction"` // "in" or "out"
-	Author         string          `db:"author"`
-	Body           string          `db:"body"`
-	Payload        json.RawMessage `db:"payload"`
-	CreatedAt      time.Time       `db:"created_at"`
-	SentAt         *time.Time      `db:"sent_at"`       // outgoing: when the platform accepted it
-	SendAttempts   int             `db:"send_attempts"` // outgoing: tries so far
-	SendError      string          `db:"send_error"`    // outgoing: the last failure
+	ID             int64      `db:"id"`
+	ConversationID int64      `db:"conversation_id"`
+	Channel        string     `db:"channel"`
+	ExternalID     string     `db:"external_id"`
+	Direction      string     `db:"direction"` // "in" or "out"
+	Author         string     `db:"author"`
+	Body           string     `db:"body"`
+	Payload        db.JSON    `db:"payload"`
+	CreatedAt      time.Time  `db:"created_at"`
+	SentAt         *time.Time `db:"sent_at"`       // outgoing: when the platform accepted it
+	SendAttempts   int        `db:"send_attempts"` // outgoing: tries so far
+	SendError      string     `db:"send_error"`    // outgoing: the last failure
 }
 
 // ConversationEvent is one line of a conversation's audit trail.
@@ -166,7 +165,7 @@ func (s *Store) Get(ctx context.Context, q Querier, id int64) (*Conversation, er
 // Save writes the conversation's mutable fields.
 func (s *Store) Save(ctx context.Context, q Querier, c *Conversation) error {
 	if len(c.Context) == 0 {
-		c.Context = json.RawMessage(`{}`)
+		c.Context = db.JSON(`{}`)
 	}
 	if _, err := sqlx.NamedExecContext(ctx, q, s.q.UpdateConversation, c); err != nil {
 		return fmt.Errorf("save conversation %d: %w", c.ID, err)
@@ -212,7 +211,7 @@ func (s *Store) RecordMessage(ctx context.Context, q Querier, m *Message) (isNew
 		return false, fmt.Errorf("record message: empty external id")
 	}
 	if len(m.Payload) == 0 {
-		m.Payload = json.RawMessage(`{}`)
+		m.Payload = db.JSON(`{}`)
 	}
 	rows, err := sqlx.NamedQueryContext(ctx, q, s.q.InsertMessage, m)
 	if err != nil {

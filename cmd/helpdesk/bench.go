@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -63,6 +65,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	rate := fs.Float64("rate", 300, "offered messages per second in the latency run")
 	rateFor := fs.Duration("rate-for", 10*time.Second, "length of the latency run")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -87,6 +90,17 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	mem := bots.NewMemory()
 	a.engine.RegisterSender("memory", mem)
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rep := benchReport{Users: *users, Messages: *messages, OfferedRate: *rate}
 	progress("raw PostgreSQL single-row inserts, %d connections …", *users)
 	if rep.PGInsertPerS, err = rawInsertRate(ctx, pool, *users, *messages); err != nil {

@@ -42,6 +42,12 @@ func Open(ctx context.Context, url string, opt Options) (*sqlx.DB, error) {
 	if opt.StatementTimeout > 0 {
 		url = withParam(url, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
 	}
+	if !strings.Contains(url, "binary_parameters") {
+		// Parse, bind and execute in one round trip instead of two. []byte
+		// arguments then travel in binary: pass JSON for jsonb columns as
+		// a string (see JSON), not as []byte.
+		url = withParam(url, "binary_parameters", "yes")
+	}
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
