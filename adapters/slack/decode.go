@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -274,8 +273,11 @@ func plainText(s, botID string) string {
 			return target
 		}
 	})
-	return strings.TrimSpace(html.UnescapeString(s))
+	return strings.TrimSpace(unescaper.Replace(s))
 }
+
+// unescaper undoes the only three entities Slack uses.
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 // stripLeadingMention removes a mention at the start of an app_mention
 // text when the bot's own id is not known yet.
