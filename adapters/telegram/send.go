@@ -1,0 +1,133 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"helpdesk/bots"
+)
+
+// keyboard is an inline keyboard as the Bot API reads it. It is our own
+// type, not the library's: the library's button always serialises an
+// empty "copy_text" object, which the Bot API may refuse.
+type keyboard struct {
+	InlineKeyboard [][]keyButton `json:"inline_keyboard"`
+}
+
+type keyButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data,omitempty"`
+	URL          string `json:"url,omitempty"`
+}
+
+// Send delivers one reply of the engine to its chat: the text as HTML,
+// split into parts of at most 4096 characters, the buttons as an inline
+// keyboard under the last part. A 429 is waited out (up to MaxRetryWait);
+// any other failure is returned, and the engine retries the reply later.
+// Telegram has no idempotency key, so a retried multi-part reply resumes
+// after the parts already sent.
+func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
+	chatID, err := strconv.ParseInt(out.ConversationKey, 10, 64)
+	if err != nil || chatID == 0 {
+		return fmt.Errorf("telegram: conversation key %q is not a chat id", out.ConversationKey)
+	}
+	parts := splitText(composeText(out.Reply), maxMessageUnits)
+	var markup *keyboard
+	if len(out.Buttons) > 0 {
+		markup = &keyboard{}
+		for _, btn := range out.Buttons {
+			data, err := a.callbackData(ctx, btn.Action)
+			if err != nil {
+				return err
+			}
+			label := strings.TrimSpace(btn.Label)
+			if label == "" {
+				label = btn.Action
+			}
+			// One button per row: labels are sentences and KB titles.
+			markup.InlineKeyboard = append(markup.InlineKeyboard, []keyButton{{Text: label, CallbackData: data}})
+		}
+		if len(parts) == 0 {
+			parts = []string{"👇"} // a keyboard needs a message to hang from
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	start := 0
+	multi := len(parts) > 1 && out.ExternalID != ""
+	if multi {
+		if start, err = a.parts.partsSent(ctx, out.ExternalID); err != nil {
+			return fmt.Errorf("telegram: read reply progress: %w", err)
+		}
+	}
+	for i := start; i < len(parts); i++ {
+		var m *keyboard
+		if i == len(parts)-1 {
+			m = markup
+		}
+		if err := a.sendPart(ctx, chatID, parts[i], m); err != nil {
+			return err
+		}
+		if multi {
+			// Not recording progress costs at most a repeated part on a
+			// later retry; failing the send now would repeat more.
+			if err := a.parts.setPartsSent(ctx, out.ExternalID, i+1); err != nil {
+				a.log.Warn("record reply progress", "reply", out.ExternalID, "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// sendPart sends one message. Should Telegram still refuse our HTML, the
+// same text goes out unformatted rather than not at all.
+func (a *Adapter) sendPart(ctx context.Context, chatID int64, md string, markup *keyboard) error {
+	p := &bot.SendMessageParams{
+		ChatID:             chatID,
+		Text:               renderHTML(md),
+		ParseMode:          models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
+	}
+	if markup != nil {
+		p.ReplyMarkup = markup
+	}
+	send := func(ctx context.Context) error {
+		_, err := a.bot.SendMessage(ctx, p)
+		return err
+	}
+	err := a.call(ctx, "sendMessage", send)
+	if err != nil && errors.Is(err, bot.ErrorBadRequest) && strings.Contains(err.Error(), "parse entities") {
+		a.log.Warn("telegram refused the HTML; sending plain text", "err", err)
+		p.Text, p.ParseMode = md, ""
+		err = a.call(ctx, "sendMessage", send)
+	}
+	return err
+}
+
+// say sends one of the adapter's own messages (not part of the engine's
+// conversation: nothing to record or retry).
+func (a *Adapter) say(ctx context.Context, chatID int64, lang, key string) {
+	if err := a.sendPart(ctx, chatID, text.T(lang, key), nil); err != nil {
+		a.log.Warn("send notice", "key", key, "err", err)
+	}
+}
+
+// answerCallback stops the button's spinner; text, when given, shows as
+// an alert. A callback redelivered after a failure is too old to answer:
+// that error is harmless.
+func (a *Adapter) answerCallback(ctx context.Context, id, msg string) {
+	err := a.call(ctx, "answerCallbackQuery", func(ctx context.Context) error {
+		_, err := a.bot.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: id, Text: msg, ShowAlert: msg != ""})
+		return err
+	})
+	if err != nil {
+		a.log.Debug("answer callback query", "err", err)
+	}
+}
