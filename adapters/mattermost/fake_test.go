@@ -247,8 +247,13 @@ func (f *fakeServer) websocket(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		conn.WriteJSON(map[string]any{"status": "FAIL", "seq_reply": req.Seq,
 			"error": map[string]any{"id": "api.web_socket_router.not_authenticated.app_error", "status_code": 401}})
-		conn.Close()
-		return
+		// The server keeps an unauthenticated connection open; the client
+		// must notice the failed challenge by itself.
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
 	}
 	f.connects++
 	f.conns = append(f.conns, conn)

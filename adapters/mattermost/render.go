@@ -87,9 +87,25 @@ func (a *Adapter) render(r bots.Reply, key string) *model.Post {
 // bold matches the engine's *bold*, which Mattermost reads as italics.
 var bold = regexp.MustCompile(`(^|[^*\\\w])\*([^*\s\n](?:[^*\n]*[^*\s\n])?)\*($|[^*\w])`)
 
+// linkTarget matches the "](url)" part of a Markdown link, which is left
+// as it is.
+var linkTarget = regexp.MustCompile(`\]\([^)\s]*\)`)
+
 // toMarkdown turns the engine's Markdown subset (*bold*, _italic_,
 // [links](url)) into Mattermost's (**bold**, _italic_, [links](url)).
 func toMarkdown(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range linkTarget.FindAllStringIndex(s, -1) {
+		b.WriteString(boldSpans(s[last:m[0]]))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(boldSpans(s[last:]))
+	return b.String()
+}
+
+func boldSpans(s string) string {
 	// Adjacent spans share a delimiter character, so repeat until stable
 	// (each pass only turns *x* into **x**, which the pattern no longer
 	// matches).
