@@ -20,10 +20,10 @@ func TestPacer(t *testing.T) {
 		want    time.Duration
 	}{
 		{"D1", 0, 0},
-		{"D1", 0, time.Second},                       // second message at once: next second
+		{"D1", 0, time.Second}, // second message at once: next second
 		{"D1", 100 * time.Millisecond, 1900 * time.Millisecond}, // third: the slot after
-		{"C2", 100 * time.Millisecond, 0},            // other channels are not held up
-		{"D1", 5 * time.Second, 0},                   // later: no wait
+		{"C2", 100 * time.Millisecond, 0},                       // other channels are not held up
+		{"D1", 5 * time.Second, 0},                              // later: no wait
 	}
 	for i, s := range steps {
 		if got := p.reserve(s.channel, t0.Add(s.at)); got != s.want {
