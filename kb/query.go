@@ -368,8 +368,8 @@ func (ix *index) search(cs []clause, f filter, limit int) []candidate {
 // passage, and the share of query words the index does not know at all.
 func confidence(c *candidate, margin, total float32) float32 {
 	evidence := min(c.localCov*total, 20) / 20
-	z := -2.598 + 0.959*c.localCov + 1.047*c.headCov + 1.208*c.phrasing + 0.478*c.bm25/total -
-		0.735*c.unknown + 9.22*margin + 2.522*evidence
+	z := -2.959 + 0.578*c.localCov + 1.292*c.headCov + 0.866*c.phrasing + 1.222*c.bm25/total -
+		0.416*c.unknown + 9.49*margin + 3.596*evidence
 	return float32(1 / (1 + math.Exp(-float64(z))))
 }
 
