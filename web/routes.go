@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -13,5 +14,108 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.opt.Registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /{$}", s.home)
+	if s.console != nil {
+		for _, rt := range consoleRoutes(s.console) {
+			mux.Handle(rt.pattern, s.console.guard(rt))
+		}
+	}
 	return s.middleware(mux)
+}
+
+// Role sets of the console routes.
+var (
+	public     []Role // no login needed
+	everyone   = []Role{RoleAgentL1, RoleAgentL2, RoleEditor, RoleSupervisor, RoleAdmin}
+	agents     = []Role{RoleAgentL1, RoleAgentL2, RoleSupervisor}
+	ticketDesk = []Role{RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin}
+	editors    = []Role{RoleEditor, RoleSupervisor, RoleAdmin}
+	managers   = []Role{RoleSupervisor, RoleAdmin}
+	admins     = []Role{RoleAdmin}
+)
+
+// consoleRoute is one console route and the roles allowed on it; the
+// guard middleware checks them (nil roles: public).
+type consoleRoute struct {
+	pattern string
+	roles   []Role
+	handler http.HandlerFunc
+}
+
+// consoleRoutes is the console's whole access table: every route with
+// the roles that may use it. Nothing else decides who may do what.
+func consoleRoutes(c *console) []consoleRoute {
+	return []consoleRoute{
+		{"GET /console/static/", public, c.static},
+		{"GET /console/login", public, c.loginPage},
+		{"POST /console/login", public, c.loginSubmit},
+		{"POST /console/logout", everyone, c.logout},
+		{"GET /console/{$}", everyone, c.dashboard},
+
+		{"GET /console/tickets", everyone, c.ticketList},
+		{"GET /console/tickets/{id}", everyone, c.ticketPage},
+		{"POST /console/tickets/{id}/classify", ticketDesk, c.ticketClassify},
+		{"POST /console/tickets/{id}/categorise", ticketDesk, c.ticketCategorise},
+		{"POST /console/tickets/{id}/assign", ticketDesk, c.ticketAssign},
+		{"POST /console/tickets/{id}/note", ticketDesk, c.ticketNote},
+		{"POST /console/tickets/{id}/faq", editors, c.kbFromTicket},
+
+		{"GET /console/kb", editors, c.kbList},
+		{"GET /console/kb/new", editors, c.kbNew},
+		{"POST /console/kb/new", editors, c.kbCreate},
+		{"GET /console/kb/{id}", editors, c.kbEdit},
+		{"POST /console/kb/{id}", editors, c.kbSave},
+		{"POST /console/kb/{id}/status", editors, c.kbTransition},
+		{"GET /console/kb/{id}/history", editors, c.kbHistory},
+		{"POST /console/kb/{id}/revert", editors, c.kbRevert},
+
+		{"GET /console/inbox", agents, c.inbox},
+		{"GET /console/inbox/list", agents, c.inboxList},
+		{"GET /console/inbox/events", agents, c.inboxEvents},
+		{"GET /console/conversations/{id}", agents, c.conversation},
+		{"GET /console/conversations/{id}/messages", agents, c.conversationMessages},
+		{"POST /console/conversations/{id}/take", agents, c.convTake},
+		{"POST /console/conversations/{id}/reply", agents, c.convReply},
+		{"POST /console/conversations/{id}/note", agents, c.convNote},
+		{"POST /console/conversations/{id}/escalate", agents, c.convEscalate},
+		{"POST /console/conversations/{id}/route", agents, c.convRoute},
+		{"POST /console/conversations/{id}/handback", agents, c.convHandBack},
+		{"POST /console/conversations/{id}/resolve", agents, c.convResolve},
+
+		{"GET /console/canned", managers, c.cannedPage},
+		{"POST /console/canned", managers, c.cannedSave},
+		{"POST /console/canned/{id}/delete", managers, c.cannedDelete},
+
+		{"GET /console/admin/users", admins, c.adminUsers},
+		{"POST /console/admin/users", admins, c.adminAddUser},
+		{"POST /console/admin/users/{username}/role", admins, c.adminSetRole},
+		{"POST /console/admin/users/{username}/active", admins, c.adminSetActive},
+	}
+}
+
+var (
+	roleTableOnce sync.Once
+	roleTable     map[string][]Role
+)
+
+// roleAllowed says whether role may use the route pattern.
+func roleAllowed(pattern string, role Role) bool {
+	roleTableOnce.Do(func() {
+		roleTable = map[string][]Role{}
+		for _, rt := range consoleRoutes(nil) {
+			roleTable[rt.pattern] = rt.roles
+		}
+	})
+	roles, ok := roleTable[pattern]
+	if !ok {
+		return false
+	}
+	if roles == nil {
+		return true
+	}
+	for _, r := range roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
 }

@@ -10,7 +10,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"helpdesk/bots"
+	"helpdesk/kb"
+	"helpdesk/tickets"
 )
 
 // Pinger is what readiness needs of the database.
@@ -26,6 +31,26 @@ type Options struct {
 	BaseURL      string
 	MaxBodyBytes int64
 	Version      string
+
+	// The console is served when Pool is set.
+	Pool *sqlx.DB
+	// DatabaseURL is used to LISTEN for conversation changes (live inbox);
+	// empty: consoles poll.
+	DatabaseURL string
+	// Tickets, KB and Conversations are the stores the console works on;
+	// nil ones are built with defaults on Pool.
+	Tickets       *tickets.Store
+	KB            *kb.Store
+	Conversations *bots.Store
+	// Searcher searches the knowledge base for the editor's list, and is
+	// refreshed at once when an editor publishes.
+	Searcher *kb.Searcher
+	// Handoff carries out the agents' actions; nil: the inbox is read-only.
+	Handoff Handoff
+	// Session bounds sessions and sets the login lockout.
+	Session SessionOptions
+	// Now is the clock (tests); nil: time.Now.
+	Now func() time.Time
 }
 
 // Server serves every HTTP route of the service.
@@ -33,6 +58,7 @@ type Server struct {
 	opt     Options
 	log     *slog.Logger
 	metrics *httpMetrics
+	console *console
 }
 
 // New builds the server and registers its metrics.
@@ -47,7 +73,20 @@ func New(opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{opt: opt, log: opt.Logger, metrics: m}, nil
+	s := &Server{opt: opt, log: opt.Logger, metrics: m}
+	if opt.Pool != nil {
+		if s.console, err = newConsole(opt, opt.Logger); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Close stops background work (the console's live-update listener).
+func (s *Server) Close() {
+	if s.console != nil {
+		s.console.Close()
+	}
 }
 
 // healthz says the process is alive; it checks nothing else.

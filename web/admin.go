@@ -1,0 +1,55 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+type adminUsersData struct {
+	Users []User
+	Roles []Role
+}
+
+func (c *console) adminUsers(w http.ResponseWriter, r *http.Request) {
+	us, err := c.users.List(r.Context())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "users", c.newView(r, "users.title", adminUsersData{Users: us, Roles: Roles}))
+}
+
+func (c *console) adminAddUser(w http.ResponseWriter, r *http.Request) {
+	_, err := c.users.Add(r.Context(), NewUser{
+		Username: r.PostFormValue("username"), DisplayName: strings.TrimSpace(r.PostFormValue("display_name")),
+		Email: strings.TrimSpace(r.PostFormValue("email")), Lang: r.PostFormValue("user_lang"),
+		Role: Role(r.PostFormValue("role")), Password: r.PostFormValue("password"),
+	})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/console/admin/users", "flash.saved")
+}
+
+func (c *console) adminSetRole(w http.ResponseWriter, r *http.Request) {
+	if err := c.users.SetRole(r.Context(), r.PathValue("username"), Role(r.PostFormValue("role"))); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/console/admin/users", "flash.saved")
+}
+
+func (c *console) adminSetActive(w http.ResponseWriter, r *http.Request) {
+	username := r.PathValue("username")
+	if s := sessionFrom(r); s != nil && strings.EqualFold(s.Username, username) {
+		c.fail(w, r, errForbidden) // an admin does not lock themselves out
+		return
+	}
+	if err := c.users.SetActive(r.Context(), username, r.PostFormValue("active") == "true"); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/console/admin/users?u="+url.QueryEscape(username), "flash.saved")
+}

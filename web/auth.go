@@ -1,0 +1,157 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// guard wraps one console route: it loads the session, sends anonymous
+// users to the login page, answers 403 to roles the route does not
+// allow, and checks the CSRF token on every unsafe method. It is the only
+// place access is decided.
+func (c *console) guard(rt consoleRoute) http.Handler {
+	var h http.Handler = rt.handler
+	// Cross-origin protection (Sec-Fetch-Site / Origin) refuses unsafe
+	// requests from other sites before they reach us; it also covers the
+	// login form, which has no session (and so no token) yet.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.fail(w, r, errForbidden)
+	}))
+	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hdr := w.Header()
+		hdr.Set("Cache-Control", "no-store")
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("X-Frame-Options", "DENY")
+		hdr.Set("Referrer-Policy", "same-origin")
+		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		var sess *session
+		if ck, err := r.Cookie(sessionCookie); err == nil {
+			s, err := c.sessions.lookup(r.Context(), ck.Value)
+			if err != nil {
+				c.fail(w, r, err)
+				return
+			}
+			sess = s
+		}
+		if sess != nil {
+			r = r.WithContext(c.withSession(r.Context(), sess))
+		}
+		if rt.roles == nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if sess == nil {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/console/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			v := c.newView(r, "login.title", nil)
+			v.Error = v.T("error.login_needed")
+			c.render(w, r, http.StatusUnauthorized, "error", v)
+			return
+		}
+		if !roleAllowed(rt.pattern, sess.Role) {
+			c.fail(w, r, errForbidden)
+			return
+		}
+		if unsafeMethod(r.Method) && !sess.validCSRF(r) {
+			v := c.newView(r, "error.forbidden", nil)
+			v.Error = v.T("error.csrf")
+			c.render(w, r, http.StatusForbidden, "error", v)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+func (c *console) static(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	c.staticDir.ServeHTTP(w, r)
+}
+
+type loginData struct {
+	Username string
+	Next     string
+}
+
+func (c *console) loginPage(w http.ResponseWriter, r *http.Request) {
+	if sessionFrom(r) != nil {
+		http.Redirect(w, r, "/console/", http.StatusSeeOther)
+		return
+	}
+	c.render(w, r, http.StatusOK, "login", c.newView(r, "login.title", loginData{Next: safeNext(r.URL.Query().Get("next"))}))
+}
+
+// safeNext keeps a post-login redirect inside the console.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/console/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/console/"
+	}
+	return next
+}
+
+func (c *console) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	next := safeNext(r.PostFormValue("next"))
+	token, _, err := c.sessions.login(r.Context(), username, password, clientAddr(r), r.UserAgent())
+	if err != nil {
+		v := c.newView(r, "login.title", loginData{Username: username, Next: next})
+		var locked *LockedError
+		code := http.StatusUnauthorized
+		switch {
+		case errors.As(err, &locked):
+			code = http.StatusTooManyRequests
+			d := max(locked.Until.Sub(c.now()), 0)
+			mins := int((d + time.Minute - 1) / time.Minute)
+			w.Header().Set("Retry-After", strconv.Itoa(int(d/time.Second)+1))
+			v.Error = v.T("login.locked", locked.Until.Local().Format("15:04"), mins)
+		case errors.Is(err, errLoginRejected):
+			v.Error = v.T("login.wrong")
+		default:
+			c.fail(w, r, err)
+			return
+		}
+		c.render(w, r, code, "login", v)
+		return
+	}
+	// A browser-session cookie: the server enforces idle and absolute
+	// expiry, and closing the browser forgets the token as well.
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/console/", HttpOnly: true, Secure: c.secure,
+		SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (c *console) logout(w http.ResponseWriter, r *http.Request) {
+	if s := sessionFrom(r); s != nil {
+		if err := c.sessions.logout(r.Context(), s); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console/", HttpOnly: true,
+		Secure: c.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	redirect(w, r, "/console/login", "flash.logged_out")
+}
+
+// dashboard sends each role to where its work is.
+func (c *console) dashboard(w http.ResponseWriter, r *http.Request) {
+	switch sessionFrom(r).Role {
+	case RoleEditor:
+		http.Redirect(w, r, "/console/kb", http.StatusSeeOther)
+	case RoleAdmin:
+		http.Redirect(w, r, "/console/tickets", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/console/inbox", http.StatusSeeOther)
+	}
+}

@@ -1,0 +1,306 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/bots"
+	"helpdesk/internal/i18n"
+	"helpdesk/kb"
+	"helpdesk/tickets"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// console is the agents' and editors' web console.
+type console struct {
+	db        *sqlx.DB
+	q         *queries
+	log       *slog.Logger
+	now       func() time.Time
+	sessions  *sessions
+	users     *Users
+	tickets   *tickets.Store
+	kb        *kb.Store
+	searcher  *kb.Searcher
+	convs     *bots.Store
+	handoff   Handoff
+	renderer  *kb.Renderer
+	live      *liveHub
+	secure    bool // cookies only over HTTPS
+	pages     map[string]*template.Template
+	pageSize  int
+	staticDir http.Handler
+}
+
+// ctxKey keys the session in a request's context.
+type ctxKey struct{}
+
+func sessionFrom(r *http.Request) *session {
+	s, _ := r.Context().Value(ctxKey{}).(*session)
+	return s
+}
+
+func newConsole(opt Options, log *slog.Logger) (*console, error) {
+	q, err := loadQueries()
+	if err != nil {
+		return nil, err
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	users, err := NewUsers(opt.Pool, now)
+	if err != nil {
+		return nil, err
+	}
+	c := &console{
+		db: opt.Pool, q: q, log: log, now: now, users: users,
+		sessions: newSessions(opt.Pool, q, opt.Session, now),
+		tickets:  opt.Tickets, kb: opt.KB, searcher: opt.Searcher, convs: opt.Conversations,
+		handoff: opt.Handoff, renderer: kb.NewRenderer(),
+		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
+		pageSize: 50,
+	}
+	if c.convs == nil {
+		if c.convs, err = bots.NewStore(); err != nil {
+			return nil, err
+		}
+	}
+	if c.tickets == nil {
+		if c.tickets, err = tickets.NewStore(tickets.Options{Now: now}); err != nil {
+			return nil, err
+		}
+	}
+	if c.kb == nil {
+		if c.kb, err = kb.NewStore(opt.Pool, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.parseTemplates(); err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	c.staticDir = http.StripPrefix("/console/static/", http.FileServerFS(sub))
+	c.live = newLiveHub(opt.DatabaseURL, log)
+	return c, nil
+}
+
+var templateFuncs = template.FuncMap{
+	"when": func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") },
+	"whenp": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Local().Format("2006-01-02 15:04")
+	},
+	"join":      strings.Join,
+	"hasPrefix": strings.HasPrefix,
+	"sub1":      func(n int) int { return n - 1 },
+	"list":      func(xs ...string) []string { return xs },
+	"partView": func(v *view, data any) *view {
+		p := *v
+		p.Data = data
+		return &p
+	},
+	"deref": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"eq1": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+}
+
+// parseTemplates builds one template set per page: the layout, the shared
+// fragments (also served alone for live updates) and the page's own file.
+func (c *console) parseTemplates() error {
+	c.pages = map[string]*template.Template{}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		if name == "layout" || name == "fragments" {
+			continue
+		}
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/fragments.html", f)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+		c.pages[name] = t
+	}
+	return nil
+}
+
+// view is what every console page receives.
+type view struct {
+	Lang    string
+	Title   string
+	User    *User
+	CSRF    string
+	Path    string
+	Flash   string
+	Error   string
+	Data    any
+	allowed func(pattern string) bool
+}
+
+// T looks up a console string in the page's language.
+func (v *view) T(key string, args ...any) string { return consoleText.T(v.Lang, key, args...) }
+
+// Can says whether the user may use the route pattern (for the menu and
+// for hiding buttons that would answer 403).
+func (v *view) Can(pattern string) bool { return v.allowed != nil && v.allowed(pattern) }
+
+// Other is the other UI language, for the language switch.
+func (v *view) Other() string {
+	if v.Lang == "en" {
+		return "it"
+	}
+	return "en"
+}
+
+// pageLang picks the language: ?lang= first, then the user's profile,
+// then the browser's.
+func pageLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		return i18n.Normalize(l)
+	}
+	if s := sessionFrom(r); s != nil && s.Lang != "" {
+		return i18n.Normalize(s.Lang)
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+func (c *console) newView(r *http.Request, titleKey string, data any) *view {
+	v := &view{Lang: pageLang(r), Path: r.URL.Path, Data: data, allowed: func(p string) bool {
+		s := sessionFrom(r)
+		return s != nil && roleAllowed(p, s.Role)
+	}}
+	v.Title = v.T(titleKey)
+	if s := sessionFrom(r); s != nil {
+		u := s.User
+		v.User, v.CSRF = &u, s.CSRF
+	}
+	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") {
+		v.Flash = v.T(f)
+	}
+	return v
+}
+
+// render writes a page; rendering into a buffer first means a template
+// error becomes a clean 500, not half a page.
+func (c *console) render(w http.ResponseWriter, r *http.Request, code int, page string, v *view) {
+	t, ok := c.pages[page]
+	if !ok {
+		c.log.Error("no such template", "page", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	name := "layout"
+	if strings.HasSuffix(page, "_part") {
+		name = "part"
+	}
+	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
+		c.log.Error("render page", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	buf.WriteTo(w)
+}
+
+// fail shows an error page: the one place that turns errors into status
+// codes for the console.
+func (c *console) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code, key := statusOf(err)
+	if code >= 500 {
+		c.log.Error("console request failed", "path", r.URL.Path, "err", err)
+	}
+	v := c.newView(r, key, nil)
+	v.Error = v.T(key)
+	if code == http.StatusBadRequest || code == http.StatusConflict {
+		v.Error += " " + err.Error()
+	}
+	c.render(w, r, code, "error", v)
+}
+
+// errForbidden, errBadRequest are the console's own request errors.
+var (
+	errForbidden  = errors.New("forbidden")
+	errBadRequest = errors.New("bad request")
+	errNoHandoff  = errors.New("handoff actions are not available")
+)
+
+// statusOf maps an error to an HTTP status and the message shown.
+func statusOf(err error) (int, string) {
+	switch {
+	case errors.Is(err, errForbidden):
+		return http.StatusForbidden, "error.forbidden"
+	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, kb.ErrNotFound), errors.Is(err, bots.ErrNotFound),
+		errors.Is(err, ErrUserNotFound):
+		return http.StatusNotFound, "error.notfound"
+	case errors.Is(err, errBadRequest), errors.Is(err, tickets.ErrInvalid), errors.Is(err, kb.ErrInvalid),
+		errors.Is(err, ErrInvalidUser), errors.Is(err, ErrWeakPassword), errors.Is(err, ErrUserExists):
+		return http.StatusBadRequest, "error.badrequest"
+	case errors.Is(err, tickets.ErrIllegalTransition), errors.Is(err, kb.ErrTransition), errors.Is(err, ErrConflict):
+		return http.StatusConflict, "error.conflict"
+	case errors.Is(err, errNoHandoff):
+		return http.StatusServiceUnavailable, "error.nohandoff"
+	}
+	return http.StatusInternalServerError, "error.internal"
+}
+
+// redirect answers a form post with 303 to path, carrying a flash key.
+func redirect(w http.ResponseWriter, r *http.Request, path, flash string) {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "flash=" + url.QueryEscape(flash)
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}
+
+// actor is how the console user appears in audit trails.
+func actor(r *http.Request) string {
+	if s := sessionFrom(r); s != nil {
+		return "user:" + s.Username
+	}
+	return "user:?"
+}
+
+// Close stops the console's background work (the live-update listener).
+func (c *console) Close() {
+	if c.live != nil {
+		c.live.Close()
+	}
+}
+
+func (c *console) withSession(ctx context.Context, s *session) context.Context {
+	return context.WithValue(ctx, ctxKey{}, s)
+}

@@ -1,0 +1,285 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"helpdesk/bots"
+	"helpdesk/tickets"
+)
+
+// InboxItem is one conversation in the inbox.
+type InboxItem struct {
+	ID            int64           `db:"id"`
+	Channel       string          `db:"channel"`
+	State         string          `db:"state"`
+	Level         int             `db:"level"`
+	AgentID       *int64          `db:"agent_id"`
+	Lang          string          `db:"lang"`
+	LastMessageAt time.Time       `db:"last_message_at"`
+	Context       json.RawMessage `db:"context"`
+	TicketNumber  string          `db:"ticket_number"`
+	Subject       string          `db:"subject"`
+	Priority      string          `db:"priority"`
+	Requester     string          `db:"requester"`
+	AgentName     string          `db:"agent_name"`
+	Mine          bool            `db:"-"`
+	Query         string          `db:"-"`
+}
+
+// queueLevels are the support levels whose queue a role serves: an L2
+// agent also helps with level 1 when it is free; a supervisor sees all.
+func queueLevels(r Role) []int64 {
+	switch r {
+	case RoleAgentL1:
+		return []int64{1}
+	default:
+		return []int64{1, 2}
+	}
+}
+
+func (c *console) inboxItems(ctx context.Context, s *session) ([]InboxItem, error) {
+	var items []InboxItem
+	if err := c.db.SelectContext(ctx, &items, c.q.Inbox, pq.Int64Array(queueLevels(s.Role)), s.ID,
+		s.Role == RoleSupervisor); err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	for i := range items {
+		it := &items[i]
+		it.Mine = it.AgentID != nil && *it.AgentID == s.ID
+		it.Query = summaryOf(it.Context).Query
+	}
+	return items, nil
+}
+
+func (c *console) inbox(w http.ResponseWriter, r *http.Request) {
+	items, err := c.inboxItems(r.Context(), sessionFrom(r))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "inbox", c.newView(r, "inbox.title", items))
+}
+
+// inboxList is the list alone, fetched by the page when an update arrives.
+func (c *console) inboxList(w http.ResponseWriter, r *http.Request) {
+	items, err := c.inboxItems(r.Context(), sessionFrom(r))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "inbox_part", c.newView(r, "inbox.title", items))
+}
+
+// handoffSummary is what the bot left in conversations.context for the
+// agent: the question, the entries it tried, the severity and why.
+type handoffSummary struct {
+	Query    string   `json:"query"`
+	Tried    []string `json:"tried"`
+	Reason   string   `json:"reason"`
+	Severity *struct {
+		Urgency string   `json:"urgency"`
+		Impact  string   `json:"impact"`
+		Type    string   `json:"type"`
+		Why     []string `json:"why"`
+	} `json:"severity"`
+}
+
+func summaryOf(raw json.RawMessage) handoffSummary {
+	var s handoffSummary
+	if len(raw) > 0 {
+		json.Unmarshal(raw, &s) // a context the bot did not fill is just an empty summary
+	}
+	return s
+}
+
+// triedEntry is a knowledge-base entry the bot showed, with its title.
+type triedEntry struct{ ID, Title string }
+
+type conversationData struct {
+	Conv      *bots.Conversation
+	Requester string
+	Summary   handoffSummary
+	Tried     []triedEntry
+	BotSaid   []bots.Message
+	Messages  []bots.Message
+	Ticket    *tickets.Ticket
+	Mine      bool
+	CanTake   bool
+	Canned    []cannedResponse
+	Handoff   bool
+}
+
+// loadConversation returns the conversation if the agent may see it: an
+// L1 agent sees level-1 conversations and those they hold.
+func (c *console) loadConversation(r *http.Request) (*bots.Conversation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	conv, err := c.convs.Get(r.Context(), c.db, id)
+	if err != nil {
+		return nil, err
+	}
+	s := sessionFrom(r)
+	mine := conv.AgentID != nil && *conv.AgentID == s.ID
+	if s.Role == RoleAgentL1 && conv.Level != 1 && !mine {
+		return nil, errForbidden
+	}
+	return conv, nil
+}
+
+func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	conv, err := c.loadConversation(r)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	s := sessionFrom(r)
+	d := conversationData{Conv: conv, Summary: summaryOf(json.RawMessage(conv.Context)), Handoff: c.handoff != nil}
+	d.Mine = conv.AgentID != nil && *conv.AgentID == s.ID
+	d.CanTake = conv.State == bots.StateQueued || (conv.State == bots.StateAgent && !d.Mine)
+	if conv.RequesterID != nil {
+		c.db.GetContext(ctx, &d.Requester, c.q.RequesterName, *conv.RequesterID)
+	}
+	for _, id := range d.Summary.Tried {
+		te := triedEntry{ID: id, Title: id}
+		if e, err := c.kb.Get(ctx, id); err == nil {
+			te.Title = e.Title
+		}
+		d.Tried = append(d.Tried, te)
+	}
+	if d.Messages, err = c.convs.Messages(ctx, c.db, conv.ID); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	for _, m := range d.Messages {
+		if m.Direction == "out" && (m.Author == "bot" || m.Author == "") {
+			d.BotSaid = append(d.BotSaid, m)
+		}
+	}
+	if conv.TicketID != nil {
+		if d.Ticket, err = c.tickets.Get(ctx, c.db, *conv.TicketID); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+	}
+	if d.Canned, err = c.canned(ctx, conv.Lang); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "conversation", c.newView(r, "conv.title", d))
+}
+
+func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
+	conv, err := c.loadConversation(r)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	ms, err := c.convs.Messages(r.Context(), c.db, conv.ID)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "messages_part", c.newView(r, "conv.title", ms))
+}
+
+func agentOf(s *session) Agent {
+	return Agent{ID: s.ID, Username: s.Username, Name: s.DisplayName, Level: s.Role.Level(), Lang: s.Lang}
+}
+
+// convAction runs one handoff action and goes back to the conversation.
+func (c *console) convAction(w http.ResponseWriter, r *http.Request, flash string, fn func(ctx context.Context, id int64, a Agent) error) {
+	conv, err := c.loadConversation(r)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if c.handoff == nil {
+		c.fail(w, r, errNoHandoff)
+		return
+	}
+	if err := fn(r.Context(), conv.ID, agentOf(sessionFrom(r))); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/console/conversations/%d", conv.ID), flash)
+}
+
+func required(r *http.Request, field string) (string, error) {
+	v := strings.TrimSpace(r.PostFormValue(field))
+	if v == "" {
+		return "", fmt.Errorf("%w: %s is required", errBadRequest, field)
+	}
+	return v, nil
+}
+
+func (c *console) convTake(w http.ResponseWriter, r *http.Request) {
+	c.convAction(w, r, "flash.taken", func(ctx context.Context, id int64, a Agent) error {
+		return c.handoff.Take(ctx, id, a)
+	})
+}
+
+func (c *console) convReply(w http.ResponseWriter, r *http.Request) {
+	c.convAction(w, r, "flash.sent", func(ctx context.Context, id int64, a Agent) error {
+		text, err := required(r, "text")
+		if err != nil {
+			return err
+		}
+		return c.handoff.Reply(ctx, id, a, text)
+	})
+}
+
+func (c *console) convNote(w http.ResponseWriter, r *http.Request) {
+	c.convAction(w, r, "flash.noted", func(ctx context.Context, id int64, a Agent) error {
+		text, err := required(r, "text")
+		if err != nil {
+			return err
+		}
+		return c.handoff.Note(ctx, id, a, text)
+	})
+}
+
+func (c *console) convEscalate(w http.ResponseWriter, r *http.Request) {
+	c.convAction(w, r, "flash.escalated", func(ctx context.Context, id int64, a Agent) error {
+		reason, err := required(r, "reason")
+		if err != nil {
+			return err
+		}
+		return c.handoff.Escalate(ctx, id, a, reason)
+	})
+}
+
+func (c *console) convRoute(w http.ResponseWriter, r *http.Request) {
+	c.convAction(w, r, "flash.routed", func(ctx context.Context, id int64, a Agent) error {
+		org, err := required(r, "org")
+		if err != nil {
+			return err
+		}
+		return c.handoff.RouteOutside(ctx, id, a, org, strings.TrimSpace(r.PostFormValue("email")))
+	})
+}
+
+func (c *console) convHandBack(w http.ResponseWriter, r *http.Request) {
+	c.convAction(w, r, "flash.handed_back", func(ctx context.Context, id int64, a Agent) error {
+		return c.handoff.HandBack(ctx, id, a)
+	})
+}
+
+func (c *console) convResolve(w http.ResponseWriter, r *http.Request) {
+	c.convAction(w, r, "flash.resolved", func(ctx context.Context, id int64, a Agent) error {
+		code, err := required(r, "code")
+		if err != nil {
+			return err
+		}
+		return c.handoff.Resolve(ctx, id, a, code, strings.TrimSpace(r.PostFormValue("note")))
+	})
+}

@@ -1,0 +1,45 @@
+package web
+
+import (
+	"embed"
+
+	"helpdesk/internal/db"
+)
+
+//go:embed queries.sql
+var queryFS embed.FS
+
+type queries struct {
+	UserByUsername        string `query:"user-by-username"`
+	UserByID              string `query:"user-by-id"`
+	InsertUser            string `query:"insert-user"`
+	SetPassword           string `query:"set-password"`
+	SetRole               string `query:"set-role"`
+	SetActive             string `query:"set-active"`
+	ListUsers             string `query:"list-users"`
+	Agents                string `query:"agents"`
+	TouchLogin            string `query:"touch-login"`
+	InsertSession         string `query:"insert-session"`
+	Session               string `query:"session"`
+	TouchSession          string `query:"touch-session"`
+	DeleteSession         string `query:"delete-session"`
+	DeleteUserSessions    string `query:"delete-user-sessions"`
+	DeleteExpiredSessions string `query:"delete-expired-sessions"`
+	InsertAttempt         string `query:"insert-attempt"`
+	NthFailureUser        string `query:"nth-failure-user"`
+	NthFailureAddr        string `query:"nth-failure-addr"`
+	TicketsPage           string `query:"tickets-page"`
+	Inbox                 string `query:"inbox"`
+	RequesterName         string `query:"requester-name"`
+	Canned                string `query:"canned"`
+	InsertCanned          string `query:"insert-canned"`
+	DeleteCanned          string `query:"delete-canned"`
+}
+
+func loadQueries() (*queries, error) {
+	var q queries
+	if err := db.ScanQueries(&q, queryFS, "queries.sql"); err != nil {
+		return nil, err
+	}
+	return &q, nil
+}

@@ -1,0 +1,253 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/internal/db"
+	"helpdesk/tickets"
+)
+
+// TicketFilter selects tickets in the console list; empty fields match
+// everything.
+type TicketFilter struct {
+	State    string
+	Priority string
+	Level    int
+	Group    string
+	Channel  string
+	Text     string
+}
+
+// TicketRow is one line of the ticket list.
+type TicketRow struct {
+	ID            int64     `db:"id"`
+	Number        string    `db:"number"`
+	Subject       string    `db:"subject"`
+	State         string    `db:"state"`
+	Priority      string    `db:"priority"`
+	Level         int       `db:"level"`
+	GroupName     string    `db:"group_name"`
+	OriginChannel string    `db:"origin_channel"`
+	Category      string    `db:"category"`
+	CreatedAt     time.Time `db:"created_at"`
+	UpdatedAt     time.Time `db:"updated_at"`
+	AgentName     string    `db:"agent_name"`
+}
+
+// ticketPage returns up to limit tickets matching f with id below after
+// (0: from the newest), newest first, and whether more follow. Keyset
+// paging: the cost of a page does not grow with how deep it is.
+func (c *console) ticketRows(ctx context.Context, f TicketFilter, after int64, limit int) ([]TicketRow, bool, error) {
+	var rows []TicketRow
+	if err := c.db.SelectContext(ctx, &rows, c.q.TicketsPage, after, f.State, f.Priority, f.Level, f.Group,
+		f.Channel, strings.TrimSpace(f.Text), limit+1); err != nil {
+		return nil, false, fmt.Errorf("ticket list: %w", err)
+	}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	return rows, more, nil
+}
+
+func filterOf(q url.Values) TicketFilter {
+	lvl, _ := strconv.Atoi(q.Get("level"))
+	if lvl != 1 && lvl != 2 {
+		lvl = 0
+	}
+	f := TicketFilter{State: q.Get("state"), Priority: q.Get("priority"), Level: lvl,
+		Group: strings.TrimSpace(q.Get("group")), Channel: strings.TrimSpace(q.Get("channel")), Text: q.Get("q")}
+	if !tickets.State(f.State).Valid() {
+		f.State = ""
+	}
+	switch tickets.Priority(f.Priority) {
+	case tickets.P1, tickets.P2, tickets.P3, tickets.P4:
+	default:
+		f.Priority = ""
+	}
+	if len(f.Text) > 200 {
+		f.Text = f.Text[:200]
+	}
+	return f
+}
+
+func (f TicketFilter) query() url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("state", f.State)
+	set("priority", f.Priority)
+	if f.Level != 0 {
+		v.Set("level", strconv.Itoa(f.Level))
+	}
+	set("group", f.Group)
+	set("channel", f.Channel)
+	set("q", f.Text)
+	return v
+}
+
+type ticketListData struct {
+	Filter     TicketFilter
+	Rows       []TicketRow
+	Next       string // link to the next page, "" on the last
+	First      string // link back to the first page, "" on the first
+	States     []tickets.State
+	Priorities []tickets.Priority
+	Channels   []string
+}
+
+func (c *console) ticketList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := filterOf(q)
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	rows, more, err := c.ticketRows(r.Context(), f, max(after, 0), c.pageSize)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d := ticketListData{Filter: f, Rows: rows, States: tickets.States,
+		Priorities: []tickets.Priority{tickets.P1, tickets.P2, tickets.P3, tickets.P4},
+		Channels:   []string{"web", "email", "telegram", "slack", "mattermost", "phone", "terminal", "memory"}}
+	if more {
+		nq := f.query()
+		nq.Set("after", strconv.FormatInt(rows[len(rows)-1].ID, 10))
+		d.Next = "/console/tickets?" + nq.Encode()
+	}
+	if after > 0 {
+		d.First = "/console/tickets?" + f.query().Encode()
+	}
+	c.render(w, r, http.StatusOK, "tickets", c.newView(r, "tickets.title", d))
+}
+
+// timelineItem is one line of a ticket's timeline: an event, with the
+// comment it refers to.
+type timelineItem struct {
+	Event   tickets.Event
+	Comment *tickets.Comment
+}
+
+type ticketPageData struct {
+	Ticket   *tickets.Ticket
+	Timeline []timelineItem
+	Agents   []User
+	Levels   []tickets.Level
+	Agent    string
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%w: id", errBadRequest)
+	}
+	return id, nil
+}
+
+func (c *console) ticketPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	t, err := c.tickets.Get(ctx, c.db, id)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	evs, err := c.tickets.Events(ctx, c.db, id)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	cs, err := c.tickets.Comments(ctx, c.db, id, true)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	byID := map[int64]*tickets.Comment{}
+	for i := range cs {
+		byID[cs[i].ID] = &cs[i]
+	}
+	d := ticketPageData{Ticket: t, Levels: []tickets.Level{tickets.High, tickets.Medium, tickets.Low}}
+	for _, e := range evs {
+		it := timelineItem{Event: e}
+		if e.CommentID != nil {
+			it.Comment = byID[*e.CommentID]
+		}
+		d.Timeline = append(d.Timeline, it)
+	}
+	if err := c.db.SelectContext(ctx, &d.Agents, c.q.Agents); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	for _, a := range d.Agents {
+		if t.AgentID != nil && a.ID == *t.AgentID {
+			d.Agent = a.DisplayName
+		}
+	}
+	c.render(w, r, http.StatusOK, "ticket", c.newView(r, "ticket.title", d))
+}
+
+// ticketChange runs one panel change and goes back to the ticket page.
+// The change and its events are one transaction.
+func (c *console) ticketChange(w http.ResponseWriter, r *http.Request, fn func(tx *sqlx.Tx, id int64) error) {
+	id, err := pathID(r)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if err := db.Tx(r.Context(), c.db, func(tx *sqlx.Tx) error { return fn(tx, id) }); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/console/tickets/%d", id), "flash.saved")
+}
+
+func (c *console) ticketClassify(w http.ResponseWriter, r *http.Request) {
+	c.ticketChange(w, r, func(tx *sqlx.Tx, id int64) error {
+		_, err := c.tickets.Classify(r.Context(), tx, id, actor(r),
+			tickets.Level(r.PostFormValue("urgency")), tickets.Level(r.PostFormValue("impact")))
+		return err
+	})
+}
+
+func (c *console) ticketCategorise(w http.ResponseWriter, r *http.Request) {
+	c.ticketChange(w, r, func(tx *sqlx.Tx, id int64) error {
+		_, err := c.tickets.Categorise(r.Context(), tx, id, actor(r),
+			strings.TrimSpace(r.PostFormValue("category")), strings.TrimSpace(r.PostFormValue("product")))
+		return err
+	})
+}
+
+func (c *console) ticketAssign(w http.ResponseWriter, r *http.Request) {
+	c.ticketChange(w, r, func(tx *sqlx.Tx, id int64) error {
+		var agent *int64
+		if s := r.PostFormValue("agent"); s != "" {
+			a, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%w: agent", errBadRequest)
+			}
+			agent = &a
+		}
+		_, err := c.tickets.Assign(r.Context(), tx, id, actor(r), agent, strings.TrimSpace(r.PostFormValue("group")))
+		return err
+	})
+}
+
+func (c *console) ticketNote(w http.ResponseWriter, r *http.Request) {
+	c.ticketChange(w, r, func(tx *sqlx.Tx, id int64) error {
+		_, err := c.tickets.AddComment(r.Context(), tx, id, actor(r), false, r.PostFormValue("body"))
+		return err
+	})
+}
