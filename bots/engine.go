@@ -242,16 +242,13 @@ func (t *turn) actor() string {
 
 func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result, error) {
 	now := e.opt.Now()
-	rid, err := e.opt.Tickets.EnsureRequester(ctx, tx, tickets.Identity{
+	requester, err := e.opt.Tickets.Requester(ctx, tx, tickets.Identity{
 		Channel: in.Channel, ExternalID: in.User.ID, Name: in.User.Name, Email: in.User.Email, Lang: in.User.Lang,
 	})
 	if err != nil {
 		return Result{}, err
 	}
-	requester, err := e.opt.Tickets.GetRequester(ctx, tx, rid)
-	if err != nil {
-		return Result{}, err
-	}
+	rid := requester.ID
 	profileLang := in.User.Lang
 	if profileLang == "" {
 		profileLang = requester.Lang
@@ -300,16 +297,19 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result,
 	if t.ticket != nil {
 		res.TicketNumber = t.ticket.Number
 	}
+	outs := make([]*Message, len(t.replies))
 	for i, r := range t.replies {
 		body, _ := json.Marshal(r)
-		out := &Message{ConversationID: conv.ID, Channel: in.Channel,
+		outs[i] = &Message{ConversationID: conv.ID, Channel: in.Channel,
 			ExternalID: fmt.Sprintf("out:%d:%d", msg.ID, i), Direction: "out", Author: "bot",
 			Body: r.Text, Payload: body, CreatedAt: now}
-		if _, err := e.store.RecordMessage(ctx, tx, out); err != nil {
-			return Result{}, err
-		}
+	}
+	if err := e.store.RecordReplies(ctx, tx, outs); err != nil {
+		return Result{}, err
+	}
+	for i, out := range outs {
 		res.Replies = append(res.Replies, Outbound{MessageID: out.ID, ExternalID: out.ExternalID,
-			Channel: in.Channel, ConversationKey: in.ConversationKey, Reply: r})
+			Channel: in.Channel, ConversationKey: in.ConversationKey, Reply: t.replies[i]})
 	}
 	return res, nil
 }

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -121,12 +122,20 @@ func NewStore() (*Store, error) {
 // messages of one conversation are handled one at a time. created tells
 // whether this call made it.
 func (s *Store) LockOpen(ctx context.Context, tx *sqlx.Tx, channel, key string, requesterID *int64, lang string, now time.Time) (c *Conversation, created bool, err error) {
+	c = &Conversation{}
+	// Most messages continue a conversation: one locking read is enough.
+	err = tx.GetContext(ctx, c, s.q.LockOpenConversation, channel, key)
+	if err == nil {
+		return c, false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, fmt.Errorf("lock conversation: %w", err)
+	}
 	res, err := tx.ExecContext(ctx, s.q.InsertConversation, channel, key, requesterID, lang, now)
 	if err != nil {
 		return nil, false, fmt.Errorf("open conversation: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	c = &Conversation{}
 	if err := tx.GetContext(ctx, c, s.q.LockOpenConversation, channel, key); err != nil {
 		return nil, false, fmt.Errorf("lock conversation: %w", err)
 	}
@@ -244,4 +253,44 @@ func (s *Store) CloseIdle(ctx context.Context, q Querier, before, now time.Time)
 		return 0, fmt.Errorf("close idle conversations: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// RecordReplies stores outgoing messages in one statement and sets their
+// ids. Their external ids are derived from the inbound message's, so they
+// never collide.
+func (s *Store) RecordReplies(ctx context.Context, q Querier, ms []*Message) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at) VALUES `)
+	args := make([]any, 0, 8*len(ms))
+	byExt := make(map[string]*Message, len(ms))
+	for i, m := range ms {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		if len(m.Payload) == 0 {
+			m.Payload = db.JSON(`{}`)
+		}
+		args = append(args, m.ConversationID, m.Channel, m.ExternalID, m.Direction, m.Author, m.Body, m.Payload, m.CreatedAt)
+		byExt[m.ExternalID] = m
+	}
+	sb.WriteString(` RETURNING id, external_id`)
+	rows, err := q.QueryxContext(ctx, sb.String(), args...)
+	if err != nil {
+		return fmt.Errorf("record replies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var ext string
+		if err := rows.Scan(&id, &ext); err != nil {
+			return err
+		}
+		byExt[ext].ID = id
+	}
+	return rows.Err()
 }

@@ -62,6 +62,10 @@ SELECT * FROM ticket_attachments WHERE ticket_id = $1 ORDER BY id;
 -- name: find-identity
 SELECT requester_id FROM requester_identities WHERE channel = $1 AND external_id = $2;
 
+-- name: requester-by-identity
+SELECT r.* FROM requester_identities i JOIN requesters r ON r.id = i.requester_id
+WHERE i.channel = $1 AND i.external_id = $2;
+
 -- name: insert-requester
 INSERT INTO requesters (name, email, lang) VALUES ($1, $2, $3) RETURNING id;
 

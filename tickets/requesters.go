@@ -66,6 +66,25 @@ func (s *Store) EnsureRequester(ctx context.Context, q Querier, id Identity) (in
 	return rid, nil
 }
 
+// Requester returns the requester behind an identity, creating both on
+// first contact, in one query when the identity is known (the message hot
+// path). Like EnsureRequester it fills in a changed name or e-mail.
+func (s *Store) Requester(ctx context.Context, q Querier, id Identity) (*Requester, error) {
+	var r Requester
+	err := q.GetContext(ctx, &r, s.q.RequesterByIdentity, id.Channel, id.ExternalID)
+	if err == nil && (id.Name == "" || id.Name == r.Name) && (id.Email == "" || id.Email == r.Email) {
+		return &r, nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("find requester: %w", err)
+	}
+	rid, err := s.EnsureRequester(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.GetRequester(ctx, q, rid)
+}
+
 // GetRequester returns the requester with id.
 func (s *Store) GetRequester(ctx context.Context, q Querier, id int64) (*Requester, error) {
 	var r Requester

@@ -19,24 +19,25 @@ import (
 var queryFS embed.FS
 
 type queries struct {
-	NextNumber         string `query:"next-number"`
-	InsertTicket       string `query:"insert-ticket"`
-	GetTicket          string `query:"get-ticket"`
-	GetTicketForUpdate string `query:"get-ticket-for-update"`
-	GetTicketByNumber  string `query:"get-ticket-by-number"`
-	TicketsOfRequester string `query:"tickets-of-requester"`
-	UpdateTicket       string `query:"update-ticket"`
-	InsertEvent        string `query:"insert-event"`
-	Events             string `query:"events"`
-	InsertComment      string `query:"insert-comment"`
-	Comments           string `query:"comments"`
-	InsertAttachment   string `query:"insert-attachment"`
-	Attachments        string `query:"attachments"`
-	FindIdentity       string `query:"find-identity"`
-	InsertRequester    string `query:"insert-requester"`
-	InsertIdentity     string `query:"insert-identity"`
-	GetRequester       string `query:"get-requester"`
-	UpdateRequester    string `query:"update-requester"`
+	NextNumber          string `query:"next-number"`
+	InsertTicket        string `query:"insert-ticket"`
+	GetTicket           string `query:"get-ticket"`
+	GetTicketForUpdate  string `query:"get-ticket-for-update"`
+	GetTicketByNumber   string `query:"get-ticket-by-number"`
+	TicketsOfRequester  string `query:"tickets-of-requester"`
+	UpdateTicket        string `query:"update-ticket"`
+	InsertEvent         string `query:"insert-event"`
+	Events              string `query:"events"`
+	InsertComment       string `query:"insert-comment"`
+	Comments            string `query:"comments"`
+	InsertAttachment    string `query:"insert-attachment"`
+	Attachments         string `query:"attachments"`
+	FindIdentity        string `query:"find-identity"`
+	RequesterByIdentity string `query:"requester-by-identity"`
+	InsertRequester     string `query:"insert-requester"`
+	InsertIdentity      string `query:"insert-identity"`
+	GetRequester        string `query:"get-requester"`
+	UpdateRequester     string `query:"update-requester"`
 }
 
 // Querier is what the store runs its SQL on: the pool, or a transaction
