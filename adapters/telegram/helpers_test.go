@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"helpdesk/bots"
@@ -45,4 +46,8 @@ func newTestAdapter(t *testing.T, cfg Config, h Handler, opts ...Option) *Adapte
 		t.Fatal(err)
 	}
 	return a
+}
+
+func asRateLimited(err error, target **rateLimited) bool {
+	return errors.As(err, target)
 }
