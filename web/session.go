@@ -128,6 +128,9 @@ func (s *sessions) lockedUntil(ctx context.Context, username, addr string) (time
 // check; every attempt is recorded.
 func (s *sessions) login(ctx context.Context, username, password, addr, agent string) (string, *session, error) {
 	username = strings.TrimSpace(username)
+	if username == "" || password == "" {
+		return "", nil, errLoginRejected // nothing was tried: not counted
+	}
 	until, err := s.lockedUntil(ctx, username, addr)
 	if err != nil {
 		return "", nil, err

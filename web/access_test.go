@@ -1,0 +1,275 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"helpdesk/kb"
+	"helpdesk/tickets"
+)
+
+// fakeHandoff records the actions; the real engine is tested in bots and
+// by the browser tests.
+type fakeHandoff struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (f *fakeHandoff) rec(s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, s)
+	return nil
+}
+func (f *fakeHandoff) Take(_ context.Context, id int64, a Agent) error {
+	return f.rec(fmt.Sprintf("take %d %s", id, a.Username))
+}
+func (f *fakeHandoff) Reply(_ context.Context, id int64, a Agent, text string) error {
+	return f.rec(fmt.Sprintf("reply %d %s %s", id, a.Username, text))
+}
+func (f *fakeHandoff) Note(_ context.Context, id int64, a Agent, text string) error {
+	return f.rec(fmt.Sprintf("note %d %s %s", id, a.Username, text))
+}
+func (f *fakeHandoff) Escalate(_ context.Context, id int64, a Agent, reason string) error {
+	return f.rec(fmt.Sprintf("escalate %d %s %s", id, a.Username, reason))
+}
+func (f *fakeHandoff) RouteOutside(_ context.Context, id int64, a Agent, org, email string) error {
+	return f.rec(fmt.Sprintf("route %d %s %s %s", id, a.Username, org, email))
+}
+func (f *fakeHandoff) HandBack(_ context.Context, id int64, a Agent) error {
+	return f.rec(fmt.Sprintf("handback %d %s", id, a.Username))
+}
+func (f *fakeHandoff) Resolve(_ context.Context, id int64, a Agent, code, note string) error {
+	return f.rec(fmt.Sprintf("resolve %d %s %s %s", id, a.Username, code, note))
+}
+
+// seed holds the rows the matrix's paths point at.
+type seed struct {
+	ticketID, convID, cannedID int64
+	entryID                    string
+}
+
+func seedConsole(t *testing.T, tc *testConsole) seed {
+	t.Helper()
+	ctx := context.Background()
+	ts, err := tickets.NewStore(tickets.Options{Now: tc.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := ts.Create(ctx, tc.pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "Stampante bloccata", Description: "La stampante non stampa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s seed
+	s.ticketID = tk.ID
+	if err := tc.pool.Get(&s.convID, `INSERT INTO conversations (channel, conversation_key, state, level, ticket_id, context, created_at, updated_at, last_message_at)
+		VALUES ('memory', 'k1', 'queued', 1, $1, '{"query":"la stampante non va","tried":["stampante"]}', now(), now(), now()) RETURNING id`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	store, err := kb.NewStore(tc.pool, tc.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := store.Save(ctx, kb.Entry{ID: "stampante", Kind: kb.KindFAQ, Lang: "it", Status: kb.StatusDraft, Title: "Stampante",
+		Audience: kb.AudiencePublic, Body: "Riavviare la stampante."}, "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.entryID = e.ID
+	if err := tc.pool.Get(&s.cannedID, `INSERT INTO canned_responses (lang, title, body) VALUES ('it', 'Saluto', 'Buongiorno') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// pathOf fills a route pattern's wildcards with seeded ids.
+func pathOf(pattern string, s seed) string {
+	p := strings.SplitN(pattern, " ", 2)[1]
+	p = strings.ReplaceAll(p, "{$}", "")
+	switch {
+	case strings.HasPrefix(p, "/console/static/"):
+		return "/console/static/console.css"
+	case strings.HasPrefix(p, "/console/tickets/"):
+		p = strings.Replace(p, "{id}", fmt.Sprint(s.ticketID), 1)
+	case strings.HasPrefix(p, "/console/conversations/"):
+		p = strings.Replace(p, "{id}", fmt.Sprint(s.convID), 1)
+	case strings.HasPrefix(p, "/console/kb/"):
+		p = strings.Replace(p, "{id}", s.entryID, 1)
+	case strings.HasPrefix(p, "/console/canned/"):
+		p = strings.Replace(p, "{id}", fmt.Sprint(s.cannedID), 1)
+	}
+	return strings.Replace(p, "{username}", "victim", 1)
+}
+
+// matrixForm is a form that satisfies every console action, so that an
+// allowed role gets past validation.
+var matrixForm = url.Values{
+	"urgency": {"high"}, "impact": {"medium"}, "category": {"hw"}, "product": {"printer"}, "group": {"desk"},
+	"body": {"Testo"}, "text": {"Testo"}, "reason": {"serve il 2° livello"}, "org": {"Fornitore"}, "email": {"f@example.org"},
+	"code": {"solved"}, "note": {"ok"}, "title": {"Titolo"}, "to": {"in_review"}, "revision": {"1"},
+	"role": {"agent_l2"}, "active": {"true"}, "canned_lang": {"it"}, "audience": {"public"},
+}
+
+// TestRoleRouteMatrix checks every console route with every role and
+// anonymously: anonymous users are sent to log in, roles outside the
+// route's list get 403, the others get through.
+func TestRoleRouteMatrix(t *testing.T) {
+	fh := &fakeHandoff{}
+	tc := newTestConsole(t, func(o *Options) { o.Handoff = fh })
+	s := seedConsole(t, tc)
+	tc.addUser("victim", RoleAgentL1)
+	clients := map[Role]*client{}
+	for _, r := range Roles {
+		tc.addUser(string(r), r)
+	}
+	// allowedFor is the expected table, written out by hand so that a
+	// change in routes.go must be matched here.
+	allowedFor := map[string][]Role{
+		"GET /console/static/": nil, "GET /console/login": nil, "POST /console/login": nil,
+		"POST /console/logout": everyone, "GET /console/{$}": everyone,
+		"GET /console/tickets": everyone, "GET /console/tickets/{id}": everyone,
+		"POST /console/tickets/{id}/classify":         {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/categorise":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/assign":           {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/note":             {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/faq":              {RoleEditor, RoleSupervisor, RoleAdmin},
+		"GET /console/kb":                             {RoleEditor, RoleSupervisor, RoleAdmin},
+		"GET /console/kb/new":                         {RoleEditor, RoleSupervisor, RoleAdmin},
+		"POST /console/kb/new":                        {RoleEditor, RoleSupervisor, RoleAdmin},
+		"GET /console/kb/{id}":                        {RoleEditor, RoleSupervisor, RoleAdmin},
+		"POST /console/kb/{id}":                       {RoleEditor, RoleSupervisor, RoleAdmin},
+		"POST /console/kb/{id}/status":                {RoleEditor, RoleSupervisor, RoleAdmin},
+		"GET /console/kb/{id}/history":                {RoleEditor, RoleSupervisor, RoleAdmin},
+		"POST /console/kb/{id}/revert":                {RoleEditor, RoleSupervisor, RoleAdmin},
+		"GET /console/inbox":                          {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"GET /console/inbox/list":                     {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"GET /console/inbox/events":                   {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"GET /console/conversations/{id}":             {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"GET /console/conversations/{id}/messages":    {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"POST /console/conversations/{id}/take":       {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"POST /console/conversations/{id}/reply":      {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"POST /console/conversations/{id}/note":       {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"POST /console/conversations/{id}/escalate":   {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"POST /console/conversations/{id}/route":      {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"POST /console/conversations/{id}/handback":   {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"POST /console/conversations/{id}/resolve":    {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"GET /console/canned":                         {RoleSupervisor, RoleAdmin},
+		"POST /console/canned":                        {RoleSupervisor, RoleAdmin},
+		"POST /console/canned/{id}/delete":            {RoleSupervisor, RoleAdmin},
+		"GET /console/admin/users":                    {RoleAdmin},
+		"POST /console/admin/users":                   {RoleAdmin},
+		"POST /console/admin/users/{username}/role":   {RoleAdmin},
+		"POST /console/admin/users/{username}/active": {RoleAdmin},
+	}
+	routes := consoleRoutes(nil)
+	if len(routes) != len(allowedFor) {
+		t.Fatalf("routes.go lists %d console routes, the expected table %d", len(routes), len(allowedFor))
+	}
+	anon := tc.client()
+	checked := 0
+	for _, rt := range routes {
+		want, ok := allowedFor[rt.pattern]
+		if !ok {
+			t.Fatalf("route %s missing from the expected table", rt.pattern)
+		}
+		if rt.pattern == "POST /console/logout" {
+			continue // checked last: it ends the sessions
+		}
+		method := strings.SplitN(rt.pattern, " ", 2)[0]
+		path := pathOf(rt.pattern, s)
+		for _, role := range append([]Role{""}, Roles...) {
+			name := fmt.Sprintf("%s as %s", rt.pattern, map[bool]string{true: "anonymous", false: string(role)}[role == ""])
+			c := anon
+			if role != "" {
+				if clients[role] == nil {
+					clients[role] = tc.login(string(role))
+				}
+				c = clients[role]
+			}
+			code := request(t, c, method, path, rt.pattern)
+			checked++
+			allowed := want == nil || (role != "" && contains(want, role))
+			switch {
+			case rt.pattern == "POST /console/login":
+				if code != http.StatusUnauthorized { // the matrix form has no valid credentials
+					t.Errorf("%s: %d, want 401", name, code)
+				}
+			case allowed:
+				if code == http.StatusUnauthorized || code == http.StatusForbidden || code >= 500 {
+					t.Errorf("%s: %d, want access", name, code)
+				}
+			case role == "" && method == "GET":
+				if code != http.StatusSeeOther {
+					t.Errorf("%s: %d, want 303 to the login page", name, code)
+				}
+			case role == "":
+				if code != http.StatusUnauthorized {
+					t.Errorf("%s: %d, want 401", name, code)
+				}
+			default:
+				if code != http.StatusForbidden {
+					t.Errorf("%s: %d, want 403", name, code)
+				}
+			}
+		}
+	}
+	if code, _, _ := anon.post("/console/logout", nil); code != http.StatusUnauthorized {
+		t.Errorf("anonymous logout: %d, want 401", code)
+	}
+	for _, role := range Roles {
+		if code, _, _ := clients[role].post("/console/logout", nil); code != http.StatusSeeOther {
+			t.Errorf("logout as %s: %d, want 303", role, code)
+		}
+	}
+	t.Logf("%d route × role checks (+%d logouts)", checked, len(Roles)+1)
+	if len(fh.calls) != 7*3 {
+		t.Errorf("handoff saw %d actions, want 21 (7 actions × 3 agent roles): %v", len(fh.calls), fh.calls)
+	}
+}
+
+// request sends one matrix request; the event stream is cut short.
+func request(t *testing.T, c *client, method, path, pattern string) int {
+	t.Helper()
+	if pattern == "GET /console/inbox/events" {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
+		res, err := c.hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if method == "GET" {
+		code, _, _ := c.get(path)
+		return code
+	}
+	f := url.Values{}
+	for k, v := range matrixForm {
+		f[k] = v
+	}
+	if pattern == "POST /console/kb/new" {
+		f.Set("id", fmt.Sprintf("nuova-%p", &f))
+	}
+	if pattern == "POST /console/admin/users" {
+		f.Set("username", fmt.Sprintf("u%p", &f))
+		f.Set("password", "a-long-enough-password")
+	}
+	code, _, _ := c.post(path, f)
+	return code
+}
+
+func contains(rs []Role, r Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
