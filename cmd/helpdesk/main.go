@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"chat":    {"talk to the bot from the terminal (real engine and database): chat [-lang it|en] [-as USER]", runChat},
 		"nlp":     {"language tools: severity-eval --cases FILE [--json]", runNLP},
 		"kb":      {"knowledge base: import DIR | export DIR | eval | stats", runKB},
+		"users":   {"console users: add | passwd | role | enable | disable | list", runUsers},
 	}
 }
 
