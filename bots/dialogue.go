@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 
 	"helpdesk/nlp"
@@ -56,6 +57,8 @@ const (
 	actSkip     = "skip"
 	actDontKnow = "dontknow"
 	actCancel   = "cancel"
+	actCSAT     = "csat:" // + 1…5
+	actReopen   = "reopen"
 )
 
 func (e *Engine) t(t *turn, key string, args ...any) string { return text.T(t.lang, key, args...) }
@@ -77,9 +80,14 @@ func (e *Engine) respond(ctx context.Context, t *turn) error {
 		// stays silent; the message is in the log for the agent.
 		return nil
 	case StateResolved:
+		done, err := e.afterResolution(ctx, t)
+		if err != nil || done {
+			return err
+		}
 		if err := e.store.SetState(ctx, t.tx, t.conv, t.actor(), StateBot, t.now); err != nil {
 			return err
 		}
+		t.dlg = dialogue{}
 	}
 	if t.in.Action != "" {
 		return e.onAction(ctx, t, t.in.Action)
@@ -288,4 +296,53 @@ func firstName(name string) string {
 func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.IndexByte(s, '@')+1:], ".")
+}
+
+// afterResolution handles what a user says once an agent resolved their
+// conversation: a satisfaction rating, or "not solved" within the reopen
+// window, which reopens the ticket and queues the conversation again.
+// Anything else goes back to the bot (done is false).
+func (e *Engine) afterResolution(ctx context.Context, t *turn) (done bool, err error) {
+	if rating, ok := strings.CutPrefix(t.in.Action, actCSAT); ok {
+		n, err := strconv.Atoi(rating)
+		if err != nil || n < 1 || n > 5 {
+			return true, nil
+		}
+		if _, err := t.tx.ExecContext(ctx, e.store.q.InsertSatisfaction, t.conv.ID, t.conv.TicketID, n, t.now); err != nil {
+			return true, err
+		}
+		if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, t.actor(), "satisfaction", "", rating); err != nil {
+			return true, err
+		}
+		t.say(Reply{Text: e.t(t, "csat.thanks")})
+		return true, nil
+	}
+	wantsReopen := t.in.Action == actReopen
+	if !wantsReopen && t.in.Text != "" {
+		wantsReopen = nlp.Classify(t.in.Text, t.lang).Kind == nlp.IntentFeedbackNo
+	}
+	if !wantsReopen || t.conv.TicketID == nil {
+		return false, nil
+	}
+	tk, err := e.opt.Tickets.Get(ctx, t.tx, *t.conv.TicketID)
+	if err != nil {
+		return true, err
+	}
+	if tk.State != tickets.StateResolved || tk.ResolvedAt == nil || t.now.Sub(*tk.ResolvedAt) > e.opt.ReopenWindow {
+		return false, nil
+	}
+	if _, err := e.opt.Tickets.Transition(ctx, t.tx, tk.ID, t.actor(), tickets.StateOpen); err != nil {
+		return true, err
+	}
+	if t.in.Text != "" {
+		if _, err := e.opt.Tickets.AddComment(ctx, t.tx, tk.ID, t.actor(), true, t.in.Text); err != nil {
+			return true, err
+		}
+	}
+	t.conv.AgentID = nil
+	if err := e.store.SetState(ctx, t.tx, t.conv, t.actor(), StateQueued, t.now); err != nil {
+		return true, err
+	}
+	t.say(Reply{Text: e.t(t, "handoff.reopened", tk.Number)})
+	return true, nil
 }

@@ -89,6 +89,9 @@ type Options struct {
 	// FirstResponse is the promised first-response time per priority, in
 	// working hours of the calendar.
 	FirstResponse map[tickets.Priority]time.Duration
+	// ReopenWindow is how long after resolution the user may reopen the
+	// ticket by saying it is not solved. 0: seven days.
+	ReopenWindow time.Duration
 	// MaxConcurrent caps the messages handled at once. Each holds a pool
 	// connection for its transaction and may need a second one (the
 	// knowledge base logs searches on its own), so more handlers than half
@@ -132,6 +135,9 @@ func New(opt Options) (*Engine, error) {
 		opt.FirstResponse = map[tickets.Priority]time.Duration{
 			tickets.P1: time.Hour, tickets.P2: 4 * time.Hour, tickets.P3: 8 * time.Hour, tickets.P4: 16 * time.Hour,
 		}
+	}
+	if opt.ReopenWindow <= 0 {
+		opt.ReopenWindow = 7 * 24 * time.Hour
 	}
 	if opt.MaxConcurrent <= 0 {
 		opt.MaxConcurrent = max(1, opt.DB.Stats().MaxOpenConnections/2)
@@ -285,6 +291,12 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result,
 		return Result{}, err
 	}
 
+	if conv.State != StateBot {
+		// Agents' consoles follow queued and held conversations live.
+		if err := e.notify(ctx, tx, conv.ID); err != nil {
+			return Result{}, err
+		}
+	}
 	ctxJSON, err := json.Marshal(t.dlg)
 	if err != nil {
 		return Result{}, err

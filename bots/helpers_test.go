@@ -34,3 +34,12 @@ func (h *harness) adminDB() *sqlx.DB {
 	h.t.Cleanup(func() { a.Close() })
 	return a
 }
+
+func (h *harness) conversationByID(id int64) *Conversation {
+	h.t.Helper()
+	c, err := h.engine.store.Get(context.Background(), h.db, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c
+}

@@ -93,6 +93,39 @@ var text = i18n.Catalog{
 	"state.closed":              {"it": "chiusa", "en": "closed"},
 	"state.cancelled":           {"it": "annullata", "en": "cancelled"},
 
+	"handoff.joined": {
+		"it": "%s (livello %d) è entrato nella conversazione e ti risponderà qui.",
+		"en": "%s (level %d) has joined the conversation and will answer you here.",
+	},
+	"handoff.escalated": {
+		"it": "Ho passato la tua richiesta a uno specialista di secondo livello, che ti risponderà qui.",
+		"en": "I have passed your request to a second-level specialist, who will answer you here.",
+	},
+	"handoff.routed": {
+		"it": "La tua richiesta è stata inoltrata a %s, che se ne occuperà. Ti terremo aggiornato sulla segnalazione %s.",
+		"en": "Your request has been passed to %s, who will deal with it. We will keep you updated on ticket %s.",
+	},
+	"handoff.handback": {
+		"it": "L'operatore ti ha ripassato all'assistente automatico: scrivimi pure se serve altro.",
+		"en": "The operator has handed you back to the assistant: write to me if you need anything else.",
+	},
+	"handoff.resolved": {
+		"it": "La tua richiesta %s è stata risolta.",
+		"en": "Your request %s has been resolved.",
+	},
+	"handoff.reopen": {
+		"it": "Se il problema non è risolto, rispondi «non risolto» entro %d giorni e la riapriamo.",
+		"en": "If the problem is not solved, reply \"not solved\" within %d days and we will reopen it.",
+	},
+	"handoff.reopened": {
+		"it": "Ho riaperto la segnalazione %s: un operatore la riprenderà al più presto.",
+		"en": "I have reopened ticket %s: an operator will pick it up again as soon as possible.",
+	},
+	"csat.ask": {
+		"it": "Quanto sei soddisfatto dell'assistenza? (1 = per niente, 5 = moltissimo)",
+		"en": "How satisfied are you with the help you got? (1 = not at all, 5 = very)",
+	},
+	"csat.thanks":    {"it": "Grazie per il tuo giudizio!", "en": "Thank you for your rating!"},
 	"thanks.reply":   {"it": "Prego! Buona giornata.", "en": "You're welcome! Have a good day."},
 	"smalltalk":      {"it": "Sono l'assistente dell'help desk: posso aiutarti con problemi e domande sui servizi informatici. Ecco cosa posso fare:", "en": "I am the help desk assistant: I can help with problems and questions about IT services. Here is what I can do:"},
 	"queued.wait":    {"it": "Sei in coda: un operatore ti scriverà qui a breve.", "en": "You are in the queue: an operator will write to you here shortly."},

@@ -73,3 +73,43 @@ WITH idle AS (
 )
 INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
 SELECT id, $2, 'system', 'state', 'bot', 'closed' FROM idle;
+
+-- name: queue
+-- Conversations waiting for an agent of a level, oldest first.
+SELECT c.*, coalesce(t.number, '') AS ticket_number, coalesce(t.priority, '') AS priority,
+       coalesce(t.subject, '') AS subject
+FROM conversations c LEFT JOIN tickets t ON t.id = c.ticket_id
+WHERE c.state = 'queued' AND c.level = $1
+ORDER BY t.priority NULLS LAST, c.created_at
+LIMIT $2;
+
+-- name: held-by
+SELECT c.*, coalesce(t.number, '') AS ticket_number, coalesce(t.priority, '') AS priority,
+       coalesce(t.subject, '') AS subject
+FROM conversations c LEFT JOIN tickets t ON t.id = c.ticket_id
+WHERE c.state = 'agent' AND c.agent_id = $1
+ORDER BY c.last_message_at DESC;
+
+-- name: pick-agent
+-- Round robin among online agents of the level with room left: the one
+-- assigned least recently goes first; SKIP LOCKED lets two assignments run
+-- at once without waiting for each other.
+SELECT u.id, u.display_name FROM users u
+WHERE u.active AND u.presence = 'online' AND u.role = $1
+  AND (SELECT count(*) FROM conversations c WHERE c.agent_id = u.id AND c.state = 'agent') < u.capacity
+ORDER BY u.last_assigned_at NULLS FIRST, u.id
+LIMIT 1
+FOR UPDATE SKIP LOCKED;
+
+-- name: mark-assigned
+UPDATE users SET last_assigned_at = $2 WHERE id = $1;
+
+-- name: set-presence
+UPDATE users SET presence = $2 WHERE id = $1;
+
+-- name: insert-satisfaction
+INSERT INTO satisfaction (conversation_id, ticket_id, rating, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (conversation_id, ticket_id) DO UPDATE SET rating = EXCLUDED.rating, created_at = EXCLUDED.created_at;
+
+-- name: notify
+SELECT pg_notify('helpdesk_conversations', $1::text);

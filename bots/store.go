@@ -33,6 +33,13 @@ type queries struct {
 	EarlierUnsent           string `query:"earlier-unsent"`
 	ConversationKey         string `query:"conversation-key"`
 	CloseIdle               string `query:"close-idle"`
+	Queue                   string `query:"queue"`
+	HeldBy                  string `query:"held-by"`
+	PickAgent               string `query:"pick-agent"`
+	MarkAssigned            string `query:"mark-assigned"`
+	SetPresence             string `query:"set-presence"`
+	InsertSatisfaction      string `query:"insert-satisfaction"`
+	Notify                  string `query:"notify"`
 }
 
 // ErrNotFound is returned when a conversation does not exist.
