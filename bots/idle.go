@@ -30,3 +30,33 @@ func (w *CloseIdleWorker) Work(ctx context.Context, job *river.Job[CloseIdleArgs
 	}
 	return err
 }
+
+// AutoAssignArgs is the periodic job that gives queued conversations to
+// online agents in round robin.
+type AutoAssignArgs struct{}
+
+// Kind names the job.
+func (AutoAssignArgs) Kind() string { return "auto_assign_conversations" }
+
+// AutoAssignWorker assigns queued conversations of both levels until no
+// agent has room.
+type AutoAssignWorker struct {
+	river.WorkerDefaults[AutoAssignArgs]
+	Engine *Engine
+}
+
+// Work assigns what it can.
+func (w *AutoAssignWorker) Work(ctx context.Context, job *river.Job[AutoAssignArgs]) error {
+	for _, level := range []int{1, 2} {
+		for i := 0; i < 100; i++ {
+			id, err := w.Engine.AutoAssign(ctx, level)
+			if err != nil {
+				return err
+			}
+			if id == 0 {
+				break
+			}
+		}
+	}
+	return nil
+}

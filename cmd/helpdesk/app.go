@@ -78,6 +78,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *sqlx
 		DefaultLang:     cfg.Language,
 		AnswerThreshold: cfg.Bot.AnswerThreshold,
 		FirstResponse:   firstResponse,
+		ReopenWindow:    cfg.Bot.ReopenWindow,
 	})
 	if err != nil {
 		return nil, err
@@ -98,10 +99,17 @@ func calendarConfig(cfg config.Config) tickets.CalendarConfig {
 func (a *app) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &bots.SendWorker{Engine: a.engine})
 	river.AddWorker(w, &bots.CloseIdleWorker{Engine: a.engine, After: a.cfg.Bot.InactivityTimeout})
+	river.AddWorker(w, &bots.AutoAssignWorker{Engine: a.engine})
 }
 
 func (a *app) periodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+	jobs := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 		func() (river.JobArgs, *river.InsertOpts) { return bots.CloseIdleArgs{}, nil },
 		&river.PeriodicJobOpts{ID: "close_idle_conversations"})}
+	if a.cfg.Bot.Assignment == "round_robin" {
+		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(10*time.Second),
+			func() (river.JobArgs, *river.InsertOpts) { return bots.AutoAssignArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "auto_assign_conversations"}))
+	}
+	return jobs
 }

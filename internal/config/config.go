@@ -68,6 +68,12 @@ type Bot struct {
 	// FirstResponse is the promised first-response time per priority, in
 	// working hours.
 	FirstResponse map[string]time.Duration `yaml:"first_response"`
+	// Assignment of queued conversations: round_robin among online agents
+	// of the level (within their capacity), or manual (agents press Take).
+	Assignment string `yaml:"assignment" enum:"round_robin,manual"`
+	// ReopenWindow is how long after resolution a user may reopen by
+	// saying the problem is not solved.
+	ReopenWindow time.Duration `yaml:"reopen_window" check:"positive"`
 }
 
 // HTTP configures the web server.
@@ -137,7 +143,7 @@ func Default() Config {
 		}, LocalHolidays: []string{}, Closures: []Closure{}},
 		Bot: Bot{AnswerThreshold: 0.5, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
-		}},
+		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour},
 	}
 }
 
