@@ -101,7 +101,7 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		return nil, err
 	}
 	c.staticDir = http.StripPrefix("/console/static/", http.FileServerFS(sub))
-	c.live = newLiveHub(opt.DatabaseURL, log)
+	c.live = newLiveHub(opt.DatabaseURL, 3*time.Second, log)
 	return c, nil
 }
 

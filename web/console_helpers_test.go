@@ -54,7 +54,7 @@ func newTestConsole(t *testing.T, opt func(*Options)) *testConsole {
 	url := testdb.NewURL(t)
 	pool := openPool(t, url)
 	ck := &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
-	o := Options{DB: pool, Pool: pool, Registry: prometheus.NewRegistry(), Now: ck.Now}
+	o := Options{DB: pool, Pool: pool, DatabaseURL: url, Registry: prometheus.NewRegistry(), Now: ck.Now}
 	if opt != nil {
 		opt(&o)
 	}

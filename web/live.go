@@ -31,8 +31,8 @@ type liveHub struct {
 	pollEvery time.Duration
 }
 
-func newLiveHub(databaseURL string, log *slog.Logger) *liveHub {
-	h := &liveHub{log: log, subs: map[chan string]struct{}{}, done: make(chan struct{}), pollEvery: 3 * time.Second}
+func newLiveHub(databaseURL string, pollEvery time.Duration, log *slog.Logger) *liveHub {
+	h := &liveHub{log: log, subs: map[chan string]struct{}{}, done: make(chan struct{}), pollEvery: pollEvery}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go h.run(ctx, databaseURL)

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestInboxAndConversation(t *testing.T) {
+	fh := &fakeHandoff{}
+	tc := newTestConsole(t, func(o *Options) { o.Handoff = fh })
+	s := seedConsole(t, tc)
+	var conv2 int64
+	if err := tc.pool.Get(&conv2, `INSERT INTO conversations (channel, conversation_key, state, level, created_at, updated_at, last_message_at, context)
+		VALUES ('memory', 'k2', 'queued', 2, now(), now(), now(), '{"query":"server giù"}') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	tc.pool.MustExec(`INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, created_at)
+		VALUES ($1, 'memory', 'm1', 'in', 'u1', 'la stampante non va', now()), ($1, 'memory', 'm2', 'out', 'bot', 'Hai provato a riavviarla?', now())`, s.convID)
+	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("luca", RoleAgentL2)
+	l1, l2 := tc.login("anna"), tc.login("luca")
+
+	_, body, _ := l1.get("/console/inbox/list")
+	if !strings.Contains(body, fmt.Sprintf(`data-conv="%d"`, s.convID)) || strings.Contains(body, fmt.Sprintf(`data-conv="%d"`, conv2)) {
+		t.Fatalf("L1 inbox should list the level-1 conversation only:\n%s", body)
+	}
+	_, body, _ = l2.get("/console/inbox/list")
+	if !strings.Contains(body, fmt.Sprintf(`data-conv="%d"`, conv2)) {
+		t.Fatalf("L2 inbox lacks the level-2 conversation")
+	}
+	if code, _, _ := l1.get(fmt.Sprintf("/console/conversations/%d", conv2)); code != http.StatusForbidden {
+		t.Fatalf("L1 opening a level-2 conversation = %d, want 403", code)
+	}
+	code, body, _ := l1.get(fmt.Sprintf("/console/conversations/%d?lang=en", s.convID))
+	for _, want := range []string{"la stampante non va", "Hai provato a riavviarla?", `id="sum-query">la stampante non va<`, "Stampante <small>(stampante)</small>", `id="take"`} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Fatalf("conversation page = %d, lacks %q", code, want)
+		}
+	}
+	// Every action reaches the engine with the agent and the form's values.
+	path := fmt.Sprintf("/console/conversations/%d/", s.convID)
+	for _, a := range []struct {
+		action string
+		form   url.Values
+		want   string
+	}{
+		{"take", nil, fmt.Sprintf("take %d anna", s.convID)},
+		{"reply", url.Values{"text": {"Provo io"}}, "reply %d anna Provo io"},
+		{"note", url.Values{"text": {"utente gentile"}}, "note %d anna utente gentile"},
+		{"escalate", url.Values{"reason": {"serve il sistemista"}}, "escalate %d anna serve il sistemista"},
+		{"route", url.Values{"org": {"Fornitore Srl"}, "email": {"help@fornitore.it"}}, "route %d anna Fornitore Srl help@fornitore.it"},
+		{"handback", nil, "handback %d anna"},
+		{"resolve", url.Values{"code": {"solved"}, "note": {"toner"}}, "resolve %d anna solved toner"},
+	} {
+		code, _, h := l1.post(path+a.action, a.form)
+		if code != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "flash=flash.") {
+			t.Fatalf("%s = %d", a.action, code)
+		}
+		want := a.want
+		if strings.Contains(want, "%d") {
+			want = fmt.Sprintf(want, s.convID)
+		}
+		if got := fh.calls[len(fh.calls)-1]; got != want {
+			t.Fatalf("%s: engine got %q, want %q", a.action, got, want)
+		}
+	}
+	// Required fields are checked before the engine is called.
+	n := len(fh.calls)
+	if code, _, _ := l1.post(path+"reply", url.Values{"text": {"  "}}); code != http.StatusBadRequest || len(fh.calls) != n {
+		t.Fatalf("empty reply = %d", code)
+	}
+}
+
+func TestInboxWithoutHandoff(t *testing.T) {
+	tc := newTestConsole(t, nil)
+	s := seedConsole(t, tc)
+	tc.addUser("anna", RoleAgentL1)
+	c := tc.login("anna")
+	if code, _, _ := c.post(fmt.Sprintf("/console/conversations/%d/take", s.convID), nil); code != http.StatusServiceUnavailable {
+		t.Fatalf("take without an engine = %d, want 503", code)
+	}
+}
+
+// readEvents returns the data lines of the event stream as they come.
+func readEvents(t *testing.T, c *client, ctx context.Context) <-chan string {
+	req, _ := http.NewRequestWithContext(ctx, "GET", c.base+"/console/inbox/events", nil)
+	res, err := c.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("events = %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	out := make(chan string, 16)
+	go func() {
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				out <- d
+			}
+		}
+	}()
+	return out
+}
+
+func TestLiveEventsFromNotify(t *testing.T) {
+	tc := newTestConsole(t, nil)
+	tc.addUser("anna", RoleAgentL1)
+	c := tc.login("anna")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := readEvents(t, c, ctx)
+	deadline := time.After(10 * time.Second)
+	// The listener connects in the background: notify until one arrives.
+	for {
+		tc.pool.MustExec(`SELECT pg_notify('helpdesk_conversations', '4242')`)
+		select {
+		case got := <-events:
+			if got != "4242" {
+				t.Fatalf("event %q, want 4242", got)
+			}
+			return
+		case <-time.After(200 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("no event within 10 s of NOTIFY")
+		}
+	}
+}
+
+func TestLiveFallbackPolling(t *testing.T) {
+	// No database to listen on: the hub tells pages to refresh on a timer.
+	h := newLiveHub("", 50*time.Millisecond, slog.Default())
+	defer h.Close()
+	ch, stop := h.subscribe()
+	defer stop()
+	select {
+	case got := <-ch:
+		if got != "refresh" {
+			t.Fatalf("got %q, want refresh", got)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("no refresh while the listener is down")
+	}
+}
