@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -23,8 +25,10 @@ func (a *Adapter) Check(ctx context.Context) error {
 	switch {
 	case errors.Is(err, bot.ErrorUnauthorized), errors.Is(err, bot.ErrorNotFound):
 		return fmt.Errorf("%w: Telegram does not know this token (revoked or mistyped): copy it again from @BotFather (/mybots → API Token)", ErrBadToken)
+	case err != nil && isTransport(err):
+		return fmt.Errorf("telegram: cannot reach the Bot API at %s (network, proxy or firewall?): %w", a.cfg.APIURL, err)
 	case err != nil:
-		return fmt.Errorf("telegram: cannot reach the Bot API at %s: %w", a.cfg.APIURL, err)
+		return fmt.Errorf("telegram: getMe failed: %w", err)
 	case !me.IsBot:
 		return fmt.Errorf("%w: the token belongs to a user, not a bot", ErrBadToken)
 	}
@@ -50,4 +54,11 @@ func (a *Adapter) Check(ctx context.Context) error {
 	}
 	a.log.Info("telegram bot reachable", "bot", "@"+me.Username, "mode", a.cfg.Mode, "pending_updates", info.PendingUpdateCount)
 	return nil
+}
+
+// isTransport tells a failure to talk to the server from an answer of it.
+func isTransport(err error) bool {
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne)
 }

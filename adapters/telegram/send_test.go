@@ -73,7 +73,7 @@ func TestSendSplitsLongReplies(t *testing.T) {
 	api := newFakeAPI(t)
 	a := newTestAdapter(t, Config{APIURL: api.URL()}, nil)
 	para := strings.TrimSpace(strings.Repeat("Una frase di prova che si ripete. ", 20)) // ~700 bytes
-	text := strings.TrimSpace(strings.Repeat(para+"\n\n", 14))    // ~10 KB
+	text := strings.TrimSpace(strings.Repeat(para+"\n\n", 14))                          // ~10 KB
 	out := bots.Outbound{ExternalID: "out:9:0", ConversationKey: "42", Reply: bots.Reply{Text: text,
 		Buttons: []bots.Button{{Label: "Risolto", Action: "fb:yes"}}}}
 	if err := a.Send(context.Background(), out); err != nil {
