@@ -73,6 +73,10 @@ var text = i18n.Catalog{
 		"it": "In questo momento l'help desk è chiuso: riapre %s. La tua richiesta è registrata e un operatore la prenderà in carico alla riapertura.",
 		"en": "The help desk is closed right now: it reopens %s. Your request is recorded and an operator will pick it up when we reopen.",
 	},
+	"mail.opened": {
+		"it": "Abbiamo ricevuto la tua richiesta e l'abbiamo registrata con il numero %s (priorità %s). Per aggiungere informazioni rispondi a questa e-mail lasciando il numero nell'oggetto.",
+		"en": "We have received your request and registered it as %s (priority %s). To add information, reply to this e-mail keeping the number in the subject.",
+	},
 	"suggestion.thanks": {
 		"it": "Grazie del suggerimento! L'ho registrato con il numero *%s*: lo valuteremo.",
 		"en": "Thank you for the suggestion! I recorded it as *%s*: we will consider it.",

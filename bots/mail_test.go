@@ -1,0 +1,75 @@
+package bots
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"helpdesk/tickets"
+)
+
+func TestMailOpensTicketAndThreadsReplies(t *testing.T) {
+	h := newHarness(t)
+	h.engine.RegisterSender(ChannelEmail, h.mem)
+	ctx := context.Background()
+	first := Mail{MessageID: "abc@mail.example", FromName: "Dott. Bianchi", FromAddress: "Bianchi@Studio.example",
+		Subject: "Certificati INPS non partono", Text: "Buongiorno, da stamattina l'invio dei certificati di malattia dà errore di connessione."}
+	res, err := h.engine.HandleMail(ctx, first)
+	if err != nil || !res.Created || res.TicketNumber == "" {
+		t.Fatalf("first mail: %+v, %v", res, err)
+	}
+	key := MailKey("bianchi@studio.example", "abc@mail.example")
+	sent := h.mem.Replies(key)
+	if len(sent) != 1 || !strings.Contains(sent[0].Text, res.TicketNumber) {
+		t.Fatalf("acknowledgement = %+v", sent)
+	}
+	if addr, root, ok := ParseMailKey(sent[0].ConversationKey); !ok || addr != "bianchi@studio.example" || root != "abc@mail.example" {
+		t.Fatalf("key %q does not parse back", sent[0].ConversationKey)
+	}
+	// The same mail fetched twice is registered once.
+	again, err := h.engine.HandleMail(ctx, first)
+	if err != nil || !again.Duplicate || len(h.mem.Replies(key)) != 1 {
+		t.Fatalf("duplicate: %+v, %v", again, err)
+	}
+	// A reply with the number in the subject is a comment, not a ticket.
+	r1, err := h.engine.HandleMail(ctx, Mail{MessageID: "def@mail.example", FromAddress: "bianchi@studio.example",
+		Subject: "Re: [" + res.TicketNumber + "] Certificati INPS non partono", Text: "Aggiungo che succede anche dal secondo PC."})
+	if err != nil || r1.Created || r1.TicketNumber != res.TicketNumber {
+		t.Fatalf("reply by subject: %+v, %v", r1, err)
+	}
+	// A reply found by References only.
+	r2, err := h.engine.HandleMail(ctx, Mail{MessageID: "ghi@mail.example", References: []string{"out-unknown", "def@mail.example"},
+		FromAddress: "bianchi@studio.example", Subject: "Re: certificati", Text: "Ora funziona, grazie."})
+	if err != nil || r2.Created || r2.TicketNumber != res.TicketNumber {
+		t.Fatalf("reply by references: %+v, %v", r2, err)
+	}
+	tk, _ := h.tickets.GetByNumber(ctx, h.db, res.TicketNumber)
+	cs, _ := h.tickets.Comments(ctx, h.db, tk.ID, false)
+	if len(cs) != 2 {
+		t.Fatalf("%d comments, want 2", len(cs))
+	}
+	// Someone else writing with this number in the subject gets a new ticket.
+	other, err := h.engine.HandleMail(ctx, Mail{MessageID: "jkl@mail.example", FromAddress: "intruso@example.org",
+		Subject: "[" + res.TicketNumber + "] fammi vedere", Text: "voglio leggere questa segnalazione"})
+	if err != nil || !other.Created || other.TicketNumber == res.TicketNumber {
+		t.Fatalf("foreign number: %+v, %v", other, err)
+	}
+	// A reply after resolution reopens.
+	h.tickets.Resolve(ctx, h.db, tk.ID, "agent:1", "fixed", "")
+	r3, err := h.engine.HandleMail(ctx, Mail{MessageID: "mno@mail.example", FromAddress: "bianchi@studio.example",
+		Subject: "Re: [" + res.TicketNumber + "]", Text: "Il problema è tornato."})
+	if err != nil || r3.Created {
+		t.Fatalf("reply after resolution: %+v, %v", r3, err)
+	}
+	tk, _ = h.tickets.Get(ctx, h.db, tk.ID)
+	if tk.State != tickets.StateOpen {
+		t.Fatalf("state after reply to a resolved ticket = %s", tk.State)
+	}
+}
+
+func TestMailWithoutMessageIDIsRefused(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.engine.HandleMail(context.Background(), Mail{FromAddress: "a@b.example", Text: "x"}); err == nil {
+		t.Fatal("accepted a mail without Message-ID")
+	}
+}
