@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"helpdesk/bots"
 	"helpdesk/kb"
 	"helpdesk/tickets"
 )
@@ -26,26 +27,26 @@ func (f *fakeHandoff) rec(s string) error {
 	f.calls = append(f.calls, s)
 	return nil
 }
-func (f *fakeHandoff) Take(_ context.Context, id int64, a Agent) error {
-	return f.rec(fmt.Sprintf("take %d %s", id, a.Username))
+func (f *fakeHandoff) Take(_ context.Context, id int64, a bots.Agent) error {
+	return f.rec(fmt.Sprintf("take %d %s", id, a.Name))
 }
-func (f *fakeHandoff) Reply(_ context.Context, id int64, a Agent, text string) error {
-	return f.rec(fmt.Sprintf("reply %d %s %s", id, a.Username, text))
+func (f *fakeHandoff) Reply(_ context.Context, id int64, a bots.Agent, text string) error {
+	return f.rec(fmt.Sprintf("reply %d %s %s", id, a.Name, text))
 }
-func (f *fakeHandoff) Note(_ context.Context, id int64, a Agent, text string) error {
-	return f.rec(fmt.Sprintf("note %d %s %s", id, a.Username, text))
+func (f *fakeHandoff) Note(_ context.Context, id int64, a bots.Agent, text string) error {
+	return f.rec(fmt.Sprintf("note %d %s %s", id, a.Name, text))
 }
-func (f *fakeHandoff) Escalate(_ context.Context, id int64, a Agent, reason string) error {
-	return f.rec(fmt.Sprintf("escalate %d %s %s", id, a.Username, reason))
+func (f *fakeHandoff) Escalate(_ context.Context, id int64, a bots.Agent, reason string) error {
+	return f.rec(fmt.Sprintf("escalate %d %s %s", id, a.Name, reason))
 }
-func (f *fakeHandoff) RouteOutside(_ context.Context, id int64, a Agent, org, email string) error {
-	return f.rec(fmt.Sprintf("route %d %s %s %s", id, a.Username, org, email))
+func (f *fakeHandoff) RouteExternal(_ context.Context, id int64, a bots.Agent, org, email string) error {
+	return f.rec(fmt.Sprintf("route %d %s %s %s", id, a.Name, org, email))
 }
-func (f *fakeHandoff) HandBack(_ context.Context, id int64, a Agent) error {
-	return f.rec(fmt.Sprintf("handback %d %s", id, a.Username))
+func (f *fakeHandoff) HandBack(_ context.Context, id int64, a bots.Agent) error {
+	return f.rec(fmt.Sprintf("handback %d %s", id, a.Name))
 }
-func (f *fakeHandoff) Resolve(_ context.Context, id int64, a Agent, code, note string) error {
-	return f.rec(fmt.Sprintf("resolve %d %s %s %s", id, a.Username, code, note))
+func (f *fakeHandoff) Resolve(_ context.Context, id int64, a bots.Agent, code, note string) error {
+	return f.rec(fmt.Sprintf("resolve %d %s %s %s", id, a.Name, code, note))
 }
 
 // seed holds the rows the matrix's paths point at.

@@ -268,6 +268,16 @@ func statusOf(err error) (int, string) {
 		return http.StatusBadRequest, "error.badrequest"
 	case errors.Is(err, tickets.ErrIllegalTransition), errors.Is(err, kb.ErrTransition), errors.Is(err, ErrConflict):
 		return http.StatusConflict, "error.conflict"
+	case errors.Is(err, bots.ErrTaken):
+		return http.StatusConflict, "error.taken"
+	case errors.Is(err, bots.ErrNotHolder):
+		return http.StatusConflict, "error.not_holder"
+	case errors.Is(err, bots.ErrLevel):
+		return http.StatusForbidden, "error.level"
+	case errors.Is(err, bots.ErrWrongState):
+		return http.StatusConflict, "error.conflict"
+	case errors.Is(err, bots.ErrInvalidInbound):
+		return http.StatusBadRequest, "error.badrequest"
 	case errors.Is(err, errNoHandoff):
 		return http.StatusServiceUnavailable, "error.nohandoff"
 	}

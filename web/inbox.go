@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -156,7 +157,10 @@ func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Tried = append(d.Tried, te)
 	}
-	if d.Messages, err = c.convs.Messages(ctx, c.db, conv.ID); err != nil {
+	if d.Messages, err = c.convs.Messages(ctx, c.db, conv.ID); err == nil {
+		d.Messages, err = c.withAgentNames(ctx, d.Messages)
+	}
+	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
@@ -178,6 +182,25 @@ func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, http.StatusOK, "conversation", c.newView(r, "conv.title", d))
 }
 
+// withAgentNames shows agents' messages under their names: the engine
+// records them as "agent:<id>".
+func (c *console) withAgentNames(ctx context.Context, ms []bots.Message) ([]bots.Message, error) {
+	var users []User
+	if err := c.db.SelectContext(ctx, &users, c.q.ListUsers); err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, u := range users {
+		names["agent:"+strconv.FormatInt(u.ID, 10)] = u.DisplayName
+	}
+	for i := range ms {
+		if n, ok := names[ms[i].Author]; ok {
+			ms[i].Author = n
+		}
+	}
+	return ms, nil
+}
+
 func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
 	conv, err := c.loadConversation(r)
 	if err != nil {
@@ -185,6 +208,9 @@ func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ms, err := c.convs.Messages(r.Context(), c.db, conv.ID)
+	if err == nil {
+		ms, err = c.withAgentNames(r.Context(), ms)
+	}
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -192,12 +218,18 @@ func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, http.StatusOK, "messages_part", c.newView(r, "conv.title", ms))
 }
 
-func agentOf(s *session) Agent {
-	return Agent{ID: s.ID, Username: s.Username, Name: s.DisplayName, Level: s.Role.Level(), Lang: s.Lang}
+// agentOf is the console user as the engine sees them; a supervisor
+// works at level 2.
+func agentOf(s *session) bots.Agent {
+	level := s.Role.Level()
+	if s.Role == RoleSupervisor {
+		level = 2
+	}
+	return bots.Agent{ID: s.ID, Name: s.DisplayName, Level: level}
 }
 
 // convAction runs one handoff action and goes back to the conversation.
-func (c *console) convAction(w http.ResponseWriter, r *http.Request, flash string, fn func(ctx context.Context, id int64, a Agent) error) {
+func (c *console) convAction(w http.ResponseWriter, r *http.Request, flash string, fn func(ctx context.Context, id int64, a bots.Agent) error) {
 	conv, err := c.loadConversation(r)
 	if err != nil {
 		c.fail(w, r, err)
@@ -223,13 +255,13 @@ func required(r *http.Request, field string) (string, error) {
 }
 
 func (c *console) convTake(w http.ResponseWriter, r *http.Request) {
-	c.convAction(w, r, "flash.taken", func(ctx context.Context, id int64, a Agent) error {
+	c.convAction(w, r, "flash.taken", func(ctx context.Context, id int64, a bots.Agent) error {
 		return c.handoff.Take(ctx, id, a)
 	})
 }
 
 func (c *console) convReply(w http.ResponseWriter, r *http.Request) {
-	c.convAction(w, r, "flash.sent", func(ctx context.Context, id int64, a Agent) error {
+	c.convAction(w, r, "flash.sent", func(ctx context.Context, id int64, a bots.Agent) error {
 		text, err := required(r, "text")
 		if err != nil {
 			return err
@@ -239,7 +271,7 @@ func (c *console) convReply(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *console) convNote(w http.ResponseWriter, r *http.Request) {
-	c.convAction(w, r, "flash.noted", func(ctx context.Context, id int64, a Agent) error {
+	c.convAction(w, r, "flash.noted", func(ctx context.Context, id int64, a bots.Agent) error {
 		text, err := required(r, "text")
 		if err != nil {
 			return err
@@ -249,7 +281,7 @@ func (c *console) convNote(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *console) convEscalate(w http.ResponseWriter, r *http.Request) {
-	c.convAction(w, r, "flash.escalated", func(ctx context.Context, id int64, a Agent) error {
+	c.convAction(w, r, "flash.escalated", func(ctx context.Context, id int64, a bots.Agent) error {
 		reason, err := required(r, "reason")
 		if err != nil {
 			return err
@@ -259,23 +291,23 @@ func (c *console) convEscalate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *console) convRoute(w http.ResponseWriter, r *http.Request) {
-	c.convAction(w, r, "flash.routed", func(ctx context.Context, id int64, a Agent) error {
+	c.convAction(w, r, "flash.routed", func(ctx context.Context, id int64, a bots.Agent) error {
 		org, err := required(r, "org")
 		if err != nil {
 			return err
 		}
-		return c.handoff.RouteOutside(ctx, id, a, org, strings.TrimSpace(r.PostFormValue("email")))
+		return c.handoff.RouteExternal(ctx, id, a, org, strings.TrimSpace(r.PostFormValue("email")))
 	})
 }
 
 func (c *console) convHandBack(w http.ResponseWriter, r *http.Request) {
-	c.convAction(w, r, "flash.handed_back", func(ctx context.Context, id int64, a Agent) error {
+	c.convAction(w, r, "flash.handed_back", func(ctx context.Context, id int64, a bots.Agent) error {
 		return c.handoff.HandBack(ctx, id, a)
 	})
 }
 
 func (c *console) convResolve(w http.ResponseWriter, r *http.Request) {
-	c.convAction(w, r, "flash.resolved", func(ctx context.Context, id int64, a Agent) error {
+	c.convAction(w, r, "flash.resolved", func(ctx context.Context, id int64, a bots.Agent) error {
 		code, err := required(r, "code")
 		if err != nil {
 			return err

@@ -51,13 +51,13 @@ func TestInboxAndConversation(t *testing.T) {
 		form   url.Values
 		want   string
 	}{
-		{"take", nil, fmt.Sprintf("take %d anna", s.convID)},
-		{"reply", url.Values{"text": {"Provo io"}}, "reply %d anna Provo io"},
-		{"note", url.Values{"text": {"utente gentile"}}, "note %d anna utente gentile"},
-		{"escalate", url.Values{"reason": {"serve il sistemista"}}, "escalate %d anna serve il sistemista"},
-		{"route", url.Values{"org": {"Fornitore Srl"}, "email": {"help@fornitore.it"}}, "route %d anna Fornitore Srl help@fornitore.it"},
-		{"handback", nil, "handback %d anna"},
-		{"resolve", url.Values{"code": {"solved"}, "note": {"toner"}}, "resolve %d anna solved toner"},
+		{"take", nil, fmt.Sprintf("take %d ANNA", s.convID)},
+		{"reply", url.Values{"text": {"Provo io"}}, "reply %d ANNA Provo io"},
+		{"note", url.Values{"text": {"utente gentile"}}, "note %d ANNA utente gentile"},
+		{"escalate", url.Values{"reason": {"serve il sistemista"}}, "escalate %d ANNA serve il sistemista"},
+		{"route", url.Values{"org": {"Fornitore Srl"}, "email": {"help@fornitore.it"}}, "route %d ANNA Fornitore Srl help@fornitore.it"},
+		{"handback", nil, "handback %d ANNA"},
+		{"resolve", url.Values{"code": {"solved"}, "note": {"toner"}}, "resolve %d ANNA solved toner"},
 	} {
 		code, _, h := l1.post(path+a.action, a.form)
 		if code != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "flash=flash.") {
