@@ -231,3 +231,39 @@ func TestWebhookRedeliveryRepliesOnce(t *testing.T) {
 		t.Fatalf("reply %q", sent[0].Fields["text"])
 	}
 }
+
+// TestCommandsThroughTheEngine: the registered commands reach the engine
+// as what they mean.
+func TestCommandsThroughTheEngine(t *testing.T) {
+	eng, _ := newEngine(t)
+	api := newFakeAPI(t)
+	a, mux := webhookAdapter(t, api, eng)
+	eng.RegisterSender("telegram", a)
+	tests := []struct {
+		user    int64
+		command string
+		want    string
+		buttons int
+	}{
+		{7030000001, "/start", "Ecco cosa posso fare", 4},
+		{7030000002, "/help@DeskTestBot", "Ecco cosa posso fare", 4},
+		{7030000003, "/ticket", "mi serve una descrizione", 1},
+		{7030000004, "/status HD-2026-000999", "Non trovo la segnalazione HD-2026-000999", 0},
+		{7030000005, "/status", "Non hai segnalazioni aperte", 0},
+	}
+	for i, tt := range tests {
+		t.Run(tt.command, func(t *testing.T) {
+			before := len(api.callsTo("sendMessage"))
+			if rec := postUpdate(mux, testSecret, textUpdate(int64(960+i), 1, tt.user, "it", tt.command)); rec.Code != 200 {
+				t.Fatalf("status %d", rec.Code)
+			}
+			sent := api.callsTo("sendMessage")[before:]
+			if len(sent) != 1 {
+				t.Fatalf("%d replies", len(sent))
+			}
+			if !strings.Contains(sent[0].Fields["text"], tt.want) || len(buttons(t, sent[0])) != tt.buttons {
+				t.Fatalf("reply %q with buttons %v; want %q and %d buttons", sent[0].Fields["text"], buttons(t, sent[0]), tt.want, tt.buttons)
+			}
+		})
+	}
+}

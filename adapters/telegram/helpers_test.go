@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 
 	"helpdesk/bots"
@@ -14,11 +15,13 @@ const testToken = "123456789:AAH-fake_token_for_tests"
 // recordingHandler stands in for the engine where a test is about the
 // adapter alone.
 type recordingHandler struct {
-	in  chan bots.Inbound
-	err func(bots.Inbound) error
+	in    chan bots.Inbound
+	err   func(bots.Inbound) error
+	calls atomic.Int32
 }
 
 func (h *recordingHandler) Handle(_ context.Context, in bots.Inbound) (bots.Result, error) {
+	h.calls.Add(1)
 	if h.err != nil {
 		if err := h.err(in); err != nil {
 			return bots.Result{}, err
