@@ -15,7 +15,7 @@ import (
 	"helpdesk/internal/db"
 )
 
-//go:embed queries.sql
+//go:embed queries.sql sla.sql
 var queryFS embed.FS
 
 type queries struct {
@@ -52,6 +52,7 @@ type Querier interface {
 // Store keeps tickets in PostgreSQL.
 type Store struct {
 	q      queries
+	sla    slaQueries
 	matrix PriorityMatrix
 	now    func() time.Time
 	loc    *time.Location
@@ -77,6 +78,9 @@ func NewStore(opt Options) (*Store, error) {
 		s.loc = time.UTC
 	}
 	if err := db.ScanQueries(&s.q, queryFS, "queries.sql"); err != nil {
+		return nil, err
+	}
+	if err := db.ScanQueries(&s.sla, queryFS, "sla.sql"); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -1,0 +1,43 @@
+-- Service-level queries of the tickets package, loaded by db.ScanQueries.
+
+-- name: policies
+SELECT id, priority, category, product, take_charge_minutes, first_response_minutes,
+       intervention_minutes, resolve_minutes, warn_share, on_breach
+FROM sla_policies ORDER BY priority, category, product;
+
+-- name: to-scan
+-- Tickets whose clocks may have moved: every one still open, and any whose
+-- summary is missing or older than its last change.
+SELECT t.id FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id
+WHERE t.state IN ('new', 'open', 'waiting_requester', 'waiting_third_party')
+   OR s.ticket_id IS NULL OR s.computed_at < t.updated_at
+ORDER BY t.id
+LIMIT $1;
+
+-- name: upsert-ticket-sla
+INSERT INTO ticket_sla (ticket_id, take_charge_goal, take_charge_elapsed, take_charge_met,
+    first_response_goal, first_response_elapsed, first_response_met, intervention_goal, intervention_elapsed,
+    intervention_met, resolve_goal, resolve_elapsed, resolve_met, paused, escalated, reopened, computed_at)
+VALUES (:ticket_id, :take_charge_goal, :take_charge_elapsed, :take_charge_met,
+    :first_response_goal, :first_response_elapsed, :first_response_met, :intervention_goal, :intervention_elapsed,
+    :intervention_met, :resolve_goal, :resolve_elapsed, :resolve_met, :paused, :escalated, :reopened, :computed_at)
+ON CONFLICT (ticket_id) DO UPDATE SET
+    take_charge_goal = EXCLUDED.take_charge_goal, take_charge_elapsed = EXCLUDED.take_charge_elapsed,
+    take_charge_met = EXCLUDED.take_charge_met, first_response_goal = EXCLUDED.first_response_goal,
+    first_response_elapsed = EXCLUDED.first_response_elapsed, first_response_met = EXCLUDED.first_response_met,
+    intervention_goal = EXCLUDED.intervention_goal, intervention_elapsed = EXCLUDED.intervention_elapsed,
+    intervention_met = EXCLUDED.intervention_met, resolve_goal = EXCLUDED.resolve_goal,
+    resolve_elapsed = EXCLUDED.resolve_elapsed, resolve_met = EXCLUDED.resolve_met, paused = EXCLUDED.paused,
+    escalated = EXCLUDED.escalated, reopened = EXCLUDED.reopened, computed_at = EXCLUDED.computed_at;
+
+-- name: insert-sla-event
+-- Nothing is inserted when this ticket's target already had this kind of
+-- event: the caller then knows another scan acted already.
+INSERT INTO sla_events (ticket_id, target, kind, at, elapsed_seconds) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (ticket_id, target, kind) DO NOTHING;
+
+-- name: insert-notification
+INSERT INTO notifications (user_id, role, ticket_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: sla-events
+SELECT ticket_id, target, kind, at, elapsed_seconds FROM sla_events WHERE ticket_id = $1 ORDER BY id;
