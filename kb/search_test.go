@@ -257,3 +257,51 @@ func TestFeedbackAndStats(t *testing.T) {
 		t.Errorf("gaps = %+v", st.Gaps)
 	}
 }
+
+// TestSearchWhileRefreshing searches from several goroutines while entries
+// are published and archived (run with -race to check the index swap).
+func TestSearchWhileRefreshing(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	if _, err := s.Import(ctx, "testdata/content", ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sr, err := NewSearcher(ctx, s, SearchOptions{RefreshEvery: time.Microsecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 3 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := sr.Search(ctx, Query{Text: "la pec non invia, stampante ferma", Lang: "it", NoLog: true}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range 3 {
+		for _, to := range []Status{StatusInReview, StatusPublished, StatusArchived, StatusDraft} {
+			if _, err := s.Transition(ctx, "bozza-pec", to, "editor"); err != nil {
+				t.Fatal(err)
+			}
+			if err := sr.Refresh(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(done)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
