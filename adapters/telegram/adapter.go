@@ -178,8 +178,11 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		cfg.APIURL = "https://api.telegram.org"
 	}
 	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
-	if cfg.PollTimeout <= 0 {
+	switch {
+	case cfg.PollTimeout <= 0:
 		cfg.PollTimeout = 50 * time.Second
+	case cfg.PollTimeout < time.Second:
+		cfg.PollTimeout = time.Second // 0 would be short polling: a busy loop
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4

@@ -22,8 +22,7 @@ type keyboard struct {
 
 type keyButton struct {
 	Text         string `json:"text"`
-	CallbackData string `json:"callback_data,omitempty"`
-	URL          string `json:"url,omitempty"`
+	CallbackData string `json:"callback_data"`
 }
 
 // Send delivers one reply of the engine to its chat: the text as HTML,
