@@ -40,6 +40,8 @@ type fakeServer struct {
 	clock     int64
 	queries   []string // "connection_id=…&sequence_number=…" of each connection
 	failGets  bool     // answer thread and channel reads with 500
+	// ignoreHeader leaves authentication to the challenge alone.
+	ignoreHeader bool
 }
 
 func newFakeServer(t *testing.T) *fakeServer {
@@ -225,6 +227,18 @@ var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return
 // the authentication challenge, answers it, says hello, and then only
 // reads (events are pushed with push).
 func (f *fakeServer) websocket(w http.ResponseWriter, r *http.Request) {
+	// A token in the upgrade request is checked there, as the server does;
+	// without one, the authentication challenge decides.
+	if h := r.Header.Get("Authorization"); h != "" && !f.ignoreHeader {
+		scheme, tok, _ := strings.Cut(h, " ")
+		if !strings.EqualFold(scheme, "bearer") || tok != f.token {
+			f.mu.Lock()
+			f.authFails++
+			f.mu.Unlock()
+			appError(w, http.StatusUnauthorized, "api.context.session_expired.app_error")
+			return
+		}
+	}
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return

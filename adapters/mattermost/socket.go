@@ -73,7 +73,7 @@ func (a *Adapter) session(ctx context.Context, queue chan<- posted, resume *resu
 	if err != nil {
 		return fmt.Errorf("mattermost: open the WebSocket at %s: %w", a.wsURL, err)
 	}
-	defer ws.Close()
+	defer closeSocket(ws)
 	ws.Listen()
 	if a.onConnect != nil {
 		a.onConnect(ws)
@@ -103,6 +103,24 @@ func (a *Adapter) session(ctx context.Context, queue chan<- posted, resume *resu
 			a.event(ctx, ev, bot, queue, resume)
 		}
 	}
+}
+
+// closeSocket ends a connection without waiting on it: closing the
+// network connection first makes a writer stuck on a dead peer fail at
+// once, and the library's reader, which may still hold events, is drained
+// until it closes its channels.
+func closeSocket(ws *model.WebSocketClient) {
+	ws.Conn.Close()
+	ws.Close()
+	events, responses := ws.EventChannel, ws.ResponseChannel
+	go func() {
+		for range events {
+		}
+	}()
+	go func() {
+		for range responses {
+		}
+	}()
 }
 
 // event reads one event: hello records where to resume from, posted

@@ -245,20 +245,35 @@ func TestReconnectsAfterDropAndPingTimeout(t *testing.T) {
 }
 
 func TestWrongTokenOnTheSocket(t *testing.T) {
-	f := newFakeServer(t)
-	rec := &recorder{}
-	logs := &syncBuffer{}
-	a := newTestAdapter(t, f, rec, Config{}, logs)
-	// users/me answers (the bot is known), but the socket refuses the token.
-	a.bot = f.bot
-	a.cfg.Token = "wrong"
-	run(t, a)
-	waitFor(t, "two refused attempts", func() bool {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		return f.authFails >= 2
-	})
-	waitFor(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), "authentication challenge failed") })
+	tests := []struct {
+		name         string
+		ignoreHeader bool
+		wantLog      string
+	}{
+		{"refused at the upgrade", false, "open the WebSocket"},
+		{"refused by the challenge", true, "authentication challenge failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeServer(t)
+			f.ignoreHeader = tt.ignoreHeader
+			logs := &syncBuffer{}
+			a := newTestAdapter(t, f, &recorder{}, Config{}, logs)
+			// users/me answers (the bot is known), but the socket refuses the token.
+			a.bot = f.bot
+			a.cfg.Token = "wrong"
+			run(t, a)
+			waitFor(t, "two refused attempts", func() bool {
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				return f.authFails >= 2
+			})
+			waitFor(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), tt.wantLog) })
+			if f.connections() != 0 {
+				t.Errorf("%d connections accepted with a wrong token", f.connections())
+			}
+		})
+	}
 }
 
 func TestDatabaseOutageKeepsThePost(t *testing.T) {
