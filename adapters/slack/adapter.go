@@ -74,6 +74,7 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
+	c.Mode = strings.ToLower(strings.TrimSpace(c.Mode))
 	if c.Mode == "" {
 		c.Mode = ModeSocket
 	}

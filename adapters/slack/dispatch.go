@@ -15,6 +15,10 @@ import (
 // unavailable.
 const maxRetryWait = 30 * time.Second
 
+// handleTimeout bounds one run of the engine, sends included (each may
+// wait out rate limits).
+const handleTimeout = 2 * time.Minute
+
 // job is one inbound event waiting for the engine.
 type job struct {
 	in   bots.Inbound
@@ -142,17 +146,22 @@ func (a *Adapter) process(ctx context.Context, j *job) {
 	}
 	wait := a.retryBase
 	for {
-		res, err := a.h.Handle(ctx, in)
+		if ctx.Err() != nil {
+			a.log.Error("slack: event not handled before shutdown", "external_id", in.ExternalID)
+			j.wait.give(ctx.Err())
+			return
+		}
+		// An event the engine has started is finished even when shutdown
+		// begins: cutting it short could lose the replies of a committed
+		// turn. Waits between retries do stop at shutdown.
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
+		res, err := a.h.Handle(hctx, in)
+		cancel()
 		switch {
 		case err == nil:
 			j.wait.give(nil)
 			if res.Duplicate {
 				a.log.Info("slack: redelivered event already handled", "external_id", in.ExternalID)
-			}
-			return
-		case ctx.Err() != nil:
-			if !j.wait.give(ctx.Err()) {
-				a.log.Error("slack: event not handled before shutdown", "external_id", in.ExternalID, "err", err)
 			}
 			return
 		case errors.Is(err, db.ErrUnavailable):

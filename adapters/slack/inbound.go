@@ -54,14 +54,14 @@ func (a *Adapter) fromMessage(ctx context.Context, m message) (bots.Inbound, str
 	}
 	var key string
 	switch {
+	case isDM(m.Channel, m.ChannelType):
+		key = m.Channel // app_mention too, should Slack send one for a DM
 	case m.Type == "app_mention":
 		thread := m.ThreadTS
 		if thread == "" {
 			thread = m.TS
 		}
 		key = conversationKey(m.Channel, thread)
-	case isDM(m.Channel, m.ChannelType):
-		key = m.Channel
 	case self != "" && strings.Contains(m.Text, "<@"+self+">"):
 		return bots.Inbound{}, "mention: handled as app_mention"
 	case m.ThreadTS != "" && a.threads.has(conversationKey(m.Channel, m.ThreadTS), a.now()):
