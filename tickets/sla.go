@@ -148,6 +148,9 @@ func Clocks(t *Ticket, events []Event, p Policy, cal *BusinessCalendar, now time
 	if pausedNow {
 		pauses = append(pauses, span{since, now})
 	}
+	// A finished ticket stops every clock: resolving it answered and took
+	// charge of it; an intervention it never needed is not judged.
+	finished := met[TargetResolve]
 	var out []Clock
 	for _, target := range Targets {
 		goal := p.Target(target)
@@ -155,6 +158,12 @@ func Clocks(t *Ticket, events []Event, p Policy, cal *BusinessCalendar, now time
 			continue
 		}
 		c := Clock{Target: target, Goal: goal, Met: met[target]}
+		if finished != nil && c.Met == nil {
+			if target == TargetIntervention {
+				continue
+			}
+			c.Met = finished
+		}
 		end := now
 		if c.Met != nil {
 			end = *c.Met

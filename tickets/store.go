@@ -15,7 +15,7 @@ import (
 	"helpdesk/internal/db"
 )
 
-//go:embed queries.sql sla.sql
+//go:embed queries.sql sla.sql report.sql
 var queryFS embed.FS
 
 type queries struct {
@@ -53,6 +53,7 @@ type Querier interface {
 type Store struct {
 	q      queries
 	sla    slaQueries
+	rep    reportQueries
 	matrix PriorityMatrix
 	now    func() time.Time
 	loc    *time.Location
@@ -81,6 +82,9 @@ func NewStore(opt Options) (*Store, error) {
 		return nil, err
 	}
 	if err := db.ScanQueries(&s.sla, queryFS, "sla.sql"); err != nil {
+		return nil, err
+	}
+	if err := db.ScanQueries(&s.rep, queryFS, "report.sql"); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -1,0 +1,112 @@
+package tickets
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+type reportQueries struct {
+	Volumes      string `query:"volumes"`
+	SLA          string `query:"sla"`
+	Backlog      string `query:"backlog"`
+	Rates        string `query:"rates"`
+	Satisfaction string `query:"satisfaction"`
+}
+
+// Report is what a contract is judged by, for one period.
+type Report struct {
+	From         time.Time     `json:"from"`
+	To           time.Time     `json:"to"`
+	Volumes      []VolumeRow   `json:"volumes"`
+	SLA          []SLARow      `json:"sla"`
+	Backlog      []BacklogRow  `json:"backlog"`
+	Rates        Rates         `json:"rates"`
+	Satisfaction []RatingCount `json:"satisfaction"`
+}
+
+// VolumeRow counts the tickets opened in the period with one value of a
+// dimension (channel, category, type, priority, level).
+type VolumeRow struct {
+	Dimension string `db:"dimension" json:"dimension"`
+	Value     string `db:"value" json:"value"`
+	Count     int    `db:"count" json:"count"`
+}
+
+// SLARow is the compliance with one target of the tickets opened in the
+// period, and their mean and median working time to reach it.
+type SLARow struct {
+	Target        string  `db:"target" json:"target"`
+	Measured      int     `db:"measured" json:"measured"`
+	Met           int     `db:"met" json:"met"`
+	MeanSeconds   float64 `db:"mean_seconds" json:"mean_seconds"`
+	MedianSeconds float64 `db:"median_seconds" json:"median_seconds"`
+}
+
+// Compliance is the share of measured tickets that met the target.
+func (r SLARow) Compliance() float64 {
+	if r.Measured == 0 {
+		return 0
+	}
+	return float64(r.Met) / float64(r.Measured)
+}
+
+// BacklogRow is the open tickets of a priority by age at the period's end.
+type BacklogRow struct {
+	Priority string `db:"priority" json:"priority"`
+	Under1d  int    `db:"under_1d" json:"under_1d"`
+	D1to3    int    `db:"d1_3" json:"d1_3"`
+	D3to7    int    `db:"d3_7" json:"d3_7"`
+	Over7d   int    `db:"over_7d" json:"over_7d"`
+	Total    int    `db:"total" json:"total"`
+}
+
+// Rates are the period's escalation, first-contact resolution and bot
+// deflection counts.
+type Rates struct {
+	Tickets       int `db:"tickets" json:"tickets"`
+	Escalated     int `db:"escalated" json:"escalated"`
+	Resolved      int `db:"resolved" json:"resolved"`
+	FirstContact  int `db:"first_contact" json:"first_contact"`
+	Conversations int `db:"conversations" json:"conversations"`
+	SolvedByBot   int `db:"solved_by_bot" json:"solved_by_bot"`
+}
+
+// RatingCount is how many satisfaction answers gave a rating.
+type RatingCount struct {
+	Rating int `db:"rating" json:"rating"`
+	Count  int `db:"count" json:"count"`
+}
+
+// Report computes the report for [from, to).
+func (s *Store) Report(ctx context.Context, q Querier, from, to time.Time) (*Report, error) {
+	r := &Report{From: from, To: to}
+	if err := q.SelectContext(ctx, &r.Volumes, s.rep.Volumes, from, to); err != nil {
+		return nil, fmt.Errorf("report volumes: %w", err)
+	}
+	if err := q.SelectContext(ctx, &r.SLA, s.rep.SLA, from, to); err != nil {
+		return nil, fmt.Errorf("report sla: %w", err)
+	}
+	asOf := to
+	if now := s.now(); now.Before(asOf) {
+		asOf = now
+	}
+	if err := q.SelectContext(ctx, &r.Backlog, s.rep.Backlog, asOf); err != nil {
+		return nil, fmt.Errorf("report backlog: %w", err)
+	}
+	if err := q.GetContext(ctx, &r.Rates, s.rep.Rates, from, to); err != nil {
+		return nil, fmt.Errorf("report rates: %w", err)
+	}
+	if err := q.SelectContext(ctx, &r.Satisfaction, s.rep.Satisfaction, from, to); err != nil {
+		return nil, fmt.Errorf("report satisfaction: %w", err)
+	}
+	return r, nil
+}
+
+// Quarter returns the bounds of the calendar quarter holding t, in loc.
+func Quarter(t time.Time, loc *time.Location) (time.Time, time.Time) {
+	t = t.In(loc)
+	q := (int(t.Month()) - 1) / 3
+	from := time.Date(t.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, loc)
+	return from, from.AddDate(0, 3, 0)
+}
