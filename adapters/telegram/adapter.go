@@ -82,6 +82,12 @@ type Handler interface {
 	Handle(ctx context.Context, in bots.Inbound) (bots.Result, error)
 }
 
+// The engine is a Handler, and the adapter is the engine's Sender.
+var (
+	_ Handler     = (*bots.Engine)(nil)
+	_ bots.Sender = (*Adapter)(nil)
+)
+
 // Adapter is one Telegram bot connected to the engine.
 type Adapter struct {
 	cfg    Config

@@ -255,6 +255,9 @@ func (a *Adapter) handleBatch(ctx context.Context, raws []json.RawMessage, offse
 	}
 	wg.Wait()
 
+	if len(items) == 0 && len(raws) > 0 {
+		return offset, false // nothing we can confirm: back off rather than spin
+	}
 	next, all := offset, true
 	for _, p := range items {
 		if !p.done {

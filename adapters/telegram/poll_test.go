@@ -211,3 +211,38 @@ func TestGetUpdatesErrors(t *testing.T) {
 		t.Errorf("bad token: %v (must not print the token)", err)
 	}
 }
+
+func TestGetUpdatesLongPolls(t *testing.T) {
+	api := newFakeAPI(t)
+	a := newTestAdapter(t, Config{APIURL: api.URL(), PollTimeout: time.Second}, nil)
+	ctx := context.Background()
+
+	start := time.Now()
+	got, err := a.getUpdates(ctx, 0)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("empty queue: %d updates, %v", len(got), err)
+	}
+	if d := time.Since(start); d < 800*time.Millisecond {
+		t.Fatalf("returned after %s: the poll did not wait", d)
+	}
+
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		api.push(textUpdate(5, 1, 9, "it", "ciao"))
+	}()
+	start = time.Now()
+	got, err = a.getUpdates(ctx, 0)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("%d updates, %v", len(got), err)
+	}
+	if d := time.Since(start); d > 800*time.Millisecond {
+		t.Fatalf("an update waited %s for the poll to end", d)
+	}
+	// Asking from offset 6 confirms update 5: it is gone.
+	if got, err := a.getUpdates(ctx, 6); err != nil || len(got) != 0 || api.pending() != 0 {
+		t.Fatalf("after confirming: %d updates, %d pending, %v", len(got), api.pending(), err)
+	}
+	if offs := api.seenOffsets(); offs[len(offs)-1] != 6 {
+		t.Fatalf("offsets sent %v", offs)
+	}
+}
