@@ -73,11 +73,15 @@ func (a *Adapter) fromMessage(ctx context.Context, m message) (bots.Inbound, str
 	if self == "" && m.Type == "app_mention" {
 		txt = stripLeadingMention(txt)
 	}
+	txt = plainText(txt, self)
+	if txt == "" && m.Type != "app_mention" {
+		return bots.Inbound{}, "no text (a file or an empty message)"
+	}
 	if _, thread := splitKey(key); thread != "" {
 		a.threads.add(key, a.now())
 	}
 	return bots.Inbound{Channel: Channel, ExternalID: "msg:" + m.Channel + ":" + m.TS, ConversationKey: key,
-		User: bots.User{ID: m.User}, Text: plainText(txt, self), At: tsTime(m.TS)}, ""
+		User: bots.User{ID: m.User}, Text: txt, At: tsTime(m.TS)}, ""
 }
 
 // fromPress builds the Inbound of a button press. Its external id is
