@@ -21,7 +21,7 @@ import (
 
 const kbUsage = `usage: helpdesk kb import DIR
        helpdesk kb export DIR
-       helpdesk kb eval --kb DIR --queries FILE [--queries FILE …] [--json] [--engine memory|postgres|bleve] [--misses]
+       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--misses]
        helpdesk kb stats [--days N] [--json]`
 
 // runKB is the knowledge-base tool.
@@ -145,7 +145,19 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	if *dir == "" || len(files) == 0 || fs.NArg() > 0 {
+	// Extra arguments are more query files: `--queries content/eval/kb-dev-*.jsonl`
+	// expands to several names; flags may still follow them.
+	for rest := fs.Args(); len(rest) > 0; rest = fs.Args() {
+		i := 0
+		for i < len(rest) && !strings.HasPrefix(rest[i], "-") {
+			files = append(files, rest[i])
+			i++
+		}
+		if err := fs.Parse(rest[i:]); err != nil {
+			return errUsage
+		}
+	}
+	if *dir == "" || len(files) == 0 {
 		fmt.Fprintln(env.stderr, kbUsage)
 		return errUsage
 	}

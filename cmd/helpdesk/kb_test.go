@@ -49,6 +49,13 @@ func TestKBEvalJSON(t *testing.T) {
 		t.Errorf("exit %d, output %s", code, out)
 	}
 
+	// Several files after --queries (a shell glob) are merged.
+	more := writeCases(t, `{"query": "stampante di rete", "lang": "it", "expected": ["stampante-rete"]}`)
+	out, errOut, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, more, "--json")
+	if code != 0 || !strings.Contains(out, `"queries":2`) {
+		t.Errorf("two files: exit %d, output %s %s", code, out, errOut)
+	}
+
 	// The text report names every metric.
 	out, _, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries)
 	for _, w := range []string{"top-1", "hit@3", "MRR@10", "abstain ok"} {
