@@ -100,12 +100,16 @@ func (a *app) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &bots.SendWorker{Engine: a.engine})
 	river.AddWorker(w, &bots.CloseIdleWorker{Engine: a.engine, After: a.cfg.Bot.InactivityTimeout})
 	river.AddWorker(w, &bots.AutoAssignWorker{Engine: a.engine})
+	river.AddWorker(w, &tickets.SLAScanWorker{Store: a.tickets, DB: a.db, Calendar: a.calendar})
 }
 
 func (a *app) periodicJobs() []*river.PeriodicJob {
 	jobs := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 		func() (river.JobArgs, *river.InsertOpts) { return bots.CloseIdleArgs{}, nil },
-		&river.PeriodicJobOpts{ID: "close_idle_conversations"})}
+		&river.PeriodicJobOpts{ID: "close_idle_conversations"}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return tickets.SLAScanArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "sla_scan", RunOnStart: true})}
 	if a.cfg.Bot.Assignment == "round_robin" {
 		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(10*time.Second),
 			func() (river.JobArgs, *river.InsertOpts) { return bots.AutoAssignArgs{}, nil },

@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"backup":  {"dump the database into the backup folder (pg_dump -Fc)", runBackup},
 		"restore": {"restore a backup file into the database: restore FILE", runRestore},
 		"bench":   {"measure the whole message path against raw PostgreSQL inserts: bench [-users N] [-messages N] [-rate R] [-json]", runBench},
+		"report":  {"the period report (volumes, SLA, backlog, rates, satisfaction, KB): report [-from D] [-to D] [-format json|csv]", runReport},
 		"chat":    {"talk to the bot from the terminal (real engine and database): chat [-lang it|en] [-as USER]", runChat},
 		"nlp":     {"language tools: severity-eval --cases FILE [--json]", runNLP},
 		"kb":      {"knowledge base: import DIR | export DIR | eval | stats", runKB},
