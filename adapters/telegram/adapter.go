@@ -56,10 +56,10 @@ type Config struct {
 	// a self-hosted telegram-bot-api server also works). No trailing slash.
 	APIURL string
 	// PollTimeout is how long one getUpdates call waits for updates
-	// (default 50s; Telegram allows up to 50s usefully).
+	// (default 50s, at least 1s).
 	PollTimeout time.Duration
-	// Workers is how many chats of one batch of updates are handled at the
-	// same time (default 4). Updates of one chat are always in order.
+	// Workers is how many chats of one batch of polled updates are handled
+	// at the same time (default 4). Updates of one chat are always in order.
 	Workers int
 	// MaxRetryWait is the longest retry_after the adapter waits for inside
 	// one call after a 429 (default 30s). A longer one fails the send, and

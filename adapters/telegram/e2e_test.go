@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +28,12 @@ var tuesdayMorning = time.Date(2026, 11, 24, 10, 0, 0, 0, time.FixedZone("CET", 
 // ticket store, the knowledge base imported from testdata/kb and searched
 // in process, the severity model and the default business calendar.
 func newEngine(t *testing.T) (*bots.Engine, *sqlx.DB) {
+	t.Helper()
+	return newEngineWith(t, nil)
+}
+
+// newEngineWith lets wrap change the knowledge base the engine uses.
+func newEngineWith(t *testing.T, wrap func(bots.Knowledge) bots.Knowledge) (*bots.Engine, *sqlx.DB) {
 	t.Helper()
 	ctx := context.Background()
 	pool := testdb.New(t)
@@ -55,10 +62,12 @@ func newEngine(t *testing.T) (*bots.Engine, *sqlx.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var knowledge bots.Knowledge = &bots.KBKnowledge{Searcher: searcher, Store: store, BaseURL: "https://desk.example.org"}
+	if wrap != nil {
+		knowledge = wrap(knowledge)
+	}
 	eng, err := bots.New(bots.Options{DB: pool, Tickets: ts, Severity: severity, Calendar: cal, Now: now,
-		Logger:    slog.New(slog.DiscardHandler),
-		Knowledge: &bots.KBKnowledge{Searcher: searcher, Store: store, BaseURL: "https://desk.example.org"},
-		BaseURL:   "https://desk.example.org"})
+		Logger: slog.New(slog.DiscardHandler), Knowledge: knowledge, BaseURL: "https://desk.example.org"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,4 +275,67 @@ func TestCommandsThroughTheEngine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// outageKnowledge cuts every connection to the test database while the
+// engine is inside its transaction (as a PostgreSQL restart would), once.
+type outageKnowledge struct {
+	bots.Knowledge
+	kill func()
+	once sync.Once
+}
+
+func (k *outageKnowledge) Search(ctx context.Context, q, lang, channel string) ([]bots.Answer, error) {
+	k.once.Do(k.kill)
+	return k.Knowledge.Search(ctx, q, lang, channel)
+}
+
+// TestPollingSurvivesADatabaseRestart: the real engine loses its database
+// in the middle of a message; the update is not confirmed, is fetched
+// again, and the user gets exactly one answer.
+func TestPollingSurvivesADatabaseRestart(t *testing.T) {
+	var ok *outageKnowledge
+	eng, pool := newEngineWith(t, func(k bots.Knowledge) bots.Knowledge {
+		ok = &outageKnowledge{Knowledge: k}
+		return ok
+	})
+	var dbname string
+	if err := pool.Get(&dbname, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sqlx.Open("postgres", testdb.ServerURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	ok.kill = func() {
+		if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, dbname); err != nil {
+			t.Errorf("terminate: %v", err)
+		}
+	}
+	api := newFakeAPI(t)
+	w := &waits{}
+	a := newTestAdapter(t, Config{APIURL: api.URL(), PollTimeout: time.Second}, eng, WithDB(pool), WithSleep(w.sleep))
+	eng.RegisterSender("telegram", a)
+	api.push(textUpdate(980, 1, 7040000000, "it", "la stampante del piano non stampa"))
+	startRun(t, a)
+
+	reply := api.nextSent(t)
+	if !strings.Contains(reply.Fields["text"], "stampante") {
+		t.Fatalf("reply %q", reply.Fields["text"])
+	}
+	api.noMoreSent(t, 300*time.Millisecond)
+	if len(w.all()) == 0 {
+		t.Fatal("the adapter did not back off after the outage")
+	}
+	asked := 0
+	for _, o := range api.seenOffsets() {
+		if o == 0 {
+			asked++
+		}
+	}
+	if asked < 2 {
+		t.Fatalf("offsets %v: the failed update was confirmed instead of fetched again", api.seenOffsets())
+	}
+	waitFor(t, "confirmed", func() bool { return api.pending() == 0 })
 }
