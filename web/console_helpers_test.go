@@ -17,6 +17,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helpdesk/internal/db"
 	"helpdesk/internal/testdb"
 )
 
@@ -72,9 +73,11 @@ func newTestConsole(t *testing.T, opt func(*Options)) *testConsole {
 	return &testConsole{t: t, pool: pool, srv: srv, ts: ts, clock: ck, users: users}
 }
 
+// openPool opens the pool as the service does (db.Open: binary
+// parameters), so the console's queries are tested as they run.
 func openPool(t *testing.T, u string) *sqlx.DB {
 	t.Helper()
-	pool, err := sqlx.Open("postgres", u)
+	pool, err := db.Open(context.Background(), u, db.Options{MaxOpenConns: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,346 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"helpdesk/bots"
+	"helpdesk/internal/testdb"
+	"helpdesk/kb"
+	"helpdesk/nlp"
+	"helpdesk/tickets"
+)
+
+// desk is the whole service in one process: the real engine, knowledge
+// base, ticket store and console on one test database, with the user on
+// the in-process channel.
+type desk struct {
+	*testConsole
+	engine *bots.Engine
+	mem    *bots.Memory
+	kb     *kb.Store
+	seq    int
+}
+
+func newDesk(t *testing.T) *desk {
+	t.Helper()
+	ctx := context.Background()
+	u := testdb.NewURL(t)
+	pool := openPool(t, u)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cal, err := tickets.NewBusinessCalendar(tickets.CalendarConfig{NoNationalHolidays: true, Hours: map[string]string{
+		"mon": "00:00-24:00", "tue": "00:00-24:00", "wed": "00:00-24:00", "thu": "00:00-24:00",
+		"fri": "00:00-24:00", "sat": "00:00-24:00", "sun": "00:00-24:00"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := tickets.NewStore(tickets.Options{Location: cal.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := kb.NewStore(pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	searcher, err := kb.NewSearcher(ctx, store, kb.SearchOptions{RefreshEvery: 200 * time.Millisecond, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sev, err := nlp.NewSeverityModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := bots.New(bots.Options{DB: pool, Tickets: ts, Severity: sev, Calendar: cal, Logger: log,
+		Knowledge: &bots.KBKnowledge{Searcher: searcher, Store: store, BaseURL: "http://hd.test"}, BaseURL: "http://hd.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := bots.NewMemory()
+	engine.RegisterSender("memory", mem)
+	srv, err := New(Options{DB: pool, Pool: pool, DatabaseURL: u, Registry: prometheus.NewRegistry(), Logger: log,
+		Tickets: ts, KB: store, Conversations: engine.Store(), Searcher: searcher, Handoff: engine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	users, err := NewUsers(pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &desk{testConsole: &testConsole{t: t, pool: pool, srv: srv, ts: hs, users: users}, engine: engine, mem: mem, kb: store}
+}
+
+// say is the user writing on the in-process channel.
+func (d *desk) say(key, text string) bots.Result {
+	d.t.Helper()
+	d.seq++
+	in := bots.Inbound{Channel: "memory", ExternalID: fmt.Sprintf("b%d", d.seq), ConversationKey: key,
+		User: bots.User{ID: "user-" + key, Name: "Giulia Bianchi"}}
+	if strings.HasPrefix(text, "[") {
+		in.Action = strings.Trim(text, "[]")
+	} else {
+		in.Text = text
+	}
+	res, err := d.engine.Handle(context.Background(), in)
+	if err != nil {
+		d.t.Fatalf("Handle(%q): %v", text, err)
+	}
+	return res
+}
+
+// queue walks the user through asking for a person, as in the bot's
+// transcripts, and returns the queued conversation's id.
+func (d *desk) queue(key string) int64 {
+	d.t.Helper()
+	var res bots.Result
+	for _, m := range []string{"voglio parlare con un operatore",
+		"Da stamattina il programma di cartella clinica si chiude da solo quando apro un paziente",
+		"Cartella clinica", "[skip]"} {
+		res = d.say(key, m)
+	}
+	var state string
+	if err := d.pool.Get(&state, `SELECT state FROM conversations WHERE id = $1`, res.ConversationID); err != nil || state != "queued" {
+		d.t.Fatalf("conversation %d is %q (%v), want queued", res.ConversationID, state, err)
+	}
+	return res.ConversationID
+}
+
+// browser starts headless Chromium once for the test; each agent gets an
+// isolated browser context (own cookies) in it.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed (.ci/setup-tools installs it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "it-IT"))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil { // starts the browser
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// agentTab opens an isolated tab logged in as username.
+func (d *desk) agentTab(b context.Context, username string) context.Context {
+	d.t.Helper()
+	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
+	d.t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil { // opens the tab; a timeout on this first call would close it early
+		d.t.Fatal(err)
+	}
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	d.t.Cleanup(cancelT)
+	d.run(ctx, "login "+username,
+		chromedp.Navigate(d.ts.URL+"/console/login"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), username),
+		chromedp.SendKeys(chromedp.ID("password"), passwordOf(username)),
+		chromedp.Click(chromedp.ID("login")),
+		chromedp.WaitVisible(chromedp.ID("logout")),
+	)
+	return ctx
+}
+
+func (d *desk) run(ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	d.t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		d.fatal(ctx, what, err)
+	}
+}
+
+// read runs one action that returns a string.
+func (d *desk) read(ctx context.Context, what string, a chromedp.Action[string]) string {
+	d.t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		d.fatal(ctx, what, err)
+	}
+	return v
+}
+
+func (d *desk) fatal(ctx context.Context, what string, err error) {
+	d.t.Helper()
+	short, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(short, chromedp.Location())
+	body, _ := chromedp.Run(short, chromedp.Text(chromedp.CSS("main")))
+	d.t.Fatalf("%s: %v (at %s: %.400s)", what, err, loc, body)
+}
+
+// lastReply waits for a reply to the user containing want.
+func (d *desk) waitReply(key, want string) {
+	d.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, r := range d.mem.Replies(key) {
+			if strings.Contains(r.Text, want) {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var got []string
+	for _, r := range d.mem.Replies(key) {
+		got = append(got, r.Text)
+	}
+	d.t.Fatalf("the user never received %q; got:\n%s", want, strings.Join(got, "\n---\n"))
+}
+
+func TestBrowserHandoff(t *testing.T) {
+	b := browser(t)
+	d := newDesk(t)
+	d.addUser("anna", RoleAgentL1)
+	d.addUser("luca", RoleAgentL2)
+
+	anna := d.agentTab(b, "anna")
+	d.run(anna, "inbox", chromedp.WaitVisible(chromedp.ID("inbox-list")))
+	url := d.read(anna, "location", chromedp.Location())
+	if !strings.HasSuffix(url, "/console/inbox") {
+		t.Fatalf("an L1 agent lands on %s, want the inbox", url)
+	}
+	// The conversation is queued while the inbox is open: it appears
+	// without a reload (server-sent events).
+	if _, err := chromedp.Run(anna, chromedp.Evaluate[bool](`window.__noReload = true`)); err != nil {
+		t.Fatal(err)
+	}
+	conv := d.queue("chat-1")
+	row := fmt.Sprintf(`tr[data-conv="%d"] a`, conv)
+	d.run(anna, "live row", chromedp.WaitVisible(chromedp.CSS(row)))
+	same, err := chromedp.Run(anna, chromedp.Evaluate[bool](`window.__noReload === true`))
+	if err != nil || !same {
+		t.Fatal("the inbox reloaded the page instead of updating in place")
+	}
+	// Take it and reply: the user receives the reply on their channel.
+	d.run(anna, "take",
+		chromedp.Click(chromedp.CSS(row)),
+		chromedp.WaitVisible(chromedp.ID("sum-query")),
+		chromedp.Click(chromedp.ID("take")),
+		chromedp.WaitVisible(chromedp.ID("reply-text")),
+	)
+	d.waitReply("chat-1", "ANNA")
+	d.run(anna, "reply",
+		chromedp.SendKeys(chromedp.ID("reply-text"), "Buongiorno, sono Anna: provi a svuotare la cache del programma."),
+		chromedp.Click(chromedp.ID("send-reply")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	d.waitReply("chat-1", "provi a svuotare la cache")
+	// The user answers: the message appears in Anna's open page by itself.
+	d.say("chat-1", "Fatto, ma si chiude ancora")
+	d.run(anna, "live message", chromedp.WaitVisible(chromedp.Search(`//ol[@id="messages"]//div[contains(., "si chiude ancora")]`)))
+
+	// Escalate to level 2: Luca sees it in his inbox.
+	luca := d.agentTab(b, "luca")
+	d.run(anna, "escalate",
+		chromedp.SendKeys(chromedp.ID("esc-reason"), "crash riproducibile, serve il secondo livello"),
+		chromedp.Click(chromedp.ID("escalate")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	d.run(luca, "L2 inbox", chromedp.Navigate(d.ts.URL+"/console/inbox"), chromedp.WaitVisible(chromedp.CSS(row)))
+	d.run(luca, "L2 opens", chromedp.Click(chromedp.CSS(row)), chromedp.WaitVisible(chromedp.ID("take")))
+	level := d.read(luca, "state line", chromedp.Text(chromedp.ID("conv-state")))
+	if !strings.Contains(level, "2") {
+		t.Fatalf("conversation state line %q, want level 2", level)
+	}
+	// Anna no longer sees it (level 2, not hers) and cannot open it.
+	d.run(anna, "L1 inbox after escalation", chromedp.Navigate(d.ts.URL+"/console/inbox"),
+		chromedp.WaitVisible(chromedp.ID("inbox-list")))
+	inbox := d.read(anna, "L1 inbox", chromedp.OuterHTML(chromedp.ID("inbox-list")))
+	if strings.Contains(inbox, fmt.Sprintf(`data-conv="%d"`, conv)) {
+		t.Fatal("the L1 inbox still lists the escalated conversation")
+	}
+}
+
+func TestBrowserEditorPublishesFAQ(t *testing.T) {
+	b := browser(t)
+	d := newDesk(t)
+	d.addUser("elena", RoleEditor)
+	// Before: the bot has no answer about the new badge printer.
+	question := "come si stampa il badge visitatori"
+	res := d.say("q-1", question)
+	for _, r := range res.Replies {
+		if strings.Contains(r.Text, "Badge visitatori") {
+			t.Fatalf("the bot already knows the answer: %q", r.Text)
+		}
+	}
+	elena := d.agentTab(b, "elena")
+	d.run(elena, "new entry",
+		chromedp.Navigate(d.ts.URL+"/console/kb/new"),
+		chromedp.WaitVisible(chromedp.ID("kb-id")),
+		chromedp.SendKeys(chromedp.ID("kb-id"), "badge-visitatori"),
+		chromedp.SendKeys(chromedp.ID("kb-title"), "Badge visitatori: come stamparlo"),
+		chromedp.SendKeys(chromedp.ID("kb-questions"), "come si stampa il badge visitatori\nstampare badge per un ospite"),
+		chromedp.SendKeys(chromedp.ID("kb-body"), "Apri **Portineria**, scegli *Nuovo visitatore* e premi Stampa badge."),
+		chromedp.Click(chromedp.ID("kb-preview")),
+		chromedp.WaitVisible(chromedp.ID("preview")),
+	)
+	preview := d.read(elena, "preview", chromedp.InnerHTML(chromedp.ID("preview")))
+	if !strings.Contains(preview, "<strong>Portineria</strong>") {
+		t.Fatalf("preview %q is not rendered Markdown", preview)
+	}
+	d.run(elena, "save, review, publish",
+		chromedp.Click(chromedp.ID("kb-save")),
+		chromedp.WaitVisible(chromedp.ID("to-in_review")),
+		chromedp.Click(chromedp.ID("to-in_review")),
+		chromedp.WaitVisible(chromedp.ID("to-published")),
+		chromedp.Click(chromedp.ID("to-published")),
+		chromedp.WaitVisible(chromedp.ID("to-archived")),
+	)
+	// After: the bot answers with the new entry (the searcher follows the
+	// database by itself).
+	deadline := time.Now().Add(10 * time.Second)
+	for n := 2; ; n++ {
+		res := d.say(fmt.Sprintf("q-%d", n), question)
+		for _, r := range res.Replies {
+			if strings.Contains(r.Text, "Badge visitatori") || strings.Contains(r.Text, "Portineria") {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			var got []string
+			for _, r := range res.Replies {
+				got = append(got, r.Text)
+			}
+			t.Fatalf("the bot does not answer with the published FAQ: %q", got)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+func TestBrowserL1CannotOpenEditorOrAdmin(t *testing.T) {
+	b := browser(t)
+	d := newDesk(t)
+	d.addUser("anna", RoleAgentL1)
+	anna := d.agentTab(b, "anna")
+	nav := d.read(anna, "menu", chromedp.OuterHTML(chromedp.CSS("header")))
+	if strings.Contains(nav, "/console/kb") || strings.Contains(nav, "/console/admin") {
+		t.Fatal("the L1 menu links to the KB editor or admin pages")
+	}
+	for _, path := range []string{"/console/kb", "/console/kb/new", "/console/admin/users", "/console/canned"} {
+		d.run(anna, path, chromedp.Navigate(d.ts.URL+path+"?lang=en"), chromedp.WaitVisible(chromedp.ID("error")))
+		msg := d.read(anna, path, chromedp.Text(chromedp.ID("error")))
+		if !strings.Contains(msg, "Access denied") {
+			t.Fatalf("%s shows %q, want the 403 page", path, msg)
+		}
+	}
+}
