@@ -1,0 +1,244 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strings"
+
+	gomail "github.com/emersion/go-message/mail"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"helpdesk/bots"
+	"helpdesk/internal/i18n"
+)
+
+// replyContext is what a reply's mail needs beyond the reply itself.
+type replyContext struct {
+	Author  string `db:"author"` // "bot", or the agent who wrote it
+	Lang    string `db:"lang"`
+	Number  string `db:"number"`
+	Subject string `db:"subject"`
+}
+
+var ticketNumber = regexp.MustCompile(`HD-\d{4}-\d{6}`)
+
+// Send mails one engine reply to the requester, threaded under the mail
+// that opened the conversation (In-Reply-To, References) with the ticket
+// number in the subject. A reply this process already sent is not sent
+// again. Errors are returned for the engine to retry from its queue.
+func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
+	if out.ExternalID != "" && a.wasSent(out.ExternalID) {
+		return nil
+	}
+	to, root, ok := bots.ParseMailKey(out.ConversationKey)
+	if !ok || !strings.Contains(to, "@") {
+		return fmt.Errorf("%w: conversation key %q", ErrAddress, out.ConversationKey)
+	}
+	rc := a.replyContext(ctx, out)
+	msg, err := a.compose(out, rc, to, root)
+	if err != nil {
+		return err
+	}
+	if err := a.submit(ctx, to, msg); err != nil {
+		return err
+	}
+	if out.ExternalID != "" {
+		a.markSent(out.ExternalID)
+	}
+	return nil
+}
+
+// replyContext looks the reply's author, language and ticket up (with a
+// database), else finds the number in the reply; a lookup failure only
+// costs the subject's wording, never the mail.
+func (a *Adapter) replyContext(ctx context.Context, out bots.Outbound) replyContext {
+	rc := replyContext{Author: "bot", Lang: a.cfg.DefaultLang}
+	if a.db != nil && out.MessageID > 0 {
+		err := a.db.GetContext(ctx, &rc, a.q.ReplyContext, out.MessageID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			a.log.Warn("look up the reply's ticket", "message_id", out.MessageID, "err", err)
+		}
+	}
+	if rc.Number == "" {
+		candidates := []string{out.Text}
+		for _, l := range out.Links {
+			candidates = append(candidates, l.Label, l.URL)
+		}
+		for _, c := range candidates {
+			if n := ticketNumber.FindString(c); n != "" {
+				rc.Number = n
+				break
+			}
+		}
+	}
+	rc.Lang = i18n.Normalize(rc.Lang)
+	return rc
+}
+
+// subjectOf is the subject of a reply: "Re: [HD-…] original subject".
+func subjectOf(rc replyContext) string {
+	switch {
+	case rc.Number != "" && rc.Subject != "":
+		s := strings.TrimSpace(strings.ReplaceAll(rc.Subject, "["+rc.Number+"]", ""))
+		for {
+			lower := strings.ToLower(s)
+			cut := false
+			for _, p := range []string{"re:", "r:", "aw:", "rif:", "sv:"} {
+				if strings.HasPrefix(lower, p) {
+					s, cut = strings.TrimSpace(s[len(p):]), true
+					break
+				}
+			}
+			if !cut {
+				break
+			}
+		}
+		return text.T(rc.Lang, "subject.reply", rc.Number, s)
+	case rc.Number != "":
+		return text.T(rc.Lang, "subject.number", rc.Number)
+	}
+	return text.T(rc.Lang, "subject.fallback")
+}
+
+// compose writes the mail: plain text and HTML alternatives, threading
+// headers, and Auto-Submitted on what the bot wrote by itself.
+func (a *Adapter) compose(out bots.Outbound, rc replyContext, to, root string) ([]byte, error) {
+	auto := rc.Author == "bot" || rc.Author == ""
+	plain, html, err := a.render(out.Reply, rc.Lang, rc.Number, auto)
+	if err != nil {
+		return nil, err
+	}
+	var h gomail.Header
+	h.SetAddressList("From", []*gomail.Address{{Name: a.cfg.FromName, Address: a.cfg.FromAddress}})
+	h.SetAddressList("To", []*gomail.Address{{Address: to}})
+	h.SetSubject(subjectOf(rc))
+	h.SetDate(a.now())
+	id := out.ExternalID
+	if id == "" {
+		var b [12]byte
+		rand.Read(b[:])
+		id = fmt.Sprintf("rand:%x", b)
+	}
+	h.SetMessageID(a.messageIDFor(id))
+	if root != "" {
+		h.SetMsgIDList("In-Reply-To", []string{root})
+		h.SetMsgIDList("References", []string{root})
+	}
+	h.Set("MIME-Version", "1.0")
+	h.Set("Content-Language", rc.Lang)
+	if auto {
+		// RFC 3834: automatic answers say so, and ask Exchange not to
+		// answer them with out-of-office notices.
+		h.Set("Auto-Submitted", "auto-replied")
+		h.Set("X-Auto-Response-Suppress", "All")
+	}
+	var buf bytes.Buffer
+	w, err := gomail.CreateInlineWriter(&buf, h)
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range []struct{ typ, body string }{{"text/plain", plain}, {"text/html", html}} {
+		var ph gomail.InlineHeader
+		ph.SetContentType(part.typ, map[string]string{"charset": "utf-8"})
+		ph.Set("Content-Transfer-Encoding", "quoted-printable")
+		pw, err := w.CreatePart(ph)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(pw, strings.ReplaceAll(part.body, "\n", "\r\n")); err != nil {
+			return nil, err
+		}
+		if err := pw.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// submit hands one mail to the SMTP server.
+func (a *Adapter) submit(ctx context.Context, to string, msg []byte) error {
+	c, err := a.dialSMTP(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	defer context.AfterFunc(ctx, func() { c.Close() })()
+	if err := a.auth(c); err != nil {
+		return err
+	}
+	if err := c.SendMail(a.cfg.FromAddress, []string{to}, bytes.NewReader(msg)); err != nil {
+		return fmt.Errorf("email: send to %s through %s: %w", to, a.cfg.SMTPAddr, err)
+	}
+	if err := c.Quit(); err != nil {
+		a.log.Debug("SMTP QUIT", "err", err) // the mail is accepted already
+	}
+	return nil
+}
+
+func (a *Adapter) dialSMTP(ctx context.Context) (*smtp.Client, error) {
+	d := &net.Dialer{Timeout: a.cfg.Timeout}
+	conn, err := d.DialContext(ctx, "tcp", a.cfg.SMTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("email: connect to SMTP server %s: %w", a.cfg.SMTPAddr, err)
+	}
+	var c *smtp.Client
+	switch a.cfg.SMTPSecurity {
+	case SecurityTLS:
+		tc := tls.Client(conn, a.tlsConfig(a.cfg.SMTPAddr))
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("email: TLS with SMTP server %s: %w", a.cfg.SMTPAddr, err)
+		}
+		c = smtp.NewClient(tc)
+	case SecurityStartTLS:
+		conn.SetDeadline(a.now().Add(a.cfg.Timeout))
+		c, err = smtp.NewClientStartTLS(conn, a.tlsConfig(a.cfg.SMTPAddr))
+		if err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("email: STARTTLS with SMTP server %s: %w", a.cfg.SMTPAddr, err)
+		}
+	default:
+		c = smtp.NewClient(conn)
+	}
+	if a.cfg.SMTPSecurity != SecurityStartTLS {
+		// Our name in EHLO (STARTTLS has already greeted as "localhost").
+		if err := c.Hello(a.cfg.MessageIDDomain); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("email: SMTP EHLO: %w", err)
+		}
+	}
+	c.CommandTimeout, c.SubmissionTimeout = a.cfg.Timeout, a.cfg.Timeout
+	return c, nil
+}
+
+// auth logs in with PLAIN, or LOGIN when that is all the server offers.
+func (a *Adapter) auth(c *smtp.Client) error {
+	if a.cfg.SMTPUsername == "" {
+		return nil
+	}
+	var mech sasl.Client
+	switch {
+	case c.SupportsAuth(sasl.Plain):
+		mech = sasl.NewPlainClient("", a.cfg.SMTPUsername, a.cfg.SMTPPassword)
+	case c.SupportsAuth(sasl.Login):
+		mech = sasl.NewLoginClient(a.cfg.SMTPUsername, a.cfg.SMTPPassword)
+	default:
+		return fmt.Errorf("email: SMTP server %s offers neither AUTH PLAIN nor LOGIN here (with %s): check the port and security", a.cfg.SMTPAddr, a.cfg.SMTPSecurity)
+	}
+	if err := c.Auth(mech); err != nil {
+		return fmt.Errorf("email: SMTP login as %q refused: %w", a.cfg.SMTPUsername, err)
+	}
+	return nil
+}
