@@ -85,12 +85,21 @@ type Entry struct {
 // ErrInvalid wraps every validation failure of an entry.
 var ErrInvalid = errors.New("invalid entry")
 
-// FieldError is one problem with one field of an entry.
+// FieldError is one problem with one field of an entry. Code names the
+// problem (a key of the package's message catalogue); Message words it in
+// Italian or English for editors.
 type FieldError struct {
-	Field, Problem string
+	Field string
+	Code  string
+	Args  []any
 }
 
-func (e FieldError) Error() string { return e.Field + ": " + e.Problem }
+func (e FieldError) Error() string { return e.Message("en") }
+
+// Message is the problem in lang ("it" or "en").
+func (e FieldError) Message(lang string) string {
+	return e.Field + ": " + messages.T(lang, e.Code, e.Args...)
+}
 
 // ValidationError lists every problem found in an entry; it matches
 // ErrInvalid with errors.Is.
@@ -98,12 +107,15 @@ type ValidationError struct {
 	Problems []FieldError
 }
 
-func (e *ValidationError) Error() string {
+func (e *ValidationError) Error() string { return e.Message("en") }
+
+// Message lists the problems in lang ("it" or "en").
+func (e *ValidationError) Message(lang string) string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		parts[i] = p.Error()
+		parts[i] = p.Message(lang)
 	}
-	return "invalid entry: " + strings.Join(parts, "; ")
+	return messages.T(lang, "invalid_entry") + ": " + strings.Join(parts, "; ")
 }
 
 // Is makes errors.Is(err, ErrInvalid) true.
@@ -146,56 +158,56 @@ func tidyList(in []string) []string {
 // problems, or nil.
 func (e *Entry) Validate() error {
 	var p []FieldError
-	add := func(field, format string, args ...any) {
-		p = append(p, FieldError{field, fmt.Sprintf(format, args...)})
+	add := func(field, code string, args ...any) {
+		p = append(p, FieldError{field, code, args})
 	}
 	if e.ID == "" {
 		add("id", "required")
 	} else if !idPattern.MatchString(e.ID) {
-		add("id", "%q: use lower-case letters, digits, '-', '_' or '.'", e.ID)
+		add("id", "bad_id", e.ID)
 	}
 	switch e.Kind {
 	case KindFAQ, KindTutorial, KindManual:
 	case "":
-		add("kind", "required (faq, tutorial or manual)")
+		add("kind", "required_kind")
 	default:
-		add("kind", "%q is not faq, tutorial or manual", e.Kind)
+		add("kind", "bad_kind", e.Kind)
 	}
 	if e.Lang != LangIT && e.Lang != LangEN {
-		add("lang", "%q is not it or en", e.Lang)
+		add("lang", "bad_lang", e.Lang)
 	}
 	switch e.Status {
 	case StatusDraft, StatusInReview, StatusPublished, StatusArchived:
 	default:
-		add("status", "%q is not draft, in_review, published or archived", e.Status)
+		add("status", "bad_status", e.Status)
 	}
 	if e.Audience != AudiencePublic && e.Audience != AudienceInternal {
-		add("audience", "%q is not public or internal", e.Audience)
+		add("audience", "bad_audience", e.Audience)
 	}
 	if e.Title == "" {
 		add("title", "required")
 	}
 	if e.TranslationOf != "" && !idPattern.MatchString(e.TranslationOf) {
-		add("translation_of", "%q is not a valid id", e.TranslationOf)
+		add("translation_of", "bad_translation", e.TranslationOf)
 	}
 	if e.TranslationOf == e.ID && e.ID != "" {
-		add("translation_of", "an entry cannot translate itself")
+		add("translation_of", "self_translation")
 	}
 	for i, m := range e.Media {
 		if !slices.Contains(mediaTypes, m.Type) {
-			add(fmt.Sprintf("media[%d].type", i), "%q is not one of %s", m.Type, strings.Join(mediaTypes, ", "))
+			add(fmt.Sprintf("media[%d].type", i), "bad_media_type", m.Type, strings.Join(mediaTypes, ", "))
 		}
 		if strings.TrimSpace(m.URL) == "" {
 			add(fmt.Sprintf("media[%d].url", i), "required")
 		} else if unsafeURL(m.URL) {
-			add(fmt.Sprintf("media[%d].url", i), "%q: only http(s) or relative links", m.URL)
+			add(fmt.Sprintf("media[%d].url", i), "bad_url", m.URL)
 		}
 	}
 	if e.Kind == KindManual && e.Anchor != "" && !idPattern.MatchString(e.Anchor) {
-		add("anchor", "%q: use lower-case letters, digits, '-', '_' or '.'", e.Anchor)
+		add("anchor", "bad_id", e.Anchor)
 	}
 	if strings.TrimSpace(e.Body) == "" {
-		add("body", "empty")
+		add("body", "empty_body")
 	}
 	if len(p) > 0 {
 		return &ValidationError{Problems: p}

@@ -2,7 +2,6 @@ package kb
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 )
 
@@ -14,8 +13,15 @@ type TransitionError struct {
 	From, To Status
 }
 
-func (e *TransitionError) Error() string {
-	return fmt.Sprintf("workflow: cannot move an entry from %s to %s", e.From, e.To)
+func (e *TransitionError) Error() string { return e.Message("en") }
+
+// Message words the refusal in lang ("it" or "en").
+func (e *TransitionError) Message(lang string) string {
+	from := StatusLabel(lang, e.From)
+	if e.From == "" {
+		from = messages.T(lang, "status.new")
+	}
+	return messages.T(lang, "transition", from, StatusLabel(lang, e.To))
 }
 
 // Is makes errors.Is(err, ErrTransition) true.
