@@ -242,13 +242,23 @@ func (a *Adapter) inbound(ctx context.Context, p posted, bot *model.User) (bots.
 		in.At = time.Time{}
 	}
 	if a.cfg.CallbackURL == "" {
-		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= maxChoices {
+		if n, ok := choiceNumber(text); ok {
 			if action, ok := a.choice(ctx, key, post.Id, bot.Id, n); ok {
 				in.Text, in.Action = "", action
 			}
 		}
 	}
 	return in, true
+}
+
+// choiceNumber reads a reply that is only a choice number: digits, no
+// sign, within maxChoices.
+func choiceNumber(text string) (int, bool) {
+	if text == "" || len(text) > 2 || strings.Trim(text, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(text)
+	return n, err == nil && n >= 1 && n <= maxChoices
 }
 
 // notice posts one of the adapter's own messages (in both languages: the
