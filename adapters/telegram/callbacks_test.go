@@ -14,6 +14,7 @@ import (
 func quietLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func TestCallbackData(t *testing.T) {
+	t.Parallel()
 	pool := testdb.New(t)
 	ctx := context.Background()
 	long := "pick:" + strings.Repeat("a-very-long-knowledge-base-entry-id-", 3)
@@ -67,6 +68,7 @@ func TestCallbackData(t *testing.T) {
 }
 
 func TestReplyProgressInPostgres(t *testing.T) {
+	t.Parallel()
 	pool := testdb.New(t)
 	ctx := context.Background()
 	s, _, err := newPGStores(pool)

@@ -102,6 +102,7 @@ var ticketNumber = regexp.MustCompile(`HD-\d{4}-\d{6}`)
 // Then the service restarts and Telegram delivers the first message
 // again: the engine recognises it and nothing is sent twice.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	eng, pool := newEngine(t)
 	api := newFakeAPI(t)
 	w := &waits{}
@@ -222,6 +223,7 @@ func startRun(t *testing.T, a *Adapter) func() {
 // TestWebhookRedeliveryRepliesOnce: Telegram posts the same update twice
 // (it does when an answer is lost); the user gets one reply.
 func TestWebhookRedeliveryRepliesOnce(t *testing.T) {
+	t.Parallel()
 	eng, _ := newEngine(t)
 	api := newFakeAPI(t)
 	a, mux := webhookAdapter(t, api, eng)
@@ -244,6 +246,7 @@ func TestWebhookRedeliveryRepliesOnce(t *testing.T) {
 // TestCommandsThroughTheEngine: the registered commands reach the engine
 // as what they mean.
 func TestCommandsThroughTheEngine(t *testing.T) {
+	t.Parallel()
 	eng, _ := newEngine(t)
 	api := newFakeAPI(t)
 	a, mux := webhookAdapter(t, api, eng)
@@ -294,6 +297,7 @@ func (k *outageKnowledge) Search(ctx context.Context, q, lang, channel string) (
 // in the middle of a message; the update is not confirmed, is fetched
 // again, and the user gets exactly one answer.
 func TestPollingSurvivesADatabaseRestart(t *testing.T) {
+	t.Parallel()
 	var ok *outageKnowledge
 	eng, pool := newEngineWith(t, func(k bots.Knowledge) bots.Knowledge {
 		ok = &outageKnowledge{Knowledge: k}

@@ -213,6 +213,7 @@ func TestGetUpdatesErrors(t *testing.T) {
 }
 
 func TestGetUpdatesLongPolls(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(t)
 	a := newTestAdapter(t, Config{APIURL: api.URL(), PollTimeout: time.Second}, nil)
 	ctx := context.Background()
