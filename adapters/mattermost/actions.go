@@ -90,6 +90,7 @@ func (a *Adapter) serveAction(w http.ResponseWriter, r *http.Request) {
 	var resp model.PostActionIntegrationResponse
 	switch {
 	case err == nil:
+		resp.Update = a.answered(r, p)
 	case errors.Is(err, db.ErrUnavailable):
 		// Mattermost does not repeat a callback: tell the user to press
 		// again instead of failing silently.
@@ -103,6 +104,24 @@ func (a *Adapter) serveAction(w http.ResponseWriter, r *http.Request) {
 	if err := json.NewEncoder(w).Encode(resp); err != nil {
 		a.log.Warn("mattermost action answer not written", "err", err)
 	}
+}
+
+// answered returns the pressed post with its buttons replaced by the
+// choice made, so that a question is answered once; nil (no change) when
+// the post cannot be read. The server replaces message and properties
+// with the update, so the update starts from the stored post.
+func (a *Adapter) answered(r *http.Request, p pressed) *model.Post {
+	post, resp, err := a.client.GetPost(r.Context(), p.postID, "")
+	if err != nil {
+		a.log.Warn("mattermost: pressed post not read; its buttons stay", "post_id", p.postID, "err", explain(resp, err, "get the post"))
+		return nil
+	}
+	update := &model.Post{Id: post.Id, Message: post.Message}
+	for k, v := range post.GetProps() {
+		update.AddProp(k, v)
+	}
+	update.AddProp(model.PostPropsAttachments, []*model.SlackAttachment{{Fallback: p.label, Text: "✓ " + escapeLabel(p.label)}})
+	return update
 }
 
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {

@@ -151,6 +151,15 @@ func (d *desk) press(p *model.Post, action string) {
 			if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&answer) != nil || answer.EphemeralText != "" {
 				d.t.Fatalf("callback answered %d %+v", resp.StatusCode, answer)
 			}
+			// The answer replaces the buttons of the pressed post with the
+			// choice made, keeping its message.
+			if answer.Update == nil || answer.Update.Message != p.Message || hasAction(answer.Update, action) {
+				d.t.Fatalf("callback update %+v", answer.Update)
+			}
+			raw, _ := json.Marshal(answer.Update.GetProp(model.PostPropsAttachments))
+			if !bytes.Contains(raw, []byte("✓ "+act.Name)) {
+				d.t.Errorf("update does not show the choice %q: %s", act.Name, raw)
+			}
 			return
 		}
 	}

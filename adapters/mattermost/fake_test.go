@@ -62,6 +62,7 @@ func newFakeServer(t *testing.T) *fakeServer {
 	mux.HandleFunc("POST /api/v4/posts", f.auth(f.createPost))
 	mux.HandleFunc("GET /api/v4/channels/{id}/posts", f.auth(f.channelPosts))
 	mux.HandleFunc("GET /api/v4/posts/{id}/thread", f.auth(f.thread))
+	mux.HandleFunc("GET /api/v4/posts/{id}", f.auth(f.getPost))
 	mux.HandleFunc("GET /api/v4/websocket", f.websocket)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {
@@ -194,6 +195,17 @@ func (f *fakeServer) list(match func(*model.Post) bool) *model.PostList {
 		l.AddOrder(p.Id)
 	}
 	return l
+}
+
+func (f *fakeServer) getPost(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	p, ok := f.posts[r.PathValue("id")]
+	f.mu.Unlock()
+	if !ok {
+		appError(w, http.StatusNotFound, "app.post.get.app_error")
+		return
+	}
+	writeJSON(w, 200, p)
 }
 
 func (f *fakeServer) channelPosts(w http.ResponseWriter, r *http.Request) {
