@@ -156,20 +156,29 @@ func WithSocketPingInterval(d time.Duration) Option {
 	return func(a *Adapter) { a.pingInterval = d }
 }
 
+// WithOpenConversation lets the adapter ask whether a channel thread
+// (its conversation key, "C123/1700000000.000100") still has an open
+// conversation, when the thread is not in its in-memory list, e.g. after
+// a restart. Without it such a thread needs a new mention.
+func WithOpenConversation(open func(ctx context.Context, conversationKey string) (bool, error)) Option {
+	return func(a *Adapter) { a.openConversation = open }
+}
+
 // Adapter is the Slack channel: it receives events (Run, Routes), hands
 // them to the engine and delivers the engine's replies (Send).
 type Adapter struct {
-	cfg          Config
-	h            Handler
-	log          *slog.Logger
-	api          *slackgo.Client
-	apiURL       string
-	httpClient   *http.Client
-	now          func() time.Time
-	sleep        func(ctx context.Context, d time.Duration) error
-	pingInterval time.Duration
-	httpWait     time.Duration // how long an Events API request waits for the engine
-	retryBase    time.Duration // first wait when the database is unavailable
+	cfg              Config
+	h                Handler
+	log              *slog.Logger
+	api              *slackgo.Client
+	apiURL           string
+	httpClient       *http.Client
+	now              func() time.Time
+	sleep            func(ctx context.Context, d time.Duration) error
+	pingInterval     time.Duration
+	openConversation func(ctx context.Context, key string) (bool, error)
+	httpWait         time.Duration // how long an Events API request waits for the engine
+	retryBase        time.Duration // first wait when the database is unavailable
 
 	lanes   *lanes
 	users   *userCache

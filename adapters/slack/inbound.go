@@ -64,7 +64,7 @@ func (a *Adapter) fromMessage(ctx context.Context, m message) (bots.Inbound, str
 		key = conversationKey(m.Channel, thread)
 	case self != "" && strings.Contains(m.Text, "<@"+self+">"):
 		return bots.Inbound{}, "mention: handled as app_mention"
-	case m.ThreadTS != "" && a.threads.has(conversationKey(m.Channel, m.ThreadTS), a.now()):
+	case m.ThreadTS != "" && a.followed(ctx, conversationKey(m.Channel, m.ThreadTS)):
 		key = conversationKey(m.Channel, m.ThreadTS)
 	default:
 		return bots.Inbound{}, "channel message not for the bot"
@@ -82,6 +82,23 @@ func (a *Adapter) fromMessage(ctx context.Context, m message) (bots.Inbound, str
 	}
 	return bots.Inbound{Channel: Channel, ExternalID: "msg:" + m.Channel + ":" + m.TS, ConversationKey: key,
 		User: bots.User{ID: m.User}, Text: txt, At: tsTime(m.TS)}, ""
+}
+
+// followed tells whether the bot answers in a channel thread: one it has
+// answered in lately, or one the engine still has open.
+func (a *Adapter) followed(ctx context.Context, key string) bool {
+	if a.threads.has(key, a.now()) {
+		return true
+	}
+	if a.openConversation == nil {
+		return false
+	}
+	open, err := a.openConversation(ctx, key)
+	if err != nil {
+		a.log.Warn("slack: could not tell whether a thread is followed", "conversation", key, "err", err)
+		return false
+	}
+	return open
 }
 
 // fromPress builds the Inbound of a button press. Its external id is

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -50,5 +51,28 @@ func TestFromMessage(t *testing.T) {
 				t.Fatalf("inbound = %+v", in)
 			}
 		})
+	}
+}
+
+func TestFollowedAfterRestart(t *testing.T) {
+	f := newFakeSlack(t)
+	asked := []string{}
+	a, _ := newTestAdapter(t, f, ModeHTTP, newRecordingHandler(), WithOpenConversation(func(_ context.Context, key string) (bool, error) {
+		asked = append(asked, key)
+		return key == "C1/300.1", nil
+	}))
+	in, skip := a.fromMessage(t.Context(), message{Type: "message", Channel: "C1", ChannelType: "channel", User: "U1", Text: "x", TS: "300.2", ThreadTS: "300.1"})
+	if skip != "" || in.ConversationKey != "C1/300.1" {
+		t.Fatalf("open conversation's thread not followed: %+v %s", in, skip)
+	}
+	if _, skip := a.fromMessage(t.Context(), message{Type: "message", Channel: "C1", ChannelType: "channel", User: "U1", Text: "x", TS: "400.2", ThreadTS: "400.1"}); skip == "" {
+		t.Fatal("thread without conversation followed")
+	}
+	// The first answer put the thread in memory: no second question.
+	if _, skip := a.fromMessage(t.Context(), message{Type: "message", Channel: "C1", ChannelType: "channel", User: "U1", Text: "y", TS: "300.3", ThreadTS: "300.1"}); skip != "" {
+		t.Fatal(skip)
+	}
+	if len(asked) != 2 {
+		t.Fatalf("asked %v", asked)
 	}
 }
