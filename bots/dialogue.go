@@ -44,6 +44,15 @@ type severityNote struct {
 	Why     []string `json:"why,omitempty"`
 }
 
+// Actions channels may send for their own commands (Telegram's /help,
+// /ticket, /status; Slack's slash commands …).
+const (
+	ActionHelp   = "menu:help"
+	ActionTicket = actTicket
+	ActionTrack  = actTrack
+	ActionHuman  = actHuman
+)
+
 // Button actions. They are short: Telegram allows 64 bytes of callback data.
 const (
 	actFAQ      = "menu:faq"
@@ -156,6 +165,9 @@ func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
 	case action == actFAQ:
 		t.dlg = dialogue{}
 		t.say(Reply{Text: e.t(t, "ask.question")})
+	case action == ActionHelp:
+		t.dlg.Step = ""
+		t.say(Reply{Text: e.t(t, "greeting", ""), Buttons: e.menu(t)})
 	case action == actTicket:
 		return e.startTicket(ctx, t, "user", "")
 	case action == actTrack:
