@@ -76,7 +76,8 @@ type Config struct {
 // Option changes how New builds the adapter (mostly for tests).
 type Option func(*Adapter)
 
-// WithHTTPClient sets the HTTP client of the REST calls.
+// WithHTTPClient sets the HTTP client of the REST calls; the WebSocket
+// dialer takes over its TLS settings (e.g. the CA of an internal server).
 func WithHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.httpClient = c } }
 
 // WithBackoff sets the reconnection backoff of the WebSocket: the first
@@ -172,6 +173,10 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 	}
 	a.wsURL = ws.String()
 	a.dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
+	// The socket trusts what the REST client trusts (e.g. an internal CA).
+	if tr, ok := a.httpClient.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil {
+		a.dialer.TLSClientConfig = tr.TLSClientConfig.Clone()
+	}
 	return a, nil
 }
 
