@@ -38,6 +38,47 @@ type Config struct {
 	KB       KB       `yaml:"kb"`
 	Calendar Calendar `yaml:"calendar"`
 	Bot      Bot      `yaml:"bot"`
+	Channels Channels `yaml:"channels"`
+}
+
+// Channels configures the chat platforms the bot listens on; each one
+// starts with serve when enabled. Set-up guides: docs/channels/.
+type Channels struct {
+	Slack      Slack      `yaml:"slack"`
+	Telegram   Telegram   `yaml:"telegram"`
+	Mattermost Mattermost `yaml:"mattermost"`
+}
+
+// Slack is a Slack app (docs/channels/slack.md).
+type Slack struct {
+	Enabled bool `yaml:"enabled"`
+	// Mode: socket (outbound WebSocket, needs app_token) or http (Events
+	// API at /slack/events, needs signing_secret).
+	Mode          string `yaml:"mode" enum:"socket,http"`
+	BotToken      string `yaml:"bot_token" secret:"true"`
+	AppToken      string `yaml:"app_token" secret:"true"`
+	SigningSecret string `yaml:"signing_secret" secret:"true"`
+}
+
+// Telegram is a Telegram bot (docs/channels/telegram.md).
+type Telegram struct {
+	Enabled bool `yaml:"enabled"`
+	// Mode: polling (default) or webhook (needs webhook_url and webhook_secret).
+	Mode          string `yaml:"mode" enum:"polling,webhook"`
+	Token         string `yaml:"token" secret:"true"`
+	WebhookURL    string `yaml:"webhook_url"`
+	WebhookSecret string `yaml:"webhook_secret" secret:"true"`
+}
+
+// Mattermost is a Mattermost bot account (docs/channels/mattermost.md).
+type Mattermost struct {
+	Enabled bool   `yaml:"enabled"`
+	URL     string `yaml:"url"`
+	Token   string `yaml:"token" secret:"true"`
+	// CallbackURL is where Mattermost reaches our /mattermost/actions for
+	// button presses; empty: numbered text choices instead of buttons.
+	CallbackURL  string `yaml:"callback_url"`
+	ActionSecret string `yaml:"action_secret" secret:"true"`
 }
 
 // Calendar is the desk's business calendar (time zone: Timezone).
@@ -144,6 +185,7 @@ func Default() Config {
 		Bot: Bot{AnswerThreshold: 0.5, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour},
+		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"}},
 	}
 }
 

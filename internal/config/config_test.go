@@ -107,3 +107,29 @@ func TestUnknownFileKeyIsAnError(t *testing.T) {
 		t.Fatalf("err = %v, want a mention of the unknown key", err)
 	}
 }
+
+func TestEnabledChannelNeedsItsSecrets(t *testing.T) {
+	tests := []struct {
+		env     []string
+		wantKey string
+	}{
+		{[]string{"HELPDESK_CHANNELS_SLACK_ENABLED=true", "HELPDESK_CHANNELS_SLACK_BOT_TOKEN=xoxb-1"}, "channels.slack.app_token"},
+		{[]string{"HELPDESK_CHANNELS_SLACK_ENABLED=true", "HELPDESK_CHANNELS_SLACK_MODE=http", "HELPDESK_CHANNELS_SLACK_BOT_TOKEN=xoxb-1"}, "channels.slack.signing_secret"},
+		{[]string{"HELPDESK_CHANNELS_TELEGRAM_ENABLED=true"}, "channels.telegram.token"},
+		{[]string{"HELPDESK_CHANNELS_TELEGRAM_ENABLED=true", "HELPDESK_CHANNELS_TELEGRAM_TOKEN=1:x", "HELPDESK_CHANNELS_TELEGRAM_MODE=webhook"}, "channels.telegram.webhook_secret"},
+		{[]string{"HELPDESK_CHANNELS_MATTERMOST_ENABLED=true", "HELPDESK_CHANNELS_MATTERMOST_URL=https://chat.example.org"}, "channels.mattermost.token"},
+		{[]string{"HELPDESK_CHANNELS_SLACK_MODE=websocket"}, "channels.slack.mode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.wantKey, func(t *testing.T) {
+			_, err := Load("", tt.env)
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Key != tt.wantKey {
+				t.Fatalf("err = %v, want a problem with %s", err, tt.wantKey)
+			}
+		})
+	}
+	if _, err := Load("", []string{"HELPDESK_CHANNELS_TELEGRAM_ENABLED=true", "HELPDESK_CHANNELS_TELEGRAM_TOKEN=1:x"}); err != nil {
+		t.Fatalf("complete telegram config refused: %v", err)
+	}
+}

@@ -173,7 +173,49 @@ func validate(cfg *Config) error {
 			return &Error{Key: "bot.first_response." + p, Value: fmt.Sprint(cfg.Bot.FirstResponse[p]), Expect: "a positive duration of working time, e.g. 4h"}
 		}
 	}
+	if err := validateChannels(cfg.Channels); err != nil {
+		return err
+	}
 	return validateMatrix(cfg.Tickets.PriorityMatrix)
+}
+
+// validateChannels checks that an enabled channel has what its mode needs.
+func validateChannels(c Channels) error {
+	need := func(key, value, what string) error {
+		if strings.TrimSpace(value) != "" {
+			return nil
+		}
+		env := "HELPDESK_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+		return &Error{Key: key, Env: env + " or " + env + "_FILE", Value: "", Expect: what}
+	}
+	var errs []error
+	if c.Slack.Enabled {
+		errs = append(errs, need("channels.slack.bot_token", c.Slack.BotToken, "the Bot User OAuth Token (xoxb-…)"))
+		if c.Slack.Mode == "socket" {
+			errs = append(errs, need("channels.slack.app_token", c.Slack.AppToken, "an app-level token (xapp-…) with connections:write, for socket mode"))
+		} else {
+			errs = append(errs, need("channels.slack.signing_secret", c.Slack.SigningSecret, "the app's signing secret, for http mode"))
+		}
+	}
+	if c.Telegram.Enabled {
+		errs = append(errs, need("channels.telegram.token", c.Telegram.Token, "the token BotFather gave (123456:ABC…)"))
+		if c.Telegram.Mode == "webhook" {
+			errs = append(errs, need("channels.telegram.webhook_secret", c.Telegram.WebhookSecret, "a secret of 1–256 letters, digits, _ or -, for webhook mode"))
+		}
+	}
+	if c.Mattermost.Enabled {
+		errs = append(errs, need("channels.mattermost.url", c.Mattermost.URL, "the server's address, e.g. https://chat.example.org"))
+		errs = append(errs, need("channels.mattermost.token", c.Mattermost.Token, "the bot account's access token"))
+		if c.Mattermost.CallbackURL != "" {
+			errs = append(errs, need("channels.mattermost.action_secret", c.Mattermost.ActionSecret, "a shared secret for button callbacks"))
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func validateMatrix(m map[string]map[string]string) error {
