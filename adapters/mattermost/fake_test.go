@@ -44,7 +44,12 @@ type fakeServer struct {
 	ignoreHeader bool
 }
 
-func newFakeServer(t *testing.T) *fakeServer {
+func newFakeServer(t *testing.T) *fakeServer { return startFake(t, false) }
+
+// newFakeTLSServer serves https and wss with a certificate of its own.
+func newFakeTLSServer(t *testing.T) *fakeServer { return startFake(t, true) }
+
+func startFake(t *testing.T, tls bool) *fakeServer {
 	t.Helper()
 	f := &fakeServer{
 		t: t, token: "bot-token-" + model.NewId(),
@@ -64,7 +69,11 @@ func newFakeServer(t *testing.T) *fakeServer {
 	mux.HandleFunc("GET /api/v4/posts/{id}/thread", f.auth(f.thread))
 	mux.HandleFunc("GET /api/v4/posts/{id}", f.auth(f.getPost))
 	mux.HandleFunc("GET /api/v4/websocket", f.websocket)
-	f.srv = httptest.NewServer(mux)
+	if tls {
+		f.srv = httptest.NewTLSServer(mux)
+	} else {
+		f.srv = httptest.NewServer(mux)
+	}
 	t.Cleanup(func() {
 		f.dropConnections()
 		f.srv.Close()

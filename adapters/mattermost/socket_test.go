@@ -326,3 +326,24 @@ func TestTooLongAndEngineErrorsAreToldToTheUser(t *testing.T) {
 		})
 	}
 }
+
+func TestTLSServerWithItsOwnCA(t *testing.T) {
+	f := newFakeTLSServer(t)
+	alice := f.addUser("alice.rossi", "Alice", "Rossi", "", "it")
+	rec := &recorder{}
+	a, err := New(Config{URL: f.srv.URL, Token: f.token}, rec, testLogger(io.Discard),
+		WithHTTPClient(f.srv.Client()), WithBackoff(10*time.Millisecond, 40*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(a.wsURL, "wss://") {
+		t.Fatalf("socket URL %q", a.wsURL)
+	}
+	if err := a.Check(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	run(t, a)
+	waitFor(t, "a wss connection", func() bool { return f.connections() == 1 })
+	f.push(f.posted(f.userPost(alice.Id, model.NewId(), "", "ciao"), "D", "alice.rossi", nil))
+	waitFor(t, "the post", func() bool { return len(rec.inbounds()) == 1 })
+}
