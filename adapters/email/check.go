@@ -29,7 +29,7 @@ func (a *Adapter) Check(ctx context.Context) error {
 func (a *Adapter) checkIMAP(ctx context.Context) error {
 	c, err := a.dialIMAP(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("%w (check HELPDESK_CHANNELS_EMAIL_IMAP_ADDR, _IMAP_SECURITY — 993 is usually tls, 143 starttls — and the username and password)", err)
+		return fmt.Errorf("%w (check HELPDESK_CHANNELS_EMAIL_IMAP_ADDR, HELPDESK_CHANNELS_EMAIL_IMAP_SECURITY — port 993 is usually tls, 143 starttls — and HELPDESK_CHANNELS_EMAIL_IMAP_USERNAME and HELPDESK_CHANNELS_EMAIL_IMAP_PASSWORD)", err)
 	}
 	defer c.Close()
 	if _, err := a.selectMailbox(c); err != nil {
@@ -54,11 +54,11 @@ func (a *Adapter) checkIMAP(ctx context.Context) error {
 func (a *Adapter) checkSMTP(ctx context.Context) error {
 	c, err := a.dialSMTP(ctx)
 	if err != nil {
-		return fmt.Errorf("%w (check HELPDESK_CHANNELS_EMAIL_SMTP_ADDR and _SMTP_SECURITY — 587 is usually starttls, 465 tls)", err)
+		return fmt.Errorf("%w (check HELPDESK_CHANNELS_EMAIL_SMTP_ADDR and HELPDESK_CHANNELS_EMAIL_SMTP_SECURITY: port 587 is usually starttls, 465 tls)", err)
 	}
 	defer c.Close()
 	if err := a.auth(c); err != nil {
-		return fmt.Errorf("%w (check HELPDESK_CHANNELS_EMAIL_SMTP_USERNAME and _SMTP_PASSWORD)", err)
+		return fmt.Errorf("%w (check HELPDESK_CHANNELS_EMAIL_SMTP_USERNAME and HELPDESK_CHANNELS_EMAIL_SMTP_PASSWORD)", err)
 	}
 	if err := c.Quit(); err != nil {
 		a.log.Debug("SMTP QUIT", "err", err)

@@ -1,0 +1,210 @@
+package email
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"helpdesk/bots"
+	"helpdesk/internal/db"
+	"helpdesk/internal/testdb"
+)
+
+// startRun runs the adapter until the test ends (or stop is called).
+func startRun(t *testing.T, a *Adapter) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	var stopped atomic.Bool
+	stop = func() {
+		if stopped.Swap(true) {
+			return
+		}
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("Run did not return after cancel")
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func imapConfig(srv *imapServer) Config {
+	return Config{IMAPAddr: srv.Addr, IMAPSecurity: SecurityNone, IMAPUsername: imapUser, IMAPPassword: imapPass,
+		PollInterval: 50 * time.Millisecond, DisableIdle: true, SMTPSecurity: SecurityNone}
+}
+
+func processed(m mailState) bool {
+	return m.has(imap.FlagSeen) && m.has(imap.Flag("$HelpdeskProcessed"))
+}
+
+// TestRunFlagsHandledMail: a server without IDLE is polled; a person's mail
+// reaches the engine with its attachments stored by hash, a bounce does
+// not; both end flagged as processed, and nothing is handled twice.
+func TestRunFlagsHandledMail(t *testing.T) {
+	srv := newIMAPServer(t, false)
+	h := &recordingHandler{}
+	cfg := imapConfig(srv)
+	cfg.AttachmentDir = t.TempDir()
+	a := newTestAdapter(t, cfg, h)
+	srv.deliver(t, "INBOX", readFixture(t, "thunderbird.eml"))
+	srv.deliver(t, "INBOX", readFixture(t, "bounce.eml"))
+	startRun(t, a)
+	waitFor(t, "both mails flagged", func() bool {
+		l := srv.list(t, "INBOX")
+		return len(l) == 2 && processed(l[0]) && processed(l[1])
+	})
+	time.Sleep(200 * time.Millisecond) // a few more rounds: nothing is read again
+	got := h.got()
+	if len(got) != 1 || got[0].MessageID != "5e0c2b1a-77d4-4c1e-9a0b-3f1d2c4b5a69@studio-bianchi.example" {
+		t.Fatalf("engine got %+v", got)
+	}
+	if len(got[0].Attachments) != 2 {
+		t.Fatalf("attachments %+v", got[0].Attachments)
+	}
+	for _, at := range got[0].Attachments {
+		b, err := os.ReadFile(filepath.Join(cfg.AttachmentDir, filepath.FromSlash(at.StorageKey)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		if hex.EncodeToString(sum[:]) != at.SHA256 || int64(len(b)) != at.Size || !strings.HasSuffix(at.StorageKey, at.SHA256) {
+			t.Errorf("stored %s: %d bytes, key %s, sha %s", at.Filename, len(b), at.StorageKey, at.SHA256)
+		}
+	}
+}
+
+// countingHandler fails with a database outage while down is set.
+type countingHandler struct {
+	recordingHandler
+	calls atomic.Int32
+	down  atomic.Bool
+}
+
+func (h *countingHandler) HandleMail(ctx context.Context, m bots.Mail) (bots.MailResult, error) {
+	h.calls.Add(1)
+	if h.down.Load() {
+		return bots.MailResult{}, fmt.Errorf("%w: connection refused", db.ErrUnavailable)
+	}
+	return h.recordingHandler.HandleMail(ctx, m)
+}
+
+// TestRunKeepsMailDuringOutage: while the database is down the mail stays
+// unread and unflagged and is tried again each round; once the database
+// is back it is handled and flagged.
+func TestRunKeepsMailDuringOutage(t *testing.T) {
+	srv := newIMAPServer(t, false)
+	h := &countingHandler{}
+	h.down.Store(true)
+	a := newTestAdapter(t, imapConfig(srv), h)
+	srv.deliver(t, "INBOX", readFixture(t, "latin1.eml"))
+	startRun(t, a)
+	waitFor(t, "three attempts", func() bool { return h.calls.Load() >= 3 })
+	l := srv.list(t, "INBOX")
+	if len(l) != 1 || l[0].has(imap.FlagSeen) || processed(l[0]) {
+		t.Fatalf("mail touched during the outage: %+v", l)
+	}
+	h.down.Store(false)
+	waitFor(t, "mail flagged", func() bool { l := srv.list(t, "INBOX"); return len(l) == 1 && processed(l[0]) })
+	if got := h.got(); len(got) != 1 || !strings.Contains(got[0].Text, "Cantù") {
+		t.Fatalf("engine got %+v", got)
+	}
+}
+
+// TestRunIdleAndMove: with IDLE a new mail is picked up at once (the poll
+// interval is far longer than the test), and move mode moves it.
+func TestRunIdleAndMove(t *testing.T) {
+	srv := newIMAPServer(t, true)
+	h := &recordingHandler{}
+	cfg := imapConfig(srv)
+	cfg.PollInterval, cfg.DisableIdle = time.Hour, false
+	cfg.Processed, cfg.ProcessedFolder = ProcessedMove, "Processed"
+	a := newTestAdapter(t, cfg, h)
+	startRun(t, a)
+	time.Sleep(300 * time.Millisecond) // the adapter is in IDLE by now
+	srv.deliver(t, "INBOX", readFixture(t, "cp1252.eml"))
+	waitFor(t, "mail moved", func() bool { return len(srv.list(t, "Processed")) == 1 && len(srv.list(t, "INBOX")) == 0 })
+	if got := h.got(); len(got) != 1 || !strings.Contains(got[0].Text, "€150") {
+		t.Fatalf("engine got %+v", got)
+	}
+}
+
+func TestCheckIMAP(t *testing.T) {
+	srv := newIMAPServer(t, true)
+	smtpSrv := newSMTPServer(t, smtpOptions{})
+	ctx := context.Background()
+	base := imapConfig(srv)
+	base.SMTPAddr, base.SMTPUsername, base.SMTPPassword = smtpSrv.Addr, smtpUser, smtpPass
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string // "" = no error
+	}{
+		{"good", func(*Config) {}, ""},
+		{"wrong password", func(c *Config) { c.IMAPPassword = "x" }, "IMAP login"},
+		{"no such mailbox", func(c *Config) { c.Mailbox = "Helpdesk" }, "HELPDESK_CHANNELS_EMAIL_MAILBOX"},
+		{"no processed folder", func(c *Config) { c.Processed, c.ProcessedFolder = ProcessedMove, "Done" }, "HELPDESK_CHANNELS_EMAIL_PROCESSED_FOLDER"},
+		{"move folder exists", func(c *Config) { c.Processed, c.ProcessedFolder = ProcessedMove, "Processed" }, ""},
+		{"nothing listens", func(c *Config) { c.IMAPAddr = "127.0.0.1:1" }, "HELPDESK_CHANNELS_EMAIL_IMAP_ADDR"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := base
+			tc.edit(&cfg)
+			err := newTestAdapter(t, cfg, nil).Check(ctx)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("Check: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("Check = %v, want an error about %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestPollLock: of two instances on the same mailbox only one polls; when
+// it stops, the other takes over.
+func TestPollLock(t *testing.T) {
+	pool := testdb.New(t)
+	srv := newIMAPServer(t, false)
+	ctx := context.Background()
+	a := newTestAdapter(t, imapConfig(srv), nil, WithDB(pool))
+	b := newTestAdapter(t, imapConfig(srv), nil, WithDB(pool))
+	la, ok, err := a.acquire(ctx)
+	if err != nil || !ok {
+		t.Fatalf("first instance: %v %v", ok, err)
+	}
+	if _, ok, err := b.acquire(ctx); err != nil || ok {
+		t.Fatalf("second instance got the lock too: %v %v", ok, err)
+	}
+	if err := la.check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	la.release()
+	lb, ok, err := b.acquire(ctx)
+	if err != nil || !ok {
+		t.Fatalf("second instance after release: %v %v", ok, err)
+	}
+	lb.release()
+	other := imapConfig(srv)
+	other.Mailbox = "Other"
+	c := newTestAdapter(t, other, nil, WithDB(pool))
+	if c.lockKey == a.lockKey {
+		t.Fatal("another mailbox shares the lock")
+	}
+}
