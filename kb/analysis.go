@@ -40,13 +40,40 @@ func analyzeText(lang, text string) []string {
 
 // analyzeQuery is analyzeText without filler words.
 func analyzeQuery(lang, text string) []string {
+	stems, _ := analyzeQueryWords(lang, text)
+	return stems
+}
+
+// analyzeQueryWords is analyzeQuery, also returning the word each stem
+// came from (typo matching works on words too).
+func analyzeQueryWords(lang, text string) (stems, words []string) {
 	l := analysisLang(lang)
-	var out []string
 	for _, w := range nlp.Words(text) {
 		if _, ok := fillers[w]; ok || nlp.IsStopWord(l, w) {
 			continue
 		}
-		out = append(out, nlp.Stem(l, w))
+		stems = append(stems, nlp.Stem(l, w))
+		words = append(words, w)
+	}
+	return stems, words
+}
+
+// wordVariants returns the stems of word with one letter removed or two
+// neighbours swapped: a typo in a suffix ("autenticazzione") changes the
+// stem too much for matching on stems alone.
+func wordVariants(lang, word string) []string {
+	l := analysisLang(lang)
+	var out []string
+	for i := range len(word) {
+		if i > 0 && word[i] == word[i-1] {
+			continue
+		}
+		out = append(out, nlp.Stem(l, word[:i]+word[i+1:]))
+		if i+1 < len(word) && word[i] != word[i+1] {
+			b := []byte(word)
+			b[i], b[i+1] = b[i+1], b[i]
+			out = append(out, nlp.Stem(l, string(b)))
+		}
 	}
 	return out
 }

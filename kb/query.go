@@ -69,7 +69,7 @@ func (ix *index) buildQuery(lang, text string) []clause {
 	if len(text) > maxQueryBytes {
 		text = text[:maxQueryBytes] // a pasted e-mail: its start says what it is about
 	}
-	stems := analyzeQuery(lang, text)
+	stems, words := analyzeQueryWords(lang, text)
 	var sl *synonymLang
 	if ix.syn != nil {
 		sl = ix.syn.lang[analysisLang(lang)]
@@ -97,6 +97,7 @@ func (ix *index) buildQuery(lang, text string) []clause {
 			span = 1
 		}
 		key := strings.Join(stems[i:i+span], " ")
+		word := words[i]
 		i += span
 		if seen[key] {
 			continue
@@ -118,7 +119,7 @@ func (ix *index) buildQuery(lang, text string) []clause {
 			}
 		}
 		if len(c.alts) == 0 && len(own) == 1 {
-			for _, id := range ix.neighbours(own[0]) {
+			for _, id := range ix.typoMatches(lang, own[0], word) {
 				c.alts = append(c.alts, alternative{[]int32{id}, typoFactor})
 				// A corrected word may belong to a synonym group.
 				if sl != nil {
@@ -149,6 +150,22 @@ const (
 	maxQueryBytes = 2000
 	maxClauses    = 40
 )
+
+// typoMatches returns the indexed stems a mistyped word may stand for:
+// those one edit away from its stem, and the stems of the word with one
+// edit undone.
+func (ix *index) typoMatches(lang, stem, word string) []int32 {
+	ids := ix.neighbours(stem)
+	if len(word) < minFuzzyLen+1 || isNumber(word) {
+		return ids
+	}
+	for _, v := range wordVariants(lang, word) {
+		if id, ok := ix.terms[v]; ok && v != stem && len(v) >= minFuzzyLen && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
 
 // lookup returns the term ids of stems, false when one is not indexed.
 func (ix *index) lookup(stems []string) ([]int32, bool) {

@@ -3,6 +3,7 @@ package kb
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -116,4 +117,17 @@ func FuzzSearch(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWordVariantsUndoSuffixTypos(t *testing.T) {
+	want := analyzeText("it", "autenticazione")[0]
+	if typo := analyzeText("it", "autenticazzione")[0]; typo == want {
+		t.Skip("the stemmer already copes with this typo")
+	}
+	if !slices.Contains(wordVariants("it", "autenticazzione"), want) {
+		t.Fatalf("variants of autenticazzione miss %q", want)
+	}
+	if !slices.Contains(wordVariants("en", "pirnter"), analyzeText("en", "printer")[0]) {
+		t.Fatal("swapped letters not undone")
+	}
 }
