@@ -156,6 +156,14 @@ func New(opt Options) (*Engine, error) {
 // Store returns the conversation store the engine uses.
 func (e *Engine) Store() *Store { return e.store }
 
+// HasOpenConversation reports whether (channel, key) has a conversation
+// that is not closed (Slack asks it for threads it no longer remembers).
+func (e *Engine) HasOpenConversation(ctx context.Context, channel, key string) (bool, error) {
+	var open bool
+	err := e.opt.DB.GetContext(ctx, &open, e.store.q.HasOpen, channel, key)
+	return open, err
+}
+
 // SetRetry sets the queue for failed sends (the job runner is built after
 // the engine, because its workers call the engine).
 func (e *Engine) SetRetry(r RetryQueue) { e.opt.Retry = r }

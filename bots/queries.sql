@@ -113,3 +113,6 @@ ON CONFLICT (conversation_id, ticket_id) DO UPDATE SET rating = EXCLUDED.rating,
 
 -- name: notify
 SELECT pg_notify('helpdesk_conversations', $1::text);
+
+-- name: has-open
+SELECT EXISTS (SELECT 1 FROM conversations WHERE channel = $1 AND conversation_key = $2 AND state <> 'closed');

@@ -40,6 +40,7 @@ type queries struct {
 	SetPresence             string `query:"set-presence"`
 	InsertSatisfaction      string `query:"insert-satisfaction"`
 	Notify                  string `query:"notify"`
+	HasOpen                 string `query:"has-open"`
 }
 
 // ErrNotFound is returned when a conversation does not exist.
