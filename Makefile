@@ -19,7 +19,7 @@ build: deps
 
 ## run: the service on the embedded default (private PostgreSQL, demo KB, console on localhost)
 run: build
-	./$(BIN) serve
+	./$(BIN) serve -demo
 
 ## test: everything, against a real PostgreSQL (started here when DATABASE_URL is unset)
 test: deps

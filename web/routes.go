@@ -14,6 +14,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.opt.Registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /{$}", s.home)
+	for _, mount := range s.opt.Mount {
+		mount(mux)
+	}
 	if s.console != nil {
 		for _, rt := range consoleRoutes(s.console) {
 			mux.Handle(rt.pattern, s.console.guard(rt))

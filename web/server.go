@@ -51,6 +51,9 @@ type Options struct {
 	Session SessionOptions
 	// Now is the clock (tests); nil: time.Now.
 	Now func() time.Time
+	// Mount adds routes served by other packages (the chat adapters'
+	// webhooks and callbacks) to the same server.
+	Mount []func(*http.ServeMux)
 }
 
 // Server serves every HTTP route of the service.

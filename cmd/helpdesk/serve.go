@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +29,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations at start (database.migrate_on_start=false does the same)")
+	demo := fs.Bool("demo", false, "create the demo console users if missing and print their logins (make run)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -72,8 +74,36 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("start job runner: %w", err)
 	}
 
+	chans, err := buildChannels(cfg, a.engine, func(ctx context.Context, key string) (bool, error) {
+		return a.engine.HasOpenConversation(ctx, "slack", key)
+	}, log, pool)
+	if err != nil {
+		return err
+	}
+	var mounts []func(*http.ServeMux)
+	var running sync.WaitGroup
+	for name, ch := range chans {
+		a.engine.RegisterSender(name, ch)
+		mounts = append(mounts, ch.Routes)
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			if err := ch.Run(ctx); err != nil {
+				log.Error("channel stopped", "channel", name, "err", err)
+			}
+		}()
+		log.Info("channel started", "channel", name)
+	}
+	if *demo {
+		if err := ensureDemoUsers(ctx, env, pool); err != nil {
+			return err
+		}
+	}
+
 	srv, err := web.New(web.Options{DB: pool, Registry: reg, Logger: log, BaseURL: cfg.HTTP.BaseURL,
-		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes)})
+		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes),
+		Pool:         pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
+		Searcher: a.searcher, Handoff: a.engine, Mount: mounts})
 	if err != nil {
 		return err
 	}
@@ -108,6 +138,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := runner.Stop(sctx); err != nil {
 		errs = append(errs, fmt.Errorf("job runner stop: %w", err))
 	}
+	running.Wait() // channels return when ctx ends
 	log.Info("stopped")
 	return errors.Join(errs...)
 }
