@@ -75,7 +75,7 @@ func newTestConsole(t *testing.T, opt func(*Options)) *testConsole {
 
 // openPool opens the pool as the service does (db.Open: binary
 // parameters), so the console's queries are tested as they run.
-func openPool(t *testing.T, u string) *sqlx.DB {
+func openPool(t testing.TB, u string) *sqlx.DB {
 	t.Helper()
 	pool, err := db.Open(context.Background(), u, db.Options{MaxOpenConns: 10})
 	if err != nil {

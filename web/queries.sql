@@ -84,7 +84,8 @@ WHERE ($1::bigint = 0 OR t.id < $1)
   AND ($4::int = 0 OR t.level = $4)
   AND ($5::text = '' OR t.group_name = $5)
   AND ($6::text = '' OR t.origin_channel = $6)
-  AND ($7::text = '' OR t.subject ILIKE '%' || $7 || '%' OR t.number = upper($7))
+  AND ($7::text = '' OR t.subject ILIKE '%' || $7 || '%')
+  AND ($9::text = '' OR t.number = $9)
 ORDER BY t.id DESC
 LIMIT $8;
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -42,13 +43,12 @@ type TicketRow struct {
 	AgentName     string    `db:"agent_name"`
 }
 
-// ticketPage returns up to limit tickets matching f with id below after
+// ticketRows returns up to limit tickets matching f with id below after
 // (0: from the newest), newest first, and whether more follow. Keyset
 // paging: the cost of a page does not grow with how deep it is.
 func (c *console) ticketRows(ctx context.Context, f TicketFilter, after int64, limit int) ([]TicketRow, bool, error) {
 	var rows []TicketRow
-	if err := c.db.SelectContext(ctx, &rows, c.q.TicketsPage, after, f.State, f.Priority, f.Level, f.Group,
-		f.Channel, strings.TrimSpace(f.Text), limit+1); err != nil {
+	if err := c.db.SelectContext(ctx, &rows, c.q.TicketsPage, pageArgs(f, after, limit+1)...); err != nil {
 		return nil, false, fmt.Errorf("ticket list: %w", err)
 	}
 	more := len(rows) > limit
@@ -57,6 +57,19 @@ func (c *console) ticketRows(ctx context.Context, f TicketFilter, after int64, l
 	}
 	return rows, more, nil
 }
+
+// pageArgs are the parameters of the tickets-page query. A ticket number
+// typed in the text box is looked up by number alone: searching subjects
+// for it would cost a trigram scan for nothing.
+func pageArgs(f TicketFilter, after int64, limit int) []any {
+	text, number := strings.TrimSpace(f.Text), ""
+	if ticketNumber.MatchString(text) {
+		text, number = "", strings.ToUpper(text)
+	}
+	return []any{after, f.State, f.Priority, f.Level, f.Group, f.Channel, text, limit, number}
+}
+
+var ticketNumber = regexp.MustCompile(`(?i)^HD-[0-9]{4}-[0-9]+$`)
 
 func filterOf(q url.Values) TicketFilter {
 	lvl, _ := strconv.Atoi(q.Get("level"))
