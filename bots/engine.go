@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"helpdesk/internal/db"
 	"helpdesk/nlp"
@@ -92,6 +93,8 @@ type Options struct {
 	// ReopenWindow is how long after resolution the user may reopen the
 	// ticket by saying it is not solved. 0: seven days.
 	ReopenWindow time.Duration
+	// Registry receives the engine's metrics; nil: not exported.
+	Registry prometheus.Registerer
 	// MaxConcurrent caps the messages handled at once. Each holds a pool
 	// connection for its transaction and may need a second one (the
 	// knowledge base logs searches on its own), so more handlers than half
@@ -106,6 +109,7 @@ type Engine struct {
 	log     *slog.Logger
 	stripes [256]sync.Mutex
 	slots   chan struct{} // admission: at most MaxConcurrent transactions
+	metrics *metrics
 
 	mu      sync.RWMutex
 	senders map[string]Sender
@@ -149,8 +153,12 @@ func New(opt Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	m, err := newMetrics(opt.Registry)
+	if err != nil {
+		return nil, err
+	}
 	return &Engine{opt: opt, store: store, log: opt.Logger, senders: map[string]Sender{},
-		slots: make(chan struct{}, opt.MaxConcurrent)}, nil
+		slots: make(chan struct{}, opt.MaxConcurrent), metrics: m}, nil
 }
 
 // Store returns the conversation store the engine uses.
@@ -187,6 +195,8 @@ type Result struct {
 	Duplicate      bool       // the event was already handled: nothing done, nothing sent
 	Replies        []Outbound // what was recorded and (attempted to be) sent
 	TicketNumber   string     // a ticket opened by this message, if any
+
+	ticketPriority string
 }
 
 // Handle runs one inbound message through the engine: in one transaction
@@ -194,7 +204,9 @@ type Result struct {
 // conversation, decides and records the replies and side effects; after
 // commit it sends the replies. Messages of one conversation are handled
 // one at a time and in order; different conversations in parallel.
-func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
+func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error) {
+	start := time.Now()
+	defer func() { e.metrics.handled(in.Channel, res, err, time.Since(start)) }()
 	if err := in.validate(); err != nil {
 		return Result{}, err
 	}
@@ -210,8 +222,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}
-	var res Result
-	err := db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
+	err = db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
 		var err error
 		res, err = e.handleTx(ctx, tx, in)
 		return err
@@ -222,6 +233,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 			return Result{}, fmt.Errorf("%w: %w", db.ErrUnavailable, err)
 		}
 		return Result{}, err
+	}
+	if res.TicketNumber != "" && res.ticketPriority != "" {
+		e.metrics.tickets.WithLabelValues(in.Channel, res.ticketPriority).Inc()
 	}
 	e.deliver(ctx, res.Replies)
 	return res, nil
@@ -315,7 +329,7 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result,
 	}
 	res := Result{ConversationID: conv.ID}
 	if t.ticket != nil {
-		res.TicketNumber = t.ticket.Number
+		res.TicketNumber, res.ticketPriority = t.ticket.Number, string(t.ticket.Priority)
 	}
 	outs := make([]*Message, len(t.replies))
 	for i, r := range t.replies {

@@ -45,6 +45,11 @@ func (e *Engine) send(ctx context.Context, out Outbound) error {
 		return fmt.Errorf("%w %q", ErrNoSender, out.Channel)
 	}
 	err := s.Send(ctx, out)
+	result := "sent"
+	if err != nil {
+		result = "failed"
+	}
+	e.metrics.out.WithLabelValues(out.Channel, result).Inc()
 	if err != nil {
 		if _, merr := e.opt.DB.ExecContext(ctx, e.store.q.MarkFailed, out.MessageID, truncate(err.Error(), 500)); merr != nil {
 			e.log.Error("record send failure", "message_id", out.MessageID, "err", merr)

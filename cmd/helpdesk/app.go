@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"helpdesk/bots"
@@ -32,7 +33,7 @@ type app struct {
 // newApp wires the domain packages on an open pool. When the
 // configuration says so, the content folder is imported into the
 // knowledge base first (idempotent: unchanged entries are left alone).
-func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *sqlx.DB, now func() time.Time) (*app, error) {
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *sqlx.DB, now func() time.Time, reg prometheus.Registerer) (*app, error) {
 	a := &app{cfg: cfg, log: log, db: pool}
 	matrix, err := tickets.MatrixFromConfig(cfg.Tickets.PriorityMatrix)
 	if err != nil {
@@ -79,6 +80,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *sqlx
 		AnswerThreshold: cfg.Bot.AnswerThreshold,
 		FirstResponse:   firstResponse,
 		ReopenWindow:    cfg.Bot.ReopenWindow,
+		Registry:        reg,
 	})
 	if err != nil {
 		return nil, err

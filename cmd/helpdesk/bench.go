@@ -83,7 +83,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	defer drop()
 	pool.SetMaxOpenConns(*users + 8)
 	pool.SetMaxIdleConns(*users + 8)
-	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), pool, time.Now)
+	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), pool, time.Now, nil)
 	if err != nil {
 		return err
 	}

@@ -55,8 +55,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(pool.DB, "helpdesk"))
 
-	a, err := newApp(ctx, cfg, log, pool, time.Now)
+	a, err := newApp(ctx, cfg, log, pool, time.Now, reg)
 	if err != nil {
+		return err
+	}
+	if err := registerDBMetrics(reg, pool); err != nil {
 		return err
 	}
 	runner, err := jobs.New(pool.DB, jobs.Options{

@@ -57,9 +57,17 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s = %d", path, resp.StatusCode)
+		}
+		if path == "/metrics" {
+			for _, want := range []string{`helpdesk_queue_length{level="1"} 0`, `helpdesk_sla_events_total{kind="breach"} 0`, "helpdesk_tickets_open 0"} {
+				if !strings.Contains(string(body), want) {
+					t.Errorf("/metrics lacks %q", want)
+				}
+			}
 		}
 	}
 	cancel()
