@@ -100,6 +100,7 @@ func calendarConfig(cfg config.Config) tickets.CalendarConfig {
 // closing of idle conversations.
 func (a *app) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &bots.SendWorker{Engine: a.engine})
+	river.AddWorker(w, &bots.SweepWorker{Engine: a.engine, After: a.cfg.Bot.ResendUnsentAfter})
 	river.AddWorker(w, &bots.CloseIdleWorker{Engine: a.engine, After: a.cfg.Bot.InactivityTimeout})
 	river.AddWorker(w, &bots.AutoAssignWorker{Engine: a.engine})
 	river.AddWorker(w, &tickets.SLAScanWorker{Store: a.tickets, DB: a.db, Calendar: a.calendar})
@@ -111,7 +112,11 @@ func (a *app) periodicJobs() []*river.PeriodicJob {
 		&river.PeriodicJobOpts{ID: "close_idle_conversations"}),
 		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return tickets.SLAScanArgs{}, nil },
-			&river.PeriodicJobOpts{ID: "sla_scan", RunOnStart: true})}
+			&river.PeriodicJobOpts{ID: "sla_scan", RunOnStart: true}),
+		// Replies left unsent by an instance that died between commit and send.
+		river.NewPeriodicJob(river.PeriodicInterval(max(a.cfg.Bot.ResendUnsentAfter/4, 5*time.Second)),
+			func() (river.JobArgs, *river.InsertOpts) { return bots.SweepArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "sweep_unsent_replies", RunOnStart: true})}
 	if a.cfg.Bot.Assignment == "round_robin" {
 		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(10*time.Second),
 			func() (river.JobArgs, *river.InsertOpts) { return bots.AutoAssignArgs{}, nil },

@@ -15,6 +15,7 @@ import (
 	"helpdesk/adapters/telegram"
 	"helpdesk/bots"
 	"helpdesk/internal/config"
+	"helpdesk/internal/leader"
 )
 
 // channel is what serve needs of a chat adapter.
@@ -52,11 +53,19 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 			opts = append(opts, telegram.WithDB(pool))
 		}
 		a, err := telegram.New(telegram.Config{Token: c.Telegram.Token, Mode: c.Telegram.Mode, WebhookURL: c.Telegram.WebhookURL,
-			WebhookSecret: c.Telegram.WebhookSecret}, h, log.With("channel", "telegram"), opts...)
+			WebhookSecret: c.Telegram.WebhookSecret, APIURL: c.Telegram.APIURL}, h, log.With("channel", "telegram"), opts...)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
 		out["telegram"] = a
+		if pool != nil && c.Telegram.Mode != "webhook" {
+			// One poller per bot token across instances (internal/leader).
+			el, err := leader.New(pool.DB, leader.Options{Logger: log})
+			if err != nil {
+				return nil, err
+			}
+			out["telegram"] = leaderChannel{channel: a, name: telegramLeaderName(c.Telegram.Token), elector: el}
+		}
 	}
 	if c.Mattermost.Enabled {
 		a, err := mattermost.New(mattermost.Config{URL: c.Mattermost.URL, Token: c.Mattermost.Token,

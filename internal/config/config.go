@@ -68,6 +68,9 @@ type Telegram struct {
 	Token         string `yaml:"token" secret:"true"`
 	WebhookURL    string `yaml:"webhook_url"`
 	WebhookSecret string `yaml:"webhook_secret" secret:"true"`
+	// APIURL is the Bot API server; empty: https://api.telegram.org (set
+	// it for a self-hosted telegram-bot-api server, or a test fake).
+	APIURL string `yaml:"api_url"`
 }
 
 // Mattermost is a Mattermost bot account (docs/channels/mattermost.md).
@@ -115,6 +118,10 @@ type Bot struct {
 	// ReopenWindow is how long after resolution a user may reopen by
 	// saying the problem is not solved.
 	ReopenWindow time.Duration `yaml:"reopen_window" check:"positive"`
+	// ResendUnsentAfter: a reply recorded but still unsent after this long
+	// (its instance died before sending) is queued for sending again. Keep
+	// it above the longest send in progress (≥ 1m).
+	ResendUnsentAfter time.Duration `yaml:"resend_unsent_after" check:"positive"`
 }
 
 // HTTP configures the web server.
@@ -184,7 +191,8 @@ func Default() Config {
 		}, LocalHolidays: []string{}, Closures: []Closure{}},
 		Bot: Bot{AnswerThreshold: 0.5, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
-		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour},
+		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
+			ResendUnsentAfter: 2 * time.Minute},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"}},
 	}
 }

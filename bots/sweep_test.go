@@ -1,0 +1,75 @@
+package bots
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestSweepQueuesRepliesLeftUnsent(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	// The sender fails, and the retry queue drops what it is given: the
+	// state a process killed between commit and send leaves behind.
+	lost := &recordingRetry{}
+	flaky := &flakySender{fails: 1000}
+	h.engine.RegisterSender("crashy", flaky)
+	h.engine.opt.Retry = lost
+	in := Inbound{Channel: "crashy", ExternalID: "s1", ConversationKey: "cs", User: User{ID: "us"}, Text: "ciao"}
+	if _, err := h.engine.Handle(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	var unsent int
+	h.db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'crashy' AND direction = 'out' AND sent_at IS NULL`)
+	if unsent == 0 {
+		t.Fatal("no unsent reply to sweep")
+	}
+
+	sweep := &recordingRetry{}
+	h.engine.opt.Retry = sweep
+	tests := []struct {
+		name  string
+		after time.Duration
+		want  int
+	}{
+		{"too recent: may still be in flight", time.Hour, 0},
+		{"old enough", time.Nanosecond, unsent},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sweep.ids = nil
+			h.engine.opt.Now = func() time.Time { return h.now.Add(time.Minute) }
+			n, err := h.engine.SweepUnsent(ctx, tc.after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != tc.want || len(sweep.ids) != tc.want {
+				t.Fatalf("queued %d (%v), want %d", n, sweep.ids, tc.want)
+			}
+		})
+	}
+
+	// Once sent, nothing is swept, and the queued job sends nothing twice.
+	flaky.fails = 0
+	for _, id := range sweep.ids {
+		if err := h.engine.Resend(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweep.ids = nil
+	if n, _ := h.engine.SweepUnsent(ctx, time.Nanosecond); n != 0 {
+		t.Fatalf("swept %d replies already sent", n)
+	}
+	if len(flaky.sent) != unsent {
+		t.Fatalf("sent %d, want %d", len(flaky.sent), unsent)
+	}
+}
+
+func TestSweepNeedsAQueue(t *testing.T) {
+	h := newHarness(t)
+	h.engine.opt.Retry = nil
+	if _, err := h.engine.SweepUnsent(context.Background(), time.Second); !errors.Is(err, ErrNoRetryQueue) {
+		t.Fatalf("err %v, want ErrNoRetryQueue", err)
+	}
+}
