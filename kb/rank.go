@@ -15,6 +15,7 @@ type candidate struct {
 	localCov   float32 // best coverage by title, phrasings, tags and one passage
 	unknown    float32 // share of the query's weight the index does not know
 	phrasing   float32
+	pairs      float32 // share of neighbouring query words found close together in a phrasing
 	score      float32
 	confidence float32
 }
@@ -173,8 +174,8 @@ func (ix *index) search(cs []clause, f filter, limit int) []candidate {
 // passage, and the share of query words the index does not know at all.
 func confidence(c *candidate, margin, total float32) float32 {
 	evidence := min(c.localCov*total, 20) / 20
-	z := -2.959 + 0.578*c.localCov + 1.292*c.headCov + 0.866*c.phrasing + 1.222*c.bm25/total -
-		0.416*c.unknown + 9.49*margin + 3.596*evidence
+	z := -3.067 + 0.711*c.localCov + 1.621*c.headCov + 0.496*c.phrasing + 1.926*c.bm25/total -
+		0.27*c.unknown + 6.65*margin + 3.631*evidence
 	return float32(1 / (1 + math.Exp(-float64(z))))
 }
 
@@ -271,8 +272,25 @@ func (ix *index) rerank(c *candidate, cs []clause, total float32) {
 		sim := inter / (total + 0.3*extra)
 		c.phrasing = max(c.phrasing, sim)
 	}
+	// Neighbouring query words close together in a title or phrasing
+	// ("codice otp", "casella condivisa") say more than the same words apart.
+	if len(cs) > 1 {
+		var found, all float32
+		for i := 0; i+1 < len(cs); i++ {
+			w := cs[i].weight + cs[i+1].weight
+			all += w
+			for _, p := range ix.phr[c.doc] {
+				if near(p, cs[i], cs[i+1]) {
+					found += w
+					break
+				}
+			}
+		}
+		c.pairs = found / all
+	}
 	bm := c.bm25 / total
-	c.score = rankCoverage*c.coverage + rankHead*c.headCov + rankPhrasing*c.phrasing + rankBM25*min(bm, 1)
+	c.score = rankCoverage*c.coverage + rankHead*c.headCov + rankPhrasing*c.phrasing + rankBM25*min(bm, 1) +
+		rankPairs*c.pairs
 }
 
 // Weights of the ranking score, chosen on the dev queries (a coarse grid;
@@ -284,6 +302,7 @@ const (
 	rankHead     = 0.2
 	rankPhrasing = 0.25
 	rankBM25     = 0.45
+	rankPairs    = 0.15
 )
 
 // commonDocs is the least document frequency at which a word is "very
@@ -370,6 +389,31 @@ func (h topK) down(i int) {
 		h[i], h[small] = h[small], h[i]
 		i = small
 	}
+}
+
+// near reports whether phrasing p has a match of a within two words of a
+// match of b.
+func near(p []int32, a, b clause) bool {
+	for i, t := range p {
+		if !matchesTerm(a, t) {
+			continue
+		}
+		for j := max(0, i-2); j <= min(len(p)-1, i+2); j++ {
+			if j != i && matchesTerm(b, p[j]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func matchesTerm(c clause, t int32) bool {
+	for _, a := range c.alts {
+		if slices.Contains(a.terms, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // allIn reports whether every term is in the sorted list.

@@ -70,7 +70,7 @@ type SearchOptions struct {
 
 // DefaultThreshold is the confidence under which search abstains, chosen
 // on the dev query set (see docs/kb-search.md).
-const DefaultThreshold = 0.5
+const DefaultThreshold = 0.45
 
 // Searcher answers queries from an in-process index of the published
 // entries. Every instance of the service has its own Searcher; each one
