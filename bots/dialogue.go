@@ -236,9 +236,54 @@ func (e *Engine) question(ctx context.Context, t *turn, q string) error {
 		bs = append(bs, Button{Label: e.t(t, "btn.none"), Action: actNone})
 		t.say(Reply{Text: e.t(t, "didyoumean"), Buttons: bs})
 	default:
-		e.showAnswer(ctx, t, confident[0])
+		e.showAnswer(ctx, t, e.compose(ctx, t, q, confident))
 	}
 	return nil
+}
+
+// compose asks the Composer (if any) for a grounded answer built from the
+// confident answers; anything that is not grounded in them falls back to
+// the best plain answer.
+func (e *Engine) compose(ctx context.Context, t *turn, q string, answers []Answer) Answer {
+	best := answers[0]
+	if e.opt.Composer == nil {
+		return best
+	}
+	sources := answers[:min(3, len(answers))]
+	text, cited, err := e.opt.Composer.Compose(ctx, q, t.lang, sources)
+	if err != nil {
+		e.log.Warn("composer failed; plain answer used", "err", err)
+		return best
+	}
+	if !grounded(cited, sources) || strings.TrimSpace(text) == "" {
+		e.log.Info("composed answer discarded: not grounded", "cited", cited)
+		return best
+	}
+	composed := best
+	for _, s := range sources {
+		if s.EntryID == cited[0] {
+			composed = s
+		}
+	}
+	composed.Text = text
+	return composed
+}
+
+// grounded: at least one citation, all of them among the sources.
+func grounded(cited []string, sources []Answer) bool {
+	if len(cited) == 0 {
+		return false
+	}
+	for _, c := range cited {
+		found := false
+		for _, s := range sources {
+			found = found || s.EntryID == c
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *Engine) showAnswer(ctx context.Context, t *turn, a Answer) {

@@ -2,6 +2,7 @@ package bots
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,38 @@ func TestRedeliveredMessageGetsOneReply(t *testing.T) {
 	}
 	if got := len(h.mem.Replies("c11")); got != 1 {
 		t.Fatalf("%d replies sent, want 1", got)
+	}
+}
+
+type fakeComposer struct {
+	text  string
+	cited []string
+	err   error
+}
+
+func (f fakeComposer) Compose(_ context.Context, q, lang string, sources []Answer) (string, []string, error) {
+	return f.text, f.cited, f.err
+}
+
+func TestComposedAnswerOnlyWhenGrounded(t *testing.T) {
+	tests := []struct {
+		name     string
+		composer fakeComposer
+		want     string
+	}{
+		{"grounded", fakeComposer{text: "Ricollega il lettore e reinstalla il driver [cns-lettore].", cited: []string{"cns-lettore"}}, "Ricollega il lettore e reinstalla il driver [cns-lettore]."},
+		{"cites nothing", fakeComposer{text: "Prova a spegnere e riaccendere."}, "Scollega e ricollega il lettore, poi reinstalla il driver."},
+		{"cites an entry it was not given", fakeComposer{text: "Vedi la guida interna.", cited: []string{"procedura-interna"}}, "Scollega e ricollega il lettore, poi reinstalla il driver."},
+		{"model down", fakeComposer{err: errors.New("timeout")}, "Scollega e ricollega il lettore, poi reinstalla il driver."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.engine.opt.Composer = tt.composer
+			res, _ := h.say("u", "c", "il lettore non legge la smart card")
+			if len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, tt.want) {
+				t.Fatalf("reply %q, want it to contain %q", res.Replies[0].Text, tt.want)
+			}
+		})
 	}
 }

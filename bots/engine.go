@@ -45,6 +45,14 @@ type Answer struct {
 	SearchID   int64 // the logged search that found it (0: none)
 }
 
+// Composer writes a short answer in the user's language from knowledge
+// base answers (a language model, optional). It returns the text and the
+// ids of the entries it cites; the engine keeps the answer only when it
+// cites at least one entry and nothing it was not given.
+type Composer interface {
+	Compose(ctx context.Context, question, lang string, sources []Answer) (text string, cited []string, err error)
+}
+
 // SeverityModel estimates urgency, impact and type of a problem text.
 type SeverityModel interface {
 	Assess(text, lang string) nlp.Severity
@@ -93,6 +101,10 @@ type Options struct {
 	// ReopenWindow is how long after resolution the user may reopen the
 	// ticket by saying it is not solved. 0: seven days.
 	ReopenWindow time.Duration
+	// Composer, when set, turns the retrieved answers into one grounded
+	// reply; when it fails, is slow, or cites badly, the plain KB answer is
+	// used.
+	Composer Composer
 	// Registry receives the engine's metrics; nil: not exported.
 	Registry prometheus.Registerer
 	// MaxConcurrent caps the messages handled at once. Each holds a pool
