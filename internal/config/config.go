@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"time"
 
@@ -39,6 +40,27 @@ type Config struct {
 	Calendar Calendar `yaml:"calendar"`
 	Bot      Bot      `yaml:"bot"`
 	Channels Channels `yaml:"channels"`
+	LLM      LLM      `yaml:"llm"`
+}
+
+// LLM is the optional language model (docs/llm.md), reached through any
+// OpenAI-compatible endpoint. Off by default; everything works without it.
+type LLM struct {
+	Enabled bool `yaml:"enabled"`
+	// APIType: openai (OpenAI, Ollama, vLLM, LocalAI …) or azure.
+	APIType string `yaml:"api_type" enum:"openai,azure"`
+	// BaseURL of the API, up to and including /v1 (Azure: the resource URL).
+	BaseURL        string `yaml:"base_url"`
+	ChatModel      string `yaml:"chat_model"`
+	EmbeddingModel string `yaml:"embedding_model"`
+	APIKey         string `yaml:"api_key" secret:"true"`
+	// Timeout of one call; past it the service answers without the model.
+	Timeout time.Duration `yaml:"timeout" check:"positive"`
+	// PerMinute caps the calls of one instance in any minute (0: no cap).
+	PerMinute int `yaml:"per_minute" check:"nonnegative"`
+	// MaskPersonalData replaces e-mails, phone numbers, tax codes and
+	// IBANs before text is sent out.
+	MaskPersonalData bool `yaml:"mask_personal_data"`
 }
 
 // Channels configures the chat platforms the bot listens on; each one
@@ -194,6 +216,8 @@ func Default() Config {
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
 			ResendUnsentAfter: 2 * time.Minute},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"}},
+		LLM: LLM{APIType: "openai", BaseURL: "http://127.0.0.1:11434/v1", Timeout: 8 * time.Second,
+			PerMinute: 60, MaskPersonalData: true},
 	}
 }
 
@@ -252,7 +276,24 @@ func Load(path string, environ []string) (Config, error) {
 	if err := validate(&cfg); err != nil {
 		return cfg, err
 	}
+	if err := validateLLM(cfg.LLM); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
+}
+
+// validateLLM checks that an enabled model has an endpoint and a model.
+func validateLLM(l LLM) error {
+	if !l.Enabled {
+		return nil
+	}
+	if u, err := url.Parse(l.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &Error{Key: "llm.base_url", Env: "HELPDESK_LLM_BASE_URL", Value: l.BaseURL, Expect: "the endpoint's URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1"}
+	}
+	if l.ChatModel == "" && l.EmbeddingModel == "" {
+		return &Error{Key: "llm.chat_model", Env: "HELPDESK_LLM_CHAT_MODEL", Expect: "a chat model name (or at least llm.embedding_model)"}
+	}
+	return nil
 }
 
 // Location returns the desk's time zone; Load has already checked it.
