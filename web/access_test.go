@@ -49,6 +49,10 @@ func (f *fakeHandoff) Resolve(_ context.Context, id int64, a bots.Agent, code, n
 	return f.rec(fmt.Sprintf("resolve %d %s %s %s", id, a.Name, code, note))
 }
 
+func (f *fakeHandoff) SetPresence(_ context.Context, id int64, online bool) error {
+	return f.rec(fmt.Sprintf("presence %d %v", id, online))
+}
+
 // seed holds the rows the matrix's paths point at.
 type seed struct {
 	ticketID, convID, cannedID int64
@@ -113,7 +117,7 @@ var matrixForm = url.Values{
 	"urgency": {"high"}, "impact": {"medium"}, "category": {"hw"}, "product": {"printer"}, "group": {"desk"},
 	"body": {"Testo"}, "text": {"Testo"}, "reason": {"serve il 2° livello"}, "org": {"Fornitore"}, "email": {"f@example.org"},
 	"code": {"solved"}, "note": {"ok"}, "title": {"Titolo"}, "to": {"in_review"}, "revision": {"1"},
-	"role": {"agent_l2"}, "active": {"true"}, "canned_lang": {"it"}, "audience": {"public"},
+	"role": {"agent_l2"}, "active": {"true"}, "online": {"true"}, "canned_lang": {"it"}, "audience": {"public"},
 }
 
 // TestRoleRouteMatrix checks every console route with every role and
@@ -159,6 +163,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /console/conversations/{id}/route":      {RoleAgentL1, RoleAgentL2, RoleSupervisor},
 		"POST /console/conversations/{id}/handback":   {RoleAgentL1, RoleAgentL2, RoleSupervisor},
 		"POST /console/conversations/{id}/resolve":    {RoleAgentL1, RoleAgentL2, RoleSupervisor},
+		"POST /console/presence":                      {RoleAgentL1, RoleAgentL2, RoleSupervisor},
 		"GET /console/canned":                         {RoleSupervisor, RoleAdmin},
 		"POST /console/canned":                        {RoleSupervisor, RoleAdmin},
 		"POST /console/canned/{id}/delete":            {RoleSupervisor, RoleAdmin},
@@ -228,8 +233,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("%d route × role checks (+%d logouts)", checked, len(Roles)+1)
-	if len(fh.calls) != 7*3 {
-		t.Errorf("handoff saw %d actions, want 21 (7 actions × 3 agent roles): %v", len(fh.calls), fh.calls)
+	if len(fh.calls) != 8*3+3 {
+		t.Errorf("handoff saw %d actions, want 27 (8 actions × 3 agent roles, and away at their logouts): %v", len(fh.calls), fh.calls)
 	}
 }
 

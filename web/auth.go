@@ -134,6 +134,12 @@ func (c *console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 
 func (c *console) logout(w http.ResponseWriter, r *http.Request) {
 	if s := sessionFrom(r); s != nil {
+		if c.handoff != nil && roleAllowed("POST /console/presence", s.Role) {
+			// Nobody is assigned conversations after leaving.
+			if err := c.handoff.SetPresence(r.Context(), s.ID, false); err != nil {
+				c.log.Warn("set presence away at logout", "user", s.Username, "err", err)
+			}
+		}
 		if err := c.sessions.logout(r.Context(), s); err != nil {
 			c.fail(w, r, err)
 			return

@@ -107,9 +107,13 @@ var consoleText = i18n.Catalog{
 	"event.escalated":  {"it": "cambio di livello", "en": "level change"},
 	"event.routed":     {"it": "inoltro esterno", "en": "routed outside"},
 
-	"inbox.title": {"it": "Conversazioni", "en": "Inbox"},
-	"inbox.empty": {"it": "Nessuna conversazione in attesa.", "en": "No conversation waiting."},
-	"inbox.live":  {"it": "L'elenco si aggiorna da solo.", "en": "The list updates by itself."},
+	"presence.online":    {"it": "Sei disponibile: puoi ricevere conversazioni.", "en": "You are online: conversations may be assigned to you."},
+	"presence.away":      {"it": "Sei assente: non ti vengono assegnate conversazioni.", "en": "You are away: no conversations are assigned to you."},
+	"presence.go_online": {"it": "Diventa disponibile", "en": "Go online"},
+	"presence.go_away":   {"it": "Segnati assente", "en": "Go away"},
+	"inbox.title":        {"it": "Conversazioni", "en": "Inbox"},
+	"inbox.empty":        {"it": "Nessuna conversazione in attesa.", "en": "No conversation waiting."},
+	"inbox.live":         {"it": "L'elenco si aggiorna da solo.", "en": "The list updates by itself."},
 
 	"conv.title":           {"it": "Conversazione", "en": "Conversation"},
 	"conv.state":           {"it": "Stato", "en": "State"},

@@ -20,6 +20,9 @@ type Handoff interface {
 	RouteExternal(ctx context.Context, convID int64, agent bots.Agent, org, email string) error
 	HandBack(ctx context.Context, convID int64, agent bots.Agent) error
 	Resolve(ctx context.Context, convID int64, agent bots.Agent, code, note string) error
+	// SetPresence marks an agent online (round robin may assign them
+	// conversations) or away.
+	SetPresence(ctx context.Context, agentID int64, online bool) error
 }
 
 var _ Handoff = (*bots.Engine)(nil)

@@ -30,6 +30,7 @@ type InboxItem struct {
 	Priority      string          `db:"priority"`
 	Requester     string          `db:"requester"`
 	AgentName     string          `db:"agent_name"`
+	Group         string          `db:"group_name"`
 	Mine          bool            `db:"-"`
 	Query         string          `db:"-"`
 }
@@ -59,23 +60,69 @@ func (c *console) inboxItems(ctx context.Context, s *session) ([]InboxItem, erro
 	return items, nil
 }
 
+type inboxData struct {
+	Items  []InboxItem
+	Online bool
+	Group  string
+	Groups []string
+}
+
+func (c *console) inboxData(r *http.Request) (inboxData, error) {
+	s := sessionFrom(r)
+	items, err := c.inboxItems(r.Context(), s)
+	if err != nil {
+		return inboxData{}, err
+	}
+	d := inboxData{Group: strings.TrimSpace(r.URL.Query().Get("group"))}
+	seen := map[string]bool{}
+	for _, it := range items {
+		if it.Group != "" && !seen[it.Group] {
+			seen[it.Group] = true
+			d.Groups = append(d.Groups, it.Group)
+		}
+		if d.Group == "" || it.Group == d.Group || it.Mine {
+			d.Items = append(d.Items, it)
+		}
+	}
+	var presence string
+	if err := c.db.GetContext(r.Context(), &presence, c.q.Presence, s.ID); err != nil {
+		return inboxData{}, err
+	}
+	d.Online = presence == "online"
+	return d, nil
+}
+
 func (c *console) inbox(w http.ResponseWriter, r *http.Request) {
-	items, err := c.inboxItems(r.Context(), sessionFrom(r))
+	d, err := c.inboxData(r)
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "inbox", c.newView(r, "inbox.title", items))
+	c.render(w, r, http.StatusOK, "inbox", c.newView(r, "inbox.title", d))
+}
+
+// setPresence switches the agent between online (round robin may assign
+// them conversations) and away.
+func (c *console) setPresence(w http.ResponseWriter, r *http.Request) {
+	if c.handoff == nil {
+		c.fail(w, r, errNoHandoff)
+		return
+	}
+	if err := c.handoff.SetPresence(r.Context(), sessionFrom(r).ID, r.PostFormValue("online") == "true"); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/console/inbox", "flash.saved")
 }
 
 // inboxList is the list alone, fetched by the page when an update arrives.
 func (c *console) inboxList(w http.ResponseWriter, r *http.Request) {
-	items, err := c.inboxItems(r.Context(), sessionFrom(r))
+	d, err := c.inboxData(r)
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "inbox_part", c.newView(r, "inbox.title", items))
+	c.render(w, r, http.StatusOK, "inbox_part", c.newView(r, "inbox.title", d))
 }
 
 // handoffSummary is what the bot left in conversations.context for the
@@ -115,6 +162,7 @@ type conversationData struct {
 	CanTake   bool
 	Canned    []cannedResponse
 	Handoff   bool
+	Levels    []tickets.Level
 }
 
 // loadConversation returns the conversation if the agent may see it: an
@@ -144,7 +192,8 @@ func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s := sessionFrom(r)
-	d := conversationData{Conv: conv, Summary: summaryOf(json.RawMessage(conv.Context)), Handoff: c.handoff != nil}
+	d := conversationData{Conv: conv, Summary: summaryOf(json.RawMessage(conv.Context)), Handoff: c.handoff != nil,
+		Levels: []tickets.Level{tickets.High, tickets.Medium, tickets.Low}}
 	d.Mine = conv.AgentID != nil && *conv.AgentID == s.ID
 	d.CanTake = conv.State == bots.StateQueued || (conv.State == bots.StateAgent && !d.Mine)
 	if conv.RequesterID != nil {

@@ -34,6 +34,7 @@ type queries struct {
 	Canned                string `query:"canned"`
 	InsertCanned          string `query:"insert-canned"`
 	DeleteCanned          string `query:"delete-canned"`
+	Presence              string `query:"presence"`
 }
 
 func loadQueries() (*queries, error) {

@@ -95,7 +95,7 @@ LIMIT $8;
 SELECT c.id, c.channel, c.state, c.level, c.agent_id, c.lang, c.last_message_at, c.context,
        coalesce(t.number, '') AS ticket_number, coalesce(t.subject, '') AS subject,
        coalesce(t.priority, '') AS priority, coalesce(r.name, '') AS requester,
-       coalesce(u.display_name, '') AS agent_name
+       coalesce(u.display_name, '') AS agent_name, coalesce(t.group_name, '') AS group_name
 FROM conversations c
 LEFT JOIN tickets t ON t.id = c.ticket_id
 LEFT JOIN requesters r ON r.id = c.requester_id
@@ -117,3 +117,6 @@ ON CONFLICT (lang, title) DO UPDATE SET body = EXCLUDED.body;
 
 -- name: delete-canned
 DELETE FROM canned_responses WHERE id = $1;
+
+-- name: presence
+SELECT presence FROM users WHERE id = $1;

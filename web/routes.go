@@ -83,6 +83,7 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"POST /console/conversations/{id}/route", agents, c.convRoute},
 		{"POST /console/conversations/{id}/handback", agents, c.convHandBack},
 		{"POST /console/conversations/{id}/resolve", agents, c.convResolve},
+		{"POST /console/presence", agents, c.setPresence},
 
 		{"GET /console/canned", managers, c.cannedPage},
 		{"POST /console/canned", managers, c.cannedSave},

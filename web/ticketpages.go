@@ -143,16 +143,16 @@ func (c *console) ticketList(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, http.StatusOK, "tickets", c.newView(r, "tickets.title", d))
 }
 
-// timelineItem is one line of a ticket's timeline: an event, with the
+// consoleTimelineItem is one line of a ticket's timeline: an event, with the
 // comment it refers to.
-type timelineItem struct {
+type consoleTimelineItem struct {
 	Event   tickets.Event
 	Comment *tickets.Comment
 }
 
 type ticketPageData struct {
 	Ticket   *tickets.Ticket
-	Timeline []timelineItem
+	Timeline []consoleTimelineItem
 	Agents   []User
 	Levels   []tickets.Level
 	Agent    string
@@ -194,7 +194,7 @@ func (c *console) ticketPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := ticketPageData{Ticket: t, Levels: []tickets.Level{tickets.High, tickets.Medium, tickets.Low}}
 	for _, e := range evs {
-		it := timelineItem{Event: e}
+		it := consoleTimelineItem{Event: e}
 		if e.CommentID != nil {
 			it.Comment = byID[*e.CommentID]
 		}
@@ -224,7 +224,11 @@ func (c *console) ticketChange(w http.ResponseWriter, r *http.Request, fn func(t
 		c.fail(w, r, err)
 		return
 	}
-	redirect(w, r, fmt.Sprintf("/console/tickets/%d", id), "flash.saved")
+	back := fmt.Sprintf("/console/tickets/%d", id)
+	if b := r.PostFormValue("back"); b != "" {
+		back = safeNext(b) // the panel inside the conversation view comes back there
+	}
+	redirect(w, r, back, "flash.saved")
 }
 
 func (c *console) ticketClassify(w http.ResponseWriter, r *http.Request) {
