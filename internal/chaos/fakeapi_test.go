@@ -1,0 +1,95 @@
+package chaos
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Fault modes of the fake Bot API's sendMessage.
+const (
+	modeOK       int32 = iota
+	modeTooMany        // 429 with retry_after 1
+	modeInternal       // 500
+	modeDrop           // the connection is closed without an answer
+)
+
+// botAPI is a fake Telegram Bot API: it answers like the real one
+// (multipart POSTs to /bot<token>/<method>, {"ok":…} bodies) and records
+// every sendMessage per chat, in arrival order.
+type botAPI struct {
+	srv   *httptest.Server
+	mode  atomic.Int32
+	mu    sync.Mutex
+	chats map[int64][]string
+	fails atomic.Int64 // faults answered
+	next  atomic.Int64
+}
+
+func newBotAPI(t *testing.T) *botAPI {
+	b := &botAPI{chats: map[int64][]string{}}
+	b.srv = httptest.NewServer(http.HandlerFunc(b.serve))
+	t.Cleanup(b.srv.Close)
+	return b
+}
+
+func (b *botAPI) serve(w http.ResponseWriter, r *http.Request) {
+	_, method, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		r.ParseForm()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if method != "sendMessage" {
+		fmt.Fprint(w, `{"ok":true,"result":true}`)
+		return
+	}
+	switch b.mode.Load() {
+	case modeTooMany:
+		b.fails.Add(1)
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
+		return
+	case modeInternal:
+		b.fails.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"ok":false,"error_code":500,"description":"Internal Server Error"}`)
+		return
+	case modeDrop:
+		b.fails.Add(1)
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				c.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	text := r.FormValue("text")
+	b.mu.Lock()
+	b.chats[chat] = append(b.chats[chat], text)
+	b.mu.Unlock()
+	res, _ := json.Marshal(map[string]any{"ok": true, "result": map[string]any{
+		"message_id": b.next.Add(1), "date": time.Now().Unix(),
+		"chat": map[string]any{"id": chat, "type": "private"}, "text": text,
+	}})
+	w.Write(res)
+}
+
+// received returns a copy of what each chat received.
+func (b *botAPI) received() map[int64][]string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make(map[int64][]string, len(b.chats))
+	for c, l := range b.chats {
+		out[c] = append([]string(nil), l...)
+	}
+	return out
+}
