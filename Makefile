@@ -6,7 +6,7 @@ BIN       := bin/helpdesk
 PKGS      := ./...
 TESTFLAGS ?= -count=1 -timeout 40m
 
-.PHONY: all run test build bench lint db db-stop clean deps
+.PHONY: all run test build bench lint db db-stop clean deps chaos fuzz
 
 all: build
 
@@ -28,6 +28,20 @@ test: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed on:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) run ./cmd/helpdesk db start >/dev/null
 	$(GO) test $(TESTFLAGS) $(PKGS)
+
+## chaos: the fault tests of issue 10 at full size (10,000 messages; the short form runs in make test)
+chaos: deps
+	$(GO) run ./cmd/helpdesk db start >/dev/null
+	$(GO) test -count=1 -timeout 60m -v -run . ./internal/chaos -args -full
+
+## fuzz: every Fuzz target for FUZZTIME each (make fuzz FUZZTIME=60s)
+FUZZTIME ?= 10s
+fuzz: deps
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
 
 ## bench: benchmarks (figures in README)
 bench: build
