@@ -3,13 +3,13 @@ package email
 import (
 	"bytes"
 	"fmt"
-	"time"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
