@@ -1,6 +1,7 @@
 package mattermost
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -69,6 +70,11 @@ func (a *Adapter) serveAction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		a.log.Warn("mattermost action dropped", "err", err)
 		http.Error(w, "malformed action", http.StatusBadRequest)
+		return
+	}
+	if p.action != "" && a.divertPress(context.WithoutCancel(r.Context()), p) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("{}"))
 		return
 	}
 	if _, _, _, kerr := parseKey(p.key); kerr != nil || p.action == "" {

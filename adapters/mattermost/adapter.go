@@ -110,6 +110,8 @@ type Adapter struct {
 	users   map[string]cachedUser
 	threads map[string]bool // thread root id → the bot takes part
 
+	triage triageSet // the triage channel, whose events skip the engine
+
 	// onConnect, when set (tests), sees each new WebSocket client.
 	onConnect func(*model.WebSocketClient)
 }

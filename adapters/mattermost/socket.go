@@ -210,6 +210,9 @@ func (a *Adapter) inbound(ctx context.Context, p posted, bot *model.User) (bots.
 	if post.UserId == bot.Id || post.Type != "" || post.DeleteAt != 0 || fromIntegration(post) {
 		return bots.Inbound{}, false
 	}
+	if a.divertPost(ctx, p, bot) {
+		return bots.Inbound{}, false
+	}
 	var key string
 	switch {
 	case p.channelType == string(model.ChannelTypeDirect):

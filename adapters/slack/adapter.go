@@ -191,6 +191,8 @@ type Adapter struct {
 
 	selfMu sync.Mutex
 	self   string // the bot's user id, from auth.test
+
+	triage triageSet // the triage channel, whose events skip the engine
 }
 
 // New builds the adapter. It calls nothing on Slack: Run connects, Check

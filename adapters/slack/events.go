@@ -115,7 +115,7 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		a.log.Warn("slack: malformed interaction dropped", "err", err)
 	}
 	for _, p := range presses {
-		a.submit(fromPress(p), false)
+		a.press(r.Context(), p)
 	}
 	w.WriteHeader(http.StatusOK)
 }

@@ -49,6 +49,9 @@ func (a *Adapter) fromMessage(ctx context.Context, m message) (bots.Inbound, str
 		return bots.Inbound{}, "subtype " + m.Subtype
 	}
 	self, _ := a.botUserID(ctx)
+	if a.divertMessage(ctx, m, self) {
+		return bots.Inbound{}, "triage channel"
+	}
 	if m.BotID != "" || m.User == "" || m.User == self {
 		return bots.Inbound{}, "not from a person"
 	}

@@ -44,7 +44,7 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 		opts = append(opts, slackgo.MsgOptionTS(thread))
 		a.threads.add(out.ConversationKey, a.now())
 	}
-	if err := a.post(ctx, channel, opts...); err != nil {
+	if _, err := a.post(ctx, channel, opts...); err != nil {
 		return err
 	}
 	if out.ExternalID != "" {
@@ -61,25 +61,26 @@ func (a *Adapter) notice(ctx context.Context, key, lang, msgKey string) {
 	if thread != "" {
 		opts = append(opts, slackgo.MsgOptionTS(thread))
 	}
-	if err := a.post(ctx, channel, opts...); err != nil {
+	if _, err := a.post(ctx, channel, opts...); err != nil {
 		a.log.Error("slack: could not post a notice", "conversation", key, "notice", msgKey, "err", err)
 	}
 }
 
 // post calls chat.postMessage in the channel's turn, waiting out up to
-// maxRateLimitRetries rate limits no longer than MaxRateLimitWait.
-func (a *Adapter) post(ctx context.Context, channel string, opts ...slackgo.MsgOption) error {
+// maxRateLimitRetries rate limits no longer than MaxRateLimitWait. It
+// returns the posted message's ts.
+func (a *Adapter) post(ctx context.Context, channel string, opts ...slackgo.MsgOption) (string, error) {
 	for attempt := 0; ; attempt++ {
 		if err := a.sleep(ctx, a.pacer.reserve(channel, a.now())); err != nil {
-			return err
+			return "", err
 		}
-		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
+		_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
 		if err == nil {
-			return nil
+			return ts, nil
 		}
 		wait, limited := rateLimited(err)
 		if !limited || attempt >= maxRateLimitRetries || wait > a.cfg.MaxRateLimitWait {
-			return fmt.Errorf("slack: chat.postMessage to %s: %w", channel, err)
+			return "", fmt.Errorf("slack: chat.postMessage to %s: %w", channel, err)
 		}
 		a.log.Warn("slack: rate limited; waiting", "channel_id", channel, "retry_after", wait)
 		a.pacer.hold(a.now().Add(wait))

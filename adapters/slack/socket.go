@@ -105,7 +105,7 @@ func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client) {
 				a.log.Warn("slack: malformed interaction dropped", "err", err)
 			}
 			for _, p := range presses {
-				a.submit(fromPress(p), false)
+				a.press(ctx, p)
 			}
 		case socketmode.EventTypeSlashCommand:
 			if evt.Request != nil {

@@ -1,0 +1,100 @@
+package triage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/bots"
+)
+
+// consoleUser is the console account behind a chat account.
+type consoleUser struct {
+	ID     int64  `db:"id"`
+	Name   string `db:"display_name"`
+	Role   string `db:"role"`
+	Lang   string `db:"lang"`
+	Active bool   `db:"active"`
+}
+
+// levelOf is the support level a console role works at, as in the web
+// console: agent_l1 1, agent_l2 and supervisor 2, others none.
+func levelOf(role string) int {
+	switch role {
+	case "agent_l1":
+		return 1
+	case "agent_l2", "supervisor":
+		return 2
+	}
+	return 0
+}
+
+// agentFor maps the chat account of an event to a console user: by the
+// linked chat id, else by the profile's e-mail. When it cannot, or the
+// user may not handle conversations, refusal says why (in both languages
+// for a stranger, in the user's language otherwise).
+func (r *Relay) agentFor(ctx context.Context, ev event) (agent bots.Agent, lang, refusal string, err error) {
+	query := r.q.AgentBySlack
+	if r.chat.name() == PlatformMattermost {
+		query = r.q.AgentByMattermost
+	}
+	var u consoleUser
+	err = r.db.GetContext(ctx, &u, query, ev.User)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+		if email := strings.TrimSpace(r.chat.profile(ctx, ev.User).Email); email != "" {
+			err = r.db.GetContext(ctx, &u, r.q.AgentByEmail, email)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = nil
+			}
+		}
+	}
+	if err != nil {
+		return bots.Agent{}, "", "", fmt.Errorf("find the console user: %w", err)
+	}
+	if u.ID == 0 || !u.Active {
+		flag := "slack"
+		if r.chat.name() == PlatformMattermost {
+			flag = "mattermost"
+		}
+		return bots.Agent{}, "", say("", "err.unmapped", flag, ev.User), nil
+	}
+	level := levelOf(u.Role)
+	if level == 0 {
+		return bots.Agent{}, u.Lang, text.T(u.Lang, "err.role", u.Role), nil
+	}
+	return bots.Agent{ID: u.ID, Name: u.Name, Level: level}, u.Lang, "", nil
+}
+
+// ErrNoSuchUser is returned by Link for an unknown username.
+var ErrNoSuchUser = errors.New("no such console user")
+
+// Link sets (or, with chatUserID empty, clears) the chat account of a
+// console user on a platform ("slack" or "mattermost"): `helpdesk users
+// link` calls it.
+func Link(ctx context.Context, pool *sqlx.DB, username, platform, chatUserID string) error {
+	var q queries
+	if err := dbScan(&q); err != nil {
+		return err
+	}
+	query := q.LinkSlack
+	switch platform {
+	case PlatformSlack:
+	case PlatformMattermost:
+		query = q.LinkMattermost
+	default:
+		return fmt.Errorf("%w: platform %q is unknown: use slack or mattermost", ErrConfig, platform)
+	}
+	res, err := pool.ExecContext(ctx, query, username, strings.TrimSpace(chatUserID))
+	if err != nil {
+		return fmt.Errorf("link %s account of %s: %w", platform, username, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w: %s", ErrNoSuchUser, username)
+	}
+	return nil
+}

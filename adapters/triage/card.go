@@ -1,0 +1,169 @@
+package triage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"helpdesk/bots"
+)
+
+// card is a row of triage_cards.
+type card struct {
+	ID             int64      `db:"id"`
+	ConversationID int64      `db:"conversation_id"`
+	Platform       string     `db:"platform"`
+	ChannelID      string     `db:"channel_id"`
+	ThreadID       *string    `db:"thread_id"`
+	ClaimedAt      time.Time  `db:"claimed_at"`
+	PostedAt       *time.Time `db:"posted_at"`
+	Relayed        int64      `db:"relayed_message_id"`
+}
+
+// sync brings one conversation's triage thread up to date: a queued
+// conversation without a card gets one (posted by exactly one instance),
+// and a card's thread gets the messages it has not shown yet.
+func (r *Relay) sync(ctx context.Context, convID int64) error {
+	var c card
+	err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.chat.name(), r.cfg.ChannelID, convID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || err == nil && c.ThreadID == nil:
+		posted, err := r.postCard(ctx, convID)
+		if err != nil || !posted {
+			return err
+		}
+		if err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.chat.name(), r.cfg.ChannelID, convID); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	}
+	return r.relay(ctx, c.ID, nil)
+}
+
+// postCard claims the conversation's card and posts it. It reports false
+// when there is nothing to post (not queued) or another instance has the
+// claim.
+func (r *Relay) postCard(ctx context.Context, convID int64) (bool, error) {
+	conv, err := r.conversation(ctx, convID)
+	if err != nil {
+		return false, err
+	}
+	if conv.State != bots.StateQueued {
+		return false, nil
+	}
+	now := r.now()
+	var cardID int64
+	err = r.db.GetContext(ctx, &cardID, r.q.ClaimCard, r.chat.name(), r.cfg.ChannelID, convID, now)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = r.db.GetContext(ctx, &cardID, r.q.ReclaimCard, r.chat.name(), r.cfg.ChannelID, convID, now, now.Add(-r.cfg.ClaimTimeout))
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // another instance posts it
+	}
+	if err != nil {
+		return false, fmt.Errorf("claim card: %w", err)
+	}
+	reply, err := r.cardReply(ctx, conv)
+	if err != nil {
+		r.dropClaim(ctx, cardID)
+		return false, err
+	}
+	ts, err := r.chat.post(ctx, r.cfg.ChannelID, "", reply)
+	if err != nil {
+		r.dropClaim(ctx, cardID)
+		return false, fmt.Errorf("post card: %w", err)
+	}
+	if _, err := r.db.ExecContext(context.WithoutCancel(ctx), r.q.CardPosted, cardID, ts, r.now()); err != nil {
+		return false, fmt.Errorf("record card: %w", err)
+	}
+	r.log.Info("triage: card posted", "conversation_id", convID, "thread", ts)
+	return true, nil
+}
+
+func (r *Relay) dropClaim(ctx context.Context, cardID int64) {
+	if _, err := r.db.ExecContext(context.WithoutCancel(ctx), r.q.DropClaim, cardID); err != nil {
+		r.log.Warn("triage: claim not released; another instance takes it over later", "card_id", cardID, "err", err)
+	}
+}
+
+func (r *Relay) conversation(ctx context.Context, id int64) (*bots.Conversation, error) {
+	var c bots.Conversation
+	if err := r.db.GetContext(ctx, &c, r.q.Conversation, id); err != nil {
+		return nil, fmt.Errorf("conversation %d: %w", id, err)
+	}
+	return &c, nil
+}
+
+// facts are the card's lines read from other tables.
+type facts struct {
+	Requester    string `db:"requester"`
+	TicketNumber string `db:"ticket_number"`
+	Priority     string `db:"priority"`
+	Subject      string `db:"subject"`
+}
+
+// maxQuoted bounds what the card quotes of the user's words.
+const maxQuoted = 600
+
+// cardReply is the card of a conversation: who and where, what they
+// asked, what the bot tried, the severity and why, the ticket, and the
+// buttons.
+func (r *Relay) cardReply(ctx context.Context, conv *bots.Conversation) (bots.Reply, error) {
+	var f facts
+	if err := r.db.GetContext(ctx, &f, r.q.CardFacts, conv.ID); err != nil {
+		return bots.Reply{}, fmt.Errorf("card facts: %w", err)
+	}
+	s := bots.SummaryOf(conv)
+	lang := r.cfg.Lang
+	lines := []string{text.T(lang, "card.title", max(conv.Level, 1))}
+	if f.TicketNumber != "" {
+		lines = append(lines, text.T(lang, "card.ticket", f.TicketNumber, f.Priority))
+	} else {
+		lines = append(lines, text.T(lang, "card.noticket"))
+	}
+	who := f.Requester
+	if who == "" {
+		who = "—"
+	}
+	lines = append(lines, text.T(lang, "card.from", clip(who, 80), conv.Channel))
+	asked := s.Query
+	if asked == "" {
+		asked = f.Subject
+	}
+	if asked != "" {
+		lines = append(lines, text.T(lang, "card.asked", clip(oneLine(asked), maxQuoted)))
+	}
+	if len(s.Tried) > 0 {
+		lines = append(lines, text.T(lang, "card.tried", clip(strings.Join(s.Tried, ", "), maxQuoted)))
+	}
+	if s.Urgency != "" {
+		lines = append(lines, text.T(lang, "card.severity", s.Urgency, s.Impact, s.Type))
+		if len(s.Why) > 0 {
+			lines = append(lines, text.T(lang, "card.why", clip(strings.Join(s.Why, "; "), maxQuoted)))
+		}
+	}
+	if s.Reason != "" {
+		lines = append(lines, text.T(lang, "card.reason", s.Reason))
+	}
+	lines = append(lines, text.T(lang, "card.hint", r.cfg.NotePrefix))
+	return bots.Reply{Text: strings.Join(lines, "\n"), Buttons: []bots.Button{
+		{Label: text.T(lang, "button.take"), Action: cardAction(VerbTake, conv.ID)},
+		{Label: text.T(lang, "button.escalate"), Action: cardAction(VerbEscalate, conv.ID)},
+	}}, nil
+}
+
+// oneLine folds line breaks, so a quote stays one line of the card.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// clip shortens s to n runes.
+func clip(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n-1]) + "…"
+}

@@ -1,0 +1,176 @@
+package triage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"helpdesk/bots"
+	"helpdesk/internal/db"
+)
+
+// handleEvent acts on one thread message or button press, once: an event
+// already acted on (redelivered, or seen by another instance) is skipped.
+func (r *Relay) handleEvent(ctx context.Context, ev event) error {
+	var id string
+	err := r.db.GetContext(ctx, &id, r.q.SeenEvent, r.chat.name(), ev.ID, r.now())
+	if errors.Is(err, sql.ErrNoRows) {
+		r.log.Info("triage: event already handled", "event_id", ev.ID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("record event: %w", err)
+	}
+	err = r.act(ctx, ev)
+	if db.IsUnavailable(err) {
+		// Not acted on: forget it, so that the retry is not taken for a
+		// repeat (best effort: the database is just failing).
+		_, _ = r.db.ExecContext(context.WithoutCancel(ctx), r.q.UnseeEvent, r.chat.name(), ev.ID)
+	}
+	return err
+}
+
+// act finds the card the event belongs to, the console user behind the
+// chat account, and runs the command.
+func (r *Relay) act(ctx context.Context, ev event) error {
+	var c card
+	var cmd Command
+	if ev.Action != "" {
+		verb, convID, ok := parseAction(ev.Action)
+		if !ok {
+			return nil
+		}
+		if err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.chat.name(), r.cfg.ChannelID, convID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return err
+		}
+		cmd = Command{Verb: verb}
+	} else {
+		if ev.Thread == "" {
+			return nil // talk at the top level of the channel is not for us
+		}
+		if err := r.db.GetContext(ctx, &c, r.q.CardOfThread, r.chat.name(), r.cfg.ChannelID, ev.Thread); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // a thread that is not a card's
+			}
+			return err
+		}
+		cmd = ParseCommand(ev.Text, r.cfg.NotePrefix)
+		if cmd.Verb == VerbReply && cmd.Text == "" {
+			return nil
+		}
+	}
+	if c.ThreadID == nil {
+		return nil
+	}
+	thread := *c.ThreadID
+	agent, lang, refusal, err := r.agentFor(ctx, ev)
+	if err != nil {
+		return err
+	}
+	if refusal != "" {
+		r.answer(ctx, thread, refusal)
+		return nil
+	}
+	if cmd.Missing {
+		r.answer(ctx, thread, text.T(lang, map[Verb]string{VerbResolve: "err.resolve", VerbRoute: "err.route", VerbNote: "err.note"}[cmd.Verb]))
+		return nil
+	}
+	err = r.relay(ctx, c.ID, func(c *card) (skipFunc, error) { return r.run(ctx, c, agent, cmd) })
+	switch {
+	case err == nil:
+		if cmd.Verb == VerbNote {
+			r.answer(ctx, thread, text.T(lang, "note.saved"))
+		}
+		return nil
+	case db.IsUnavailable(err):
+		return err
+	}
+	msg, known := r.explain(ctx, c.ConversationID, agent, lang, err)
+	r.answer(ctx, thread, msg)
+	if !known {
+		return err
+	}
+	return nil
+}
+
+// run performs a command through the engine. A reply's own message is
+// skipped by the relay: the thread shows it already.
+func (r *Relay) run(ctx context.Context, c *card, agent bots.Agent, cmd Command) (skipFunc, error) {
+	id := c.ConversationID
+	switch cmd.Verb {
+	case VerbTake:
+		return nil, r.eng.Take(ctx, id, agent)
+	case VerbEscalate:
+		return nil, r.eng.Escalate(ctx, id, agent, cmd.Text)
+	case VerbRoute:
+		return nil, r.eng.RouteExternal(ctx, id, agent, cmd.Org, cmd.Email)
+	case VerbResolve:
+		return nil, r.eng.Resolve(ctx, id, agent, cmd.Code, cmd.Text)
+	case VerbHandBack:
+		return nil, r.eng.HandBack(ctx, id, agent)
+	case VerbNote:
+		return nil, r.eng.Note(ctx, id, agent, cmd.Text)
+	}
+	var before int64
+	if err := r.db.GetContext(ctx, &before, r.q.LastMessage, id); err != nil {
+		return nil, err
+	}
+	body := strings.TrimSpace(cmd.Text)
+	author := "agent:" + strconv.FormatInt(agent.ID, 10)
+	skipped := false
+	skip := func(m *bots.Message) bool {
+		if skipped || m.ID <= before || m.Direction != "out" || m.Author != author || m.Body != body {
+			return false
+		}
+		skipped = true
+		return true
+	}
+	return skip, r.eng.Reply(ctx, id, agent, body)
+}
+
+// explain turns an engine error into what the agent reads in the thread;
+// known is false for an unexpected failure.
+func (r *Relay) explain(ctx context.Context, convID int64, agent bots.Agent, lang string, err error) (msg string, known bool) {
+	conv, cerr := r.conversation(ctx, convID)
+	holder := text.T(lang, "someone")
+	if cerr == nil && conv.AgentID != nil {
+		var name string
+		if r.db.GetContext(ctx, &name, r.q.UserName, *conv.AgentID) == nil && name != "" {
+			holder = name
+		}
+	}
+	switch {
+	case errors.Is(err, bots.ErrTaken):
+		return text.T(lang, "err.taken", holder), true
+	case errors.Is(err, bots.ErrLevel):
+		level := 2
+		if cerr == nil {
+			level = conv.Level
+		}
+		return text.T(lang, "err.level", level, agent.Level), true
+	case errors.Is(err, bots.ErrNotHolder):
+		return text.T(lang, "err.notholder", holder), true
+	case errors.Is(err, bots.ErrWrongState):
+		state := "?"
+		if cerr == nil {
+			state = string(conv.State)
+		}
+		return text.T(lang, "err.state", state), true
+	case errors.Is(err, bots.ErrInvalidInbound):
+		return text.T(lang, "err.invalid", err.Error()), true
+	}
+	return text.T(lang, "err.internal"), false
+}
+
+// answer posts the relay's own message in a thread; a failure is logged.
+func (r *Relay) answer(ctx context.Context, thread, msg string) {
+	if _, err := r.chat.post(ctx, r.cfg.ChannelID, thread, bots.Reply{Text: msg}); err != nil {
+		r.log.Warn("triage: answer not posted", "thread", thread, "err", err)
+	}
+}

@@ -1,0 +1,96 @@
+-- Queries of the triage relay, loaded by db.ScanQueries.
+
+-- name: conversation
+SELECT * FROM conversations WHERE id = $1;
+
+-- name: card-of-conversation
+SELECT * FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND conversation_id = $3;
+
+-- name: card-of-thread
+SELECT * FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND thread_id = $3;
+
+-- name: claim-card
+-- The unique key lets one instance win; the thread starts after the
+-- messages the card summarises.
+INSERT INTO triage_cards (conversation_id, platform, channel_id, claimed_at, relayed_message_id)
+VALUES ($3, $1, $2, $4, (SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $3))
+ON CONFLICT (platform, channel_id, conversation_id) DO NOTHING
+RETURNING id;
+
+-- name: reclaim-card
+-- A claim whose card was never posted (the claimant died) is taken over.
+UPDATE triage_cards SET claimed_at = $4,
+    relayed_message_id = (SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $3)
+WHERE platform = $1 AND channel_id = $2 AND conversation_id = $3 AND thread_id IS NULL AND claimed_at < $5
+RETURNING id;
+
+-- name: drop-claim
+DELETE FROM triage_cards WHERE id = $1 AND thread_id IS NULL;
+
+-- name: card-posted
+UPDATE triage_cards SET thread_id = $2, posted_at = $3 WHERE id = $1;
+
+-- name: lock-card
+SELECT * FROM triage_cards WHERE id = $1 AND thread_id IS NOT NULL FOR UPDATE;
+
+-- name: messages-after
+SELECT * FROM messages WHERE conversation_id = $1 AND id > $2 ORDER BY id LIMIT 200;
+
+-- name: set-relayed
+UPDATE triage_cards SET relayed_message_id = $2 WHERE id = $1;
+
+-- name: pending
+-- Conversations with something to do: queued without a card (or with a
+-- stale claim), or carded with messages not yet in the thread.
+SELECT c.id FROM conversations c
+LEFT JOIN triage_cards t ON t.conversation_id = c.id AND t.platform = $1 AND t.channel_id = $2
+WHERE (c.state = 'queued' AND (t.id IS NULL OR (t.thread_id IS NULL AND t.claimed_at < $3)))
+   OR (t.thread_id IS NOT NULL AND c.updated_at > $4
+       AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.id > t.relayed_message_id))
+ORDER BY c.id
+LIMIT 500;
+
+-- name: seen-event
+-- Empty result: the event was already acted on.
+INSERT INTO triage_events (platform, event_id, at) VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING
+RETURNING event_id;
+
+-- name: forget-events
+DELETE FROM triage_events WHERE at < $1;
+
+-- name: card-facts
+SELECT coalesce(r.name, '') AS requester, coalesce(t.number, '') AS ticket_number,
+       coalesce(t.priority, '') AS priority, coalesce(t.subject, '') AS subject
+FROM conversations c
+LEFT JOIN requesters r ON r.id = c.requester_id
+LEFT JOIN tickets t ON t.id = c.ticket_id
+WHERE c.id = $1;
+
+-- name: user-name
+SELECT display_name FROM users WHERE id = $1;
+
+-- name: agent-by-slack
+SELECT id, display_name, role, lang, active FROM users WHERE slack_user_id = $1;
+
+-- name: agent-by-mattermost
+SELECT id, display_name, role, lang, active FROM users WHERE mattermost_user_id = $1;
+
+-- name: agent-by-email
+-- The fallback when no chat id is linked: the chat profile's e-mail, if
+-- exactly one console user has it.
+SELECT id, display_name, role, lang, active FROM users
+WHERE email <> '' AND lower(email) = lower($1)
+  AND (SELECT count(*) FROM users u2 WHERE lower(u2.email) = lower($1)) = 1;
+
+-- name: link-slack
+UPDATE users SET slack_user_id = nullif($2, '') WHERE username = $1;
+
+-- name: link-mattermost
+UPDATE users SET mattermost_user_id = nullif($2, '') WHERE username = $1;
+
+-- name: unsee-event
+DELETE FROM triage_events WHERE platform = $1 AND event_id = $2;
+
+-- name: last-message
+SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $1;
