@@ -67,7 +67,7 @@ SELECT r.* FROM requester_identities i JOIN requesters r ON r.id = i.requester_i
 WHERE i.channel = $1 AND i.external_id = $2;
 
 -- name: insert-requester
-INSERT INTO requesters (name, email, lang) VALUES ($1, $2, $3) RETURNING id;
+INSERT INTO requesters (name, email, lang, created_at) VALUES ($1, $2, $3, $4) RETURNING id;
 
 -- name: insert-identity
 -- A concurrent first contact of the same person may win the race: then

@@ -49,7 +49,7 @@ func (s *Store) EnsureRequester(ctx context.Context, q Querier, id Identity) (in
 	if lang != "en" {
 		lang = "it"
 	}
-	if err := q.GetContext(ctx, &rid, s.q.InsertRequester, id.Name, id.Email, lang); err != nil {
+	if err := q.GetContext(ctx, &rid, s.q.InsertRequester, id.Name, id.Email, lang, s.now()); err != nil {
 		return 0, fmt.Errorf("insert requester: %w", err)
 	}
 	res, err := q.ExecContext(ctx, s.q.InsertIdentity, id.Channel, id.ExternalID, rid)

@@ -15,7 +15,7 @@ import (
 	"helpdesk/internal/db"
 )
 
-//go:embed queries.sql sla.sql report.sql
+//go:embed queries.sql sla.sql report.sql privacy.sql
 var queryFS embed.FS
 
 type queries struct {
@@ -54,6 +54,7 @@ type Store struct {
 	q      queries
 	sla    slaQueries
 	rep    reportQueries
+	priv   privacyQueries
 	matrix PriorityMatrix
 	now    func() time.Time
 	loc    *time.Location
@@ -85,6 +86,9 @@ func NewStore(opt Options) (*Store, error) {
 		return nil, err
 	}
 	if err := db.ScanQueries(&s.rep, queryFS, "report.sql"); err != nil {
+		return nil, err
+	}
+	if err := db.ScanQueries(&s.priv, queryFS, "privacy.sql"); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -104,6 +104,7 @@ func (a *app) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &bots.CloseIdleWorker{Engine: a.engine, After: a.cfg.Bot.InactivityTimeout})
 	river.AddWorker(w, &bots.AutoAssignWorker{Engine: a.engine})
 	river.AddWorker(w, &tickets.SLAScanWorker{Store: a.tickets, DB: a.db, Calendar: a.calendar})
+	river.AddWorker(w, &tickets.RetentionWorker{Store: a.tickets, DB: a.db, After: a.cfg.Privacy.Retention})
 }
 
 func (a *app) periodicJobs() []*river.PeriodicJob {
@@ -117,6 +118,11 @@ func (a *app) periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(max(a.cfg.Bot.ResendUnsentAfter/4, 5*time.Second)),
 			func() (river.JobArgs, *river.InsertOpts) { return bots.SweepArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "sweep_unsent_replies", RunOnStart: true})}
+	if a.cfg.Privacy.Retention > 0 {
+		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return tickets.RetentionArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "privacy_retention", RunOnStart: true}))
+	}
 	if a.cfg.Bot.Assignment == "round_robin" {
 		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(10*time.Second),
 			func() (river.JobArgs, *river.InsertOpts) { return bots.AutoAssignArgs{}, nil },

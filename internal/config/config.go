@@ -41,6 +41,14 @@ type Config struct {
 	Bot      Bot      `yaml:"bot"`
 	Channels Channels `yaml:"channels"`
 	LLM      LLM      `yaml:"llm"`
+	Privacy  Privacy  `yaml:"privacy"`
+}
+
+// Privacy sets the personal-data rules.
+type Privacy struct {
+	// Retention: closed tickets and conversations older than this are
+	// anonymised daily (statistics kept). 0 disables the job.
+	Retention time.Duration `yaml:"retention" check:"nonnegative"`
 }
 
 // LLM is the optional language model (docs/llm.md), reached through any
@@ -216,6 +224,7 @@ func Default() Config {
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
 			ResendUnsentAfter: 2 * time.Minute},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"}},
+		Privacy:  Privacy{Retention: 2 * 365 * 24 * time.Hour},
 		LLM: LLM{APIType: "openai", BaseURL: "http://127.0.0.1:11434/v1", Timeout: 8 * time.Second,
 			PerMinute: 60, MaskPersonalData: true},
 	}
