@@ -14,6 +14,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.opt.Registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /{$}", s.home)
+	for _, rt := range publicRoutes(s) {
+		mux.Handle(rt.pattern, rt.handler)
+	}
 	for _, mount := range s.opt.Mount {
 		mount(mux)
 	}

@@ -51,6 +51,9 @@ type Options struct {
 	Session SessionOptions
 	// Now is the clock (tests); nil: time.Now.
 	Now func() time.Time
+	// Public configures the requesters' pages (help centre, web form, web
+	// chat, tracking), served with the console when Pool is set.
+	Public PublicOptions
 	// Mount adds routes served by other packages (the chat adapters'
 	// webhooks and callbacks) to the same server.
 	Mount []func(*http.ServeMux)

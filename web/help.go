@@ -1,0 +1,444 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/bots"
+	"helpdesk/internal/db"
+	"helpdesk/internal/i18n"
+	"helpdesk/kb"
+	"helpdesk/nlp"
+	"helpdesk/tickets"
+)
+
+//go:embed public/templates/*.html
+var publicTemplateFS embed.FS
+
+//go:embed public/static
+var publicStaticFS embed.FS
+
+//go:embed help_queries.sql
+var helpQueryFS embed.FS
+
+// ChatEngine is what the public pages need of the conversation engine
+// (*bots.Engine): the web chat's messages go through Handle and its
+// replies (the bot's and, after handoff, the agent's) come back through
+// the sender registered for the "web" channel.
+type ChatEngine interface {
+	Handle(ctx context.Context, in bots.Inbound) (bots.Result, error)
+	RegisterSender(channel string, s bots.Sender)
+}
+
+// PublicOptions configure the requesters' side: help centre, web form,
+// web chat and tracking pages (served when Options.Pool is set).
+type PublicOptions struct {
+	// Engine runs the web chat; nil: no chat.
+	Engine ChatEngine
+	// Mailer sends the web form's confirmation and "find my ticket" links:
+	// the e-mail adapter, the same sender the engine has for "email". nil:
+	// nothing is mailed (the form's answer page still shows the link).
+	Mailer bots.Sender
+	// Severity classifies web-form requests; nil: nlp's trained model.
+	Severity bots.SeverityModel
+	// ContentDir is the knowledge base's content folder: media paths of
+	// entries ("media/health/x.svg") are relative to it.
+	ContentDir string
+	// AttachmentDir keeps web-form attachments (by content hash, like the
+	// e-mail adapter); empty: attachments are refused.
+	AttachmentDir string
+	// MaxAttachmentBytes caps one attachment (default 5 MiB). The whole
+	// request is also capped by Options.MaxBodyBytes.
+	MaxAttachmentBytes int64
+	// ReopenWindow is how long after resolution a reply on the tracking
+	// page reopens the ticket (default seven days, as the engine).
+	ReopenWindow time.Duration
+	// Limits of the public forms per hour (0: defaults).
+	FormsPerAddress, FormsPerEmail, FindsPerAddress, RepliesPerTicket int
+	// ChatPerAddress caps chat messages per client address in ten minutes.
+	ChatPerAddress int
+	// TrustForwardedFor takes the client address from X-Forwarded-For (the
+	// last hop), for a service behind a reverse proxy.
+	TrustForwardedFor bool
+	// ChatFrameAncestors are the sites allowed to embed the chat panel
+	// (CSP frame-ancestors); empty: any site.
+	ChatFrameAncestors []string
+}
+
+// helpQueries are the public side's SQL (help_queries.sql).
+type helpQueries struct {
+	RateLock           string `query:"rate-lock"`
+	RateCount          string `query:"rate-count"`
+	RateAdd            string `query:"rate-add"`
+	RatePrune          string `query:"rate-prune"`
+	TokenInsert        string `query:"token-insert"`
+	TokenHashes        string `query:"token-hashes"`
+	LinkIdentity       string `query:"link-identity"`
+	RequesterEmail     string `query:"requester-email"`
+	NotifyConversation string `query:"notify-conversation"`
+	ChatMessages       string `query:"chat-messages"`
+	ChatState          string `query:"chat-state"`
+}
+
+// publicSite serves the pages requesters see without logging in.
+type publicSite struct {
+	opt      PublicOptions
+	db       *sqlx.DB
+	q        helpQueries
+	log      *slog.Logger
+	now      func() time.Time
+	baseURL  string
+	secure   bool
+	tickets  *tickets.Store
+	kb       *kb.Store
+	searcher *kb.Searcher
+	convs    *bots.Store
+	renderer *kb.Renderer
+	severity bots.SeverityModel
+	tracker  *TrackingTokens
+	limiter  *rateLimiter
+	chat     *chatHub
+	pages    map[string]*template.Template
+	static   http.Handler
+}
+
+// publicRoute is one route of the public side.
+type publicRoute struct {
+	pattern string
+	handler http.Handler
+}
+
+// publicRoutes lists every route of the help centre, web form, web chat
+// and tracking pages. The site is built on the first call (Handler).
+func publicRoutes(s *Server) []publicRoute {
+	if s.opt.Pool == nil {
+		return nil
+	}
+	p, err := newPublicSite(s.opt)
+	if err != nil {
+		// Only embedded templates and queries can fail here: a build
+		// defect that every test run shows.
+		panic(fmt.Sprintf("web: public pages: %v", err))
+	}
+	routes := []struct {
+		pattern string
+		h       http.HandlerFunc
+	}{
+		{"GET /help/{$}", p.helpHome},
+		{"GET /help/static/", p.serveStatic},
+		{"GET /help/media/{path...}", p.serveMedia},
+		{"GET /help/c/{category}", p.helpCategory},
+		{"GET /help/k/{kind}", p.helpKind},
+		{"GET /help/a/{id}", p.helpArticle},
+		{"POST /help/a/{id}/feedback", p.helpFeedback},
+		{"GET /help/search", p.helpSearch},
+		{"GET /kb/{path...}", p.kbLink},
+
+		{"GET /help/request", p.formPage},
+		{"POST /help/request", p.formSubmit},
+
+		{"GET /help/chat", p.chatPage},
+		{"GET /help/chat/embed", p.chatEmbed},
+		{"GET /help/chat.js", p.chatSnippet},
+		{"POST /help/chat/start", p.chatStart},
+		{"POST /help/chat/send", p.chatSend},
+		{"GET /help/chat/poll", p.chatPoll},
+
+		{"GET /track/{$}", p.trackFindPage},
+		{"POST /track/{$}", p.trackFindSubmit},
+		{"GET /track/{number}", p.trackPage},
+		{"POST /track/{number}/reply", p.trackReply},
+	}
+	out := make([]publicRoute, len(routes))
+	for i, rt := range routes {
+		out[i] = publicRoute{rt.pattern, p.guard(rt.h)}
+	}
+	return out
+}
+
+func newPublicSite(opt Options) (*publicSite, error) {
+	p := &publicSite{opt: opt.Public, db: opt.Pool, log: opt.Logger, now: opt.Now, baseURL: strings.TrimRight(opt.BaseURL, "/"),
+		secure: strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"), tickets: opt.Tickets, kb: opt.KB,
+		searcher: opt.Searcher, convs: opt.Conversations, renderer: kb.NewRenderer(), severity: opt.Public.Severity}
+	if p.log == nil {
+		p.log = slog.Default()
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	if err := db.ScanQueries(&p.q, helpQueryFS, "help_queries.sql"); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.tickets == nil {
+		if p.tickets, err = tickets.NewStore(tickets.Options{Now: p.now}); err != nil {
+			return nil, err
+		}
+	}
+	if p.kb == nil {
+		if p.kb, err = kb.NewStore(opt.Pool, p.now); err != nil {
+			return nil, err
+		}
+	}
+	if p.convs == nil {
+		if p.convs, err = bots.NewStore(); err != nil {
+			return nil, err
+		}
+	}
+	if p.severity == nil {
+		m, err := nlp.NewSeverityModel()
+		if err != nil {
+			return nil, err
+		}
+		p.severity = m
+	}
+	o := &p.opt
+	if o.MaxAttachmentBytes <= 0 {
+		o.MaxAttachmentBytes = 5 << 20
+	}
+	if o.ReopenWindow <= 0 {
+		o.ReopenWindow = 7 * 24 * time.Hour
+	}
+	for _, l := range []struct {
+		v   *int
+		def int
+	}{{&o.FormsPerAddress, 5}, {&o.FormsPerEmail, 3}, {&o.FindsPerAddress, 10}, {&o.RepliesPerTicket, 20}, {&o.ChatPerAddress, 60}} {
+		if *l.v <= 0 {
+			*l.v = l.def
+		}
+	}
+	p.tracker = &TrackingTokens{q: p.q, now: p.now}
+	p.limiter = &rateLimiter{db: opt.Pool, q: p.q, now: p.now}
+	if err := p.parseTemplates(); err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(publicStaticFS, "public/static")
+	if err != nil {
+		return nil, err
+	}
+	p.static = http.StripPrefix("/help/static/", http.FileServerFS(sub))
+	p.chat = newChatHub()
+	if p.opt.Engine != nil {
+		p.opt.Engine.RegisterSender(chatChannel, p.chat)
+	}
+	return p, nil
+}
+
+var publicFuncs = template.FuncMap{
+	"when": func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
+	"safeHTML": func(s string) template.HTML {
+		return template.HTML(s) // only for the KB renderer's output, sanitised by bluemonday
+	},
+	"kindKey": func(k kb.Kind) string { return "kind." + string(k) },
+}
+
+// parseTemplates builds one set per page: the public layout and the page.
+func (p *publicSite) parseTemplates() error {
+	p.pages = map[string]*template.Template{}
+	files, err := fs.Glob(publicTemplateFS, "public/templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "public/templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(publicFuncs).ParseFS(publicTemplateFS, "public/templates/layout.html", f)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+		p.pages[name] = t
+	}
+	return nil
+}
+
+// publicView is what every public page receives.
+type publicView struct {
+	Lang   string
+	Title  string
+	Path   string
+	Query  string // the search box's text
+	Embed  bool   // the chat panel inside another site's frame
+	Switch string // this page in the other language
+	Error  string
+	Notice string
+	Data   any
+}
+
+// T looks a string up in the page's language.
+func (v *publicView) T(key string, args ...any) string { return helpText.T(v.Lang, key, args...) }
+
+// Other is the other language, for the switch.
+func (v *publicView) Other() string {
+	if v.Lang == "en" {
+		return "it"
+	}
+	return "en"
+}
+
+const langCookie = "hd_lang"
+
+// publicLang picks the language: ?lang= (remembered in a cookie), the
+// cookie, then the browser's preference.
+func (p *publicSite) publicLang(w http.ResponseWriter, r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		l = i18n.Normalize(l)
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: p.secure, SameSite: http.SameSiteLaxMode})
+		return l
+	}
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "it" || c.Value == "en") {
+		return c.Value
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+func (p *publicSite) view(w http.ResponseWriter, r *http.Request, titleKey string, data any) *publicView {
+	v := &publicView{Lang: p.publicLang(w, r), Path: r.URL.Path, Data: data}
+	v.Title = v.T(titleKey)
+	q := url.Values{}
+	if r.Method == http.MethodGet {
+		q = r.URL.Query()
+		q.Del("flash")
+	} else if t := r.PostFormValue("t"); t != "" {
+		q.Set("t", t) // a tracking page answered after a post keeps its token
+	}
+	q.Set("lang", v.Other())
+	v.Switch = strings.TrimSuffix(r.URL.Path, "/reply") + "?" + q.Encode()
+	return v
+}
+
+// render writes a page through a buffer, so a template error is a clean 500.
+func (p *publicSite) render(w http.ResponseWriter, code int, page string, v *publicView) {
+	t, ok := p.pages[page]
+	if !ok {
+		p.log.Error("no such public template", "page", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	name := "layout"
+	if v.Embed {
+		name = "embed"
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
+		p.log.Error("render public page", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	buf.WriteTo(w)
+}
+
+// errTooMany is a rate limit reached.
+var errTooMany = errors.New("too many requests")
+
+// publicStatus maps an error to the status and message of the public
+// pages: the one place they choose a status code.
+func publicStatus(err error) (int, string) {
+	switch {
+	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, kb.ErrNotFound), errors.Is(err, errNoTicket):
+		return http.StatusNotFound, "error.notfound"
+	case errors.Is(err, errTooMany):
+		return http.StatusTooManyRequests, "error.toomany"
+	case errors.Is(err, errBadRequest), errors.Is(err, bots.ErrInvalidInbound), errors.Is(err, bots.ErrTooLong):
+		return http.StatusBadRequest, "error.badrequest"
+	case errors.Is(err, errForbidden):
+		return http.StatusForbidden, "error.forbidden"
+	case errors.Is(err, db.ErrUnavailable):
+		return http.StatusServiceUnavailable, "error.unavailable"
+	}
+	return http.StatusInternalServerError, "error.internal"
+}
+
+// fail shows the public error page.
+func (p *publicSite) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code, key := publicStatus(err)
+	if code >= 500 {
+		p.log.Error("public request failed", "path", r.URL.Path, "err", err)
+	}
+	if code == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "600")
+	}
+	v := p.view(w, r, key, nil)
+	v.Error = v.T(key)
+	p.render(w, code, "error", v)
+}
+
+// guard sets the public pages' security headers and refuses unsafe
+// cross-site requests (Sec-Fetch-Site / Origin): the public forms have no
+// session, so this is their CSRF protection.
+func (p *publicSite) guard(h http.HandlerFunc) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.fail(w, r, errForbidden) }))
+	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hdr := w.Header()
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("Referrer-Policy", "same-origin")
+		frame := "'none'"
+		if r.URL.Path == "/help/chat/embed" {
+			frame = "*"
+			if len(p.opt.ChatFrameAncestors) > 0 {
+				frame = strings.Join(p.opt.ChatFrameAncestors, " ")
+			}
+		} else {
+			hdr.Set("X-Frame-Options", "DENY")
+		}
+		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; object-src 'self'; "+
+			"frame-ancestors "+frame+"; form-action 'self'; base-uri 'none'")
+		h(w, r)
+	}))
+}
+
+func (p *publicSite) serveStatic(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	p.static.ServeHTTP(w, r)
+}
+
+// clientKey is the address rate limits count by.
+func (p *publicSite) clientKey(r *http.Request) string {
+	if p.opt.TrustForwardedFor {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	return clientAddr(r)
+}
+
+// absURL makes a path absolute with the base URL (links in mails).
+func (p *publicSite) absURL(path string) string {
+	return p.baseURL + path
+}
+
+// notifyConsoles tells the consoles a conversation changed.
+func (p *publicSite) notifyConsoles(ctx context.Context, q sqlx.ExecerContext, convID int64) error {
+	_, err := q.ExecContext(ctx, p.q.NotifyConversation, fmt.Sprint(convID))
+	return err
+}
+
+// localPath keeps a redirect inside the public pages.
+func localPath(next, fallback string) string {
+	if u, err := url.Parse(next); err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") ||
+		strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return fallback
+	}
+	return next
+}
