@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -127,9 +128,16 @@ func TestRunKeepsMailDuringOutage(t *testing.T) {
 }
 
 // TestRunIdleAndMove: with IDLE a new mail is picked up at once (the poll
-// interval is far longer than the test), and move mode moves it.
+// interval is far longer than the test), and move mode moves it — with
+// MOVE, or with COPY, STORE \Deleted and EXPUNGE where MOVE is missing.
 func TestRunIdleAndMove(t *testing.T) {
-	srv := newIMAPServer(t, true)
+	for _, move := range []bool{true, false} {
+		t.Run(fmt.Sprintf("MOVE=%v", move), func(t *testing.T) { testRunIdleAndMove(t, move) })
+	}
+}
+
+func testRunIdleAndMove(t *testing.T, move bool) {
+	srv := newIMAPServer(t, move)
 	h := &recordingHandler{}
 	cfg := imapConfig(srv)
 	cfg.PollInterval, cfg.DisableIdle = time.Hour, false
@@ -206,5 +214,45 @@ func TestPollLock(t *testing.T) {
 	c := newTestAdapter(t, other, nil, WithDB(pool))
 	if c.lockKey == a.lockKey {
 		t.Fatal("another mailbox shares the lock")
+	}
+}
+
+// poisonHandler fails every mail with an error that is not an outage.
+type poisonHandler struct {
+	recordingHandler
+	calls atomic.Int32
+}
+
+func (h *poisonHandler) HandleMail(context.Context, bots.Mail) (bots.MailResult, error) {
+	h.calls.Add(1)
+	return bots.MailResult{}, errors.New("something unexpected")
+}
+
+// TestRunSetsAsideAPoisonMail: a mail that keeps failing is tried
+// maxAttempts times, then left alone (unflagged, for a person to look at)
+// while the next mail is still handled.
+func TestRunSetsAsideAPoisonMail(t *testing.T) {
+	srv := newIMAPServer(t, false)
+	h := &poisonHandler{}
+	a := newTestAdapter(t, imapConfig(srv), h)
+	srv.deliver(t, "INBOX", readFixture(t, "latin1.eml"))
+	startRun(t, a)
+	waitFor(t, "attempts", func() bool { return h.calls.Load() >= maxAttempts })
+	time.Sleep(300 * time.Millisecond)
+	if n := h.calls.Load(); n != maxAttempts {
+		t.Fatalf("%d attempts, want %d", n, maxAttempts)
+	}
+	if l := srv.list(t, "INBOX"); len(l) != 1 || processed(l[0]) || l[0].has(imap.FlagSeen) {
+		t.Fatalf("poison mail state %+v", l)
+	}
+}
+
+// TestRunWithoutIMAP: a send-only adapter's Run just waits for the end.
+func TestRunWithoutIMAP(t *testing.T) {
+	a := newTestAdapter(t, Config{}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := a.Run(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
