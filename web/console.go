@@ -47,6 +47,9 @@ type console struct {
 	pages     map[string]*template.Template
 	pageSize  int
 	staticDir http.Handler
+	// sessionRecheck is how often an open event stream checks (and
+	// keeps alive) its session.
+	sessionRecheck time.Duration
 }
 
 // ctxKey keys the session in a request's context.
@@ -76,7 +79,7 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		tickets:  opt.Tickets, kb: opt.KB, searcher: opt.Searcher, convs: opt.Conversations,
 		handoff: opt.Handoff, renderer: kb.NewRenderer(),
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
-		pageSize: 50,
+		pageSize: 50, sessionRecheck: time.Minute,
 	}
 	if c.convs == nil {
 		if c.convs, err = bots.NewStore(); err != nil {

@@ -150,3 +150,33 @@ func TestLiveFallbackPolling(t *testing.T) {
 		t.Fatal("no refresh while the listener is down")
 	}
 }
+
+func TestEventStreamFollowsSession(t *testing.T) {
+	tc := newTestConsole(t, func(o *Options) { o.Session = SessionOptions{Idle: 30 * time.Minute} })
+	tc.srv.console.sessionRecheck = 50 * time.Millisecond
+	tc.addUser("anna", RoleAgentL1)
+	c := tc.login("anna")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := readEvents(t, c, ctx)
+	// An open inbox keeps the session alive past the idle limit.
+	for i := 0; i < 3; i++ {
+		tc.clock.Advance(20 * time.Minute)
+		time.Sleep(300 * time.Millisecond) // a few rechecks
+	}
+	if code, _, _ := c.get("/console/inbox"); code != 200 {
+		t.Fatalf("after 60 minutes with the inbox open = %d, want 200", code)
+	}
+	// Logging out elsewhere ends the stream with a logout event.
+	if code, _, _ := c.post("/console/logout", nil); code != http.StatusSeeOther {
+		t.Fatalf("logout = %d", code)
+	}
+	select {
+	case got := <-events:
+		if got != "expired" {
+			t.Fatalf("event %q, want expired", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream did not end with the session")
+	}
+}

@@ -132,6 +132,12 @@ func (c *console) inboxEvents(w http.ResponseWriter, r *http.Request) {
 	fl.Flush()
 	ping := time.NewTicker(25 * time.Second)
 	defer ping.Stop()
+	recheck := time.NewTicker(c.sessionRecheck)
+	defer recheck.Stop()
+	token := ""
+	if ck, err := r.Cookie(sessionCookie); err == nil {
+		token = ck.Value
+	}
 	for {
 		select {
 		case <-r.Context().Done():
@@ -142,6 +148,17 @@ func (c *console) inboxEvents(w http.ResponseWriter, r *http.Request) {
 		case <-ping.C:
 			fmt.Fprintf(w, ": ping\n\n") // keeps proxies from closing an idle stream
 			fl.Flush()
+		case <-recheck.C:
+			// An open inbox is an agent at work: the stream keeps the
+			// session alive (up to its absolute expiry), and it ends when
+			// the session does (logout elsewhere, user disabled, expiry),
+			// telling the page to go to the login form.
+			sess, err := c.sessions.lookup(r.Context(), token)
+			if err == nil && sess == nil {
+				fmt.Fprintf(w, "event: logout\ndata: expired\n\n")
+				fl.Flush()
+				return
+			}
 		}
 	}
 }

@@ -27,6 +27,8 @@
     if (window.EventSource) {
       var es = new EventSource("/console/inbox/events");
       es.onmessage = function (ev) { changed(String(ev.data)); };
+      // The session ended: reloading shows the login form.
+      es.addEventListener("logout", function () { es.close(); window.location.reload(); });
       es.onopen = function () { if (polling) { clearInterval(polling); polling = null; } changed("refresh"); };
       es.onerror = function () { if (es.readyState === EventSource.CLOSED) { startPolling(); } };
     } else {
