@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"net/http"
 	"net/mail"
 	"strings"
 	"sync"
@@ -278,6 +279,10 @@ func (c *Config) normalize() error {
 	}
 	return nil
 }
+
+// Routes registers nothing: mail arrives over IMAP, not HTTP. It exists so
+// the e-mail adapter has the same shape as the chat adapters.
+func (a *Adapter) Routes(*http.ServeMux) {}
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -33,9 +33,6 @@ func automatic(m *inMail, ownAddress string) string {
 			return k
 		}
 	}
-	if v := strings.ToLower(h.Get("X-Auto-Response-Suppress")); strings.Contains(v, "oof") && strings.Contains(v, "autoreply") && strings.HasPrefix(strings.ToLower(m.Subject), "automatic reply") {
-		return "Outlook automatic reply"
-	}
 	if m.MediaType == "multipart/report" || m.HasDSN {
 		return "delivery or disposition report (" + m.ReportType + ")"
 	}
