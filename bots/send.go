@@ -18,6 +18,14 @@ var ErrNoSender = errors.New("no sender for channel")
 // deliver sends replies after commit, in order. At the first failure that
 // reply and every later one become retry jobs, so the order holds.
 func (e *Engine) deliver(ctx context.Context, outs []Outbound) {
+	if len(outs) > 0 && e.waitsBehindUnsent(ctx, outs[0]) { // see sweep.go
+		for _, o := range outs {
+			if qerr := e.opt.Retry.EnqueueSend(ctx, o.MessageID, o.Channel); qerr != nil {
+				e.log.Error("queue send behind an earlier unsent reply", "message_id", o.MessageID, "err", qerr)
+			}
+		}
+		return
+	}
 	sent := make([]int64, 0, len(outs))
 	defer func() { e.markSent(ctx, sent) }()
 	for i, out := range outs {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -23,8 +24,16 @@ import (
 var sweepFS embed.FS
 
 type sweepQueries struct {
-	Unsent string `query:"unsent-replies"`
+	Unsent        string `query:"unsent-replies"`
+	EarlierUnsent string `query:"earlier-unsent-of-message"`
 }
+
+// loadSweepQueries parses sweep.sql once.
+var loadSweepQueries = sync.OnceValues(func() (sweepQueries, error) {
+	var q sweepQueries
+	err := db.ScanQueries(&q, sweepFS, "sweep.sql")
+	return q, err
+})
 
 // Sweep defaults.
 const (
@@ -47,8 +56,8 @@ func (e *Engine) SweepUnsent(ctx context.Context, after time.Duration) (int, err
 	if e.opt.Retry == nil {
 		return 0, ErrNoRetryQueue
 	}
-	var q sweepQueries
-	if err := db.ScanQueries(&q, sweepFS, "sweep.sql"); err != nil {
+	q, err := loadSweepQueries()
+	if err != nil {
 		return 0, err
 	}
 	if after <= 0 {
@@ -102,4 +111,24 @@ type SweepWorker struct {
 func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	_, err := w.Engine.SweepUnsent(ctx, w.After)
 	return err
+}
+
+// waitsBehindUnsent reports whether an earlier reply of out's conversation
+// is still unsent. deliver then queues out instead of sending it, and the
+// send job (Resend) delivers it after the earlier ones. On a query error
+// it answers false: sending now risks order, not loss.
+func (e *Engine) waitsBehindUnsent(ctx context.Context, out Outbound) bool {
+	if e.opt.Retry == nil {
+		return false
+	}
+	q, err := loadSweepQueries()
+	if err != nil {
+		return false
+	}
+	var n int
+	if err := e.opt.DB.GetContext(ctx, &n, q.EarlierUnsent, out.MessageID); err != nil {
+		e.log.Warn("check earlier unsent replies", "message_id", out.MessageID, "err", err)
+		return false
+	}
+	return n > 0
 }

@@ -9,3 +9,10 @@ WHERE direction = 'out' AND sent_at IS NULL
   AND channel = ANY($3) AND send_attempts < $4
 ORDER BY id
 LIMIT $5;
+
+-- name: earlier-unsent-of-message
+-- Replies of the same conversation, older than this one, still unsent: a
+-- new reply must wait behind them (after a crash, or a failed send whose
+-- retry job has not run yet), or the user reads them out of order.
+SELECT count(*) FROM messages o JOIN messages m ON m.conversation_id = o.conversation_id
+WHERE m.id = $1 AND o.direction = 'out' AND o.sent_at IS NULL AND o.id < m.id;

@@ -73,3 +73,50 @@ func TestSweepNeedsAQueue(t *testing.T) {
 		t.Fatalf("err %v, want ErrNoRetryQueue", err)
 	}
 }
+
+func TestNewRepliesWaitBehindAnUnsentOne(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	flaky := &flakySender{fails: 1}
+	retry := &recordingRetry{}
+	h.engine.RegisterSender("flaky", flaky)
+	h.engine.opt.Retry = retry
+	first := Inbound{Channel: "flaky", ExternalID: "w1", ConversationKey: "cw", User: User{ID: "uw"}, Text: "ciao"}
+	if _, err := h.engine.Handle(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	queued := len(retry.ids)
+	if queued == 0 {
+		t.Fatal("the failed reply was not queued")
+	}
+	// The platform is back, but the first reply is still waiting for its
+	// retry job: the next message's replies must queue behind it.
+	second := Inbound{Channel: "flaky", ExternalID: "w2", ConversationKey: "cw", User: User{ID: "uw"}, Text: "la stampante non funziona"}
+	res, err := h.engine.Handle(ctx, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flaky.sent) != 0 {
+		t.Fatalf("a later reply was sent before the earlier unsent one: %+v", flaky.sent)
+	}
+	if len(retry.ids) != queued+len(res.Replies) {
+		t.Fatalf("queued %d, want %d", len(retry.ids), queued+len(res.Replies))
+	}
+	// The jobs, in any order, deliver in conversation order.
+	for i := len(retry.ids) - 1; i >= 0; i-- {
+		h.engine.Resend(ctx, retry.ids[i]) // the later ones answer errNotYet
+	}
+	for _, id := range retry.ids {
+		if err := h.engine.Resend(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(flaky.sent) != len(retry.ids) {
+		t.Fatalf("sent %d, want %d", len(flaky.sent), len(retry.ids))
+	}
+	for i := 1; i < len(flaky.sent); i++ {
+		if flaky.sent[i].MessageID < flaky.sent[i-1].MessageID {
+			t.Fatalf("out of order: %d after %d", flaky.sent[i].MessageID, flaky.sent[i-1].MessageID)
+		}
+	}
+}
