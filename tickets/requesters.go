@@ -10,11 +10,11 @@ import (
 
 // Requester is a person who asks for help.
 type Requester struct {
-	ID        int64     `db:"id"`
-	Name      string    `db:"name"`
-	Email     string    `db:"email"`
-	Lang      string    `db:"lang"`
-	CreatedAt time.Time `db:"created_at"`
+	ID        int64     `db:"id" json:"id"`
+	Name      string    `db:"name" json:"name"`
+	Email     string    `db:"email" json:"email"`
+	Lang      string    `db:"lang" json:"lang"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
 }
 
 // Identity is how a requester is known on one channel.

@@ -124,45 +124,45 @@ const (
 
 // Ticket is one registered contact.
 type Ticket struct {
-	ID              int64      `db:"id"`
-	Number          string     `db:"number"`
-	RequesterID     *int64     `db:"requester_id"`
-	ConversationID  *int64     `db:"conversation_id"`
-	OriginChannel   string     `db:"origin_channel"`
-	Subject         string     `db:"subject"`
-	Description     string     `db:"description"`
-	Type            Type       `db:"type"`
-	Category        string     `db:"category"`
-	Product         string     `db:"product"`
-	Urgency         Level      `db:"urgency"`
-	Impact          Level      `db:"impact"`
-	Priority        Priority   `db:"priority"`
-	Level           int        `db:"level"`
-	GroupName       string     `db:"group_name"`
-	AgentID         *int64     `db:"agent_id"`
-	ExternalOrg     string     `db:"external_org"`
-	ExternalEmail   string     `db:"external_email"`
-	State           State      `db:"state"`
-	CreatedAt       time.Time  `db:"created_at"`
-	UpdatedAt       time.Time  `db:"updated_at"`
-	FirstResponseAt *time.Time `db:"first_response_at"`
-	ResolvedAt      *time.Time `db:"resolved_at"`
-	ClosedAt        *time.Time `db:"closed_at"`
-	ClosureCode     string     `db:"closure_code"`
-	ClosureNote     string     `db:"closure_note"`
+	ID              int64      `db:"id" json:"id"`
+	Number          string     `db:"number" json:"number"`
+	RequesterID     *int64     `db:"requester_id" json:"requester_id"`
+	ConversationID  *int64     `db:"conversation_id" json:"conversation_id"`
+	OriginChannel   string     `db:"origin_channel" json:"origin_channel"`
+	Subject         string     `db:"subject" json:"subject"`
+	Description     string     `db:"description" json:"description"`
+	Type            Type       `db:"type" json:"type"`
+	Category        string     `db:"category" json:"category"`
+	Product         string     `db:"product" json:"product"`
+	Urgency         Level      `db:"urgency" json:"urgency"`
+	Impact          Level      `db:"impact" json:"impact"`
+	Priority        Priority   `db:"priority" json:"priority"`
+	Level           int        `db:"level" json:"level"`
+	GroupName       string     `db:"group_name" json:"group_name"`
+	AgentID         *int64     `db:"agent_id" json:"agent_id"`
+	ExternalOrg     string     `db:"external_org" json:"external_org"`
+	ExternalEmail   string     `db:"external_email" json:"external_email"`
+	State           State      `db:"state" json:"state"`
+	CreatedAt       time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt       time.Time  `db:"updated_at" json:"updated_at"`
+	FirstResponseAt *time.Time `db:"first_response_at" json:"first_response_at"`
+	ResolvedAt      *time.Time `db:"resolved_at" json:"resolved_at"`
+	ClosedAt        *time.Time `db:"closed_at" json:"closed_at"`
+	ClosureCode     string     `db:"closure_code" json:"closure_code"`
+	ClosureNote     string     `db:"closure_note" json:"closure_note"`
 }
 
 // Event is one line of a ticket's audit trail.
 type Event struct {
-	ID        int64     `db:"id"`
-	TicketID  int64     `db:"ticket_id"`
-	At        time.Time `db:"at"`
-	Actor     string    `db:"actor"`
-	Kind      string    `db:"kind"`
-	Field     string    `db:"field"`
-	OldValue  string    `db:"old_value"`
-	NewValue  string    `db:"new_value"`
-	CommentID *int64    `db:"comment_id"`
+	ID        int64     `db:"id" json:"id"`
+	TicketID  int64     `db:"ticket_id" json:"ticket_id"`
+	At        time.Time `db:"at" json:"at"`
+	Actor     string    `db:"actor" json:"actor"`
+	Kind      string    `db:"kind" json:"kind"`
+	Field     string    `db:"field" json:"field"`
+	OldValue  string    `db:"old_value" json:"old_value"`
+	NewValue  string    `db:"new_value" json:"new_value"`
+	CommentID *int64    `db:"comment_id" json:"comment_id"`
 }
 
 // Event kinds.
@@ -180,25 +180,25 @@ const (
 
 // Comment is a public reply or an internal note.
 type Comment struct {
-	ID        int64     `db:"id"`
-	TicketID  int64     `db:"ticket_id"`
-	Author    string    `db:"author"`
-	Public    bool      `db:"public"`
-	Body      string    `db:"body"`
-	CreatedAt time.Time `db:"created_at"`
+	ID        int64     `db:"id" json:"id"`
+	TicketID  int64     `db:"ticket_id" json:"ticket_id"`
+	Author    string    `db:"author" json:"author"`
+	Public    bool      `db:"public" json:"public"`
+	Body      string    `db:"body" json:"body"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
 }
 
 // Attachment is the metadata of a file attached to a ticket.
 type Attachment struct {
-	ID          int64     `db:"id"`
-	TicketID    int64     `db:"ticket_id"`
-	CommentID   *int64    `db:"comment_id"`
-	Filename    string    `db:"filename"`
-	ContentType string    `db:"content_type"`
-	SizeBytes   int64     `db:"size_bytes"`
-	SHA256      string    `db:"sha256"`
-	StorageKey  string    `db:"storage_key"`
-	CreatedAt   time.Time `db:"created_at"`
+	ID          int64     `db:"id" json:"id"`
+	TicketID    int64     `db:"ticket_id" json:"ticket_id"`
+	CommentID   *int64    `db:"comment_id" json:"comment_id"`
+	Filename    string    `db:"filename" json:"filename"`
+	ContentType string    `db:"content_type" json:"content_type"`
+	SizeBytes   int64     `db:"size_bytes" json:"size_bytes"`
+	SHA256      string    `db:"sha256" json:"sha256"`
+	StorageKey  string    `db:"storage_key" json:"storage_key"`
+	CreatedAt   time.Time `db:"created_at" json:"created_at"`
 }
 
 // FormatNumber renders the public ticket number, e.g. HD-2026-000123.

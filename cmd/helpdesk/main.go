@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"bench":    {"measure the whole message path against raw PostgreSQL inserts: bench [-users N] [-messages N] [-rate R] [-json]", runBench},
 		"report":   {"the period report (volumes, SLA, backlog, rates, satisfaction, KB): report [-from D] [-to D] [-format json|csv]", runReport},
 		"channels": {"check the configured chat platforms' credentials: channels check", runChannels},
+		"privacy":  {"a requester's personal data: privacy export|erase [-as ADMIN] [-yes] EMAIL|CHANNEL:ID|requester-N", runPrivacy},
 		"chat":     {"talk to the bot from the terminal (real engine and database): chat [-lang it|en] [-as USER]", runChat},
 		"nlp":      {"language tools: severity-eval --cases FILE [--json]", runNLP},
 		"kb":       {"knowledge base: import DIR | export DIR | eval | stats", runKB},
