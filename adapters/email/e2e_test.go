@@ -274,8 +274,8 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
-// TestOutOfHoursAcknowledgement: a mail on a Sunday is acknowledged with
-// the reopening time, in the mail's language.
+// TestOutOfHoursAcknowledgement: mails on a Sunday are acknowledged with
+// the reopening time, each in its own language.
 func TestOutOfHoursAcknowledgement(t *testing.T) {
 	sunday := time.Date(2026, 11, 22, 15, 0, 0, 0, time.FixedZone("CET", 3600))
 	x := newE2E(t, sunday)
@@ -283,5 +283,17 @@ func TestOutOfHoursAcknowledgement(t *testing.T) {
 	_, plain, _ := parts(t, x.mails(1)[0].Data)
 	if !strings.Contains(plain, "l'help desk è chiuso: riapre") || !numberRe.MatchString(plain) {
 		t.Fatalf("out-of-hours acknowledgement:\n%s", plain)
+	}
+	// A mail in English is answered in English. (Its subject carries a
+	// number no ticket has, and its references are unknown: a new ticket.)
+	x.deliver(readFixture(t, "gmail.eml"))
+	h, en, _ := parts(t, x.mails(2)[1].Data)
+	for _, s := range []string{"We have received your request", "The help desk is closed right now: it reopens", "Message sent automatically by the help desk."} {
+		if !strings.Contains(en, s) {
+			t.Errorf("English acknowledgement lacks %q:\n%s", s, en)
+		}
+	}
+	if h.Get("Content-Language") != "en" || x.ticketCount() != 2 {
+		t.Errorf("Content-Language %q, %d tickets", h.Get("Content-Language"), x.ticketCount())
 	}
 }

@@ -68,6 +68,7 @@ func TestStripQuoted(t *testing.T) {
 		{"signature", "Ecco.\n\n-- \nMario Rossi\nTel. 123", "Ecco."},
 		{"a line starting with From: in the text is kept", "From: the second floor, the printer is offline.\nPlease check.", "From: the second floor, the printer is offline.\nPlease check."},
 		{"inline answers only: kept whole", "> domanda?\n> altra?", "> domanda?\n> altra?"},
+		{"outlook html reply", normalizeText(htmlToText(`<div>Ok, grazie.</div><hr><div id="divRplyFwdMsg"><b>Da:</b> Help desk<br><b>Inviato:</b> martedì</div><div>vecchio testo</div>`)), "Ok, grazie."},
 		{"interleaved quote lines dropped", "> domanda?\nrisposta\n> altra?\naltra risposta", "risposta\naltra risposta"},
 	}
 	for _, tc := range tests {
@@ -93,6 +94,8 @@ func TestHTMLToText(t *testing.T) {
 		{"quotes marked", `<p>Nuovo</p><blockquote type="cite"><p>vecchio</p></blockquote>`, "Nuovo\n> vecchio"},
 		{"gmail quote", `<div>Nuovo</div><div class="gmail_quote"><div>On x wrote:</div><blockquote>vecchio</blockquote></div>`, "Nuovo\n> On x wrote:\n> > vecchio"},
 		{"images", `<p>Vedi <img src="cid:1" alt="schermata"></p>`, "Vedi [schermata]"},
+		{"word html", "<html><head><style><!-- p.MsoNormal {margin:0cm} --></style><!--[if gte mso 9]><xml><o:shapedefaults/></xml><![endif]--></head><body lang=IT><div class=WordSection1><p class=MsoNormal>Buongiorno,<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal>il PC non si avvia.<o:p></o:p></p></div></body></html>", "Buongiorno,\n\nil PC non si avvia."},
+		{"outlook reply header", `<div>Ok.</div><div id="divRplyFwdMsg"><b>Da:</b> Help desk<br><b>Inviato:</b> martedì</div><div>vecchio testo</div>`, "Ok.\n________________________________\nDa: Help desk\nInviato: martedì\nvecchio testo"},
 		{"broken html", `<p>aperto <b>grassetto <i>corsivo</p>resto`, "aperto grassetto corsivo\nresto"},
 	}
 	for _, tc := range tests {

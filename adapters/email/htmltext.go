@@ -10,9 +10,10 @@ import (
 // htmlToText renders an HTML mail body as plain text for a ticket: block
 // elements end lines, list items get a dash, links keep their address
 // when it differs from their text, and what is never shown (head, style,
-// script, hidden Outlook conditionals) is dropped. Quoted history
-// (blockquote type=cite, Gmail's gmail_quote, Outlook's divRplyFwdMsg)
-// is marked with "> " so the quote stripper can cut it like plain text.
+// script, hidden Outlook conditionals) is dropped. Quoted history is
+// marked the way plain-text clients mark it, so the quote stripper cuts
+// it alike: "> " inside blockquote and Gmail's gmail_quote, a rule of
+// underscores before Outlook's divRplyFwdMsg header.
 func htmlToText(src string) string {
 	z := html.NewTokenizer(strings.NewReader(src))
 	var b strings.Builder
@@ -108,7 +109,14 @@ func htmlToText(src string) string {
 				}
 				continue
 			}
-			if class := attrs["class"]; a == atom.Div && (strings.Contains(class, "gmail_quote") || attrs["id"] == "divRplyFwdMsg" || strings.Contains(class, "moz-cite-prefix")) {
+			if a == atom.Div && attrs["id"] == "divRplyFwdMsg" {
+				// Outlook's header of the quoted mail: what follows it is
+				// the old mail, not inside it. The rule Outlook writes in
+				// plain text marks it, and the quote stripper cuts there.
+				newline()
+				b.WriteString(strings.Repeat("_", 32) + "\n")
+			}
+			if class := attrs["class"]; a == atom.Div && (strings.Contains(class, "gmail_quote") || strings.Contains(class, "moz-cite-prefix")) {
 				newline()
 				quote++
 				quoteTags = append(quoteTags, depthMark{atom: a, depth: 1})
