@@ -241,20 +241,16 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusUnprocessableEntity, "form", v)
 		return
 	}
-	for _, lim := range []struct {
-		bucket, key string
-		n           int
-	}{{"form-addr", p.clientKey(r), p.opt.FormsPerAddress}, {"form-email", strings.ToLower(f.Email), p.opt.FormsPerEmail}} {
-		if err := p.limiter.allow(r.Context(), lim.bucket, lim.key, lim.n, hour); err != nil {
-			if !errors.Is(err, errTooMany) {
-				p.fail(w, r, err)
-				return
-			}
-			w.Header().Set("Retry-After", "3600")
-			v.Error = v.T("form.toomany")
-			p.render(w, http.StatusTooManyRequests, "form", v)
+	if err := p.limiter.allow(r.Context(), rateLimit{"form-addr", p.clientKey(r), p.opt.FormsPerAddress, hour},
+		rateLimit{"form-email", strings.ToLower(f.Email), p.opt.FormsPerEmail, hour}); err != nil {
+		if !errors.Is(err, errTooMany) {
+			p.fail(w, r, err)
 			return
 		}
+		w.Header().Set("Retry-After", "3600")
+		v.Error = v.T("form.toomany")
+		p.render(w, http.StatusTooManyRequests, "form", v)
+		return
 	}
 	var att *bots.MailAttachment
 	if f.Attachment != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -23,31 +24,45 @@ type rateLimiter struct {
 	n   atomic.Int64 // calls, for pruning now and then
 }
 
-// allow records one request of key in bucket, or returns errTooMany when
-// limit requests were already accepted within window. The check and the
-// count are one transaction under an advisory lock on (bucket, key), so
-// concurrent requests cannot both take the last slot.
-func (l *rateLimiter) allow(ctx context.Context, bucket, key string, limit int, window time.Duration) error {
+// rateLimit is one limit: at most n requests of key in bucket per window.
+type rateLimit struct {
+	bucket, key string
+	n           int
+	window      time.Duration
+}
+
+// allow records one request under every limit, or returns errTooMany when
+// any of them is reached (and then records nothing: a refused request
+// does not count). Checks and counts are one transaction under advisory
+// locks on each (bucket, key), so concurrent requests on any instance
+// cannot both take the last slot.
+func (l *rateLimiter) allow(ctx context.Context, limits ...rateLimit) error {
 	now := l.now()
 	err := db.Tx(ctx, l.db, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, l.q.RateLock, bucket, key); err != nil {
-			return err
+		for _, lim := range limits {
+			if _, err := tx.ExecContext(ctx, l.q.RateLock, lim.bucket, lim.key); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.GetContext(ctx, &n, l.q.RateCount, lim.bucket, lim.key, now.Add(-lim.window)); err != nil {
+				return err
+			}
+			if n >= lim.n {
+				return fmt.Errorf("%w: %s", errTooMany, lim.bucket)
+			}
 		}
-		var n int
-		if err := tx.GetContext(ctx, &n, l.q.RateCount, bucket, key, now.Add(-window)); err != nil {
-			return err
+		for _, lim := range limits {
+			if _, err := tx.ExecContext(ctx, l.q.RateAdd, lim.bucket, lim.key, now); err != nil {
+				return err
+			}
 		}
-		if n >= limit {
-			return errTooMany
-		}
-		_, err := tx.ExecContext(ctx, l.q.RateAdd, bucket, key, now)
-		return err
+		return nil
 	})
 	if err != nil {
-		if err == errTooMany {
-			return fmt.Errorf("%w: %s", errTooMany, bucket)
+		if errors.Is(err, errTooMany) {
+			return err
 		}
-		return fmt.Errorf("rate limit %s: %w", bucket, err)
+		return fmt.Errorf("rate limit: %w", err)
 	}
 	if l.n.Add(1)%200 == 0 {
 		// Keep the table small: no window is longer than a day. Best

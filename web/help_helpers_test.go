@@ -230,7 +230,7 @@ func (p *portal) postMultipart(c *http.Client, path string, form url.Values, fil
 func validForm(email string) url.Values {
 	return url.Values{"name": {"Giulia Bianchi"}, "email": {email}, "subject": {"La stampante del reparto non stampa"},
 		"description": {"Da stamattina la stampante di rete del secondo piano non stampa e i documenti restano in coda."},
-		"category": {"Stampa"}}
+		"category":    {"Stampa"}}
 }
 
 // trackLinkIn returns the tracking path of a mailed reply.

@@ -240,7 +240,7 @@ func (p *publicSite) helpFeedback(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, errBadRequest)
 		return
 	}
-	if err := p.limiter.allow(r.Context(), "feedback", p.clientKey(r), 30, hour); err != nil {
+	if err := p.limiter.allow(r.Context(), rateLimit{"feedback", p.clientKey(r), 30, hour}); err != nil {
 		p.fail(w, r, err)
 		return
 	}

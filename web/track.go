@@ -184,7 +184,7 @@ func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
 		problem = "field.toolong"
 	}
 	if problem == "" {
-		if err := p.limiter.allow(r.Context(), "track-reply", tk.Number, p.opt.RepliesPerTicket, hour); err != nil {
+		if err := p.limiter.allow(r.Context(), rateLimit{"track-reply", tk.Number, p.opt.RepliesPerTicket, hour}); err != nil {
 			if !errors.Is(err, errTooMany) {
 				p.fail(w, r, err)
 				return
@@ -300,14 +300,10 @@ func (p *publicSite) trackFindSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := strings.ToLower(addr.Address)
-	for _, lim := range []struct {
-		bucket, key string
-		n           int
-	}{{"find-addr", p.clientKey(r), p.opt.FindsPerAddress}, {"find-email", email, 3}} {
-		if err := p.limiter.allow(r.Context(), lim.bucket, lim.key, lim.n, hour); err != nil {
-			p.fail(w, r, err)
-			return
-		}
+	if err := p.limiter.allow(r.Context(), rateLimit{"find-addr", p.clientKey(r), p.opt.FindsPerAddress, hour},
+		rateLimit{"find-email", email, 3, hour}); err != nil {
+		p.fail(w, r, err)
+		return
 	}
 	// The lookup and the mail run after the answer, so that neither the
 	// page nor its timing depends on whether number and address matched.
@@ -350,7 +346,7 @@ func (p *publicSite) mailLinkIfOwner(ctx context.Context, number, email, lang st
 	}
 	out := bots.Outbound{ExternalID: "track-link:" + tk.Number + ":" + hex.EncodeToString(randomBytes(6)), Channel: bots.ChannelEmail,
 		ConversationKey: bots.MailKey(email, ""),
-		Reply: bots.Reply{Text: helpText.T(lang, "mail.tracklink", tk.Number, tk.Subject), Links: []bots.Link{{Label: tk.Number, URL: link}}}}
+		Reply:           bots.Reply{Text: helpText.T(lang, "mail.tracklink", tk.Number, tk.Subject), Links: []bots.Link{{Label: tk.Number, URL: link}}}}
 	return p.opt.Mailer.Send(ctx, out)
 }
 

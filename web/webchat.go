@@ -255,7 +255,7 @@ func (p *publicSite) chatSend(w http.ResponseWriter, r *http.Request) {
 		p.chatFail(w, r, err)
 		return
 	}
-	if err := p.limiter.allow(r.Context(), "chat-addr", p.clientKey(r), p.opt.ChatPerAddress, 10*time.Minute); err != nil {
+	if err := p.limiter.allow(r.Context(), rateLimit{"chat-addr", p.clientKey(r), p.opt.ChatPerAddress, 10 * time.Minute}); err != nil {
 		p.chatFail(w, r, err)
 		return
 	}
