@@ -2,8 +2,12 @@ package tickets
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 type reportQueries struct {
@@ -78,29 +82,50 @@ type RatingCount struct {
 	Count  int `db:"count" json:"count"`
 }
 
-// Report computes the report for [from, to).
+// Report computes the report for [from, to). Its queries are independent:
+// on a pool they run at the same time, each on its own connection.
 func (s *Store) Report(ctx context.Context, q Querier, from, to time.Time) (*Report, error) {
 	r := &Report{From: from, To: to}
-	if err := q.SelectContext(ctx, &r.Volumes, s.rep.Volumes, from, to); err != nil {
-		return nil, fmt.Errorf("report volumes: %w", err)
-	}
-	if err := q.SelectContext(ctx, &r.SLA, s.rep.SLA, from, to); err != nil {
-		return nil, fmt.Errorf("report sla: %w", err)
-	}
 	asOf := to
 	if now := s.now(); now.Before(asOf) {
 		asOf = now
 	}
-	if err := q.SelectContext(ctx, &r.Backlog, s.rep.Backlog, asOf); err != nil {
-		return nil, fmt.Errorf("report backlog: %w", err)
+	parts := []func() error{
+		func() error { return wrap("volumes", q.SelectContext(ctx, &r.Volumes, s.rep.Volumes, from, to)) },
+		func() error { return wrap("sla", q.SelectContext(ctx, &r.SLA, s.rep.SLA, from, to)) },
+		func() error { return wrap("backlog", q.SelectContext(ctx, &r.Backlog, s.rep.Backlog, asOf)) },
+		func() error { return wrap("rates", q.GetContext(ctx, &r.Rates, s.rep.Rates, from, to)) },
+		func() error {
+			return wrap("satisfaction", q.SelectContext(ctx, &r.Satisfaction, s.rep.Satisfaction, from, to))
+		},
 	}
-	if err := q.GetContext(ctx, &r.Rates, s.rep.Rates, from, to); err != nil {
-		return nil, fmt.Errorf("report rates: %w", err)
+	if _, pooled := q.(*sqlx.DB); !pooled {
+		// A transaction's connection runs one query at a time.
+		for _, p := range parts {
+			if err := p(); err != nil {
+				return nil, err
+			}
+		}
+		return r, nil
 	}
-	if err := q.SelectContext(ctx, &r.Satisfaction, s.rep.Satisfaction, from, to); err != nil {
-		return nil, fmt.Errorf("report satisfaction: %w", err)
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = p() }()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+func wrap(part string, err error) error {
+	if err != nil {
+		return fmt.Errorf("report %s: %w", part, err)
+	}
+	return nil
 }
 
 // Quarter returns the bounds of the calendar quarter holding t, in loc.
