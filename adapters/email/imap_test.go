@@ -256,3 +256,32 @@ func TestRunWithoutIMAP(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestIMAPOverTLS: the adapter reads mail over implicit TLS and over
+// STARTTLS, and refuses a server whose certificate it cannot verify.
+func TestIMAPOverTLS(t *testing.T) {
+	serverTLS, clientTLS := testTLS(t)
+	for _, tc := range []struct {
+		security string
+		implicit bool
+	}{{SecurityTLS, true}, {SecurityStartTLS, false}} {
+		t.Run(tc.security, func(t *testing.T) {
+			srv := newIMAPServerTLS(t, true, serverTLS, tc.implicit)
+			smtpSrv := newSMTPServer(t, smtpOptions{})
+			cfg := imapConfig(srv)
+			cfg.IMAPSecurity = tc.security
+			cfg.SMTPAddr, cfg.SMTPUsername, cfg.SMTPPassword = smtpSrv.Addr, smtpUser, smtpPass
+			if err := newTestAdapter(t, cfg, nil, WithTLSConfig(clientTLS)).Check(context.Background()); err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if err := newTestAdapter(t, cfg, nil).Check(context.Background()); err == nil || !strings.Contains(err.Error(), "certificate") {
+				t.Fatalf("Check with an untrusted certificate: %v", err)
+			}
+			h := &recordingHandler{}
+			a := newTestAdapter(t, cfg, h, WithTLSConfig(clientTLS))
+			srv.deliver(t, "INBOX", readFixture(t, "latin1.eml"))
+			startRun(t, a)
+			waitFor(t, "mail handled", func() bool { return len(h.got()) == 1 })
+		})
+	}
+}

@@ -49,6 +49,13 @@ type imapServer struct {
 // (without, the client moves with COPY, STORE \Deleted and EXPUNGE).
 func newIMAPServer(t testing.TB, move bool) *imapServer {
 	t.Helper()
+	return newIMAPServerTLS(t, move, nil, false)
+}
+
+// newIMAPServerTLS is newIMAPServer with TLS: implicit (the listener is
+// TLS) or, without implicit, offered with STARTTLS.
+func newIMAPServerTLS(t testing.TB, move bool, tlsConfig *tls.Config, implicit bool) *imapServer {
+	t.Helper()
 	mem := imapmemserver.New()
 	user := imapmemserver.NewUser(imapUser, imapPass)
 	for _, name := range []string{"INBOX", "Processed"} {
@@ -68,11 +75,15 @@ func newIMAPServer(t testing.TB, move bool) *imapServer {
 		},
 		Caps:         caps,
 		InsecureAuth: true,
+		TLSConfig:    tlsConfig,
 		Logger:       log.New(io.Discard, "", 0),
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tlsConfig != nil && implicit {
+		ln = tls.NewListener(ln, tlsConfig)
 	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
