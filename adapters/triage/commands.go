@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"helpdesk/bots"
 	"helpdesk/internal/db"
@@ -43,10 +44,8 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 		if !ok {
 			return nil
 		}
-		if err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.chat.name(), r.cfg.ChannelID, convID); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil
-			}
+		found, err := r.findCard(ctx, &c, r.q.CardOfConversation, convID)
+		if err != nil || !found {
 			return err
 		}
 		cmd = Command{Verb: verb}
@@ -54,19 +53,14 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 		if ev.Thread == "" {
 			return nil // talk at the top level of the channel is not for us
 		}
-		if err := r.db.GetContext(ctx, &c, r.q.CardOfThread, r.chat.name(), r.cfg.ChannelID, ev.Thread); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil // a thread that is not a card's
-			}
-			return err
+		found, err := r.findCard(ctx, &c, r.q.CardOfThread, ev.Thread)
+		if err != nil || !found {
+			return err // not found: a thread that is not a card's
 		}
 		cmd = ParseCommand(ev.Text, r.cfg.NotePrefix)
 		if cmd.Verb == VerbReply && cmd.Text == "" {
 			return nil
 		}
-	}
-	if c.ThreadID == nil {
-		return nil
 	}
 	thread := *c.ThreadID
 	agent, lang, refusal, err := r.agentFor(ctx, ev)
@@ -172,5 +166,37 @@ func (r *Relay) explain(ctx context.Context, convID int64, agent bots.Agent, lan
 func (r *Relay) answer(ctx context.Context, thread, msg string) {
 	if _, err := r.chat.post(ctx, r.cfg.ChannelID, thread, bots.Reply{Text: msg}); err != nil {
 		r.log.Warn("triage: answer not posted", "thread", thread, "err", err)
+	}
+}
+
+// postingWait is how long an event waits for a card being posted: an
+// agent can press a button (or answer in the thread) in the moment
+// between the card's appearing and its thread being recorded.
+const postingWait = 5 * time.Second
+
+// findCard reads the posted card that query finds with arg. While some
+// card of the channel is still being posted it tries again for a while.
+func (r *Relay) findCard(ctx context.Context, c *card, query string, arg any) (bool, error) {
+	deadline := time.Now().Add(postingWait)
+	for {
+		err := r.db.GetContext(ctx, c, query, r.chat.name(), r.cfg.ChannelID, arg)
+		if err == nil && c.ThreadID != nil {
+			return true, nil
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+		var posting bool
+		if err := r.db.GetContext(ctx, &posting, r.q.UnpostedClaims, r.chat.name(), r.cfg.ChannelID); err != nil {
+			return false, err
+		}
+		if !posting || time.Now().After(deadline) {
+			return false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }

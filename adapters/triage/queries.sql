@@ -94,3 +94,6 @@ DELETE FROM triage_events WHERE platform = $1 AND event_id = $2;
 
 -- name: last-message
 SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $1;
+
+-- name: unposted-claims
+SELECT EXISTS (SELECT 1 FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND thread_id IS NULL);

@@ -63,6 +63,7 @@ type queries struct {
 	LinkMattermost     string `query:"link-mattermost"`
 	UnseeEvent         string `query:"unsee-event"`
 	LastMessage        string `query:"last-message"`
+	UnpostedClaims     string `query:"unposted-claims"`
 }
 
 // Platforms a triage channel can live on.
