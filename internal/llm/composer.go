@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"helpdesk/bots"
 )
@@ -49,7 +50,7 @@ func (c *Composer) Compose(ctx context.Context, question, lang string, sources [
 	if err != nil {
 		return "", nil, err
 	}
-	return checkAnswer(out, system, user, env.boundary, src)
+	return checkAnswer(out, system, env.boundary, src)
 }
 
 // composePrompt builds the instructions and the data: the entries, then
@@ -65,8 +66,11 @@ func composePrompt(question, lang string, src []Source) (system, user string, en
 }
 
 // checkAnswer applies the grounding and leak checks to a model's answer
-// and returns its text and cited ids.
-func checkAnswer(out, system, given, boundary string, src []Source) (string, []string, error) {
+// and returns its text and cited ids. Ticket numbers may appear only when
+// an entry has them: one taken from the question (another user's ticket,
+// say) is not something the model can know, so an answer about it is
+// invented or leaked either way.
+func checkAnswer(out, system, boundary string, src []Source) (string, []string, error) {
 	cited, text := citations(out)
 	if text == "NO_ANSWER" || text == "" {
 		return "", nil, fmt.Errorf("%w: model found no answer", ErrUngrounded)
@@ -74,7 +78,11 @@ func checkAnswer(out, system, given, boundary string, src []Source) (string, []s
 	if err := checkGrounded(cited, src); err != nil {
 		return "", nil, err
 	}
-	if err := checkLeaks(out, system, given, boundary); err != nil {
+	var given strings.Builder
+	for _, s := range src {
+		given.WriteString(s.Title + "\n" + s.Text + "\n")
+	}
+	if err := checkLeaks(out, system, given.String(), boundary); err != nil {
 		return "", nil, err
 	}
 	ids := make([]string, 0, len(cited))

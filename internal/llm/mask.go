@@ -21,9 +21,9 @@ var (
 	// Italian tax code (codice fiscale) of a person, omocodia letters
 	// included; case-insensitive because users type it in lower case.
 	taxCodeRe = regexp.MustCompile(`(?i)[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]`)
-	// IBAN: country, check digits, then 11–30 letters or digits, possibly
-	// grouped by single spaces (the way banks print them).
-	ibanRe = regexp.MustCompile(`(?i)[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}`)
+	// IBAN: country, check digits, then groups of four letters or digits,
+	// written solid or spaced the way banks print them, and a short tail.
+	ibanRe = regexp.MustCompile(`(?i)[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?`)
 	// Phone numbers: international (+ or 00), Italian mobiles (3xx) and
 	// landlines (0x); digits may be grouped by spaces, dots or dashes.
 	phoneRe = regexp.MustCompile(`(?:\+|00)[1-9](?:[ .\-/]?[0-9]){6,14}|\b3[0-9]{2}(?:[ .\-/]?[0-9]){6,7}|\b0[0-9]{1,3}(?:[ .\-/]?[0-9]){5,9}`)

@@ -58,13 +58,12 @@ func (r *ReplySuggester) Suggest(ctx context.Context, lang string, turns []Turn,
 	}
 	env.add("CONVERSATION", "", transcript(r.client, turns))
 	system := fmt.Sprintf(suggestRules, languageName(lang)) + " " + env.dataRule()
-	user := env.String()
-	out, err := r.client.Chat(ctx, system, user)
+	out, err := r.client.Chat(ctx, system, env.String())
 	if err != nil {
 		return Suggestion{}, err
 	}
 	cited, _ := citations(out)
-	text, _, err := checkAnswer(out, system, user, env.boundary, sources)
+	text, _, err := checkAnswer(out, system, env.boundary, sources)
 	if err != nil {
 		return Suggestion{}, err
 	}

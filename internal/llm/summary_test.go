@@ -1,0 +1,67 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"helpdesk/bots"
+)
+
+func summaryFixture() bots.Summary {
+	return bots.Summary{Query: "il lettore non legge la tessera, sono anna@example.org", Tried: []string{"lettore-smartcard"},
+		Urgency: "medium", Impact: "low", Type: "incident", Why: []string{"non riesco"}, Reason: "not_solved"}
+}
+
+func TestSummarise(t *testing.T) {
+	f := newFake(t)
+	f.set(answers["summary"], 0, 0)
+	s := NewSummariser(f.client(t, nil))
+	turns := TurnsFromMessages([]bots.Message{
+		{Direction: "in", Author: "u1", Body: "il lettore non legge la tessera, chiamatemi al 333 1234567"},
+		{Direction: "out", Author: "bot", Body: "Provi a scollegare il lettore."},
+		{Direction: "in", Author: "u1", Body: "non funziona"},
+		{Direction: "out", Author: "agent:7", Body: "La prendo in carico io."},
+	})
+	if len(turns) != 4 || turns[1].From != "bot" || turns[3].From != "agent" {
+		t.Fatalf("turns %+v", turns)
+	}
+	got, err := s.Summarise(context.Background(), "it", summaryFixture(), turns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "Problema:") {
+		t.Errorf("summary %q", got)
+	}
+	user := userMessage(f.lastChat())
+	for _, pd := range []string{"anna@example.org", "333 1234567"} {
+		if strings.Contains(user, pd) {
+			t.Errorf("%q sent to the model", pd)
+		}
+	}
+	if !strings.Contains(user, "lettore-smartcard") || !strings.Contains(user, "agent: La prendo") {
+		t.Errorf("handoff data missing from the prompt:\n%s", user)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	f := newFake(t)
+	r := NewReplySuggester(f.client(t, nil))
+	turns := []Turn{{From: "user", Text: "il lettore non legge la tessera"}}
+	sources := []Source{{ID: "lettore-smartcard", Revision: 1, Title: "Lettore", Text: "Scollegare e ricollegare."}}
+	got, err := r.Suggest(context.Background(), "it", turns, sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Cited) != 1 || got.Cited[0] != (Citation{"lettore-smartcard", 1}) || strings.Contains(got.Text, "[") {
+		t.Errorf("suggestion %+v", got)
+	}
+	f.set(answers["foreign_citation"], 0, 0)
+	if _, err := r.Suggest(context.Background(), "it", turns, sources); !errors.Is(err, ErrUngrounded) {
+		t.Errorf("foreign citation: %v, want ErrUngrounded", err)
+	}
+	if _, err := r.Suggest(context.Background(), "it", turns, nil); !errors.Is(err, ErrUngrounded) {
+		t.Errorf("no sources: %v, want ErrUngrounded", err)
+	}
+}
