@@ -78,14 +78,17 @@ type RetryQueue interface {
 
 // Options are the engine's dependencies and settings.
 type Options struct {
-	DB        *sqlx.DB
-	Tickets   *tickets.Store
-	Knowledge Knowledge
-	Severity  SeverityModel
-	Calendar  Calendar
-	Retry     RetryQueue // nil: failed sends are only logged and left unsent
-	Logger    *slog.Logger
-	Now       func() time.Time
+	DB *sqlx.DB
+	// BookkeepingDB, when set, records deliveries (sent_at) without
+	// waiting for the disk: a crash may lose a mark, never a message.
+	BookkeepingDB *sqlx.DB
+	Tickets       *tickets.Store
+	Knowledge     Knowledge
+	Severity      SeverityModel
+	Calendar      Calendar
+	Retry         RetryQueue // nil: failed sends are only logged and left unsent
+	Logger        *slog.Logger
+	Now           func() time.Time
 	// BaseURL is where the help centre and tracking pages live.
 	BaseURL string
 	// DefaultLang is used when neither the message nor the profile tells.
@@ -151,6 +154,9 @@ func New(opt Options) (*Engine, error) {
 		opt.FirstResponse = map[tickets.Priority]time.Duration{
 			tickets.P1: time.Hour, tickets.P2: 4 * time.Hour, tickets.P3: 8 * time.Hour, tickets.P4: 16 * time.Hour,
 		}
+	}
+	if opt.BookkeepingDB == nil {
+		opt.BookkeepingDB = opt.DB
 	}
 	if opt.ReopenWindow <= 0 {
 		opt.ReopenWindow = 7 * 24 * time.Hour

@@ -59,7 +59,7 @@ func (e *Engine) send(ctx context.Context, out Outbound) error {
 	}
 	e.metrics.out.WithLabelValues(out.Channel, result).Inc()
 	if err != nil {
-		if _, merr := e.opt.DB.ExecContext(ctx, e.store.q.MarkFailed, out.MessageID, truncate(err.Error(), 500)); merr != nil {
+		if _, merr := e.opt.BookkeepingDB.ExecContext(ctx, e.store.q.MarkFailed, out.MessageID, truncate(err.Error(), 500)); merr != nil {
 			e.log.Error("record send failure", "message_id", out.MessageID, "err", merr)
 		}
 	}
@@ -71,7 +71,7 @@ func (e *Engine) markSent(ctx context.Context, ids []int64) {
 	if len(ids) == 0 {
 		return
 	}
-	if _, err := e.opt.DB.ExecContext(context.WithoutCancel(ctx), e.store.q.MarkSent, pq.Array(ids), e.opt.Now()); err != nil {
+	if _, err := e.opt.BookkeepingDB.ExecContext(context.WithoutCancel(ctx), e.store.q.MarkSent, pq.Array(ids), e.opt.Now()); err != nil {
 		e.log.Error("record replies as sent", "message_ids", ids, "err", err)
 	}
 }

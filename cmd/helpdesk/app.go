@@ -33,8 +33,14 @@ type app struct {
 // newApp wires the domain packages on an open pool. When the
 // configuration says so, the content folder is imported into the
 // knowledge base first (idempotent: unchanged entries are left alone).
-func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *sqlx.DB, now func() time.Time, reg prometheus.Registerer) (*app, error) {
+// async, when not nil, is a pool whose commits do not wait for the disk:
+// search logs, answers shown and delivery marks go through it (see
+// db.Options.Async).
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, async *sqlx.DB, now func() time.Time, reg prometheus.Registerer) (*app, error) {
 	a := &app{cfg: cfg, log: log, db: pool}
+	if async == nil {
+		async = pool
+	}
 	matrix, err := tickets.MatrixFromConfig(cfg.Tickets.PriorityMatrix)
 	if err != nil {
 		return nil, err
@@ -61,7 +67,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *sqlx
 		log.Info("knowledge base loaded", "dir", cfg.KB.ContentDir, "created", len(rep.Created), "updated", len(rep.Updated),
 			"unchanged", len(rep.Unchanged), "rejected", len(rep.Rejected), "took", time.Since(start).Round(time.Millisecond))
 	}
-	if a.searcher, err = kb.NewSearcher(ctx, a.kb, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold}); err != nil {
+	// The bot's reads and its search log and answer records use a store on
+	// the bookkeeping pool; editors write through a.kb on the main one.
+	kbLog, err := kb.NewStore(async, now)
+	if err != nil {
+		return nil, err
+	}
+	if a.searcher, err = kb.NewSearcher(ctx, kbLog, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold}); err != nil {
 		return nil, err
 	}
 	severity, err := nlp.NewSeverityModel()
@@ -73,8 +85,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *sqlx
 		firstResponse[tickets.Priority(p)] = d
 	}
 	a.engine, err = bots.New(bots.Options{
-		DB: pool, Tickets: a.tickets, Severity: severity, Calendar: a.calendar, Logger: log, Now: now,
-		Knowledge:       &bots.KBKnowledge{Searcher: a.searcher, Store: a.kb, BaseURL: cfg.HTTP.BaseURL},
+		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: severity, Calendar: a.calendar, Logger: log, Now: now,
+		Knowledge:       &bots.KBKnowledge{Searcher: a.searcher, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
 		BaseURL:         cfg.HTTP.BaseURL,
 		DefaultLang:     cfg.Language,
 		AnswerThreshold: cfg.Bot.AnswerThreshold,

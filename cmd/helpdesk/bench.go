@@ -76,14 +76,19 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	cfg.Log.Level = "error"
 	progress := func(format string, a ...any) { fmt.Fprintf(env.stderr, "bench: "+format+"\n", a...) }
 	progress("preparing a throw-away database with the demo knowledge base …")
-	pool, drop, err := env.throwawayDB(ctx)
+	pool, dbURL, drop, err := env.throwawayURL(ctx)
 	if err != nil {
 		return err
 	}
 	defer drop()
+	async, err := openAsync(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer async.Close()
 	pool.SetMaxOpenConns(*users + 8)
 	pool.SetMaxIdleConns(*users + 8)
-	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), pool, time.Now, nil)
+	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), pool, async, time.Now, nil)
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ func runChat(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	a, err := newApp(ctx, cfg, log, pool, time.Now, nil)
+	a, err := newApp(ctx, cfg, log, pool, nil, time.Now, nil)
 	if err != nil {
 		return err
 	}

@@ -269,24 +269,30 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 // (or the private cluster) and returns a pool on it and a func that drops
 // it.
 func (e *environment) throwawayDB(ctx context.Context) (*sqlx.DB, func(), error) {
+	pool, _, drop, err := e.throwawayURL(ctx)
+	return pool, drop, err
+}
+
+// throwawayURL is throwawayDB that also returns the database's URL.
+func (e *environment) throwawayURL(ctx context.Context) (*sqlx.DB, string, func(), error) {
 	cfg, err := e.loadConfig()
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	server, err := e.databaseURL(ctx, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	admin, err := db.Open(ctx, server, db.Options{MaxOpenConns: 1})
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "kb_eval_" + hex.EncodeToString(b)
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		admin.Close()
-		return nil, nil, fmt.Errorf("create throw-away database: %w", err)
+		return nil, "", nil, fmt.Errorf("create throw-away database: %w", err)
 	}
 	drop := func() {
 		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
@@ -295,20 +301,20 @@ func (e *environment) throwawayDB(ctx context.Context) (*sqlx.DB, func(), error)
 	u, err := url.Parse(server)
 	if err != nil {
 		drop()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	u.Path = "/" + name
 	pool, err := db.Open(ctx, u.String(), db.Options{MaxOpenConns: 4})
 	if err != nil {
 		drop()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	if err := db.MigrateUp(ctx, pool.DB); err != nil {
 		pool.Close()
 		drop()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return pool, func() { pool.Close(); drop() }, nil
+	return pool, u.String(), func() { pool.Close(); drop() }, nil
 }
 
 func kbStats(ctx context.Context, env *environment, args []string) error {

@@ -55,7 +55,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(pool.DB, "helpdesk"))
 
-	a, err := newApp(ctx, cfg, log, pool, time.Now, reg)
+	async, err := openAsync(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer async.Close()
+	a, err := newApp(ctx, cfg, log, pool, async, time.Now, reg)
 	if err != nil {
 		return err
 	}

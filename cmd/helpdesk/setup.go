@@ -61,3 +61,9 @@ func (e *environment) newLogger(cfg config.Config) *slog.Logger {
 func (e *environment) printf(format string, args ...any) {
 	fmt.Fprintf(e.stdout, format, args...)
 }
+
+// openAsync opens a small pool on url for bookkeeping writes that need not
+// wait for the disk (db.Options.Async).
+func openAsync(ctx context.Context, url string) (*sqlx.DB, error) {
+	return db.Open(ctx, url, db.Options{MaxOpenConns: 8, Async: true})
+}

@@ -35,12 +35,20 @@ var ErrUnavailable = errors.New("database unavailable")
 type Options struct {
 	MaxOpenConns     int
 	StatementTimeout time.Duration
+	// Async opens a pool for bookkeeping writes that may be lost in a
+	// database crash (search logs, delivery marks): its commits do not
+	// wait for the disk (synchronous_commit = off), so they do not queue
+	// behind the ones that must.
+	Async bool
 }
 
 // Open connects to url and checks the connection.
 func Open(ctx context.Context, url string, opt Options) (*sqlx.DB, error) {
 	if opt.StatementTimeout > 0 {
 		url = withParam(url, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
+	}
+	if opt.Async {
+		url = withParam(url, "synchronous_commit", "off")
 	}
 	if !strings.Contains(url, "binary_parameters") {
 		// Parse, bind and execute in one round trip instead of two. []byte
