@@ -169,11 +169,11 @@ func (s *Store) clearRequester(ctx context.Context, tx *sqlx.Tx, id int64, _ fun
 
 // RequesterExport is everything stored about one requester.
 type RequesterExport struct {
-	Requester     Requester            `json:"requester"`
-	Identities    []ExportedIdentity   `json:"identities"`
-	Tickets       []ExportedTicket     `json:"tickets"`
+	Requester     Requester              `json:"requester"`
+	Identities    []ExportedIdentity     `json:"identities"`
+	Tickets       []ExportedTicket       `json:"tickets"`
 	Conversations []ExportedConversation `json:"conversations"`
-	ExportedAt    time.Time            `json:"exported_at"`
+	ExportedAt    time.Time              `json:"exported_at"`
 }
 
 // ExportedIdentity is how the requester is known on a channel.
