@@ -229,3 +229,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func agentOf(id int64, name string, level int) bots.Agent {
+	return bots.Agent{ID: id, Name: name, Level: level}
+}
