@@ -41,7 +41,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	v := newEnv(t)
 	for _, cfg := range []Config{
 		{Platform: "teams", ChannelID: "C1"},
-		{Platform: PlatformSlack, ChannelID: "C1"},      // no Slack adapter
+		{Platform: PlatformSlack, ChannelID: "C1"},     // no Slack adapter
 		{Platform: PlatformMattermost, ChannelID: "x"}, // no Mattermost adapter
 		{Platform: PlatformSlack},
 	} {
