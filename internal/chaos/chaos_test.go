@@ -98,6 +98,7 @@ func judge(t *testing.T, name string, c counts, allowDup int) {
 // serve the whole time; one is killed with SIGKILL in the middle of the
 // load and started again; every fifth update is delivered three times.
 func TestKillNineUnderLoadWithTwoInstancesAndTripleDelivery(t *testing.T) {
+	t.Parallel()
 	url := testdb.NewURL(t)
 	pool := openDB(t, url)
 	api := newBotAPI(t)
@@ -149,6 +150,7 @@ func TestKillNineUnderLoadWithTwoInstancesAndTripleDelivery(t *testing.T) {
 // connections, each for a while, during the load; every reply arrives
 // once, in order per conversation.
 func TestChannelAPIFaults(t *testing.T) {
+	t.Parallel()
 	url := testdb.NewURL(t)
 	pool := openDB(t, url)
 	api := newBotAPI(t)

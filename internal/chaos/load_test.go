@@ -43,6 +43,7 @@ type load struct {
 	accepted atomic.Int64 // updates answered 200 (counting redeliveries)
 	retried  atomic.Int64 // deliveries answered with an error or refused
 	sent     atomic.Int64 // distinct messages delivered
+	slowFail atomic.Int64 // longest refused delivery, in milliseconds
 	client   *http.Client
 }
 
@@ -109,7 +110,13 @@ func (l *load) deliver(ctx context.Context, body []byte, pick int) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+in.addr+"/telegram/webhook", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", webhookSecret)
+		start := time.Now()
 		resp, err := l.client.Do(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			ms := time.Since(start).Milliseconds()
+			for cur := l.slowFail.Load(); ms > cur && !l.slowFail.CompareAndSwap(cur, ms); cur = l.slowFail.Load() {
+			}
+		}
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -201,26 +208,42 @@ func tally(t *testing.T, db *sqlx.DB, api *botAPI, l *load) counts {
 	got := api.received()
 	for chat, texts := range got {
 		c.RepliesDelivered += len(texts)
-		w := want[fmt.Sprint(chat)]
-		if len(texts) > len(w) {
-			c.Duplicated += len(texts) - len(w)
+		dup, disorder, matched := compare(want[fmt.Sprint(chat)], texts)
+		c.Duplicated += dup
+		if disorder {
+			t.Logf("chat %d: replies out of order:\nrecorded  %q\ndelivered %q", chat, want[fmt.Sprint(chat)], texts)
+			c.OutOfOrder++
 		}
-		for i := 0; i < min(len(texts), len(w)); i++ {
-			if !sameText(w[i], texts[i]) {
-				t.Logf("chat %d reply %d: recorded %.60q, delivered %.60q", chat, i, w[i], stripTags(texts[i]))
-				c.OutOfOrder++
-				break
-			}
-		}
+		c.Lost += len(want[fmt.Sprint(chat)]) - matched
 	}
 	for key, w := range want {
 		var chat int64
 		fmt.Sscan(key, &chat)
-		if n := len(got[chat]); n < len(w) {
-			c.Lost += len(w) - n
+		if _, ok := got[chat]; !ok {
+			c.Lost += len(w)
 		}
 	}
 	return c
+}
+
+// compare walks what a chat received against the replies recorded for it:
+// each delivered text is either the next recorded reply (matched), a
+// repeat of one already delivered (dup), or out of order.
+func compare(recorded, delivered []string) (dup int, disorder bool, matched int) {
+	seen := map[string]bool{}
+	for _, d := range delivered {
+		switch {
+		case matched < len(recorded) && sameText(recorded[matched], d):
+			matched++
+		case seen[d]:
+			dup++
+			continue
+		default:
+			disorder = true
+		}
+		seen[d] = true
+	}
+	return dup, disorder, matched
 }
 
 // sameText compares a recorded reply with the rendered text Telegram got:
@@ -258,4 +281,17 @@ func stripTags(s string) string {
 	}
 	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'")
 	return r.Replace(b.String())
+}
+
+// probe asks an instance's /readyz (database reachable).
+func (l *load) probe(in *instance) (int, error) {
+	resp, err := http.Get("http://" + in.addr + "/readyz")
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, fmt.Errorf("readyz answered %d", resp.StatusCode)
+	}
+	return resp.StatusCode, nil
 }
