@@ -141,7 +141,8 @@ type Adapter struct {
 	mu       sync.Mutex
 	sent     map[string]bool // ExternalIDs sent by this process, so a repeated Send does not mail twice
 	sentList []string
-	failures map[string]int // Message-ID → failed attempts, so a poison mail does not block forever
+	failures map[string]int         // mailbox UID → failed attempts, so a poison mail does not block forever
+	autoSent map[string][]time.Time // address → automatic replies of the last hour (loop brake)
 }
 
 // Option changes how the adapter is built (mostly for tests).
@@ -195,7 +196,7 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		o.sleep = sleepCtx
 	}
 	a := &Adapter{cfg: cfg, h: h, log: log.With("channel", bots.ChannelEmail), now: o.now, tls: o.tls, db: o.db,
-		sleep: o.sleep, sent: map[string]bool{}, failures: map[string]int{}}
+		sleep: o.sleep, sent: map[string]bool{}, failures: map[string]int{}, autoSent: map[string][]time.Time{}}
 	if cfg.AttachmentDir != "" {
 		a.files = &attachmentStore{dir: cfg.AttachmentDir}
 	}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"time"
 
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-sasl"
@@ -44,6 +45,13 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 		return fmt.Errorf("%w: conversation key %q", ErrAddress, out.ConversationKey)
 	}
 	rc := a.replyContext(ctx, out)
+	auto := rc.Author == "bot" || rc.Author == ""
+	if auto && !a.allowAuto(to) {
+		// Something keeps writing new mails to the desk without saying it is
+		// a robot: stop acknowledging it rather than feed a mail loop.
+		a.log.Warn("automatic reply not sent: too many to this address in the last hour (mail loop?)", "to", to, "limit", autoPerHour)
+		return nil
+	}
 	msg, err := a.compose(out, rc, to, root)
 	if err != nil {
 		return err
@@ -118,9 +126,9 @@ func (a *Adapter) compose(out bots.Outbound, rc replyContext, to, root string) (
 		return nil, err
 	}
 	var h gomail.Header
-	h.SetAddressList("From", []*gomail.Address{{Name: a.cfg.FromName, Address: a.cfg.FromAddress}})
+	h.SetAddressList("From", []*gomail.Address{{Name: cleanLine(a.cfg.FromName), Address: a.cfg.FromAddress}})
 	h.SetAddressList("To", []*gomail.Address{{Address: to}})
-	h.SetSubject(subjectOf(rc))
+	h.SetSubject(cleanLine(subjectOf(rc)))
 	h.SetDate(a.now())
 	id := out.ExternalID
 	if id == "" {
@@ -241,4 +249,38 @@ func (a *Adapter) auth(c *smtp.Client) error {
 		return fmt.Errorf("email: SMTP login as %q refused: %w", a.cfg.SMTPUsername, err)
 	}
 	return nil
+}
+
+// autoPerHour is how many automatic replies one address gets in an hour.
+// A person never opens that many tickets by mail; a robot that answers
+// every mail without saying so (no Auto-Submitted) would, forever.
+const autoPerHour = 10
+
+// allowAuto counts an automatic reply to an address and says whether it
+// is within autoPerHour (per instance of the service).
+func (a *Adapter) allowAuto(to string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now()
+	to = strings.ToLower(to)
+	recent := a.autoSent[to][:0]
+	for _, t := range a.autoSent[to] {
+		if now.Sub(t) < time.Hour {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) >= autoPerHour {
+		a.autoSent[to] = recent
+		return false
+	}
+	a.autoSent[to] = append(recent, now)
+	if len(a.autoSent) > 10000 {
+		// Forget quiet addresses so the map stays small.
+		for k, ts := range a.autoSent {
+			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= time.Hour {
+				delete(a.autoSent, k)
+			}
+		}
+	}
+	return true
 }

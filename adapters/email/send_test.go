@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +215,37 @@ func TestSubjectOf(t *testing.T) {
 		if got := subjectOf(tc.rc); got != tc.want {
 			t.Errorf("subjectOf(%+v) = %q, want %q", tc.rc, got, tc.want)
 		}
+	}
+}
+
+// TestAutomaticRepliesAreRateLimited: an address that gets more than
+// autoPerHour automatic replies in an hour (a robot writing new mails
+// without saying so) gets no more, until the hour has passed.
+func TestAutomaticRepliesAreRateLimited(t *testing.T) {
+	srv := newSMTPServer(t, smtpOptions{})
+	now := fixedNow
+	a := newTestAdapter(t, Config{SMTPAddr: srv.Addr, SMTPSecurity: SecurityNone, SMTPUsername: smtpUser, SMTPPassword: smtpPass}, nil,
+		WithClock(func() time.Time { return now }))
+	ctx := context.Background()
+	key := bots.MailKey("robot@example.org", "r1@example.org")
+	for i := 0; i < autoPerHour+3; i++ {
+		if err := a.Send(ctx, bots.Outbound{ExternalID: fmt.Sprintf("out:%d:0", i), ConversationKey: key, Reply: bots.Reply{Text: "ricevuto HD-2026-000001"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(srv.sent()); n != autoPerHour {
+		t.Fatalf("%d automatic replies sent, want %d", n, autoPerHour)
+	}
+	// Another address is not affected; an hour later the robot's address
+	// gets replies again.
+	if err := a.Send(ctx, bots.Outbound{ExternalID: "out:x:0", ConversationKey: bots.MailKey("person@example.org", "p@example.org"), Reply: bots.Reply{Text: "ok"}}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(61 * time.Minute)
+	if err := a.Send(ctx, bots.Outbound{ExternalID: "out:y:0", ConversationKey: key, Reply: bots.Reply{Text: "ok"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.sent()); n != autoPerHour+2 {
+		t.Fatalf("%d sent, want %d", n, autoPerHour+2)
 	}
 }
