@@ -11,6 +11,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/adapters/triage"
 	"helpdesk/web"
 )
 
@@ -19,6 +22,7 @@ const usersUsage = `usage: helpdesk users add USERNAME --role ROLE [--name NAME]
        helpdesk users role USERNAME ROLE
        helpdesk users disable|enable USERNAME
        helpdesk users list
+       helpdesk users link USERNAME [-slack SLACK_USER_ID] [-mattermost MATTERMOST_USER_ID]
 The password is read from the first line of standard input
 (echo 'a long password' | helpdesk users add …), or made up and printed with --generate.
 Roles: agent_l1, agent_l2, editor, supervisor, admin.`
@@ -83,6 +87,8 @@ func runUsers(ctx context.Context, env *environment, args []string) error {
 		}
 		fmt.Fprintf(env.stdout, "%s %sd\n", rest[0], verb)
 		return nil
+	case "link":
+		return usersLink(ctx, env, pool, rest)
 	case "list":
 		us, err := users.List(ctx)
 		if err != nil {
@@ -124,6 +130,36 @@ func usersAdd(ctx context.Context, env *environment, users *web.Users, args []st
 		return err
 	}
 	fmt.Fprintf(env.stdout, "user %s added (%s)\n", username, *role)
+	return nil
+}
+
+// usersLink sets the chat accounts a console user works from in the
+// triage channel (an empty value clears one).
+func usersLink(ctx context.Context, env *environment, pool *sqlx.DB, args []string) error {
+	fs := flag.NewFlagSet("users link", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	var ids [2]*string
+	ids[0] = fs.String("slack", "-", "Slack user id (U…); empty clears it")
+	ids[1] = fs.String("mattermost", "-", "Mattermost user id; empty clears it")
+	username, err := oneArg(fs, args)
+	if err != nil {
+		return err
+	}
+	done := false
+	for i, platform := range []string{triage.PlatformSlack, triage.PlatformMattermost} {
+		if *ids[i] == "-" {
+			continue
+		}
+		if err := triage.Link(ctx, pool, username, platform, *ids[i]); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "%s: %s account set to %q\n", username, platform, *ids[i])
+		done = true
+	}
+	if !done {
+		fmt.Fprintln(env.stderr, "users link: give -slack and/or -mattermost")
+		return errUsage
+	}
 	return nil
 }
 
