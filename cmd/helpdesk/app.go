@@ -12,6 +12,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/internal/config"
+	"helpdesk/internal/llm"
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
@@ -28,6 +29,7 @@ type app struct {
 	searcher *kb.Searcher
 	calendar *tickets.BusinessCalendar
 	engine   *bots.Engine
+	llm      *llm.Client // nil unless llm.enabled: for the console's summaries, suggestions, FAQ drafts
 }
 
 // newApp wires the domain packages on an open pool. When the
@@ -80,12 +82,16 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	if err != nil {
 		return nil, fmt.Errorf("severity model: %w", err)
 	}
+	if a.llm, err = llm.New(llm.ConfigFrom(cfg.LLM).WithLogger(log)); err != nil {
+		return nil, fmt.Errorf("config: llm: %w", err)
+	}
 	firstResponse := map[tickets.Priority]time.Duration{}
 	for p, d := range cfg.Bot.FirstResponse {
 		firstResponse[tickets.Priority(p)] = d
 	}
 	a.engine, err = bots.New(bots.Options{
-		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: severity, Calendar: a.calendar, Logger: log, Now: now,
+		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: llm.NewSeverityAssist(severity, a.llm), Calendar: a.calendar, Logger: log, Now: now,
+		Composer:        llm.NewComposer(a.llm),
 		Knowledge:       &bots.KBKnowledge{Searcher: a.searcher, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
 		BaseURL:         cfg.HTTP.BaseURL,
 		DefaultLang:     cfg.Language,

@@ -16,12 +16,13 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"helpdesk/internal/db"
+	"helpdesk/internal/llm"
 	"helpdesk/kb"
 )
 
 const kbUsage = `usage: helpdesk kb import DIR
        helpdesk kb export DIR
-       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--misses]
+       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--misses]
        helpdesk kb stats [--days N] [--json]`
 
 // runKB is the knowledge-base tool.
@@ -141,6 +142,7 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	engine := fs.String("engine", "memory", "search engine: memory (our in-process index), postgres (full-text search) or bleve")
 	misses := fs.Bool("misses", false, "list the queries that went wrong (on stderr)")
+	semantic := fs.Bool("semantic", false, "merge semantic search into the memory engine (embeddings: llm.embedding_model when llm.enabled, else the hashed n-gram stand-in)")
 	threshold := fs.Float64("threshold", 0, "confidence threshold (default: the engine's)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -205,6 +207,15 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		}
 		search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
 			return sr.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
+		}
+		if *semantic {
+			hy, err := llm.EvalHybrid(ctx, env.loadConfig, s, sr, env.stderr)
+			if err != nil {
+				return err
+			}
+			search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
+				return hy.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
+			}
 		}
 	case "postgres":
 		pg := kb.NewPostgresSearcher(s)

@@ -254,3 +254,10 @@ func classify(ctx context.Context, err error) error {
 	}
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
 }
+
+// WithLogger returns c with the logger set (failures of optional calls
+// are logged at info level: they are expected when the endpoint is down).
+func (c Config) WithLogger(l *slog.Logger) Config {
+	c.Logger = l
+	return c
+}
