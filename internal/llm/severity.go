@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"helpdesk/bots"
 	"helpdesk/nlp"
@@ -46,11 +47,18 @@ type modelSeverity struct {
 	Reason  string `json:"reason"`
 }
 
+// severityTimeout caps the model's part: the engine asks inside the
+// message's transaction, so the wait must stay short.
+const severityTimeout = 3 * time.Second
+
 // Assess implements bots.SeverityModel. The interface carries no context,
-// so the call is bounded by the client's timeout alone.
+// so the call is bounded by severityTimeout (or the client's timeout when
+// shorter).
 func (s *SeverityAssist) Assess(text, lang string) nlp.Severity {
 	local := s.local.Assess(text, lang)
-	m, err := s.ask(context.Background(), text, lang)
+	ctx, cancel := context.WithTimeout(context.Background(), severityTimeout)
+	defer cancel()
+	m, err := s.ask(ctx, text, lang)
 	if err != nil {
 		s.client.log.Info("severity assist unavailable; local model decides", "err", err)
 		return local
