@@ -57,3 +57,11 @@ func TestSubjectOf(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogComplete: every string of the adapter exists in Italian and
+// English with the same placeholders.
+func TestCatalogComplete(t *testing.T) {
+	for _, p := range text.Check() {
+		t.Error(p)
+	}
+}
