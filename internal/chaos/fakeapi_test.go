@@ -31,6 +31,9 @@ type botAPI struct {
 	chats map[int64][]string
 	fails atomic.Int64 // faults answered
 	next  atomic.Int64
+	// polling: getUpdates calls in flight now, and the most ever at once.
+	polling, maxPolling atomic.Int64
+	polls               atomic.Int64
 }
 
 func newBotAPI(t *testing.T) *botAPI {
@@ -46,6 +49,22 @@ func (b *botAPI) serve(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if method == "getUpdates" {
+		b.polls.Add(1)
+		n := b.polling.Add(1)
+		defer b.polling.Add(-1)
+		for cur := b.maxPolling.Load(); n > cur && !b.maxPolling.CompareAndSwap(cur, n); cur = b.maxPolling.Load() {
+		}
+		// A long poll with nothing new: answer after a second, or when the
+		// poller goes away (its process killed).
+		select {
+		case <-time.After(time.Second):
+		case <-r.Context().Done():
+			return
+		}
+		fmt.Fprint(w, `{"ok":true,"result":[]}`)
+		return
+	}
 	if method != "sendMessage" {
 		fmt.Fprint(w, `{"ok":true,"result":true}`)
 		return

@@ -117,6 +117,11 @@ func (in *instance) stop(ctx context.Context) error {
 
 func (in *instance) kill() { in.kill9() }
 
+// set overrides one environment variable of later starts.
+func (in *instance) set(key, value string) {
+	in.env = append(in.env, key+"="+value)
+}
+
 func (in *instance) logText() string {
 	b, _ := os.ReadFile(in.log)
 	return string(b)

@@ -1,0 +1,63 @@
+package chaos
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"helpdesk/internal/testdb"
+)
+
+// TestTelegramPollingHasOneLeader: two instances in polling mode on one
+// bot token; only one long-polls at any time, and when it is killed the
+// other takes over. Neither logs the token.
+func TestTelegramPollingHasOneLeader(t *testing.T) {
+	t.Parallel()
+	url := testdb.NewURL(t)
+	api := newBotAPI(t)
+	a, b := newInstance(t, "a", url, api.srv.URL), newInstance(t, "b", url, api.srv.URL)
+	for _, in := range []*instance{a, b} {
+		in.set("HELPDESK_CHANNELS_TELEGRAM_MODE", "polling")
+		in.start()
+	}
+	leaderOf := func() []*instance {
+		var out []*instance
+		for _, in := range []*instance{a, b} {
+			if in.cmd != nil && strings.Count(in.logText(), "leadership taken") > strings.Count(in.logText(), "leadership lost")+strings.Count(in.logText(), "leadership given up") {
+				out = append(out, in)
+			}
+		}
+		return out
+	}
+	wait := func(cond func() bool, within time.Duration) bool {
+		for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+			if cond() {
+				return true
+			}
+		}
+		return false
+	}
+	if !wait(func() bool { return len(leaderOf()) == 1 && api.polls.Load() > 2 }, 20*time.Second) {
+		t.Fatalf("want one leader polling; leaders %d, polls %d", len(leaderOf()), api.polls.Load())
+	}
+	first := leaderOf()[0]
+	polls := api.polls.Load()
+	first.kill9()
+	start := time.Now()
+	if !wait(func() bool { return len(leaderOf()) == 1 && leaderOf()[0] != first && api.polls.Load() > polls+1 }, 20*time.Second) {
+		t.Fatal("no instance took the polling over after the leader was killed")
+	}
+	took := time.Since(start)
+	fmt.Printf("chaos telegram poller: leader %s killed, %s polling again after %s; most getUpdates at once: %d\n",
+		first.name, leaderOf()[0].name, took.Round(100*time.Millisecond), api.maxPolling.Load())
+	if api.maxPolling.Load() > 1 {
+		t.Errorf("%d getUpdates in flight at once: two pollers", api.maxPolling.Load())
+	}
+	secret := botToken[strings.Index(botToken, ":")+1:]
+	for _, in := range []*instance{a, b} {
+		if strings.Contains(in.logText(), secret) {
+			t.Errorf("%s logs the bot token", in.name)
+		}
+	}
+}
