@@ -96,6 +96,15 @@ func (r *Relay) relayLine(ctx context.Context, tx *sqlx.Tx, m *bots.Message, nam
 		}
 		who := p.UserName
 		if who == "" {
+			if _, ok := names["requester"]; !ok {
+				var f facts
+				if tx.GetContext(ctx, &f, r.q.CardFacts, m.ConversationID) == nil {
+					names["requester"] = f.Requester
+				}
+			}
+			who = names["requester"]
+		}
+		if who == "" {
 			who = m.Author
 		}
 		return text.T(lang, "relay.user", clip(who, 80), clip(body, maxRelayed))

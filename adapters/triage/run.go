@@ -14,6 +14,10 @@ import (
 // notifyChannel is where the engine announces conversation changes.
 const notifyChannel = "helpdesk_conversations"
 
+// opTimeout bounds one sync or one thread event, chat API calls
+// included (each may wait out rate limits).
+const opTimeout = 2 * time.Minute
+
 // eventsKept is how long acted-on event ids are remembered (Slack and
 // Mattermost redeliver within minutes).
 const eventsKept = 7 * 24 * time.Hour
@@ -115,7 +119,10 @@ func (r *Relay) syncLoop(ctx context.Context) {
 			}
 			continue
 		}
-		if err := r.sync(ctx, id); err != nil && ctx.Err() == nil {
+		sctx, cancel := context.WithTimeout(ctx, opTimeout)
+		err := r.sync(sctx, id)
+		cancel()
+		if err != nil && ctx.Err() == nil {
 			r.log.Warn("triage: conversation not synced; the poll will retry", "conversation_id", id, "err", err)
 		}
 	}
@@ -141,7 +148,9 @@ func (r *Relay) eventLoop(ctx context.Context) {
 			}
 			continue
 		}
-		err := r.handleEvent(ctx, *ev)
+		hctx, cancel := context.WithTimeout(ctx, opTimeout)
+		err := r.handleEvent(hctx, *ev)
+		cancel()
 		if err != nil && db.IsUnavailable(err) && ctx.Err() == nil {
 			r.log.Warn("triage: database unavailable; retrying the event", "event_id", ev.ID, "in", wait)
 			select {
