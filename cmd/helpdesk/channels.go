@@ -10,6 +10,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/adapters/email"
 	"helpdesk/adapters/mattermost"
 	"helpdesk/adapters/slack"
 	"helpdesk/adapters/telegram"
@@ -29,6 +30,7 @@ type channel interface {
 // engine is what adapters need of the engine (each declares the same).
 type engine interface {
 	Handle(ctx context.Context, in bots.Inbound) (bots.Result, error)
+	HandleMail(ctx context.Context, m bots.Mail) (bots.MailResult, error)
 }
 
 // buildChannels creates the enabled chat adapters, by channel name.
@@ -75,6 +77,22 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 		}
 		out["mattermost"] = a
 	}
+	if c.Email.Enabled {
+		opts := []email.Option{}
+		if pool != nil {
+			opts = append(opts, email.WithDB(pool))
+		}
+		e := c.Email
+		a, err := email.New(email.Config{IMAPAddr: e.IMAPAddr, IMAPSecurity: e.IMAPSecurity, IMAPUsername: e.IMAPUsername,
+			IMAPPassword: e.IMAPPassword, Mailbox: e.Mailbox, Processed: e.Processed, ProcessedFolder: e.ProcessedFolder,
+			PollInterval: e.PollInterval, SMTPAddr: e.SMTPAddr, SMTPSecurity: e.SMTPSecurity, SMTPUsername: e.SMTPUsername,
+			SMTPPassword: e.SMTPPassword, FromAddress: e.FromAddress, FromName: e.FromName, DefaultLang: cfg.Language,
+			AttachmentDir: e.AttachmentDir}, h, log.With("channel", "email"), opts...)
+		if err != nil {
+			return nil, fmt.Errorf("email: %w", err)
+		}
+		out[bots.ChannelEmail] = a
+	}
 	return out, nil
 }
 
@@ -84,6 +102,10 @@ type noEngine struct{}
 
 func (noEngine) Handle(context.Context, bots.Inbound) (bots.Result, error) {
 	return bots.Result{}, errors.New("not serving")
+}
+
+func (noEngine) HandleMail(context.Context, bots.Mail) (bots.MailResult, error) {
+	return bots.MailResult{}, errors.New("not serving")
 }
 
 // runChannels implements `helpdesk channels check`.
@@ -107,7 +129,7 @@ func runChannels(ctx context.Context, env *environment, args []string) error {
 		return nil
 	}
 	failed := 0
-	for _, name := range []string{"slack", "telegram", "mattermost"} {
+	for _, name := range []string{"slack", "telegram", "mattermost", bots.ChannelEmail} {
 		ch, ok := chans[name]
 		if !ok {
 			continue

@@ -77,6 +77,31 @@ type Channels struct {
 	Slack      Slack      `yaml:"slack"`
 	Telegram   Telegram   `yaml:"telegram"`
 	Mattermost Mattermost `yaml:"mattermost"`
+	Email      Email      `yaml:"email"`
+}
+
+// Email is the desk's mailbox (docs/channels/email.md): IMAP in, SMTP out.
+type Email struct {
+	Enabled bool `yaml:"enabled"`
+	// FromAddress and FromName sign the desk's mails.
+	FromAddress string `yaml:"from_address"`
+	FromName    string `yaml:"from_name"`
+	// IMAPAddr (host:port) is polled for new mail; empty: send only.
+	IMAPAddr     string `yaml:"imap_addr"`
+	IMAPSecurity string `yaml:"imap_security" enum:"tls,starttls,none"`
+	IMAPUsername string `yaml:"imap_username"`
+	IMAPPassword string `yaml:"imap_password" secret:"true"`
+	Mailbox      string `yaml:"mailbox"`
+	// Processed mail is flagged, or moved to ProcessedFolder.
+	Processed       string        `yaml:"processed" enum:"flag,move"`
+	ProcessedFolder string        `yaml:"processed_folder"`
+	PollInterval    time.Duration `yaml:"poll_interval" check:"positive"`
+	SMTPAddr        string        `yaml:"smtp_addr"`
+	SMTPSecurity    string        `yaml:"smtp_security" enum:"starttls,tls,none"`
+	SMTPUsername    string        `yaml:"smtp_username"`
+	SMTPPassword    string        `yaml:"smtp_password" secret:"true"`
+	// AttachmentDir keeps attachments of incoming mail.
+	AttachmentDir string `yaml:"attachment_dir"`
 }
 
 // Slack is a Slack app (docs/channels/slack.md).
@@ -223,8 +248,10 @@ func Default() Config {
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
 			ResendUnsentAfter: 2 * time.Minute},
-		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"}},
-		Privacy:  Privacy{Retention: 2 * 365 * 24 * time.Hour},
+		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"},
+			Email: Email{IMAPSecurity: "tls", Mailbox: "INBOX", Processed: "flag", PollInterval: time.Minute,
+				SMTPSecurity: "starttls", AttachmentDir: ".data/attachments"}},
+		Privacy: Privacy{Retention: 2 * 365 * 24 * time.Hour},
 		LLM: LLM{APIType: "openai", BaseURL: "http://127.0.0.1:11434/v1", Timeout: 8 * time.Second,
 			PerMinute: 60, MaskPersonalData: true},
 	}

@@ -210,6 +210,10 @@ func validateChannels(c Channels) error {
 			errs = append(errs, need("channels.mattermost.action_secret", c.Mattermost.ActionSecret, "a shared secret for button callbacks"))
 		}
 	}
+	if c.Email.Enabled {
+		errs = append(errs, need("channels.email.from_address", c.Email.FromAddress, "the desk's address, e.g. helpdesk@example.org"))
+		errs = append(errs, need("channels.email.smtp_addr", c.Email.SMTPAddr, "the SMTP server as host:port, e.g. smtp.example.org:587"))
+	}
 	for _, err := range errs {
 		if err != nil {
 			return err
