@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -91,7 +93,14 @@ func (s *Store) Report(ctx context.Context, q Querier, from, to time.Time) (*Rep
 		asOf = now
 	}
 	parts := []func() error{
-		func() error { return wrap("volumes", q.SelectContext(ctx, &r.Volumes, s.rep.Volumes, from, to)) },
+		func() error {
+			var groups []volumeGroup
+			if err := q.SelectContext(ctx, &groups, s.rep.Volumes, from, to); err != nil {
+				return wrap("volumes", err)
+			}
+			r.Volumes = rollUp(groups)
+			return nil
+		},
 		func() error { return wrap("sla", q.SelectContext(ctx, &r.SLA, s.rep.SLA, from, to)) },
 		func() error { return wrap("backlog", q.SelectContext(ctx, &r.Backlog, s.rep.Backlog, asOf)) },
 		func() error { return wrap("rates", q.GetContext(ctx, &r.Rates, s.rep.Rates, from, to)) },
@@ -119,6 +128,43 @@ func (s *Store) Report(ctx context.Context, q Querier, from, to time.Time) (*Rep
 		return nil, err
 	}
 	return r, nil
+}
+
+// volumeGroup is one combination of the report's dimensions.
+type volumeGroup struct {
+	Channel  string `db:"channel"`
+	Category string `db:"category"`
+	Type     string `db:"type"`
+	Priority string `db:"priority"`
+	Level    int    `db:"level"`
+	Count    int    `db:"count"`
+}
+
+// rollUp adds the groups up per dimension, largest first.
+func rollUp(groups []volumeGroup) []VolumeRow {
+	totals := map[[2]string]int{}
+	for _, g := range groups {
+		totals[[2]string{"channel", g.Channel}] += g.Count
+		totals[[2]string{"category", g.Category}] += g.Count
+		totals[[2]string{"type", g.Type}] += g.Count
+		totals[[2]string{"priority", g.Priority}] += g.Count
+		totals[[2]string{"level", strconv.Itoa(g.Level)}] += g.Count
+	}
+	rows := make([]VolumeRow, 0, len(totals))
+	for k, n := range totals {
+		rows = append(rows, VolumeRow{Dimension: k[0], Value: k[1], Count: n})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.Dimension != b.Dimension {
+			return a.Dimension < b.Dimension
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Value < b.Value
+	})
+	return rows
 }
 
 func wrap(part string, err error) error {

@@ -2,34 +2,28 @@
 -- stored clock summaries, never a replay of the event log.
 
 -- name: volumes
-SELECT CASE WHEN GROUPING(origin_channel) = 0 THEN 'channel'
-            WHEN GROUPING(category) = 0 THEN 'category'
-            WHEN GROUPING(type) = 0 THEN 'type'
-            WHEN GROUPING(priority) = 0 THEN 'priority'
-            ELSE 'level' END AS dimension,
-       coalesce(origin_channel, category, type, priority, level::text) AS value,
-       count(*) AS count
+-- One pass grouping by every dimension at once; the report adds the
+-- counts up per dimension (a few hundred groups at most).
+SELECT origin_channel AS channel, category, type, priority, level, count(*) AS count
 FROM tickets
 WHERE created_at >= $1 AND created_at < $2
-GROUP BY GROUPING SETS ((origin_channel), (category), (type), (priority), (level))
-ORDER BY 1, 3 DESC, 2;
+GROUP BY origin_channel, category, type, priority, level;
 
 -- name: sla
 -- A target counts once it is met or already late; a clock still running
--- inside its goal is not judged yet.
+-- inside its goal is not judged yet. Read from the summaries alone.
 SELECT v.target,
        count(*) FILTER (WHERE v.done OR v.elapsed > v.goal) AS measured,
        count(*) FILTER (WHERE v.done AND v.elapsed <= v.goal) AS met,
        coalesce(avg(v.elapsed) FILTER (WHERE v.done), 0)::float8 AS mean_seconds,
        coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY v.elapsed) FILTER (WHERE v.done), 0)::float8 AS median_seconds
-FROM tickets t
-JOIN ticket_sla s ON s.ticket_id = t.id
+FROM ticket_sla s
 CROSS JOIN LATERAL (VALUES
     ('take_charge', s.take_charge_goal, s.take_charge_elapsed, s.take_charge_met),
     ('first_response', s.first_response_goal, s.first_response_elapsed, s.first_response_met),
     ('intervention', s.intervention_goal, s.intervention_elapsed, s.intervention_met),
     ('resolve', s.resolve_goal, s.resolve_elapsed, s.resolve_met)) AS v(target, goal, elapsed, done)
-WHERE t.created_at >= $1 AND t.created_at < $2 AND v.goal > 0 AND v.elapsed IS NOT NULL
+WHERE s.ticket_created_at >= $1 AND s.ticket_created_at < $2 AND v.goal > 0 AND v.elapsed IS NOT NULL
 GROUP BY v.target
 ORDER BY array_position(ARRAY['take_charge', 'first_response', 'intervention', 'resolve'], v.target);
 
@@ -48,11 +42,10 @@ ORDER BY priority;
 -- name: rates
 SELECT
     (SELECT count(*) FROM tickets WHERE created_at >= $1 AND created_at < $2) AS tickets,
-    (SELECT count(*) FROM tickets t JOIN ticket_sla s ON s.ticket_id = t.id
-      WHERE t.created_at >= $1 AND t.created_at < $2 AND s.escalated) AS escalated,
+    (SELECT count(*) FROM ticket_sla WHERE ticket_created_at >= $1 AND ticket_created_at < $2 AND escalated) AS escalated,
     (SELECT count(*) FROM tickets WHERE resolved_at >= $1 AND resolved_at < $2) AS resolved,
-    (SELECT count(*) FROM tickets t JOIN ticket_sla s ON s.ticket_id = t.id
-      WHERE t.resolved_at >= $1 AND t.resolved_at < $2 AND NOT s.escalated AND NOT s.reopened) AS first_contact,
+    (SELECT count(*) FROM ticket_sla WHERE ticket_resolved_at >= $1 AND ticket_resolved_at < $2
+      AND NOT escalated AND NOT reopened) AS first_contact,
     (SELECT count(*) FROM conversations WHERE created_at >= $1 AND created_at < $2) AS conversations,
     (SELECT count(*) FROM conversations c WHERE c.created_at >= $1 AND c.created_at < $2 AND c.ticket_id IS NULL
       AND EXISTS (SELECT 1 FROM conversation_events e WHERE e.conversation_id = c.id AND e.kind = 'solved_by_bot')) AS solved_by_bot;

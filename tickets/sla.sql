@@ -17,10 +17,12 @@ LIMIT $1;
 -- name: upsert-ticket-sla
 INSERT INTO ticket_sla (ticket_id, take_charge_goal, take_charge_elapsed, take_charge_met,
     first_response_goal, first_response_elapsed, first_response_met, intervention_goal, intervention_elapsed,
-    intervention_met, resolve_goal, resolve_elapsed, resolve_met, paused, escalated, reopened, computed_at)
+    intervention_met, resolve_goal, resolve_elapsed, resolve_met, paused, escalated, reopened, computed_at,
+    ticket_created_at, ticket_resolved_at)
 VALUES (:ticket_id, :take_charge_goal, :take_charge_elapsed, :take_charge_met,
     :first_response_goal, :first_response_elapsed, :first_response_met, :intervention_goal, :intervention_elapsed,
-    :intervention_met, :resolve_goal, :resolve_elapsed, :resolve_met, :paused, :escalated, :reopened, :computed_at)
+    :intervention_met, :resolve_goal, :resolve_elapsed, :resolve_met, :paused, :escalated, :reopened, :computed_at,
+    :ticket_created_at, :ticket_resolved_at)
 ON CONFLICT (ticket_id) DO UPDATE SET
     take_charge_goal = EXCLUDED.take_charge_goal, take_charge_elapsed = EXCLUDED.take_charge_elapsed,
     take_charge_met = EXCLUDED.take_charge_met, first_response_goal = EXCLUDED.first_response_goal,
@@ -28,7 +30,8 @@ ON CONFLICT (ticket_id) DO UPDATE SET
     intervention_goal = EXCLUDED.intervention_goal, intervention_elapsed = EXCLUDED.intervention_elapsed,
     intervention_met = EXCLUDED.intervention_met, resolve_goal = EXCLUDED.resolve_goal,
     resolve_elapsed = EXCLUDED.resolve_elapsed, resolve_met = EXCLUDED.resolve_met, paused = EXCLUDED.paused,
-    escalated = EXCLUDED.escalated, reopened = EXCLUDED.reopened, computed_at = EXCLUDED.computed_at;
+    escalated = EXCLUDED.escalated, reopened = EXCLUDED.reopened, computed_at = EXCLUDED.computed_at,
+    ticket_created_at = EXCLUDED.ticket_created_at, ticket_resolved_at = EXCLUDED.ticket_resolved_at;
 
 -- name: insert-sla-event
 -- Nothing is inserted when this ticket's target already had this kind of

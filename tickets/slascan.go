@@ -52,23 +52,25 @@ func (s *Store) Policies(ctx context.Context, q Querier) ([]Policy, error) {
 
 // ticketSLA is the stored summary of a ticket's clocks.
 type ticketSLA struct {
-	TicketID             int64     `db:"ticket_id"`
-	TakeChargeGoal       int64     `db:"take_charge_goal"`
-	TakeChargeElapsed    *int64    `db:"take_charge_elapsed"`
-	TakeChargeMet        bool      `db:"take_charge_met"`
-	FirstResponseGoal    int64     `db:"first_response_goal"`
-	FirstResponseElapsed *int64    `db:"first_response_elapsed"`
-	FirstResponseMet     bool      `db:"first_response_met"`
-	InterventionGoal     int64     `db:"intervention_goal"`
-	InterventionElapsed  *int64    `db:"intervention_elapsed"`
-	InterventionMet      bool      `db:"intervention_met"`
-	ResolveGoal          int64     `db:"resolve_goal"`
-	ResolveElapsed       *int64    `db:"resolve_elapsed"`
-	ResolveMet           bool      `db:"resolve_met"`
-	Paused               int64     `db:"paused"`
-	Escalated            bool      `db:"escalated"`
-	Reopened             bool      `db:"reopened"`
-	ComputedAt           time.Time `db:"computed_at"`
+	TicketID             int64      `db:"ticket_id"`
+	TakeChargeGoal       int64      `db:"take_charge_goal"`
+	TakeChargeElapsed    *int64     `db:"take_charge_elapsed"`
+	TakeChargeMet        bool       `db:"take_charge_met"`
+	FirstResponseGoal    int64      `db:"first_response_goal"`
+	FirstResponseElapsed *int64     `db:"first_response_elapsed"`
+	FirstResponseMet     bool       `db:"first_response_met"`
+	InterventionGoal     int64      `db:"intervention_goal"`
+	InterventionElapsed  *int64     `db:"intervention_elapsed"`
+	InterventionMet      bool       `db:"intervention_met"`
+	ResolveGoal          int64      `db:"resolve_goal"`
+	ResolveElapsed       *int64     `db:"resolve_elapsed"`
+	ResolveMet           bool       `db:"resolve_met"`
+	Paused               int64      `db:"paused"`
+	Escalated            bool       `db:"escalated"`
+	Reopened             bool       `db:"reopened"`
+	ComputedAt           time.Time  `db:"computed_at"`
+	TicketCreatedAt      time.Time  `db:"ticket_created_at"`
+	TicketResolvedAt     *time.Time `db:"ticket_resolved_at"`
 }
 
 func summarise(ticketID int64, clocks []Clock, events []Event, now time.Time) ticketSLA {
@@ -158,6 +160,7 @@ func (s *Store) scanOne(ctx context.Context, tx *sqlx.Tx, id int64, policies []P
 	}
 	clocks := Clocks(&t, events, p, cal, now)
 	sum := summarise(id, clocks, events, now)
+	sum.TicketCreatedAt, sum.TicketResolvedAt = t.CreatedAt, t.ResolvedAt
 	if _, err := sqlx.NamedExecContext(ctx, tx, s.sla.UpsertTicketSLA, &sum); err != nil {
 		return 0, 0, 0, err
 	}
