@@ -140,3 +140,38 @@ func TestEngineWithComposer(t *testing.T) {
 		}
 	})
 }
+
+// rawComposer passes the model's citations on without checking them, to
+// show the engine's own check: the second line of defence.
+type rawComposer struct {
+	text  string
+	cited []string
+}
+
+func (r rawComposer) Compose(ctx context.Context, q, lang string, sources []bots.Answer) (string, []string, error) {
+	return r.text, r.cited, nil
+}
+
+func TestEngineChecksCitationsToo(t *testing.T) {
+	comp := &rawComposer{}
+	d := newDesk(t, comp)
+	tests := []struct {
+		name      string
+		cited     []string
+		wantModel bool
+	}{
+		{"cites a retrieved entry", []string{"lettore-smartcard"}, true},
+		{"cites nothing", nil, false},
+		{"cites an internal entry", []string{"procedura-interna-escalation"}, false},
+		{"cites a retrieved and a foreign entry", []string{"lettore-smartcard", "procedura-interna-escalation"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			*comp = rawComposer{text: "Le note interne dicono di passare al secondo livello.", cited: tt.cited}
+			reply := d.ask(t, "il lettore di tessere non legge la carta")
+			if got := strings.Contains(reply, "note interne"); got != tt.wantModel {
+				t.Errorf("composed text shown = %v, want %v:\n%s", got, tt.wantModel, reply)
+			}
+		})
+	}
+}

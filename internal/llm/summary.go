@@ -63,11 +63,13 @@ func (s *Summariser) Summarise(ctx context.Context, lang string, sum bots.Summar
 	env.add("HANDOFF", "", h.String())
 	env.add("CONVERSATION", "", transcript(s.client, turns))
 	system := fmt.Sprintf(summaryRules, languageName(lang)) + " " + env.dataRule()
-	out, err := s.client.Chat(ctx, system, env.String())
+	data := env.String()
+	out, err := s.client.Chat(ctx, system, data)
 	if err != nil {
 		return "", err
 	}
-	if err := checkLeaks(out, system, "", env.boundary); err != nil {
+	// Ticket numbers the conversation mentions may be repeated; others not.
+	if err := checkLeaks(out, system, data, env.boundary); err != nil {
 		return "", err
 	}
 	return strings.TrimSpace(out), nil

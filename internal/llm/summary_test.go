@@ -65,3 +65,25 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("no sources: %v, want ErrUngrounded", err)
 	}
 }
+
+func TestSummaryTicketNumbers(t *testing.T) {
+	f := newFake(t)
+	s := NewSummariser(f.client(t, nil))
+	turns := []Turn{{From: "user", Text: "ho già aperto HD-2026-000011 ma nessuno risponde"}}
+	tests := []struct {
+		name, answer string
+		wantErr      error
+	}{
+		{"number from the conversation", "L'utente sollecita HD-2026-000011.", nil},
+		{"number from nowhere", "Vedi anche HD-2026-000099 di un altro utente.", ErrLeak},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f.set(tt.answer, 0, 0)
+			_, err := s.Summarise(context.Background(), "it", summaryFixture(), turns)
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("err %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
