@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"helpdesk/internal/i18n"
 )
 
 // guard wraps one console route: it loads the session, sends anonymous
@@ -29,6 +31,10 @@ func (c *console) guard(rt consoleRoute) http.Handler {
 		hdr.Set("X-Frame-Options", "DENY")
 		hdr.Set("Referrer-Policy", "same-origin")
 		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		if l := r.URL.Query().Get("lang"); l != "" {
+			http.SetCookie(w, &http.Cookie{Name: consoleLangCookie, Value: i18n.Normalize(l), Path: "/console/",
+				HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+		}
 		var sess *session
 		if ck, err := r.Cookie(sessionCookie); err == nil {
 			s, err := c.sessions.lookup(r.Context(), ck.Value)
@@ -113,7 +119,7 @@ func (c *console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			d := max(locked.Until.Sub(c.now()), 0)
 			mins := int((d + time.Minute - 1) / time.Minute)
 			w.Header().Set("Retry-After", strconv.Itoa(int(d/time.Second)+1))
-			v.Error = v.T("login.locked", locked.Until.Local().Format("15:04"), mins)
+			v.Error = v.T("login.locked", locked.Until.In(c.loc).Format("15:04"), mins)
 		case errors.Is(err, errLoginRejected):
 			v.Error = v.T("login.wrong")
 		default:

@@ -140,7 +140,7 @@ func TestLockout(t *testing.T) {
 		t.Fatalf("third failure = %d, Retry-After %q; body has no retry time", code, h.Get("Retry-After"))
 	}
 	// Locked: even the right password is refused, in Italian too.
-	code, body, _ = c.post("/console/login", url.Values{"username": {"anna"}, "password": {passwordOf("anna")}})
+	code, body, _ = c.post("/console/login?lang=it", url.Values{"username": {"anna"}, "password": {passwordOf("anna")}})
 	if code != http.StatusTooManyRequests || !strings.Contains(body, "Riprova alle 10:10") {
 		t.Fatalf("right password while locked = %d", code)
 	}
@@ -210,5 +210,28 @@ func TestCSRF(t *testing.T) {
 func TestConsoleTextComplete(t *testing.T) {
 	if p := consoleText.Check(); len(p) > 0 {
 		t.Fatalf("catalogue problems:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+func TestLanguageChoice(t *testing.T) {
+	tc := newTestConsole(t, nil)
+	tc.addUser("anna", RoleAgentL1) // profile language: it
+	c := tc.login("anna")
+	cases := []struct{ path, want string }{
+		{"/console/tickets", "Nessun ticket"},
+		{"/console/tickets?lang=en", "No ticket matches"},
+		{"/console/tickets", "No ticket matches"}, // the choice sticks
+		{"/console/tickets?lang=it", "Nessun ticket"},
+	}
+	for _, tt := range cases {
+		if _, body, _ := c.get(tt.path); !strings.Contains(body, tt.want) {
+			t.Fatalf("%s: page lacks %q", tt.path, tt.want)
+		}
+	}
+	// Before login the browser's language decides.
+	req, _ := http.NewRequest("GET", tc.ts.URL+"/console/login", nil)
+	req.Header.Set("Accept-Language", "en-GB,en;q=0.9")
+	if _, body, _ := tc.client().do(req); !strings.Contains(body, "Log in") {
+		t.Fatal("login page ignores Accept-Language")
 	}
 }

@@ -50,6 +50,7 @@ type console struct {
 	// sessionRecheck is how often an open event stream checks (and
 	// keeps alive) its session.
 	sessionRecheck time.Duration
+	loc            *time.Location
 }
 
 // ctxKey keys the session in a request's context.
@@ -79,7 +80,10 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		tickets:  opt.Tickets, kb: opt.KB, searcher: opt.Searcher, convs: opt.Conversations,
 		handoff: opt.Handoff, renderer: kb.NewRenderer(),
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
-		pageSize: 50, sessionRecheck: time.Minute,
+		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location,
+	}
+	if c.loc == nil {
+		c.loc = time.Local
 	}
 	if c.convs == nil {
 		if c.convs, err = bots.NewStore(); err != nil {
@@ -108,30 +112,28 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 	return c, nil
 }
 
-var templateFuncs = template.FuncMap{
-	"when": func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") },
-	"whenp": func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.Local().Format("2006-01-02 15:04")
-	},
-	"join":      strings.Join,
-	"hasPrefix": strings.HasPrefix,
-	"sub1":      func(n int) int { return n - 1 },
-	"list":      func(xs ...string) []string { return xs },
-	"partView": func(v *view, data any) *view {
-		p := *v
-		p.Data = data
-		return &p
-	},
-	"deref": func(p *int64) int64 {
-		if p == nil {
-			return 0
-		}
-		return *p
-	},
-	"eq1": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+// templateFuncs are the helpers every page may use; times are shown in
+// the desk's time zone.
+func templateFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"when":      func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") },
+		"join":      strings.Join,
+		"hasPrefix": strings.HasPrefix,
+		"sub1":      func(n int) int { return n - 1 },
+		"list":      func(xs ...string) []string { return xs },
+		"partView": func(v *view, data any) *view {
+			p := *v
+			p.Data = data
+			return &p
+		},
+		"deref": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"eq1": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	}
 }
 
 // parseTemplates builds one template set per page: the layout, the shared
@@ -147,7 +149,7 @@ func (c *console) parseTemplates() error {
 		if name == "layout" || name == "fragments" {
 			continue
 		}
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/fragments.html", f)
+		t, err := template.New(name).Funcs(templateFuncs(c.loc)).ParseFS(templateFS, "templates/layout.html", "templates/fragments.html", f)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
@@ -172,6 +174,17 @@ type view struct {
 // T looks up a console string in the page's language.
 func (v *view) T(key string, args ...any) string { return consoleText.T(v.Lang, key, args...) }
 
+// Label translates a value shown under a prefix ("state." + "open"); a
+// value the catalogue does not know yet is shown as it is rather than as
+// a missing key.
+func (v *view) Label(prefix string, value any) string {
+	key := prefix + fmt.Sprint(value)
+	if _, ok := consoleText[key]; !ok {
+		return fmt.Sprint(value)
+	}
+	return v.T(key)
+}
+
 // Can says whether the user may use the route pattern (for the menu and
 // for hiding buttons that would answer 403).
 func (v *view) Can(pattern string) bool { return v.allowed != nil && v.allowed(pattern) }
@@ -184,11 +197,17 @@ func (v *view) Other() string {
 	return "en"
 }
 
-// pageLang picks the language: ?lang= first, then the user's profile,
-// then the browser's.
+// consoleLangCookie remembers a language picked with ?lang= for the next pages.
+const consoleLangCookie = "console_lang"
+
+// pageLang picks the language: ?lang= first, then the one picked earlier
+// (cookie), then the user's profile, then the browser's.
 func pageLang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {
 		return i18n.Normalize(l)
+	}
+	if ck, err := r.Cookie(consoleLangCookie); err == nil {
+		return i18n.Normalize(ck.Value)
 	}
 	if s := sessionFrom(r); s != nil && s.Lang != "" {
 		return i18n.Normalize(s.Lang)

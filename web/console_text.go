@@ -134,6 +134,7 @@ var consoleText = i18n.Catalog{
 	"conv.bot_said":        {"it": "Risposte del bot", "en": "What the bot answered"},
 	"conv.history":         {"it": "Messaggi", "en": "Messages"},
 	"conv.no_messages":     {"it": "Nessun messaggio.", "en": "No messages."},
+	"conv.pressed":         {"it": "ha premuto il pulsante «%s»", "en": "pressed the button “%s”"},
 	"conv.user":            {"it": "Utente", "en": "User"},
 	"conv.bot":             {"it": "Bot", "en": "Bot"},
 	"conv.actions":         {"it": "Azioni", "en": "Actions"},

@@ -56,6 +56,9 @@ func (c *console) inboxItems(ctx context.Context, s *session) ([]InboxItem, erro
 		it := &items[i]
 		it.Mine = it.AgentID != nil && *it.AgentID == s.ID
 		it.Query = summaryOf(it.Context).Query
+		if it.Query == "" {
+			it.Query = it.Subject // the ticket's subject is the user's description, cut short
+		}
 	}
 	return items, nil
 }
@@ -128,10 +131,11 @@ func (c *console) inboxList(w http.ResponseWriter, r *http.Request) {
 // handoffSummary is what the bot left in conversations.context for the
 // agent: the question, the entries it tried, the severity and why.
 type handoffSummary struct {
-	Query    string   `json:"query"`
-	Tried    []string `json:"tried"`
-	Reason   string   `json:"reason"`
-	Severity *struct {
+	Query       string   `json:"query"`
+	Description string   `json:"description"`
+	Tried       []string `json:"tried"`
+	Reason      string   `json:"reason"`
+	Severity    *struct {
 		Urgency string   `json:"urgency"`
 		Impact  string   `json:"impact"`
 		Type    string   `json:"type"`
@@ -143,6 +147,22 @@ func summaryOf(raw json.RawMessage) handoffSummary {
 	var s handoffSummary
 	if len(raw) > 0 {
 		json.Unmarshal(raw, &s) // a context the bot did not fill is just an empty summary
+	}
+	if s.Query == "" {
+		// Asked for a person straight away: the problem is what the user
+		// described while the ticket was gathered.
+		s.Query = s.Description
+	}
+	if s.Severity != nil {
+		seen := map[string]bool{}
+		var why []string
+		for _, w := range s.Severity.Why {
+			if !seen[w] {
+				seen[w] = true
+				why = append(why, w)
+			}
+		}
+		s.Severity.Why = why
 	}
 	return s
 }
@@ -156,7 +176,7 @@ type conversationData struct {
 	Summary   handoffSummary
 	Tried     []triedEntry
 	BotSaid   []bots.Message
-	Messages  []bots.Message
+	Messages  []messageView
 	Ticket    *tickets.Ticket
 	Mine      bool
 	CanTake   bool
@@ -206,14 +226,15 @@ func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Tried = append(d.Tried, te)
 	}
-	if d.Messages, err = c.convs.Messages(ctx, c.db, conv.ID); err == nil {
-		d.Messages, err = c.withAgentNames(ctx, d.Messages)
+	ms, err := c.convs.Messages(ctx, c.db, conv.ID)
+	if err == nil {
+		d.Messages, err = c.messageViews(ctx, ms)
 	}
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	for _, m := range d.Messages {
+	for _, m := range ms {
 		if m.Direction == "out" && (m.Author == "bot" || m.Author == "") {
 			d.BotSaid = append(d.BotSaid, m)
 		}
@@ -223,6 +244,9 @@ func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
 			c.fail(w, r, err)
 			return
 		}
+		if d.Summary.Query == "" {
+			d.Summary.Query = d.Ticket.Subject
+		}
 	}
 	if d.Canned, err = c.canned(ctx, conv.Lang); err != nil {
 		c.fail(w, r, err)
@@ -231,9 +255,16 @@ func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, http.StatusOK, "conversation", c.newView(r, "conv.title", d))
 }
 
-// withAgentNames shows agents' messages under their names: the engine
-// records them as "agent:<id>".
-func (c *console) withAgentNames(ctx context.Context, ms []bots.Message) ([]bots.Message, error) {
+// messageView is a message as the history shows it.
+type messageView struct {
+	bots.Message
+	Action string // a button the user pressed (the message has no text)
+}
+
+// messageViews prepares the history: agents' messages under their names
+// (the engine records them as "agent:<id>"), button presses with the
+// button's action.
+func (c *console) messageViews(ctx context.Context, ms []bots.Message) ([]messageView, error) {
 	var users []User
 	if err := c.db.SelectContext(ctx, &users, c.q.ListUsers); err != nil {
 		return nil, err
@@ -242,12 +273,21 @@ func (c *console) withAgentNames(ctx context.Context, ms []bots.Message) ([]bots
 	for _, u := range users {
 		names["agent:"+strconv.FormatInt(u.ID, 10)] = u.DisplayName
 	}
-	for i := range ms {
-		if n, ok := names[ms[i].Author]; ok {
-			ms[i].Author = n
+	out := make([]messageView, len(ms))
+	for i, m := range ms {
+		if n, ok := names[m.Author]; ok {
+			m.Author = n
+		}
+		out[i].Message = m
+		if m.Direction == "in" && m.Body == "" && len(m.Payload) > 0 {
+			var p struct {
+				Action string `json:"action"`
+			}
+			json.Unmarshal(m.Payload, &p)
+			out[i].Action = p.Action
 		}
 	}
-	return ms, nil
+	return out, nil
 }
 
 func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
@@ -257,14 +297,15 @@ func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ms, err := c.convs.Messages(r.Context(), c.db, conv.ID)
+	var views []messageView
 	if err == nil {
-		ms, err = c.withAgentNames(r.Context(), ms)
+		views, err = c.messageViews(r.Context(), ms)
 	}
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "messages_part", c.newView(r, "conv.title", ms))
+	c.render(w, r, http.StatusOK, "messages_part", c.newView(r, "conv.title", views))
 }
 
 // agentOf is the console user as the engine sees them; a supervisor

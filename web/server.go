@@ -51,6 +51,9 @@ type Options struct {
 	Session SessionOptions
 	// Now is the clock (tests); nil: time.Now.
 	Now func() time.Time
+	// Location is the desk's time zone, for the times the console shows;
+	// nil: the process's local zone.
+	Location *time.Location
 	// Public configures the requesters' pages (help centre, web form, web
 	// chat, tracking), served with the console when Pool is set.
 	Public PublicOptions
