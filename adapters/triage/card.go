@@ -20,46 +20,65 @@ type card struct {
 	ThreadID       *string    `db:"thread_id"`
 	ClaimedAt      time.Time  `db:"claimed_at"`
 	PostedAt       *time.Time `db:"posted_at"`
+	Handoff        int        `db:"handoff"`
 	Relayed        int64      `db:"relayed_message_id"`
 }
 
 // sync brings one conversation's triage thread up to date: a queued
-// conversation without a card gets one (posted by exactly one instance),
-// and a card's thread gets the messages it has not shown yet.
+// conversation without a card for its current handoff gets one (posted by
+// exactly one instance), and the latest card's thread gets the messages
+// it has not shown yet.
 func (r *Relay) sync(ctx context.Context, convID int64) error {
-	var c card
-	err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.chat.name(), r.cfg.ChannelID, convID)
-	switch {
-	case errors.Is(err, sql.ErrNoRows) || err == nil && c.ThreadID == nil:
-		posted, err := r.postCard(ctx, convID)
-		if err != nil || !posted {
-			return err
-		}
-		if err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.chat.name(), r.cfg.ChannelID, convID); err != nil {
-			return err
-		}
-	case err != nil:
+	conv, err := r.conversation(ctx, convID)
+	if err != nil {
 		return err
+	}
+	c, found, err := r.latestCard(ctx, convID)
+	if err != nil {
+		return err
+	}
+	if conv.State == bots.StateQueued {
+		var handoff int
+		if err := r.db.GetContext(ctx, &handoff, r.q.Handoffs, convID); err != nil {
+			return fmt.Errorf("count handoffs: %w", err)
+		}
+		if !found || c.Handoff < handoff || c.ThreadID == nil {
+			posted, err := r.postCard(ctx, conv, handoff)
+			if err != nil || !posted {
+				return err
+			}
+			if c, found, err = r.latestCard(ctx, convID); err != nil {
+				return err
+			}
+		}
+	}
+	if !found || c.ThreadID == nil {
+		return nil
 	}
 	return r.relay(ctx, c.ID, nil)
 }
 
-// postCard claims the conversation's card and posts it. It reports false
-// when there is nothing to post (not queued) or another instance has the
-// claim.
-func (r *Relay) postCard(ctx context.Context, convID int64) (bool, error) {
-	conv, err := r.conversation(ctx, convID)
+// latestCard reads the conversation's card of its latest handoff.
+func (r *Relay) latestCard(ctx context.Context, convID int64) (card, bool, error) {
+	var c card
+	err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.chat.name(), r.cfg.ChannelID, convID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, false, nil
+	}
 	if err != nil {
-		return false, err
+		return c, false, fmt.Errorf("card of conversation %d: %w", convID, err)
 	}
-	if conv.State != bots.StateQueued {
-		return false, nil
-	}
+	return c, true, nil
+}
+
+// postCard claims the card of a handoff and posts it. It reports false
+// when another instance has the claim.
+func (r *Relay) postCard(ctx context.Context, conv *bots.Conversation, handoff int) (bool, error) {
 	now := r.now()
 	var cardID int64
-	err = r.db.GetContext(ctx, &cardID, r.q.ClaimCard, r.chat.name(), r.cfg.ChannelID, convID, now)
+	err := r.db.GetContext(ctx, &cardID, r.q.ClaimCard, r.chat.name(), r.cfg.ChannelID, conv.ID, now, handoff)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = r.db.GetContext(ctx, &cardID, r.q.ReclaimCard, r.chat.name(), r.cfg.ChannelID, convID, now, now.Add(-r.cfg.ClaimTimeout))
+		err = r.db.GetContext(ctx, &cardID, r.q.ReclaimCard, r.chat.name(), r.cfg.ChannelID, conv.ID, now, now.Add(-r.cfg.ClaimTimeout), handoff)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil // another instance posts it
@@ -80,7 +99,7 @@ func (r *Relay) postCard(ctx context.Context, convID int64) (bool, error) {
 	if _, err := r.db.ExecContext(context.WithoutCancel(ctx), r.q.CardPosted, cardID, ts, r.now()); err != nil {
 		return false, fmt.Errorf("record card: %w", err)
 	}
-	r.log.Info("triage: card posted", "conversation_id", convID, "thread", ts)
+	r.log.Info("triage: card posted", "conversation_id", conv.ID, "handoff", handoff, "thread", ts)
 	return true, nil
 }
 

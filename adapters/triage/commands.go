@@ -62,7 +62,19 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 			return nil
 		}
 	}
+	// A conversation queued again has a newer card: the relay goes on in
+	// its thread, wherever the command was given. Answers go where the
+	// agent wrote (a press: the latest card).
 	thread := *c.ThreadID
+	target := c.ID
+	if latest, found, err := r.latestCard(ctx, c.ConversationID); err != nil {
+		return err
+	} else if found && latest.ThreadID != nil {
+		target = latest.ID
+		if ev.Action != "" {
+			thread = *latest.ThreadID
+		}
+	}
 	agent, lang, refusal, err := r.agentFor(ctx, ev)
 	if err != nil {
 		return err
@@ -75,7 +87,7 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 		r.answer(ctx, thread, text.T(lang, map[Verb]string{VerbResolve: "err.resolve", VerbRoute: "err.route", VerbNote: "err.note"}[cmd.Verb]))
 		return nil
 	}
-	err = r.relay(ctx, c.ID, func(c *card) (skipFunc, error) { return r.run(ctx, c, agent, cmd) })
+	err = r.relay(ctx, target, func(c *card) (skipFunc, error) { return r.run(ctx, c, agent, cmd) })
 	switch {
 	case err == nil:
 		if cmd.Verb == VerbNote {

@@ -4,7 +4,16 @@
 SELECT * FROM conversations WHERE id = $1;
 
 -- name: card-of-conversation
-SELECT * FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND conversation_id = $3;
+-- The conversation's latest card: the one of its current handoff.
+SELECT * FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND conversation_id = $3
+ORDER BY handoff DESC LIMIT 1;
+
+-- name: handoffs
+-- A number that grows with each handoff: entries into the queue, and
+-- escalations (a queued conversation escalated stays queued, at level 2).
+-- An escalation of a held conversation counts twice: only growth matters.
+SELECT greatest(count(*), 1) FROM conversation_events
+WHERE conversation_id = $1 AND (kind = 'state' AND new_value = 'queued' OR kind = 'escalated');
 
 -- name: card-of-thread
 SELECT * FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND thread_id = $3;
@@ -12,16 +21,17 @@ SELECT * FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND thread_id
 -- name: claim-card
 -- The unique key lets one instance win; the thread starts after the
 -- messages the card summarises.
-INSERT INTO triage_cards (conversation_id, platform, channel_id, claimed_at, relayed_message_id)
-VALUES ($3, $1, $2, $4, (SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $3))
-ON CONFLICT (platform, channel_id, conversation_id) DO NOTHING
+INSERT INTO triage_cards (conversation_id, platform, channel_id, claimed_at, handoff, relayed_message_id)
+VALUES ($3, $1, $2, $4, $5, (SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $3))
+ON CONFLICT (platform, channel_id, conversation_id, handoff) DO NOTHING
 RETURNING id;
 
 -- name: reclaim-card
 -- A claim whose card was never posted (the claimant died) is taken over.
 UPDATE triage_cards SET claimed_at = $4,
     relayed_message_id = (SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $3)
-WHERE platform = $1 AND channel_id = $2 AND conversation_id = $3 AND thread_id IS NULL AND claimed_at < $5
+WHERE platform = $1 AND channel_id = $2 AND conversation_id = $3 AND handoff = $6
+  AND thread_id IS NULL AND claimed_at < $5
 RETURNING id;
 
 -- name: drop-claim
@@ -40,12 +50,21 @@ SELECT * FROM messages WHERE conversation_id = $1 AND id > $2 ORDER BY id LIMIT 
 UPDATE triage_cards SET relayed_message_id = $2 WHERE id = $1;
 
 -- name: pending
--- Conversations with something to do: queued without a card (or with a
--- stale claim), or carded with messages not yet in the thread.
+-- Conversations with something to do: queued without a card for the
+-- current handoff (or with a stale claim), or followed by people with
+-- messages not yet in the latest card's thread.
 SELECT c.id FROM conversations c
-LEFT JOIN triage_cards t ON t.conversation_id = c.id AND t.platform = $1 AND t.channel_id = $2
-WHERE (c.state = 'queued' AND (t.id IS NULL OR (t.thread_id IS NULL AND t.claimed_at < $3)))
-   OR (t.thread_id IS NOT NULL AND c.updated_at > $4
+LEFT JOIN LATERAL (
+    SELECT * FROM triage_cards t
+    WHERE t.conversation_id = c.id AND t.platform = $1 AND t.channel_id = $2
+    ORDER BY t.handoff DESC LIMIT 1
+) t ON true
+WHERE (c.state = 'queued' AND (t.id IS NULL
+        OR (t.thread_id IS NULL AND t.claimed_at < $3)
+        OR t.handoff < (SELECT count(*) FROM conversation_events e
+                        WHERE e.conversation_id = c.id
+                          AND (e.kind = 'state' AND e.new_value = 'queued' OR e.kind = 'escalated'))))
+   OR (t.thread_id IS NOT NULL AND c.state <> 'bot' AND c.updated_at > $4
        AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.id > t.relayed_message_id))
 ORDER BY c.id
 LIMIT 500;

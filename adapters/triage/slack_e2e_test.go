@@ -119,14 +119,25 @@ func TestSlackTriageRights(t *testing.T) {
 
 	side.write("U0MARCO", card.TS, "escalate serve il secondo livello")
 	eventually(t, "the conversation goes to level 2", func() bool { return v.conv(convID).Level == 2 })
-	side.press("U0MARCO", card, cardAction(VerbTake, convID))
-	f.inThread(card.TS, "richiede il livello 2 e tu sei di livello 1")
+	// The escalation is a new handoff: a new card, for level 2, that the
+	// level-2 agents see; the relay goes on in its thread.
+	eventually(t, "a second card", func() bool { return len(f.cards(convID)) == 2 })
+	card2 := f.cards(convID)[1]
+	if !strings.Contains(card2.all(), "(livello 2)") {
+		t.Fatalf("the second card does not say level 2:\n%s", card2.all())
+	}
+	side.press("U0MARCO", card2, cardAction(VerbTake, convID))
+	f.inThread(card2.TS, "richiede il livello 2 e tu sei di livello 1")
 	if c := v.conv(convID); c.State != "queued" {
 		t.Fatalf("an L1 agent took a level-2 conversation: %s", c.State)
 	}
 
-	side.write("U0LUCA", card.TS, "prendi")
+	side.write("U0LUCA", card.TS, "prendi") // in the old thread: it is the same conversation
 	v.userGot(key, "Luca (livello 2)")
+	f.inThread(card2.TS, "Luca (livello 2)")
+	if n := f.countInThread(card.TS, "Luca (livello 2)"); n != 0 {
+		t.Fatalf("the old thread got the relay too (%d)", n)
+	}
 	side.write("U0MARCO", card.TS, "Le scrivo io")
 	f.inThread(card.TS, "Non hai in carico questa conversazione (è di Luca)")
 	v.userNever(key, "Le scrivo io")

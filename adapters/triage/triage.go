@@ -44,6 +44,7 @@ type queries struct {
 	Conversation       string `query:"conversation"`
 	CardOfConversation string `query:"card-of-conversation"`
 	CardOfThread       string `query:"card-of-thread"`
+	Handoffs           string `query:"handoffs"`
 	ClaimCard          string `query:"claim-card"`
 	ReclaimCard        string `query:"reclaim-card"`
 	DropClaim          string `query:"drop-claim"`
