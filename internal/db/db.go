@@ -94,7 +94,11 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(goose.DialectPostgres, db, Migrations(), goose.WithSessionLocker(locker))
+	// Out of order: a database that already has a higher version (a
+	// development branch that landed first) still gets a lower one that
+	// arrived later. Migrations are written to be independent of each
+	// other's order within a release.
+	return goose.NewProvider(goose.DialectPostgres, db, Migrations(), goose.WithSessionLocker(locker), goose.WithAllowOutofOrder(true))
 }
 
 // MigrateUp applies River's tables, then every pending migration of ours.
