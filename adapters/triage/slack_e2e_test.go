@@ -39,7 +39,11 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 		t.Fatalf("after Take: state %s agent %v", c.State, c.AgentID)
 	}
 
-	side.write("U0MARCO", card.TS, "Buongiorno, provi a riavviare il programma e mi dica")
+	// Slack delivers the reply twice (a retry after a slow answer): the
+	// user gets it once.
+	ts := nextTS()
+	side.writeAt("U0MARCO", card.TS, "Buongiorno, provi a riavviare il programma e mi dica", ts)
+	side.writeAt("U0MARCO", card.TS, "Buongiorno, provi a riavviare il programma e mi dica", ts)
 	v.userGot(key, "provi a riavviare il programma")
 
 	v.say(key, "fatto, adesso stampa")
@@ -71,6 +75,15 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	// The agent's own reply is in the thread once: as the agent wrote it,
 	// not copied back by the relay.
 	time.Sleep(500 * time.Millisecond)
+	got := 0
+	for _, r := range v.mem.Replies(key) {
+		if strings.Contains(r.Reply.Text, "provi a riavviare il programma") {
+			got++
+		}
+	}
+	if got != 1 {
+		t.Fatalf("the redelivered reply reached the user %d times", got)
+	}
 	if n := f.countInThread(card.TS, "provi a riavviare"); n != 0 {
 		t.Fatalf("the relay copied the agent's thread reply back %d times", n)
 	}

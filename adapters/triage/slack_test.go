@@ -226,7 +226,13 @@ func (s *slackSide) serve(path, contentType string, body []byte) {
 // write is a person writing in a thread of the triage channel.
 func (s *slackSide) write(user, thread, text string) {
 	s.t.Helper()
-	ts := nextTS()
+	s.writeAt(user, thread, text, nextTS())
+}
+
+// writeAt is write with the message's ts given: the same ts twice is
+// Slack redelivering the event.
+func (s *slackSide) writeAt(user, thread, text, ts string) {
+	s.t.Helper()
 	body, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": "Ev" + strings.ReplaceAll(ts, ".", ""),
 		"team_id": "T0DESK", "event": map[string]any{"type": "message", "channel": triageSlack, "channel_type": "channel",
 			"user": user, "text": text, "ts": ts, "thread_ts": thread}})
