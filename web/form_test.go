@@ -299,3 +299,32 @@ func FuzzDecodeRequestForm(f *testing.F) {
 		}
 	})
 }
+
+var (
+	inputID  = regexp.MustCompile(`<(?:input|textarea|select) id="([^"]+)"(?:[^>]*type="([a-z]+)")?`)
+	labelFor = regexp.MustCompile(`<label for="([^"]+)"`)
+)
+
+// TestPublicFormsAreLabelled: every field of the public forms has a label
+// and the page says its language.
+func TestPublicFormsAreLabelled(t *testing.T) {
+	p := newPortal(t, nil)
+	c := p.client()
+	for _, path := range []string{"/help/request", "/track/", "/help/chat", "/help/"} {
+		for _, lang := range []string{"it", "en"} {
+			_, body, _ := p.get(c, path+"?lang="+lang)
+			if !strings.Contains(body, `<html lang="`+lang+`">`) {
+				t.Errorf("%s (%s): no lang attribute", path, lang)
+			}
+			labels := map[string]bool{}
+			for _, m := range labelFor.FindAllStringSubmatch(body, -1) {
+				labels[m[1]] = true
+			}
+			for _, m := range inputID.FindAllStringSubmatch(body, -1) {
+				if m[2] != "hidden" && !labels[m[1]] {
+					t.Errorf("%s (%s): field %q has no label", path, lang, m[1])
+				}
+			}
+		}
+	}
+}
