@@ -101,7 +101,7 @@ var text = i18n.Catalog{
 	},
 	"err.state": {
 		"it": "⛔ Non è possibile ora: la conversazione è nello stato «%s». Per rispondere all'utente scrivi prima `prendi`.",
-		"en": "⛔ Not possible now: the conversation is %q. To answer the user, write `take` first.",
+		"en": "⛔ Not possible now: the conversation is in state “%s”. To answer the user, write `take` first.",
 	},
 	"err.resolve": {
 		"it": "⛔ Manca il codice di chiusura: `risolvi CODICE [nota]`, per esempio `risolvi fixed Riavviato il servizio`.",

@@ -1,0 +1,39 @@
+package triage
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCatalog(t *testing.T) {
+	if problems := text.Check(); len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	got := say("", "err.unmapped", "slack", "U1")
+	if !strings.Contains(got, text.T("it", "err.unmapped", "slack", "U1")) || !strings.Contains(got, text.T("en", "err.unmapped", "slack", "U1")) {
+		t.Errorf("a stranger must get both languages: %q", got)
+	}
+	if got := say("en", "note.saved"); got != text.T("en", "note.saved") {
+		t.Errorf("say(en) = %q", got)
+	}
+}
+
+func TestLevelOf(t *testing.T) {
+	for role, want := range map[string]int{"agent_l1": 1, "agent_l2": 2, "supervisor": 2, "editor": 0, "admin": 0, "": 0} {
+		if got := levelOf(role); got != want {
+			t.Errorf("levelOf(%q) = %d, want %d", role, got, want)
+		}
+	}
+}
+
+func TestClip(t *testing.T) {
+	if got := clip("àèìòù", 3); got != "àè…" {
+		t.Errorf("clip = %q", got)
+	}
+	if got := clip("abc", 3); got != "abc" {
+		t.Errorf("clip = %q", got)
+	}
+	if got := oneLine(" a\n\tb  c "); got != "a b c" {
+		t.Errorf("oneLine = %q", got)
+	}
+}
