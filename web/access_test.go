@@ -124,6 +124,7 @@ var matrixForm = url.Values{
 // anonymously: anonymous users are sent to log in, roles outside the
 // route's list get 403, the others get through.
 func TestRoleRouteMatrix(t *testing.T) {
+	t.Parallel()
 	fh := &fakeHandoff{}
 	tc := newTestConsole(t, func(o *Options) { o.Handoff = fh })
 	s := seedConsole(t, tc)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestLoginLogout(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	tc.addUser("anna", RoleAgentL1)
 	c := tc.client()
@@ -68,6 +69,7 @@ func TestLoginLogout(t *testing.T) {
 }
 
 func TestSecureCookieOnHTTPS(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, func(o *Options) { o.BaseURL = "https://desk.example.org" })
 	tc.addUser("anna", RoleAgentL1)
 	_, _, h := tc.client().post("/console/login", url.Values{"username": {"anna"}, "password": {passwordOf("anna")}})
@@ -77,6 +79,7 @@ func TestSecureCookieOnHTTPS(t *testing.T) {
 }
 
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, func(o *Options) { o.Session = SessionOptions{Idle: 30 * time.Minute, Absolute: 2 * time.Hour} })
 	tc.addUser("anna", RoleAgentL1)
 	t.Run("idle", func(t *testing.T) {
@@ -121,6 +124,7 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, func(o *Options) {
 		o.Session = SessionOptions{MaxFailures: 3, MaxAddrFailures: 6, LockWindow: 10 * time.Minute}
 	})
@@ -163,6 +167,7 @@ func TestLockout(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	tc.addUser("ada", RoleAdmin)
 	c := tc.login("ada")
@@ -214,6 +219,7 @@ func TestConsoleTextComplete(t *testing.T) {
 }
 
 func TestLanguageChoice(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	tc.addUser("anna", RoleAgentL1) // profile language: it
 	c := tc.login("anna")

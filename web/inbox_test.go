@@ -13,6 +13,7 @@ import (
 )
 
 func TestInboxAndConversation(t *testing.T) {
+	t.Parallel()
 	fh := &fakeHandoff{}
 	tc := newTestConsole(t, func(o *Options) { o.Handoff = fh })
 	s := seedConsole(t, tc)
@@ -79,6 +80,7 @@ func TestInboxAndConversation(t *testing.T) {
 }
 
 func TestInboxWithoutHandoff(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	s := seedConsole(t, tc)
 	tc.addUser("anna", RoleAgentL1)
@@ -112,6 +114,7 @@ func readEvents(t *testing.T, c *client, ctx context.Context) <-chan string {
 }
 
 func TestLiveEventsFromNotify(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	tc.addUser("anna", RoleAgentL1)
 	c := tc.login("anna")
@@ -152,6 +155,7 @@ func TestLiveFallbackPolling(t *testing.T) {
 }
 
 func TestEventStreamFollowsSession(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, func(o *Options) { o.Session = SessionOptions{Idle: 30 * time.Minute} })
 	tc.srv.console.sessionRecheck = 50 * time.Millisecond
 	tc.addUser("anna", RoleAgentL1)
@@ -162,7 +166,21 @@ func TestEventStreamFollowsSession(t *testing.T) {
 	// An open inbox keeps the session alive past the idle limit.
 	for i := 0; i < 3; i++ {
 		tc.clock.Advance(20 * time.Minute)
-		time.Sleep(300 * time.Millisecond) // a few rechecks
+		// Wait for the stream's recheck to mark the session as used now.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			var seen time.Time
+			if err := tc.pool.Get(&seen, `SELECT last_seen_at FROM console_sessions`); err != nil {
+				t.Fatal(err)
+			}
+			if seen.Equal(tc.clock.Now()) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("step %d: the open stream did not keep the session alive (last seen %v, now %v)", i, seen, tc.clock.Now())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	}
 	if code, _, _ := c.get("/console/inbox"); code != 200 {
 		t.Fatalf("after 60 minutes with the inbox open = %d, want 200", code)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestKBEditorFlow(t *testing.T) {
+	t.Parallel()
 	var searcher *kb.Searcher
 	tc := newTestConsole(t, nil)
 	ctx := context.Background()
@@ -107,6 +108,7 @@ func cloneForm(f url.Values) url.Values {
 }
 
 func TestDraftFAQFromTicket(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	ctx := context.Background()
 	ts, _ := tickets.NewStore(tickets.Options{})

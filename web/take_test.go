@@ -13,6 +13,7 @@ import (
 // the same moment through the console; exactly one gets it, the other
 // is told someone else has it. Real engine, no browser.
 func TestConcurrentTake(t *testing.T) {
+	t.Parallel()
 	d := newDesk(t)
 	ids := map[string]int64{"anna": d.addUser("anna", RoleAgentL1), "bea": d.addUser("bea", RoleAgentL1)}
 	anna, bea := d.login("anna"), d.login("bea")

@@ -38,6 +38,7 @@ FROM generate_series(1, $1) g`, n)
 // TestTicketKeysetPaging walks every page of several filters and checks
 // that each ticket matching the filter comes exactly once, newest first.
 func TestTicketKeysetPaging(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	insertTickets(t, tc.pool, 1000)
 	ctx := context.Background()
@@ -91,6 +92,7 @@ func head(xs []int64) []int64 { return xs[:min(len(xs), 5)] }
 var nextLink = regexp.MustCompile(`href="(/console/tickets\?[^"]*after=[0-9]+[^"]*)"`)
 
 func TestTicketListPages(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	insertTickets(t, tc.pool, 120)
 	tc.addUser("anna", RoleAgentL1)
@@ -122,6 +124,7 @@ func TestTicketListPages(t *testing.T) {
 }
 
 func TestTicketPanel(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	s := seedConsole(t, tc)
 	agentID := tc.addUser("anna", RoleAgentL1)
