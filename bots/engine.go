@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"helpdesk/internal/db"
+	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
 )
@@ -145,7 +146,7 @@ func New(opt Options) (*Engine, error) {
 		opt.DefaultLang = "it"
 	}
 	if opt.AnswerThreshold == 0 {
-		opt.AnswerThreshold = 0.5
+		opt.AnswerThreshold = kb.DefaultThreshold
 	}
 	if opt.CloseMargin == 0 {
 		opt.CloseMargin = 0.05

@@ -12,8 +12,12 @@ import (
 // searcher for queries, the store for single entries and for recording
 // what was shown and how it was rated.
 type KBKnowledge struct {
-	Searcher *kb.Searcher
-	Store    *kb.Store
+	// Searcher is the lexical searcher, or the hybrid one when a language
+	// model gives embeddings.
+	Searcher interface {
+		Search(ctx context.Context, q kb.Query) ([]kb.Hit, error)
+	}
+	Store *kb.Store
 	// BaseURL builds links to the help centre; MediaBase prefixes media
 	// paths that are relative to the content folder.
 	BaseURL string

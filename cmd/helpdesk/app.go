@@ -89,10 +89,23 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	for p, d := range cfg.Bot.FirstResponse {
 		firstResponse[tickets.Priority(p)] = d
 	}
+	// With an embedding model the bot searches lexically and semantically;
+	// the semantic index follows publications like the lexical one.
+	var botSearch interface {
+		Search(ctx context.Context, q kb.Query) ([]kb.Hit, error)
+	} = a.searcher
+	if a.llm.CanEmbed() {
+		sem, err := kb.NewSemanticIndex(ctx, kbLog, llm.NewEmbedder(a.llm), kb.SemanticOptions{})
+		if err != nil {
+			log.Warn("semantic search unavailable; lexical search only", "err", err)
+		} else {
+			botSearch = kb.NewHybridSearcher(a.searcher, sem, kb.HybridOptions{})
+		}
+	}
 	a.engine, err = bots.New(bots.Options{
 		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: llm.NewSeverityAssist(severity, a.llm), Calendar: a.calendar, Logger: log, Now: now,
 		Composer:        llm.NewComposer(a.llm),
-		Knowledge:       &bots.KBKnowledge{Searcher: a.searcher, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
+		Knowledge:       &bots.KBKnowledge{Searcher: botSearch, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
 		BaseURL:         cfg.HTTP.BaseURL,
 		DefaultLang:     cfg.Language,
 		AnswerThreshold: cfg.Bot.AnswerThreshold,

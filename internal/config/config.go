@@ -244,7 +244,7 @@ func Default() Config {
 		Calendar: Calendar{Hours: map[string]string{
 			"mon": "08:00-20:00", "tue": "08:00-20:00", "wed": "08:00-20:00", "thu": "08:00-20:00", "fri": "08:00-20:00",
 		}, LocalHolidays: []string{}, Closures: []Closure{}},
-		Bot: Bot{AnswerThreshold: 0.5, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
+		Bot: Bot{AnswerThreshold: 0.45, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
 			ResendUnsentAfter: 2 * time.Minute},
