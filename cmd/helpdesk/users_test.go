@@ -49,6 +49,9 @@ func TestUsersCommand(t *testing.T) {
 		{"role unknown user", "", []string{"role", "nessuno", "agent_l2"}, 1, ""},
 		{"generate", "", []string{"add", "gino", "--role", "admin", "--generate"}, 0, "password: "},
 		{"disable", "", []string{"disable", "gino"}, 0, "gino disabled"},
+		{"link", "", []string{"link", "marco", "-slack", "U0MARCO", "-mattermost", "mm1"}, 0, `slack account set to "U0MARCO"`},
+		{"link nothing", "", []string{"link", "marco"}, 2, ""},
+		{"link unknown user", "", []string{"link", "nessuno", "-slack", "U1"}, 1, ""},
 		{"list", "", []string{"list"}, 0, "marco"},
 		{"no verb", "", nil, 2, ""},
 	}
