@@ -16,17 +16,22 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// phrases are what simulated users say: problems, answers to the bot's
-// questions, thanks — so conversations open tickets and go on.
-var phrases = []string{
+// problems and follow-ups are what simulated users say: each
+// conversation is a problem, then an answer to the bot's question, so the
+// bot replies to both and tickets are opened.
+var problems = []string{
 	"Buongiorno, la stampante del reparto non stampa più",
-	"sì",
 	"non riesco ad accedere alla cartella clinica elettronica",
-	"è urgente, blocca tutto il reparto",
-	"no",
-	"Hello, my password expired and I cannot log in",
-	"grazie",
 	"il computer dell'ambulatorio 3 non si accende",
+	"Hello, my password expired and I cannot log in",
+	"la VPN da casa non si collega",
+}
+
+// followUps[i] is the conversation's i-th answer to the bot when it
+// gathers a ticket: the service affected, then an e-mail address.
+var followUps = [][]string{
+	{"la stampante", "the printer"},
+	{"utente.prova@example.org", "test.user@example.org"},
 }
 
 // load is a crowd of simulated Telegram users, each talking in order
@@ -47,7 +52,9 @@ type load struct {
 	client   *http.Client
 }
 
-func chatOf(u int) int64 { return int64(7_000_000 + u) }
+// chatOf is the Telegram chat of user u's m-th message: a new
+// conversation every three messages (a user opens several over the load).
+func chatOf(u, m int) int64 { return int64(7_000_000 + u*1000 + m/3) }
 
 // run sends every user's messages; progress is called after each distinct
 // message with the count so far.
@@ -85,14 +92,23 @@ func (l *load) run(ctx context.Context, progress func(n int64)) {
 }
 
 func (l *load) update(u, m int) []byte {
-	chat := chatOf(u)
+	chat := chatOf(u, m)
+	p := (u + m/3) % len(problems)
+	text := fmt.Sprintf("%s (%d)", problems[p], m)
+	if m%3 > 0 {
+		lang := 0
+		if strings.HasPrefix(problems[p], "Hello") {
+			lang = 1
+		}
+		text = followUps[m%3-1][lang]
+	}
 	b, _ := json.Marshal(map[string]any{
 		"update_id": l.updateID.Add(1),
 		"message": map[string]any{
 			"message_id": m + 1, "date": time.Now().Unix(),
 			"chat": map[string]any{"id": chat, "type": "private", "first_name": fmt.Sprint("U", u)},
-			"from": map[string]any{"id": chat, "is_bot": false, "first_name": fmt.Sprint("U", u), "language_code": "it"},
-			"text": fmt.Sprintf("%s (%d)", phrases[(u+m)%len(phrases)], m),
+			"from": map[string]any{"id": 7_000_000 + u, "is_bot": false, "first_name": fmt.Sprint("U", u), "language_code": "it"},
+			"text": text,
 		},
 	})
 	return b
