@@ -87,7 +87,24 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 		r.answer(ctx, thread, text.T(lang, map[Verb]string{VerbResolve: "err.resolve", VerbRoute: "err.route", VerbNote: "err.note"}[cmd.Verb]))
 		return nil
 	}
-	err = r.relay(ctx, target, func(c *card) (skipFunc, error) { return r.run(ctx, c, agent, cmd) })
+	ran := false
+	var opErr error
+	err = r.relay(ctx, target, func(c *card) (skipFunc, error) {
+		ran = true
+		var skip skipFunc
+		skip, opErr = r.run(ctx, c, agent, cmd)
+		return skip, opErr
+	})
+	switch {
+	case !ran:
+		return err // the card could not be locked: nothing was done
+	case opErr == nil && err != nil:
+		// Done; only the copy into the thread failed: the poll retries it.
+		r.log.Warn("triage: command done, thread not fully updated", "event_id", ev.ID, "err", err)
+		err = nil
+	default:
+		err = opErr
+	}
 	switch {
 	case err == nil:
 		if cmd.Verb == VerbNote {
