@@ -59,7 +59,7 @@ func chatOf(u, m int) int64 { return int64(7_000_000 + u*1000 + m/3) }
 // run sends every user's messages; progress is called after each distinct
 // message with the count so far.
 func (l *load) run(ctx context.Context, progress func(n int64)) {
-	l.client = &http.Client{Timeout: 30 * time.Second}
+	l.client = &http.Client{Timeout: 90 * time.Second}
 	var wg sync.WaitGroup
 	for u := 0; u < l.users; u++ {
 		wg.Add(1)
