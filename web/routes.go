@@ -17,6 +17,9 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range publicRoutes(s) {
 		mux.Handle(rt.pattern, rt.handler)
 	}
+	for _, rt := range apiRoutes(s) {
+		mux.Handle(rt.pattern, rt.handler)
+	}
 	for _, mount := range s.opt.Mount {
 		mount(mux)
 	}
@@ -91,6 +94,15 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"GET /console/canned", managers, c.cannedPage},
 		{"POST /console/canned", managers, c.cannedSave},
 		{"POST /console/canned/{id}/delete", managers, c.cannedDelete},
+
+		{"GET /console/reports", managers, c.reportPage},
+		{"GET /console/reports/print", managers, c.reportPrint},
+		{"GET /console/reports/csv/{table}", managers, c.reportCSV},
+		{"GET /console/tickets/{id}/sla", everyone, c.ticketSLA},
+		{"GET /console/notifications", ticketDesk, c.notifPage},
+		{"GET /console/notifications/list", ticketDesk, c.notifList},
+		{"POST /console/notifications/read", ticketDesk, c.notifReadAll},
+		{"POST /console/notifications/{id}/read", ticketDesk, c.notifRead},
 
 		{"GET /console/admin/users", admins, c.adminUsers},
 		{"POST /console/admin/users", admins, c.adminAddUser},

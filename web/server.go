@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"helpdesk/bots"
+	"helpdesk/internal/webhooks"
 	"helpdesk/kb"
 	"helpdesk/tickets"
 )
@@ -60,6 +61,12 @@ type Options struct {
 	// Mount adds routes served by other packages (the chat adapters'
 	// webhooks and callbacks) to the same server.
 	Mount []func(*http.ServeMux)
+	// Calendar is the desk's business calendar, in whose working time the
+	// console counts the tickets' SLA clocks; nil: the default calendar.
+	Calendar *tickets.BusinessCalendar
+	// Webhooks lets admins manage outgoing webhooks through the REST API;
+	// nil: those routes answer 404.
+	Webhooks *webhooks.Service
 }
 
 // Server serves every HTTP route of the service.

@@ -1,0 +1,30 @@
+-- Queries of the REST API (api*.go), loaded by db.ScanQueries.
+
+-- name: insert-token
+INSERT INTO api_tokens (name, scopes, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id;
+
+-- name: token-by-hash
+SELECT id, name, scopes FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL;
+
+-- name: touch-token
+UPDATE api_tokens SET last_used_at = $2 WHERE id = $1;
+
+-- name: list-tokens
+SELECT id, name, scopes, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name;
+
+-- name: revoke-token
+UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL;
+
+-- name: tickets-page
+-- Keyset pagination, newest first: $1 is the last id of the previous page
+-- (0: from the top). Empty filters match everything.
+SELECT * FROM tickets
+WHERE ($1::bigint = 0 OR id < $1::bigint)
+  AND ($2::text = '' OR state = $2::text)
+  AND ($3::text = '' OR priority = $3::text)
+  AND ($4::int = 0 OR level = $4::int)
+  AND ($5::text = '' OR origin_channel = $5::text)
+  AND ($6::text = '' OR subject ILIKE '%' || $6::text || '%' OR description ILIKE '%' || $6::text || '%'
+       OR number = upper($6::text))
+ORDER BY id DESC
+LIMIT $7::int;

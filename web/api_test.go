@@ -1,0 +1,414 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/bots"
+	"helpdesk/internal/db"
+	"helpdesk/internal/webhooks"
+	"helpdesk/kb"
+	"helpdesk/tickets"
+)
+
+type apiTest struct {
+	*testConsole
+	tokens *APITokens
+	store  *tickets.Store
+}
+
+func newAPITest(t *testing.T) *apiTest {
+	t.Helper()
+	var hooks *webhooks.Service
+	tc := newTestConsole(t, func(o *Options) {
+		var err error
+		if hooks, err = webhooks.New(o.Pool, webhooks.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		o.Webhooks = hooks
+	})
+	toks, err := NewAPITokens(tc.pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := tickets.NewStore(tickets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &apiTest{testConsole: tc, tokens: toks, store: st}
+}
+
+var tokenSeq int
+
+func (at *apiTest) token(scopes ...Scope) string {
+	at.t.Helper()
+	tokenSeq++
+	tok, err := at.tokens.Create(context.Background(), "it"+strings.Repeat("x", tokenSeq), scopes)
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	return tok
+}
+
+// call sends a request and decodes the JSON answer into out (if not nil).
+func (at *apiTest) call(token, method, path string, body any, out any) int {
+	at.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		if s, ok := body.(string); ok {
+			rd = strings.NewReader(s)
+		} else {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		}
+	}
+	req, _ := http.NewRequest(method, at.ts.URL+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 400 {
+		var e apiErrorBody
+		if err := json.Unmarshal(raw, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
+			at.t.Fatalf("%s %s: %d answer is not an error object: %s", method, path, resp.StatusCode, raw)
+		}
+	}
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			at.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
+	}
+	return resp.StatusCode
+}
+
+func allScopesBut(s Scope) []Scope {
+	var out []Scope
+	for _, x := range Scopes {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// TestAPIScopeForbidden: every route refuses a token that has every
+// scope but the one it needs, and lets that scope through.
+func TestAPIScopeForbidden(t *testing.T) {
+	at := newAPITest(t)
+	full := at.token(Scopes...)
+	var tk tickets.Ticket
+	if code := at.call(full, "POST", "/api/v1/tickets", apiTicketCreate{Subject: "printer"}, &tk); code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	for _, rt := range (&api{}).routes() {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		path = strings.NewReplacer("{number}", tk.Number, "{id}", "1").Replace(path)
+		t.Run(rt.pattern, func(t *testing.T) {
+			if code := at.call(at.token(allScopesBut(rt.scope)...), method, path, nil, nil); code != http.StatusForbidden {
+				t.Errorf("without %s: %d, want 403", rt.scope, code)
+			}
+			if code := at.call(at.token(rt.scope), method, path, nil, nil); code == http.StatusForbidden || code == http.StatusUnauthorized {
+				t.Errorf("with %s: %d", rt.scope, code)
+			}
+		})
+	}
+}
+
+func TestAPIAuth(t *testing.T) {
+	at := newAPITest(t)
+	tok := at.token(ScopeTicketsRead)
+	if code := at.call("", "GET", "/api/v1/tickets", nil, nil); code != 401 {
+		t.Errorf("no token: %d", code)
+	}
+	if code := at.call("hdk_nonsense", "GET", "/api/v1/tickets", nil, nil); code != 401 {
+		t.Errorf("bad token: %d", code)
+	}
+	if code := at.call(tok, "GET", "/api/v1/tickets", nil, nil); code != 200 {
+		t.Errorf("good token: %d", code)
+	}
+	// Only the hash is stored.
+	var n int
+	if err := at.pool.Get(&n, `SELECT count(*) FROM api_tokens WHERE token_hash = $1 OR token_hash = $2`, tok, apiTokenHash(tok)); err != nil || n != 1 {
+		t.Fatalf("stored hash rows %d, %v", n, err)
+	}
+	ts, _ := at.tokens.List(context.Background())
+	if err := at.tokens.Revoke(context.Background(), ts[0].Name); err != nil {
+		t.Fatal(err)
+	}
+	if code := at.call(tok, "GET", "/api/v1/tickets", nil, nil); code != 401 {
+		t.Errorf("revoked token: %d", code)
+	}
+	if code := at.call(at.token(ScopeTicketsRead), "GET", "/api/v1/nothing", nil, nil); code != 404 {
+		t.Errorf("unknown path: %d", code)
+	}
+	if _, err := at.tokens.Create(context.Background(), "bad", []Scope{"tickets:everything"}); err == nil {
+		t.Error("unknown scope accepted")
+	}
+}
+
+func TestAPITicketsFlow(t *testing.T) {
+	at := newAPITest(t)
+	tok := at.token(ScopeTicketsRead, ScopeTicketsWrite)
+	var created []tickets.Ticket
+	for i, c := range []apiTicketCreate{
+		{Subject: "Printer jammed", Urgency: "high", Impact: "high", RequesterEmail: "Anna@Example.org", RequesterName: "Anna"},
+		{Subject: "VPN slow", OriginChannel: "phone"},
+		{Subject: "Password reset", Level: 2},
+		{Subject: "Scanner offline", Description: "the printer room scanner"},
+		{Subject: "New mailbox", Type: "request"},
+	} {
+		var tk tickets.Ticket
+		if code := at.call(tok, "POST", "/api/v1/tickets", c, &tk); code != 201 {
+			t.Fatalf("create %d: %d", i, code)
+		}
+		created = append(created, tk)
+	}
+	if created[0].Priority != "P1" || created[0].RequesterID == nil || created[1].OriginChannel != "phone" || created[0].OriginChannel != "api" {
+		t.Errorf("created ticket: %+v / %+v", created[0], created[1])
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets", apiTicketCreate{}, nil); code != 400 {
+		t.Errorf("no subject: %d", code)
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets", `{"subject":"x","colour":"red"}`, nil); code != 400 {
+		t.Errorf("unknown field: %d", code)
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets", `{"subject":"`+strings.Repeat("a", apiMaxBody)+`"}`, nil); code != 413 {
+		t.Errorf("huge body: %d", code)
+	}
+
+	// Pagination walks every ticket once, newest first.
+	var seen []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		var p apiTicketPage
+		if code := at.call(tok, "GET", "/api/v1/tickets?limit=2&cursor="+cursor, nil, &p); code != 200 {
+			t.Fatalf("page: %d", code)
+		}
+		for _, tk := range p.Tickets {
+			seen = append(seen, tk.Number)
+		}
+		if p.NextCursor == "" || pages > 5 {
+			break
+		}
+		cursor = p.NextCursor
+	}
+	var want []string
+	for i := len(created) - 1; i >= 0; i-- {
+		want = append(want, created[i].Number)
+	}
+	if !slices.Equal(seen, want) {
+		t.Errorf("pages %v, want %v", seen, want)
+	}
+	filters := []struct {
+		query string
+		want  []string
+	}{
+		{"priority=P1", []string{created[0].Number}},
+		{"level=2", []string{created[2].Number}},
+		{"channel=phone", []string{created[1].Number}},
+		{"text=printer", []string{created[3].Number, created[0].Number}},
+		{"state=new&text=" + created[4].Number, []string{created[4].Number}},
+		{"state=closed", nil},
+	}
+	for _, f := range filters {
+		t.Run(f.query, func(t *testing.T) {
+			var p apiTicketPage
+			if code := at.call(tok, "GET", "/api/v1/tickets?"+f.query, nil, &p); code != 200 {
+				t.Fatalf("%d", code)
+			}
+			var got []string
+			for _, tk := range p.Tickets {
+				got = append(got, tk.Number)
+			}
+			if !slices.Equal(got, f.want) {
+				t.Errorf("got %v, want %v", got, f.want)
+			}
+		})
+	}
+	if code := at.call(tok, "GET", "/api/v1/tickets?state=bogus", nil, nil); code != 400 {
+		t.Errorf("bad state filter: %d", code)
+	}
+
+	num := created[0].Number
+	var got tickets.Ticket
+	if code := at.call(tok, "GET", "/api/v1/tickets/"+strings.ToLower(num), nil, &got); code != 200 || got.ID != created[0].ID {
+		t.Errorf("get: %d %+v", code, got)
+	}
+	if code := at.call(tok, "GET", "/api/v1/tickets/HD-1999-000001", nil, nil); code != 404 {
+		t.Errorf("missing: %d", code)
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/comments", apiComment{Body: "On it", Public: true}, nil); code != 201 {
+		t.Errorf("comment: %d", code)
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/comments", apiComment{Body: "toner?"}, nil); code != 201 {
+		t.Errorf("note: %d", code)
+	}
+	var cs apiComments
+	at.call(tok, "GET", "/api/v1/tickets/"+num+"/comments", nil, &cs)
+	if len(cs.Comments) != 1 || cs.Comments[0].Author != "api:"+firstTokenName(t, at) {
+		t.Errorf("public comments: %+v", cs.Comments)
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "closed"}, nil); code != 409 {
+		t.Errorf("new→closed: %d", code)
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved"}, nil); code != 400 {
+		t.Errorf("resolve without code: %d", code)
+	}
+
+	// A required checklist step blocks resolution unless a reason is given.
+	if _, err := at.store.AttachChecklist(context.Background(), at.pool, created[0].ID, "agent", "printer-jam", "Printer jam",
+		[]tickets.StepSpec{{Text: "Open tray 2", Required: true}, {Text: "Call the vendor"}}); err != nil {
+		t.Fatal(err)
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved", ClosureCode: "fixed"}, nil); code != 409 {
+		t.Errorf("resolve with open required step: %d", code)
+	}
+	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved", ClosureCode: "fixed",
+		UncheckedReason: "tray replaced by vendor"}, &got); code != 200 || got.State != tickets.StateResolved {
+		t.Errorf("resolve with reason: %d %s", code, got.State)
+	}
+}
+
+func firstTokenName(t *testing.T, at *apiTest) string {
+	ts, err := at.tokens.List(context.Background())
+	if err != nil || len(ts) == 0 {
+		t.Fatal(err)
+	}
+	for _, tk := range ts {
+		if tk.Has(ScopeTicketsWrite) {
+			return tk.Name
+		}
+	}
+	return ""
+}
+
+func TestAPIKnowledgeBase(t *testing.T) {
+	at := newAPITest(t)
+	reader, editor := at.token(ScopeKBRead), at.token(ScopeKBRead, ScopeKBWrite)
+	entry := map[string]any{"id": "vpn-slow", "kind": "faq", "lang": "en", "title": "The VPN is slow",
+		"audience": "public", "body": "Restart the client and pick the nearest gateway."}
+	if code := at.call(editor, "POST", "/api/v1/kb/entries", entry, nil); code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	if code := at.call(editor, "POST", "/api/v1/kb/entries", entry, nil); code != 409 {
+		t.Errorf("create twice: %d", code)
+	}
+	if code := at.call(reader, "GET", "/api/v1/kb/entries/vpn-slow", nil, nil); code != 404 {
+		t.Errorf("reader sees a draft: %d", code)
+	}
+	entry["body"] = "Restart the VPN client, then pick the nearest gateway."
+	if code := at.call(editor, "PUT", "/api/v1/kb/entries/vpn-slow", entry, nil); code != 200 {
+		t.Errorf("update: %d", code)
+	}
+	if code := at.call(editor, "POST", "/api/v1/kb/entries/vpn-slow/status", apiKBStatus{Status: "published"}, nil); code != 409 {
+		t.Errorf("draft→published: %d", code)
+	}
+	for _, s := range []string{"in_review", "published"} {
+		if code := at.call(editor, "POST", "/api/v1/kb/entries/vpn-slow/status", apiKBStatus{Status: kb.Status(s)}, nil); code != 200 {
+			t.Fatalf("→%s: %d", s, code)
+		}
+	}
+	var es apiEntries
+	at.call(reader, "GET", "/api/v1/kb/entries?lang=en", nil, &es)
+	if len(es.Entries) != 1 || !strings.Contains(es.Entries[0].Body, "Restart the VPN client") {
+		t.Errorf("published list: %+v", es.Entries)
+	}
+	if code := at.call(editor, "POST", "/api/v1/kb/entries", map[string]any{"id": "x"}, nil); code != 400 {
+		t.Errorf("invalid entry: %d", code)
+	}
+}
+
+func TestAPIConversationAndUsers(t *testing.T) {
+	at := newAPITest(t)
+	at.addUser("maria", RoleAgentL1)
+	st, _ := bots.NewStore()
+	var convID int64
+	err := db.Tx(context.Background(), at.pool, func(tx *sqlx.Tx) error {
+		c, _, err := st.LockOpen(context.Background(), tx, "web", "k1", nil, "it", time.Now())
+		if err != nil {
+			return err
+		}
+		convID = c.ID
+		_, err = st.RecordMessage(context.Background(), tx, &bots.Message{ConversationID: c.ID, Channel: "web", ExternalID: "m1",
+			Direction: "in", Author: "requester", Body: "la stampante non va", CreatedAt: time.Now()})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := at.token(ScopeConversationsRead, ScopeUsersRead)
+	var c apiConversation
+	if code := at.call(tok, "GET", "/api/v1/conversations/"+strconv.FormatInt(convID, 10), nil, &c); code != 200 || len(c.Messages) != 1 || c.Messages[0].Body != "la stampante non va" {
+		t.Errorf("conversation: %d %+v", code, c)
+	}
+	if code := at.call(tok, "GET", "/api/v1/conversations/999999", nil, nil); code != 404 {
+		t.Errorf("missing conversation: %d", code)
+	}
+	var us apiUsers
+	if code := at.call(tok, "GET", "/api/v1/users", nil, &us); code != 200 || len(us.Users) != 1 || us.Users[0].Username != "maria" {
+		t.Errorf("users: %d %+v", code, us)
+	}
+}
+
+func TestAPIWebhookAdmin(t *testing.T) {
+	at := newAPITest(t)
+	tok := at.token(ScopeAdmin)
+	var sub webhooks.Subscription
+	if code := at.call(tok, "POST", "/api/v1/webhooks", apiWebhookCreate{URL: "https://example.org/hook", Secret: "0123456789abcdef",
+		Kinds: []string{webhooks.KindOpened}}, &sub); code != 201 {
+		t.Fatalf("subscribe: %d", code)
+	}
+	if code := at.call(tok, "POST", "/api/v1/webhooks", apiWebhookCreate{URL: "ftp://x", Secret: "0123456789abcdef", Kinds: []string{"ticket.opened"}}, nil); code != 400 {
+		t.Errorf("bad URL: %d", code)
+	}
+	var list apiWebhooks
+	at.call(tok, "GET", "/api/v1/webhooks", nil, &list)
+	if len(list.Webhooks) != 1 {
+		t.Errorf("list: %+v", list)
+	}
+	var ds apiDeliveries
+	if code := at.call(tok, "GET", "/api/v1/webhooks/"+strconv.FormatInt(sub.ID, 10)+"/deliveries", nil, &ds); code != 200 || ds.Deliveries == nil {
+		t.Errorf("deliveries: %d %+v", code, ds)
+	}
+	if code := at.call(tok, "DELETE", "/api/v1/webhooks/"+strconv.FormatInt(sub.ID, 10), nil, nil); code != 204 {
+		t.Errorf("delete: %d", code)
+	}
+	if code := at.call(tok, "DELETE", "/api/v1/webhooks/"+strconv.FormatInt(sub.ID, 10), nil, nil); code != 404 {
+		t.Errorf("delete twice: %d", code)
+	}
+}
+
+func TestAPIRateLimiter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := newAPILimiter(2, 3, func() time.Time { return now })
+	for i := range 3 {
+		if !l.allow(1) {
+			t.Fatalf("request %d of the burst refused", i)
+		}
+	}
+	if l.allow(1) {
+		t.Fatal("a fourth request in the same instant was allowed")
+	}
+	if !l.allow(2) {
+		t.Fatal("another token was limited")
+	}
+	now = now.Add(500 * time.Millisecond) // 2/s: one more
+	if !l.allow(1) || l.allow(1) {
+		t.Fatal("refill is not 2 per second")
+	}
+}
