@@ -102,6 +102,10 @@ type Options struct {
 	// FirstResponse is the promised first-response time per priority, in
 	// working hours of the calendar.
 	FirstResponse map[tickets.Priority]time.Duration
+	// TrackLink builds a requester's tracking link for a ticket, inside
+	// the transaction that opens it (the web side issues a token); nil:
+	// BaseURL/track/NUMBER without a token.
+	TrackLink func(ctx context.Context, q sqlx.ExecerContext, ticketID int64, number string) (string, error)
 	// ReopenWindow is how long after resolution the user may reopen the
 	// ticket by saying it is not solved. 0: seven days.
 	ReopenWindow time.Duration

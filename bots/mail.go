@@ -179,8 +179,12 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail) (MailRes
 		due := e.opt.Calendar.AddWorkingHours(now, e.opt.FirstResponse[tk.Priority])
 		msg += "\n\n" + text2(lang, "ticket.firstresponse", formatWhen(lang, due, now, e.opt.Calendar.Location()))
 		r := Reply{Text: msg}
-		if e.opt.BaseURL != "" {
-			r.Links = []Link{{Label: tk.Number, URL: strings.TrimRight(e.opt.BaseURL, "/") + "/track/" + tk.Number}}
+		u, err := e.trackURL(ctx, tx, tk)
+		if err != nil {
+			return MailResult{}, nil, err
+		}
+		if u != "" {
+			r.Links = []Link{{Label: tk.Number, URL: u}}
 		}
 		replies = append(replies, r)
 	} else if tk != nil {

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jmoiron/sqlx"
+
 	"helpdesk/nlp"
 	"helpdesk/tickets"
 )
@@ -129,7 +131,11 @@ func (e *Engine) openTicket(ctx context.Context, t *turn) error {
 		msg += "\n" + e.t(t, "ticket.queued")
 	}
 	msg += "\n" + e.t(t, "ticket.firstresponse", formatWhen(t.lang, due, t.now, e.opt.Calendar.Location()))
-	t.say(Reply{Text: msg, Links: e.trackingLinks(t, tk)})
+	links, err := e.trackingLinks(ctx, t, tk)
+	if err != nil {
+		return err
+	}
+	t.say(Reply{Text: msg, Links: links})
 	return nil
 }
 
@@ -150,11 +156,25 @@ func (e *Engine) ticketDescription(t *turn, sev nlp.Severity) string {
 	return b.String()
 }
 
-func (e *Engine) trackingLinks(t *turn, tk *tickets.Ticket) []Link {
-	if e.opt.BaseURL == "" {
-		return nil
+func (e *Engine) trackingLinks(ctx context.Context, t *turn, tk *tickets.Ticket) ([]Link, error) {
+	u, err := e.trackURL(ctx, t.tx, tk)
+	if err != nil || u == "" {
+		return nil, err
 	}
-	return []Link{{Label: tk.Number, URL: strings.TrimRight(e.opt.BaseURL, "/") + "/track/" + tk.Number}}
+	return []Link{{Label: tk.Number, URL: u}}, nil
+}
+
+// trackURL is the requester's tracking link: with an unguessable token
+// when the web side issues them (Options.TrackLink), in the same
+// transaction as the ticket.
+func (e *Engine) trackURL(ctx context.Context, q sqlx.ExecerContext, tk *tickets.Ticket) (string, error) {
+	if e.opt.TrackLink != nil {
+		return e.opt.TrackLink(ctx, q, tk.ID, tk.Number)
+	}
+	if e.opt.BaseURL == "" {
+		return "", nil
+	}
+	return strings.TrimRight(e.opt.BaseURL, "/") + "/track/" + tk.Number, nil
 }
 
 // suggestion records an improvement idea as a suggestion ticket.
@@ -225,7 +245,11 @@ func (e *Engine) status(ctx context.Context, t *turn, ref string) error {
 	} else {
 		lines = append(lines, e.t(t, "status.noupdate"))
 	}
-	t.say(Reply{Text: strings.Join(lines, "\n"), Links: e.trackingLinks(t, tk)})
+	links, err := e.trackingLinks(ctx, t, tk)
+	if err != nil {
+		return err
+	}
+	t.say(Reply{Text: strings.Join(lines, "\n"), Links: links})
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
+	"helpdesk/web"
 )
 
 // app is the service's object graph, built once from the configuration and
@@ -29,6 +30,8 @@ type app struct {
 	searcher *kb.Searcher
 	calendar *tickets.BusinessCalendar
 	engine   *bots.Engine
+	severity bots.SeverityModel // the local model, with the language model's opinion when configured
+	tracking *web.TrackingTokens
 	llm      *llm.Client // nil unless llm.enabled: for the console's summaries, suggestions, FAQ drafts
 }
 
@@ -82,6 +85,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	if err != nil {
 		return nil, fmt.Errorf("severity model: %w", err)
 	}
+	if a.tracking, err = web.NewTrackingTokens(now); err != nil {
+		return nil, err
+	}
 	if a.llm, err = llm.New(llm.ConfigFrom(cfg.LLM).WithLogger(log)); err != nil {
 		return nil, fmt.Errorf("config: llm: %w", err)
 	}
@@ -89,6 +95,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	for p, d := range cfg.Bot.FirstResponse {
 		firstResponse[tickets.Priority(p)] = d
 	}
+	a.severity = llm.NewSeverityAssist(severity, a.llm)
 	// With an embedding model the bot searches lexically and semantically;
 	// the semantic index follows publications like the lexical one.
 	var botSearch interface {
@@ -103,7 +110,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 		}
 	}
 	a.engine, err = bots.New(bots.Options{
-		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: llm.NewSeverityAssist(severity, a.llm), Calendar: a.calendar, Logger: log, Now: now,
+		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: a.severity, Calendar: a.calendar, Logger: log, Now: now,
 		Composer:        llm.NewComposer(a.llm),
 		Knowledge:       &bots.KBKnowledge{Searcher: botSearch, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
 		BaseURL:         cfg.HTTP.BaseURL,
@@ -112,6 +119,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 		FirstResponse:   firstResponse,
 		ReopenWindow:    cfg.Bot.ReopenWindow,
 		Registry:        reg,
+		TrackLink: func(ctx context.Context, q sqlx.ExecerContext, ticketID int64, number string) (string, error) {
+			return a.tracking.Link(ctx, q, cfg.HTTP.BaseURL, ticketID, number)
+		},
 	})
 	if err != nil {
 		return nil, err

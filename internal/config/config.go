@@ -230,7 +230,7 @@ func Default() Config {
 			Addr:            "127.0.0.1:8080",
 			BaseURL:         "http://127.0.0.1:8080",
 			ShutdownTimeout: 20 * time.Second,
-			MaxBodyBytes:    1 << 20,
+			MaxBodyBytes:    8 << 20,
 		},
 		Log:      Log{Level: "info", Format: "text"},
 		Database: Database{MaxOpenConns: 20, MigrateOnStart: true, StatementTimeout: 30 * time.Second},
