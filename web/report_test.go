@@ -1,0 +1,426 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"helpdesk/tickets"
+)
+
+// slaFixture is a console with users and four tickets whose SLA scan has
+// run: the figures the report pages, the clocks and the notifications
+// are checked against.
+type slaFixture struct {
+	tc                 *testConsole
+	luca, giulia, sara int64 // agent_l1, agent_l2, supervisor
+	t1, t2, t3, t4     *tickets.Ticket
+	cal                *tickets.BusinessCalendar
+}
+
+// newSLAFixture opens, on Monday 2 March 2026 at 11:00 in Rome (10:00 UTC,
+// the desk open 08–20), four tickets and works them through the ticket
+// store, then scans at 16:30 (5.5 working hours later):
+//
+//	T1 P2 web "VPN": taken at +0.5 h, answered at +2 h, resolved at +5 h.
+//	T2 P3 telegram "R&D <lab>": untouched; its 4 h take-charge target is
+//	   breached, the P3 policy raises it to P2 and tells the level-1 queue.
+//	T3 P4 email "Posta": taken at +1 h, waiting for the requester from +3 h.
+//	T4 P1 web "Posta": taken at +0.25 h, never answered; its 1 h
+//	   first-response target is breached: escalated to level 2, the
+//	   supervisors and the level-2 queue are told.
+func newSLAFixture(t *testing.T) *slaFixture {
+	t.Helper()
+	f := &slaFixture{tc: newTestConsole(t, nil), cal: tickets.DefaultBusinessCalendar()}
+	tc := f.tc
+	f.luca = tc.addUser("luca", RoleAgentL1)
+	f.giulia = tc.addUser("giulia", RoleAgentL2)
+	f.sara = tc.addUser("sara", RoleSupervisor)
+	tc.addUser("anna", RoleAdmin)
+	tc.addUser("eva", RoleEditor)
+	ctx := context.Background()
+	s := tc.srv.console.tickets
+	pool := tc.pool
+	start := tc.clock.Now()
+	at := func(h float64) {
+		tc.clock.t = start.Add(time.Duration(h * float64(time.Hour)))
+	}
+	must := func(tk *tickets.Ticket, err error) *tickets.Ticket {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	mk := func(ch, cat string, u, i tickets.Level) *tickets.Ticket {
+		return must(s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: ch, Category: cat, Subject: "x " + cat, Urgency: u, Impact: i}))
+	}
+	f.t1 = mk("web", "VPN", tickets.High, tickets.Low)
+	f.t2 = mk("telegram", "R&D <lab>", tickets.Medium, tickets.Medium)
+	f.t3 = mk("email", "Posta", tickets.Low, tickets.Low)
+	f.t4 = mk("web", "Posta", tickets.High, tickets.High)
+	at(0.25)
+	must(s.Assign(ctx, pool, f.t4.ID, "agent:luca", &f.luca, ""))
+	at(0.5)
+	must(s.Assign(ctx, pool, f.t1.ID, "agent:luca", &f.luca, ""))
+	at(1)
+	must(s.Assign(ctx, pool, f.t3.ID, "agent:luca", &f.luca, ""))
+	at(2)
+	if _, err := s.AddComment(ctx, pool, f.t1.ID, "agent:luca", true, "Provi così"); err != nil {
+		t.Fatal(err)
+	}
+	at(3)
+	must(s.Transition(ctx, pool, f.t3.ID, "agent:luca", tickets.StateWaitingRequester))
+	at(5)
+	must(s.Resolve(ctx, pool, f.t1.ID, "agent:luca", "fixed", ""))
+	at(5.5)
+	res, err := s.ScanSLA(ctx, pool, f.cal, tc.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Breaches != 2 {
+		t.Fatalf("scan = %+v, want 2 breaches (T2 take charge, T4 first response)", res)
+	}
+	// The scan stores a ticket's summary before acting on its breach, so
+	// the escalation it made is counted by the report after the next scan
+	// (one minute later, as the periodic job would).
+	at(5.5 + 1.0/60)
+	if res, err = s.ScanSLA(ctx, pool, f.cal, tc.clock.Now()); err != nil || res.Breaches != 0 {
+		t.Fatalf("second scan = %+v, %v; want no new breach", res, err)
+	}
+	return f
+}
+
+// cells is a table row as html/template writes it.
+func cells(row []string) string {
+	var sb strings.Builder
+	sb.WriteString("<tr>")
+	for _, c := range row {
+		sb.WriteString("<td>" + template.HTMLEscapeString(c) + "</td>")
+	}
+	sb.WriteString("</tr>")
+	return sb.String()
+}
+
+// quarterReport is the report of the fixture's quarter, computed by the
+// store directly.
+func (f *slaFixture) quarterReport(t *testing.T) fullReport {
+	t.Helper()
+	from, to := tickets.Quarter(f.tc.clock.Now(), time.UTC)
+	rep, err := f.tc.srv.console.tickets.Report(context.Background(), f.tc.pool, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fullReport{Report: rep}
+}
+
+func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
+	f := newSLAFixture(t)
+	sup := f.tc.login("sara")
+	code, body, _ := sup.get("/console/reports")
+	if code != http.StatusOK {
+		t.Fatalf("dashboard: %d\n%s", code, body)
+	}
+	// Figures worked out by hand from the fixture.
+	for _, want := range []string{
+		cells([]string{"channel", "web", "2"}),
+		cells([]string{"channel", "telegram", "1"}),
+		cells([]string{"category", "R&D <lab>", "1"}),
+		cells([]string{"level", "2", "1"}),
+		// take charge: T1 0.5 h, T3 1 h, T4 0.25 h met; T2 5.5 h running and late.
+		cells([]string{"take_charge", "4", "3", "75.00", "0.58", "0.50"}),
+		// 4 tickets, T4 escalated, T1 resolved (first contact: never escalated).
+		cells([]string{"4", "1", "1", "1", "0", "0"}),
+		"dal 2026-01-01 al 2026-03-31",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("dashboard lacks %s", want)
+		}
+	}
+	// Every row of every table the store computes is on the page.
+	for _, tb := range f.quarterReport(t).tables() {
+		if tb.Name == "kb_most_used" || tb.Name == "kb_unanswered" {
+			continue
+		}
+		if len(tb.Rows) == 0 && tb.Name != "satisfaction" {
+			t.Errorf("table %s is empty in the fixture", tb.Name)
+		}
+		for _, row := range tb.Rows {
+			if !strings.Contains(body, cells(row)) {
+				t.Errorf("table %s: row %v not on the page", tb.Name, row)
+			}
+		}
+		if !strings.Contains(body, `href="/console/reports/csv/`+tb.Name+`?period=quarter&amp;quarter=2026-Q1"`) {
+			t.Errorf("no CSV link for %s", tb.Name)
+		}
+	}
+	// English by key.
+	_, en, _ := sup.get("/console/reports?lang=en")
+	if !strings.Contains(en, "Reports and service levels") || !strings.Contains(en, "from 2026-01-01 to 2026-03-31") {
+		t.Error("English dashboard not in English")
+	}
+}
+
+// svgs returns the inline SVG elements of a page.
+var svgRE = regexp.MustCompile(`(?s)<svg .*?</svg>`)
+
+func checkXML(t *testing.T, doc string) {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(doc))
+	for {
+		_, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("SVG not well-formed: %v\n%s", err, doc)
+		}
+	}
+}
+
+func TestReportChartsAreWellFormedSVG(t *testing.T) {
+	f := newSLAFixture(t)
+	_, body, _ := f.tc.login("sara").get("/console/reports")
+	charts := svgRE.FindAllString(body, -1)
+	if len(charts) != 6 {
+		t.Fatalf("%d charts, want 6", len(charts))
+	}
+	for _, c := range charts {
+		checkXML(t, c)
+	}
+	joined := strings.Join(charts, "\n")
+	// The category with markup in its name is escaped, not injected.
+	if !strings.Contains(joined, "R&amp;D &lt;lab&gt;") {
+		t.Error("category label missing or not escaped")
+	}
+	// SLA chart: the 100 % line, and the late target in the alert colour.
+	i := strings.Index(body, `id="chart-sla"`)
+	sla := svgRE.FindString(body[strings.LastIndex(body[:i], "<svg"):])
+	if !strings.Contains(sla, `class="ref"`) || !strings.Contains(sla, "75.0 % (3/4)") || !strings.Contains(sla, "#b5412f") {
+		t.Errorf("SLA chart lacks the 100%% line or the figures: %s", sla)
+	}
+}
+
+func TestBarChartEscapesAndScales(t *testing.T) {
+	tests := []struct {
+		name string
+		bars []chartBar
+		opt  chartOptions
+		want []string
+	}{
+		{"empty", nil, chartOptions{}, []string{"–"}},
+		{"markup", []chartBar{{Label: `"><script>x</script>`, Value: 3}}, chartOptions{}, []string{"&lt;script&gt;", `width="310.0"`}},
+		{"ref line", []chartBar{{Label: "a", Value: 50}}, chartOptions{Max: 100, RefLine: 100, RefLabel: "100 %"}, []string{`class="ref"`, `width="155.0"`}},
+		{"negative clipped", []chartBar{{Label: "a", Value: -2}, {Label: "b", Value: 1}}, chartOptions{}, []string{`width="0.0"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svg := string(barChart("c", "T & <t>", tt.bars, tt.opt))
+			checkXML(t, svg)
+			if strings.Contains(svg, "<script>") {
+				t.Fatal("markup injected")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(svg, w) {
+					t.Errorf("lacks %s:\n%s", w, svg)
+				}
+			}
+		})
+	}
+}
+
+func TestReportCSVFiles(t *testing.T) {
+	f := newSLAFixture(t)
+	sup := f.tc.login("sara")
+	rep := f.quarterReport(t)
+	// The same columns as `helpdesk report --format csv`.
+	headers := map[string]string{
+		"volumes":       "dimension,value,tickets",
+		"sla":           "target,measured,met,compliance_pct,mean_working_hours,median_working_hours",
+		"backlog":       "priority,under_1_day,1_3_days,3_7_days,over_7_days,total",
+		"rates":         "tickets,escalated,resolved,first_contact,conversations,solved_by_bot",
+		"satisfaction":  "rating,answers",
+		"kb_most_used":  "entry,shown,helpful,not_helpful",
+		"kb_unanswered": "query,times,best_confidence",
+	}
+	want := map[string][][]string{}
+	for _, tb := range rep.tables() {
+		want[tb.Name] = tb.Rows
+	}
+	for _, name := range reportTableNames {
+		t.Run(name, func(t *testing.T) {
+			code, body, hdr := sup.get("/console/reports/csv/" + name + "?period=quarter&quarter=2026-Q1")
+			if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
+				t.Fatalf("status %d, type %s", code, hdr.Get("Content-Type"))
+			}
+			if cd := hdr.Get("Content-Disposition"); !strings.Contains(cd, name+"_2026-01-01_2026-03-31.csv") {
+				t.Errorf("Content-Disposition %q", cd)
+			}
+			recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(recs[0], ",") != headers[name] {
+				t.Errorf("header %v, want %s", recs[0], headers[name])
+			}
+			rows := recs[1:]
+			if len(rows) != len(want[name]) {
+				t.Fatalf("%d rows, want %d", len(rows), len(want[name]))
+			}
+			for i := range rows {
+				if strings.Join(rows[i], "\x00") != strings.Join(want[name][i], "\x00") {
+					t.Errorf("row %d = %v, want %v", i, rows[i], want[name][i])
+				}
+			}
+		})
+	}
+	_, vol, _ := sup.get("/console/reports/csv/volumes")
+	if !strings.Contains(vol, "category,R&D <lab>,1\n") || !strings.Contains(vol, "channel,web,2\n") {
+		t.Errorf("volumes CSV:\n%s", vol)
+	}
+	if code, _, _ := sup.get("/console/reports/csv/passwords"); code != http.StatusBadRequest {
+		t.Errorf("unknown table: %d, want 400", code)
+	}
+}
+
+func TestReportAccess(t *testing.T) {
+	f := newSLAFixture(t)
+	paths := []string{"/console/reports", "/console/reports/print", "/console/reports/csv/volumes"}
+	tests := []struct {
+		user string
+		want int
+	}{
+		{"luca", http.StatusForbidden},
+		{"giulia", http.StatusForbidden},
+		{"eva", http.StatusForbidden},
+		{"sara", http.StatusOK},
+		{"anna", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			c := f.tc.login(tt.user)
+			for _, p := range paths {
+				if code, _, _ := c.get(p); code != tt.want {
+					t.Errorf("%s %s: %d, want %d", tt.user, p, code, tt.want)
+				}
+			}
+		})
+	}
+	anon := f.tc.client()
+	if code, _, hdr := anon.get("/console/reports"); code != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/console/login") {
+		t.Errorf("anonymous: %d %s", code, hdr.Get("Location"))
+	}
+}
+
+func TestReportPrintPage(t *testing.T) {
+	f := newSLAFixture(t)
+	sup := f.tc.login("sara")
+	code, body, _ := sup.get("/console/reports/print?period=quarter&quarter=2026-Q1&lang=it")
+	if code != http.StatusOK {
+		t.Fatalf("print: %d\n%s", code, body)
+	}
+	for _, want := range []string{
+		"<h1>Report trimestrale del servizio</h1>",
+		"dal 2026-01-01 al 2026-03-31",
+		`href="/console/static/report.css"`,
+		`class="print-section page-break"`,
+		cells([]string{"channel", "web", "2"}),
+		`id="table-kb_unanswered"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("print page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `id="nav-tickets"`) {
+		t.Error("print page carries the console menu")
+	}
+	if n := len(svgRE.FindAllString(body, -1)); n != 6 {
+		t.Errorf("%d charts on the print page", n)
+	}
+	code, css, _ := sup.get("/console/static/report.css")
+	if code != http.StatusOK || !strings.Contains(css, "@media print") || !strings.Contains(css, "page-break-before") {
+		t.Errorf("print CSS: %d", code)
+	}
+}
+
+func TestParsePeriod(t *testing.T) {
+	now := time.Date(2026, 5, 17, 12, 0, 0, 0, time.UTC)
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	tests := []struct {
+		query    string
+		from, to string
+		kind     string
+		err      bool
+	}{
+		{"", "2026-04-01", "2026-07-01", "quarter", false},
+		{"period=quarter&quarter=2025-q4", "2025-10-01", "2026-01-01", "quarter", false},
+		{"period=month", "2026-05-01", "2026-06-01", "month", false},
+		{"period=month&month=2026-02", "2026-02-01", "2026-03-01", "month", false},
+		{"period=custom&from=2026-01-10&to=2026-01-10", "2026-01-10", "2026-01-11", "custom", false},
+		{"period=custom&from=2026-01-10&to=2026-01-09", "", "", "", true},
+		{"period=custom&from=2020-01-01&to=2026-01-01", "", "", "", true},
+		{"period=quarter&quarter=2026-Q5", "", "", "", true},
+		{"period=month&month=2026-13", "", "", "", true},
+		{"period=year", "", "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			q, _ := url.ParseQuery(tt.query)
+			p, err := parsePeriod(q, now, time.UTC)
+			if tt.err {
+				if !errors.Is(err, errBadRequest) {
+					t.Fatalf("err = %v, want bad request", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !p.From.Equal(day(tt.from)) || !p.To.Equal(day(tt.to)) || p.Kind != tt.kind {
+				t.Errorf("got %s %v–%v", p.Kind, p.From, p.To)
+			}
+			// The period survives its own link.
+			q2, _ := url.ParseQuery(string(p.Query()))
+			p2, err := parsePeriod(q2, now, time.UTC)
+			if err != nil || !p2.From.Equal(p.From) || !p2.To.Equal(p.To) {
+				t.Errorf("round trip %q: %v %v–%v", p.Query(), err, p2.From, p2.To)
+			}
+		})
+	}
+}
+
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"", "period=month&month=2026-02", "period=quarter&quarter=1999-Q3",
+		"period=custom&from=2026-01-01&to=2026-03-31", "period=custom&from=x&to=y"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 5, 17, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := url.ParseQuery(s)
+		if err != nil {
+			return
+		}
+		p, err := parsePeriod(q, now, time.UTC)
+		if err != nil {
+			return
+		}
+		if !p.To.After(p.From) || p.To.Sub(p.From) > maxReportDays*24*time.Hour {
+			t.Fatalf("%q gave %v–%v", s, p.From, p.To)
+		}
+	})
+}
+
+func TestReportTextComplete(t *testing.T) {
+	if p := reportText.Check(); len(p) > 0 {
+		t.Error(p)
+	}
+}
