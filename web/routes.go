@@ -104,15 +104,6 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"POST /console/notifications/read", ticketDesk, c.notifReadAll},
 		{"POST /console/notifications/{id}/read", ticketDesk, c.notifRead},
 
-		{"GET /console/reports", managers, c.reportPage},
-		{"GET /console/reports/print", managers, c.reportPrint},
-		{"GET /console/reports/csv/{table}", managers, c.reportCSV},
-		{"GET /console/tickets/{id}/sla", everyone, c.ticketSLA},
-		{"GET /console/notifications", ticketDesk, c.notifPage},
-		{"GET /console/notifications/list", ticketDesk, c.notifList},
-		{"POST /console/notifications/read", ticketDesk, c.notifReadAll},
-		{"POST /console/notifications/{id}/read", ticketDesk, c.notifRead},
-
 		{"GET /console/admin/users", admins, c.adminUsers},
 		{"POST /console/admin/users", admins, c.adminAddUser},
 		{"POST /console/admin/users/{username}/role", admins, c.adminSetRole},

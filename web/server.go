@@ -64,9 +64,6 @@ type Options struct {
 	// Calendar is the desk's business calendar, in whose working time the
 	// console counts the tickets' SLA clocks; nil: the default calendar.
 	Calendar *tickets.BusinessCalendar
-	// Calendar is the desk's business calendar, in whose working time the
-	// console counts the tickets' SLA clocks; nil: the default calendar.
-	Calendar *tickets.BusinessCalendar
 	// Webhooks lets admins manage outgoing webhooks through the REST API;
 	// nil: those routes answer 404.
 	Webhooks *webhooks.Service
