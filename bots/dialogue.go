@@ -167,7 +167,7 @@ func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
 		t.say(Reply{Text: e.t(t, "ask.question")})
 	case action == ActionHelp:
 		t.dlg.Step = ""
-		t.say(Reply{Text: e.t(t, "greeting", ""), Buttons: e.menu(t)})
+		t.say(Reply{Text: e.t(t, "smalltalk"), Buttons: e.menu(t)})
 	case action == actTicket:
 		return e.startTicket(ctx, t, "user", "")
 	case action == actTrack:

@@ -16,6 +16,9 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"helpdesk/adapters/mattermost"
+	"helpdesk/adapters/slack"
+	"helpdesk/adapters/triage"
 	"helpdesk/bots"
 	"helpdesk/internal/backup"
 	"helpdesk/internal/jobs"
@@ -90,6 +93,29 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	var mounts []func(*http.ServeMux)
 	var running sync.WaitGroup
+	// The triage relay hooks into the Slack or Mattermost adapter before it
+	// starts, so messages of the agents' channel never reach the bot.
+	if t := cfg.Channels.Triage; t.Enabled {
+		opts := []triage.Option{triage.WithDB(pool)}
+		if s, ok := chans["slack"].(*slack.Adapter); ok {
+			opts = append(opts, triage.WithSlack(s))
+		}
+		if m, ok := chans["mattermost"].(*mattermost.Adapter); ok {
+			opts = append(opts, triage.WithMattermost(m))
+		}
+		tr, err := triage.New(triage.Config{Platform: t.Platform, ChannelID: t.ChannelID, NotePrefix: t.NotePrefix,
+			Lang: t.Lang, PollInterval: t.PollInterval, DatabaseURL: dbURL}, a.engine, log.With("component", "triage"), opts...)
+		if err != nil {
+			return fmt.Errorf("triage: %w", err)
+		}
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			if err := tr.Run(ctx); err != nil {
+				log.Error("triage relay stopped", "err", err)
+			}
+		}()
+	}
 	for name, ch := range chans {
 		a.engine.RegisterSender(name, ch)
 		mounts = append(mounts, ch.Routes)

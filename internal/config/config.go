@@ -78,6 +78,18 @@ type Channels struct {
 	Telegram   Telegram   `yaml:"telegram"`
 	Mattermost Mattermost `yaml:"mattermost"`
 	Email      Email      `yaml:"email"`
+	Triage     Triage     `yaml:"triage"`
+}
+
+// Triage is the agents' channel in Slack or Mattermost where each handoff
+// is a card and its thread the conversation (docs/triage.md).
+type Triage struct {
+	Enabled      bool          `yaml:"enabled"`
+	Platform     string        `yaml:"platform" enum:"slack,mattermost"`
+	ChannelID    string        `yaml:"channel_id"`
+	NotePrefix   string        `yaml:"note_prefix"`
+	Lang         string        `yaml:"lang" enum:"it,en"`
+	PollInterval time.Duration `yaml:"poll_interval" check:"positive"`
 }
 
 // Email is the desk's mailbox (docs/channels/email.md): IMAP in, SMTP out.
@@ -249,6 +261,7 @@ func Default() Config {
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
 			ResendUnsentAfter: 2 * time.Minute},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"},
+			Triage: Triage{Platform: "slack", NotePrefix: "!", Lang: "it", PollInterval: 30 * time.Second},
 			Email: Email{IMAPSecurity: "tls", Mailbox: "INBOX", Processed: "flag", PollInterval: time.Minute,
 				SMTPSecurity: "starttls", AttachmentDir: ".data/attachments"}},
 		Privacy: Privacy{Retention: 2 * 365 * 24 * time.Hour},

@@ -214,6 +214,13 @@ func validateChannels(c Channels) error {
 		errs = append(errs, need("channels.email.from_address", c.Email.FromAddress, "the desk's address, e.g. helpdesk@example.org"))
 		errs = append(errs, need("channels.email.smtp_addr", c.Email.SMTPAddr, "the SMTP server as host:port, e.g. smtp.example.org:587"))
 	}
+	if c.Triage.Enabled {
+		errs = append(errs, need("channels.triage.channel_id", c.Triage.ChannelID, "the id of the agents' triage channel (C… in Slack, 26 characters in Mattermost)"))
+		if (c.Triage.Platform == "slack" && !c.Slack.Enabled) || (c.Triage.Platform == "mattermost" && !c.Mattermost.Enabled) {
+			errs = append(errs, &Error{Key: "channels.triage.platform", Env: "HELPDESK_CHANNELS_TRIAGE_PLATFORM", Value: c.Triage.Platform,
+				Expect: "a platform that is enabled too (channels." + c.Triage.Platform + ".enabled)"})
+		}
+	}
 	for _, err := range errs {
 		if err != nil {
 			return err
