@@ -137,7 +137,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	srv, err := web.New(web.Options{DB: pool, Registry: reg, Logger: log, BaseURL: cfg.HTTP.BaseURL,
 		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes),
 		Pool:         pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
-		Searcher: a.searcher, Handoff: a.engine, Mount: mounts,
+		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(),
 		Public: web.PublicOptions{Engine: a.engine, Mailer: chans[bots.ChannelEmail], Severity: a.severity,
 			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow}})
 	if err != nil {
