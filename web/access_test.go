@@ -172,6 +172,14 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /console/admin/users":                   {RoleAdmin},
 		"POST /console/admin/users/{username}/role":   {RoleAdmin},
 		"POST /console/admin/users/{username}/active": {RoleAdmin},
+		"GET /console/reports":                        {RoleSupervisor, RoleAdmin},
+		"GET /console/reports/print":                  {RoleSupervisor, RoleAdmin},
+		"GET /console/reports/csv/{table}":            {RoleSupervisor, RoleAdmin},
+		"GET /console/tickets/{id}/sla":               {RoleAgentL1, RoleAgentL2, RoleEditor, RoleSupervisor, RoleAdmin},
+		"GET /console/notifications":                  {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"GET /console/notifications/list":             {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/notifications/read":            {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/notifications/{id}/read":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 	}
 	routes := consoleRoutes(nil)
 	if len(routes) != len(allowedFor) {

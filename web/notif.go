@@ -84,6 +84,14 @@ func (d *notifData) Kind(kind string) string {
 	return kind
 }
 
+// RoleName is the translated name of the role a notification was sent to.
+func (d *notifData) RoleName(role string) string {
+	if _, ok := consoleText["role."+role]; ok {
+		return consoleText.T(d.lang, "role."+role)
+	}
+	return role
+}
+
 // When writes a time in the desk's zone.
 func (d *notifData) When(t time.Time) string { return t.In(d.loc).Format("2006-01-02 15:04") }
 
@@ -194,7 +202,7 @@ func (c *console) markNotifications(w http.ResponseWriter, r *http.Request, stmt
 	redirect(w, r, back, "flash.saved")
 }
 
-// notifTicketLink is the ticket page of a notification ("" without one).
+// TicketLink is the ticket page of a notification ("" without one).
 func (n Notification) TicketLink() string {
 	if n.TicketID == nil {
 		return ""
