@@ -104,6 +104,13 @@ func parsePeriod(q url.Values, now time.Time, loc *time.Location) (reportPeriod,
 	default:
 		return bad("kind")
 	}
+	// The other kinds' fields start from this period, for the form.
+	if p.Month == "" {
+		p.Month = p.From.Format("2006-01")
+	}
+	if p.Quarter == "" {
+		p.Quarter = fmt.Sprintf("%d-Q%d", p.From.Year(), (int(p.From.Month())-1)/3+1)
+	}
 	return p, nil
 }
 

@@ -29,7 +29,7 @@ const (
 	chartBarH   = 18
 	chartGap    = 8
 	chartTop    = 28
-	chartRight  = 60
+	chartRight  = 100
 )
 
 // barChart draws a horizontal bar chart as inline SVG: no script, no
@@ -118,12 +118,15 @@ func reportCharts(d *reportData) []reportChart {
 
 	var sla []chartBar
 	for _, s := range r.SLA {
-		pct := 100 * s.Compliance()
+		pct, text := 100*s.Compliance(), "–"
+		if s.Measured > 0 {
+			text = strconv.FormatFloat(pct, 'f', 1, 64) + " %"
+		}
 		sla = append(sla, chartBar{Label: d.T("target." + s.Target), Value: pct,
-			Text: strconv.FormatFloat(pct, 'f', 1, 64) + " % (" + strconv.Itoa(s.Met) + "/" + strconv.Itoa(s.Measured) + ")"})
+			Text: text + " (" + strconv.Itoa(s.Met) + "/" + strconv.Itoa(s.Measured) + ")"})
 	}
 	add("chart-sla", "report.chart.sla", sla, chartOptions{Max: 100, RefLine: 100, RefLabel: "100 %",
-		Highlight: func(b chartBar) bool { return b.Value < 100 }})
+		Highlight: func(b chartBar) bool { return b.Value < 100 && !strings.HasPrefix(b.Text, "–") }})
 
 	var ages [4]int
 	for _, b := range r.Backlog {
