@@ -175,6 +175,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		errs = append(errs, fmt.Errorf("job runner stop: %w", err))
 	}
 	running.Wait() // channels return when ctx ends
+	srv.Close()    // the consoles' LISTEN connection
 	log.Info("stopped")
 	return errors.Join(errs...)
 }
