@@ -168,11 +168,11 @@ func apiActor(tok APIToken) string { return "api:" + tok.Name }
 
 // Errors of the API's own (the stores' sentinel errors are mapped too).
 var (
-	errAPIForbidden   = errors.New("forbidden")
-	errRateLimited = errors.New("too many requests")
-	errAPIBadRequest  = errors.New("bad request")
-	errAPINotFound = errors.New("not found")
-	errAPIConflict = errors.New("conflict")
+	errAPIForbidden  = errors.New("forbidden")
+	errRateLimited   = errors.New("too many requests")
+	errAPIBadRequest = errors.New("bad request")
+	errAPINotFound   = errors.New("not found")
+	errAPIConflict   = errors.New("conflict")
 )
 
 // apiErrorBody is the one shape of every error answer.

@@ -285,4 +285,3 @@ func (a *api) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ APITok
 	}
 	apiJSON(w, http.StatusOK, apiDeliveries{Deliveries: ds})
 }
-

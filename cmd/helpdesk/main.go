@@ -33,19 +33,20 @@ type environment struct {
 // commands lists every subcommand. Each lives in its own file.
 func commands() map[string]command {
 	return map[string]command{
-		"serve":    {"run the service (web console, help centre, channels, jobs)", runServe},
-		"migrate":  {"apply or roll back database migrations: up | down | status", runMigrate},
-		"db":       {"the private development PostgreSQL: start | stop | url", runDB},
-		"backup":   {"dump the database into the backup folder (pg_dump -Fc)", runBackup},
-		"restore":  {"restore a backup file into the database: restore FILE", runRestore},
-		"bench":    {"measure the whole message path against raw PostgreSQL inserts: bench [-users N] [-messages N] [-rate R] [-json]", runBench},
-		"report":   {"the period report (volumes, SLA, backlog, rates, satisfaction, KB): report [-from D] [-to D] [-format json|csv]", runReport},
-		"channels": {"check the configured chat platforms' credentials: channels check", runChannels},
-		"privacy":  {"a requester's personal data: privacy export|erase [-as ADMIN] [-yes] EMAIL|CHANNEL:ID|requester-N", runPrivacy},
-		"chat":     {"talk to the bot from the terminal (real engine and database): chat [-lang it|en] [-as USER]", runChat},
-		"nlp":      {"language tools: severity-eval --cases FILE [--json]", runNLP},
-		"kb":       {"knowledge base: import DIR | export DIR | eval | stats", runKB},
-		"users":    {"console users: add | passwd | role | enable | disable | list", runUsers},
+		"serve":      {"run the service (web console, help centre, channels, jobs)", runServe},
+		"migrate":    {"apply or roll back database migrations: up | down | status", runMigrate},
+		"db":         {"the private development PostgreSQL: start | stop | url", runDB},
+		"backup":     {"dump the database into the backup folder (pg_dump -Fc)", runBackup},
+		"restore":    {"restore a backup file into the database: restore FILE", runRestore},
+		"bench":      {"measure the whole message path against raw PostgreSQL inserts: bench [-users N] [-messages N] [-rate R] [-json]", runBench},
+		"report":     {"the period report (volumes, SLA, backlog, rates, satisfaction, KB): report [-from D] [-to D] [-format json|csv]", runReport},
+		"channels":   {"check the configured chat platforms' credentials: channels check", runChannels},
+		"privacy":    {"a requester's personal data: privacy export|erase [-as ADMIN] [-yes] EMAIL|CHANNEL:ID|requester-N", runPrivacy},
+		"chat":       {"talk to the bot from the terminal (real engine and database): chat [-lang it|en] [-as USER]", runChat},
+		"nlp":        {"language tools: severity-eval --cases FILE [--json]", runNLP},
+		"kb":         {"knowledge base: import DIR | export DIR | eval | stats", runKB},
+		"users":      {"console users: add | passwd | role | enable | disable | list", runUsers},
+		"api-tokens": {"REST API tokens of integrations: create NAME SCOPE… | list | revoke NAME", runAPITokens},
 	}
 }
 
