@@ -117,7 +117,7 @@ func TestAPIScopeForbidden(t *testing.T) {
 	}
 	for _, rt := range (&api{}).routes() {
 		method, path, _ := strings.Cut(rt.pattern, " ")
-		path = strings.NewReplacer("{number}", tk.Number, "{id}", "1").Replace(path)
+		path = strings.NewReplacer("{number}", tk.Number, "{id}", "1", "{checklist}", "1", "{position}", "1").Replace(path)
 		t.Run(rt.pattern, func(t *testing.T) {
 			if code := at.call(at.token(allScopesBut(rt.scope)...), method, path, nil, nil); code != http.StatusForbidden {
 				t.Errorf("without %s: %d, want 403", rt.scope, code)
@@ -410,5 +410,50 @@ func TestAPIRateLimiter(t *testing.T) {
 	now = now.Add(500 * time.Millisecond) // 2/s: one more
 	if !l.allow(1) || l.allow(1) {
 		t.Fatal("refill is not 2 per second")
+	}
+}
+
+func TestAPIChecklists(t *testing.T) {
+	at := newAPITest(t)
+	ctx := context.Background()
+	kbs, err := kb.NewStore(at.pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := kb.Entry{ID: "printer-jam", Kind: kb.KindManual, Lang: "en", Status: kb.StatusDraft, Title: "Paper jam",
+		Audience: kb.AudienceInternal, Body: "- [ ] (required) Switch the printer off\n- [ ] Clean the rollers\n"}
+	if _, _, err := kbs.Save(ctx, e, "ed", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []kb.Status{kb.StatusInReview, kb.StatusPublished} {
+		if _, err := kbs.Transition(ctx, "printer-jam", s, "ed"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok := at.token(ScopeTicketsRead, ScopeTicketsWrite)
+	var tk tickets.Ticket
+	at.call(tok, "POST", "/api/v1/tickets", apiTicketCreate{Subject: "Printer jam"}, &tk)
+	base := "/api/v1/tickets/" + tk.Number
+	var cl tickets.Checklist
+	if code := at.call(tok, "POST", base+"/checklists", apiChecklistAttach{EntryID: "printer-jam"}, &cl); code != 201 || len(cl.Steps) != 2 {
+		t.Fatalf("attach: %d %+v", code, cl)
+	}
+	if code := at.call(tok, "POST", base+"/state", apiStateChange{State: "resolved", ClosureCode: "fixed"}, nil); code != 409 {
+		t.Errorf("resolve with the required step open: %d", code)
+	}
+	step := base + "/checklists/" + strconv.FormatInt(cl.ID, 10) + "/steps/1"
+	var st tickets.Step
+	if code := at.call(tok, "POST", step, apiStepTick{Done: true}, &st); code != 200 || st.DoneAt == nil {
+		t.Fatalf("tick: %d %+v", code, st)
+	}
+	if code := at.call(tok, "POST", base+"/checklists/"+strconv.FormatInt(cl.ID, 10)+"/steps/7", apiStepTick{Done: true}, nil); code != 404 {
+		t.Errorf("missing step: %d", code)
+	}
+	if code := at.call(tok, "POST", base+"/state", apiStateChange{State: "resolved", ClosureCode: "fixed"}, nil); code != 200 {
+		t.Errorf("resolve after ticking: %d", code)
+	}
+	var cls apiChecklists
+	if at.call(tok, "GET", base+"/checklists", nil, &cls); len(cls.Checklists) != 1 || cls.Checklists[0].Steps[0].DoneBy == "" {
+		t.Errorf("checklists %+v", cls)
 	}
 }

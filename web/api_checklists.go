@@ -1,0 +1,109 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/internal/db"
+	"helpdesk/kb"
+	"helpdesk/tickets"
+)
+
+// apiChecklistAttach is the body of POST …/checklists: the internal KB
+// entry whose task list becomes the ticket's checklist.
+type apiChecklistAttach struct {
+	EntryID string `json:"entry_id"`
+}
+
+// apiStepTick is the body of POST …/steps/{position}.
+type apiStepTick struct {
+	Done bool `json:"done"`
+}
+
+// apiChecklists wraps a ticket's checklists.
+type apiChecklists struct {
+	Checklists []tickets.Checklist `json:"checklists"`
+}
+
+func (a *api) checklistList(w http.ResponseWriter, r *http.Request, _ APIToken) {
+	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
+	if err != nil {
+		apiFail(w, err)
+		return
+	}
+	cls, err := a.tickets.Checklists(r.Context(), a.pool, t.ID)
+	if err != nil {
+		apiFail(w, err)
+		return
+	}
+	if cls == nil {
+		cls = []tickets.Checklist{}
+	}
+	apiJSON(w, http.StatusOK, apiChecklists{Checklists: cls})
+}
+
+func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok APIToken) {
+	var in apiChecklistAttach
+	if err := apiDecode(r, &in); err != nil {
+		apiFail(w, err)
+		return
+	}
+	e, err := a.kb.Get(r.Context(), in.EntryID)
+	if err != nil {
+		apiFail(w, err)
+		return
+	}
+	steps := e.Checklist()
+	if e.Audience != kb.AudienceInternal || e.Status != kb.StatusPublished || len(steps) == 0 {
+		apiFail(w, apiBadRequestf("entry %s is not a published internal procedure with a checklist", e.ID))
+		return
+	}
+	specs := make([]tickets.StepSpec, len(steps))
+	for i, s := range steps {
+		specs[i] = tickets.StepSpec{Text: s.Text, Required: s.Required}
+	}
+	var cl *tickets.Checklist
+	err = db.Tx(r.Context(), a.pool, func(tx *sqlx.Tx) error {
+		t, err := a.tickets.GetByNumber(r.Context(), tx, r.PathValue("number"))
+		if err != nil {
+			return err
+		}
+		cl, err = a.tickets.AttachChecklist(r.Context(), tx, t.ID, apiActor(tok), e.ID, e.Title, specs)
+		return err
+	})
+	if err != nil {
+		apiFail(w, err)
+		return
+	}
+	apiJSON(w, http.StatusCreated, cl)
+}
+
+func (a *api) checklistTick(w http.ResponseWriter, r *http.Request, tok APIToken) {
+	var in apiStepTick
+	if err := apiDecode(r, &in); err != nil {
+		apiFail(w, err)
+		return
+	}
+	clID, err1 := strconv.ParseInt(r.PathValue("checklist"), 10, 64)
+	pos, err2 := strconv.Atoi(r.PathValue("position"))
+	if err1 != nil || err2 != nil {
+		apiFail(w, errAPINotFound)
+		return
+	}
+	var st *tickets.Step
+	err := db.Tx(r.Context(), a.pool, func(tx *sqlx.Tx) error {
+		t, err := a.tickets.GetByNumber(r.Context(), tx, r.PathValue("number"))
+		if err != nil {
+			return err
+		}
+		st, err = a.tickets.TickStep(r.Context(), tx, t.ID, clID, pos, apiActor(tok), in.Done)
+		return err
+	})
+	if err != nil {
+		apiFail(w, err)
+		return
+	}
+	apiJSON(w, http.StatusOK, st)
+}
