@@ -159,46 +159,56 @@ func (s *Store) scanOne(ctx context.Context, tx *sqlx.Tx, id int64, policies []P
 		p = Policy{}
 	}
 	clocks := Clocks(&t, events, p, cal, now)
+	if t.State.Open() {
+		for _, c := range clocks {
+			if !c.Running {
+				continue
+			}
+			kind := ""
+			switch {
+			case c.Breached:
+				kind = "breach"
+			case c.Warned:
+				kind = "warning"
+			default:
+				continue
+			}
+			if !open && t.Priority != P1 {
+				deferred++
+				continue
+			}
+			inserted, err := s.recordSLAEvent(ctx, tx, &t, c, kind, now)
+			if err != nil {
+				return warnings, breaches, deferred, err
+			}
+			if !inserted {
+				continue // acted on by an earlier scan (or another instance)
+			}
+			if kind == "warning" {
+				warnings++
+				err = s.notifyTicket(ctx, tx, &t, "sla_warning", fmt.Sprintf("%s: %s at %d%% (%s left)", t.Number, c.Target,
+					int(100*c.Elapsed/c.Goal), c.Remaining().Round(time.Minute)), now)
+			} else {
+				breaches++
+				err = s.breach(ctx, tx, &t, p, c, now)
+			}
+			if err != nil {
+				return warnings, breaches, deferred, err
+			}
+		}
+	}
+	if breaches > 0 {
+		// The actions (escalation, priority) are events too: the stored
+		// summary includes them at once.
+		if events, err = s.Events(ctx, tx, id); err != nil {
+			return warnings, breaches, deferred, err
+		}
+		clocks = Clocks(&t, events, p, cal, now)
+	}
 	sum := summarise(id, clocks, events, now)
 	sum.TicketCreatedAt, sum.TicketResolvedAt = t.CreatedAt, t.ResolvedAt
 	if _, err := sqlx.NamedExecContext(ctx, tx, s.sla.UpsertTicketSLA, &sum); err != nil {
-		return 0, 0, 0, err
-	}
-	if !t.State.Open() {
-		return 0, 0, 0, nil
-	}
-	for _, c := range clocks {
-		if !c.Running {
-			continue
-		}
-		kind := ""
-		switch {
-		case c.Breached:
-			kind = "breach"
-		case c.Warned:
-			kind = "warning"
-		default:
-			continue
-		}
-		if !open && t.Priority != P1 {
-			deferred++
-			continue
-		}
-		inserted, err := s.recordSLAEvent(ctx, tx, &t, c, kind, now)
-		if err != nil || !inserted {
-			return warnings, breaches, deferred, err
-		}
-		if kind == "warning" {
-			warnings++
-			err = s.notifyTicket(ctx, tx, &t, "sla_warning", fmt.Sprintf("%s: %s at %d%% (%s left)", t.Number, c.Target,
-				int(100*c.Elapsed/c.Goal), c.Remaining().Round(time.Minute)), now)
-		} else {
-			breaches++
-			err = s.breach(ctx, tx, &t, p, c, now)
-		}
-		if err != nil {
-			return warnings, breaches, deferred, err
-		}
+		return warnings, breaches, deferred, err
 	}
 	return warnings, breaches, deferred, nil
 }

@@ -72,6 +72,17 @@ func TestBreachEscalatesExactlyOnceWithTwoInstances(t *testing.T) {
 	if breaches != 1 {
 		t.Fatalf("take_charge events = %d after a second scan (%+v)", breaches, r)
 	}
+	// Later the first response (4 h) is breached too: a target already
+	// acted on does not hide the next one.
+	now = created.Add(4*time.Hour + 30*time.Minute)
+	if _, err := a.ScanSLA(ctx, pool, cal, now); err != nil {
+		t.Fatal(err)
+	}
+	var firstResponse int
+	pool.Get(&firstResponse, `SELECT count(*) FROM sla_events WHERE ticket_id = $1 AND target = 'first_response' AND kind = 'breach'`, tk.ID)
+	if firstResponse != 1 {
+		t.Fatalf("first-response breach recorded %d times, want 1", firstResponse)
+	}
 	// The stored summary carries the clocks for reports.
 	var escalated bool
 	var goal int64
