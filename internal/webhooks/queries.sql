@@ -14,17 +14,18 @@ SELECT id, url, kinds, active, created_at FROM webhook_subscriptions WHERE activ
 DELETE FROM webhook_subscriptions WHERE id = $1;
 
 -- name: init-cursor
--- The cursor starts at the newest event: a new installation does not
+-- The cursors start at the newest event: a new installation does not
 -- replay its whole history.
 INSERT INTO webhook_cursor (name, last_event_id)
-VALUES ('ticket_events', (SELECT coalesce(max(id), 0) FROM ticket_events))
+VALUES ('ticket_events', (SELECT coalesce(max(id), 0) FROM ticket_events)),
+       ('conversation_events', (SELECT coalesce(max(id), 0) FROM conversation_events))
 ON CONFLICT (name) DO NOTHING;
 
 -- name: lock-cursor
-SELECT last_event_id FROM webhook_cursor WHERE name = 'ticket_events' FOR UPDATE;
+SELECT last_event_id FROM webhook_cursor WHERE name = $1 FOR UPDATE;
 
 -- name: set-cursor
-UPDATE webhook_cursor SET last_event_id = $1 WHERE name = 'ticket_events';
+UPDATE webhook_cursor SET last_event_id = $2 WHERE name = $1;
 
 -- name: events-after
 SELECT e.id, e.at, e.actor, e.kind, e.field, e.old_value, e.new_value, e.comment_id,
@@ -34,14 +35,22 @@ WHERE e.id > $1
 ORDER BY e.id
 LIMIT $2;
 
+-- name: conversation-events-after
+SELECT e.id, e.at, e.actor, e.kind, e.old_value, e.new_value,
+       c.id AS conversation_id, c.channel, c.state, c.level, c.ticket_id
+FROM conversation_events e JOIN conversations c ON c.id = e.conversation_id
+WHERE e.id > $1
+ORDER BY e.id
+LIMIT $2;
+
 -- name: insert-delivery
-INSERT INTO webhook_deliveries (subscription_id, event_id, kind, payload, created_at)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (subscription_id, event_id) DO NOTHING
+INSERT INTO webhook_deliveries (subscription_id, source, event_id, kind, payload, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (subscription_id, source, event_id) DO NOTHING
 RETURNING id;
 
 -- name: delivery
-SELECT d.id, d.subscription_id, d.event_id, d.kind, d.payload, d.status, d.attempts, d.last_error,
+SELECT d.id, d.subscription_id, d.source, d.event_id, d.kind, d.payload, d.status, d.attempts, d.last_error,
        d.last_status, d.created_at, d.delivered_at, s.url, s.secret
 FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
 WHERE d.id = $1;
@@ -53,6 +62,6 @@ SET attempts = attempts + 1, status = $2, last_status = $3, last_error = $4,
 WHERE id = $1;
 
 -- name: deliveries
-SELECT id, subscription_id, event_id, kind, payload, status, attempts, last_error, last_status,
+SELECT id, subscription_id, source, event_id, kind, payload, status, attempts, last_error, last_status,
        created_at, delivered_at, '' AS url, '' AS secret
 FROM webhook_deliveries WHERE subscription_id = $1 ORDER BY id DESC LIMIT $2;

@@ -39,6 +39,7 @@ type queries struct {
 	LockCursor          string `query:"lock-cursor"`
 	SetCursor           string `query:"set-cursor"`
 	EventsAfter         string `query:"events-after"`
+	ConvEventsAfter     string `query:"conversation-events-after"`
 	InsertDelivery      string `query:"insert-delivery"`
 	Delivery            string `query:"delivery"`
 	DeliveryResult      string `query:"delivery-result"`
@@ -59,10 +60,28 @@ const (
 	KindEscalated    = "ticket.escalated"
 	KindSLAWarning   = "ticket.sla_warning"
 	KindSLABreach    = "ticket.sla_breach"
+
+	KindConversationOpened    = "conversation.opened"
+	KindConversationEscalated = "conversation.escalated" // handed to the agents' queue
+	KindConversationState     = "conversation.state_changed"
 )
 
 // Kinds lists every kind.
-var Kinds = []string{KindOpened, KindStateChanged, KindCommented, KindEscalated, KindSLAWarning, KindSLABreach}
+var Kinds = []string{KindOpened, KindStateChanged, KindCommented, KindEscalated, KindSLAWarning, KindSLABreach,
+	KindConversationOpened, KindConversationEscalated, KindConversationState}
+
+// conversationKind maps a conversation event to a webhook kind.
+func conversationKind(kind, newValue string) string {
+	switch {
+	case kind == "opened":
+		return KindConversationOpened
+	case kind == "state" && newValue == "queued":
+		return KindConversationEscalated
+	case kind == "state":
+		return KindConversationState
+	}
+	return ""
+}
 
 // kindOf maps a ticket event kind to a webhook kind ("" for events not
 // sent: internal notes, field edits, assignments).
@@ -98,6 +117,7 @@ type Subscription struct {
 type Delivery struct {
 	ID             int64      `db:"id" json:"id"`
 	SubscriptionID int64      `db:"subscription_id" json:"subscription_id"`
+	Source         string     `db:"source" json:"source"`
 	EventID        int64      `db:"event_id" json:"event_id"`
 	Kind           string     `db:"kind" json:"kind"`
 	Payload        db.JSON    `db:"payload" json:"payload"`
@@ -257,6 +277,44 @@ type TicketSummary struct {
 	Product       string `db:"product" json:"product"`
 }
 
+// ConversationPayload is the JSON body of a conversation event.
+type ConversationPayload struct {
+	EventID      int64               `json:"event_id"`
+	Kind         string              `json:"kind"`
+	OccurredAt   time.Time           `json:"occurred_at"`
+	Actor        string              `json:"actor"`
+	OldValue     string              `json:"old_value,omitempty"`
+	NewValue     string              `json:"new_value,omitempty"`
+	Conversation ConversationSummary `json:"conversation"`
+}
+
+// ConversationSummary is the conversation as the event found it.
+type ConversationSummary struct {
+	ID       int64  `db:"conversation_id" json:"id"`
+	Channel  string `db:"channel" json:"channel"`
+	State    string `db:"state" json:"state"`
+	Level    int    `db:"level" json:"level"`
+	TicketID *int64 `db:"ticket_id" json:"ticket_id"`
+}
+
+type convEventRow struct {
+	ID       int64     `db:"id"`
+	At       time.Time `db:"at"`
+	Actor    string    `db:"actor"`
+	Kind     string    `db:"kind"`
+	OldValue string    `db:"old_value"`
+	NewValue string    `db:"new_value"`
+	ConversationSummary
+}
+
+// scanEvent is one event of either table, ready to send.
+type scanEvent struct {
+	id   int64
+	at   time.Time
+	kind string // "" : not sent
+	body func() ([]byte, error)
+}
+
 type eventRow struct {
 	ID        int64     `db:"id"`
 	At        time.Time `db:"at"`
@@ -272,14 +330,14 @@ type eventRow struct {
 // scanBatch bounds the events read by one scan.
 const scanBatch = 500
 
-// Scan reads the ticket events after the stored cursor, in id order, and
-// queues one delivery per matching subscription; it returns how many
-// were queued. The cursor row is locked for the whole scan, so two
-// instances never read the same events, and it moves in the same
-// transaction as the deliveries are written, so none is lost or doubled.
-// Ids are handed out before commit, so a lower id may appear after a
-// higher one: the scan stops at a gap until it is Settle old (a rolled
-// back transaction leaves a gap for ever).
+// Scan reads the ticket and conversation events after the stored
+// cursors, in id order, and queues one delivery per matching
+// subscription; it returns how many were queued. A cursor row is locked
+// for its whole scan, so two instances never read the same events, and it
+// moves in the same transaction as the deliveries are written, so none is
+// lost or doubled. Ids are handed out before commit, so a lower id may
+// appear after a higher one: the scan stops at a gap until the next event
+// is Settle old (a rolled back transaction leaves a gap for ever).
 func (s *Service) Scan(ctx context.Context) (int, error) {
 	if s.opt.Enqueue == nil {
 		return 0, errors.New("webhooks: no job queue (SetClient)")
@@ -287,42 +345,80 @@ func (s *Service) Scan(ctx context.Context) (int, error) {
 	if _, err := s.db.ExecContext(ctx, s.q.InitCursor); err != nil {
 		return 0, err
 	}
+	n1, err := s.scan(ctx, "ticket_events", "ticket", func(tx *sqlx.Tx, after int64) ([]scanEvent, error) {
+		var rows []eventRow
+		if err := tx.SelectContext(ctx, &rows, s.q.EventsAfter, after, scanBatch); err != nil {
+			return nil, fmt.Errorf("read ticket events: %w", err)
+		}
+		out := make([]scanEvent, len(rows))
+		for i, e := range rows {
+			kind := kindOf(e.Kind)
+			out[i] = scanEvent{id: e.ID, at: e.At, kind: kind, body: func() ([]byte, error) {
+				return json.Marshal(Payload{EventID: e.ID, Kind: kind, OccurredAt: e.At, Actor: e.Actor, Field: e.Field,
+					OldValue: e.OldValue, NewValue: e.NewValue, CommentID: e.CommentID, Ticket: e.TicketSummary})
+			}}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return n1, err
+	}
+	n2, err := s.scan(ctx, "conversation_events", "conversation", func(tx *sqlx.Tx, after int64) ([]scanEvent, error) {
+		var rows []convEventRow
+		if err := tx.SelectContext(ctx, &rows, s.q.ConvEventsAfter, after, scanBatch); err != nil {
+			return nil, fmt.Errorf("read conversation events: %w", err)
+		}
+		out := make([]scanEvent, len(rows))
+		for i, e := range rows {
+			kind := conversationKind(e.Kind, e.NewValue)
+			out[i] = scanEvent{id: e.ID, at: e.At, kind: kind, body: func() ([]byte, error) {
+				return json.Marshal(ConversationPayload{EventID: e.ID, Kind: kind, OccurredAt: e.At, Actor: e.Actor,
+					OldValue: e.OldValue, NewValue: e.NewValue, Conversation: e.ConversationSummary})
+			}}
+		}
+		return out, nil
+	})
+	return n1 + n2, err
+}
+
+// scan reads one event table after its cursor (see Scan).
+func (s *Service) scan(ctx context.Context, cursorName, source string, load func(tx *sqlx.Tx, after int64) ([]scanEvent, error)) (int, error) {
 	queued := 0
 	err := db.Tx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var cursor int64
-		if err := tx.GetContext(ctx, &cursor, s.q.LockCursor); err != nil {
-			return fmt.Errorf("lock webhook cursor: %w", err)
+		if err := tx.GetContext(ctx, &cursor, s.q.LockCursor, cursorName); err != nil {
+			return fmt.Errorf("lock webhook cursor %s: %w", cursorName, err)
 		}
 		var subs []Subscription
 		if err := tx.SelectContext(ctx, &subs, s.q.ActiveSubscriptions); err != nil {
 			return err
 		}
-		var evs []eventRow
-		if err := tx.SelectContext(ctx, &evs, s.q.EventsAfter, cursor, scanBatch); err != nil {
-			return fmt.Errorf("read ticket events: %w", err)
+		evs, err := load(tx, cursor)
+		if err != nil {
+			return err
 		}
 		now := s.opt.Now()
 		last := cursor
 		for _, e := range evs {
-			if e.ID != last+1 && now.Sub(e.At) < s.opt.Settle {
+			if e.id != last+1 && now.Sub(e.at) < s.opt.Settle {
 				break // a lower id may still commit
 			}
-			last = e.ID
-			kind := kindOf(e.Kind)
-			if kind == "" {
+			last = e.id
+			if e.kind == "" {
 				continue
 			}
-			body, err := json.Marshal(Payload{EventID: e.ID, Kind: kind, OccurredAt: e.At, Actor: e.Actor, Field: e.Field,
-				OldValue: e.OldValue, NewValue: e.NewValue, CommentID: e.CommentID, Ticket: e.TicketSummary})
-			if err != nil {
-				return err
-			}
+			var body []byte
 			for _, sub := range subs {
-				if !slices.Contains(sub.Kinds, kind) {
+				if !slices.Contains(sub.Kinds, e.kind) {
 					continue
 				}
+				if body == nil {
+					if body, err = e.body(); err != nil {
+						return err
+					}
+				}
 				var id int64
-				err := tx.GetContext(ctx, &id, s.q.InsertDelivery, sub.ID, e.ID, kind, string(body), now)
+				err := tx.GetContext(ctx, &id, s.q.InsertDelivery, sub.ID, source, e.id, e.kind, string(body), now)
 				if errors.Is(err, sql.ErrNoRows) {
 					continue // already queued
 				}
@@ -336,7 +432,7 @@ func (s *Service) Scan(ctx context.Context) (int, error) {
 			}
 		}
 		if last != cursor {
-			if _, err := tx.ExecContext(ctx, s.q.SetCursor, last); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q.SetCursor, cursorName, last); err != nil {
 				return err
 			}
 		}

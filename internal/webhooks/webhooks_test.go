@@ -16,8 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/riverqueue/river"
 
+	"helpdesk/bots"
 	"helpdesk/internal/db"
 	"helpdesk/internal/jobs"
 	"helpdesk/internal/testdb"
@@ -250,5 +252,50 @@ func TestScanWaitsForGap(t *testing.T) {
 	}
 	if n, err := svc.Scan(ctx); err != nil || n != 2 || queued != 2 {
 		t.Fatalf("after commit: %d (%d), %v; want 2", n, queued, err)
+	}
+}
+
+// TestScanConversationEvents: a conversation handed to the agents is
+// sent as conversation.escalated; ids of the two event tables do not
+// collide in the log.
+func TestScanConversationEvents(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	var queued int
+	svc, err := webhooks.New(pool, webhooks.Options{Settle: time.Millisecond,
+		Enqueue: func(context.Context, *sql.Tx, webhooks.DeliverArgs) error { queued++; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := svc.Subscribe(ctx, "https://example.org/a", "0123456789abcdef",
+		[]string{webhooks.KindOpened, webhooks.KindConversationOpened, webhooks.KindConversationEscalated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := bots.NewStore()
+	err = db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
+		c, _, err := st.LockOpen(ctx, tx, "web", "k1", nil, "it", time.Now())
+		if err != nil {
+			return err
+		}
+		return st.SetState(ctx, tx, c, "bot", bots.StateQueued, time.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := tickets.NewStore(tickets.Options{})
+	if _, err := ts.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := svc.Deliveries(ctx, sub.ID, 10)
+	kinds := map[string]string{}
+	for _, d := range ds {
+		kinds[d.Kind] = d.Source
+	}
+	if kinds[webhooks.KindOpened] != "ticket" || kinds[webhooks.KindConversationEscalated] != "conversation" || queued != len(ds) {
+		t.Errorf("deliveries %v (queued %d)", kinds, queued)
 	}
 }

@@ -21,10 +21,12 @@ CREATE TABLE webhook_subscriptions (
     created_at timestamptz NOT NULL
 );
 
--- One row per (subscription, ticket event): the delivery log admins read.
+-- One row per (subscription, event): the delivery log admins read.
+-- source is 'ticket' (ticket_events) or 'conversation' (conversation_events).
 CREATE TABLE webhook_deliveries (
     id              bigserial PRIMARY KEY,
     subscription_id bigint NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+    source          text NOT NULL DEFAULT 'ticket',
     event_id        bigint NOT NULL,
     kind            text NOT NULL,
     payload         jsonb NOT NULL,
@@ -34,11 +36,11 @@ CREATE TABLE webhook_deliveries (
     last_status     int NOT NULL DEFAULT 0,
     created_at      timestamptz NOT NULL,
     delivered_at    timestamptz,
-    UNIQUE (subscription_id, event_id)
+    UNIQUE (subscription_id, source, event_id)
 );
 CREATE INDEX webhook_deliveries_sub ON webhook_deliveries (subscription_id, id DESC);
 
--- How far the webhook scanner has read ticket_events (one row).
+-- How far the webhook scanner has read each event table.
 CREATE TABLE webhook_cursor (
     name          text PRIMARY KEY,
     last_event_id bigint NOT NULL
