@@ -42,6 +42,7 @@ type console struct {
 	convs     *bots.Store
 	handoff   Handoff
 	renderer  *kb.Renderer
+	calendar  *tickets.BusinessCalendar // the desk's; nil: the default
 	live      *liveHub
 	secure    bool // cookies only over HTTPS
 	pages     map[string]*template.Template
@@ -80,7 +81,7 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		tickets:  opt.Tickets, kb: opt.KB, searcher: opt.Searcher, convs: opt.Conversations,
 		handoff: opt.Handoff, renderer: kb.NewRenderer(),
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
-		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location,
+		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location, calendar: opt.Calendar,
 	}
 	if c.loc == nil {
 		c.loc = time.Local

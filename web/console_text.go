@@ -161,6 +161,8 @@ var consoleText = i18n.Catalog{
 	"canned.none":  {"it": "Nessuna risposta predefinita.", "en": "No canned responses."},
 	"canned.add":   {"it": "Nuova risposta predefinita", "en": "New canned response"},
 
+	"nav.reports":        {"it": "Report", "en": "Reports"},
+	"nav.notifications":  {"it": "Notifiche", "en": "Notifications"},
 	"kb.title":           {"it": "Base di conoscenza", "en": "Knowledge base"},
 	"kb.new":             {"it": "Nuova voce", "en": "New entry"},
 	"kb.edit":            {"it": "Modifica voce", "en": "Edit entry"},

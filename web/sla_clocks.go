@@ -37,6 +37,9 @@ func (d *slaClocksData) T(key string, args ...any) string { return reportText.T(
 // console), else the default desk calendar, which is also what the SLA
 // scan uses when nothing is configured.
 func (c *console) slaCalendar() *tickets.BusinessCalendar {
+	if c.calendar != nil {
+		return c.calendar
+	}
 	return tickets.DefaultBusinessCalendar()
 }
 

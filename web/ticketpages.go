@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -156,6 +157,7 @@ type ticketPageData struct {
 	Agents   []User
 	Levels   []tickets.Level
 	Agent    string
+	SLA      template.HTML // the service-level clocks (sla_clocks.go)
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -193,6 +195,17 @@ func (c *console) ticketPage(w http.ResponseWriter, r *http.Request) {
 		byID[cs[i].ID] = &cs[i]
 	}
 	d := ticketPageData{Ticket: t, Levels: []tickets.Level{tickets.High, tickets.Medium, tickets.Low}}
+	if sess := sessionFrom(r); sess != nil {
+		// Every view of a ticket is recorded: who saw what, when.
+		if err := c.tickets.RecordView(ctx, c.db, sess.ID, t.ID); err != nil {
+			c.log.Warn("record ticket view", "ticket", t.Number, "err", err)
+		}
+	}
+	if panel, err := c.SLAPanel(r, t, evs); err == nil {
+		d.SLA = panel
+	} else {
+		c.log.Warn("SLA clocks", "ticket", t.Number, "err", err)
+	}
 	for _, e := range evs {
 		it := consoleTimelineItem{Event: e}
 		if e.CommentID != nil {
