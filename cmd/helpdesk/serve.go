@@ -22,6 +22,7 @@ import (
 	"helpdesk/bots"
 	"helpdesk/internal/backup"
 	"helpdesk/internal/jobs"
+	"helpdesk/internal/webhooks"
 	"helpdesk/web"
 )
 
@@ -70,16 +71,21 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := registerDBMetrics(reg, pool); err != nil {
 		return err
 	}
+	hooks, err := webhooks.New(pool, webhooks.Options{})
+	if err != nil {
+		return err
+	}
 	runner, err := jobs.New(pool.DB, jobs.Options{
 		Logger:         log,
 		Backup:         backup.Options{DatabaseURL: dbURL, Dir: cfg.Backup.Dir, Keep: cfg.Backup.Keep},
 		BackupInterval: cfg.Backup.Interval,
-		Register:       []func(*river.Workers){a.registerWorkers},
-		Periodic:       a.periodicJobs(),
+		Register:       []func(*river.Workers){a.registerWorkers, hooks.Register},
+		Periodic:       append(a.periodicJobs(), webhooks.PeriodicScan(5*time.Second)),
 	})
 	if err != nil {
 		return err
 	}
+	hooks.SetClient(runner)
 	a.engine.SetRetry(bots.RiverRetry{Client: runner})
 	if err := runner.Start(ctx); err != nil {
 		return fmt.Errorf("start job runner: %w", err)
@@ -137,7 +143,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	srv, err := web.New(web.Options{DB: pool, Registry: reg, Logger: log, BaseURL: cfg.HTTP.BaseURL,
 		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes),
 		Pool:         pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
-		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(),
+		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(), Webhooks: hooks,
 		Public: web.PublicOptions{Engine: a.engine, Mailer: chans[bots.ChannelEmail], Severity: a.severity,
 			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow}})
 	if err != nil {
