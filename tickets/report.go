@@ -15,11 +15,16 @@ import (
 )
 
 type reportQueries struct {
-	Volumes      string `query:"volumes"`
-	SLA          string `query:"sla"`
-	Backlog      string `query:"backlog"`
-	Rates        string `query:"rates"`
-	Satisfaction string `query:"satisfaction"`
+	Volumes          string `query:"volumes"`
+	SLA              string `query:"sla"`
+	Backlog          string `query:"backlog"`
+	RateTickets      string `query:"rate-tickets"`
+	RateEscalated    string `query:"rate-escalated"`
+	RateResolved     string `query:"rate-resolved"`
+	RateFirstContact string `query:"rate-first-contact"`
+	RateConvs        string `query:"rate-conversations"`
+	RateSolvedByBot  string `query:"rate-solved-by-bot"`
+	Satisfaction     string `query:"satisfaction"`
 }
 
 // Report is what a contract is judged by, for one period.
@@ -105,7 +110,20 @@ func (s *Store) Report(ctx context.Context, q Querier, from, to time.Time) (*Rep
 		},
 		func() error { return wrap("sla", s.slaRows(ctx, q, &r.SLA, from, to)) },
 		func() error { return wrap("backlog", q.SelectContext(ctx, &r.Backlog, s.rep.Backlog, asOf)) },
-		func() error { return wrap("rates", q.GetContext(ctx, &r.Rates, s.rep.Rates, from, to)) },
+		func() error { return wrap("rates", q.GetContext(ctx, &r.Rates.Tickets, s.rep.RateTickets, from, to)) },
+		func() error {
+			return wrap("rates", q.GetContext(ctx, &r.Rates.Escalated, s.rep.RateEscalated, from, to))
+		},
+		func() error { return wrap("rates", q.GetContext(ctx, &r.Rates.Resolved, s.rep.RateResolved, from, to)) },
+		func() error {
+			return wrap("rates", q.GetContext(ctx, &r.Rates.FirstContact, s.rep.RateFirstContact, from, to))
+		},
+		func() error {
+			return wrap("rates", q.GetContext(ctx, &r.Rates.Conversations, s.rep.RateConvs, from, to))
+		},
+		func() error {
+			return wrap("rates", q.GetContext(ctx, &r.Rates.SolvedByBot, s.rep.RateSolvedByBot, from, to))
+		},
 		func() error {
 			return wrap("satisfaction", q.SelectContext(ctx, &r.Satisfaction, s.rep.Satisfaction, from, to))
 		},
@@ -132,20 +150,47 @@ func (s *Store) Report(ctx context.Context, q Querier, from, to time.Time) (*Rep
 	return r, nil
 }
 
-// slaRows computes the SLA table. Its medians sort every elapsed time of
-// the period: on a pool the query gets enough work memory to sort in
-// memory rather than on disk (set for its own transaction only).
+// slaRows computes the SLA table, one target per query; on a pool the
+// four run at the same time, each with enough work memory to sort its
+// median in memory (set for its own transaction only).
 func (s *Store) slaRows(ctx context.Context, q Querier, dst *[]SLARow, from, to time.Time) error {
-	pool, ok := q.(*sqlx.DB)
-	if !ok {
-		return q.SelectContext(ctx, dst, s.rep.SLA, from, to)
-	}
-	return db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
-			return err
+	rows := make([]SLARow, len(Targets))
+	errs := make([]error, len(Targets))
+	one := func(i int) {
+		target := string(Targets[i])
+		pool, ok := q.(*sqlx.DB)
+		if !ok {
+			errs[i] = q.GetContext(ctx, &rows[i], s.rep.SLA, from, to, target)
+			return
 		}
-		return tx.SelectContext(ctx, dst, s.rep.SLA, from, to)
-	})
+		errs[i] = db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
+			if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+				return err
+			}
+			return tx.GetContext(ctx, &rows[i], s.rep.SLA, from, to, target)
+		})
+	}
+	if _, pooled := q.(*sqlx.DB); pooled {
+		var wg sync.WaitGroup
+		for i := range Targets {
+			wg.Add(1)
+			go func() { defer wg.Done(); one(i) }()
+		}
+		wg.Wait()
+	} else {
+		for i := range Targets {
+			one(i)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.Measured > 0 || r.MeanSeconds > 0 {
+			*dst = append(*dst, r)
+		}
+	}
+	return nil
 }
 
 // volumeGroup is one combination of the report's dimensions.

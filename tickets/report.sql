@@ -10,22 +10,24 @@ WHERE created_at >= $1 AND created_at < $2
 GROUP BY origin_channel, category, type, priority, level;
 
 -- name: sla
--- A target counts once it is met or already late; a clock still running
--- inside its goal is not judged yet. Read from the summaries alone.
-SELECT v.target,
+-- One target (chosen by $3) of the tickets opened in the period: a target
+-- counts once it is met or already late; a clock still running inside its
+-- goal is not judged yet. Read from the summaries alone; the report runs
+-- the four targets at once.
+SELECT $3::text AS target,
        count(*) FILTER (WHERE v.done OR v.elapsed > v.goal) AS measured,
        count(*) FILTER (WHERE v.done AND v.elapsed <= v.goal) AS met,
        coalesce(avg(v.elapsed) FILTER (WHERE v.done), 0)::float8 AS mean_seconds,
        coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY v.elapsed) FILTER (WHERE v.done), 0)::float8 AS median_seconds
 FROM ticket_sla s
-CROSS JOIN LATERAL (VALUES
-    ('take_charge', s.take_charge_goal, s.take_charge_elapsed, s.take_charge_met),
-    ('first_response', s.first_response_goal, s.first_response_elapsed, s.first_response_met),
-    ('intervention', s.intervention_goal, s.intervention_elapsed, s.intervention_met),
-    ('resolve', s.resolve_goal, s.resolve_elapsed, s.resolve_met)) AS v(target, goal, elapsed, done)
-WHERE s.ticket_created_at >= $1 AND s.ticket_created_at < $2 AND v.goal > 0 AND v.elapsed IS NOT NULL
-GROUP BY v.target
-ORDER BY array_position(ARRAY['take_charge', 'first_response', 'intervention', 'resolve'], v.target);
+CROSS JOIN LATERAL (SELECT
+    CASE $3::text WHEN 'take_charge' THEN s.take_charge_goal WHEN 'first_response' THEN s.first_response_goal
+                  WHEN 'intervention' THEN s.intervention_goal ELSE s.resolve_goal END AS goal,
+    CASE $3::text WHEN 'take_charge' THEN s.take_charge_elapsed WHEN 'first_response' THEN s.first_response_elapsed
+                  WHEN 'intervention' THEN s.intervention_elapsed ELSE s.resolve_elapsed END AS elapsed,
+    CASE $3::text WHEN 'take_charge' THEN s.take_charge_met WHEN 'first_response' THEN s.first_response_met
+                  WHEN 'intervention' THEN s.intervention_met ELSE s.resolve_met END AS done) AS v
+WHERE s.ticket_created_at >= $1 AND s.ticket_created_at < $2 AND v.goal > 0 AND v.elapsed IS NOT NULL;
 
 -- name: backlog
 SELECT priority,
@@ -39,16 +41,26 @@ WHERE state IN ('new', 'open', 'waiting_requester', 'waiting_third_party') AND c
 GROUP BY priority
 ORDER BY priority;
 
--- name: rates
-SELECT
-    (SELECT count(*) FROM tickets WHERE created_at >= $1 AND created_at < $2) AS tickets,
-    (SELECT count(*) FROM ticket_sla WHERE ticket_created_at >= $1 AND ticket_created_at < $2 AND escalated) AS escalated,
-    (SELECT count(*) FROM tickets WHERE resolved_at >= $1 AND resolved_at < $2) AS resolved,
-    (SELECT count(*) FROM ticket_sla WHERE ticket_resolved_at >= $1 AND ticket_resolved_at < $2
-      AND NOT escalated AND NOT reopened) AS first_contact,
-    (SELECT count(*) FROM conversations WHERE created_at >= $1 AND created_at < $2) AS conversations,
-    (SELECT count(*) FROM conversations c WHERE c.created_at >= $1 AND c.created_at < $2 AND c.ticket_id IS NULL
-      AND EXISTS (SELECT 1 FROM conversation_events e WHERE e.conversation_id = c.id AND e.kind = 'solved_by_bot')) AS solved_by_bot;
+-- Rates: six counts, each its own query so the report runs them at once.
+
+-- name: rate-tickets
+SELECT count(*) FROM tickets WHERE created_at >= $1 AND created_at < $2;
+
+-- name: rate-escalated
+SELECT count(*) FROM ticket_sla WHERE ticket_created_at >= $1 AND ticket_created_at < $2 AND escalated;
+
+-- name: rate-resolved
+SELECT count(*) FROM tickets WHERE resolved_at >= $1 AND resolved_at < $2;
+
+-- name: rate-first-contact
+SELECT count(*) FROM ticket_sla WHERE ticket_resolved_at >= $1 AND ticket_resolved_at < $2 AND NOT escalated AND NOT reopened;
+
+-- name: rate-conversations
+SELECT count(*) FROM conversations WHERE created_at >= $1 AND created_at < $2;
+
+-- name: rate-solved-by-bot
+SELECT count(*) FROM conversations c WHERE c.created_at >= $1 AND c.created_at < $2 AND c.ticket_id IS NULL
+  AND EXISTS (SELECT 1 FROM conversation_events e WHERE e.conversation_id = c.id AND e.kind = 'solved_by_bot');
 
 -- name: satisfaction
 SELECT rating, count(*) AS count FROM satisfaction
