@@ -44,3 +44,6 @@ INSERT INTO notifications (user_id, role, ticket_id, kind, body, created_at) VAL
 
 -- name: sla-events
 SELECT ticket_id, target, kind, at, elapsed_seconds FROM sla_events WHERE ticket_id = $1 ORDER BY id;
+
+-- name: ensure-policy
+INSERT INTO sla_policies (priority) VALUES ($1) ON CONFLICT (priority, category, product) DO NOTHING;

@@ -19,6 +19,7 @@ type slaQueries struct {
 	InsertSLAEvent     string `query:"insert-sla-event"`
 	InsertNotification string `query:"insert-notification"`
 	SLAEvents          string `query:"sla-events"`
+	EnsurePolicy       string `query:"ensure-policy"`
 }
 
 type policyRow struct {
@@ -48,6 +49,23 @@ func (s *Store) Policies(ctx context.Context, q Querier) ([]Policy, error) {
 				TargetIntervention: r.Intervention, TargetResolve: r.Resolve}})
 	}
 	return out, nil
+}
+
+// SetPolicyTarget sets one target (in working minutes; 0: not measured)
+// of the general policy of a priority. The change applies from the next
+// scan; it is for admins (`helpdesk sla set`).
+func (s *Store) SetPolicyTarget(ctx context.Context, q Querier, p Priority, target Target, minutes int) error {
+	column := map[Target]string{TargetTakeCharge: "take_charge_minutes", TargetFirstResponse: "first_response_minutes",
+		TargetIntervention: "intervention_minutes", TargetResolve: "resolve_minutes"}[target]
+	if column == "" || minutes < 0 || (p != P1 && p != P2 && p != P3 && p != P4) {
+		return fmt.Errorf("%w: priority P1–P4, target take_charge|first_response|intervention|resolve, minutes ≥ 0", ErrInvalid)
+	}
+	if _, err := q.ExecContext(ctx, s.sla.EnsurePolicy, p); err != nil {
+		return err
+	}
+	// column comes from the fixed map above, never from the caller.
+	_, err := q.ExecContext(ctx, `UPDATE sla_policies SET `+column+` = $2 WHERE priority = $1 AND category = '' AND product = ''`, p, minutes)
+	return err
 }
 
 // ticketSLA is the stored summary of a ticket's clocks.
