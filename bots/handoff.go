@@ -50,6 +50,7 @@ type agentTurn struct {
 	lang    string
 	replies []Reply
 	author  string
+	extra   []Outbound // messages to other conversations (an organisation's e-mail thread)
 }
 
 func (t *agentTurn) say(r Reply) { t.replies = append(t.replies, r) }
@@ -58,7 +59,7 @@ func (t *agentTurn) say(r Reply) { t.replies = append(t.replies, r) }
 // the replies it makes to the user, notifies the consoles, and sends the
 // replies after commit.
 func (e *Engine) agentOp(ctx context.Context, convID int64, agent Agent, fn func(t *agentTurn) error) error {
-	var outs []Outbound
+	var outs, extra []Outbound
 	var conv *Conversation
 	err := db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
 		var err error
@@ -78,6 +79,7 @@ func (e *Engine) agentOp(ctx context.Context, convID int64, agent Agent, fn func
 		if err != nil {
 			return err
 		}
+		extra = t.extra
 		return e.notify(ctx, tx, conv.ID)
 	})
 	if err != nil {
@@ -85,8 +87,11 @@ func (e *Engine) agentOp(ctx context.Context, convID int64, agent Agent, fn func
 	}
 	lock := e.stripe(conv.Channel, conv.Key)
 	lock.Lock()
-	defer lock.Unlock()
 	e.deliver(ctx, outs)
+	lock.Unlock()
+	if len(extra) > 0 {
+		e.deliver(ctx, extra)
+	}
 	return nil
 }
 
@@ -299,6 +304,25 @@ func (e *Engine) RouteExternal(ctx context.Context, convID int64, agent Agent, o
 		}
 		if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, agent.actor(), "routed", "", org); err != nil {
 			return err
+		}
+		if email != "" && e.sender(ChannelEmail) != nil {
+			// The organisation gets the ticket by e-mail, in a thread of its
+			// own; its answers come back to the ticket by the [HD-…] subject.
+			orgConv, _, err := e.store.LockOpen(ctx, t.tx, ChannelEmail, MailKey(email, "route-"+tk.Number), nil, "it", t.now)
+			if err != nil {
+				return err
+			}
+			orgConv.TicketID = &tk.ID
+			if err := e.store.Save(ctx, t.tx, orgConv); err != nil {
+				return err
+			}
+			body := text.T("it", "route.mail", org, tk.Number, tk.Subject, tk.Description, agent.Name) + "\n\n---\n\n" +
+				text.T("en", "route.mail", org, tk.Number, tk.Subject, tk.Description, agent.Name)
+			outs, err := e.recordOut(ctx, t.tx, orgConv, agent.actor(), []Reply{{Text: body}}, t.now)
+			if err != nil {
+				return err
+			}
+			t.extra = append(t.extra, outs...)
 		}
 		t.say(Reply{Text: text.T(t.lang, "handoff.routed", org, tk.Number)})
 		return nil

@@ -219,3 +219,24 @@ func TestAutoAssignRoundRobin(t *testing.T) {
 		t.Fatalf("%d left in the queue, want 1", len(q))
 	}
 }
+
+func TestRouteExternalMailsTheOrganisation(t *testing.T) {
+	h := newHarness(t)
+	h.engine.RegisterSender(ChannelEmail, h.mem)
+	ctx := context.Background()
+	marco := h.agent("marco", "agent_l1", true)
+	c := h.queued("u-route", "route")
+	h.engine.Take(ctx, c.ID, marco)
+	if err := h.engine.RouteExternal(ctx, c.ID, marco, "Fornitore SUAP", "assistenza@fornitore.example"); err != nil {
+		t.Fatal(err)
+	}
+	conv := h.conversation("route")
+	tk, _ := h.tickets.Get(ctx, h.db, *conv.TicketID)
+	mails := h.mem.Replies(MailKey("assistenza@fornitore.example", "route-"+tk.Number))
+	if len(mails) != 1 || !strings.Contains(mails[0].Text, tk.Number) || !strings.Contains(mails[0].Text, "Gentile Fornitore SUAP") {
+		t.Fatalf("mail to the organisation = %+v", mails)
+	}
+	if tk.State != tickets.StateWaitingThirdParty {
+		t.Fatalf("ticket state %s", tk.State)
+	}
+}

@@ -109,6 +109,10 @@ var text = i18n.Catalog{
 		"it": "La tua richiesta è stata inoltrata a %s, che se ne occuperà. Ti terremo aggiornato sulla segnalazione %s.",
 		"en": "Your request has been passed to %s, who will deal with it. We will keep you updated on ticket %s.",
 	},
+	"route.mail": {
+		"it": "Gentile %s,\nvi affidiamo la segnalazione %s: «%s».\n\n%s\n\nVi preghiamo di rispondere a questa e-mail lasciando il numero nell'oggetto: la risposta sarà registrata sulla segnalazione.\n%s, help desk",
+		"en": "Dear %s,\nwe are passing ticket %s to you: \"%s\".\n\n%s\n\nPlease reply to this e-mail keeping the number in the subject: your answer will be recorded on the ticket.\n%s, help desk",
+	},
 	"handoff.handback": {
 		"it": "L'operatore ti ha ripassato all'assistente automatico: scrivimi pure se serve altro.",
 		"en": "The operator has handed you back to the assistant: write to me if you need anything else.",
