@@ -195,7 +195,8 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail) (MailRes
 			}
 		}
 		switch {
-		case tk.State == tickets.StateResolved && tk.ResolvedAt != nil && now.Sub(*tk.ResolvedAt) <= e.opt.ReopenWindow:
+		case tk.State == tickets.StateResolved && tk.ResolvedAt != nil && now.Sub(*tk.ResolvedAt) <= e.opt.ReopenWindow &&
+			!thanksOnly(m.Text, conv.Lang):
 			if _, err := e.opt.Tickets.Transition(ctx, tx, tk.ID, actor, tickets.StateOpen); err != nil {
 				return MailResult{}, nil, err
 			}
@@ -285,3 +286,13 @@ func (e *Engine) mailThread(ctx context.Context, tx *sqlx.Tx, m Mail, requesterI
 }
 
 func text2(lang, key string, args ...any) string { return text.T(lang, key, args...) }
+
+// thanksOnly tells a "grazie, tutto a posto" reply to a resolved ticket
+// from one that says the problem is back: only the latter reopens.
+func thanksOnly(text, lang string) bool {
+	switch nlp.Classify(text, lang).Kind {
+	case nlp.IntentThanksBye, nlp.IntentFeedbackYes:
+		return true
+	}
+	return false
+}

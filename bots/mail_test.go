@@ -54,8 +54,16 @@ func TestMailOpensTicketAndThreadsReplies(t *testing.T) {
 	if err != nil || !other.Created || other.TicketNumber == res.TicketNumber {
 		t.Fatalf("foreign number: %+v, %v", other, err)
 	}
-	// A reply after resolution reopens.
+	// A thank-you after resolution is recorded but does not reopen.
 	h.tickets.Resolve(ctx, h.db, tk.ID, "agent:1", "fixed", "")
+	if _, err := h.engine.HandleMail(ctx, Mail{MessageID: "thx@mail.example", FromAddress: "bianchi@studio.example",
+		Subject: "Re: [" + res.TicketNumber + "]", Text: "Grazie mille, ora funziona tutto."}); err != nil {
+		t.Fatal(err)
+	}
+	if tk, _ = h.tickets.Get(ctx, h.db, tk.ID); tk.State != tickets.StateResolved {
+		t.Fatalf("a thank-you reopened the ticket: state %s", tk.State)
+	}
+	// A reply saying the problem is back reopens.
 	r3, err := h.engine.HandleMail(ctx, Mail{MessageID: "mno@mail.example", FromAddress: "bianchi@studio.example",
 		Subject: "Re: [" + res.TicketNumber + "]", Text: "Il problema è tornato."})
 	if err != nil || r3.Created {
