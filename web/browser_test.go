@@ -259,7 +259,13 @@ func TestBrowserHandoff(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.run(luca, "L2 inbox", chromedp.Navigate(d.ts.URL+"/console/inbox"), chromedp.WaitVisible(chromedp.CSS(row)))
-	d.run(luca, "L2 opens", chromedp.Click(chromedp.CSS(row)), chromedp.WaitVisible(chromedp.ID("take")))
+	// The live list may be re-rendered between finding the row and a click
+	// on it: follow the row's link instead of clicking the node.
+	href, err := chromedp.Run(luca, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).getAttribute("href")`, row)))
+	if err != nil || href == "" {
+		t.Fatalf("the L2 inbox row has no link: %q, %v", href, err)
+	}
+	d.run(luca, "L2 opens", chromedp.Navigate(d.ts.URL+href), chromedp.WaitVisible(chromedp.ID("take")))
 	level := d.read(luca, "state line", chromedp.Text(chromedp.ID("conv-state")))
 	if !strings.Contains(level, "2") {
 		t.Fatalf("conversation state line %q, want level 2", level)
