@@ -41,6 +41,7 @@ type console struct {
 	searcher  *kb.Searcher
 	convs     *bots.Store
 	handoff   Handoff
+	assist    Assist // the optional language model (assist.go); nil: none
 	renderer  *kb.Renderer
 	calendar  *tickets.BusinessCalendar // the desk's; nil: the default
 	live      *liveHub
@@ -79,7 +80,7 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		db: opt.Pool, q: q, log: log, now: now, users: users,
 		sessions: newSessions(opt.Pool, q, opt.Session, now),
 		tickets:  opt.Tickets, kb: opt.KB, searcher: opt.Searcher, convs: opt.Conversations,
-		handoff: opt.Handoff, renderer: kb.NewRenderer(),
+		handoff: opt.Handoff, renderer: kb.NewRenderer(), assist: opt.Assist,
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
 		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location, calendar: opt.Calendar,
 	}
@@ -170,6 +171,9 @@ type view struct {
 	Error   string
 	Data    any
 	allowed func(pattern string) bool
+
+	// Assist says a language model is configured (its buttons show).
+	Assist bool
 }
 
 // T looks up a console string in the page's language.
@@ -229,6 +233,11 @@ func (c *console) newView(r *http.Request, titleKey string, data any) *view {
 	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") {
 		v.Flash = v.T(f)
 	}
+	// Why the language model gave nothing, after a redirect (assist.go).
+	if p := r.URL.Query().Get("problem"); strings.HasPrefix(p, "assist.") && consoleText[p] != nil {
+		v.Error = v.T(p)
+	}
+	v.Assist = c.assist != nil
 	return v
 }
 

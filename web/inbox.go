@@ -183,6 +183,7 @@ type conversationData struct {
 	Canned    []cannedResponse
 	Handoff   bool
 	Levels    []tickets.Level
+	Assist    assistPanel // the language model's summary and suggestion (assist.go)
 }
 
 // loadConversation returns the conversation if the agent may see it: an
@@ -205,11 +206,20 @@ func (c *console) loadConversation(r *http.Request) (*bots.Conversation, error) 
 }
 
 func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	conv, err := c.loadConversation(r)
+	d, err := c.conversationPage(r)
 	if err != nil {
 		c.fail(w, r, err)
 		return
+	}
+	c.render(w, r, http.StatusOK, "conversation", c.newView(r, "conv.title", d))
+}
+
+// conversationPage gathers what the conversation page shows.
+func (c *console) conversationPage(r *http.Request) (*conversationData, error) {
+	ctx := r.Context()
+	conv, err := c.loadConversation(r)
+	if err != nil {
+		return nil, err
 	}
 	s := sessionFrom(r)
 	d := conversationData{Conv: conv, Summary: summaryOf(json.RawMessage(conv.Context)), Handoff: c.handoff != nil,
@@ -230,9 +240,11 @@ func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		d.Messages, err = c.messageViews(ctx, ms)
 	}
+	if err == nil {
+		d.Assist, err = c.assistPanelFor(ctx, conv.ID, lastMessageID(ms))
+	}
 	if err != nil {
-		c.fail(w, r, err)
-		return
+		return nil, err
 	}
 	for _, m := range ms {
 		if m.Direction == "out" && (m.Author == "bot" || m.Author == "") {
@@ -241,18 +253,16 @@ func (c *console) conversation(w http.ResponseWriter, r *http.Request) {
 	}
 	if conv.TicketID != nil {
 		if d.Ticket, err = c.tickets.Get(ctx, c.db, *conv.TicketID); err != nil {
-			c.fail(w, r, err)
-			return
+			return nil, err
 		}
 		if d.Summary.Query == "" {
 			d.Summary.Query = d.Ticket.Subject
 		}
 	}
 	if d.Canned, err = c.canned(ctx, conv.Lang); err != nil {
-		c.fail(w, r, err)
-		return
+		return nil, err
 	}
-	c.render(w, r, http.StatusOK, "conversation", c.newView(r, "conv.title", d))
+	return &d, nil
 }
 
 // messageView is a message as the history shows it.

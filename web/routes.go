@@ -67,6 +67,7 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"POST /console/tickets/{id}/assign", ticketDesk, c.ticketAssign},
 		{"POST /console/tickets/{id}/note", ticketDesk, c.ticketNote},
 		{"POST /console/tickets/{id}/faq", editors, c.kbFromTicket},
+		{"POST /console/tickets/{id}/faq/assist", editors, c.kbFromTicketAssist},
 
 		{"GET /console/kb", editors, c.kbList},
 		{"GET /console/kb/new", editors, c.kbNew},
@@ -89,6 +90,8 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"POST /console/conversations/{id}/route", agents, c.convRoute},
 		{"POST /console/conversations/{id}/handback", agents, c.convHandBack},
 		{"POST /console/conversations/{id}/resolve", agents, c.convResolve},
+		{"POST /console/conversations/{id}/summary", agents, c.convSummary},
+		{"POST /console/conversations/{id}/suggest", agents, c.convSuggest},
 		{"POST /console/presence", agents, c.setPresence},
 
 		{"GET /console/canned", managers, c.cannedPage},

@@ -48,6 +48,10 @@ type Options struct {
 	Searcher *kb.Searcher
 	// Handoff carries out the agents' actions; nil: the inbox is read-only.
 	Handoff Handoff
+	// Assist is the optional language model (summaries, reply
+	// suggestions, FAQ drafts); nil: none is configured and the console
+	// hides those buttons.
+	Assist Assist
 	// Session bounds sessions and sets the login lockout.
 	Session SessionOptions
 	// Now is the clock (tests); nil: time.Now.

@@ -22,6 +22,7 @@ import (
 	"helpdesk/bots"
 	"helpdesk/internal/backup"
 	"helpdesk/internal/jobs"
+	"helpdesk/internal/llm"
 	"helpdesk/internal/webhooks"
 	"helpdesk/web"
 )
@@ -140,10 +141,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
+	// The console's summaries, reply suggestions and FAQ drafts need a
+	// chat model; without one the console hides those buttons. (A nil
+	// *llm.Console must not become a non-nil web.Assist.)
+	var assist web.Assist
+	if a.llm.CanChat() {
+		assist = llm.NewConsole(a.llm)
+	}
 	srv, err := web.New(web.Options{DB: pool, Registry: reg, Logger: log, BaseURL: cfg.HTTP.BaseURL,
 		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes),
 		Pool:         pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
-		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(), Webhooks: hooks,
+		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(), Webhooks: hooks, Assist: assist,
 		Public: web.PublicOptions{Engine: a.engine, Mailer: chans[bots.ChannelEmail], Severity: a.severity,
 			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow}})
 	if err != nil {

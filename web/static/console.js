@@ -44,4 +44,56 @@
       sel.value = "";
     });
   });
+
+  // Language model: the summary and the suggested reply arrive in place
+  // (the server answers JSON); without script the forms post as usual.
+  // The server bounds the wait with the model's timeout.
+  function show(id, text) {
+    var el = document.getElementById(id);
+    if (el) { el.textContent = text || ""; el.hidden = !text; }
+  }
+  document.querySelectorAll("form[data-assist]").forEach(function (form) {
+    var kind = form.getAttribute("data-assist");
+    var problemID = kind === "summary" ? "assist-summary-problem" : "assist-suggest-problem";
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var btn = form.querySelector("button");
+      btn.disabled = true;
+      show(problemID, "");
+      var wait = document.createElement("span");
+      wait.className = "muted assist-wait";
+      wait.setAttribute("role", "status");
+      wait.textContent = " " + form.getAttribute("data-wait");
+      form.appendChild(wait);
+      fetch(form.action, {
+        method: "POST", credentials: "same-origin", body: new URLSearchParams(new FormData(form)),
+        headers: { "Accept": "application/json" }
+      })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (res) {
+          if (!res.ok) { show(problemID, res.problem); return; }
+          if (kind === "summary") {
+            show("assist-summary-text", res.text);
+            show("assist-summary-meta", res.meta);
+            return;
+          }
+          var box = document.getElementById(form.getAttribute("data-target"));
+          if (box) { box.value = res.text; box.focus(); }
+          var list = document.getElementById("assist-cited");
+          if (list) {
+            list.textContent = "";
+            (res.cited || []).forEach(function (c) {
+              var li = document.createElement("li"), a = document.createElement("a"), small = document.createElement("small");
+              a.href = c.url; a.target = "_blank"; a.rel = "noopener"; a.textContent = c.title;
+              small.textContent = " (" + c.id + "@" + c.revision + ")";
+              li.appendChild(a); li.appendChild(small); list.appendChild(li);
+            });
+          }
+          var panel = document.getElementById("assist-suggestion");
+          if (panel) { panel.hidden = false; }
+        })
+        .catch(function () { show(problemID, form.getAttribute("data-failed")); })
+        .then(function () { btn.disabled = false; wait.remove(); });
+    });
+  });
 })();
