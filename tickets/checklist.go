@@ -184,13 +184,9 @@ func (s *Store) TickStep(ctx context.Context, q Querier, ticketID, checklistID i
 // is unticked, unless reason says why; the reason is recorded as an
 // event. The console and the API resolve through here.
 func (s *Store) ResolveChecked(ctx context.Context, q Querier, id int64, actor, code, note, reason string) (*Ticket, error) {
-	cq, err := checklistSQL()
+	open, err := s.OpenRequiredSteps(ctx, q, id)
 	if err != nil {
 		return nil, err
-	}
-	var open []string
-	if err := q.SelectContext(ctx, &open, cq.OpenRequired, id); err != nil {
-		return nil, fmt.Errorf("open checklist steps: %w", err)
 	}
 	reason = strings.TrimSpace(reason)
 	if len(open) > 0 && reason == "" {
@@ -200,11 +196,38 @@ func (s *Store) ResolveChecked(ctx context.Context, q Querier, id int64, actor, 
 	if err != nil {
 		return nil, err
 	}
-	if len(open) > 0 {
-		if err := s.event(ctx, q, &Event{TicketID: id, At: s.now(), Actor: actor, Kind: EventChecklistOverruled,
-			OldValue: strings.Join(open, "; "), NewValue: reason}); err != nil {
-			return nil, err
-		}
+	if err := s.RecordChecklistOverrule(ctx, q, id, actor, open, reason); err != nil {
+		return nil, err
 	}
 	return t, nil
+}
+
+// OpenRequiredSteps returns the text of every required step of the
+// ticket's checklists that is not ticked yet, in order.
+func (s *Store) OpenRequiredSteps(ctx context.Context, q Querier, id int64) ([]string, error) {
+	cq, err := checklistSQL()
+	if err != nil {
+		return nil, err
+	}
+	var open []string
+	if err := q.SelectContext(ctx, &open, cq.OpenRequired, id); err != nil {
+		return nil, fmt.Errorf("open checklist steps: %w", err)
+	}
+	return open, nil
+}
+
+// RecordChecklistOverrule records that the ticket was resolved with the
+// required steps open left undone, and why (nothing when open is empty).
+// ResolveChecked calls it in its transaction; the console calls it after
+// a conversation's resolution, which the engine carries out on its own.
+func (s *Store) RecordChecklistOverrule(ctx context.Context, q Querier, id int64, actor string, open []string, reason string) error {
+	if len(open) == 0 {
+		return nil
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return fmt.Errorf("%w: %s", ErrChecklistIncomplete, strings.Join(open, "; "))
+	}
+	return s.event(ctx, q, &Event{TicketID: id, At: s.now(), Actor: actor, Kind: EventChecklistOverruled,
+		OldValue: strings.Join(open, "; "), NewValue: reason})
 }

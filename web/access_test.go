@@ -99,8 +99,9 @@ func pathOf(pattern string, s seed) string {
 	switch {
 	case strings.HasPrefix(p, "/console/static/"):
 		return "/console/static/console.css"
-	case strings.HasPrefix(p, "/console/tickets/"):
+	case strings.HasPrefix(p, "/console/tickets/"), strings.HasPrefix(p, "/console/contacts/"):
 		p = strings.Replace(p, "{id}", fmt.Sprint(s.ticketID), 1)
+		p = strings.NewReplacer("{checklist}", "1", "{position}", "1").Replace(p)
 	case strings.HasPrefix(p, "/console/conversations/"):
 		p = strings.Replace(p, "{id}", fmt.Sprint(s.convID), 1)
 	case strings.HasPrefix(p, "/console/kb/"):
@@ -118,6 +119,7 @@ var matrixForm = url.Values{
 	"body": {"Testo"}, "text": {"Testo"}, "reason": {"serve il 2° livello"}, "org": {"Fornitore"}, "email": {"f@example.org"},
 	"code": {"solved"}, "note": {"ok"}, "title": {"Titolo"}, "to": {"in_review"}, "revision": {"1"},
 	"role": {"agent_l2"}, "active": {"true"}, "online": {"true"}, "canned_lang": {"it"}, "audience": {"public"},
+	"name": {"Mario Rossi"}, "channel": {"phone"}, "description": {"Il telefono dell'ufficio non squilla da stamattina."},
 }
 
 // TestRoleRouteMatrix checks every console route with every role and
@@ -179,10 +181,19 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"GET /console/reports/print":                  {RoleSupervisor, RoleAdmin},
 		"GET /console/reports/csv/{table}":            {RoleSupervisor, RoleAdmin},
 		"GET /console/tickets/{id}/sla":               {RoleAgentL1, RoleAgentL2, RoleEditor, RoleSupervisor, RoleAdmin},
+		"GET /console/contacts/new":                   {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/contacts/new":                  {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"GET /console/contacts/requesters":            {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/contacts/severity":             {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"GET /console/contacts/{id}":                  {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/checklists":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/resolve":          {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"GET /console/notifications":                  {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"GET /console/notifications/list":             {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"POST /console/notifications/read":            {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"POST /console/notifications/{id}/read":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+
+		"POST /console/tickets/{id}/checklists/{checklist}/steps/{position}": {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 	}
 	routes := consoleRoutes(nil)
 	if len(routes) != len(allowedFor) {

@@ -53,6 +53,11 @@ type console struct {
 	// keeps alive) its session.
 	sessionRecheck time.Duration
 	loc            *time.Location
+	// The contact page (contacts.go): its queries, the severity model the
+	// bot uses, and the ticket intake shared with the web form.
+	contactQ contactQueries
+	severity bots.SeverityModel
+	intake   *intake
 }
 
 // ctxKey keys the session in a request's context.
@@ -101,6 +106,9 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		if c.kb, err = kb.NewStore(opt.Pool, now); err != nil {
 			return nil, err
 		}
+	}
+	if err := newContactDesk(c, opt); err != nil {
+		return nil, err
 	}
 	if err := c.parseTemplates(); err != nil {
 		return nil, err

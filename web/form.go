@@ -19,10 +19,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/jmoiron/sqlx"
-
 	"helpdesk/bots"
-	"helpdesk/internal/db"
+	"helpdesk/nlp"
 	"helpdesk/tickets"
 )
 
@@ -267,7 +265,7 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := TrackingPath(opened.ticket.Number, opened.token)
-	if err := p.sendConfirmation(r.Context(), f, opened, v.Lang); err != nil {
+	if err := p.sendConfirmation(r.Context(), opened, v.Lang); err != nil {
 		p.log.Error("web form confirmation mail", "ticket", opened.ticket.Number, "err", err)
 		path += "&flash=created-nomail"
 	} else {
@@ -308,103 +306,35 @@ func (p *publicSite) storeAttachment(f *formFile) (bots.MailAttachment, error) {
 	return meta, nil
 }
 
-// openedTicket is what the web form created.
-type openedTicket struct {
-	ticket *tickets.Ticket
-	token  string
-	key    string // the e-mail conversation's key
-}
-
-// openFromForm opens the ticket in one transaction: the requester (known
-// by e-mail address, so their replies by mail find the ticket), an e-mail
-// conversation queued for the agents (so agents answer by mail from the
-// console), the classified ticket, the attachment and a tracking token.
+// openFromForm classifies the request with the severity model, as the
+// bot does, and opens it through the intake shared with the console's
+// recorded contacts.
 func (p *publicSite) openFromForm(ctx context.Context, f requestForm, att *bots.MailAttachment, lang string) (*openedTicket, error) {
-	out := &openedTicket{}
-	email := strings.ToLower(f.Email)
-	err := db.Tx(ctx, p.db, func(tx *sqlx.Tx) error {
-		now := p.now()
-		rid, err := p.tickets.EnsureRequester(ctx, tx, tickets.Identity{Channel: bots.ChannelEmail, ExternalID: email, Name: f.Name, Email: f.Email, Lang: lang})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, p.q.LinkIdentity, chatChannel, email, rid); err != nil {
-			return fmt.Errorf("web identity: %w", err)
-		}
-		// The thread's root is a Message-ID of our own making, unique per
-		// request, so that two requests of one person stay two threads.
-		out.key = bots.MailKey(email, "webform."+hex.EncodeToString(randomBytes(12))+"@"+p.mailDomain())
-		conv, _, err := p.convs.LockOpen(ctx, tx, bots.ChannelEmail, out.key, &rid, lang, now)
-		if err != nil {
-			return err
-		}
-		text := f.Subject + "\n\n" + f.Description
-		sev := p.severity.Assess(text, lang)
-		typ := tickets.Type(sev.Type.Level)
-		if !typ.Valid() {
-			typ = tickets.TypeIncident
-		}
-		urgency, impact := tickets.Level(sev.Urgency.Level), tickets.Level(sev.Impact.Level)
-		if !urgency.Valid() {
-			urgency = tickets.Medium
-		}
-		if !impact.Valid() {
-			impact = tickets.Low
-		}
-		convID := conv.ID
-		tk, err := p.tickets.Create(ctx, tx, "web", tickets.NewTicket{RequesterID: &rid, ConversationID: &convID,
-			OriginChannel: chatChannel, Subject: f.Subject, Description: f.Description, Type: typ, Category: f.Category,
-			Urgency: urgency, Impact: impact, Level: 1})
-		if err != nil {
-			return err
-		}
-		out.ticket = tk
-		conv.TicketID = &tk.ID
-		if err := p.convs.SetState(ctx, tx, conv, "web", bots.StateQueued, now); err != nil {
-			return err
-		}
-		actor := fmt.Sprintf("requester:%d", rid)
-		in := &bots.Message{ConversationID: conv.ID, Channel: bots.ChannelEmail, ExternalID: "webform:" + tk.Number, Direction: "in",
-			Author: email, Body: text, Payload: []byte(`{"via":"web form"}`), CreatedAt: now}
-		if _, err := p.convs.RecordMessage(ctx, tx, in); err != nil {
-			return err
-		}
-		if att != nil {
-			a := &tickets.Attachment{TicketID: tk.ID, Filename: att.Filename, ContentType: att.ContentType, SizeBytes: att.Size, SHA256: att.SHA256, StorageKey: att.StorageKey}
-			if err := p.tickets.AddAttachment(ctx, tx, actor, a); err != nil {
-				return err
-			}
-		}
-		if out.token, err = p.tracker.Issue(ctx, tx, tk.ID); err != nil {
-			return err
-		}
-		return p.notifyConsoles(ctx, tx, conv.ID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	sev := p.severity.Assess(f.Subject+"\n\n"+f.Description, lang)
+	typ, urgency, impact := severityLevels(sev)
+	return p.intake.open(ctx, intakeRequest{Name: f.Name, Email: f.Email, Lang: lang, WebIdentity: true,
+		OriginChannel: chatChannel, Actor: "web", Via: "webform", Subject: f.Subject, Description: f.Description,
+		Category: f.Category, Type: typ, Urgency: urgency, Impact: impact, Attachment: att})
 }
 
-// mailDomain is the host of the base URL, for Message-IDs of our own.
-func (p *publicSite) mailDomain() string {
-	if u, err := url.Parse(p.baseURL); err == nil && u.Hostname() != "" {
-		return u.Hostname()
+// severityLevels turns the model's assessment into ticket fields, with
+// the defaults of a ticket when a label is unknown.
+func severityLevels(sev nlp.Severity) (tickets.Type, tickets.Level, tickets.Level) {
+	typ := tickets.Type(sev.Type.Level)
+	if !typ.Valid() {
+		typ = tickets.TypeIncident
 	}
-	return "helpdesk.invalid"
+	urgency, impact := tickets.Level(sev.Urgency.Level), tickets.Level(sev.Impact.Level)
+	if !urgency.Valid() {
+		urgency = tickets.Medium
+	}
+	if !impact.Valid() {
+		impact = tickets.Low
+	}
+	return typ, urgency, impact
 }
 
-// sendConfirmation mails the number and the tracking link, threaded as the
-// e-mail conversation's root so that replies come back to the ticket.
-// The link's token is never stored in clear, so the mail is not kept as a
-// conversation message (a retry would need the token).
-func (p *publicSite) sendConfirmation(ctx context.Context, f requestForm, o *openedTicket, lang string) error {
-	if p.opt.Mailer == nil {
-		return errNoMailer
-	}
-	tk := o.ticket
-	out := bots.Outbound{ExternalID: "webform-ack:" + tk.Number, Channel: bots.ChannelEmail, ConversationKey: o.key,
-		Reply: bots.Reply{Text: helpText.T(lang, "mail.confirm", tk.Subject, tk.Number, tk.Priority),
-			Links: []bots.Link{{Label: tk.Number, URL: p.absURL(TrackingPath(tk.Number, o.token))}}}}
-	return p.opt.Mailer.Send(ctx, out)
+// sendConfirmation mails the number and the tracking link (intake.confirm).
+func (p *publicSite) sendConfirmation(ctx context.Context, o *openedTicket, lang string) error {
+	return p.intake.confirm(ctx, o, lang)
 }

@@ -88,6 +88,7 @@ type helpQueries struct {
 	TokenHashes        string `query:"token-hashes"`
 	LinkIdentity       string `query:"link-identity"`
 	RequesterEmail     string `query:"requester-email"`
+	RequesterFillEmail string `query:"requester-fill-email"`
 	NotifyConversation string `query:"notify-conversation"`
 	ChatMessages       string `query:"chat-messages"`
 	ChatState          string `query:"chat-state"`
@@ -109,6 +110,7 @@ type publicSite struct {
 	renderer *kb.Renderer
 	severity bots.SeverityModel
 	tracker  *TrackingTokens
+	intake   *intake
 	limiter  *rateLimiter
 	chat     *chatHub
 	pages    map[string]*template.Template
@@ -221,6 +223,8 @@ func newPublicSite(opt Options) (*publicSite, error) {
 		}
 	}
 	p.tracker = &TrackingTokens{q: p.q, now: p.now}
+	p.intake = &intake{db: opt.Pool, q: p.q, tickets: p.tickets, convs: p.convs, tracker: p.tracker,
+		mailer: p.opt.Mailer, baseURL: p.baseURL, now: p.now}
 	p.limiter = &rateLimiter{db: opt.Pool, q: p.q, now: p.now}
 	if err := p.parseTemplates(); err != nil {
 		return nil, err

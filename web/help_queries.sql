@@ -30,6 +30,10 @@ ON CONFLICT (channel, external_id) DO NOTHING;
 -- name: requester-email
 SELECT email FROM requesters WHERE id = $1;
 
+-- name: requester-fill-email
+-- A known requester gives an e-mail address for the first time.
+UPDATE requesters SET email = $2 WHERE id = $1 AND email = '';
+
 -- name: notify-conversation
 SELECT pg_notify('helpdesk_conversations', $1::text);
 

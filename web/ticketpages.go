@@ -158,6 +158,9 @@ type ticketPageData struct {
 	Levels   []tickets.Level
 	Agent    string
 	SLA      template.HTML // the service-level clocks (sla_clocks.go)
+	// Checklist is the procedures block and the resolve form
+	// (checklist_console.go).
+	Checklist template.HTML
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -205,6 +208,11 @@ func (c *console) ticketPage(w http.ResponseWriter, r *http.Request) {
 		d.SLA = panel
 	} else {
 		c.log.Warn("SLA clocks", "ticket", t.Number, "err", err)
+	}
+	if panel, err := c.checklistPanelHTML(r, t); err == nil {
+		d.Checklist = panel
+	} else {
+		c.log.Warn("checklist panel", "ticket", t.Number, "err", err)
 	}
 	for _, e := range evs {
 		it := consoleTimelineItem{Event: e}
