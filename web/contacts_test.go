@@ -35,7 +35,7 @@ func TestContactPhoneCallOpensTicketAndMailsTrackingLink(t *testing.T) {
 	form := url.Values{"name": {"Mario Rossi"}, "email": {"Mario.Rossi@asl.example.it"}, "phone": {"06 1234 5678"},
 		"lang": {"it"}, "channel": {"phone"}, "product": {"Ricetta elettronica"},
 		"description": {"Non riesco a inviare le ricette elettroniche\nDa stamattina l'invio dà errore su tutte le ricette."},
-		"urgency": {"high"}, "impact": {"low"}}
+		"urgency":     {"high"}, "impact": {"low"}}
 	code, body, h := c.post("/console/contacts/new", form)
 	m := contactDoneLocation.FindStringSubmatch(h.Get("Location"))
 	if code != http.StatusSeeOther || m == nil || m[2] != "sent" {
