@@ -34,6 +34,13 @@ type desk struct {
 
 func newDesk(t *testing.T) *desk {
 	t.Helper()
+	return newDeskWith(t, nil)
+}
+
+// newDeskWith is newDesk with the server's options adjusted by opt (may
+// be nil) before it starts.
+func newDeskWith(t *testing.T, opt func(*Options)) *desk {
+	t.Helper()
 	ctx := context.Background()
 	u := testdb.NewURL(t)
 	pool := openPool(t, u)
@@ -67,8 +74,12 @@ func newDesk(t *testing.T) *desk {
 	}
 	mem := bots.NewMemory()
 	engine.RegisterSender("memory", mem)
-	srv, err := New(Options{DB: pool, Pool: pool, DatabaseURL: u, Registry: prometheus.NewRegistry(), Logger: log,
-		Tickets: ts, KB: store, Conversations: engine.Store(), Searcher: searcher, Handoff: engine})
+	o := Options{DB: pool, Pool: pool, DatabaseURL: u, Registry: prometheus.NewRegistry(), Logger: log,
+		Tickets: ts, KB: store, Conversations: engine.Store(), Searcher: searcher, Handoff: engine}
+	if opt != nil {
+		opt(&o)
+	}
+	srv, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
