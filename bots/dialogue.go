@@ -88,6 +88,15 @@ func (e *Engine) respond(ctx context.Context, t *turn) error {
 		// A person holds (or is about to take) the conversation: the bot
 		// stays silent; the message is in the log for the agent.
 		return nil
+	}
+	if t.limit != allowed {
+		// Over the user's rate limit: recorded above, not worked on.
+		if t.limit == limitedWarn {
+			t.say(Reply{Text: e.t(t, "ratelimit.slow")})
+		}
+		return nil
+	}
+	switch t.conv.State {
 	case StateResolved:
 		done, err := e.afterResolution(ctx, t)
 		if err != nil || done {

@@ -120,6 +120,12 @@ type Options struct {
 	// knowledge base logs searches on its own), so more handlers than half
 	// the pool could starve each other. 0: half of the pool's maximum.
 	MaxConcurrent int
+	// UserRatePerMinute caps how many messages of one chat user the bot
+	// works on per minute (UserBurst at once); further ones are recorded
+	// for the agents but not answered, after one "slow down" reply. 0: no
+	// limit.
+	UserRatePerMinute float64
+	UserBurst         int
 }
 
 // Engine runs conversations: the same for every channel.
@@ -129,6 +135,7 @@ type Engine struct {
 	log     *slog.Logger
 	stripes [256]sync.Mutex
 	slots   chan struct{} // admission: at most MaxConcurrent transactions
+	limiter *userLimiter  // nil: no per-user limit
 	metrics *metrics
 
 	mu      sync.RWMutex
@@ -181,7 +188,8 @@ func New(opt Options) (*Engine, error) {
 		return nil, err
 	}
 	return &Engine{opt: opt, store: store, log: opt.Logger, senders: map[string]Sender{},
-		slots: make(chan struct{}, opt.MaxConcurrent), metrics: m}, nil
+		slots: make(chan struct{}, opt.MaxConcurrent), metrics: m,
+		limiter: newUserLimiter(opt.UserRatePerMinute, opt.UserBurst)}, nil
 }
 
 // Store returns the conversation store the engine uses.
@@ -218,6 +226,7 @@ type Result struct {
 	Duplicate      bool       // the event was already handled: nothing done, nothing sent
 	Replies        []Outbound // what was recorded and (attempted to be) sent
 	TicketNumber   string     // a ticket opened by this message, if any
+	RateLimited    bool       // over the user's rate limit: recorded, not worked on
 
 	ticketPriority string
 }
@@ -283,6 +292,7 @@ type turn struct {
 	dlg       dialogue
 	replies   []Reply
 	ticket    *tickets.Ticket
+	limit     verdict // the user's rate limit
 }
 
 func (t *turn) say(r Reply) { t.replies = append(t.replies, r) }
@@ -319,7 +329,8 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result,
 		return Result{ConversationID: conv.ID, Duplicate: true}, nil
 	}
 
-	t := &turn{tx: tx, in: in, now: now, conv: conv, requester: requester}
+	t := &turn{tx: tx, in: in, now: now, conv: conv, requester: requester,
+		limit: e.limiter.take(in.Channel+"\x00"+in.User.ID, now)}
 	if err := json.Unmarshal(conv.Context, &t.dlg); err != nil {
 		t.dlg = dialogue{} // an unreadable context starts the dialogue afresh
 	}
@@ -350,7 +361,7 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result,
 	if err := e.store.Save(ctx, tx, conv); err != nil {
 		return Result{}, err
 	}
-	res := Result{ConversationID: conv.ID}
+	res := Result{ConversationID: conv.ID, RateLimited: t.limit != allowed}
 	if t.ticket != nil {
 		res.TicketNumber, res.ticketPriority = t.ticket.Number, string(t.ticket.Priority)
 	}

@@ -8,6 +8,10 @@ var text = i18n.Catalog{
 		"it": "Ciao%s! Sono l'assistente dell'help desk. Posso cercare una risposta nelle nostre guide, aprire una segnalazione, dirti a che punto è un ticket o passarti a un operatore. Scrivi pure il problema con parole tue.",
 		"en": "Hello%s! I am the help desk assistant. I can look for an answer in our guides, open a ticket, tell you where a ticket stands or put you through to an operator. Just describe the problem in your own words.",
 	},
+	"ratelimit.slow": {
+		"it": "Stai scrivendo molto in fretta: ho registrato i tuoi messaggi, ma aspetta un minuto prima di scrivermi ancora, poi ti rispondo.",
+		"en": "You are writing very fast: I have recorded your messages, but please wait a minute before writing again, then I will answer.",
+	},
 	"btn.faq":      {"it": "Cerca nelle guide", "en": "Search the guides"},
 	"btn.ticket":   {"it": "Apri una segnalazione", "en": "Open a ticket"},
 	"btn.track":    {"it": "Stato di un ticket", "en": "Ticket status"},

@@ -17,7 +17,7 @@ type metrics struct {
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		in: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "helpdesk_messages_in_total", Help: "Inbound messages handled, by channel (redeliveries counted as duplicate).",
+			Name: "helpdesk_messages_in_total", Help: "Inbound messages handled, by channel (redeliveries counted as duplicate, messages over a user's rate limit as rate_limited).",
 		}, []string{"channel", "outcome"}),
 		out: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "helpdesk_messages_out_total", Help: "Replies delivered to a channel, or failed and queued for retry.",
@@ -48,6 +48,8 @@ func (m *metrics) handled(channel string, res Result, err error, took time.Durat
 		outcome = "error"
 	case res.Duplicate:
 		outcome = "duplicate"
+	case res.RateLimited:
+		outcome = "rate_limited"
 	}
 	m.in.WithLabelValues(channel, outcome).Inc()
 	m.handling.WithLabelValues(channel).Observe(took.Seconds())

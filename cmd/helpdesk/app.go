@@ -111,14 +111,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	}
 	a.engine, err = bots.New(bots.Options{
 		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: a.severity, Calendar: a.calendar, Logger: log, Now: now,
-		Composer:        llm.NewComposer(a.llm),
-		Knowledge:       &bots.KBKnowledge{Searcher: botSearch, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
-		BaseURL:         cfg.HTTP.BaseURL,
-		DefaultLang:     cfg.Language,
-		AnswerThreshold: cfg.Bot.AnswerThreshold,
-		FirstResponse:   firstResponse,
-		ReopenWindow:    cfg.Bot.ReopenWindow,
-		Registry:        reg,
+		Composer:          llm.NewComposer(a.llm),
+		Knowledge:         &bots.KBKnowledge{Searcher: botSearch, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
+		BaseURL:           cfg.HTTP.BaseURL,
+		DefaultLang:       cfg.Language,
+		AnswerThreshold:   cfg.Bot.AnswerThreshold,
+		FirstResponse:     firstResponse,
+		ReopenWindow:      cfg.Bot.ReopenWindow,
+		UserRatePerMinute: float64(cfg.Bot.UserRatePerMinute), UserBurst: cfg.Bot.UserBurst,
+		Registry: reg,
 		TrackLink: func(ctx context.Context, q sqlx.ExecerContext, ticketID int64, number string) (string, error) {
 			return a.tracking.Link(ctx, q, cfg.HTTP.BaseURL, ticketID, number)
 		},

@@ -74,6 +74,9 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	cfg.Log.Level = "error"
+	// Each simulated user stands for many real ones writing at human
+	// pace: the per-user rate limit would turn the run into a test of it.
+	cfg.Bot.UserRatePerMinute = 0
 	progress := func(format string, a ...any) { fmt.Fprintf(env.stderr, "bench: "+format+"\n", a...) }
 	progress("preparing a throw-away database with the demo knowledge base …")
 	pool, dbURL, drop, err := env.throwawayURL(ctx)

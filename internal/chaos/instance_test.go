@@ -49,6 +49,7 @@ func newInstance(t *testing.T, name, dbURL, apiURL string) *instance {
 		"HELPDESK_DATABASE_MAX_OPEN_CONNS=12",
 		"HELPDESK_DATABASE_STATEMENT_TIMEOUT=10s",
 		"HELPDESK_BOT_RESEND_UNSENT_AFTER=20s",
+		"HELPDESK_BOT_USER_RATE_PER_MINUTE=0", // simulated users write far faster than people
 		"HELPDESK_LOG_LEVEL=info",
 		"HELPDESK_CHANNELS_TELEGRAM_ENABLED=true",
 		"HELPDESK_CHANNELS_TELEGRAM_MODE=webhook",

@@ -189,6 +189,11 @@ type Bot struct {
 	// (its instance died before sending) is queued for sending again. Keep
 	// it above the longest send in progress (≥ 1m).
 	ResendUnsentAfter time.Duration `yaml:"resend_unsent_after" check:"positive"`
+	// UserRatePerMinute caps the messages of one chat user the bot works
+	// on per minute, UserBurst at once; further ones are recorded for the
+	// agents, not answered (one "slow down" reply). 0 disables the limit.
+	UserRatePerMinute int `yaml:"user_rate_per_minute" check:"nonnegative"`
+	UserBurst         int `yaml:"user_burst" check:"nonnegative"`
 }
 
 // HTTP configures the web server.
@@ -259,7 +264,7 @@ func Default() Config {
 		Bot: Bot{AnswerThreshold: 0.45, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
-			ResendUnsentAfter: 2 * time.Minute},
+			ResendUnsentAfter: 2 * time.Minute, UserRatePerMinute: 20, UserBurst: 10},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"},
 			Triage: Triage{Platform: "slack", NotePrefix: "!", Lang: "it", PollInterval: 30 * time.Second},
 			Email: Email{IMAPSecurity: "tls", Mailbox: "INBOX", Processed: "flag", PollInterval: time.Minute,
