@@ -83,6 +83,9 @@ func TestBrowserAssist(t *testing.T) {
 	if meta := d.read(anna, "summary meta", chromedp.Text(chromedp.ID("assist-summary-meta"))); !strings.Contains(meta, "ANNA") {
 		t.Errorf("summary meta %q, want who asked", meta)
 	}
+	if btn := d.read(anna, "summary button", chromedp.Text(chromedp.ID("assist-summarise"))); btn != "Aggiorna il riassunto" {
+		t.Errorf("summary button %q after a summary, want Aggiorna il riassunto", btn)
+	}
 
 	d.run(anna, "suggest", chromedp.Click(chromedp.ID("assist-suggest")))
 	poll("suggestion in the reply box", `document.getElementById("reply-text").value.length > 0`)

@@ -75,6 +75,7 @@
           if (kind === "summary") {
             show("assist-summary-text", res.text);
             show("assist-summary-meta", res.meta);
+            btn.textContent = form.getAttribute("data-again");
             return;
           }
           var box = document.getElementById(form.getAttribute("data-target"));
