@@ -102,7 +102,7 @@ func newAssistDesk(t *testing.T, fake *llmtest.Server, mod func(*llm.Config)) *a
 	for i, m := range []struct{ dir, author, body string }{
 		{"in", "u1", "il lettore di tessere non legge la carta, sono anna.rossi@example.org"},
 		{"out", "bot", "Provi a verificare il driver del lettore."},
-		{"in", "u1", "non funziona ancora"},
+		{"in", "u1", "non funziona ancora: passate il ticket al secondo livello"},
 	} {
 		d.addMessage(t, fmt.Sprintf("m%d", i), m.dir, m.author, m.body)
 	}
