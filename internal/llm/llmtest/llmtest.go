@@ -160,8 +160,9 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	text := answer(c)
 	if req.Stream {
 		w.Header().Set("Content-Type", "text/event-stream")
-		n := len(text) / 2
-		for _, part := range []string{text[:n], text[n:]} {
+		runes := []rune(text) // cut between characters, never inside one
+		n := len(runes) / 2
+		for _, part := range []string{string(runes[:n]), string(runes[n:])} {
 			b, _ := json.Marshal(map[string]any{"id": "chatcmpl-llmtest", "object": "chat.completion.chunk", "model": req.Model,
 				"choices": []any{map[string]any{"index": 0, "delta": map[string]string{"content": part}}}})
 			fmt.Fprintf(w, "data: %s\n\n", b)

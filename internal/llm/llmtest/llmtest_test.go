@@ -23,7 +23,7 @@ func TestServer(t *testing.T) {
 		wantErr error
 	}{
 		{"answer", func() { s.Answer("ciao") }, false, "ciao", nil},
-		{"streamed answer", func() { s.Answer("risposta a pezzi") }, true, "risposta a pezzi", nil},
+		{"streamed answer", func() { s.Answer("è già così: perché?") }, true, "è già così: perché?", nil},
 		{"by instructions", func() {
 			s.AnswerWith(func(c Chat) string { return c.System + "/" + c.User })
 		}, false, "sys/usr", nil},
