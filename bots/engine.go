@@ -126,6 +126,10 @@ type Options struct {
 	// limit.
 	UserRatePerMinute float64
 	UserBurst         int
+	// MarkSentRetry is how long a delivery mark that failed (the database
+	// was away) is retried; keep it below bot.resend_unsent_after, or the
+	// sweep sends the reply again. 0: one minute.
+	MarkSentRetry time.Duration
 }
 
 // Engine runs conversations: the same for every channel.
@@ -134,8 +138,9 @@ type Engine struct {
 	store   *Store
 	log     *slog.Logger
 	stripes [256]sync.Mutex
-	slots   chan struct{} // admission: at most MaxConcurrent transactions
-	limiter *userLimiter  // nil: no per-user limit
+	slots   chan struct{}  // admission: at most MaxConcurrent transactions
+	limiter *userLimiter   // nil: no per-user limit
+	marks   sync.WaitGroup // delivery marks being retried
 	metrics *metrics
 
 	mu      sync.RWMutex
@@ -172,6 +177,9 @@ func New(opt Options) (*Engine, error) {
 	}
 	if opt.ReopenWindow <= 0 {
 		opt.ReopenWindow = 7 * 24 * time.Hour
+	}
+	if opt.MarkSentRetry <= 0 {
+		opt.MarkSentRetry = time.Minute
 	}
 	if opt.MaxConcurrent <= 0 {
 		opt.MaxConcurrent = max(1, opt.DB.Stats().MaxOpenConnections/2)

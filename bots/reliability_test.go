@@ -4,12 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
 	"helpdesk/internal/db"
+	"helpdesk/internal/testdb"
+	"helpdesk/tickets"
 )
 
 // TestTwoMessagesAtOnceAreOrdered sends two messages of one conversation
@@ -239,5 +247,89 @@ func TestInvalidAndOversizedInbound(t *testing.T) {
 func TestCatalogueComplete(t *testing.T) {
 	if problems := text.Check(); len(problems) > 0 {
 		t.Fatal(strings.Join(problems, "\n"))
+	}
+}
+
+// onceSender runs hook before its first send, then delivers to the memory
+// channel.
+type onceSender struct {
+	mem  *Memory
+	once sync.Once
+	hook func()
+}
+
+func (s *onceSender) Send(ctx context.Context, out Outbound) error {
+	s.once.Do(s.hook)
+	return s.mem.Send(ctx, out)
+}
+
+// The database goes away between a reply's delivery and its mark: the
+// mark is retried until it lands, so the sweep does not send the reply a
+// second time.
+func TestDeliveryMarkRetriedWhileTheDatabaseIsAway(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	var dbname string
+	if err := h.db.GetContext(ctx, &dbname, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(testdb.ServerURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + dbname
+	q := u.Query()
+	q.Set("application_name", "bookkeeping-test")
+	u.RawQuery = q.Encode()
+	book, err := sqlx.Open("postgres", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	book.SetMaxOpenConns(1)
+	if err := book.PingContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := h.adminDB()
+	defer admin.Exec(`ALTER DATABASE ` + pq.QuoteIdentifier(dbname) + ` ALLOW_CONNECTIONS true`)
+	back := make(chan struct{})
+	sender := &onceSender{mem: h.mem, hook: func() {
+		// The bookkeeping connection dies and no new one is accepted for
+		// a moment.
+		for _, stmt := range []string{
+			`ALTER DATABASE ` + pq.QuoteIdentifier(dbname) + ` ALLOW_CONNECTIONS false`,
+			`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bookkeeping-test'`,
+		} {
+			if _, err := admin.Exec(stmt); err != nil {
+				t.Errorf("%s: %v", stmt, err)
+			}
+		}
+		go func() {
+			defer close(back)
+			time.Sleep(700 * time.Millisecond)
+			if _, err := admin.Exec(`ALTER DATABASE ` + pq.QuoteIdentifier(dbname) + ` ALLOW_CONNECTIONS true`); err != nil {
+				t.Errorf("allow connections: %v", err)
+			}
+		}()
+	}}
+	eng, err := New(Options{DB: h.db, BookkeepingDB: book, Tickets: h.tickets, Knowledge: h.kb, Severity: severityModel(t),
+		Calendar: tickets.DefaultBusinessCalendar(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return h.now }, MarkSentRetry: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.RegisterSender("memory", sender)
+	res, err := eng.Handle(ctx, Inbound{Channel: "memory", ExternalID: "mark-1", ConversationKey: "c-mark", User: User{ID: "u-mark"}, Text: "buongiorno"})
+	if err != nil || len(res.Replies) == 0 {
+		t.Fatalf("Handle: %+v, %v", res, err)
+	}
+	<-back
+	eng.WaitMarks()
+	var unsent int
+	if err := h.db.GetContext(ctx, &unsent, `SELECT count(*) FROM messages WHERE direction = 'out' AND sent_at IS NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if unsent != 0 {
+		t.Fatalf("%d delivered replies still unmarked after the database came back: the sweep would send them twice", unsent)
 	}
 }

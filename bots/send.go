@@ -66,15 +66,49 @@ func (e *Engine) send(ctx context.Context, out Outbound) error {
 	return err
 }
 
-// markSent records the delivery of replies.
+// markSent records the delivery of replies. The replies are already on
+// the platform: a mark that does not reach the database would make the
+// sweep send them a second time. So when the database is away (restarted,
+// failing over) the mark is retried in the background, with backoff, for
+// up to MarkSentRetry — well inside bot.resend_unsent_after, after which
+// the sweep takes unsent replies for lost.
 func (e *Engine) markSent(ctx context.Context, ids []int64) {
 	if len(ids) == 0 {
 		return
 	}
-	if _, err := e.opt.BookkeepingDB.ExecContext(context.WithoutCancel(ctx), e.store.q.MarkSent, pq.Array(ids), e.opt.Now()); err != nil {
-		e.log.Error("record replies as sent", "message_ids", ids, "err", err)
+	at := e.opt.Now()
+	err := e.tryMarkSent(context.WithoutCancel(ctx), ids, at)
+	if err == nil {
+		return
 	}
+	e.log.Warn("record replies as sent; retrying in the background", "message_ids", ids, "err", err)
+	e.marks.Add(1)
+	go func() {
+		defer e.marks.Done()
+		deadline := time.Now().Add(e.opt.MarkSentRetry)
+		wait := 100 * time.Millisecond
+		for time.Now().Before(deadline) {
+			time.Sleep(min(wait, time.Until(deadline)))
+			if err = e.tryMarkSent(context.Background(), ids, at); err == nil {
+				e.log.Info("replies recorded as sent after a retry", "message_ids", ids)
+				return
+			}
+			wait = min(2*wait, 5*time.Second)
+		}
+		e.log.Error("record replies as sent: gave up; the sweep will send them again", "message_ids", ids, "err", err)
+	}()
 }
+
+func (e *Engine) tryMarkSent(ctx context.Context, ids []int64, at time.Time) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := e.opt.BookkeepingDB.ExecContext(ctx, e.store.q.MarkSent, pq.Array(ids), at)
+	return err
+}
+
+// WaitMarks waits for the delivery marks still being retried (at most
+// MarkSentRetry): call it on shutdown, after the last message.
+func (e *Engine) WaitMarks() { e.marks.Wait() }
 
 // errNotYet means an earlier reply of the conversation is still unsent.
 var errNotYet = errors.New("an earlier reply is still unsent")

@@ -189,6 +189,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		errs = append(errs, fmt.Errorf("job runner stop: %w", err))
 	}
 	running.Wait() // channels return when ctx ends
+	marked := make(chan struct{})
+	go func() { a.engine.WaitMarks(); close(marked) }()
+	select {
+	case <-marked:
+	case <-sctx.Done():
+		log.Warn("shutdown: some delivery marks were not recorded; the sweep will send those replies again")
+	}
 	srv.Close()    // the consoles' LISTEN connection
 	log.Info("stopped")
 	return errors.Join(errs...)
