@@ -168,7 +168,9 @@ func (c *console) checklistTick(w http.ResponseWriter, r *http.Request) {
 
 // ticketResolve resolves a ticket from its page (one recorded by an
 // agent, or any ticket without a live conversation). A required step left
-// open sends the agent back to the page, where the reason field waits.
+// open sends the agent back to the page, where the reason field waits
+// with the focus (no #fragment in that address: a fragment turns
+// autofocus off).
 func (c *console) ticketResolve(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -196,7 +198,7 @@ func (c *console) ticketResolve(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if errors.Is(err, tickets.ErrChecklistIncomplete) {
-		http.Redirect(w, r, fmt.Sprintf("/console/tickets/%d?refused=checklist#resolve", id), http.StatusSeeOther)
+		http.Redirect(w, r, fmt.Sprintf("/console/tickets/%d?refused=checklist", id), http.StatusSeeOther)
 		return
 	}
 	if err != nil {

@@ -140,5 +140,7 @@
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); }
   });
   showPriority();
+  // What a fast typist entered before this script ran is looked up too.
+  if (lookup.value.trim().length >= 2 && !rid.value) { search(); }
   if (desc.value.trim()) { suggest(); }
 })();
