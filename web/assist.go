@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"helpdesk/bots"
 	"helpdesk/internal/db"
 	"helpdesk/internal/llm"
@@ -126,6 +128,31 @@ func (c *console) assistPanelFor(ctx context.Context, convID, lastMsg int64) (as
 	return p, nil
 }
 
+// newAssistMetrics counts the console's requests to the model by feature
+// (summary, suggest, faq) and outcome: ok, or the message shown instead
+// (off, budget, timeout, unavailable, unusable, ungrounded, no_sources).
+// Latency and volume per route are in the HTTP metrics already.
+func newAssistMetrics(reg *prometheus.Registry) (*prometheus.CounterVec, error) {
+	cv := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "helpdesk_console_assist_total",
+		Help: "Console requests to the language model by feature and outcome."}, []string{"feature", "outcome"})
+	if reg != nil {
+		if err := reg.Register(cv); err != nil {
+			return nil, err
+		}
+	}
+	return cv, nil
+}
+
+// countAssist records one request's outcome; problem is "" when the
+// model's answer was used.
+func (c *console) countAssist(feature, problem string) {
+	outcome := strings.TrimPrefix(problem, "assist.")
+	if problem == "" {
+		outcome = "ok"
+	}
+	c.assistOut.WithLabelValues(feature, outcome).Inc()
+}
+
 // assistProblem maps a failure of the model to the message the console
 // shows.
 func assistProblem(err error) string {
@@ -183,9 +210,11 @@ func (c *console) convSummary(w http.ResponseWriter, r *http.Request) {
 	text, err := c.summarise(ctx, lang, conv, ms)
 	if err != nil {
 		c.log.Info("assist: no summary", "conversation", conv.ID, "err", err)
+		c.countAssist("summary", assistProblem(err))
 		c.assistFailed(w, r, back, assistProblem(err))
 		return
 	}
+	c.countAssist("summary", "")
 	q, err := loadAssistQueries()
 	if err == nil {
 		_, err = c.db.ExecContext(ctx, q.SaveSummary, conv.ID, lang, text, lastMessageID(ms), s.DisplayName, c.now())
@@ -243,6 +272,7 @@ func (c *console) convSuggest(w http.ResponseWriter, r *http.Request) {
 		c.log.Info("assist: no suggestion", "conversation", conv.ID, "err", err)
 		problem = assistProblem(err)
 	}
+	c.countAssist("suggest", problem)
 	if wantsJSON(r) {
 		if problem != "" {
 			c.assistFailed(w, r, "", problem)
@@ -359,9 +389,11 @@ func (c *console) kbFromTicketAssist(w http.ResponseWriter, r *http.Request) {
 	e, err := c.draftFAQ(ctx, rt)
 	if err != nil {
 		c.log.Info("assist: no FAQ draft", "ticket", t.Number, "err", err)
+		c.countAssist("faq", assistProblem(err))
 		c.assistFailed(w, r, back, assistProblem(err))
 		return
 	}
+	c.countAssist("faq", "")
 	e.Category, e.Product = t.Category, t.Product
 	saved, err := llm.SaveDraft(ctx, c.kb, e, actor(r), t.Number)
 	if err != nil {

@@ -314,6 +314,11 @@ func TestAssistModelFailures(t *testing.T) {
 			if code != http.StatusOK || !strings.Contains(page, tt.suggestIT) || !strings.Contains(page, `name="text" rows="3" required></textarea>`) {
 				t.Errorf("form suggestion: %d, want %q and an empty reply box", code, tt.suggestIT)
 			}
+			_, metrics, _ := d.client().get("/metrics")
+			want := fmt.Sprintf(`helpdesk_console_assist_total{feature="summary",outcome="%s"} 2`, strings.TrimPrefix(tt.problem, "assist."))
+			if !strings.Contains(metrics, want) {
+				t.Errorf("metrics lack %s", want)
+			}
 		})
 	}
 }

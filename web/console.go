@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"helpdesk/bots"
 	"helpdesk/internal/i18n"
@@ -42,6 +43,7 @@ type console struct {
 	convs     *bots.Store
 	handoff   Handoff
 	assist    Assist // the optional language model (assist.go); nil: none
+	assistOut *prometheus.CounterVec
 	renderer  *kb.Renderer
 	calendar  *tickets.BusinessCalendar // the desk's; nil: the default
 	live      *liveHub
@@ -106,6 +108,9 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		if c.kb, err = kb.NewStore(opt.Pool, now); err != nil {
 			return nil, err
 		}
+	}
+	if c.assistOut, err = newAssistMetrics(opt.Registry); err != nil {
+		return nil, err
 	}
 	if err := newContactDesk(c, opt); err != nil {
 		return nil, err
