@@ -203,7 +203,10 @@ func (e *Entry) Validate() error {
 			add(fmt.Sprintf("media[%d].url", i), "bad_url", m.URL)
 		}
 	}
-	if e.Kind == KindManual && e.Anchor != "" && !idPattern.MatchString(e.Anchor) {
+	// Anchors of manual sections and tutorials are the stable part of
+	// context-help links (/help/<application>/<anchor>): the same
+	// characters as ids, on every kind.
+	if e.Anchor != "" && !idPattern.MatchString(e.Anchor) {
 		add("anchor", "bad_id", e.Anchor)
 	}
 	if strings.TrimSpace(e.Body) == "" {

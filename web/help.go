@@ -148,6 +148,7 @@ func publicRoutes(s *Server) []publicRoute {
 		{"POST /help/a/{id}/feedback", p.helpFeedback},
 		{"GET /help/search", p.helpSearch},
 		{"GET /kb/{path...}", p.kbLink},
+		{"GET /help/{path...}", p.helpFallback},
 
 		{"GET /help/request", p.formPage},
 		{"POST /help/request", p.formSubmit},
