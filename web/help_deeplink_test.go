@@ -133,3 +133,34 @@ func TestApplicationsOf(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpDeepLinksDemoContent checks the examples of docs/web.md against
+// the demo knowledge base they are written for.
+func TestHelpDeepLinksDemoContent(t *testing.T) {
+	p := newPortal(t, nil)
+	rep, err := p.kb.Import(context.Background(), "../content/kb", kb.ImportOptions{})
+	if err != nil || len(rep.Rejected) > 0 {
+		t.Fatalf("import the demo content: %v %+v", err, rep.Rejected)
+	}
+	tests := []struct{ path, lang, location string }{
+		{"/help/gestionale/ricetta-stati-azioni", "it", "/help/a/manuale-ricetta-stati#ricetta-stati-azioni"},
+		{"/help/gestionale/ricetta-stati-azioni", "en", "/help/a/manual-eprescription-states#eprescription-states-actions"},
+		{"/help/gestionale/eprescription-states-actions?lang=it", "en", "/help/a/manuale-ricetta-stati?lang=it#ricetta-stati-azioni"},
+		{"/help/gestionale/certificati-inps-campi", "en", "/help/a/manual-inps-certificate-fields#inps-certificate-fields"},
+		{"/help/vpn/client-setup", "it", "/help/a/vpn-configurare-client#client-setup"},
+		{"/help/vpn/client-setup", "en", "/help/a/vpn-set-up-client#client-setup"},
+		{"/help/vpn/vpn-parametri-requisiti", "it", "/help/a/manuale-vpn-parametri#vpn-parametri-requisiti"},
+		{"/help/suap/suap-manuale-4-3-allegati", "en", "/help/a/suap-manual-attachments#suap-manual-4-3-attachments"},
+		{"/help/softphone/softphone-setup", "it", "/help/a/softphone-installare#softphone-setup"},
+	}
+	for _, tt := range tests {
+		code, _, h := p.get(p.client(), tt.path, "Accept-Language", tt.lang)
+		if code != http.StatusFound || h.Get("Location") != tt.location {
+			t.Errorf("GET %s (%s) = %d → %q, want %q", tt.path, tt.lang, code, h.Get("Location"), tt.location)
+		}
+	}
+	code, body, _ := p.get(p.client(), "/help/gestionale/stampa-massiva", "Accept-Language", "it")
+	if code != http.StatusNotFound || !strings.Contains(body, `value="stampa massiva"`) || !strings.Contains(body, `href="/help/a/manuale-ricetta-stati"`) {
+		t.Errorf("unknown anchor: %d\n%.800s", code, body)
+	}
+}
