@@ -196,7 +196,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	case <-sctx.Done():
 		log.Warn("shutdown: some delivery marks were not recorded; the sweep will send those replies again")
 	}
-	srv.Close()    // the consoles' LISTEN connection
+	srv.Close() // the consoles' LISTEN connection
 	log.Info("stopped")
 	return errors.Join(errs...)
 }
