@@ -3,7 +3,9 @@ package bots
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 
 	"helpdesk/kb"
 )
@@ -21,6 +23,10 @@ type KBKnowledge struct {
 	// BaseURL builds links to the help centre; MediaBase prefixes media
 	// paths that are relative to the content folder.
 	BaseURL string
+
+	// media of entry revisions already read: a revision never changes, so
+	// the best hit's media cost one read per revision, not one per search.
+	media sync.Map // "id@revision" → []Media
 }
 
 // Search returns public, published answers, best first.
@@ -36,9 +42,7 @@ func (k *KBKnowledge) Search(ctx context.Context, text, lang, channel string) ([
 		if i == 0 {
 			// The best hit may be shown: bring its media (tutorials' videos
 			// and slides) along.
-			if e, err := k.Store.Get(ctx, h.EntryID); err == nil {
-				a.Media = k.media(e)
-			}
+			a.Media = k.mediaOf(ctx, h.EntryID, h.Revision)
 		}
 		out = append(out, a)
 	}
@@ -55,7 +59,7 @@ func (k *KBKnowledge) Entry(ctx context.Context, id string) (Answer, error) {
 		return Answer{}, fmt.Errorf("entry %s is not public: %w", id, kb.ErrNotFound)
 	}
 	return Answer{EntryID: e.ID, Revision: e.Revision, Title: e.Title, Text: summary(e.Body),
-		URL: k.url(e.ID), Confidence: 1, Media: k.media(e)}, nil
+		URL: k.url(e.ID), Confidence: 1, Media: k.mediaFor(e)}, nil
 }
 
 // Shown records the answer as shown.
@@ -78,7 +82,23 @@ func (k *KBKnowledge) url(id string) string {
 	return strings.TrimRight(k.BaseURL, "/") + "/kb/" + id
 }
 
-func (k *KBKnowledge) media(e kb.Entry) []Media {
+func (k *KBKnowledge) mediaOf(ctx context.Context, id string, revision int) []Media {
+	key := id + "@" + strconv.Itoa(revision)
+	if m, ok := k.media.Load(key); ok {
+		return m.([]Media)
+	}
+	e, err := k.Store.Get(ctx, id)
+	if err != nil {
+		return nil
+	}
+	m := k.mediaFor(e)
+	if e.Revision == revision {
+		k.media.Store(key, m)
+	}
+	return m
+}
+
+func (k *KBKnowledge) mediaFor(e kb.Entry) []Media {
 	var out []Media
 	for _, m := range e.Media {
 		u := m.URL

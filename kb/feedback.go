@@ -18,6 +18,10 @@ func (s *Store) logSearch(ctx context.Context, q Query, hits []Hit, threshold fl
 	if aud == "" {
 		aud = AudiencePublic
 	}
+	if f := s.feed.Load(); f != nil {
+		return f.logSearch(ctx, searchRow{at: s.now(), query: q.Text, lang: q.Lang, aud: string(aud), ch: q.Channel,
+			top: top, score: score, conf: conf, confident: len(hits) > 0 && conf >= threshold, hits: len(hits)})
+	}
 	var id int64
 	err := s.db.GetContext(ctx, &id, s.q.InsertSearch, q.Text, q.Lang, string(aud), q.Channel,
 		top, score, conf, len(hits) > 0 && conf >= threshold, len(hits))
@@ -31,6 +35,9 @@ func (s *Store) logSearch(ctx context.Context, q Query, hits []Hit, threshold fl
 // returns the answer's id, to be passed to RateAnswer when the user says
 // whether it helped. searchID may be 0 when the search was not logged.
 func (s *Store) RecordAnswer(ctx context.Context, searchID int64, h Hit, channel string) (int64, error) {
+	if f := s.feed.Load(); f != nil {
+		return f.logAnswer(ctx, answerRow{searchID: searchID, entry: h.EntryID, revision: h.Revision, channel: channel, at: s.now()})
+	}
 	sid := sql.NullInt64{Int64: searchID, Valid: searchID > 0}
 	var id int64
 	if err := s.db.GetContext(ctx, &id, s.q.InsertAnswer, sid, h.EntryID, h.Revision, channel); err != nil {
@@ -40,8 +47,13 @@ func (s *Store) RecordAnswer(ctx context.Context, searchID int64, h Hit, channel
 }
 
 // RateAnswer records whether the user found an answer helpful; a second
-// vote replaces the first.
+// vote replaces the first. With the write-behind log on, an unknown
+// answer is not reported (the vote is written with the next batch).
 func (s *Store) RateAnswer(ctx context.Context, answerID int64, helpful bool) error {
+	if f := s.feed.Load(); f != nil {
+		f.logVote(voteRow{id: answerID, helpful: helpful, at: s.now()})
+		return nil
+	}
 	res, err := s.db.ExecContext(ctx, s.q.RateAnswer, answerID, helpful)
 	if err != nil {
 		return fmt.Errorf("rate answer: %w", err)

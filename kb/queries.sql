@@ -135,3 +135,27 @@ WHERE slug <> $1 AND (
    OR slug = (SELECT translation_of FROM kb_entries WHERE slug = $1)
    OR (translation_of <> '' AND translation_of = (SELECT translation_of FROM kb_entries WHERE slug = $1)))
 ORDER BY lang, slug;
+
+-- name: next-search-ids
+-- A block of ids for the write-behind feedback log (feedlog.go).
+SELECT nextval('kb_searches_id_seq') FROM generate_series(1, $1::int);
+
+-- name: next-answer-ids
+SELECT nextval('kb_answers_id_seq') FROM generate_series(1, $1::int);
+
+-- name: insert-searches
+INSERT INTO kb_searches (id, at, query, lang, audience, channel, top_entry, top_score, confidence, confident, hits)
+SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::real[], $9::real[], $10::boolean[], $11::int[]);
+
+-- name: insert-answers
+INSERT INTO kb_answers (id, search_id, entry_slug, revision, channel, shown_at)
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::timestamptz[]);
+
+-- name: rate-answers
+-- In log order: the last vote on an answer wins.
+UPDATE kb_answers a SET helpful = v.helpful, rated_at = v.at
+FROM (SELECT DISTINCT ON (id) id, helpful, at
+      FROM unnest($1::bigint[], $2::boolean[], $3::timestamptz[]) WITH ORDINALITY AS u(id, helpful, at, n)
+      ORDER BY id, n DESC) v
+WHERE a.id = v.id;

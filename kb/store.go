@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -37,6 +38,11 @@ type queries struct {
 	InsertSynonyms    string `query:"insert-synonyms"`
 	BumpSynonyms      string `query:"bump-synonyms"`
 	InsertSearch      string `query:"insert-search"`
+	NextSearchIDs     string `query:"next-search-ids"`
+	NextAnswerIDs     string `query:"next-answer-ids"`
+	InsertSearches    string `query:"insert-searches"`
+	InsertAnswers     string `query:"insert-answers"`
+	RateAnswers       string `query:"rate-answers"`
 	InsertAnswer      string `query:"insert-answer"`
 	RateAnswer        string `query:"rate-answer"`
 	StatsMostUsed     string `query:"stats-most-used"`
@@ -51,9 +57,10 @@ type queries struct {
 // PostgreSQL. It is safe for concurrent use; several instances (processes)
 // may share one database.
 type Store struct {
-	db  *sqlx.DB
-	q   queries
-	now func() time.Time
+	db   *sqlx.DB
+	q    queries
+	now  func() time.Time
+	feed atomic.Pointer[feedLog] // the write-behind feedback log, when on
 }
 
 // NewStore prepares a Store on pool. now may be nil (time.Now).

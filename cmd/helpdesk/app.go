@@ -32,6 +32,7 @@ type app struct {
 	engine   *bots.Engine
 	severity bots.SeverityModel // the local model, with the language model's opinion when configured
 	tracking *web.TrackingTokens
+	kbLog    *kb.Store   // the bot's KB reads and its write-behind search log
 	llm      *llm.Client // nil unless llm.enabled: for the console's summaries, suggestions, FAQ drafts
 }
 
@@ -78,6 +79,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	if err != nil {
 		return nil, err
 	}
+	// The search log is analytics: written behind, in batches, off the
+	// message's path (kb/feedlog.go). serve closes it on shutdown.
+	kbLog.StartWriteBehind(context.WithoutCancel(ctx), kb.WriteBehind{Logger: log.With("component", "kb-log")})
+	a.kbLog = kbLog
 	if a.searcher, err = kb.NewSearcher(ctx, kbLog, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold}); err != nil {
 		return nil, err
 	}

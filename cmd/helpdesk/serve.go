@@ -197,6 +197,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		log.Warn("shutdown: some delivery marks were not recorded; the sweep will send those replies again")
 	}
 	srv.Close() // the consoles' LISTEN connection
+	if err := a.kbLog.Close(sctx); err != nil {
+		log.Warn("shutdown: the last knowledge-base search log lines were not written", "err", err)
+	}
 	log.Info("stopped")
 	return errors.Join(errs...)
 }
