@@ -183,6 +183,7 @@ func decodeContactForm(r *http.Request) (contactForm, fieldErrors) {
 	}
 	if f.RequesterID <= 0 {
 		f.RequesterID = 0
+		carryLookup(&f)
 		switch {
 		case f.Email == "" && f.Phone == "":
 			errs["lookup"] = "field.requester"
@@ -196,6 +197,25 @@ func decodeContactForm(r *http.Request) (contactForm, fieldErrors) {
 		}
 	}
 	return f, errs
+}
+
+// carryLookup uses what was typed in the lookup box when no requester
+// was picked and no detail given (a page without script, or Enter before
+// the list came): an e-mail address, a telephone number or a name, as
+// the page's script would have carried it over.
+func carryLookup(f *contactForm) {
+	q := strings.TrimSpace(f.Lookup)
+	if q == "" || f.Name != "" || f.Email != "" || f.Phone != "" {
+		return
+	}
+	switch {
+	case strings.Contains(q, "@"):
+		f.Email = q
+	case normalizePhone(q) != "":
+		f.Phone = q
+	default:
+		f.Name = q
+	}
 }
 
 // normalizePhone keeps a telephone number's digits (and a leading +), so

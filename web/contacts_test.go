@@ -219,6 +219,21 @@ func TestContactSeveritySuggestion(t *testing.T) {
 }
 
 func TestNormalizePhoneAndSubject(t *testing.T) {
+	for _, tt := range []struct{ lookup, name, email, phone string }{
+		{"mario.rossi@asl.example.it", "", "mario.rossi@asl.example.it", ""},
+		{"06 1234 5678", "", "", "06 1234 5678"},
+		{"Mario Rossi", "Mario Rossi", "", ""},
+	} {
+		f := contactForm{Lookup: tt.lookup}
+		carryLookup(&f)
+		if f.Name != tt.name || f.Email != tt.email || f.Phone != tt.phone {
+			t.Errorf("carryLookup(%q) = %+v", tt.lookup, f)
+		}
+	}
+	kept := contactForm{Lookup: "Rossi", Email: "a@b.it"}
+	if carryLookup(&kept); kept.Name != "" {
+		t.Errorf("the lookup overwrote a detail the agent gave: %+v", kept)
+	}
 	for in, want := range map[string]string{
 		"06 1234 5678": "0612345678", "+39 (06) 1234-5678": "+390612345678", "333.123.4567": "3331234567",
 		"12345": "", "06 12ab": "", "+": "", "1234567890123456": "", "0039 06 12": "00390612", "06+123456": "",

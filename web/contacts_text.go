@@ -83,8 +83,12 @@ var deskText = i18n.Catalog{
 	"checklist.refused_title":   {"it": "Risoluzione rifiutata", "en": "Resolution refused"},
 	"checklist.refused": {"it": "Il ticket non è stato risolto: restano passi obbligatori non fatti (%s). Segnali come fatti oppure scrivi il motivo per cui risolvi comunque.",
 		"en": "The ticket was not resolved: required steps are not done (%s). Tick them, or write why you resolve anyway."},
-	"flash.ticket_resolved":    {"it": "Ticket risolto.", "en": "Ticket resolved."},
-	"flash.checklist_attached": {"it": "Procedura allegata al ticket.", "en": "Procedure attached to the ticket."},
+	"event.checklist":           {"it": "procedura allegata", "en": "procedure attached"},
+	"event.step_done":           {"it": "passo fatto", "en": "step done"},
+	"event.step_undone":         {"it": "passo da rifare", "en": "step undone"},
+	"event.checklist_overruled": {"it": "risolto con passi obbligatori aperti", "en": "resolved with required steps open"},
+	"flash.ticket_resolved":     {"it": "Ticket risolto.", "en": "Ticket resolved."},
+	"flash.checklist_attached":  {"it": "Procedura allegata al ticket.", "en": "Procedure attached to the ticket."},
 }
 
 func init() {

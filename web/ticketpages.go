@@ -132,7 +132,7 @@ func (c *console) ticketList(w http.ResponseWriter, r *http.Request) {
 	}
 	d := ticketListData{Filter: f, Rows: rows, States: tickets.States,
 		Priorities: []tickets.Priority{tickets.P1, tickets.P2, tickets.P3, tickets.P4},
-		Channels:   []string{"web", "email", "telegram", "slack", "mattermost", "phone", "terminal", "memory"}}
+		Channels:   []string{"web", "email", "telegram", "slack", "mattermost", "phone", "fax", "in_person", "mail", "terminal", "memory"}}
 	if more {
 		nq := f.query()
 		nq.Set("after", strconv.FormatInt(rows[len(rows)-1].ID, 10))
