@@ -141,6 +141,7 @@ type Engine struct {
 	slots   chan struct{}  // admission: at most MaxConcurrent transactions
 	limiter *userLimiter   // nil: no per-user limit
 	marks   sync.WaitGroup // delivery marks being retried
+	marker  markBatcher    // delivery marks of concurrent messages, together
 	metrics *metrics
 
 	mu      sync.RWMutex
@@ -237,6 +238,7 @@ type Result struct {
 	RateLimited    bool       // over the user's rate limit: recorded, not worked on
 
 	ticketPriority string
+	behind         bool // an earlier reply of the conversation is still unsent
 }
 
 // Handle runs one inbound message through the engine: in one transaction
@@ -277,7 +279,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error)
 	if res.TicketNumber != "" && res.ticketPriority != "" {
 		e.metrics.tickets.WithLabelValues(in.Channel, res.ticketPriority).Inc()
 	}
-	e.deliver(ctx, res.Replies)
+	e.deliverBehind(ctx, res.Replies, res.behind)
 	return res, nil
 }
 
@@ -311,27 +313,43 @@ func (t *turn) actor() string {
 
 func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result, error) {
 	now := e.opt.Now()
-	requester, err := e.opt.Tickets.Requester(ctx, tx, tickets.Identity{
-		Channel: in.Channel, ExternalID: in.User.ID, Name: in.User.Name, Email: in.User.Email, Lang: in.User.Lang,
-	})
-	if err != nil {
-		return Result{}, err
-	}
-	rid := requester.ID
-	profileLang := in.User.Lang
-	if profileLang == "" {
-		profileLang = requester.Lang
-	}
-	conv, _, err := e.store.LockOpen(ctx, tx, in.Channel, in.ConversationKey, &rid, profileLang, now)
-	if err != nil {
-		return Result{}, err
-	}
 	payload, _ := json.Marshal(map[string]string{"action": in.Action, "user_name": in.User.Name})
-	msg := &Message{ConversationID: conv.ID, Channel: in.Channel, ExternalID: in.ExternalID, Direction: "in",
+	msg := &Message{Channel: in.Channel, ExternalID: in.ExternalID, Direction: "in",
 		Author: in.User.ID, Body: in.Text, Payload: payload, CreatedAt: in.At}
-	isNew, err := e.store.RecordMessage(ctx, tx, msg)
+	// Most messages come from a known user in an open conversation: one
+	// round trip finds both, locks the conversation and records the
+	// message. The first message of a user or of a conversation takes
+	// the longer path below.
+	open, err := e.store.openTurn(ctx, tx, msg, in.ConversationKey)
 	if err != nil {
 		return Result{}, err
+	}
+	requester := open.requester
+	if requester == nil || (in.User.Name != "" && in.User.Name != requester.Name) || (in.User.Email != "" && in.User.Email != requester.Email) {
+		requester, err = e.opt.Tickets.Requester(ctx, tx, tickets.Identity{
+			Channel: in.Channel, ExternalID: in.User.ID, Name: in.User.Name, Email: in.User.Email, Lang: in.User.Lang,
+		})
+		if err != nil {
+			return Result{}, err
+		}
+	}
+	conv := open.conversation
+	if conv == nil {
+		rid := requester.ID
+		profileLang := in.User.Lang
+		if profileLang == "" {
+			profileLang = requester.Lang
+		}
+		if conv, err = e.store.createOrLock(ctx, tx, in.Channel, in.ConversationKey, &rid, profileLang, now); err != nil {
+			return Result{}, err
+		}
+	}
+	msg.ConversationID = conv.ID
+	isNew := open.recorded
+	if !open.attempted {
+		if isNew, err = e.store.RecordMessage(ctx, tx, msg); err != nil {
+			return Result{}, err
+		}
 	}
 	if !isNew {
 		return Result{ConversationID: conv.ID, Duplicate: true}, nil
@@ -366,9 +384,6 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result,
 		return Result{}, err
 	}
 	conv.Context, conv.UpdatedAt = ctxJSON, now
-	if err := e.store.Save(ctx, tx, conv); err != nil {
-		return Result{}, err
-	}
 	res := Result{ConversationID: conv.ID, RateLimited: t.limit != allowed}
 	if t.ticket != nil {
 		res.TicketNumber, res.ticketPriority = t.ticket.Number, string(t.ticket.Priority)
@@ -380,7 +395,8 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result,
 			ExternalID: fmt.Sprintf("out:%d:%d", msg.ID, i), Direction: "out", Author: "bot",
 			Body: r.Text, Payload: body, CreatedAt: now}
 	}
-	if err := e.store.RecordReplies(ctx, tx, outs); err != nil {
+	// The conversation's new state and the replies: one round trip.
+	if res.behind, err = e.store.finishTurn(ctx, tx, conv, outs); err != nil {
 		return Result{}, err
 	}
 	for i, out := range outs {

@@ -116,3 +116,62 @@ SELECT pg_notify('helpdesk_conversations', $1::text);
 
 -- name: has-open
 SELECT EXISTS (SELECT 1 FROM conversations WHERE channel = $1 AND conversation_key = $2 AND state <> 'closed');
+
+-- name: open-turn
+-- The hot path of a message in one round trip: the requester behind the
+-- identity, the open conversation locked until the transaction ends, and
+-- the message recorded (no id back: a redelivery). When the requester or
+-- the conversation is not there yet, nothing is written and the engine
+-- takes the longer path (engine.go).
+WITH r AS (
+    SELECT r.* FROM requester_identities i JOIN requesters r ON r.id = i.requester_id
+    WHERE i.channel = $1 AND i.external_id = $3
+), c AS (
+    SELECT * FROM conversations
+    WHERE channel = $1 AND conversation_key = $2 AND state <> 'closed'
+    FOR UPDATE
+), m AS (
+    INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
+    SELECT c.id, $1, $4, 'in', $3, $5, $6, $7 FROM c WHERE EXISTS (SELECT 1 FROM r)
+    ON CONFLICT (channel, external_id) DO NOTHING
+    RETURNING id
+)
+SELECT (SELECT to_jsonb(r) FROM r) AS requester,
+       (SELECT to_jsonb(c) FROM c) AS conversation,
+       (SELECT id FROM m) AS message_id;
+
+-- name: finish-turn
+-- The end of a message in one round trip: the conversation's new state,
+-- the replies (ids back in order), and whether an earlier reply of the
+-- conversation is still unsent (the new ones then wait behind it; the
+-- statement's snapshot does not see its own inserts).
+WITH u AS (
+    UPDATE conversations SET
+        requester_id = $2, lang = $3, state = $4, level = $5, agent_id = $6,
+        ticket_id = $7, context = $8, updated_at = $9, last_message_at = $10
+    WHERE id = $1
+), ins AS (
+    INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
+    SELECT $1, $11, x.ext, 'out', 'bot', x.body, x.payload::jsonb, $9
+    FROM unnest($12::text[], $13::text[], $14::text[]) WITH ORDINALITY AS x(ext, body, payload, n)
+    ORDER BY x.n
+    RETURNING id, external_id
+)
+SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
+       EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL) AS behind;
+
+-- name: create-conversation
+-- Opens a conversation with its "opened" event in one statement; no row
+-- back when another transaction opened it first (then it is locked with
+-- lock-open-conversation). A row inserted here stays invisible, and so
+-- unlockable, to others until commit.
+WITH c AS (
+    INSERT INTO conversations (channel, conversation_key, requester_id, lang, created_at, updated_at, last_message_at)
+    VALUES ($1, $2, $3, $4, $5, $5, $5)
+    ON CONFLICT (channel, conversation_key) WHERE state <> 'closed' DO NOTHING
+    RETURNING *
+), e AS (
+    INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
+    SELECT id, $5, 'system', 'opened', '', 'bot' FROM c
+)
+SELECT * FROM c;

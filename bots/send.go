@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -18,7 +19,14 @@ var ErrNoSender = errors.New("no sender for channel")
 // deliver sends replies after commit, in order. At the first failure that
 // reply and every later one become retry jobs, so the order holds.
 func (e *Engine) deliver(ctx context.Context, outs []Outbound) {
-	if len(outs) > 0 && e.waitsBehindUnsent(ctx, outs[0]) { // see sweep.go
+	e.deliverBehind(ctx, outs, len(outs) > 0 && e.waitsBehindUnsent(ctx, outs[0])) // see sweep.go
+}
+
+// deliverBehind is deliver when the caller already knows whether an
+// earlier reply of the conversation is unsent (Handle learns it in the
+// message's own transaction).
+func (e *Engine) deliverBehind(ctx context.Context, outs []Outbound, behind bool) {
+	if len(outs) > 0 && behind && e.opt.Retry != nil {
 		for _, o := range outs {
 			if qerr := e.opt.Retry.EnqueueSend(ctx, o.MessageID, o.Channel); qerr != nil {
 				e.log.Error("queue send behind an earlier unsent reply", "message_id", o.MessageID, "err", qerr)
@@ -77,7 +85,7 @@ func (e *Engine) markSent(ctx context.Context, ids []int64) {
 		return
 	}
 	at := e.opt.Now()
-	err := e.tryMarkSent(context.WithoutCancel(ctx), ids, at)
+	err := e.marker.mark(ids, func(all []int64) error { return e.tryMarkSent(context.WithoutCancel(ctx), all, e.opt.Now()) })
 	if err == nil {
 		return
 	}
@@ -97,6 +105,50 @@ func (e *Engine) markSent(ctx context.Context, ids []int64) {
 		}
 		e.log.Error("record replies as sent: gave up; the sweep will send them again", "message_ids", ids, "err", err)
 	}()
+}
+
+// markBatcher writes the delivery marks of concurrent messages together:
+// while one UPDATE runs, the marks that arrive wait and go in the next
+// one, so under load there is one round trip for many messages, and alone
+// a message waits for nothing but its own. Each caller still returns only
+// once its mark is written (or failed): the next message of the same
+// conversation must find it sent.
+type markBatcher struct {
+	mu      sync.Mutex
+	pending []int64
+	waiters []chan error
+	running bool
+}
+
+func (b *markBatcher) mark(ids []int64, write func([]int64) error) error {
+	done := make(chan error, 1)
+	b.mu.Lock()
+	b.pending = append(b.pending, ids...)
+	b.waiters = append(b.waiters, done)
+	if !b.running {
+		b.running = true
+		go b.run(write)
+	}
+	b.mu.Unlock()
+	return <-done
+}
+
+func (b *markBatcher) run(write func([]int64) error) {
+	for {
+		b.mu.Lock()
+		ids, waiters := b.pending, b.waiters
+		b.pending, b.waiters = nil, nil
+		if len(waiters) == 0 {
+			b.running = false
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		err := write(ids)
+		for _, w := range waiters {
+			w <- err
+		}
+	}
 }
 
 func (e *Engine) tryMarkSent(ctx context.Context, ids []int64, at time.Time) error {

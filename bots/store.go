@@ -23,6 +23,9 @@ type queries struct {
 	GetConversation         string `query:"get-conversation"`
 	LockConversation        string `query:"lock-conversation"`
 	UpdateConversation      string `query:"update-conversation"`
+	OpenTurn                string `query:"open-turn"`
+	CreateConversation      string `query:"create-conversation"`
+	FinishTurn              string `query:"finish-turn"`
 	InsertMessage           string `query:"insert-message"`
 	Messages                string `query:"messages"`
 	InsertConversationEvent string `query:"insert-conversation-event"`

@@ -1,0 +1,126 @@
+package bots
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"helpdesk/internal/db"
+	"helpdesk/tickets"
+)
+
+// opened is what the open-turn statement found.
+type opened struct {
+	requester    *tickets.Requester // nil: identity not known yet
+	conversation *Conversation      // nil: no open conversation yet
+	attempted    bool               // both were there, so the message insert ran
+	recorded     bool               // ... and stored it (false: a redelivery)
+}
+
+// conversationJSON is a conversations row as to_jsonb writes it.
+type conversationJSON struct {
+	ID            int64             `json:"id"`
+	Channel       string            `json:"channel"`
+	Key           string            `json:"conversation_key"`
+	RequesterID   *int64            `json:"requester_id"`
+	Lang          string            `json:"lang"`
+	State         ConversationState `json:"state"`
+	Level         int               `json:"level"`
+	AgentID       *int64            `json:"agent_id"`
+	TicketID      *int64            `json:"ticket_id"`
+	Context       json.RawMessage   `json:"context"`
+	CreatedAt     time.Time         `json:"created_at"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+	LastMessageAt time.Time         `json:"last_message_at"`
+}
+
+// openTurn runs the hot path's first statement for the inbound message m
+// (its ConversationID is not set yet) and sets m.ID when it was recorded.
+func (s *Store) openTurn(ctx context.Context, tx *sqlx.Tx, m *Message, key string) (opened, error) {
+	if len(m.Payload) == 0 {
+		m.Payload = db.JSON(`{}`)
+	}
+	var row struct {
+		Requester    []byte        `db:"requester"`
+		Conversation []byte        `db:"conversation"`
+		MessageID    sql.NullInt64 `db:"message_id"`
+	}
+	if err := tx.GetContext(ctx, &row, s.q.OpenTurn, m.Channel, key, m.Author, m.ExternalID, m.Body, string(m.Payload), m.CreatedAt); err != nil {
+		return opened{}, fmt.Errorf("open turn: %w", err)
+	}
+	var o opened
+	if row.Requester != nil {
+		o.requester = &tickets.Requester{}
+		if err := json.Unmarshal(row.Requester, o.requester); err != nil {
+			return opened{}, fmt.Errorf("open turn: requester: %w", err)
+		}
+	}
+	if row.Conversation != nil {
+		var c conversationJSON
+		if err := json.Unmarshal(row.Conversation, &c); err != nil {
+			return opened{}, fmt.Errorf("open turn: conversation: %w", err)
+		}
+		o.conversation = &Conversation{ID: c.ID, Channel: c.Channel, Key: c.Key, RequesterID: c.RequesterID, Lang: c.Lang,
+			State: c.State, Level: c.Level, AgentID: c.AgentID, TicketID: c.TicketID, Context: db.JSON(c.Context),
+			CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, LastMessageAt: c.LastMessageAt}
+	}
+	o.attempted = o.requester != nil && o.conversation != nil
+	o.recorded = row.MessageID.Valid
+	m.ID = row.MessageID.Int64
+	return o, nil
+}
+
+// finishTurn saves c and records the replies ms (setting their ids) in
+// one statement, and reports whether an earlier reply of c is unsent.
+func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms []*Message) (behind bool, err error) {
+	if len(c.Context) == 0 {
+		c.Context = db.JSON(`{}`)
+	}
+	exts, bodies, payloads := make([]string, len(ms)), make([]string, len(ms)), make([]string, len(ms))
+	for i, m := range ms {
+		if len(m.Payload) == 0 {
+			m.Payload = db.JSON(`{}`)
+		}
+		exts[i], bodies[i], payloads[i] = m.ExternalID, m.Body, string(m.Payload)
+	}
+	var row struct {
+		IDs    pq.Int64Array `db:"ids"`
+		Behind bool          `db:"behind"`
+	}
+	if err := tx.GetContext(ctx, &row, s.q.FinishTurn, c.ID, c.RequesterID, c.Lang, string(c.State), c.Level, c.AgentID,
+		c.TicketID, string(c.Context), c.UpdatedAt, c.LastMessageAt, c.Channel,
+		pq.Array(exts), pq.Array(bodies), pq.Array(payloads)); err != nil {
+		return false, fmt.Errorf("save conversation %d and its replies: %w", c.ID, err)
+	}
+	if len(row.IDs) != len(ms) {
+		return false, fmt.Errorf("save replies of conversation %d: %d ids for %d replies", c.ID, len(row.IDs), len(ms))
+	}
+	for i, m := range ms {
+		m.ID = row.IDs[i] // inserted in order, ids ascending
+	}
+	return row.Behind, nil
+}
+
+// createOrLock opens the conversation (channel, key) — the hot path just
+// found none — or, when a concurrent message opened it first, locks that
+// one.
+func (s *Store) createOrLock(ctx context.Context, tx *sqlx.Tx, channel, key string, requesterID *int64, lang string, now time.Time) (*Conversation, error) {
+	var c Conversation
+	err := tx.GetContext(ctx, &c, s.q.CreateConversation, channel, key, requesterID, lang, now)
+	if err == nil {
+		return &c, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("open conversation: %w", err)
+	}
+	if err := tx.GetContext(ctx, &c, s.q.LockOpenConversation, channel, key); err != nil {
+		return nil, fmt.Errorf("lock conversation: %w", err)
+	}
+	return &c, nil
+}
