@@ -214,14 +214,17 @@ func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
 // question searches the knowledge base for the user's text.
 func (e *Engine) question(ctx context.Context, t *turn, q string) error {
 	t.dlg.Query = q
-	sev := e.opt.Severity.Assess(q, t.lang)
+	sev, err := e.assess(t, q)
+	if err != nil {
+		return err
+	}
 	t.dlg.Severity = note(sev)
 	// A P1 (urgent and wide) skips the knowledge base: a person must know now.
 	if e.opt.Tickets.Matrix().Priority(levelOf(sev.Urgency.Level), levelOf(sev.Impact.Level)) == tickets.P1 {
 		t.say(Reply{Text: e.t(t, "gather.urgent")})
 		return e.startTicket(ctx, t, "severity", q)
 	}
-	answers, err := e.opt.Knowledge.Search(ctx, q, t.lang, t.in.Channel)
+	answers, err := e.search(ctx, t, q)
 	if err != nil {
 		return fmt.Errorf("knowledge search: %w", err)
 	}
@@ -245,7 +248,11 @@ func (e *Engine) question(ctx context.Context, t *turn, q string) error {
 		bs = append(bs, Button{Label: e.t(t, "btn.none"), Action: actNone})
 		t.say(Reply{Text: e.t(t, "didyoumean"), Buttons: bs})
 	default:
-		e.showAnswer(ctx, t, e.compose(ctx, t, q, confident))
+		a, err := e.compose(t, q, confident)
+		if err != nil {
+			return err
+		}
+		e.showAnswer(ctx, t, a)
 	}
 	return nil
 }
@@ -253,20 +260,25 @@ func (e *Engine) question(ctx context.Context, t *turn, q string) error {
 // compose asks the Composer (if any) for a grounded answer built from the
 // confident answers; anything that is not grounded in them falls back to
 // the best plain answer.
-func (e *Engine) compose(ctx context.Context, t *turn, q string, answers []Answer) Answer {
+// The model is not asked inside the transaction (modelcalls.go).
+func (e *Engine) compose(t *turn, q string, answers []Answer) (Answer, error) {
 	best := answers[0]
 	if e.opt.Composer == nil {
-		return best
+		return best, nil
 	}
 	sources := answers[:min(3, len(answers))]
-	text, cited, err := e.opt.Composer.Compose(ctx, q, t.lang, sources)
+	c, err := e.composeCall(t, q, sources)
 	if err != nil {
-		e.log.Warn("composer failed; plain answer used", "err", err)
-		return best
+		return Answer{}, err
+	}
+	text, cited := c.text, c.cited
+	if c.err != nil {
+		e.log.Warn("composer failed; plain answer used", "err", c.err)
+		return best, nil
 	}
 	if !grounded(cited, sources) || strings.TrimSpace(text) == "" {
 		e.log.Info("composed answer discarded: not grounded", "cited", cited)
-		return best
+		return best, nil
 	}
 	composed := best
 	for _, s := range sources {
@@ -275,7 +287,7 @@ func (e *Engine) compose(ctx context.Context, t *turn, q string, answers []Answe
 		}
 	}
 	composed.Text = text
-	return composed
+	return composed, nil
 }
 
 // grounded: at least one citation, all of them among the sources.

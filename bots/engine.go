@@ -264,11 +264,26 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error)
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}
-	err = db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
-		var err error
-		res, err = e.handleTx(ctx, tx, in)
-		return err
-	})
+	m := newMemo()
+	for try := 1; ; try++ {
+		err = db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
+			var err error
+			res, err = e.handleTx(ctx, tx, in, m)
+			return err
+		})
+		if !errors.Is(err, errNeedModel) || try == 4 {
+			break
+		}
+		// Rolled back: ask the model with no transaction open and no pool
+		// slot taken (modelcalls.go), then handle the message again.
+		<-e.slots
+		m.runMissing(ctx)
+		select {
+		case e.slots <- struct{}{}:
+		case <-ctx.Done():
+			return Result{}, ctx.Err()
+		}
+	}
 	<-e.slots
 	if err != nil {
 		if db.IsUnavailable(err) {
@@ -303,6 +318,7 @@ type turn struct {
 	replies   []Reply
 	ticket    *tickets.Ticket
 	limit     verdict // the user's rate limit
+	memo      *memo   // model answers and searches across tries (modelcalls.go)
 }
 
 func (t *turn) say(r Reply) { t.replies = append(t.replies, r) }
@@ -311,7 +327,7 @@ func (t *turn) actor() string {
 	return "requester:" + strconv.FormatInt(t.requester.ID, 10)
 }
 
-func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result, error) {
+func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo) (Result, error) {
 	now := e.opt.Now()
 	payload, _ := json.Marshal(map[string]string{"action": in.Action, "user_name": in.User.Name})
 	msg := &Message{Channel: in.Channel, ExternalID: in.ExternalID, Direction: "in",
@@ -355,8 +371,11 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound) (Result,
 		return Result{ConversationID: conv.ID, Duplicate: true}, nil
 	}
 
-	t := &turn{tx: tx, in: in, now: now, conv: conv, requester: requester,
-		limit: e.limiter.take(in.Channel+"\x00"+in.User.ID, now)}
+	if m.limit == nil {
+		v := e.limiter.take(in.Channel+"\x00"+in.User.ID, now)
+		m.limit = &v
+	}
+	t := &turn{tx: tx, in: in, now: now, conv: conv, requester: requester, limit: *m.limit, memo: m}
 	if err := json.Unmarshal(conv.Context, &t.dlg); err != nil {
 		t.dlg = dialogue{} // an unreadable context starts the dialogue afresh
 	}

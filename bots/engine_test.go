@@ -32,6 +32,7 @@ type fakeKnowledge struct {
 	keywords map[string][]string
 	feedback []string
 	shown    []string
+	queries  []string
 }
 
 func newFakeKnowledge() *fakeKnowledge {
@@ -51,7 +52,16 @@ func newFakeKnowledge() *fakeKnowledge {
 	}
 }
 
+func (k *fakeKnowledge) searches() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]string(nil), k.queries...)
+}
+
 func (k *fakeKnowledge) Search(_ context.Context, q, lang, channel string) ([]Answer, error) {
+	k.mu.Lock()
+	k.queries = append(k.queries, q)
+	k.mu.Unlock()
 	words := strings.Fields(strings.ToLower(q))
 	var out []Answer
 	for _, e := range k.entries {

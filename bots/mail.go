@@ -87,11 +87,19 @@ func (e *Engine) HandleMail(ctx context.Context, m Mail) (MailResult, error) {
 	}
 	var res MailResult
 	var conv *Conversation
-	err := db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
-		var err error
-		res, conv, err = e.handleMailTx(ctx, tx, m)
-		return err
-	})
+	memo := newMemo()
+	var err error
+	for try := 1; ; try++ {
+		err = db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
+			var err error
+			res, conv, err = e.handleMailTx(ctx, tx, m, memo)
+			return err
+		})
+		if !errors.Is(err, errNeedModel) || try == 3 {
+			break
+		}
+		memo.runMissing(ctx) // outside the transaction (modelcalls.go)
+	}
 	if err != nil {
 		if db.IsUnavailable(err) {
 			return MailResult{}, fmt.Errorf("%w: %w", db.ErrUnavailable, err)
@@ -107,7 +115,7 @@ func (e *Engine) HandleMail(ctx context.Context, m Mail) (MailResult, error) {
 	return res, nil
 }
 
-func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail) (MailResult, *Conversation, error) {
+func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *memo) (MailResult, *Conversation, error) {
 	now := e.opt.Now()
 	var seen int
 	if err := tx.GetContext(ctx, &seen, `SELECT count(*) FROM messages WHERE channel = $1 AND external_id = $2`, ChannelEmail, m.MessageID); err != nil {
@@ -148,7 +156,10 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail) (MailRes
 			return MailResult{}, nil, err
 		}
 		text := strings.TrimSpace(m.Subject + "\n\n" + m.Text)
-		sev := e.opt.Severity.Assess(text, lang)
+		sev, err := e.assessIn(memo, text, lang)
+		if err != nil {
+			return MailResult{}, nil, err
+		}
 		typ := tickets.Type(sev.Type.Level)
 		if !typ.Valid() {
 			typ = tickets.TypeIncident

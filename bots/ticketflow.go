@@ -87,7 +87,10 @@ func (e *Engine) gather(ctx context.Context, t *turn, answer string) error {
 // number, the priority and when to expect an answer.
 func (e *Engine) openTicket(ctx context.Context, t *turn) error {
 	d := t.dlg
-	sev := e.opt.Severity.Assess(d.Description, t.lang)
+	sev, err := e.assess(t, d.Description)
+	if err != nil {
+		return err
+	}
 	t.dlg.Severity = note(sev)
 	typ := tickets.Type(sev.Type.Level)
 	if !typ.Valid() || typ == tickets.TypeSuggestion {

@@ -47,9 +47,13 @@ type modelSeverity struct {
 	Reason  string `json:"reason"`
 }
 
-// severityTimeout caps the model's part: the engine asks inside the
-// message's transaction, so the wait must stay short.
+// severityTimeout caps the model's part: a user waits for it (the engine
+// asks between tries of the message, outside its transaction).
 const severityTimeout = 3 * time.Second
+
+// Remote tells the engine the assessment calls out: it is made outside
+// the message's transaction (bots/modelcalls.go).
+func (s *SeverityAssist) Remote() bool { return true }
 
 // Assess implements bots.SeverityModel. The interface carries no context,
 // so the call is bounded by severityTimeout (or the client's timeout when
