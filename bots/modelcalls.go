@@ -33,7 +33,9 @@ type memo struct {
 	limit   *verdict // the user's rate limit, taken once per message
 }
 
-func newMemo() *memo { return &memo{vals: map[string]any{}, missing: map[string]func(context.Context) any{}} }
+func newMemo() *memo {
+	return &memo{vals: map[string]any{}, missing: map[string]func(context.Context) any{}}
+}
 
 // model returns the answer stored under key, or records run to be made
 // outside the transaction and reports false.
