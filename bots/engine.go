@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -137,7 +136,7 @@ type Engine struct {
 	opt     Options
 	store   *Store
 	log     *slog.Logger
-	stripes [256]sync.Mutex
+	convs   convLocks      // per-conversation order within this process
 	slots   chan struct{}  // admission: at most MaxConcurrent transactions
 	limiter *userLimiter   // nil: no per-user limit
 	marks   sync.WaitGroup // delivery marks being retried
@@ -298,12 +297,57 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error)
 	return res, nil
 }
 
-func (e *Engine) stripe(channel, key string) *sync.Mutex {
-	h := fnv.New32a()
-	h.Write([]byte(channel))
-	h.Write([]byte{0})
-	h.Write([]byte(key))
-	return &e.stripes[h.Sum32()%uint32(len(e.stripes))]
+// stripe returns the in-process lock of one conversation: its messages
+// and deliveries one at a time, in order. One lock per conversation (not
+// a shared stripe): a message waiting for a language model holds up its
+// own conversation only.
+func (e *Engine) stripe(channel, key string) sync.Locker {
+	return &convLocker{set: &e.convs, key: channel + "\x00" + key}
+}
+
+// convLocks are the locks of the conversations being worked on now; an
+// entry lives while someone holds or waits for it.
+type convLocks struct {
+	mu sync.Mutex
+	m  map[string]*convLock
+}
+
+type convLock struct {
+	sync.Mutex
+	refs int
+}
+
+type convLocker struct {
+	set  *convLocks
+	key  string
+	held *convLock
+}
+
+func (c *convLocker) Lock() {
+	c.set.mu.Lock()
+	if c.set.m == nil {
+		c.set.m = map[string]*convLock{}
+	}
+	l := c.set.m[c.key]
+	if l == nil {
+		l = &convLock{}
+		c.set.m[c.key] = l
+	}
+	l.refs++
+	c.set.mu.Unlock()
+	l.Lock()
+	c.held = l
+}
+
+func (c *convLocker) Unlock() {
+	l := c.held
+	c.held = nil
+	l.Unlock()
+	c.set.mu.Lock()
+	if l.refs--; l.refs == 0 {
+		delete(c.set.m, c.key)
+	}
+	c.set.mu.Unlock()
 }
 
 // turn is the state of one message being handled.

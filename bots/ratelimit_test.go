@@ -85,3 +85,27 @@ func TestEngineRateLimitsAFloodingUser(t *testing.T) {
 		t.Errorf("after a minute the user is still limited: %v %q", res.RateLimited, lines)
 	}
 }
+
+// One lock per conversation: the same conversation excludes, another one
+// does not wait, and nothing is left behind once all are released.
+func TestConversationLocks(t *testing.T) {
+	var e Engine
+	a1, a2, b := e.stripe("slack", "a"), e.stripe("slack", "a"), e.stripe("slack", "b")
+	a1.Lock()
+	b.Lock() // a different conversation is free
+	got := make(chan struct{})
+	go func() { a2.Lock(); close(got); a2.Unlock() }()
+	select {
+	case <-got:
+		t.Fatal("the same conversation was locked twice")
+	case <-time.After(50 * time.Millisecond):
+	}
+	a1.Unlock()
+	<-got
+	b.Unlock()
+	e.convs.mu.Lock()
+	defer e.convs.mu.Unlock()
+	if n := len(e.convs.m); n != 0 {
+		t.Errorf("%d conversation locks left after release", n)
+	}
+}
