@@ -32,8 +32,9 @@ var contactQueryFS embed.FS
 
 // contactQueries are the contact page's own SQL (contacts.sql).
 type contactQueries struct {
-	RequesterLookup string `query:"requester-lookup"`
-	Products        string `query:"products"`
+	LookupText  string `query:"requester-lookup-text"`
+	LookupPhone string `query:"requester-lookup-phone"`
+	Products    string `query:"products"`
 }
 
 // phoneChannel is the identity channel of telephone numbers.
@@ -297,7 +298,11 @@ func (c *console) lookupRequesters(ctx context.Context, q string) ([]requesterMa
 	if text == "" && phone == "" {
 		return out, nil
 	}
-	if err := c.db.SelectContext(ctx, &out, c.contactQ.RequesterLookup, text, phone); err != nil {
+	query, arg := c.contactQ.LookupText, text
+	if phone != "" {
+		query, arg = c.contactQ.LookupPhone, phone
+	}
+	if err := c.db.SelectContext(ctx, &out, query, arg); err != nil {
 		return nil, fmt.Errorf("requester lookup: %w", err)
 	}
 	return out, nil

@@ -1,8 +1,30 @@
 -- Queries of the contacts agents record in the console (contacts.go).
 
--- name: requester-lookup
--- $1: a LIKE pattern on name and e-mail ('' : none); $2: a LIKE pattern
--- on the digits of a telephone identity ('' : none). Newest first.
+-- name: requester-lookup-text
+-- $1: a LIKE pattern on name and e-mail. The matches are found first
+-- through the trigram indexes (migration 00130), then the newest eight
+-- kept: walking the primary key backwards instead costs a scan of the
+-- register when the text is rare. A text so common that it matches more
+-- than 500 people shows eight of the first 500 found: the agent types
+-- on to narrow it.
+WITH m AS MATERIALIZED (
+    SELECT id FROM requesters WHERE lower(name) LIKE $1 OR lower(email) LIKE $1 LIMIT 500
+)
+SELECT r.id, r.name, r.email, r.lang,
+       COALESCE((SELECT string_agg(i.external_id, ', ' ORDER BY i.external_id)
+                 FROM requester_identities i
+                 WHERE i.requester_id = r.id AND i.channel = 'phone'), '') AS phone,
+       (SELECT count(*) FROM tickets t
+        WHERE t.requester_id = r.id
+          AND t.state IN ('new', 'open', 'waiting_requester', 'waiting_third_party')) AS open_tickets
+FROM requesters r JOIN m ON m.id = r.id
+ORDER BY r.id DESC
+LIMIT 8;
+
+-- name: requester-lookup-phone
+-- $1: '%' and the digits a telephone identity ends with (identities are
+-- kept normalised: digits, optional leading +; trigram index of
+-- migration 00131). Newest first.
 SELECT r.id, r.name, r.email, r.lang,
        COALESCE((SELECT string_agg(i.external_id, ', ' ORDER BY i.external_id)
                  FROM requester_identities i
@@ -11,10 +33,8 @@ SELECT r.id, r.name, r.email, r.lang,
         WHERE t.requester_id = r.id
           AND t.state IN ('new', 'open', 'waiting_requester', 'waiting_third_party')) AS open_tickets
 FROM requesters r
-WHERE ($1 <> '' AND (lower(r.name) LIKE $1 OR lower(r.email) LIKE $1))
-   OR ($2 <> '' AND r.id IN (SELECT i.requester_id FROM requester_identities i
-                             WHERE i.channel = 'phone'
-                               AND regexp_replace(i.external_id, '[^0-9]', '', 'g') LIKE $2))
+WHERE r.id IN (SELECT i.requester_id FROM requester_identities i
+               WHERE i.channel = 'phone' AND i.external_id LIKE $1)
 ORDER BY r.id DESC
 LIMIT 8;
 
