@@ -15,6 +15,38 @@ import (
 	"helpdesk/tickets"
 )
 
+// hot holds the hot path's two statements prepared: PostgreSQL then plans
+// them once per connection instead of once per message (their planning
+// costs more than their execution). database/sql prepares them again on
+// each new connection by itself.
+type hot struct {
+	openTurn, finishTurn *sqlx.Stmt
+}
+
+// prepare readies the hot statements on pool. On failure (the database is
+// not there yet) the statements are sent unprepared, which is slower only.
+func (s *Store) prepare(ctx context.Context, pool *sqlx.DB) error {
+	o, err := pool.PreparexContext(ctx, s.q.OpenTurn)
+	if err != nil {
+		return err
+	}
+	f, err := pool.PreparexContext(ctx, s.q.FinishTurn)
+	if err != nil {
+		o.Close()
+		return err
+	}
+	s.hot = &hot{openTurn: o, finishTurn: f}
+	return nil
+}
+
+// get runs query (or its prepared form) in tx.
+func get(ctx context.Context, tx *sqlx.Tx, prepared *sqlx.Stmt, query string, dest any, args ...any) error {
+	if prepared != nil {
+		return tx.StmtxContext(ctx, prepared).GetContext(ctx, dest, args...)
+	}
+	return tx.GetContext(ctx, dest, query, args...)
+}
+
 // opened is what the open-turn statement found.
 type opened struct {
 	requester    *tickets.Requester // nil: identity not known yet
@@ -51,7 +83,11 @@ func (s *Store) openTurn(ctx context.Context, tx *sqlx.Tx, m *Message, key strin
 		Conversation []byte        `db:"conversation"`
 		MessageID    sql.NullInt64 `db:"message_id"`
 	}
-	if err := tx.GetContext(ctx, &row, s.q.OpenTurn, m.Channel, key, m.Author, m.ExternalID, m.Body, string(m.Payload), m.CreatedAt); err != nil {
+	var stmt *sqlx.Stmt
+	if s.hot != nil {
+		stmt = s.hot.openTurn
+	}
+	if err := get(ctx, tx, stmt, s.q.OpenTurn, &row, m.Channel, key, m.Author, m.ExternalID, m.Body, string(m.Payload), m.CreatedAt); err != nil {
 		return opened{}, fmt.Errorf("open turn: %w", err)
 	}
 	var o opened
@@ -93,7 +129,11 @@ func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms
 		IDs    pq.Int64Array `db:"ids"`
 		Behind bool          `db:"behind"`
 	}
-	if err := tx.GetContext(ctx, &row, s.q.FinishTurn, c.ID, c.RequesterID, c.Lang, string(c.State), c.Level, c.AgentID,
+	var stmt *sqlx.Stmt
+	if s.hot != nil {
+		stmt = s.hot.finishTurn
+	}
+	if err := get(ctx, tx, stmt, s.q.FinishTurn, &row, c.ID, c.RequesterID, c.Lang, string(c.State), c.Level, c.AgentID,
 		c.TicketID, string(c.Context), c.UpdatedAt, c.LastMessageAt, c.Channel,
 		pq.Array(exts), pq.Array(bodies), pq.Array(payloads)); err != nil {
 		return false, fmt.Errorf("save conversation %d and its replies: %w", c.ID, err)
