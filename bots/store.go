@@ -117,7 +117,7 @@ type Querier interface {
 // Store keeps conversations and their messages.
 type Store struct {
 	hot *hot // prepared hot-path statements (turnstore.go), or nil
-	q queries
+	q   queries
 }
 
 // NewStore loads the store's queries.
