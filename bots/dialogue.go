@@ -102,9 +102,7 @@ func (e *Engine) respond(ctx context.Context, t *turn) error {
 		if err != nil || done {
 			return err
 		}
-		if err := e.store.SetState(ctx, t.tx, t.conv, t.actor(), StateBot, t.now); err != nil {
-			return err
-		}
+		t.setState(t.actor(), StateBot)
 		t.dlg = dialogue{}
 	}
 	if t.in.Action != "" {
@@ -331,9 +329,7 @@ func (e *Engine) solved(ctx context.Context, t *turn) error {
 		if err := e.opt.Knowledge.Rate(ctx, t.dlg.ShownRef, true); err != nil {
 			e.log.Warn("record feedback", "err", err)
 		}
-		if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, t.actor(), "solved_by_bot", "", t.dlg.Shown); err != nil {
-			return err
-		}
+		t.event(t.actor(), "solved_by_bot", "", t.dlg.Shown)
 	}
 	t.dlg = dialogue{}
 	t.say(Reply{Text: e.t(t, "solved.thanks")})
@@ -389,9 +385,7 @@ func (e *Engine) afterResolution(ctx context.Context, t *turn) (done bool, err e
 		if _, err := t.tx.ExecContext(ctx, e.store.q.InsertSatisfaction, t.conv.ID, t.conv.TicketID, n, t.now); err != nil {
 			return true, err
 		}
-		if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, t.actor(), "satisfaction", "", rating); err != nil {
-			return true, err
-		}
+		t.event(t.actor(), "satisfaction", "", rating)
 		t.say(Reply{Text: e.t(t, "csat.thanks")})
 		return true, nil
 	}
@@ -418,9 +412,7 @@ func (e *Engine) afterResolution(ctx context.Context, t *turn) (done bool, err e
 		}
 	}
 	t.conv.AgentID = nil
-	if err := e.store.SetState(ctx, t.tx, t.conv, t.actor(), StateQueued, t.now); err != nil {
-		return true, err
-	}
+	t.setState(t.actor(), StateQueued)
 	t.say(Reply{Text: e.t(t, "handoff.reopened", tk.Number)})
 	return true, nil
 }

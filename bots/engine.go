@@ -368,6 +368,26 @@ type turn struct {
 	ticket    *tickets.Ticket
 	limit     verdict // the user's rate limit
 	memo      *memo   // model answers and searches across tries (modelcalls.go)
+	events    []turnEvent
+}
+
+// turnEvent is an audit line of the conversation, written with the turn's
+// last statement (finish-turn).
+type turnEvent struct{ actor, kind, old, new string }
+
+// event appends a line to the conversation's audit trail.
+func (t *turn) event(actor, kind, old, new string) {
+	t.events = append(t.events, turnEvent{actor, kind, old, new})
+}
+
+// setState changes the conversation's state, with its event.
+func (t *turn) setState(actor string, to ConversationState) {
+	if t.conv.State == to {
+		return
+	}
+	from := t.conv.State
+	t.conv.State, t.conv.UpdatedAt = to, t.now
+	t.event(actor, "state", string(from), string(to))
 }
 
 func (t *turn) say(r Reply) { t.replies = append(t.replies, r) }
@@ -464,7 +484,7 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 			Body: r.Text, Payload: body, CreatedAt: now}
 	}
 	// The conversation's new state and the replies: one round trip.
-	if res.behind, err = e.store.finishTurn(ctx, tx, conv, outs); err != nil {
+	if res.behind, err = e.store.finishTurn(ctx, tx, conv, outs, t.events); err != nil {
 		return Result{}, err
 	}
 	for i, out := range outs {

@@ -141,8 +141,8 @@ SELECT (SELECT to_jsonb(r) FROM r) AS requester,
        (SELECT id FROM m) AS message_id;
 
 -- name: finish-turn
--- The end of a message in one round trip: the conversation's new state,
--- the replies (ids back in order), and whether an earlier reply of the
+-- The end of a message in one round trip: the conversation's new state
+-- and audit lines, the replies (ids back in order), and whether an earlier reply of the
 -- conversation is still unsent (the new ones then wait behind it; the
 -- statement's snapshot does not see its own inserts).
 WITH u AS (
@@ -156,6 +156,11 @@ WITH u AS (
     FROM unnest($12::text[], $13::text[], $14::text[]) WITH ORDINALITY AS x(ext, body, payload, n)
     ORDER BY x.n
     RETURNING id, external_id
+), ev AS (
+    INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
+    SELECT $1, $9, x.actor, x.kind, x.old, x.new
+    FROM unnest($15::text[], $16::text[], $17::text[], $18::text[]) WITH ORDINALITY AS x(actor, kind, old, new, n)
+    ORDER BY x.n
 )
 SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
        EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL) AS behind;

@@ -117,12 +117,8 @@ func (e *Engine) openTicket(ctx context.Context, t *turn) error {
 	t.ticket = tk
 	t.conv.TicketID = &tk.ID
 	t.conv.Level = 1
-	if err := e.store.SetState(ctx, t.tx, t.conv, "bot", StateQueued, t.now); err != nil {
-		return err
-	}
-	if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, "bot", "ticket_opened", d.Reason, tk.Number); err != nil {
-		return err
-	}
+	t.setState("bot", StateQueued)
+	t.event("bot", "ticket_opened", d.Reason, tk.Number)
 	t.dlg.Step = ""
 	t.dlg.Description, t.dlg.Product, t.dlg.Email, t.dlg.EmailTries = "", "", "", 0
 
@@ -193,9 +189,7 @@ func (e *Engine) suggestion(ctx context.Context, t *turn) error {
 	}
 	t.ticket = tk
 	t.dlg = dialogue{}
-	if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, "bot", "suggestion", "", tk.Number); err != nil {
-		return err
-	}
+	t.event("bot", "suggestion", "", tk.Number)
 	t.say(Reply{Text: e.t(t, "suggestion.thanks", tk.Number)})
 	return nil
 }

@@ -114,7 +114,7 @@ func (s *Store) openTurn(ctx context.Context, tx *sqlx.Tx, m *Message, key strin
 
 // finishTurn saves c and records the replies ms (setting their ids) in
 // one statement, and reports whether an earlier reply of c is unsent.
-func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms []*Message) (behind bool, err error) {
+func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms []*Message, evs []turnEvent) (behind bool, err error) {
 	if len(c.Context) == 0 {
 		c.Context = db.JSON(`{}`)
 	}
@@ -124,6 +124,10 @@ func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms
 			m.Payload = db.JSON(`{}`)
 		}
 		exts[i], bodies[i], payloads[i] = m.ExternalID, m.Body, string(m.Payload)
+	}
+	actors, kinds, olds, news := make([]string, len(evs)), make([]string, len(evs)), make([]string, len(evs)), make([]string, len(evs))
+	for i, ev := range evs {
+		actors[i], kinds[i], olds[i], news[i] = ev.actor, ev.kind, ev.old, ev.new
 	}
 	var row struct {
 		IDs    pq.Int64Array `db:"ids"`
@@ -135,7 +139,8 @@ func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms
 	}
 	if err := get(ctx, tx, stmt, s.q.FinishTurn, &row, c.ID, c.RequesterID, c.Lang, string(c.State), c.Level, c.AgentID,
 		c.TicketID, string(c.Context), c.UpdatedAt, c.LastMessageAt, c.Channel,
-		pq.Array(exts), pq.Array(bodies), pq.Array(payloads)); err != nil {
+		pq.Array(exts), pq.Array(bodies), pq.Array(payloads),
+		pq.Array(actors), pq.Array(kinds), pq.Array(olds), pq.Array(news)); err != nil {
 		return false, fmt.Errorf("save conversation %d and its replies: %w", c.ID, err)
 	}
 	if len(row.IDs) != len(ms) {
