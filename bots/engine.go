@@ -418,24 +418,24 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 			return Result{}, err
 		}
 	}
-	conv := open.conversation
-	if conv == nil {
+	conv, isNew := open.conversation, open.recorded
+	switch {
+	case conv == nil:
 		rid := requester.ID
 		profileLang := in.User.Lang
 		if profileLang == "" {
 			profileLang = requester.Lang
 		}
-		if conv, err = e.store.createOrLock(ctx, tx, in.Channel, in.ConversationKey, &rid, profileLang, now); err != nil {
+		if conv, isNew, err = e.store.createOrLock(ctx, tx, msg, in.ConversationKey, &rid, profileLang, now); err != nil {
 			return Result{}, err
 		}
-	}
-	msg.ConversationID = conv.ID
-	isNew := open.recorded
-	if !open.attempted {
+	case !open.attempted: // a new user in an existing conversation
+		msg.ConversationID = conv.ID
 		if isNew, err = e.store.RecordMessage(ctx, tx, msg); err != nil {
 			return Result{}, err
 		}
 	}
+	msg.ConversationID = conv.ID
 	if !isNew {
 		return Result{ConversationID: conv.ID, Duplicate: true}, nil
 	}

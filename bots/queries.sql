@@ -166,7 +166,8 @@ SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
        EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL) AS behind;
 
 -- name: create-conversation
--- Opens a conversation with its "opened" event in one statement; no row
+-- Opens a conversation with its "opened" event and records the message
+-- in it (message_id NULL: a redelivery), in one statement; no row
 -- back when another transaction opened it first (then it is locked with
 -- lock-open-conversation). A row inserted here stays invisible, and so
 -- unlockable, to others until commit.
@@ -178,5 +179,10 @@ WITH c AS (
 ), e AS (
     INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
     SELECT id, $5, 'system', 'opened', '', 'bot' FROM c
+), m AS (
+    INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
+    SELECT c.id, $1, $6, 'in', $7, $8, $9::jsonb, $10 FROM c
+    ON CONFLICT (channel, external_id) DO NOTHING
+    RETURNING id
 )
-SELECT * FROM c;
+SELECT c.*, (SELECT id FROM m) AS message_id FROM c;

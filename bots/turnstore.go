@@ -153,19 +153,31 @@ func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms
 }
 
 // createOrLock opens the conversation (channel, key) — the hot path just
-// found none — or, when a concurrent message opened it first, locks that
-// one.
-func (s *Store) createOrLock(ctx context.Context, tx *sqlx.Tx, channel, key string, requesterID *int64, lang string, now time.Time) (*Conversation, error) {
-	var c Conversation
-	err := tx.GetContext(ctx, &c, s.q.CreateConversation, channel, key, requesterID, lang, now)
+// found none — and records m in it (setting m.ID and reporting whether it
+// is new). When a concurrent message opened the conversation first, it
+// locks that one and records m there.
+func (s *Store) createOrLock(ctx context.Context, tx *sqlx.Tx, m *Message, key string, requesterID *int64, lang string, now time.Time) (*Conversation, bool, error) {
+	if len(m.Payload) == 0 {
+		m.Payload = db.JSON(`{}`)
+	}
+	var row struct {
+		Conversation
+		MessageID sql.NullInt64 `db:"message_id"`
+	}
+	err := tx.GetContext(ctx, &row, s.q.CreateConversation, m.Channel, key, requesterID, lang, now,
+		m.ExternalID, m.Author, m.Body, string(m.Payload), m.CreatedAt)
 	if err == nil {
-		return &c, nil
+		m.ConversationID, m.ID = row.ID, row.MessageID.Int64
+		return &row.Conversation, row.MessageID.Valid, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("open conversation: %w", err)
+		return nil, false, fmt.Errorf("open conversation: %w", err)
 	}
-	if err := tx.GetContext(ctx, &c, s.q.LockOpenConversation, channel, key); err != nil {
-		return nil, fmt.Errorf("lock conversation: %w", err)
+	var c Conversation
+	if err := tx.GetContext(ctx, &c, s.q.LockOpenConversation, m.Channel, key); err != nil {
+		return nil, false, fmt.Errorf("lock conversation: %w", err)
 	}
-	return &c, nil
+	m.ConversationID = c.ID
+	isNew, err := s.RecordMessage(ctx, tx, m)
+	return &c, isNew, err
 }
