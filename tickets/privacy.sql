@@ -12,6 +12,7 @@ ORDER BY t.id LIMIT $2;
 -- name: expired-conversations
 SELECT c.id FROM conversations c
 WHERE c.state = 'closed' AND c.last_message_at < $1
+  AND c.created_at < $1 -- implied, and indexed (conversations_created)
   AND NOT EXISTS (SELECT 1 FROM anonymised a WHERE a.kind = 'conversation' AND a.id = c.id)
 ORDER BY c.id LIMIT $2;
 
