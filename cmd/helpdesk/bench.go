@@ -46,6 +46,8 @@ type benchReport struct {
 	P99ms         float64 `json:"p99_ms"`
 	PGInsertPerS  float64 `json:"pg_insert_per_s"`
 	Ratio         float64 `json:"ratio"`
+	SQLFloorPerS  float64 `json:"sql_floor_per_s"`
+	FloorRatio    float64 `json:"floor_ratio"`
 	OfferedRate   float64 `json:"offered_rate"`
 	AtRateP50ms   float64 `json:"at_rate_p50_ms"`
 	AtRateP99ms   float64 `json:"at_rate_p99_ms"`
@@ -114,12 +116,17 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	if rep.PGInsertPerS, err = rawInsertRate(ctx, pool, *users, *messages); err != nil {
 		return err
 	}
+	progress("the engine's two hot-path statements alone, %d connections …", *users)
+	if rep.SQLFloorPerS, err = bots.SQLFloor(ctx, pool, a.tickets, *users, *messages); err != nil {
+		return err
+	}
 	progress("throughput: %d users, %d messages …", *users, *messages)
 	var errs atomic.Int64
 	lat, took := closedLoop(ctx, a.engine, *users, *messages, &errs)
 	rep.MsgsPerS = float64(len(lat)) / took.Seconds()
 	rep.P50ms, rep.P95ms, rep.P99ms = pct(lat, 50), pct(lat, 95), pct(lat, 99)
 	rep.Ratio = rep.MsgsPerS / rep.PGInsertPerS
+	rep.FloorRatio = rep.MsgsPerS / rep.SQLFloorPerS
 	progress("latency at %.0f messages/s for %s …", *rate, *rateFor)
 	lat, took = openLoop(ctx, a.engine, *rate, *rateFor, &errs)
 	rep.AtRateAchieve = float64(len(lat)) / took.Seconds()
@@ -131,12 +138,14 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 			"msgs_per_s": round2(rep.MsgsPerS), "p50_ms": round2(rep.P50ms), "p99_ms": round2(rep.P99ms),
 			"pg_insert_per_s": round2(rep.PGInsertPerS), "ratio": round2(rep.Ratio),
 			"p95_ms": round2(rep.P95ms), "users": rep.Users, "messages": rep.Messages,
+			"sql_floor_per_s": round2(rep.SQLFloorPerS), "floor_ratio": round2(rep.FloorRatio),
 			"offered_rate": rep.OfferedRate, "at_rate_msgs_per_s": round2(rep.AtRateAchieve),
 			"at_rate_p50_ms": round2(rep.AtRateP50ms), "at_rate_p99_ms": round2(rep.AtRateP99ms), "errors": rep.Errors,
 		})
 	}
 	env.printf("whole path, %d users:   %8.0f messages/s   p50 %.2f ms  p95 %.2f ms  p99 %.2f ms\n", rep.Users, rep.MsgsPerS, rep.P50ms, rep.P95ms, rep.P99ms)
 	env.printf("raw PostgreSQL inserts:  %8.0f rows/s        ratio %.2f\n", rep.PGInsertPerS, rep.Ratio)
+	env.printf("hot-path SQL alone:      %8.0f messages/s    ratio %.2f (the rest is the engine's own work)\n", rep.SQLFloorPerS, rep.FloorRatio)
 	env.printf("at %.0f messages/s offered: %.0f handled/s     p50 %.2f ms  p99 %.2f ms\n", rep.OfferedRate, rep.AtRateAchieve, rep.AtRateP50ms, rep.AtRateP99ms)
 	if rep.Errors > 0 {
 		env.printf("errors: %d\n", rep.Errors)

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"helpdesk/internal/testdb"
+)
+
+// A small run of the benchmark command: every figure is there and sane,
+// and no message failed. (The figures themselves are measured with
+// `helpdesk bench`, never asserted.)
+func TestBenchCommandSmall(t *testing.T) {
+	env := []string{"DATABASE_URL=" + testdb.NewURL(t), "HELPDESK_KB_CONTENT_DIR=../../content/kb"}
+	var out, errOut strings.Builder
+	args := []string{"bench", "-json", "-users", "4", "-messages", "120", "-rate", "40", "-rate-for", "500ms"}
+	if code := run(context.Background(), args, nil, &out, &errOut, env); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var got map[string]float64
+	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	for _, k := range []string{"msgs_per_s", "p50_ms", "p99_ms", "pg_insert_per_s", "ratio", "sql_floor_per_s", "floor_ratio", "at_rate_p99_ms"} {
+		if got[k] <= 0 {
+			t.Errorf("%s = %v, want a positive figure", k, got[k])
+		}
+	}
+	if got["errors"] != 0 {
+		t.Errorf("%v messages failed", got["errors"])
+	}
+	if !strings.Contains(errOut.String(), "hot-path statements alone") {
+		t.Errorf("no progress line for the SQL floor:\n%s", errOut.String())
+	}
+}
