@@ -17,7 +17,7 @@ var demoUsers = []struct {
 	username, name, role, password string
 }{
 	{"marco", "Marco Rossi", "agent_l1", "demo-marco"},
-	{"sara", "Sara Bianchi", "agent_l2", "demo-sara"},
+	{"sara", "Sara Bianchi", "agent_l2", "demo-sara-l2"},
 	{"elena", "Elena Verdi", "editor", "demo-elena"},
 	{"paolo", "Paolo Neri", "supervisor", "demo-paolo"},
 	{"admin", "Amministratore", "admin", "demo-admin"},
