@@ -91,7 +91,7 @@ func New(db *sql.DB, opt Options) (*Client, error) {
 		poll = time.Second
 	}
 	client, err := river.NewClient(riverdatabasesql.New(db), &river.Config{
-		Logger:            opt.Logger.With("component", "river"),
+		Logger:            slog.New(quieter{opt.Logger.Handler(), slog.LevelWarn}).With("component", "river"),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
 		Workers:           workers,
 		PeriodicJobs:      periodic,
@@ -102,4 +102,24 @@ func New(db *sql.DB, opt Options) (*Client, error) {
 		return nil, fmt.Errorf("job runner: %w", err)
 	}
 	return client, nil
+}
+
+// quieter passes on only records at min or above: River reports its job
+// counts at info level every few seconds, which drowns the service's own
+// lines; its warnings and errors still come through.
+type quieter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= q.min && q.Handler.Enabled(ctx, l)
+}
+
+func (q quieter) WithAttrs(as []slog.Attr) slog.Handler {
+	return quieter{q.Handler.WithAttrs(as), q.min}
+}
+
+func (q quieter) WithGroup(name string) slog.Handler {
+	return quieter{q.Handler.WithGroup(name), q.min}
 }
