@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"strings"
 	"testing"
 	"time"
 
@@ -64,15 +63,5 @@ func TestBackupJobRuns(t *testing.T) {
 	}
 	if !res.UniqueSkippedAsDuplicate {
 		t.Fatal("a second backup in the same hour was queued")
-	}
-}
-
-func TestRiverLogIsQuieterThanInfo(t *testing.T) {
-	var buf strings.Builder
-	l := slog.New(quieter{slog.NewTextHandler(&buf, nil), slog.LevelWarn}).With("component", "river")
-	l.Info("producer: Producer job counts")
-	l.Warn("job failed", "attempt", 2)
-	if got := buf.String(); strings.Contains(got, "job counts") || !strings.Contains(got, "job failed") || !strings.Contains(got, "component=river") {
-		t.Errorf("log:\n%s", got)
 	}
 }
