@@ -174,6 +174,14 @@ func TestChecklistBlocksConversationResolve(t *testing.T) {
 		t.Errorf("ticket-page resolve of a live conversation: %d, want 409", code)
 	}
 
+	// The conversation page names the open steps before the agent tries,
+	// and asks for the reason (the form is there for the agent holding it).
+	tc.pool.MustExec(`UPDATE conversations SET state = 'agent', agent_id = (SELECT id FROM users WHERE username = 'anna') WHERE id = $1`, convID)
+	_, body, _ := c.get(fmt.Sprintf("/console/conversations/%d?lang=en", convID))
+	if !strings.Contains(body, `id="open-required">Required steps not done yet: Spegnere la stampante.`) ||
+		!regexp.MustCompile(`id="resolve-reason"[^>]*required`).MatchString(body) {
+		t.Errorf("the conversation page does not show the open required step:\n%s", section(body, "resolve"))
+	}
 	conv := fmt.Sprintf("/console/conversations/%d/resolve", convID)
 	code, body, _ := c.post(conv+"?lang=en", url.Values{"code": {"solved"}})
 	if code != http.StatusConflict || !strings.Contains(body, "required steps are not done (Spegnere la stampante)") {

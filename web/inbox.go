@@ -184,6 +184,9 @@ type conversationData struct {
 	Handoff   bool
 	Levels    []tickets.Level
 	Assist    assistPanel // the language model's summary and suggestion (assist.go)
+	// OpenRequired are the ticket's required checklist steps not done:
+	// resolving then needs a reason (checklist_console.go).
+	OpenRequired string
 }
 
 // loadConversation returns the conversation if the agent may see it: an
@@ -258,6 +261,11 @@ func (c *console) conversationPage(r *http.Request) (*conversationData, error) {
 		if d.Summary.Query == "" {
 			d.Summary.Query = d.Ticket.Subject
 		}
+		open, err := c.tickets.OpenRequiredSteps(ctx, c.db, d.Ticket.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.OpenRequired = strings.Join(open, "; ")
 	}
 	if d.Canned, err = c.canned(ctx, conv.Lang); err != nil {
 		return nil, err
