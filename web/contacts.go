@@ -378,18 +378,13 @@ type contactDoneData struct {
 
 // contactDone is the answer page: the number, large, to read back.
 func (c *console) contactDone(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		c.fail(w, r, err)
+	t, ok := c.pathTicket(w, r)
+	if !ok {
 		return
 	}
-	ctx := r.Context()
-	t, err := c.tickets.Get(ctx, c.db, id)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
+	ctx, id := r.Context(), t.ID
 	d := contactDoneData{Ticket: t, Spoken: spokenNumber(t.Number), Channel: t.OriginChannel}
+	var err error
 	if t.RequesterID != nil {
 		if d.Requester, err = c.tickets.GetRequester(ctx, c.db, *t.RequesterID); err != nil {
 			c.fail(w, r, err)

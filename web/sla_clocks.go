@@ -131,17 +131,11 @@ func (c *console) SLAPanel(r *http.Request, t *tickets.Ticket, events []tickets.
 // ticketSLA serves a ticket's clocks alone, as an HTML fragment (for a
 // block on the ticket page that loads or refreshes it).
 func (c *console) ticketSLA(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		c.fail(w, r, err)
+	t, ok := c.pathTicket(w, r)
+	if !ok {
 		return
 	}
-	ctx := r.Context()
-	t, err := c.tickets.Get(ctx, c.db, id)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
+	ctx, id := r.Context(), t.ID
 	evs, err := c.tickets.Events(ctx, c.db, id)
 	if err != nil {
 		c.fail(w, r, err)

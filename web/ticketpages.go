@@ -163,6 +163,20 @@ type ticketPageData struct {
 	Checklist template.HTML
 }
 
+// pathTicket loads the ticket named by the path's {id}; when it cannot,
+// it has answered the request (400 or 404) and returns false.
+func (c *console) pathTicket(w http.ResponseWriter, r *http.Request) (*tickets.Ticket, bool) {
+	id, err := pathID(r)
+	if err == nil {
+		var t *tickets.Ticket
+		if t, err = c.tickets.Get(r.Context(), c.db, id); err == nil {
+			return t, true
+		}
+	}
+	c.fail(w, r, err)
+	return nil, false
+}
+
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -172,17 +186,11 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 func (c *console) ticketPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		c.fail(w, r, err)
+	t, ok := c.pathTicket(w, r)
+	if !ok {
 		return
 	}
-	ctx := r.Context()
-	t, err := c.tickets.Get(ctx, c.db, id)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
+	ctx, id := r.Context(), t.ID
 	evs, err := c.tickets.Events(ctx, c.db, id)
 	if err != nil {
 		c.fail(w, r, err)
