@@ -33,9 +33,9 @@ type memo struct {
 	limit   *verdict // the user's rate limit, taken once per message
 }
 
-func newMemo() *memo {
-	return &memo{vals: map[string]any{}, missing: map[string]func(context.Context) any{}}
-}
+// newMemo is empty; its maps are made on first use (most messages need
+// no model and no second try).
+func newMemo() *memo { return &memo{} }
 
 // model returns the answer stored under key, or records run to be made
 // outside the transaction and reports false.
@@ -43,14 +43,24 @@ func (m *memo) model(key string, run func(context.Context) any) (any, bool) {
 	if v, ok := m.vals[key]; ok {
 		return v, true
 	}
+	if m.missing == nil {
+		m.missing = map[string]func(context.Context) any{}
+	}
 	m.missing[key] = run
 	return nil, false
+}
+
+func (m *memo) keep(key string, v any) {
+	if m.vals == nil {
+		m.vals = map[string]any{}
+	}
+	m.vals[key] = v
 }
 
 // runMissing makes the recorded model calls.
 func (m *memo) runMissing(ctx context.Context) {
 	for k, run := range m.missing {
-		m.vals[k] = run(ctx)
+		m.keep(k, run(ctx))
 		delete(m.missing, k)
 	}
 }
@@ -62,7 +72,7 @@ func (e *Engine) assess(t *turn, text string) (nlp.Severity, error) {
 }
 
 func (e *Engine) assessIn(m *memo, text, lang string) (nlp.Severity, error) {
-	if r, ok := e.opt.Severity.(Remote); !ok || !r.Remote() || m == nil {
+	if !e.remoteSeverity() {
 		return e.opt.Severity.Assess(text, lang), nil
 	}
 	v, ok := m.model("assess\x00"+lang+"\x00"+text, func(context.Context) any { return e.opt.Severity.Assess(text, lang) })
@@ -72,18 +82,24 @@ func (e *Engine) assessIn(m *memo, text, lang string) (nlp.Severity, error) {
 	return v.(nlp.Severity), nil
 }
 
+func (e *Engine) remoteSeverity() bool {
+	r, ok := e.opt.Severity.(Remote)
+	return ok && r.Remote()
+}
+
 // search runs the knowledge base search once per message, whatever the
-// number of tries.
+// number of tries (kept only when a model may cause another try).
 func (e *Engine) search(ctx context.Context, t *turn, q string) ([]Answer, error) {
+	if e.opt.Composer == nil && !e.remoteSeverity() {
+		return e.opt.Knowledge.Search(ctx, q, t.lang, t.in.Channel)
+	}
 	key := "search\x00" + t.lang + "\x00" + q
-	if t.memo != nil {
-		if v, ok := t.memo.vals[key]; ok {
-			return v.([]Answer), nil
-		}
+	if v, ok := t.memo.vals[key]; ok {
+		return v.([]Answer), nil
 	}
 	answers, err := e.opt.Knowledge.Search(ctx, q, t.lang, t.in.Channel)
-	if err == nil && t.memo != nil {
-		t.memo.vals[key] = answers
+	if err == nil {
+		t.memo.keep(key, answers)
 	}
 	return answers, err
 }
@@ -96,10 +112,6 @@ type composeResult struct {
 }
 
 func (e *Engine) composeCall(t *turn, q string, sources []Answer) (composeResult, error) {
-	if t.memo == nil {
-		text, cited, err := e.opt.Composer.Compose(context.Background(), q, t.lang, sources)
-		return composeResult{text, cited, err}, nil
-	}
 	ids := make([]string, len(sources))
 	for i, s := range sources {
 		ids[i] = s.EntryID

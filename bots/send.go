@@ -85,7 +85,7 @@ func (e *Engine) markSent(ctx context.Context, ids []int64) {
 		return
 	}
 	at := e.opt.Now()
-	err := e.marker.mark(ids, func(all []int64) error { return e.tryMarkSent(context.WithoutCancel(ctx), all, e.opt.Now()) })
+	err := e.marker.mark(ids, e.writeMarks)
 	if err == nil {
 		return
 	}
@@ -149,6 +149,11 @@ func (b *markBatcher) run(write func([]int64) error) {
 			w <- err
 		}
 	}
+}
+
+// writeMarks is the batcher's write: the marks of several messages.
+func (e *Engine) writeMarks(ids []int64) error {
+	return e.tryMarkSent(context.Background(), ids, e.opt.Now())
 }
 
 func (e *Engine) tryMarkSent(ctx context.Context, ids []int64, at time.Time) error {
