@@ -9,7 +9,7 @@ BIN       := bin/helpdesk
 PKGS      := ./...
 TESTFLAGS ?= -count=1 -timeout 40m
 
-.PHONY: all run test build bench lint db db-stop clean deps chaos fuzz vulncheck
+.PHONY: all run test test-stress build bench lint db db-stop clean deps chaos fuzz vulncheck
 
 all: build
 
@@ -32,6 +32,14 @@ test: deps
 	$(GO) run ./cmd/helpdesk db start >/dev/null
 	$(GO) test $(TESTFLAGS) $(PKGS)
 	$(MAKE) --no-print-directory vulncheck
+
+## test-stress: the whole suite while a CPU burner keeps every core busy,
+## STRESS_RUNS times in a row (3 unless told); it must pass every time
+STRESS_RUNS ?= 3
+test-stress: deps
+	./.ci/setup-tools
+	$(GO) run ./cmd/helpdesk db start >/dev/null
+	./.ci/stress $(STRESS_RUNS) $(GO) test $(TESTFLAGS) $(PKGS)
 
 ## chaos: the fault tests of issue 10 at full size (10,000 messages; the short form runs in make test)
 chaos: deps
