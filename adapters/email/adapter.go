@@ -143,6 +143,11 @@ type Adapter struct {
 	sentList []string
 	failures map[string]int         // mailbox UID → failed attempts, so a poison mail does not block forever
 	autoSent map[string][]time.Time // address → automatic replies of the last hour (loop brake)
+
+	// onRound runs after each round of the poller and onIdle once the
+	// server has accepted IDLE: what a test waits on instead of guessing
+	// how long the poller takes. Set before Run; nil in production.
+	onRound, onIdle func()
 }
 
 // Option changes how the adapter is built (mostly for tests).

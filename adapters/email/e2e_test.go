@@ -14,6 +14,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
@@ -105,7 +106,7 @@ func (x *e2e) deliver(raw []byte) {
 func (x *e2e) mails(n int) []sentMail {
 	x.t.Helper()
 	waitFor(x.t, fmt.Sprintf("%d mails sent", n), func() bool { return len(x.smtp.sent()) >= n })
-	time.Sleep(100 * time.Millisecond) // and no more
+	time.Sleep(testwait.Quiet) // a wrong extra mail gets a bounded while to show itself
 	got := x.smtp.sent()
 	if len(got) != n {
 		x.t.Fatalf("%d mails sent, want %d", len(got), n)
@@ -221,8 +222,8 @@ func TestEndToEnd(t *testing.T) {
 	if n := x.ticketCount(); n != 1 {
 		t.Fatalf("%d tickets after a bounce and an auto-reply", n)
 	}
-	if cs, _ := x.tickets.Comments(ctx, x.pool, tk.ID, false); len(cs) != 1 {
-		t.Fatalf("%d comments after a bounce and an auto-reply", len(cs))
+	if cs, err := x.tickets.Comments(ctx, x.pool, tk.ID, false); err != nil || len(cs) != 1 {
+		t.Fatalf("%d comments after a bounce and an auto-reply (%v)", len(cs), err)
 	}
 
 	// 5. An agent takes the conversation and answers from the console.
@@ -269,7 +270,10 @@ func TestEndToEnd(t *testing.T) {
 	if err := x.pool.Get(&rating, `SELECT rating FROM satisfaction WHERE ticket_id = $1`, tk.ID); err != nil || rating != 4 {
 		t.Fatalf("rating %d, %v", rating, err)
 	}
-	if tk, _ = x.tickets.Get(ctx, x.pool, tk.ID); tk.State != tickets.StateResolved {
+	if tk, err = x.tickets.Get(ctx, x.pool, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if tk.State != tickets.StateResolved {
 		t.Fatalf("the rating changed the ticket to %s", tk.State)
 	}
 }

@@ -147,6 +147,9 @@ func (a *Adapter) session(ctx context.Context, lock *pollLock) error {
 		if err != nil {
 			return err
 		}
+		if a.onRound != nil {
+			a.onRound()
+		}
 		if more {
 			continue
 		}
@@ -168,6 +171,9 @@ func (a *Adapter) idle(ctx context.Context, c *imapclient.Client, news <-chan st
 	cmd, err := c.Idle()
 	if err != nil {
 		return fmt.Errorf("IDLE: %w", err)
+	}
+	if a.onIdle != nil {
+		a.onIdle()
 	}
 	t := time.NewTimer(a.cfg.PollInterval)
 	defer t.Stop()

@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"helpdesk/bots"
 	"helpdesk/internal/db"
+	"helpdesk/internal/testwait"
 )
 
 // startRun runs the adapter until the test ends (or stop is called).
@@ -62,6 +64,7 @@ func TestRunFlagsHandledMail(t *testing.T) {
 	cfg := imapConfig(srv)
 	cfg.AttachmentDir = t.TempDir()
 	a := newTestAdapter(t, cfg, h)
+	rounds := countRounds(a)
 	srv.deliver(t, "INBOX", readFixture(t, "thunderbird.eml"))
 	srv.deliver(t, "INBOX", readFixture(t, "bounce.eml"))
 	startRun(t, a)
@@ -69,7 +72,7 @@ func TestRunFlagsHandledMail(t *testing.T) {
 		l := srv.list(t, "INBOX")
 		return len(l) == 2 && processed(l[0]) && processed(l[1])
 	})
-	time.Sleep(200 * time.Millisecond) // a few more rounds: nothing is read again
+	moreRounds(t, rounds, 3) // nothing is read again
 	got := h.got()
 	if len(got) != 1 || got[0].MessageID != "5e0c2b1a-77d4-4c1e-9a0b-3f1d2c4b5a69@studio-bianchi.example" {
 		t.Fatalf("engine got %+v", got)
@@ -142,8 +145,15 @@ func testRunIdleAndMove(t *testing.T, move bool) {
 	cfg.PollInterval, cfg.DisableIdle = time.Hour, false
 	cfg.Processed, cfg.ProcessedFolder = ProcessedMove, "Processed"
 	a := newTestAdapter(t, cfg, h)
+	idling := make(chan struct{}, 1)
+	a.onIdle = func() {
+		select {
+		case idling <- struct{}{}:
+		default:
+		}
+	}
 	startRun(t, a)
-	time.Sleep(300 * time.Millisecond) // the adapter is in IDLE by now
+	testwait.Recv(t, "the adapter in IDLE", idling)
 	srv.deliver(t, "INBOX", readFixture(t, "cp1252.eml"))
 	waitFor(t, "mail moved", func() bool { return len(srv.list(t, "Processed")) == 1 && len(srv.list(t, "INBOX")) == 0 })
 	if got := h.got(); len(got) != 1 || !strings.Contains(got[0].Text, "€150") {
@@ -169,15 +179,71 @@ func TestRunSetsAsideAPoisonMail(t *testing.T) {
 	srv := newIMAPServer(t, false)
 	h := &poisonHandler{}
 	a := newTestAdapter(t, imapConfig(srv), h)
+	rounds := countRounds(a)
 	srv.deliver(t, "INBOX", readFixture(t, "latin1.eml"))
 	startRun(t, a)
 	waitFor(t, "attempts", func() bool { return h.calls.Load() >= maxAttempts })
-	time.Sleep(300 * time.Millisecond)
+	moreRounds(t, rounds, 3) // rounds that leave the poison mail alone
 	if n := h.calls.Load(); n != maxAttempts {
 		t.Fatalf("%d attempts, want %d", n, maxAttempts)
 	}
 	if l := srv.list(t, "INBOX"); len(l) != 1 || processed(l[0]) || l[0].has(imap.FlagSeen) {
 		t.Fatalf("poison mail state %+v", l)
+	}
+}
+
+// countRounds counts the poller's rounds; set before Run.
+func countRounds(a *Adapter) *atomic.Int64 {
+	var n atomic.Int64
+	a.onRound = func() { n.Add(1) }
+	return &n
+}
+
+// moreRounds waits until the poller has done n more rounds.
+func moreRounds(t *testing.T, rounds *atomic.Int64, n int64) {
+	t.Helper()
+	from := rounds.Load()
+	waitFor(t, fmt.Sprintf("%d more rounds", n), func() bool { return rounds.Load() >= from+n })
+}
+
+// The test IMAP server reports a mail delivered before a client's IDLE
+// when the IDLE starts, as real servers do (see imapSession).
+func TestIMAPServerReportsMailDeliveredBeforeIdle(t *testing.T) {
+	srv := newIMAPServer(t, false)
+	exists := make(chan uint32, 16)
+	c, err := imapclient.DialInsecure(srv.Addr, &imapclient.Options{UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+		Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+			if d.NumMessages != nil {
+				exists <- *d.NumMessages
+			}
+		}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(imapUser, imapPass).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	srv.deliver(t, "INBOX", readFixture(t, "latin1.eml"))
+	idle, err := c.Idle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testwait.Recv(t, "EXISTS for the mail delivered before IDLE", exists); n != 1 {
+		t.Fatalf("EXISTS %d, want 1", n)
+	}
+	srv.deliver(t, "INBOX", readFixture(t, "bounce.eml"))
+	if n := testwait.Recv(t, "EXISTS for the mail delivered during IDLE", exists); n != 2 {
+		t.Fatalf("EXISTS %d, want 2", n)
+	}
+	if err := idle.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := idle.Wait(); err != nil {
+		t.Fatal(err)
 	}
 }
 

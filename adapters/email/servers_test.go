@@ -25,6 +25,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"helpdesk/internal/testwait"
 )
 
 // Servers the tests run on loopback: go-imap's in-memory IMAP server and a
@@ -41,6 +43,57 @@ const (
 type imapServer struct {
 	Addr string
 	user *imapmemserver.User
+
+	mu      sync.Mutex
+	changed chan struct{} // closed (and replaced) by every delivery
+}
+
+// changes returns a channel the next delivery closes.
+func (s *imapServer) changes() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+func (s *imapServer) signalChange() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// imapSession is go-imap's in-memory session with IDLE done as real
+// servers do it. The in-memory server's IDLE only reports changes made
+// after it started waiting: a mail delivered between the client's last
+// command and its IDLE stayed queued, unreported, until some later
+// change, and an adapter waiting in IDLE (with an hour's poll) never saw
+// it. Dovecot and the others report pending changes when IDLE starts;
+// this session does too, and then reports each delivery as it happens.
+type imapSession struct {
+	*imapmemserver.UserSession // nil until Login
+	srv                        *imapServer
+}
+
+func (s *imapSession) Login(username, password string) error {
+	if err := s.srv.user.Login(username, password); err != nil {
+		return imapserver.ErrAuthFailed
+	}
+	s.UserSession = imapmemserver.NewUserSession(s.srv.user)
+	return nil
+}
+
+func (s *imapSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	for {
+		changed := s.srv.changes() // taken before Poll: no delivery falls in between
+		if err := s.UserSession.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		case <-changed:
+		}
+	}
 }
 
 // newIMAPServer starts an IMAP server with INBOX and a "Processed" folder.
@@ -56,14 +109,13 @@ func newIMAPServer(t testing.TB, move bool) *imapServer {
 // TLS) or, without implicit, offered with STARTTLS.
 func newIMAPServerTLS(t testing.TB, move bool, tlsConfig *tls.Config, implicit bool) *imapServer {
 	t.Helper()
-	mem := imapmemserver.New()
 	user := imapmemserver.NewUser(imapUser, imapPass)
 	for _, name := range []string{"INBOX", "Processed"} {
 		if err := user.Create(name, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	mem.AddUser(user)
+	s := &imapServer{user: user, changed: make(chan struct{})}
 	caps := imap.CapSet{imap.CapIMAP4rev1: {}}
 	if move {
 		caps[imap.CapMove] = struct{}{}
@@ -71,7 +123,7 @@ func newIMAPServerTLS(t testing.TB, move bool, tlsConfig *tls.Config, implicit b
 	}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return &imapSession{srv: s}, nil, nil
 		},
 		Caps:         caps,
 		InsecureAuth: true,
@@ -87,7 +139,8 @@ func newIMAPServerTLS(t testing.TB, move bool, tlsConfig *tls.Config, implicit b
 	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return &imapServer{Addr: ln.Addr().String(), user: user}
+	s.Addr = ln.Addr().String()
+	return s
 }
 
 // deliver puts a raw mail in a folder, as the MTA would.
@@ -96,6 +149,7 @@ func (s *imapServer) deliver(t testing.TB, folder string, raw []byte) {
 	if _, err := s.user.Append(folder, bytes.NewReader(raw), &imap.AppendOptions{Time: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	s.signalChange()
 }
 
 // mailState is one mail of a folder as a client sees it.
@@ -139,16 +193,10 @@ func (s *imapServer) list(t testing.TB, folder string) []mailState {
 	return out
 }
 
-// waitFor polls cond until it holds or the deadline passes.
+// waitFor waits until cond holds, with the test's one deadline.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.For(t, what, cond)
 }
 
 // sentMail is one message the SMTP server accepted.
