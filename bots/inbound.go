@@ -39,6 +39,7 @@ type User struct {
 }
 
 func (in *Inbound) validate() error {
+	in.clean()
 	switch {
 	case in.Channel == "" || in.ExternalID == "" || in.ConversationKey == "" || in.User.ID == "":
 		return ErrInvalidInbound

@@ -79,6 +79,7 @@ var subjectNumber = regexp.MustCompile(`\[(HD-\d{4}-\d{6})\]`)
 // the requester gets the ticket number (and, out of hours, when the desk
 // reopens). A Message-ID seen before is a no-op.
 func (e *Engine) HandleMail(ctx context.Context, m Mail) (MailResult, error) {
+	m.clean()
 	if m.MessageID == "" || m.FromAddress == "" {
 		return MailResult{}, fmt.Errorf("%w: mail without Message-ID or sender", ErrInvalidInbound)
 	}

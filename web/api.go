@@ -253,6 +253,7 @@ func apiDecode(r *http.Request, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("%w: one JSON object expected", errAPIBadRequest)
 	}
+	cleanStrings(v)
 	return nil
 }
 

@@ -76,6 +76,7 @@ func decodeRequestForm(r *http.Request, categories []string, maxFile int64) (req
 		}
 		return requestForm{}, nil, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
+	cleanValues(r.PostForm)
 	f, errs := validateRequest(r.PostForm, categories)
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()

@@ -58,6 +58,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		r.Body = http.MaxBytesReader(rec, r.Body, s.opt.MaxBodyBytes)
+		cleanRequest(r)
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.Error("panic in handler", "path", r.URL.Path, "panic", p)

@@ -88,7 +88,9 @@ func filterOf(q url.Values) TicketFilter {
 		f.Priority = ""
 	}
 	if len(f.Text) > 200 {
-		f.Text = f.Text[:200]
+		// Cut on a character boundary: half a character is a byte
+		// sequence PostgreSQL refuses, and the list would answer 500.
+		f.Text = strings.ToValidUTF8(f.Text[:200], "")
 	}
 	return f
 }

@@ -98,6 +98,7 @@ func decodeChatInput(body []byte) (chatInput, error) {
 	if err := json.Unmarshal(body, &in); err != nil {
 		return in, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
+	cleanStrings(&in)
 	in.Text = strings.TrimSpace(in.Text)
 	switch {
 	case !clientMsgID.MatchString(in.ID):

@@ -16,6 +16,8 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // registers the charsets of the world (ISO-8859-*, Windows-125x, …) with go-message
 	gomail "github.com/emersion/go-message/mail"
+
+	"helpdesk/bots"
 )
 
 // Limits of the MIME walk: they bound memory and time whatever the input.
@@ -152,7 +154,7 @@ func (w *walker) readText(e *message.Entity, mediaType string) {
 	}
 	b, _ := io.ReadAll(io.LimitReader(e.Body, int64(room))) // a damaged tail keeps what was decoded
 	w.textBytes += len(b)
-	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	s := bots.CleanText(string(b))
 	if mediaType == "text/html" {
 		w.html = append(w.html, htmlToText(s))
 		return
@@ -287,7 +289,7 @@ func idList(s string) []string {
 
 // cleanLine makes a header value one line of valid UTF-8.
 func cleanLine(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = bots.CleanText(s)
 	s = strings.Map(func(r rune) rune {
 		if r == '\r' || r == '\n' || r == '\t' {
 			return ' '
