@@ -107,6 +107,9 @@ type Config struct {
 	MaxMessageBytes int64
 	// Timeout bounds one IMAP command or one SMTP session (default 60s).
 	Timeout time.Duration
+	// CAFile is a PEM file of certificates trusted for IMAP and SMTP
+	// besides the system's roots (a private mail server with its own CA).
+	CAFile string
 }
 
 // Errors the adapter reports (wrapped with details).
@@ -199,6 +202,13 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 	}
 	if o.sleep == nil {
 		o.sleep = sleepCtx
+	}
+	if cfg.CAFile != "" && o.tls == nil {
+		c, err := tlsWithCAFile(cfg.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		o.tls = c
 	}
 	a := &Adapter{cfg: cfg, h: h, log: log.With("channel", bots.ChannelEmail), now: o.now, tls: o.tls, db: o.db,
 		sleep: o.sleep, sent: map[string]bool{}, failures: map[string]int{}, autoSent: map[string][]time.Time{}}

@@ -3,10 +3,12 @@ package email
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"net"
+	"os"
 )
 
 // pollLock is the right to poll the mailbox: a PostgreSQL session-level
@@ -62,6 +64,23 @@ func (l *pollLock) release() {
 		l.conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	l.conn.Close()
+}
+
+// tlsWithCAFile trusts the certificates of a PEM file on top of the
+// system's roots.
+func tlsWithCAFile(path string) (*tls.Config, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: CA file: %w", ErrConfig, err)
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%w: CA file %s holds no PEM certificate", ErrConfig, path)
+	}
+	return &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}, nil
 }
 
 // tlsConfig is the TLS configuration for a server: the one given with

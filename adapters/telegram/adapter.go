@@ -18,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -168,9 +169,6 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 	if cfg.WebhookSecret != "" && !secretShape.MatchString(cfg.WebhookSecret) {
 		return nil, fmt.Errorf("%w: the webhook secret may use only A–Z, a–z, 0–9, _ and - (at most 256)", ErrConfig)
 	}
-	if cfg.WebhookURL != "" && !strings.HasPrefix(cfg.WebhookURL, "https://") {
-		return nil, fmt.Errorf("%w: Telegram posts webhooks only to https:// addresses, not %q", ErrConfig, cfg.WebhookURL)
-	}
 	if cfg.WebhookPath == "" {
 		cfg.WebhookPath = "/telegram/webhook"
 	}
@@ -184,6 +182,9 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		cfg.APIURL = "https://api.telegram.org"
 	}
 	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
+	if err := checkWebhookScheme(cfg.WebhookURL, cfg.APIURL); err != nil {
+		return nil, err
+	}
 	switch {
 	case cfg.PollTimeout <= 0:
 		cfg.PollTimeout = 50 * time.Second
@@ -312,3 +313,23 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.msg }
 func (e *apiError) Unwrap() error { return e.err }
+
+// checkWebhookScheme: Telegram's own servers post webhooks only to
+// https:// addresses; a self-hosted Bot API server (telegram-bot-api
+// --local, on loopback or the desk's private network) may post to plain
+// http://, typically to the desk on the same host. Plain http is accepted
+// only with such a server configured as api_url.
+func checkWebhookScheme(webhookURL, apiURL string) error {
+	switch {
+	case webhookURL == "" || strings.HasPrefix(webhookURL, "https://"):
+		return nil
+	case !strings.HasPrefix(webhookURL, "http://"):
+		return fmt.Errorf("%w: webhook address %q is neither https:// nor http://", ErrConfig, webhookURL)
+	}
+	u, err := url.Parse(apiURL)
+	if err != nil || strings.EqualFold(u.Hostname(), "api.telegram.org") || u.Hostname() == "" {
+		return fmt.Errorf("%w: Telegram posts webhooks only to https:// addresses, not %q "+
+			"(plain http:// needs a self-hosted Bot API server set as api_url)", ErrConfig, webhookURL)
+	}
+	return nil
+}

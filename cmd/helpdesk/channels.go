@@ -37,13 +37,20 @@ type engine interface {
 func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Context, key string) (bool, error), log *slog.Logger, pool *sqlx.DB) (map[string]channel, error) {
 	out := map[string]channel{}
 	c := cfg.Channels
+	// Each adapter names its channel on its own log lines: the logger is
+	// passed as it is, so every line says channel= once.
 	if c.Slack.Enabled {
 		opts := []slack.Option{}
 		if openConv != nil {
 			opts = append(opts, slack.WithOpenConversation(openConv))
 		}
-		a, err := slack.New(slack.Config{Mode: c.Slack.Mode, BotToken: c.Slack.BotToken, AppToken: c.Slack.AppToken,
-			SigningSecret: c.Slack.SigningSecret}, h, log.With("channel", "slack"), opts...)
+		if c.Slack.APIURL != "" {
+			opts = append(opts, slack.WithAPIURL(c.Slack.APIURL))
+		}
+		s := c.Slack
+		a, err := slack.New(slack.Config{Mode: s.Mode, BotToken: s.BotToken, AppToken: s.AppToken,
+			SigningSecret: s.SigningSecret, SendInterval: s.SendInterval, MaxRateLimitWait: s.MaxRateLimitWait,
+			UserCacheTTL: s.UserCacheTTL, ThreadMemory: s.ThreadMemory}, h, log, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("slack: %w", err)
 		}
@@ -54,8 +61,10 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 		if pool != nil {
 			opts = append(opts, telegram.WithDB(pool))
 		}
-		a, err := telegram.New(telegram.Config{Token: c.Telegram.Token, Mode: c.Telegram.Mode, WebhookURL: c.Telegram.WebhookURL,
-			WebhookSecret: c.Telegram.WebhookSecret, APIURL: c.Telegram.APIURL}, h, log.With("channel", "telegram"), opts...)
+		tg := c.Telegram
+		a, err := telegram.New(telegram.Config{Token: tg.Token, Mode: tg.Mode, WebhookURL: tg.WebhookURL,
+			WebhookSecret: tg.WebhookSecret, WebhookPath: tg.WebhookPath, APIURL: tg.APIURL, PollTimeout: tg.PollTimeout,
+			Workers: tg.Workers, MaxRetryWait: tg.MaxRetryWait}, h, log, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
@@ -70,8 +79,9 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 		}
 	}
 	if c.Mattermost.Enabled {
-		a, err := mattermost.New(mattermost.Config{URL: c.Mattermost.URL, Token: c.Mattermost.Token,
-			CallbackURL: c.Mattermost.CallbackURL, ActionSecret: c.Mattermost.ActionSecret}, h, log.With("channel", "mattermost"))
+		m := c.Mattermost
+		a, err := mattermost.New(mattermost.Config{URL: m.URL, Token: m.Token, CallbackURL: m.CallbackURL,
+			ActionSecret: m.ActionSecret, IgnoreMentions: m.IgnoreMentions, MaxRetryWait: m.MaxRetryWait}, h, log)
 		if err != nil {
 			return nil, fmt.Errorf("mattermost: %w", err)
 		}
@@ -83,11 +93,17 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 			opts = append(opts, email.WithDB(pool))
 		}
 		e := c.Email
+		lang := e.DefaultLang
+		if lang == "" {
+			lang = cfg.Language
+		}
 		a, err := email.New(email.Config{IMAPAddr: e.IMAPAddr, IMAPSecurity: e.IMAPSecurity, IMAPUsername: e.IMAPUsername,
-			IMAPPassword: e.IMAPPassword, Mailbox: e.Mailbox, Processed: e.Processed, ProcessedFolder: e.ProcessedFolder,
-			PollInterval: e.PollInterval, SMTPAddr: e.SMTPAddr, SMTPSecurity: e.SMTPSecurity, SMTPUsername: e.SMTPUsername,
-			SMTPPassword: e.SMTPPassword, FromAddress: e.FromAddress, FromName: e.FromName, DefaultLang: cfg.Language,
-			AttachmentDir: e.AttachmentDir}, h, log.With("channel", "email"), opts...)
+			IMAPPassword: e.IMAPPassword, Mailbox: e.Mailbox, Processed: e.Processed, ProcessedKeyword: e.ProcessedKeyword,
+			ProcessedFolder: e.ProcessedFolder, PollInterval: e.PollInterval, DisableIdle: e.DisableIdle,
+			SMTPAddr: e.SMTPAddr, SMTPSecurity: e.SMTPSecurity, SMTPUsername: e.SMTPUsername, SMTPPassword: e.SMTPPassword,
+			FromAddress: e.FromAddress, FromName: e.FromName, MessageIDDomain: e.MessageIDDomain, DefaultLang: lang,
+			AttachmentDir: e.AttachmentDir, MaxAttachmentBytes: int64(e.MaxAttachmentBytes),
+			MaxMessageBytes: int64(e.MaxMessageBytes), Timeout: e.Timeout, CAFile: e.CAFile}, h, log, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("email: %w", err)
 		}

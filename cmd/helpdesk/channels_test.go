@@ -2,30 +2,81 @@ package main
 
 import (
 	"context"
-	"io"
-	"strings"
+	"log/slog"
+	"sync"
 	"testing"
+	"time"
+
+	"helpdesk/internal/config"
 )
 
-func TestChannelsCheck(t *testing.T) {
-	var out, errOut strings.Builder
-	if code := run(context.Background(), []string{"channels", "check"}, nil, &out, &errOut, nil); code != 0 {
-		t.Fatalf("nothing enabled: exit %d %s", code, errOut.String())
+// attrCounter is a slog handler that notes every logger made from it
+// whose attributes name channel= more than once.
+type attrCounter struct {
+	attrs []slog.Attr
+	mu    *sync.Mutex
+	twice *[]string
+}
+
+func (h attrCounter) Enabled(context.Context, slog.Level) bool  { return true }
+func (h attrCounter) Handle(context.Context, slog.Record) error { return nil }
+func (h attrCounter) WithGroup(string) slog.Handler             { return h }
+func (h attrCounter) WithAttrs(as []slog.Attr) slog.Handler {
+	all := append(append([]slog.Attr{}, h.attrs...), as...)
+	n := 0
+	for _, a := range all {
+		if a.Key == "channel" {
+			n++
+		}
 	}
-	if !strings.Contains(out.String(), "no channel is enabled") {
-		t.Fatalf("output %q", out.String())
+	if n > 1 {
+		h.mu.Lock()
+		*h.twice = append(*h.twice, slog.GroupValue(all...).String())
+		h.mu.Unlock()
 	}
-	out.Reset()
-	errOut.Reset()
-	code := run(context.Background(), []string{"channels", "check"}, nil, &out, &errOut, []string{
-		"HELPDESK_CHANNELS_MATTERMOST_ENABLED=true",
-		"HELPDESK_CHANNELS_MATTERMOST_URL=http://127.0.0.1:1",
-		"HELPDESK_CHANNELS_MATTERMOST_TOKEN=abc",
-	})
-	if code != 1 || !strings.Contains(out.String(), "mattermost FAIL") {
-		t.Fatalf("unreachable server: exit %d, out %q, err %q", code, out.String(), errOut.String())
+	return attrCounter{attrs: all, mu: h.mu, twice: h.twice}
+}
+
+// TestBuildChannelsSettings: every channel is built from the documented
+// settings (the new ones included), and each adapter's log lines carry
+// channel= once.
+func TestBuildChannelsSettings(t *testing.T) {
+	cfg := config.Default()
+	c := &cfg.Channels
+	c.Slack = config.Slack{Enabled: true, Mode: "socket", BotToken: "xoxb-1", AppToken: "xapp-1",
+		APIURL: "https://slack.example.gov/api", SendInterval: 2 * time.Second, MaxRateLimitWait: time.Minute}
+	c.Telegram = config.Telegram{Enabled: true, Mode: "webhook", Token: "123456:AAtoken", WebhookSecret: "s3cret",
+		WebhookURL: "http://127.0.0.1:8080/tg", APIURL: "http://127.0.0.1:8081", WebhookPath: "/tg",
+		PollTimeout: 20 * time.Second, Workers: 2, MaxRetryWait: 5 * time.Second}
+	c.Mattermost = config.Mattermost{Enabled: true, URL: "http://127.0.0.1:8065", Token: "tok", IgnoreMentions: true,
+		MaxRetryWait: time.Second}
+	c.Email.Enabled, c.Email.FromAddress, c.Email.SMTPAddr = true, "desk@example.org", "127.0.0.1:25"
+	c.Email.DisableIdle, c.Email.ProcessedKeyword, c.Email.MessageIDDomain = true, "$Done", "mail.example.org"
+	c.Email.MaxAttachmentBytes, c.Email.MaxMessageBytes, c.Email.Timeout = 1000, 2000, 10*time.Second
+
+	var twice []string
+	log := slog.New(attrCounter{mu: &sync.Mutex{}, twice: &twice})
+	chans, err := buildChannels(cfg, noEngine{}, nil, log, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if code := run(context.Background(), []string{"channels"}, nil, io.Discard, io.Discard, nil); code != 2 {
-		t.Fatalf("no subcommand: exit %d", code)
+	if len(chans) != 4 {
+		t.Fatalf("%d channels built", len(chans))
+	}
+	if len(twice) > 0 {
+		t.Fatalf("loggers naming channel= twice: %v", twice)
+	}
+
+	// Settings the adapters refuse are refused at build time, with the
+	// channel named.
+	bad := cfg
+	bad.Channels.Telegram.APIURL = "" // Telegram's own server: no plain-http webhook
+	if _, err := buildChannels(bad, noEngine{}, nil, log, nil); err == nil {
+		t.Error("a plain-http webhook with Telegram's own server was accepted")
+	}
+	bad = cfg
+	bad.Channels.Email.CAFile = "/nonexistent/ca.pem"
+	if _, err := buildChannels(bad, noEngine{}, nil, log, nil); err == nil {
+		t.Error("a missing CA file was accepted")
 	}
 }

@@ -114,6 +114,18 @@ type Email struct {
 	SMTPPassword    string        `yaml:"smtp_password" secret:"true"`
 	// AttachmentDir keeps attachments of incoming mail.
 	AttachmentDir string `yaml:"attachment_dir"`
+	// The rest is optional: zero means the adapter's default
+	// (docs/channels/email.md gives each one).
+	DisableIdle        bool          `yaml:"disable_idle"`
+	ProcessedKeyword   string        `yaml:"processed_keyword"`
+	MessageIDDomain    string        `yaml:"message_id_domain"`
+	DefaultLang        string        `yaml:"default_lang" enum:",it,en"`
+	MaxAttachmentBytes int           `yaml:"max_attachment_bytes" check:"nonnegative"`
+	MaxMessageBytes    int           `yaml:"max_message_bytes" check:"nonnegative"`
+	Timeout            time.Duration `yaml:"timeout" check:"nonnegative"`
+	// CAFile is a PEM bundle trusted for IMAP and SMTP besides the
+	// system's roots: a private mail server with its own CA.
+	CAFile string `yaml:"ca_file"`
 }
 
 // Slack is a Slack app (docs/channels/slack.md).
@@ -125,6 +137,14 @@ type Slack struct {
 	BotToken      string `yaml:"bot_token" secret:"true"`
 	AppToken      string `yaml:"app_token" secret:"true"`
 	SigningSecret string `yaml:"signing_secret" secret:"true"`
+	// APIURL is the Web API base; empty: https://slack.com/api/ (set it
+	// for GovSlack, a proxy or a test fake).
+	APIURL string `yaml:"api_url"`
+	// Zero: the adapter's default (docs/channels/slack.md).
+	SendInterval     time.Duration `yaml:"send_interval" check:"nonnegative"`
+	MaxRateLimitWait time.Duration `yaml:"max_rate_limit_wait" check:"nonnegative"`
+	UserCacheTTL     time.Duration `yaml:"user_cache_ttl" check:"nonnegative"`
+	ThreadMemory     time.Duration `yaml:"thread_memory" check:"nonnegative"`
 }
 
 // Telegram is a Telegram bot (docs/channels/telegram.md).
@@ -138,6 +158,11 @@ type Telegram struct {
 	// APIURL is the Bot API server; empty: https://api.telegram.org (set
 	// it for a self-hosted telegram-bot-api server, or a test fake).
 	APIURL string `yaml:"api_url"`
+	// Zero: the adapter's default (docs/channels/telegram.md).
+	WebhookPath  string        `yaml:"webhook_path"`
+	PollTimeout  time.Duration `yaml:"poll_timeout" check:"nonnegative"`
+	Workers      int           `yaml:"workers" check:"nonnegative"`
+	MaxRetryWait time.Duration `yaml:"max_retry_wait" check:"nonnegative"`
 }
 
 // Mattermost is a Mattermost bot account (docs/channels/mattermost.md).
@@ -149,6 +174,9 @@ type Mattermost struct {
 	// button presses; empty: numbered text choices instead of buttons.
 	CallbackURL  string `yaml:"callback_url"`
 	ActionSecret string `yaml:"action_secret" secret:"true"`
+	// IgnoreMentions: answer direct messages only.
+	IgnoreMentions bool          `yaml:"ignore_mentions"`
+	MaxRetryWait   time.Duration `yaml:"max_retry_wait" check:"nonnegative"`
 }
 
 // Calendar is the desk's business calendar (time zone: Timezone).

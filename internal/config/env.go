@@ -134,7 +134,7 @@ func validate(cfg *Config) error {
 				ok = ok || v.String() == e
 			}
 			if !ok {
-				return f.errorf(v.String(), "one of "+strings.ReplaceAll(enum, ",", ", "))
+				return f.errorf(v.String(), "one of "+strings.ReplaceAll(strings.Trim(enum, ","), ",", ", "))
 			}
 		}
 		switch f.tag.Get("check") {
