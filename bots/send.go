@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -206,11 +207,14 @@ func (e *Engine) Resend(ctx context.Context, messageID int64) error {
 	return nil
 }
 
+// truncate bounds a platform's error text for the messages table. The
+// text comes from outside: NUL bytes and invalid UTF-8 (also made by a cut
+// inside a character) are removed, or PostgreSQL refuses the whole mark.
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if len(s) > n {
+		s = s[:n]
 	}
-	return s[:n]
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
 }
 
 // SendArgs is the durable retry of one reply.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // logSearch records a search with its best hit and returns the log id.
@@ -18,6 +20,7 @@ func (s *Store) logSearch(ctx context.Context, q Query, hits []Hit, threshold fl
 	if aud == "" {
 		aud = AudiencePublic
 	}
+	q.Text, q.Lang, q.Channel = logText(q.Text), logText(q.Lang), logText(q.Channel)
 	if f := s.feed.Load(); f != nil {
 		return f.logSearch(ctx, searchRow{at: s.now(), query: q.Text, lang: q.Lang, aud: string(aud), ch: q.Channel,
 			top: top, score: score, conf: conf, confident: len(hits) > 0 && conf >= threshold, hits: len(hits)})
@@ -29,6 +32,26 @@ func (s *Store) logSearch(ctx context.Context, q Query, hits []Hit, threshold fl
 		return 0, fmt.Errorf("log search: %w", err)
 	}
 	return id, nil
+}
+
+// maxLoggedQuery bounds a logged query: the log is for editors reading
+// what people ask, not a store for pasted documents.
+const maxLoggedQuery = 1000
+
+// logText is text as the search log keeps it: anonymous outside input may
+// hold NUL bytes or invalid UTF-8, which PostgreSQL refuses in text
+// columns; they are removed or replaced here, and the length is bounded
+// (on a character boundary).
+func logText(s string) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	if len(s) <= maxLoggedQuery {
+		return s
+	}
+	cut := maxLoggedQuery
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // RecordAnswer records that a hit was shown to a user as an answer and

@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"helpdesk/internal/db"
 )
@@ -35,6 +37,9 @@ type WriteBehind struct {
 	// beyond it the oldest lines are dropped, with a warning. Default 50,000.
 	MaxPending int
 	Logger     *slog.Logger
+	// Dropped, when set, counts log lines the database refused for
+	// their content (a poison pill): they are dropped, the rest written.
+	Dropped prometheus.Counter
 }
 
 type searchRow struct {
@@ -231,9 +236,9 @@ func appendCapped[T any](f *feedLog, xs []T, r T) []T {
 	return append(xs, r)
 }
 
-// flush writes the pending lines in one transaction: searches before the
-// answers that refer to them, answers before votes on them. On failure the
-// lines stay pending (in front of newer ones) for the next try.
+// flush writes the pending lines in one transaction. When the database is
+// away the lines stay pending (in front of newer ones) for the next try;
+// when it refuses a line, that line alone is dropped (isolate).
 func (f *feedLog) flush(ctx context.Context) error {
 	f.flushing.Lock()
 	defer f.flushing.Unlock()
@@ -244,54 +249,13 @@ func (f *feedLog) flush(ctx context.Context) error {
 	if len(ss)+len(as)+len(vs) == 0 {
 		return nil
 	}
-	err := db.Tx(ctx, f.opt.DB, func(tx *sqlx.Tx) error {
-		if len(ss) > 0 {
-			var (
-				ids, hits                    []int64
-				at                           []time.Time
-				qs, langs, auds, chans, tops []string
-				scores, confs                []float64
-				confident                    []bool
-			)
-			for _, r := range ss {
-				ids, at, qs, langs, auds, chans, tops = append(ids, r.id), append(at, r.at), append(qs, r.query), append(langs, r.lang), append(auds, r.aud), append(chans, r.ch), append(tops, r.top)
-				scores, confs, confident, hits = append(scores, r.score), append(confs, r.conf), append(confident, r.confident), append(hits, int64(r.hits))
-			}
-			if _, err := tx.ExecContext(ctx, f.store.q.InsertSearches, pq.Array(ids), pq.Array(at), pq.Array(qs), pq.Array(langs),
-				pq.Array(auds), pq.Array(chans), pq.Array(tops), pq.Array(scores), pq.Array(confs), pq.Array(confident), pq.Array(hits)); err != nil {
-				return fmt.Errorf("write searches: %w", err)
-			}
-		}
-		if len(as) > 0 {
-			var (
-				ids, sids, revs []int64
-				entries, chans  []string
-				at              []time.Time
-			)
-			for _, r := range as {
-				ids, sids, revs = append(ids, r.id), append(sids, r.searchID), append(revs, int64(r.revision))
-				entries, chans, at = append(entries, r.entry), append(chans, r.channel), append(at, r.at)
-			}
-			if _, err := tx.ExecContext(ctx, f.store.q.InsertAnswers, pq.Array(ids), nullZero(sids), pq.Array(entries),
-				pq.Array(revs), pq.Array(chans), pq.Array(at)); err != nil {
-				return fmt.Errorf("write answers: %w", err)
-			}
-		}
-		if len(vs) > 0 {
-			var (
-				ids     []int64
-				helpful []bool
-				at      []time.Time
-			)
-			for _, r := range vs {
-				ids, helpful, at = append(ids, r.id), append(helpful, r.helpful), append(at, r.at)
-			}
-			if _, err := tx.ExecContext(ctx, f.store.q.RateAnswers, pq.Array(ids), pq.Array(helpful), pq.Array(at)); err != nil {
-				return fmt.Errorf("write votes: %w", err)
-			}
-		}
-		return nil
-	})
+	err := db.Tx(ctx, f.opt.DB, func(tx *sqlx.Tx) error { return f.write(ctx, tx, ss, as, vs) })
+	if err != nil && rowRefused(err) {
+		// One line the database refuses must not hold back the others
+		// forever (a retried batch fails the same way): write them one by
+		// one, each under its own savepoint, and drop the refused ones.
+		err = db.Tx(ctx, f.opt.DB, func(tx *sqlx.Tx) error { return f.isolate(ctx, tx, ss, as, vs) })
+	}
 	if err != nil {
 		f.mu.Lock()
 		f.searches = append(ss, f.searches...)
@@ -299,6 +263,119 @@ func (f *feedLog) flush(ctx context.Context) error {
 		f.votes = append(vs, f.votes...)
 		f.mu.Unlock()
 		return err
+	}
+	return nil
+}
+
+// rowRefused tells a batch the server refused for a line's content
+// (SQLSTATE classes 22 data exception, 23 integrity violation) from one
+// that failed because the database is away, busy or the wait ran out.
+func rowRefused(err error) bool {
+	var pe *pq.Error
+	if !errors.As(err, &pe) {
+		return false
+	}
+	c := pe.Code.Class()
+	return c == "22" || c == "23"
+}
+
+// isolate writes each line under its own savepoint and drops (counting
+// them) those the database refuses. Answers to a dropped search are kept
+// without it (search_id is nullable); votes on a dropped answer go.
+func (f *feedLog) isolate(ctx context.Context, tx *sqlx.Tx, ss []searchRow, as []answerRow, vs []voteRow) error {
+	one := func(write func() error) (bool, error) {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT feedlog_line`); err != nil {
+			return false, err
+		}
+		if err := write(); err != nil {
+			if !rowRefused(err) {
+				return false, err
+			}
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT feedlog_line`); err != nil {
+				return false, err
+			}
+			f.opt.Logger.Warn("kb: feedback log line refused by the database; dropped", "err", err)
+			if f.opt.Dropped != nil {
+				f.opt.Dropped.Inc()
+			}
+			return false, nil
+		}
+		_, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT feedlog_line`)
+		return true, err
+	}
+	lost := map[int64]bool{}
+	for _, r := range ss {
+		ok, err := one(func() error { return f.write(ctx, tx, []searchRow{r}, nil, nil) })
+		if err != nil {
+			return err
+		}
+		if !ok {
+			lost[r.id] = true
+		}
+	}
+	for _, r := range as {
+		if lost[r.searchID] {
+			r.searchID = 0
+		}
+		if _, err := one(func() error { return f.write(ctx, tx, nil, []answerRow{r}, nil) }); err != nil {
+			return err
+		}
+	}
+	for _, r := range vs {
+		if _, err := one(func() error { return f.write(ctx, tx, nil, nil, []voteRow{r}) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write inserts the lines in tx: searches before the answers that refer
+// to them, answers before votes on them.
+func (f *feedLog) write(ctx context.Context, tx *sqlx.Tx, ss []searchRow, as []answerRow, vs []voteRow) error {
+	if len(ss) > 0 {
+		var (
+			ids, hits                    []int64
+			at                           []time.Time
+			qs, langs, auds, chans, tops []string
+			scores, confs                []float64
+			confident                    []bool
+		)
+		for _, r := range ss {
+			ids, at, qs, langs, auds, chans, tops = append(ids, r.id), append(at, r.at), append(qs, r.query), append(langs, r.lang), append(auds, r.aud), append(chans, r.ch), append(tops, r.top)
+			scores, confs, confident, hits = append(scores, r.score), append(confs, r.conf), append(confident, r.confident), append(hits, int64(r.hits))
+		}
+		if _, err := tx.ExecContext(ctx, f.store.q.InsertSearches, pq.Array(ids), pq.Array(at), pq.Array(qs), pq.Array(langs),
+			pq.Array(auds), pq.Array(chans), pq.Array(tops), pq.Array(scores), pq.Array(confs), pq.Array(confident), pq.Array(hits)); err != nil {
+			return fmt.Errorf("write searches: %w", err)
+		}
+	}
+	if len(as) > 0 {
+		var (
+			ids, sids, revs []int64
+			entries, chans  []string
+			at              []time.Time
+		)
+		for _, r := range as {
+			ids, sids, revs = append(ids, r.id), append(sids, r.searchID), append(revs, int64(r.revision))
+			entries, chans, at = append(entries, r.entry), append(chans, r.channel), append(at, r.at)
+		}
+		if _, err := tx.ExecContext(ctx, f.store.q.InsertAnswers, pq.Array(ids), nullZero(sids), pq.Array(entries),
+			pq.Array(revs), pq.Array(chans), pq.Array(at)); err != nil {
+			return fmt.Errorf("write answers: %w", err)
+		}
+	}
+	if len(vs) > 0 {
+		var (
+			ids     []int64
+			helpful []bool
+			at      []time.Time
+		)
+		for _, r := range vs {
+			ids, helpful, at = append(ids, r.id), append(helpful, r.helpful), append(at, r.at)
+		}
+		if _, err := tx.ExecContext(ctx, f.store.q.RateAnswers, pq.Array(ids), pq.Array(helpful), pq.Array(at)); err != nil {
+			return fmt.Errorf("write votes: %w", err)
+		}
 	}
 	return nil
 }

@@ -4,9 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // The write-behind log gives ids at once, writes them in batches, keeps
@@ -138,5 +142,74 @@ func TestWriteBehindKeepsLinesWhileTheDatabaseIsAway(t *testing.T) {
 	}
 	if helpful == nil || !*helpful {
 		t.Errorf("vote lost: %v", helpful)
+	}
+}
+
+// A line the database refuses (here a NUL byte, which no text column
+// takes) is dropped and counted; the lines around it are written at once,
+// the batch is not retried forever, and what is pending at Close is
+// written too.
+func TestWriteBehindIsolatesARefusedLine(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	dropped := prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"})
+	s.StartWriteBehind(ctx, WriteBehind{Every: time.Hour, Dropped: dropped, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	f := s.feed.Load()
+	good, err := s.logSearch(ctx, Query{Text: "stampante", Lang: "it"}, nil, 0.45)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Bypasses the cleaning of logSearch: the row reaches the batch as is.
+	bad, err := f.logSearch(ctx, searchRow{at: time.Now(), query: "vpn\x00", lang: "it", aud: "public"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aid, err := s.RecordAnswer(ctx, bad, Hit{EntryID: "vpn"}, "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatalf("a refused line failed the whole batch: %v", err)
+	}
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM kb_searches WHERE id = $1`, good); err != nil || n != 1 {
+		t.Errorf("good search written %d times (%v)", n, err)
+	}
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM kb_answers WHERE id = $1 AND search_id IS NULL`, aid); err != nil || n != 1 {
+		t.Errorf("answer to the dropped search: %d rows without it (%v)", n, err)
+	}
+	if got := testutil.ToFloat64(dropped); got != 1 {
+		t.Errorf("dropped counter = %v, want 1", got)
+	}
+	// Nothing stays pending; a later line (the cleaned form of the same
+	// query) is written by Close.
+	later, err := s.logSearch(ctx, Query{Text: "vpn\x00 \xff", Lang: "it"}, nil, 0.45)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var q string
+	if err := s.db.GetContext(ctx, &q, `SELECT query FROM kb_searches WHERE id = $1`, later); err != nil {
+		t.Fatalf("line pending at Close lost: %v", err)
+	}
+	if q != "vpn \uFFFD" {
+		t.Errorf("logged query %q, want NUL removed and invalid UTF-8 replaced", q)
+	}
+}
+
+func TestLogText(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"plain", "vpn", "vpn"},
+		{"nul", "vpn\x00", "vpn"},
+		{"invalid utf-8", "a\xffb", "a\uFFFDb"},
+		{"long, cut on a character", strings.Repeat("è", 600), strings.Repeat("è", 500)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := logText(tc.in); got != tc.want {
+				t.Errorf("logText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
 	}
 }

@@ -81,7 +81,16 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	}
 	// The search log is analytics: written behind, in batches, off the
 	// message's path (kb/feedlog.go). serve closes it on shutdown.
-	kbLog.StartWriteBehind(context.WithoutCancel(ctx), kb.WriteBehind{Logger: log.With("component", "kb-log")})
+	dropped := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "helpdesk_kb_log_lines_dropped_total",
+		Help: "Search-log lines the database refused for their content, dropped so the others are written.",
+	})
+	if reg != nil {
+		if err := reg.Register(dropped); err != nil {
+			return nil, err
+		}
+	}
+	kbLog.StartWriteBehind(context.WithoutCancel(ctx), kb.WriteBehind{Logger: log.With("component", "kb-log"), Dropped: dropped})
 	a.kbLog = kbLog
 	if a.searcher, err = kb.NewSearcher(ctx, kbLog, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold}); err != nil {
 		return nil, err

@@ -469,6 +469,9 @@ func (s *Service) Deliver(ctx context.Context, id int64, lastAttempt bool) error
 	if len(msg) > 500 {
 		msg = msg[:500]
 	}
+	// A cut inside a character, or bytes echoed from the receiver, would
+	// make PostgreSQL refuse the whole result row.
+	msg = strings.ToValidUTF8(strings.ReplaceAll(msg, "\x00", ""), "")
 	if _, uerr := s.db.ExecContext(context.WithoutCancel(ctx), s.q.DeliveryResult, id, status, code, msg, now); uerr != nil {
 		return errors.Join(err, uerr)
 	}

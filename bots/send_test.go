@@ -1,0 +1,29 @@
+package bots
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// A platform's error text is stored in messages.send_error: whatever it
+// holds, what is stored is valid UTF-8 without NUL, or the mark is refused.
+func TestTruncateKeepsStorableText(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		n        int
+		want     string
+	}{
+		{"short", "timeout", 500, "timeout"},
+		{"cut inside a character", strings.Repeat("é", 3), 5, "éé"},
+		{"nul from the receiver", "bad\x00gateway", 500, "badgateway"},
+		{"invalid bytes", "a\xffb", 500, "ab"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := truncate(tc.in, tc.n)
+			if got != tc.want || !utf8.ValidString(got) {
+				t.Errorf("truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+			}
+		})
+	}
+}
