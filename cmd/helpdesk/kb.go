@@ -22,7 +22,7 @@ import (
 
 const kbUsage = `usage: helpdesk kb import DIR
        helpdesk kb export DIR
-       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--misses]
+       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--misses] [--no-choices]
        helpdesk kb stats [--days N] [--json]`
 
 // runKB is the knowledge-base tool.
@@ -144,6 +144,7 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	misses := fs.Bool("misses", false, "list the queries that went wrong (on stderr)")
 	semantic := fs.Bool("semantic", false, "merge semantic search into the memory engine (embeddings: llm.embedding_model when llm.enabled, else the hashed n-gram stand-in)")
 	threshold := fs.Float64("threshold", 0, "confidence threshold (default: the engine's)")
+	noChoices := fs.Bool("no-choices", false, "never offer choices: answer or give up")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -246,7 +247,11 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		lat = append(lat, time.Since(t))
 		return hits, err
 	}
-	res, err := kb.Evaluate(ctx, queries, timed, th)
+	policy := kb.Policy{Answer: th, Choices: th}
+	if *noChoices {
+		policy.Choices = 0
+	}
+	res, err := kb.EvaluatePolicy(ctx, queries, timed, policy)
 	if err != nil {
 		return err
 	}
@@ -267,6 +272,18 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		env.printf("abstain ok: %.3f  (out-of-scope queries with no confident answer)\n", *res.AbstainOK)
 	} else {
 		env.printf("abstain ok: n/a (no out-of-scope query)\n")
+	}
+	env.printf("answered:   %.3f  (in-scope queries given a single answer)\n", res.Answered)
+	if res.Precision != nil {
+		env.printf("precision:  %.3f  (right among those answers)\n", *res.Precision)
+	} else {
+		env.printf("precision:  n/a (nothing answered)\n")
+	}
+	env.printf("choices:    %.3f  (in-scope queries offered choices)\n", res.Choices)
+	env.printf("shown hit:  %.3f  (a right entry shown: the answer or a choice)\n", res.ShownHit)
+	env.printf("AURC:       %.3f  (risk-coverage area of the confidence; lower is better)\n", res.AURC)
+	if res.UncoveredAbstainOK != nil {
+		env.printf("uncovered:  %.3f  (in-domain queries the KB lacks, given neither answer nor choices)\n", *res.UncoveredAbstainOK)
 	}
 	env.printf("threshold:  %.2f, engine %s\n", th, *engine)
 	if len(lat) > 0 {

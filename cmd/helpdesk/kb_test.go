@@ -35,11 +35,23 @@ func TestKBEvalJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("output %q: %v", out, err)
 	}
-	if len(got) != 5 {
-		t.Errorf("keys = %v, want exactly queries, top1, hit_at_3, mrr_at_10, abstain_ok", got)
+	// The doc is the contract: every field it names is printed, and
+	// nothing it does not name.
+	documented := documentedEvalFields(t)
+	for _, f := range documented {
+		if _, ok := got[f]; !ok {
+			t.Errorf("field %q documented in docs/kb-search.md but missing from %s", f, out)
+		}
 	}
-	if got["queries"] != 4.0 || got["top1"] != 1.0 || got["hit_at_3"] != 1.0 || got["mrr_at_10"] != 1.0 || got["abstain_ok"] != 1.0 {
+	if len(got) != len(documented) {
+		t.Errorf("keys = %v, documented %v", got, documented)
+	}
+	if got["queries"] != 4.0 || got["top1"] != 1.0 || got["hit_at_3"] != 1.0 || got["mrr_at_10"] != 1.0 || got["abstain_ok"] != 1.0 ||
+		got["answered"] != 1.0 || got["precision"] != 1.0 || got["shown_hit"] != 1.0 || got["aurc"] != 0.0 || got["choices"] != 0.0 {
 		t.Errorf("metrics = %v", got)
+	}
+	if got["uncovered_abstain_ok"] != nil {
+		t.Errorf("uncovered_abstain_ok = %v with no uncovered query", got["uncovered_abstain_ok"])
 	}
 
 	// No out-of-scope query: abstain_ok is null.
@@ -47,6 +59,29 @@ func TestKBEvalJSON(t *testing.T) {
 	out, _, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--json")
 	if code != 0 || !strings.Contains(out, `"abstain_ok":null`) {
 		t.Errorf("exit %d, output %s", code, out)
+	}
+
+	// An uncovered query is counted on its own; a wrong confident first
+	// hit shows in precision and in the risk-coverage area.
+	uncov := writeCases(t,
+		`{"query": "prenotare una visita al cup", "lang": "it", "expected": [], "uncovered": true}`,
+		`{"query": "il lettore non legge la tessera", "lang": "it", "expected": ["reset-password"]}`,
+		`{"query": "ho dimenticato la password", "lang": "it", "expected": ["reset-password"]}`)
+	out, errOut, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", uncov, "--json", "--misses")
+	got = nil
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s %s", code, err, out, errOut)
+	}
+	if got["uncovered_abstain_ok"] != 1.0 || got["answered"] != 1.0 || got["precision"] != 0.5 || got["aurc"] == 0.0 {
+		t.Errorf("metrics = %v", got)
+	}
+	if !strings.Contains(errOut, "MISS") || !strings.Contains(errOut, "il lettore non legge la tessera") {
+		t.Errorf("--misses does not list the wrong answer: %s", errOut)
+	}
+
+	out, errOut, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", uncov, "--json", "--no-choices")
+	if code != 0 || !strings.Contains(out, `"choices":0,`) {
+		t.Errorf("--no-choices: exit %d, %s %s", code, out, errOut)
 	}
 
 	// Several files after --queries (a shell glob) are merged.
@@ -58,11 +93,37 @@ func TestKBEvalJSON(t *testing.T) {
 
 	// The text report names every metric.
 	out, _, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries)
-	for _, w := range []string{"top-1", "hit@3", "MRR@10", "abstain ok"} {
+	for _, w := range []string{"top-1", "hit@3", "MRR@10", "abstain ok", "answered", "precision", "shown hit", "AURC"} {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("text report misses %q: %s", w, out)
 		}
 	}
+}
+
+// documentedEvalFields reads the field names of `kb eval --json` from the
+// table between the eval-fields markers of docs/kb-search.md.
+func documentedEvalFields(t *testing.T) []string {
+	t.Helper()
+	doc, err := os.ReadFile("../../docs/kb-search.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "<!-- eval-fields -->")
+	table, _, ok2 := strings.Cut(rest, "<!-- /eval-fields -->")
+	if !ok || !ok2 {
+		t.Fatal("docs/kb-search.md has no eval-fields table")
+	}
+	var fields []string
+	for _, line := range strings.Split(table, "\n") {
+		if f, ok := strings.CutPrefix(line, "| `"); ok {
+			name, _, _ := strings.Cut(f, "`")
+			fields = append(fields, name)
+		}
+	}
+	if len(fields) < 9 {
+		t.Fatalf("eval-fields table lists %v", fields)
+	}
+	return fields
 }
 
 func TestKBImportExportCommands(t *testing.T) {
