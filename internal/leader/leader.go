@@ -34,6 +34,10 @@ type Elector struct {
 	// starts: at least two heartbeats, so a previous holder whose session
 	// was killed under it has noticed and cancelled its fn.
 	settle time.Duration
+	// attempted, when set (by tests), is told of every try of the lock
+	// and whether it was taken: what a test waits on to know a follower
+	// has competed, instead of sleeping.
+	attempted func(name string, got bool)
 }
 
 // Options tune an Elector; zero values take the defaults.
@@ -91,6 +95,9 @@ func (e *Elector) Run(ctx context.Context, name string, fn func(ctx context.Cont
 		conn, ok, err := e.acquire(ctx, key)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("leader: cannot try the lock; retrying", "in", e.retry, "err", err)
+		}
+		if e.attempted != nil && err == nil {
+			e.attempted(name, ok)
 		}
 		if !ok {
 			if sleep(ctx, e.retry) != nil {
