@@ -57,7 +57,13 @@ func TestChecklistBlocksResolution(t *testing.T) {
 		t.Fatalf("resolve with every required step done: %v", err)
 	}
 
-	evs, _ := f.store.Events(ctx, f.db, tk.ID)
+	evs, err := f.store.Events(ctx, f.db, tk.ID)
+
+	if err != nil {
+
+		t.Fatal(err)
+
+	}
 	count := map[string]int{}
 	for _, e := range evs {
 		count[e.Kind]++
@@ -65,7 +71,10 @@ func TestChecklistBlocksResolution(t *testing.T) {
 	if count[tickets.EventChecklist] != 1 || count[tickets.EventStepDone] != 3 || count[tickets.EventStepUndone] != 1 {
 		t.Errorf("events %v", count)
 	}
-	cls, _ := f.store.Checklists(ctx, f.db, tk.ID)
+	cls, err := f.store.Checklists(ctx, f.db, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(cls) != 1 || cls[0].Steps[0].DoneBy != "anna" || cls[0].Steps[1].DoneAt != nil {
 		t.Errorf("checklists %+v", cls)
 	}
@@ -81,7 +90,10 @@ func TestResolveCheckedWithReason(t *testing.T) {
 	if _, err := f.store.ResolveChecked(ctx, f.db, tk.ID, "anna", "fixed", "", "requester unreachable, solved on site"); err != nil {
 		t.Fatal(err)
 	}
-	evs, _ := f.store.Events(ctx, f.db, tk.ID)
+	evs, err := f.store.Events(ctx, f.db, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	last := evs[len(evs)-1]
 	if last.Kind != tickets.EventChecklistOverruled || last.NewValue != "requester unreachable, solved on site" || last.OldValue != "Call back" {
 		t.Errorf("last event %+v", last)

@@ -69,7 +69,9 @@ func BenchmarkQuarterReport(b *testing.B) {
 		}
 	}
 	var events int
-	pool.Get(&events, `SELECT count(*) FROM ticket_events`)
+	if err := pool.Get(&events, `SELECT count(*) FROM ticket_events`); err != nil {
+		b.Fatal(err)
+	}
 	b.Logf("generated 1,000,000 tickets and %d events in %s", events, time.Since(start).Round(time.Second))
 	loc, _ := time.LoadLocation("Europe/Rome")
 	s, err := tickets.NewStore(tickets.Options{Location: loc})
@@ -103,7 +105,9 @@ func benchDatabase(b *testing.B) *sqlx.DB {
 	}
 	defer admin.Close()
 	var exists bool
-	admin.Get(&exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'bench_report_1m')`)
+	if err := admin.Get(&exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'bench_report_1m')`); err != nil {
+		b.Fatal(err)
+	}
 	if !exists {
 		if _, err := admin.Exec(`CREATE DATABASE bench_report_1m`); err != nil {
 			b.Fatal(err)

@@ -21,7 +21,9 @@ func TestReportMatchesHandComputedFigures(t *testing.T) {
 	s, _ := tickets.NewStore(tickets.Options{Now: func() time.Time { return now }, Location: loc})
 	at := func(h float64) { now = start.Add(time.Duration(h * float64(time.Hour))) }
 	var agent int64
-	pool.Get(&agent, `INSERT INTO users (username, display_name, role) VALUES ('marco', 'Marco', 'agent_l1') RETURNING id`)
+	if err := pool.Get(&agent, `INSERT INTO users (username, display_name, role) VALUES ('marco', 'Marco', 'agent_l1') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
 	mk := func(ch, cat string, u, i tickets.Level) *tickets.Ticket {
 		tk, err := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: ch, Category: cat, Subject: "x", Urgency: u, Impact: i})
 		if err != nil {
@@ -57,7 +59,9 @@ func TestReportMatchesHandComputedFigures(t *testing.T) {
 	// Three conversations, one solved by the bot without a ticket; two ratings.
 	for i, solved := range []bool{true, false, false} {
 		var id int64
-		pool.Get(&id, `INSERT INTO conversations (channel, conversation_key, created_at, updated_at, last_message_at) VALUES ('web', $1, $2, $2, $2) RETURNING id`, fmt.Sprint("k", i), start)
+		if err := pool.Get(&id, `INSERT INTO conversations (channel, conversation_key, created_at, updated_at, last_message_at) VALUES ('web', $1, $2, $2, $2) RETURNING id`, fmt.Sprint("k", i), start); err != nil {
+			t.Fatal(err)
+		}
 		if solved {
 			pool.Exec(`INSERT INTO conversation_events (conversation_id, at, actor, kind) VALUES ($1, $2, 'bot', 'solved_by_bot')`, id, start)
 		}

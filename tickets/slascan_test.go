@@ -42,11 +42,17 @@ func TestBreachEscalatesExactlyOnceWithTwoInstances(t *testing.T) {
 	if results[0].Breaches+results[1].Breaches != 1 {
 		t.Fatalf("breaches acted on: %+v, want exactly 1 in all", results)
 	}
-	got, _ := a.Get(ctx, pool, tk.ID)
+	got, err := a.Get(ctx, pool, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got.Level != 2 {
 		t.Fatalf("level after breach = %d, want 2", got.Level)
 	}
-	evs, _ := a.Events(ctx, pool, tk.ID)
+	evs, err := a.Events(ctx, pool, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	escalations := 0
 	for _, e := range evs {
 		if e.Kind == tickets.EventEscalated {
@@ -57,7 +63,9 @@ func TestBreachEscalatesExactlyOnceWithTwoInstances(t *testing.T) {
 		t.Fatalf("%d escalation events, want 1", escalations)
 	}
 	var notes int
-	pool.Get(&notes, `SELECT count(*) FROM notifications WHERE role = 'supervisor' AND ticket_id = $1`, tk.ID)
+	if err := pool.Get(&notes, `SELECT count(*) FROM notifications WHERE role = 'supervisor' AND ticket_id = $1`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
 	if notes != 1 {
 		t.Fatalf("%d supervisor notifications, want 1", notes)
 	}
@@ -68,7 +76,9 @@ func TestBreachEscalatesExactlyOnceWithTwoInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	var breaches int
-	pool.Get(&breaches, `SELECT count(*) FROM sla_events WHERE ticket_id = $1 AND target = 'take_charge'`, tk.ID)
+	if err := pool.Get(&breaches, `SELECT count(*) FROM sla_events WHERE ticket_id = $1 AND target = 'take_charge'`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
 	if breaches != 1 {
 		t.Fatalf("take_charge events = %d after a second scan (%+v)", breaches, r)
 	}
@@ -79,14 +89,18 @@ func TestBreachEscalatesExactlyOnceWithTwoInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	var firstResponse int
-	pool.Get(&firstResponse, `SELECT count(*) FROM sla_events WHERE ticket_id = $1 AND target = 'first_response' AND kind = 'breach'`, tk.ID)
+	if err := pool.Get(&firstResponse, `SELECT count(*) FROM sla_events WHERE ticket_id = $1 AND target = 'first_response' AND kind = 'breach'`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
 	if firstResponse != 1 {
 		t.Fatalf("first-response breach recorded %d times, want 1", firstResponse)
 	}
 	// The stored summary carries the clocks for reports.
 	var escalated bool
 	var goal int64
-	pool.QueryRow(`SELECT escalated, take_charge_goal FROM ticket_sla WHERE ticket_id = $1`, tk.ID).Scan(&escalated, &goal)
+	if err := pool.QueryRow(`SELECT escalated, take_charge_goal FROM ticket_sla WHERE ticket_id = $1`, tk.ID).Scan(&escalated, &goal); err != nil {
+		t.Fatal(err)
+	}
 	if !escalated || goal != 3600 {
 		t.Fatalf("summary escalated=%v goal=%d", escalated, goal)
 	}
@@ -100,8 +114,14 @@ func TestWarningsWaitForOpeningExceptP1(t *testing.T) {
 	friday := time.Date(2026, 11, 27, 19, 0, 0, 0, loc)
 	now := friday
 	s, _ := tickets.NewStore(tickets.Options{Now: func() time.Time { return now }, Location: loc})
-	p3, _ := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: "web", Subject: "stampante", Urgency: tickets.Medium, Impact: tickets.Low})
-	p1, _ := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: "web", Subject: "server giù", Urgency: tickets.High, Impact: tickets.High})
+	p3, err := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: "web", Subject: "stampante", Urgency: tickets.Medium, Impact: tickets.Low})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, err := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: "web", Subject: "server giù", Urgency: tickets.High, Impact: tickets.High})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Saturday: the P1's take charge (30 min, 19:00→19:30 Friday) is
 	// breached and acted on at once; the P3 (1 h of its 4 h counted on
 	// Friday) must wait for Monday whatever it shows.
@@ -111,8 +131,14 @@ func TestWarningsWaitForOpeningExceptP1(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p1Events, p3Events int
-	pool.Get(&p1Events, `SELECT count(*) FROM sla_events WHERE ticket_id = $1`, p1.ID)
-	pool.Get(&p3Events, `SELECT count(*) FROM sla_events WHERE ticket_id = $1`, p3.ID)
+	if err := pool.Get(&p1Events, `SELECT count(*) FROM sla_events WHERE ticket_id = $1`, p1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.Get(&p3Events, `SELECT count(*) FROM sla_events WHERE ticket_id = $1`, p3.ID); err != nil {
+
+		t.Fatal(err)
+
+	}
 	if p1Events == 0 {
 		t.Fatalf("P1 breach out of hours was not acted on (%+v)", r)
 	}
@@ -124,11 +150,16 @@ func TestWarningsWaitForOpeningExceptP1(t *testing.T) {
 	if _, err := s.ScanSLA(ctx, pool, cal, now); err != nil {
 		t.Fatal(err)
 	}
-	pool.Get(&p3Events, `SELECT count(*) FROM sla_events WHERE ticket_id = $1 AND target = 'take_charge' AND kind = 'breach'`, p3.ID)
+	if err := pool.Get(&p3Events, `SELECT count(*) FROM sla_events WHERE ticket_id = $1 AND target = 'take_charge' AND kind = 'breach'`, p3.ID); err != nil {
+		t.Fatal(err)
+	}
 	if p3Events != 1 {
 		t.Fatalf("P3 breach on Monday not recorded")
 	}
-	got, _ := s.Get(ctx, pool, p3.ID)
+	got, err := s.Get(ctx, pool, p3.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got.Priority != tickets.P2 {
 		t.Fatalf("P3 breach should raise the priority to P2, got %s", got.Priority)
 	}

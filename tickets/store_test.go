@@ -109,7 +109,10 @@ func TestEveryTransition(t *testing.T) {
 				if !errors.As(err, &te) || te.From != from || te.To != to {
 					t.Fatalf("error %v does not name %s→%s", err, from, to)
 				}
-				after, _ := f.store.Get(ctx, f.db, tk.ID)
+				after, err := f.store.Get(ctx, f.db, tk.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if after.State != from {
 					t.Fatalf("refused transition changed state to %s", after.State)
 				}
@@ -252,12 +255,21 @@ func TestEventLogAndPriority(t *testing.T) {
 	if fmt.Sprint(kinds) != fmt.Sprint(want) {
 		t.Fatalf("events:\n got %q\nwant %q", kinds, want)
 	}
-	final, _ := f.store.Get(ctx, f.db, tk.ID)
+	final, err := f.store.Get(ctx, f.db, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if final.FirstResponseAt == nil {
 		t.Fatal("public reply did not set first_response_at")
 	}
-	public, _ := f.store.Comments(ctx, f.db, tk.ID, false)
-	all, _ := f.store.Comments(ctx, f.db, tk.ID, true)
+	public, err := f.store.Comments(ctx, f.db, tk.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.store.Comments(ctx, f.db, tk.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(public) != 1 || len(all) != 3 {
 		t.Fatalf("comments public=%d all=%d, want 1 and 3", len(public), len(all))
 	}
@@ -308,7 +320,10 @@ func TestEnsureRequesterConcurrentFirstContact(t *testing.T) {
 	if err != nil || id != ids[0] {
 		t.Fatalf("known identity: %d, %v", id, err)
 	}
-	r, _ := f.store.GetRequester(ctx, f.db, id)
+	r, err := f.store.GetRequester(ctx, f.db, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r.Name != "Anna" || r.Email != "anna@example.org" {
 		t.Fatalf("requester = %+v", r)
 	}
