@@ -75,7 +75,9 @@ func TestWriteBehindFeedbackLog(t *testing.T) {
 		seen[id] = true
 	}
 	var before int
-	batched.db.GetContext(ctx, &before, `SELECT count(*) FROM kb_searches`)
+	if err := batched.db.GetContext(ctx, &before, `SELECT count(*) FROM kb_searches`); err != nil {
+		t.Fatal(err)
+	}
 	if before != 0 {
 		t.Errorf("%d searches written before the batch: the log is not behind", before)
 	}
@@ -96,7 +98,9 @@ func TestWriteBehindFeedbackLog(t *testing.T) {
 		t.Errorf("statistics differ:\nbatched %+v\ndirect  %+v", got, want)
 	}
 	var orphans int
-	batched.db.GetContext(ctx, &orphans, `SELECT count(*) FROM kb_answers WHERE search_id IS NULL OR search_id NOT IN (SELECT id FROM kb_searches)`)
+	if err := batched.db.GetContext(ctx, &orphans, `SELECT count(*) FROM kb_answers WHERE search_id IS NULL OR search_id NOT IN (SELECT id FROM kb_searches)`); err != nil {
+		t.Fatal(err)
+	}
 	if orphans != 0 {
 		t.Errorf("%d answers without their search", orphans)
 	}

@@ -137,8 +137,14 @@ func TestImportExportImportIsLossless(t *testing.T) {
 	if err != nil || len(rep.Created) != 8 || len(rep.Rejected) != 0 {
 		t.Fatalf("import of export: %v %+v", err, rep)
 	}
-	ea, _ := a.List(ctx, Filter{})
-	eb, _ := b.List(ctx, Filter{})
+	ea, err := a.List(ctx, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb, err := b.List(ctx, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(ea) != len(eb) {
 		t.Fatalf("%d entries vs %d", len(ea), len(eb))
 	}
@@ -147,8 +153,14 @@ func TestImportExportImportIsLossless(t *testing.T) {
 			t.Errorf("entry %s differs after round trip:\n%+v\n%+v", ea[i].ID, ea[i], eb[i])
 		}
 	}
-	sa, _ := a.Synonyms(ctx)
-	sb, _ := b.Synonyms(ctx)
+	sa, err := a.Synonyms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := b.Synonyms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(sa, sb) {
 		t.Errorf("synonyms differ: %v vs %v", sa, sb)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"helpdesk/internal/db"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 )
 
 func importedSearcher(t *testing.T) (*Store, *Searcher) {
@@ -156,22 +157,18 @@ func TestPublishReachesEveryInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := Query{Text: "la pec non invia i messaggi", Lang: "it", NoLog: true}
-	// found polls: a search starts a background refresh once RefreshEvery
-	// has passed, and a later search sees its result.
-	found := func(want bool) bool {
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			got := false
-			for _, h := range mustSearch(t, sb, q) {
-				got = got || h.EntryID == "bozza-pec"
+	// found searches once; a search starts a background refresh once
+	// RefreshEvery has passed, and a later search sees its result, so
+	// the waits below repeat it.
+	found := func() bool {
+		for _, h := range mustSearch(t, sb, q) {
+			if h.EntryID == "bozza-pec" {
+				return true
 			}
-			if got == want || time.Now().After(deadline) {
-				return got
-			}
-			time.Sleep(5 * time.Millisecond)
 		}
+		return false
 	}
-	if found(false) {
+	if found() {
 		t.Fatal("draft found before publishing")
 	}
 	for _, to := range []Status{StatusInReview, StatusPublished} {
@@ -179,16 +176,11 @@ func TestPublishReachesEveryInstance(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if !found(true) {
-		t.Fatal("published entry not found by the other instance")
-	}
+	testwait.For(t, "the published entry found by the other instance", found)
 	if _, err := a.Transition(ctx, "bozza-pec", StatusArchived, "editor"); err != nil {
 		t.Fatal(err)
 	}
-	if found(false) {
-		t.Fatal("archived entry still found by the other instance")
-	}
-
+	testwait.For(t, "the archived entry gone from the other instance", func() bool { return !found() })
 	// Synonyms changed on one instance reach the other too.
 	q = Query{Text: "il mio ombrello non stampa", Lang: "it", NoLog: true}
 	before := mustSearch(t, sb, q)
@@ -196,11 +188,10 @@ func TestPublishReachesEveryInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	var after []Hit
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if after = mustSearch(t, sb, q); len(after) > 0 && after[0].EntryID == "stampante-rete" && after[0].Confidence > before0(before) {
-			break
-		}
-	}
+	testwait.For(t, "the synonym applied on the other instance", func() bool {
+		after = mustSearch(t, sb, q)
+		return len(after) > 0 && after[0].EntryID == "stampante-rete" && after[0].Confidence > before0(before)
+	})
 	if len(after) == 0 || after[0].EntryID != "stampante-rete" || (len(before) > 0 && before[0].Confidence >= after[0].Confidence) {
 		t.Fatalf("synonym not applied: before %+v after %+v", before, after)
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"helpdesk/internal/testwait"
 )
 
 // countingEmbedder records what it was asked to embed.
@@ -177,22 +179,20 @@ func TestSemanticBackgroundRefresh(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	// A search starts a background refresh once RefreshEvery has passed;
+	// a later search sees its result.
+	testwait.For(t, "the published entry in the semantic index", func() bool {
 		hits, err := sem.Search(ctx, Query{Text: "bozza pec", Lang: "it", Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, h := range hits {
 			if h.EntryID == "bozza-pec" {
-				return
+				return true
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("published entry never reached the semantic index")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return false
+	})
 }
 
 func TestSemanticSearchFilters(t *testing.T) {
