@@ -19,7 +19,10 @@ func TestPrivacyCommand(t *testing.T) {
 	}
 	defer pool.Close()
 	s, _ := tickets.NewStore(tickets.Options{})
-	rid, _ := s.EnsureRequester(ctx, pool, tickets.Identity{Channel: "email", ExternalID: "rita@example.org", Name: "Rita", Email: "rita@example.org"})
+	rid, err := s.EnsureRequester(ctx, pool, tickets.Identity{Channel: "email", ExternalID: "rita@example.org", Name: "Rita", Email: "rita@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.Create(ctx, pool, "email", tickets.NewTicket{RequesterID: &rid, OriginChannel: "email", Subject: "Sono Rita"})
 	env := []string{"DATABASE_URL=" + url}
 	var out, errOut strings.Builder

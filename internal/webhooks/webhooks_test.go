@@ -138,8 +138,8 @@ func TestDeliveredOnceAfterFailures(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("scan queued %d, %v; want 1", n, err)
 	}
-	if n, _ := svc.Scan(ctx); n != 0 {
-		t.Fatalf("a second scan queued %d again", n)
+	if n, err := svc.Scan(ctx); err != nil || n != 0 {
+		t.Fatalf("a second scan queued %d again (%v)", n, err)
 	}
 	select {
 	case <-events:
@@ -189,14 +189,20 @@ func TestScanKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := tickets.NewStore(tickets.Options{})
-	old, _ := st.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "before subscribing"})
+	old, err := st.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "before subscribing"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.Subscribe(ctx, "https://example.org/a", "0123456789abcdef", []string{webhooks.KindStateChanged}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Subscribe(ctx, "https://example.org/b", "0123456789abcdef", []string{webhooks.KindOpened, webhooks.KindStateChanged}); err != nil {
 		t.Fatal(err)
 	}
-	tk, _ := st.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "after"})
+	tk, err := st.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "after"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.Transition(ctx, pool, old.ID, "agent", tickets.StateOpen); err != nil {
 		t.Fatal(err)
 	}
@@ -210,8 +216,8 @@ func TestScanKinds(t *testing.T) {
 		t.Fatalf("queued %d (%v), want 3", n, queued)
 	}
 	_ = tk
-	if n, _ := svc.Scan(ctx); n != 0 {
-		t.Errorf("rescan queued %d", n)
+	if n, err := svc.Scan(ctx); err != nil || n != 0 {
+		t.Errorf("rescan queued %d (%v)", n, err)
 	}
 }
 
@@ -228,8 +234,14 @@ func TestScanWaitsForGap(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := tickets.NewStore(tickets.Options{})
-	t1, _ := st.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "one"})
-	t2, _ := st.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "two"})
+	t1, err := st.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t2, err := st.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "two"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.Subscribe(ctx, "https://example.org/a", "0123456789abcdef", []string{webhooks.KindCommented}); err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +302,10 @@ func TestScanConversationEvents(t *testing.T) {
 	if _, err := svc.Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ds, _ := svc.Deliveries(ctx, sub.ID, 10)
+	ds, err := svc.Deliveries(ctx, sub.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	kinds := map[string]string{}
 	for _, d := range ds {
 		kinds[d.Kind] = d.Source
