@@ -54,11 +54,16 @@ WHERE id = ANY($1) AND sent_at IS NULL;
 -- name: mark-failed
 UPDATE messages SET send_attempts = send_attempts + 1, send_error = $2 WHERE id = $1;
 
+-- name: mark-undeliverable
+-- The platform refused the reply for good: never retried, never waited for.
+UPDATE messages SET send_attempts = send_attempts + 1, send_error = $2, failed_at = $3
+WHERE id = $1 AND sent_at IS NULL;
+
 -- name: earlier-unsent
 -- Replies of one conversation go out in order: a reply waits while an
 -- earlier one is still unsent.
 SELECT count(*) FROM messages
-WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL AND id < $2;
+WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL AND id < $2;
 
 -- name: conversation-key
 SELECT conversation_key FROM conversations WHERE id = $1;
@@ -163,7 +168,7 @@ WITH u AS (
     ORDER BY x.n
 )
 SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
-       EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL) AS behind;
+       EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL) AS behind;
 
 -- name: create-conversation
 -- Opens a conversation with its "opened" event and records the message

@@ -43,6 +43,12 @@ func (e *Engine) deliverBehind(ctx context.Context, outs []Outbound, behind bool
 			sent = append(sent, out.MessageID)
 			continue
 		}
+		if errors.Is(err, ErrUndeliverable) {
+			// Marked failed in send: nothing to retry, and the replies
+			// after it go out now rather than wait behind it.
+			e.log.Warn("send refused for good; not retried", "message_id", out.MessageID, "err", err)
+			continue
+		}
 		e.log.Warn("send failed; queued for retry", "channel", out.Channel, "message_id", out.MessageID, "err", err)
 		for _, rest := range outs[i:] {
 			if e.opt.Retry == nil {
@@ -68,9 +74,7 @@ func (e *Engine) send(ctx context.Context, out Outbound) error {
 	}
 	e.metrics.out.WithLabelValues(out.Channel, result).Inc()
 	if err != nil {
-		if _, merr := e.opt.BookkeepingDB.ExecContext(ctx, e.store.q.MarkFailed, out.MessageID, truncate(err.Error(), 500)); merr != nil {
-			e.log.Error("record send failure", "message_id", out.MessageID, "err", merr)
-		}
+		e.recordFailure(ctx, out.MessageID, err)
 	}
 	return err
 }
@@ -179,8 +183,8 @@ func (e *Engine) Resend(ctx context.Context, messageID int64) error {
 	if err := e.opt.DB.GetContext(ctx, &m, e.store.q.GetMessage, messageID); err != nil {
 		return fmt.Errorf("load reply %d: %w", messageID, err)
 	}
-	if m.SentAt != nil {
-		return nil
+	if m.SentAt != nil || m.FailedAt != nil {
+		return nil // delivered, or refused for good: nothing to send
 	}
 	var earlier int
 	if err := e.opt.DB.GetContext(ctx, &earlier, e.store.q.EarlierUnsent, m.ConversationID, m.ID); err != nil {
@@ -242,6 +246,9 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	err := w.Engine.Resend(ctx, job.Args.MessageID)
 	if errors.Is(err, errNotYet) {
 		return river.JobSnooze(2 * time.Second)
+	}
+	if errors.Is(err, ErrUndeliverable) {
+		return river.JobCancel(err) // recorded as failed; another try would be refused the same way
 	}
 	return err
 }

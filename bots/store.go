@@ -33,6 +33,7 @@ type queries struct {
 	GetMessage              string `query:"get-message"`
 	MarkSent                string `query:"mark-sent"`
 	MarkFailed              string `query:"mark-failed"`
+	MarkUndeliverable       string `query:"mark-undeliverable"`
 	EarlierUnsent           string `query:"earlier-unsent"`
 	ConversationKey         string `query:"conversation-key"`
 	CloseIdle               string `query:"close-idle"`
@@ -94,6 +95,7 @@ type Message struct {
 	SentAt         *time.Time `db:"sent_at"`       // outgoing: when the platform accepted it
 	SendAttempts   int        `db:"send_attempts"` // outgoing: tries so far
 	SendError      string     `db:"send_error"`    // outgoing: the last failure
+	FailedAt       *time.Time `db:"failed_at"`     // outgoing: refused for good (ErrUndeliverable), not retried
 }
 
 // ConversationEvent is one line of a conversation's audit trail.

@@ -4,7 +4,7 @@
 -- lost. Only channels this instance can send on; capped attempts, so a
 -- reply the platform refuses for good is not retried for ever.
 SELECT id, channel FROM messages
-WHERE direction = 'out' AND sent_at IS NULL
+WHERE direction = 'out' AND sent_at IS NULL AND failed_at IS NULL
   AND created_at < $1 AND created_at > $2
   AND channel = ANY($3) AND send_attempts < $4
 ORDER BY id
@@ -15,4 +15,4 @@ LIMIT $5;
 -- new reply must wait behind them (after a crash, or a failed send whose
 -- retry job has not run yet), or the user reads them out of order.
 SELECT count(*) FROM messages o JOIN messages m ON m.conversation_id = o.conversation_id
-WHERE m.id = $1 AND o.direction = 'out' AND o.sent_at IS NULL AND o.id < m.id;
+WHERE m.id = $1 AND o.direction = 'out' AND o.sent_at IS NULL AND o.failed_at IS NULL AND o.id < m.id;

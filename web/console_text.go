@@ -135,6 +135,7 @@ var consoleText = i18n.Catalog{
 	"conv.history":         {"it": "Messaggi", "en": "Messages"},
 	"conv.no_messages":     {"it": "Nessun messaggio.", "en": "No messages."},
 	"conv.pressed":         {"it": "ha premuto il pulsante «%s»", "en": "pressed the button “%s”"},
+	"conv.undelivered":     {"it": "Non consegnato: la piattaforma l'ha rifiutato (%s). Non verrà ritentato.", "en": "Not delivered: the platform refused it (%s). It will not be retried."},
 	"conv.user":            {"it": "Utente", "en": "User"},
 	"conv.bot":             {"it": "Bot", "en": "Bot"},
 	"conv.actions":         {"it": "Azioni", "en": "Actions"},

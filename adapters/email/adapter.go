@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/mail"
@@ -151,6 +152,8 @@ type Adapter struct {
 	// server has accepted IDLE: what a test waits on instead of guessing
 	// how long the poller takes. Set before Run; nil in production.
 	onRound, onIdle func()
+	// imapTrace, set by tests, receives the IMAP conversation.
+	imapTrace io.Writer
 }
 
 // Option changes how the adapter is built (mostly for tests).

@@ -67,7 +67,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 // dialIMAP connects and logs in.
 func (a *Adapter) dialIMAP(ctx context.Context, handler *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
 	opts := &imapclient.Options{TLSConfig: a.tlsConfig(a.cfg.IMAPAddr), UnilateralDataHandler: handler,
-		Dialer: &net.Dialer{Timeout: a.cfg.Timeout}}
+		Dialer: &net.Dialer{Timeout: a.cfg.Timeout}, DebugWriter: a.imapTrace}
 	var c *imapclient.Client
 	var err error
 	switch a.cfg.IMAPSecurity {
@@ -142,6 +142,18 @@ func (a *Adapter) session(ctx context.Context, lock *pollLock) error {
 	for {
 		if err := lock.check(ctx); err != nil {
 			return err
+		}
+		if !idle {
+			// Dovecot announces mail delivered since the last command
+			// (EXISTS) only in answer to a command that synchronises the
+			// mailbox view, which UID SEARCH is not: without this NOOP a
+			// new mail waited for the next round, twice PollInterval.
+			stop := a.guard(c)
+			err := c.Noop().Wait()
+			stop()
+			if err != nil {
+				return fmt.Errorf("NOOP: %w", err)
+			}
 		}
 		more, err := a.round(ctx, c, sel.UIDValidity)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 	}
 	to, root, ok := bots.ParseMailKey(out.ConversationKey)
 	if !ok || !strings.Contains(to, "@") {
-		return fmt.Errorf("%w: conversation key %q", ErrAddress, out.ConversationKey)
+		return fmt.Errorf("%w: %w: conversation key %q", bots.ErrUndeliverable, ErrAddress, out.ConversationKey)
 	}
 	rc := a.replyContext(ctx, out)
 	auto := rc.Author == "bot" || rc.Author == ""
@@ -187,6 +188,13 @@ func (a *Adapter) submit(ctx context.Context, to string, msg []byte) error {
 		return err
 	}
 	if err := c.SendMail(a.cfg.FromAddress, []string{to}, bytes.NewReader(msg)); err != nil {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) && se.Code >= 500 && se.Code < 600 {
+			// A 5xx to MAIL, RCPT or DATA (550 no such mailbox, 552
+			// too big, 554 refused) is the server's final word on this
+			// mail: RFC 5321 §4.2.1 says not to repeat it as it is.
+			return fmt.Errorf("%w: email: %s refused the mail to %s: %w", bots.ErrUndeliverable, a.cfg.SMTPAddr, to, err)
+		}
 		return fmt.Errorf("email: send to %s through %s: %w", to, a.cfg.SMTPAddr, err)
 	}
 	if err := c.Quit(); err != nil {
@@ -220,12 +228,16 @@ func (a *Adapter) dialSMTP(ctx context.Context) (*smtp.Client, error) {
 	default:
 		c = smtp.NewClient(conn)
 	}
-	if a.cfg.SMTPSecurity != SecurityStartTLS {
-		// Our name in EHLO (STARTTLS has already greeted as "localhost").
-		if err := c.Hello(a.cfg.MessageIDDomain); err != nil {
-			c.Close()
-			return nil, fmt.Errorf("email: SMTP EHLO: %w", err)
+	// Our name in EHLO. After STARTTLS this is also the first exchange
+	// over TLS, where the handshake happens: its failure must be reported
+	// here as what it is, not swallowed by a later capability check (which
+	// then said "offers neither AUTH PLAIN nor LOGIN").
+	if err := c.Hello(a.cfg.MessageIDDomain); err != nil {
+		c.Close()
+		if isTLSError(err) {
+			return nil, fmt.Errorf("email: TLS with SMTP server %s (%s): %w", a.cfg.SMTPAddr, a.cfg.SMTPSecurity, err)
 		}
+		return nil, fmt.Errorf("email: SMTP EHLO: %w", err)
 	}
 	c.CommandTimeout, c.SubmissionTimeout = a.cfg.Timeout, a.cfg.Timeout
 	return c, nil
@@ -283,4 +295,20 @@ func (a *Adapter) allowAuto(to string) bool {
 		}
 	}
 	return true
+}
+
+// isTLSError tells a failed handshake — an untrusted or expired
+// certificate, a name mismatch, a server that does not speak TLS — from
+// other errors.
+func isTLSError(err error) bool {
+	var (
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		record   tls.RecordHeaderError
+		alert    tls.AlertError
+	)
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid) || errors.As(err, &record) || errors.As(err, &alert)
 }

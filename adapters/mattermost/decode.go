@@ -141,5 +141,8 @@ func parseKey(key string) (userID, channelID, rootID string, err error) {
 	case len(parts) == 3 && parts[0] == "th" && model.IsValidId(parts[1]) && model.IsValidId(parts[2]):
 		return "", parts[1], parts[2], nil
 	}
-	return "", "", "", fmt.Errorf("mattermost: conversation key %q is not dm:<user> or th:<channel>:<root>", key)
+	return "", "", "", fmt.Errorf("%w: %q is not dm:<user> or th:<channel>:<root>", errBadKey, key)
 }
+
+// errBadKey is a conversation key that names no Mattermost conversation.
+var errBadKey = errors.New("mattermost: bad conversation key")

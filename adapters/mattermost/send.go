@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -29,7 +30,34 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 	if out.ExternalID != "" {
 		p.PendingPostId = bot.Id + ":" + out.ExternalID
 	}
-	return a.post(ctx, out.ConversationKey, p)
+	if err := a.post(ctx, out.ConversationKey, p); err != nil {
+		if refusedForGood(err) {
+			return fmt.Errorf("%w: %w", bots.ErrUndeliverable, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// refusedForGood tells the server's answers that sending again cannot
+// change: the key names no conversation, or the post itself, its channel
+// (deleted, archived) or its user (deactivated) is refused — 400, 403,
+// 404, 410, 413. 401 (a token to replace), 429 and 5xx are temporary.
+// A 403 may also mean a permission the administrator can still grant; the
+// reply is then marked failed and shown to the agent, who sees why.
+func refusedForGood(err error) bool {
+	if errors.Is(err, errBadKey) {
+		return true
+	}
+	var ae *model.AppError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.StatusCode {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusGone, http.StatusRequestEntityTooLarge:
+		return true
+	}
+	return false
 }
 
 // post sends p to the conversation with that key.

@@ -79,6 +79,9 @@ func (a *Adapter) post(ctx context.Context, channel string, opts ...slackgo.MsgO
 			return ts, nil
 		}
 		wait, limited := rateLimited(err)
+		if permanent(err) {
+			return "", fmt.Errorf("%w: slack: chat.postMessage to %s: %w", bots.ErrUndeliverable, channel, err)
+		}
 		if !limited || attempt >= maxRateLimitRetries || wait > a.cfg.MaxRateLimitWait {
 			return "", fmt.Errorf("slack: chat.postMessage to %s: %w", channel, err)
 		}
@@ -177,4 +180,25 @@ func (s *recentSet) has(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.m[id]
+}
+
+// refusedForGood are chat.postMessage errors that sending the same
+// message again cannot cure (https://api.slack.com/methods/chat.postMessage#errors):
+// the conversation is gone or closed to the bot, or the message itself is
+// refused. Token and scope errors are left out on purpose: an
+// administrator fixes them and the queued replies then go out.
+var refusedForGood = map[string]bool{
+	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "user_not_found": true,
+	"user_disabled": true, "account_inactive": true, "cannot_dm_bot": true, "messages_tab_disabled": true,
+	"restricted_action": true, "restricted_action_read_only_channel": true, "restricted_action_thread_only_channel": true,
+	"restricted_action_non_threadable_channel": true, "team_access_not_granted": true,
+	"msg_too_long": true, "no_text": true, "invalid_blocks": true, "invalid_blocks_format": true,
+	"too_many_attachments": true, "invalid_attachments": true, "duplicate_message_not_found": true,
+}
+
+// permanent tells a send error Slack will give again (ok:false with one of
+// refusedForGood) from a temporary one (network, 5xx, 429, fatal_error).
+func permanent(err error) bool {
+	var se slackgo.SlackErrorResponse
+	return errors.As(err, &se) && refusedForGood[se.Err]
 }

@@ -34,7 +34,7 @@ type keyButton struct {
 func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 	chatID, err := strconv.ParseInt(out.ConversationKey, 10, 64)
 	if err != nil || chatID == 0 {
-		return fmt.Errorf("telegram: conversation key %q is not a chat id", out.ConversationKey)
+		return fmt.Errorf("%w: telegram: conversation key %q is not a chat id", bots.ErrUndeliverable, out.ConversationKey)
 	}
 	parts := splitText(composeText(out.Reply), maxMessageUnits)
 	var markup *keyboard
@@ -72,6 +72,9 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 			m = markup
 		}
 		if err := a.sendPart(ctx, chatID, parts[i], m); err != nil {
+			if refusedForGood(err) {
+				return fmt.Errorf("%w: %w", bots.ErrUndeliverable, err)
+			}
 			return err
 		}
 		if multi {
@@ -129,4 +132,13 @@ func (a *Adapter) answerCallback(ctx context.Context, id, msg string) {
 	if err != nil {
 		a.log.Debug("answer callback query", "err", err)
 	}
+}
+
+// refusedForGood tells the Bot API's answers that sending again cannot
+// change: 403 (the user blocked the bot, deleted their account, or the bot
+// left the group) and 400 (chat not found, message refused as it is).
+// 401 and 404 mean a wrong token or server — an administrator's fix, after
+// which the queued replies go out — and 429 and 5xx pass: all temporary.
+func refusedForGood(err error) bool {
+	return errors.Is(err, bot.ErrorForbidden) || errors.Is(err, bot.ErrorBadRequest)
 }
