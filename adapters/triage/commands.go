@@ -46,6 +46,7 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 		}
 		found, err := r.findCard(ctx, &c, r.q.CardOfConversation, convID)
 		if err != nil || !found {
+			r.log.Debug("triage: press on no posted card", "event_id", ev.ID, "conversation_id", convID, "err", err)
 			return err
 		}
 		cmd = Command{Verb: verb}
@@ -55,7 +56,8 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 		}
 		found, err := r.findCard(ctx, &c, r.q.CardOfThread, ev.Thread)
 		if err != nil || !found {
-			return err // not found: a thread that is not a card's
+			r.log.Debug("triage: message in a thread that is no card's", "event_id", ev.ID, "thread", ev.Thread, "err", err)
+			return err
 		}
 		cmd = ParseCommand(ev.Text, r.cfg.NotePrefix)
 		if cmd.Verb == VerbReply && cmd.Text == "" {
@@ -80,6 +82,7 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 		return err
 	}
 	if refusal != "" {
+		r.log.Debug("triage: refused", "event_id", ev.ID, "user", ev.User, "thread", thread)
 		r.answer(ctx, thread, refusal)
 		return nil
 	}
@@ -198,16 +201,26 @@ func (r *Relay) answer(ctx context.Context, thread, msg string) {
 	}
 }
 
-// postingWait is how long an event waits for a card being posted: an
-// agent can press a button (or answer in the thread) in the moment
-// between the card's appearing and its thread being recorded.
-const postingWait = 5 * time.Second
-
-// findCard reads the posted card that query finds with arg. While some
-// card of the channel is still being posted it tries again for a while.
+// findCard reads the posted card that query finds with arg. While a card
+// of the channel is being posted (claimed, not yet recorded) the event may
+// be about it: an agent can press a button or answer in the thread the
+// moment the chat shows the card, before its poster has recorded the
+// thread. Such an event waits for the posting to end, that is for the
+// claim to be recorded, dropped or to die (a claim older than
+// ClaimTimeout, whose claimant is gone and which another instance takes
+// over).
+//
+// Whether a card is being posted is read before the card itself: read
+// after, the card could be recorded between the two reads, found neither
+// posted nor being posted, and the event dropped. That race, and a fixed
+// 5 s grace for the posting, dropped agents' events on a busy machine.
 func (r *Relay) findCard(ctx context.Context, c *card, query string, arg any) (bool, error) {
-	deadline := time.Now().Add(postingWait)
 	for {
+		var posting bool
+		if err := r.db.GetContext(ctx, &posting, r.q.UnpostedClaims, r.chat.name(), r.cfg.ChannelID,
+			r.now().Add(-r.cfg.ClaimTimeout)); err != nil {
+			return false, err
+		}
 		err := r.db.GetContext(ctx, c, query, r.chat.name(), r.cfg.ChannelID, arg)
 		if err == nil && c.ThreadID != nil {
 			return true, nil
@@ -215,17 +228,13 @@ func (r *Relay) findCard(ctx context.Context, c *card, query string, arg any) (b
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return false, err
 		}
-		var posting bool
-		if err := r.db.GetContext(ctx, &posting, r.q.UnpostedClaims, r.chat.name(), r.cfg.ChannelID); err != nil {
-			return false, err
-		}
-		if !posting || time.Now().After(deadline) {
+		if !posting {
 			return false, nil
 		}
 		select {
 		case <-ctx.Done():
 			return false, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(50 * time.Millisecond): // a poll interval: the claim decides
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"helpdesk/bots"
 	"helpdesk/internal/db"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
@@ -217,15 +218,20 @@ func run(t *testing.T, fn func(context.Context) error) {
 	})
 }
 
+// eventually waits until cond holds, with the test's one deadline.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
+	testwait.For(t, "until "+what, cond)
+}
+
+// count reads one number, failing the test when the query does.
+func (v *env) count(query string, args ...any) int {
+	v.t.Helper()
+	var n int
+	if err := v.pool.Get(&n, query, args...); err != nil {
+		v.t.Fatalf("%s: %v", query, err)
 	}
+	return n
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

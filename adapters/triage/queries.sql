@@ -115,4 +115,6 @@ DELETE FROM triage_events WHERE platform = $1 AND event_id = $2;
 SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $1;
 
 -- name: unposted-claims
-SELECT EXISTS (SELECT 1 FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND thread_id IS NULL);
+-- A card being posted: claimed, not recorded, and not given up for dead.
+SELECT EXISTS (SELECT 1 FROM triage_cards WHERE platform = $1 AND channel_id = $2 AND thread_id IS NULL
+               AND claimed_at >= $3);

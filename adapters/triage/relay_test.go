@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"helpdesk/internal/testwait"
 )
 
 // Handoffs are found by the notification alone (the poll is an hour
@@ -16,10 +18,10 @@ func TestNotificationAndCatchUp(t *testing.T) {
 	marco := v.agent("marco", "agent_l1", "", "U0MARCO", "")
 	side := newSlackSide(t, v, f)
 	before, _ := v.queued("tg-before")
-	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, PollInterval: time.Hour}, WithSlack(side.a))
+	r := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, PollInterval: time.Hour}, WithSlack(side.a))
 	f.card(before)
 
-	time.Sleep(200 * time.Millisecond) // the listener is up
+	testwait.Closed(t, "the relay's LISTEN", r.Listening())
 	after, _ := v.queued("tg-after")
 	card := f.card(after)
 

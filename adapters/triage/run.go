@@ -60,6 +60,9 @@ func (r *Relay) listen(ctx context.Context) {
 	defer l.Close()
 	if err := l.Listen(notifyChannel); err != nil {
 		r.log.Error("triage: cannot LISTEN; relying on the poll", "err", err)
+	} else {
+		// Listen returns once the LISTEN is active on a connection.
+		close(r.listening)
 	}
 	ping := time.NewTicker(time.Minute)
 	defer ping.Stop()
@@ -98,6 +101,20 @@ func (r *Relay) catchUp(ctx context.Context) {
 	if _, err := r.db.ExecContext(ctx, r.q.ForgetEvents, now.Add(-eventsKept)); err != nil && ctx.Err() == nil {
 		r.log.Warn("triage: forgetting old events failed", "err", err)
 	}
+	r.catchUps.Add(1)
+}
+
+// Listening is closed once the relay receives the engine's notifications
+// (its LISTEN is active). Without DatabaseURL, or when LISTEN failed, it
+// stays open and only the poll finds work.
+func (r *Relay) Listening() <-chan struct{} { return r.listening }
+
+// idle reports whether the relay has no conversation waiting to be synced
+// or being synced, and how many catch-ups it has done.
+func (r *Relay) idle() (bool, int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.order) == 0 && !r.syncing, r.catchUps.Load()
 }
 
 // syncLoop syncs the touched conversations one at a time; a failure is
@@ -110,6 +127,7 @@ func (r *Relay) syncLoop(ctx context.Context) {
 			id, r.order = r.order[0], r.order[1:]
 			delete(r.pending, id)
 		}
+		r.syncing = id != 0
 		r.mu.Unlock()
 		if id == 0 {
 			select {

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"helpdesk/internal/testwait"
 )
 
 // The issue's relay over Slack: a Telegram-like user opens a ticket → a
@@ -53,10 +55,8 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	side.write("U0MARCO", card.TS, "!nota riservata con prefisso")
 	f.inThread(card.TS, "Nota interna registrata")
 	eventually(t, "both notes are recorded", func() bool {
-		var n int
-		_ = v.pool.Get(&n, `SELECT count(*) FROM ticket_comments c JOIN tickets t ON t.id = c.ticket_id
-			WHERE t.number = $1 AND NOT c.public AND c.body IN ('il fornitore conferma un bug noto', 'nota riservata con prefisso')`, number)
-		return n == 2
+		return v.count(`SELECT count(*) FROM ticket_comments c JOIN tickets t ON t.id = c.ticket_id
+			WHERE t.number = $1 AND NOT c.public AND c.body IN ('il fornitore conferma un bug noto', 'nota riservata con prefisso')`, number) == 2
 	})
 	v.userNever(key, "fornitore")
 	v.userNever(key, "riservata")
@@ -73,8 +73,9 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	}
 
 	// The agent's own reply is in the thread once: as the agent wrote it,
-	// not copied back by the relay.
-	time.Sleep(500 * time.Millisecond)
+	// not copied back by the relay. A wrong copy gets a bounded while to
+	// show itself.
+	time.Sleep(testwait.Quiet)
 	got := 0
 	for _, r := range v.mem.Replies(key) {
 		if strings.Contains(r.Reply.Text, "provi a riavviare il programma") {
@@ -96,7 +97,9 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	var marco int64
-	_ = v.pool.Get(&marco, `SELECT id FROM users WHERE username = 'marco'`)
+	if err := v.pool.Get(&marco, `SELECT id FROM users WHERE username = 'marco'`); err != nil {
+		t.Fatal(err)
+	}
 	if actor != "agent:"+itoa(marco) {
 		t.Fatalf("taken by %q, want agent:%d", actor, marco)
 	}
@@ -168,8 +171,8 @@ func TestSlackTriageTwoInstancesOneCardOneTake(t *testing.T) {
 	a, b := newSlackSide(t, v, f), newSlackSide(t, v, f)
 	// The second Slack adapter talks to the same workspace: each instance
 	// has its own adapter and relay on the same database.
-	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(a.a))
-	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(b.a))
+	ra := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(a.a))
+	rb := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(b.a))
 
 	var ids []int64
 	for _, key := range []string{"tg-1", "tg-2", "tg-3"} {
@@ -179,7 +182,7 @@ func TestSlackTriageTwoInstancesOneCardOneTake(t *testing.T) {
 	for _, id := range ids {
 		f.card(id)
 	}
-	time.Sleep(time.Second) // several polls of both instances
+	settled(t, ra, rb) // several polls of both instances, each with its syncs done
 	for _, id := range ids {
 		if n := len(f.cards(id)); n != 1 {
 			t.Fatalf("conversation %d: %d cards, want exactly 1", id, n)
@@ -212,4 +215,38 @@ func TestSlackTriageTwoInstancesOneCardOneTake(t *testing.T) {
 	if joined != 1 {
 		t.Fatalf("the user was told %d times that an agent joined", joined)
 	}
+}
+
+// settled waits until each relay has polled twice more and has no sync
+// left: whatever those polls could have posted has been posted.
+func settled(t *testing.T, relays ...*Relay) {
+	t.Helper()
+	for _, r := range relays {
+		_, from := r.idle()
+		eventually(t, "two more polls and no sync left", func() bool {
+			idle, n := r.idle()
+			return idle && n >= from+2
+		})
+	}
+}
+
+// An agent can act on a card the moment the chat shows it, before the
+// relay has recorded the card's thread (here the chat answers the card's
+// post only after a while, as a slow network or database makes it): the
+// thread message and the button press wait for the card, and neither is
+// dropped. The relay used to wait 5 s at most, and to drop the event when
+// the card was recorded between its two reads.
+func TestSlackTriageActBeforeTheCardIsRecorded(t *testing.T) {
+	v := newEnv(t)
+	f := newFakeSlack(t)
+	f.addUser("U0STRANGER", "someone@elsewhere.example")
+	f.cardDelay = 6 * time.Second // platform emulation: longer than the old grace
+	side := newSlackSide(t, v, f)
+	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(side.a))
+
+	convID, _ := v.queued("tg-slow")
+	card := f.card(convID) // shown, not yet recorded
+	side.write("U0STRANGER", card.TS, "take")
+	side.press("U0STRANGER", card, cardAction(VerbTake, convID))
+	eventually(t, "both refusals", func() bool { return f.countInThread(card.TS, "I do not know you") == 2 })
 }

@@ -68,6 +68,10 @@ type fakeSlack struct {
 	mu    sync.Mutex
 	posts []slackPost
 	users map[string]string // user id → e-mail
+	// cardDelay, set before the first post, is how long the answer to a
+	// post at the top level of a channel (a card) takes after the post
+	// is shown: a slow platform.
+	cardDelay time.Duration
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -99,6 +103,9 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 	p.TS = fmt.Sprintf("1764160000.%06d", len(f.posts)+1)
 	f.posts = append(f.posts, p)
 	f.mu.Unlock()
+	if p.ThreadTS == "" && f.cardDelay > 0 {
+		time.Sleep(f.cardDelay) // a slow platform, not a wait: the test waits on posts
+	}
 	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, p.Channel, p.TS)
 }
 

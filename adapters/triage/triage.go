@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -147,8 +148,12 @@ type Relay struct {
 	events  []event        // thread events waiting, in arrival order
 	pending map[int64]bool // conversations waiting to be synced
 	order   []int64
+	syncing bool // a conversation taken from order is being synced
 	wake    chan struct{}
 	kick    chan struct{}
+
+	listening chan struct{} // closed once LISTEN is active
+	catchUps  atomic.Int64  // catch-ups done, for tests that wait for polls
 }
 
 // event is a message or button press in the triage channel.
@@ -191,7 +196,8 @@ func New(cfg Config, eng Engine, log *slog.Logger, opts ...Option) (*Relay, erro
 		log = slog.Default()
 	}
 	r := &Relay{eng: eng, log: log.With("component", "triage"), now: time.Now,
-		pending: map[int64]bool{}, wake: make(chan struct{}, 1), kick: make(chan struct{}, 1)}
+		pending: map[int64]bool{}, wake: make(chan struct{}, 1), kick: make(chan struct{}, 1),
+		listening: make(chan struct{})}
 	for _, o := range opts {
 		o(r)
 	}
