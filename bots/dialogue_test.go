@@ -86,7 +86,10 @@ func TestTranscriptTicketStatus(t *testing.T) {
 	if res.TicketNumber == "" {
 		t.Fatal("no ticket opened")
 	}
-	other, _ := h.tickets.Create(context.Background(), h.db, "agent:1", ticketFor("web"))
+	other, err := h.tickets.Create(context.Background(), h.db, "agent:1", ticketFor("web"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.transcript("status_it", "u10", "c10b", "a che punto è il ticket "+res.TicketNumber+"?", "stato "+strings.TrimLeft(other.Number[8:], "0"), "stato delle mie richieste")
 }
 

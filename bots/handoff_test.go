@@ -131,7 +131,10 @@ func TestHandoffLifeCycle(t *testing.T) {
 	if err := h.engine.Take(ctx, c.ID, giulia); !errors.Is(err, ErrLevel) {
 		t.Fatalf("L1 taking an L2 conversation: %v", err)
 	}
-	q2, _ := h.engine.Queue(ctx, 2, 10)
+	q2, err := h.engine.Queue(ctx, 2, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(q2) != 1 || q2[0].ID != c.ID || q2[0].TicketNumber == "" {
 		t.Fatalf("level-2 queue = %+v", q2)
 	}
@@ -151,19 +154,27 @@ func TestHandoffLifeCycle(t *testing.T) {
 	}
 	h.say("u-life", "life", "[csat:4]")
 	var rating int
-	h.db.Get(&rating, `SELECT rating FROM satisfaction WHERE conversation_id = $1`, c.ID)
+	if err := h.db.Get(&rating, `SELECT rating FROM satisfaction WHERE conversation_id = $1`, c.ID); err != nil {
+		t.Fatal(err)
+	}
 	if rating != 4 {
 		t.Fatalf("rating stored = %d", rating)
 	}
 	conv := h.conversation("life")
-	tk, _ := h.tickets.Get(ctx, h.db, *conv.TicketID)
+	tk, err := h.tickets.Get(ctx, h.db, *conv.TicketID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if tk.State != tickets.StateResolved || tk.Level != 2 || tk.ExternalOrg != "Fornitore gestionale" || tk.FirstResponseAt == nil || tk.ClosureCode != "fixed_by_vendor" {
 		t.Fatalf("ticket after resolution = %+v", tk)
 	}
 	// Within the window, "not solved" reopens.
 	h.now = h.now.Add(48 * time.Hour)
 	h.say("u-life", "life", "no, non è risolto, si blocca ancora")
-	tk, _ = h.tickets.Get(ctx, h.db, tk.ID)
+	tk, err = h.tickets.Get(ctx, h.db, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if tk.State != tickets.StateOpen {
 		t.Fatalf("ticket state after reopen = %s", tk.State)
 	}
@@ -215,8 +226,8 @@ func TestAutoAssignRoundRobin(t *testing.T) {
 	if len(got) != 2 || got[0] == got[1] || (got[0] != a.ID && got[0] != b.ID) || (got[1] != a.ID && got[1] != b.ID) {
 		t.Fatalf("assigned to %v; want anna and bruno once each (capacity 1, carlo away)", got)
 	}
-	if q, _ := h.engine.Queue(ctx, 1, 10); len(q) != 1 {
-		t.Fatalf("%d left in the queue, want 1", len(q))
+	if q, err := h.engine.Queue(ctx, 1, 10); err != nil || len(q) != 1 {
+		t.Fatalf("%d left in the queue, want 1 (%v)", len(q), err)
 	}
 }
 
@@ -231,7 +242,10 @@ func TestRouteExternalMailsTheOrganisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	conv := h.conversation("route")
-	tk, _ := h.tickets.Get(ctx, h.db, *conv.TicketID)
+	tk, err := h.tickets.Get(ctx, h.db, *conv.TicketID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	mails := h.mem.Replies(MailKey("assistenza@fornitore.example", "route-"+tk.Number))
 	if len(mails) != 1 || !strings.Contains(mails[0].Text, tk.Number) || !strings.Contains(mails[0].Text, "Gentile Fornitore SUAP") {
 		t.Fatalf("mail to the organisation = %+v", mails)

@@ -43,8 +43,14 @@ func TestMailOpensTicketAndThreadsReplies(t *testing.T) {
 	if err != nil || r2.Created || r2.TicketNumber != res.TicketNumber {
 		t.Fatalf("reply by references: %+v, %v", r2, err)
 	}
-	tk, _ := h.tickets.GetByNumber(ctx, h.db, res.TicketNumber)
-	cs, _ := h.tickets.Comments(ctx, h.db, tk.ID, false)
+	tk, err := h.tickets.GetByNumber(ctx, h.db, res.TicketNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := h.tickets.Comments(ctx, h.db, tk.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(cs) != 2 {
 		t.Fatalf("%d comments, want 2", len(cs))
 	}
@@ -60,8 +66,8 @@ func TestMailOpensTicketAndThreadsReplies(t *testing.T) {
 		Subject: "Re: [" + res.TicketNumber + "]", Text: "Grazie mille, ora funziona tutto."}); err != nil {
 		t.Fatal(err)
 	}
-	if tk, _ = h.tickets.Get(ctx, h.db, tk.ID); tk.State != tickets.StateResolved {
-		t.Fatalf("a thank-you reopened the ticket: state %s", tk.State)
+	if tk, err = h.tickets.Get(ctx, h.db, tk.ID); err != nil || tk.State != tickets.StateResolved {
+		t.Fatalf("a thank-you reopened the ticket: state %s (%v)", tk.State, err)
 	}
 	// A reply saying the problem is back reopens.
 	r3, err := h.engine.HandleMail(ctx, Mail{MessageID: "mno@mail.example", FromAddress: "bianchi@studio.example",
@@ -69,7 +75,10 @@ func TestMailOpensTicketAndThreadsReplies(t *testing.T) {
 	if err != nil || r3.Created {
 		t.Fatalf("reply after resolution: %+v, %v", r3, err)
 	}
-	tk, _ = h.tickets.Get(ctx, h.db, tk.ID)
+	tk, err = h.tickets.Get(ctx, h.db, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if tk.State != tickets.StateOpen {
 		t.Fatalf("state after reply to a resolved ticket = %s", tk.State)
 	}

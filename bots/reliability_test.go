@@ -49,7 +49,9 @@ func TestTwoMessagesAtOnceAreOrdered(t *testing.T) {
 			t.Fatalf("messages recorded as %s, want in,out,in,out", got)
 		}
 		var outs []int64
-		h.db.Select(&outs, `SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.conversation_key = $1 AND direction = 'out' ORDER BY m.id`, key)
+		if err := h.db.Select(&outs, `SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.conversation_key = $1 AND direction = 'out' ORDER BY m.id`, key); err != nil {
+			t.Fatal(err)
+		}
 		sent := h.mem.Replies(key)
 		if len(sent) != 2 || sent[0].MessageID != outs[0] || sent[1].MessageID != outs[1] {
 			t.Fatalf("sent %+v, want replies %v in order", sent, outs)
@@ -158,7 +160,9 @@ func TestFailedSendIsRetriedInOrderAndOnce(t *testing.T) {
 		t.Fatalf("after a failed send: queued %v, sent %d", retry.ids, len(flaky.sent))
 	}
 	var m Message
-	h.db.Get(&m, `SELECT * FROM messages WHERE id = $1`, retry.ids[0])
+	if err := h.db.Get(&m, `SELECT * FROM messages WHERE id = $1`, retry.ids[0]); err != nil {
+		t.Fatal(err)
+	}
 	if m.SentAt != nil || m.SendAttempts != 1 || !strings.Contains(m.SendError, "503") {
 		t.Fatalf("failed reply bookkeeping: %+v", m)
 	}
@@ -216,7 +220,9 @@ func TestInactivityClosesBotConversationKeepsTicket(t *testing.T) {
 		t.Fatalf("state %s", c.State)
 	}
 	var open int
-	h.db.Get(&open, `SELECT count(*) FROM tickets WHERE state = 'new'`)
+	if err := h.db.Get(&open, `SELECT count(*) FROM tickets WHERE state = 'new'`); err != nil {
+		t.Fatal(err)
+	}
 	if open != 1 {
 		t.Fatalf("%d tickets left open, want the suggestion's 1", open)
 	}
@@ -238,7 +244,9 @@ func TestInvalidAndOversizedInbound(t *testing.T) {
 		t.Fatalf("oversized: %v", err)
 	}
 	var n int
-	h.db.Get(&n, `SELECT count(*) FROM messages`)
+	if err := h.db.Get(&n, `SELECT count(*) FROM messages`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("rejected input stored %d messages", n)
 	}

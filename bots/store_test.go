@@ -46,7 +46,10 @@ func TestRedeliveredMessageIsStoredOnce(t *testing.T) {
 	if isNew, err := s.RecordMessage(ctx, pool, other); err != nil || !isNew {
 		t.Fatalf("same external id on another channel: new=%v err=%v", isNew, err)
 	}
-	ms, _ := s.Messages(ctx, pool, conv.ID)
+	ms, err := s.Messages(ctx, pool, conv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(ms) != 2 {
 		t.Fatalf("%d messages stored, want 2", len(ms))
 	}
@@ -108,7 +111,10 @@ func TestConcurrentFirstMessagesShareOneConversation(t *testing.T) {
 		}
 		return nil
 	})
-	evs, _ := s.Events(ctx, pool, ids[0])
+	evs, err := s.Events(ctx, pool, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(evs) != 2 || evs[1].NewValue != "closed" {
 		t.Fatalf("events %+v", evs)
 	}

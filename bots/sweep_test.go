@@ -21,7 +21,9 @@ func TestSweepQueuesRepliesLeftUnsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var unsent int
-	h.db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'crashy' AND direction = 'out' AND sent_at IS NULL`)
+	if err := h.db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'crashy' AND direction = 'out' AND sent_at IS NULL`); err != nil {
+		t.Fatal(err)
+	}
 	if unsent == 0 {
 		t.Fatal("no unsent reply to sweep")
 	}
@@ -58,8 +60,8 @@ func TestSweepQueuesRepliesLeftUnsent(t *testing.T) {
 		}
 	}
 	sweep.ids = nil
-	if n, _ := h.engine.SweepUnsent(ctx, time.Nanosecond); n != 0 {
-		t.Fatalf("swept %d replies already sent", n)
+	if n, err := h.engine.SweepUnsent(ctx, time.Nanosecond); err != nil || n != 0 {
+		t.Fatalf("swept %d replies already sent (%v)", n, err)
 	}
 	if len(flaky.sent) != unsent {
 		t.Fatalf("sent %d, want %d", len(flaky.sent), unsent)

@@ -37,9 +37,13 @@ func TestOpenTurnLongerPaths(t *testing.T) {
 		}
 	}
 	var in int
-	h.db.GetContext(ctx, &in, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'in'`, first.ConversationID)
+	if err := h.db.GetContext(ctx, &in, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'in'`, first.ConversationID); err != nil {
+		t.Fatal(err)
+	}
 	var name string
-	h.db.GetContext(ctx, &name, `SELECT r.name FROM requester_identities i JOIN requesters r ON r.id = i.requester_id WHERE i.external_id = 'u-anna'`)
+	if err := h.db.GetContext(ctx, &name, `SELECT r.name FROM requester_identities i JOIN requesters r ON r.id = i.requester_id WHERE i.external_id = 'u-anna'`); err != nil {
+		t.Fatal(err)
+	}
 	if in != 3 || name != "Anna Rossi" {
 		t.Errorf("%d inbound messages (want 3), requester name %q (want the new one)", in, name)
 	}
