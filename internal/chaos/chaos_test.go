@@ -116,7 +116,7 @@ func TestKillNineUnderLoadWithTwoInstancesAndTripleDelivery(t *testing.T) {
 			killed.Do(func() {
 				f.do(a.kill9)
 				go func() {
-					time.Sleep(2 * time.Second)
+					time.Sleep(2 * time.Second) // the instance stays dead this long: an outage, not a wait
 					// start waits for /healthz; mark it up only then.
 					c := *a
 					c.start()
@@ -127,7 +127,7 @@ func TestKillNineUnderLoadWithTwoInstancesAndTripleDelivery(t *testing.T) {
 		}
 	})
 	<-restarted
-	drain(t, pool, api, 90*time.Second)
+	drain(t, pool, api)
 	c := tally(t, pool, api, l)
 	// A reply the fake accepted just before the SIGKILL, but not yet
 	// marked sent, is sent again after the restart: Telegram has no
@@ -140,7 +140,9 @@ func TestKillNineUnderLoadWithTwoInstancesAndTripleDelivery(t *testing.T) {
 		t.Error("the bot token appears in an instance's log")
 	}
 	var jobsTwice int
-	pool.Get(&jobsTwice, `SELECT count(*) FROM river_job WHERE kind = 'send_reply' AND state = 'completed' AND attempt > 1 AND errors IS NULL`)
+	if err := pool.Get(&jobsTwice, `SELECT count(*) FROM river_job WHERE kind = 'send_reply' AND state = 'completed' AND attempt > 1 AND errors IS NULL`); err != nil {
+		t.Fatal(err)
+	}
 	if jobsTwice > 0 {
 		t.Errorf("%d send jobs ran more than once without an error", jobsTwice)
 	}
@@ -162,22 +164,27 @@ func TestChannelAPIFaults(t *testing.T) {
 	total := int64(users * per)
 	l := &load{t: t, targets: f.up, users: users, perUser: per}
 	var once [3]sync.Once
+	var faults sync.WaitGroup
 	l.run(context.Background(), func(n int64) {
 		for i, mode := range []int32{modeTooMany, modeInternal, modeDrop} {
 			if n >= total*int64(i+1)/5 {
 				once[i].Do(func() {
 					api.mode.Store(mode)
+					faults.Add(1)
 					go func() {
-						time.Sleep(3 * time.Second)
+						defer faults.Done()
+						time.Sleep(3 * time.Second) // the fault's duration: an outage, not a wait
 						api.mode.CompareAndSwap(mode, modeOK)
 					}()
 				})
 			}
 		}
 	})
-	time.Sleep(3 * time.Second)
+	// Every fault lasts its full time even when the load ends first; then
+	// the API is healthy for the drain.
+	faults.Wait()
 	api.mode.Store(modeOK)
-	drain(t, pool, api, 120*time.Second)
+	drain(t, pool, api)
 	c := tally(t, pool, api, l)
 	fmt.Printf("chaos bot API faults answered: %d\n", api.fails.Load())
 	judge(t, "429/500/dropped sends", c, 0)

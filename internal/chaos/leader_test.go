@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 )
 
 // TestTelegramPollingHasOneLeader: two instances in polling mode on one
@@ -30,24 +31,14 @@ func TestTelegramPollingHasOneLeader(t *testing.T) {
 		}
 		return out
 	}
-	wait := func(cond func() bool, within time.Duration) bool {
-		for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-			if cond() {
-				return true
-			}
-		}
-		return false
-	}
-	if !wait(func() bool { return len(leaderOf()) == 1 && api.polls.Load() > 2 }, 20*time.Second) {
-		t.Fatalf("want one leader polling; leaders %d, polls %d", len(leaderOf()), api.polls.Load())
-	}
+	testwait.For(t, "one leader polling", func() bool { return len(leaderOf()) == 1 && api.polls.Load() > 2 })
 	first := leaderOf()[0]
 	polls := api.polls.Load()
 	first.kill9()
 	start := time.Now()
-	if !wait(func() bool { return len(leaderOf()) == 1 && leaderOf()[0] != first && api.polls.Load() > polls+1 }, 20*time.Second) {
-		t.Fatal("no instance took the polling over after the leader was killed")
-	}
+	testwait.For(t, "another instance polling after the leader was killed", func() bool {
+		return len(leaderOf()) == 1 && leaderOf()[0] != first && api.polls.Load() > polls+1
+	})
 	took := time.Since(start)
 	fmt.Printf("chaos telegram poller: leader %s killed, %s polling again after %s; most getUpdates at once: %d\n",
 		first.name, leaderOf()[0].name, took.Round(100*time.Millisecond), api.maxPolling.Load())

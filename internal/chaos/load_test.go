@@ -119,7 +119,7 @@ func (l *load) deliver(ctx context.Context, body []byte, pick int) {
 	for attempt := 0; ctx.Err() == nil; attempt++ {
 		ts := l.targets()
 		if len(ts) == 0 {
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond) // Telegram's retry pause while no instance is up
 			continue
 		}
 		in := ts[(pick+attempt)%len(ts)]
@@ -141,8 +141,19 @@ func (l *load) deliver(ctx context.Context, body []byte, pick int) {
 			}
 		}
 		l.retried.Add(1)
-		time.Sleep(time.Duration(min(attempt+1, 10)) * 100 * time.Millisecond)
+		time.Sleep(time.Duration(min(attempt+1, 10)) * 100 * time.Millisecond) // Telegram's redelivery backoff
 	}
+}
+
+// deadline is when a chaos test's waits give up: shortly before the test
+// binary's -timeout, so that tally still reports. A chaos test runs load
+// for minutes at full size (make chaos), longer than testwait.Patience,
+// which counts from a test's first wait.
+func deadline(t *testing.T) time.Time {
+	if end, ok := t.Deadline(); ok {
+		return end.Add(-30 * time.Second)
+	}
+	return time.Now().Add(10 * time.Minute)
 }
 
 // counts is what a fault test prints and judges.
@@ -158,13 +169,18 @@ func (c counts) String() string {
 }
 
 // drain waits until every recorded reply is marked sent and the fake has
-// received as many messages as were recorded, or the time is up.
-func drain(t *testing.T, db *sqlx.DB, api *botAPI, within time.Duration) {
-	deadline := time.Now().Add(within)
+// received as many messages as were recorded, or the test's deadline is
+// near; then tally and judge say what is missing.
+func drain(t *testing.T, db *sqlx.DB, api *botAPI) {
+	deadline := deadline(t)
 	for time.Now().Before(deadline) {
 		var unsent, outs int
-		db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out' AND sent_at IS NULL`)
-		db.Get(&outs, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out'`)
+		if err := db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out' AND sent_at IS NULL`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Get(&outs, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out'`); err != nil {
+			t.Fatal(err)
+		}
 		got := 0
 		for _, l := range api.received() {
 			got += len(l)
@@ -172,7 +188,7 @@ func drain(t *testing.T, db *sqlx.DB, api *botAPI, within time.Duration) {
 		if unsent == 0 && got >= outs {
 			return
 		}
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // a poll interval: the counts decide
 	}
 }
 
