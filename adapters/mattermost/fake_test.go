@@ -13,6 +13,8 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"helpdesk/internal/testwait"
 )
 
 // fakeServer answers the part of the Mattermost REST API and WebSocket the
@@ -369,14 +371,8 @@ func (f *fakeServer) connections() int {
 	return f.connects
 }
 
-// waitFor polls cond until it holds or the time is up.
+// waitFor waits until cond holds, with the test's one deadline.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.For(t, what, cond)
 }

@@ -16,6 +16,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/internal/db"
+	"helpdesk/internal/testwait"
 )
 
 // recorder is a hand-written Handler that keeps what it was given and
@@ -125,7 +126,7 @@ func TestRunReadsDirectMessagesAndMentions(t *testing.T) {
 	f.push(f.posted(mention, "O", "alice.rossi", []string{f.bot.Id}))
 
 	waitFor(t, "two inbound messages", func() bool { return len(rec.inbounds()) >= 2 })
-	time.Sleep(50 * time.Millisecond) // let anything wrongly accepted arrive too
+	time.Sleep(testwait.Quiet) // let anything wrongly accepted arrive too
 	got := rec.inbounds()
 	if len(got) != 2 {
 		t.Fatalf("got %d inbound messages, want 2: %+v", len(got), got)
@@ -173,7 +174,7 @@ func TestThreadRepliesWithoutMention(t *testing.T) {
 	f.push(f.posted(otherReply, "O", "alice.rossi", nil))
 
 	waitFor(t, "the thread reply", func() bool { return len(rec.inbounds()) >= 1 })
-	time.Sleep(50 * time.Millisecond)
+	time.Sleep(testwait.Quiet) // a wrong extra one gets a bounded while to show itself
 	got := rec.inbounds()
 	if len(got) != 1 || got[0].ConversationKey != threadKey(ch, root.Id) || got[0].Text != "the one on floor 2" {
 		t.Fatalf("got %+v", got)

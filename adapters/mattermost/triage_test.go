@@ -13,6 +13,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"helpdesk/bots"
+	"helpdesk/internal/testwait"
 )
 
 type triageEvents struct {
@@ -78,7 +79,7 @@ func TestTriageChannelDiverted(t *testing.T) {
 	if got := events.list()[1]; got.Action != "triage:take:1" || got.Thread != card.Id || got.User != alice.Id {
 		t.Fatalf("press reached the hook as %+v", got)
 	}
-	time.Sleep(50 * time.Millisecond)
+	time.Sleep(testwait.Quiet) // a wrong extra one gets a bounded while to show itself
 	if n := len(rec.inbounds()); n != 1 {
 		t.Fatalf("the engine got %d inbound messages, want only the DM", n)
 	}

@@ -195,7 +195,9 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("%d messages sent after the redelivery, want %d", got, sentSoFar+1)
 	}
 	var in int
-	pool.Get(&in, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = $1`, messageID(123456789, user, 1))
+	if err := pool.Get(&in, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = $1`, messageID(123456789, user, 1)); err != nil {
+		t.Fatal(err)
+	}
 	if in != 1 {
 		t.Fatalf("the first message is recorded %d times", in)
 	}

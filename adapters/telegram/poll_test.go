@@ -12,6 +12,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/internal/db"
+	"helpdesk/internal/testwait"
 )
 
 // syncBuffer is a log sink safe for concurrent writers.
@@ -32,15 +33,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// waitFor waits until cond holds, with the test's one deadline.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.For(t, what, cond)
 }
 
 func recvInbound(t *testing.T, ch <-chan bots.Inbound) bots.Inbound {
