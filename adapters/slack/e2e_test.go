@@ -13,6 +13,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
@@ -69,7 +70,7 @@ func newEngine(t *testing.T) *bots.Engine {
 // waitFor waits for a post, from index from on, that satisfies ok.
 func (f *fakeSlack) waitFor(from int, what string, ok func(post) bool) (post, int) {
 	f.t.Helper()
-	deadline := time.After(15 * time.Second)
+	deadline := time.After(time.Until(testwait.Deadline(f.t)))
 	for {
 		f.mu.Lock()
 		posts := append([]post(nil), f.posts...)
@@ -129,7 +130,7 @@ func TestEndToEndSocketMode(t *testing.T) {
 	// Slack redelivers the last message (as if our ack had been lost).
 	f.srv.SendToWebsocket(socketEnvelope("events_api", "e2e-3-retry", []byte(reply), 1))
 	f.waitAcks("e2e-3-retry")
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(testwait.Quiet) // a wrong extra post gets a bounded while to show itself
 	for _, p := range f.waitPosts(before) {
 		t.Logf("%s/%s: %q %v", p.Channel, p.ThreadTS, p.body(), p.buttons())
 	}
@@ -169,7 +170,7 @@ func TestEndToEndEventsAPI(t *testing.T) {
 	if w := serve(a, r); w.Code != http.StatusOK {
 		t.Fatalf("redelivery: status %d", w.Code)
 	}
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(testwait.Quiet) // a wrong extra post gets a bounded while to show itself
 	if n := f.postCount(); n != delivered {
 		t.Fatalf("redelivery produced %d more posts", n-delivered)
 	}

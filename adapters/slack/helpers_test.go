@@ -24,6 +24,7 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"helpdesk/bots"
+	"helpdesk/internal/testwait"
 )
 
 const (
@@ -178,7 +179,7 @@ func (f *fakeSlack) authTest(w http.ResponseWriter, _ *http.Request) {
 // waitPosts waits until n messages have been posted and returns them.
 func (f *fakeSlack) waitPosts(n int) []post {
 	f.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(time.Until(testwait.Deadline(f.t)))
 	for {
 		f.mu.Lock()
 		got := append([]post(nil), f.posts...)
@@ -203,7 +204,7 @@ func (f *fakeSlack) postCount() int {
 // waitAcks waits until every envelope id has been acknowledged.
 func (f *fakeSlack) waitAcks(ids ...string) {
 	f.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(time.Until(testwait.Deadline(f.t)))
 	for {
 		f.mu.Lock()
 		seen := map[string]bool{}
@@ -293,13 +294,7 @@ func (h *recordingHandler) Handle(_ context.Context, in bots.Inbound) (bots.Resu
 
 func (h *recordingHandler) next(t *testing.T) bots.Inbound {
 	t.Helper()
-	select {
-	case in := <-h.ch:
-		return in
-	case <-time.After(10 * time.Second):
-		t.Fatal("no event reached the handler")
-		return bots.Inbound{}
-	}
+	return testwait.Recv(t, "an event at the handler", h.ch)
 }
 
 func (h *recordingHandler) none(t *testing.T, d time.Duration) {

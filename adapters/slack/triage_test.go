@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"helpdesk/bots"
+	"helpdesk/internal/testwait"
 )
 
 // triageRecorder collects what the adapter diverts to the triage hook.
@@ -16,13 +17,7 @@ func (r triageRecorder) hook(_ context.Context, ev TriageEvent) { r <- ev }
 
 func (r triageRecorder) next(t *testing.T) TriageEvent {
 	t.Helper()
-	select {
-	case ev := <-r:
-		return ev
-	case <-time.After(10 * time.Second):
-		t.Fatal("nothing reached the triage hook")
-		return TriageEvent{}
-	}
+	return testwait.Recv(t, "an event at the triage hook", r)
 }
 
 // The triage channel's messages and presses go to the hook, never to the
