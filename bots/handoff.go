@@ -179,7 +179,7 @@ func (e *Engine) assignTo(ctx context.Context, t *agentTurn, agent Agent) error 
 		}
 	}
 	t.author = agent.actor()
-	t.say(Reply{Text: text.T(t.lang, "handoff.joined", agent.Name, max(agent.Level, 1))})
+	t.say(Reply{Text: text.T(t.lang, "handoff.joined", agent.Name, max(agent.Level, 1)), Auto: true})
 	return nil
 }
 
@@ -282,7 +282,7 @@ func (e *Engine) Escalate(ctx context.Context, convID int64, agent Agent, reason
 				return err
 			}
 		}
-		t.say(Reply{Text: text.T(t.lang, "handoff.escalated")})
+		t.say(Reply{Text: text.T(t.lang, "handoff.escalated"), Auto: true})
 		return nil
 	})
 }
@@ -324,7 +324,7 @@ func (e *Engine) RouteExternal(ctx context.Context, convID int64, agent Agent, o
 			}
 			t.extra = append(t.extra, outs...)
 		}
-		t.say(Reply{Text: text.T(t.lang, "handoff.routed", org, tk.Number)})
+		t.say(Reply{Text: text.T(t.lang, "handoff.routed", org, tk.Number), Auto: true})
 		return nil
 	})
 }
@@ -342,7 +342,7 @@ func (e *Engine) HandBack(ctx context.Context, convID int64, agent Agent) error 
 		if err := e.store.SetState(ctx, t.tx, t.conv, agent.actor(), StateBot, t.now); err != nil {
 			return err
 		}
-		t.say(Reply{Text: text.T(t.lang, "handoff.handback")})
+		t.say(Reply{Text: text.T(t.lang, "handoff.handback"), Auto: true})
 		return nil
 	})
 }
@@ -371,12 +371,12 @@ func (e *Engine) Resolve(ctx context.Context, convID int64, agent Agent, code, n
 			msg += "\n" + note
 		}
 		msg += "\n" + text.T(t.lang, "handoff.reopen", int(e.opt.ReopenWindow.Hours()/24))
-		t.say(Reply{Text: msg})
+		t.say(Reply{Text: msg, Auto: true})
 		var bs []Button
 		for i := 1; i <= 5; i++ {
 			bs = append(bs, Button{Label: strconv.Itoa(i), Action: actCSAT + strconv.Itoa(i)})
 		}
-		t.say(Reply{Text: text.T(t.lang, "csat.ask"), Buttons: bs})
+		t.say(Reply{Text: text.T(t.lang, "csat.ask"), Buttons: bs, Auto: true})
 		return nil
 	})
 }

@@ -57,6 +57,11 @@ type Reply struct {
 	Buttons []Button `json:"buttons,omitempty"`
 	Links   []Link   `json:"links,omitempty"`
 	Media   []Media  `json:"media,omitempty"`
+	// Auto marks a notice the desk writes by itself in an agent's name
+	// (joined, escalated, resolved …): e-mail sends it with
+	// Auto-Submitted: auto-generated, as RFC 3834 asks, so autoresponders
+	// do not answer it. The bot's own replies are automatic anyway.
+	Auto bool `json:"auto,omitempty"`
 }
 
 // Button is a choice the user can press; Action comes back in

@@ -25,3 +25,21 @@ func TestConversationShowsUndelivered(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveFormSaysNoteReachesRequester: the conversation's resolve
+// form says the closing note is sent to the requester (the engine puts it
+// in the resolution message).
+func TestResolveFormSaysNoteReachesRequester(t *testing.T) {
+	t.Parallel()
+	tc := newTestConsole(t, func(o *Options) { o.Handoff = &fakeHandoff{} })
+	s := seedConsole(t, tc)
+	anna := tc.addUser("anna", RoleAgentL1)
+	tc.pool.MustExec(`UPDATE conversations SET state = 'agent', agent_id = $1 WHERE id = $2`, anna, s.convID)
+	c := tc.login("anna")
+	for lang, want := range map[string]string{"it": "Nota di chiusura (la riceve il richiedente)", "en": "Closure note (sent to the requester)"} {
+		code, body, _ := c.get(fmt.Sprintf("/console/conversations/%d?lang=%s", s.convID, lang))
+		if code != 200 || !strings.Contains(body, want) {
+			t.Fatalf("%s: conversation page = %d, lacks %q", lang, code, want)
+		}
+	}
+}

@@ -144,10 +144,17 @@ func (a *Adapter) compose(out bots.Outbound, rc replyContext, to, root string) (
 	}
 	h.Set("MIME-Version", "1.0")
 	h.Set("Content-Language", rc.Lang)
-	if auto {
+	switch {
+	case auto:
 		// RFC 3834: automatic answers say so, and ask Exchange not to
 		// answer them with out-of-office notices.
 		h.Set("Auto-Submitted", "auto-replied")
+		h.Set("X-Auto-Response-Suppress", "All")
+	case out.Auto:
+		// A notice the desk wrote in an agent's name ("Marco Rossi has
+		// joined", the resolution, the satisfaction question): generated,
+		// not typed by the agent.
+		h.Set("Auto-Submitted", "auto-generated")
 		h.Set("X-Auto-Response-Suppress", "All")
 	}
 	var buf bytes.Buffer
