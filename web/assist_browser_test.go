@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -65,21 +64,21 @@ func TestBrowserAssist(t *testing.T) {
 	d.run(anna, "take",
 		chromedp.Navigate(fmt.Sprintf("%s/console/conversations/%d", d.ts.URL, conv)),
 		chromedp.WaitVisible(chromedp.ID("take")),
-		chromedp.Click(chromedp.ID("take")),
+		submit(chromedp.Click(chromedp.ID("take"))),
 		chromedp.WaitVisible(chromedp.ID("reply-text")),
 	)
 	if _, err := chromedp.Run(anna, chromedp.Evaluate[bool](`window.__noReload = true`)); err != nil {
 		t.Fatal(err)
 	}
-	poll := func(what, expr string) {
+	until := func(what, expr string) {
 		t.Helper()
-		if _, err := chromedp.Run(anna, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		if _, err := chromedp.Run(anna, poll[bool](expr)); err != nil {
 			d.fatal(anna, what, err)
 		}
 	}
 
 	d.run(anna, "summary", chromedp.Click(chromedp.ID("assist-summarise")))
-	poll("summary shown", `document.getElementById("assist-summary-text").textContent.includes("si chiude aprendo un paziente")`)
+	until("summary shown", `document.getElementById("assist-summary-text").textContent.includes("si chiude aprendo un paziente")`)
 	if meta := d.read(anna, "summary meta", chromedp.Text(chromedp.ID("assist-summary-meta"))); !strings.Contains(meta, "ANNA") {
 		t.Errorf("summary meta %q, want who asked", meta)
 	}
@@ -88,7 +87,7 @@ func TestBrowserAssist(t *testing.T) {
 	}
 
 	d.run(anna, "suggest", chromedp.Click(chromedp.ID("assist-suggest")))
-	poll("suggestion in the reply box", `document.getElementById("reply-text").value.length > 0`)
+	until("suggestion in the reply box", `document.getElementById("reply-text").value.length > 0`)
 	box := d.read(anna, "reply box", chromedp.Value(chromedp.ID("reply-text")))
 	if box != browserSuggestion+"." {
 		t.Fatalf("reply box %q, want the suggestion without its citation marker", box)
@@ -103,9 +102,11 @@ func TestBrowserAssist(t *testing.T) {
 	}
 	// The agent edits the proposal and sends it with the usual form.
 	edited := strings.Replace(box, "Buongiorno,", "Buongiorno, sono Anna:", 1)
+	// The page already shows the .flash of the take: wait for the page the
+	// form leads to, or the Navigate below races the form's navigation.
 	d.run(anna, "edit and send",
 		chromedp.SetValue(chromedp.ID("reply-text"), edited),
-		chromedp.Click(chromedp.ID("send-reply")),
+		submit(chromedp.Click(chromedp.ID("send-reply"))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.waitReply("chat-1", "sono Anna: svuoti la cache")
@@ -140,7 +141,7 @@ func TestBrowserAssist(t *testing.T) {
 		t.Errorf("a failed suggestion changed the reply box to %q", box)
 	}
 	d.run(anna, "send after failure",
-		chromedp.Click(chromedp.ID("send-reply")),
+		submit(chromedp.Click(chromedp.ID("send-reply"))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.waitReply("chat-1", "testo mio")

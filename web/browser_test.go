@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
@@ -128,46 +128,17 @@ func (d *desk) queue(key string) int64 {
 	return res.ConversationID
 }
 
-// browser starts headless Chromium once for the test; each agent gets an
-// isolated browser context (own cookies) in it.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed (.ci/setup-tools installs it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "it-IT"))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil { // starts the browser
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
-// agentTab opens an isolated tab logged in as username.
+// agentTab opens a tab of the shared browser b logged in as username, in
+// a browser context of its own (each agent has their own cookies).
 func (d *desk) agentTab(b context.Context, username string) context.Context {
 	d.t.Helper()
-	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
-	d.t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil { // opens the tab; a timeout on this first call would close it early
-		d.t.Fatal(err)
-	}
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	d.t.Cleanup(cancelT)
+	ctx := openTab(d.t, b)
 	d.run(ctx, "login "+username,
 		chromedp.Navigate(d.ts.URL+"/console/login"),
 		chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), username),
 		chromedp.SendKeys(chromedp.ID("password"), passwordOf(username)),
-		chromedp.Click(chromedp.ID("login")),
+		submit(chromedp.Click(chromedp.ID("login"))),
 		chromedp.WaitVisible(chromedp.ID("logout")),
 	)
 	return ctx
@@ -192,30 +163,30 @@ func (d *desk) read(ctx context.Context, what string, a chromedp.Action[string])
 
 func (d *desk) fatal(ctx context.Context, what string, err error) {
 	d.t.Helper()
-	short, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	loc, _ := chromedp.Run(short, chromedp.Location())
-	body, _ := chromedp.Run(short, chromedp.Text(chromedp.CSS("main")))
+	loc, body := pageState(ctx)
 	d.t.Fatalf("%s: %v (at %s: %.400s)", what, err, loc, body)
 }
 
-// lastReply waits for a reply to the user containing want.
+// waitReply waits for a reply to the user containing want.
 func (d *desk) waitReply(key, want string) {
 	d.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	defer func() {
+		if d.t.Failed() {
+			var got []string
+			for _, r := range d.mem.Replies(key) {
+				got = append(got, r.Text)
+			}
+			d.t.Logf("the user received:\n%s", strings.Join(got, "\n---\n"))
+		}
+	}()
+	testwait.For(d.t, fmt.Sprintf("the user to receive %q", want), func() bool {
 		for _, r := range d.mem.Replies(key) {
 			if strings.Contains(r.Text, want) {
-				return
+				return true
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var got []string
-	for _, r := range d.mem.Replies(key) {
-		got = append(got, r.Text)
-	}
-	d.t.Fatalf("the user never received %q; got:\n%s", want, strings.Join(got, "\n---\n"))
+		return false
+	})
 }
 
 func TestBrowserHandoff(t *testing.T) {
@@ -248,13 +219,13 @@ func TestBrowserHandoff(t *testing.T) {
 	d.run(anna, "take",
 		chromedp.Click(chromedp.CSS(row)),
 		chromedp.WaitVisible(chromedp.ID("sum-query")),
-		chromedp.Click(chromedp.ID("take")),
+		submit(chromedp.Click(chromedp.ID("take"))),
 		chromedp.WaitVisible(chromedp.ID("reply-text")),
 	)
 	d.waitReply("chat-1", "ANNA")
 	d.run(anna, "reply",
 		chromedp.SendKeys(chromedp.ID("reply-text"), "Buongiorno, sono Anna: provi a svuotare la cache del programma."),
-		chromedp.Click(chromedp.ID("send-reply")),
+		submit(chromedp.Click(chromedp.ID("send-reply"))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.waitReply("chat-1", "provi a svuotare la cache")
@@ -266,7 +237,7 @@ func TestBrowserHandoff(t *testing.T) {
 	luca := d.agentTab(b, "luca")
 	d.run(anna, "escalate",
 		chromedp.SendKeys(chromedp.ID("esc-reason"), "crash riproducibile, serve il secondo livello"),
-		chromedp.Click(chromedp.ID("escalate")),
+		submit(chromedp.Click(chromedp.ID("escalate"))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.run(luca, "L2 inbox", chromedp.Navigate(d.ts.URL+"/console/inbox"), chromedp.WaitVisible(chromedp.CSS(row)))
@@ -318,32 +289,34 @@ func TestBrowserEditorPublishesFAQ(t *testing.T) {
 		t.Fatalf("preview %q is not rendered Markdown", preview)
 	}
 	d.run(elena, "save, review, publish",
-		chromedp.Click(chromedp.ID("kb-save")),
+		submit(chromedp.Click(chromedp.ID("kb-save"))),
 		chromedp.WaitVisible(chromedp.ID("to-in_review")),
-		chromedp.Click(chromedp.ID("to-in_review")),
+		submit(chromedp.Click(chromedp.ID("to-in_review"))),
 		chromedp.WaitVisible(chromedp.ID("to-published")),
-		chromedp.Click(chromedp.ID("to-published")),
+		submit(chromedp.Click(chromedp.ID("to-published"))),
 		chromedp.WaitVisible(chromedp.ID("to-archived")),
 	)
-	// After: the bot answers with the new entry (the searcher follows the
-	// database by itself).
-	deadline := time.Now().Add(10 * time.Second)
-	for n := 2; ; n++ {
-		res := d.say(fmt.Sprintf("q-%d", n), question)
-		for _, r := range res.Replies {
+	// After: the bot answers with the new entry. The searcher follows the
+	// database by itself (every 200 ms here): ask until its answer is the
+	// new entry — the answer is the signal.
+	var got []string
+	defer func() {
+		if t.Failed() {
+			t.Logf("the bot's last answer: %q", got)
+		}
+	}()
+	n := 1
+	testwait.For(t, "the bot to answer with the published FAQ", func() bool {
+		n++
+		got = got[:0]
+		for _, r := range d.say(fmt.Sprintf("q-%d", n), question).Replies {
 			if strings.Contains(r.Text, "Badge visitatori") || strings.Contains(r.Text, "Portineria") {
-				return
+				return true
 			}
+			got = append(got, r.Text)
 		}
-		if time.Now().After(deadline) {
-			var got []string
-			for _, r := range res.Replies {
-				got = append(got, r.Text)
-			}
-			t.Fatalf("the bot does not answer with the published FAQ: %q", got)
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+		return false
+	})
 }
 
 // l1Forbidden checks, in an L1 agent's tab, that the menu has no link to

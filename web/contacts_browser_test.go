@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"helpdesk/internal/testwait"
 	"helpdesk/tickets"
 )
 
@@ -63,9 +64,8 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 		d.step(anna, "describe; the model suggests the severity",
 			chromedp.KeyEvent("La stampante di rete del secondo piano ha la carta inceppata e non stampa nulla"),
 		)
-		sugg := d.read(anna, "suggestion", chromedp.Poll[string](`(function(){var h=document.getElementById("severity-hint");`+
-			`return h.dataset.urgency && document.getElementById("contact-urgency").value ? h.textContent : false})()`,
-			chromedp.WithPollingTimeout(10*time.Second)))
+		sugg := d.read(anna, "suggestion", poll[string](`(function(){var h=document.getElementById("severity-hint");`+
+			`return h.dataset.urgency && document.getElementById("contact-urgency").value ? h.textContent : false})()`))
 		if !strings.Contains(sugg, "Suggerita dal modello") {
 			t.Fatalf("suggestion %q", sugg)
 		}
@@ -107,24 +107,17 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 		// The search index follows the database by itself within a moment
 		// (published just before the test): reload until it suggests.
 		href := d.read(anna, "ticket link", chromedp.Evaluate[string](`document.getElementById("contact-ticket").getAttribute("href")`))
-		for deadline := time.Now().Add(15 * time.Second); ; {
+		testwait.For(t, "the ticket page to suggest the matching procedure", func() bool {
 			d.step(anna, "open the ticket", chromedp.Navigate(d.ts.URL+href), chromedp.WaitVisible(chromedp.ID("checklists")))
-			found := d.read(anna, "suggestion", chromedp.Evaluate[string](`document.getElementById("attach-stampante-inceppata") ? "yes" : "no"`))
-			if found == "yes" {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the ticket page never suggests the matching procedure")
-			}
-			time.Sleep(300 * time.Millisecond)
-		}
+			return d.read(anna, "suggestion", chromedp.Evaluate[string](`document.getElementById("attach-stampante-inceppata") ? "yes" : "no"`)) == "yes"
+		})
 		d.step(anna, "attach the suggested procedure, tick a step, resolve",
-			chromedp.Click(chromedp.ID("attach-stampante-inceppata")),
+			submit(chromedp.Click(chromedp.ID("attach-stampante-inceppata"))),
 			chromedp.WaitVisible(chromedp.CSS(`button[id^="tick-"][id$="-1"]`)),
-			chromedp.Click(chromedp.CSS(`button[id^="tick-"][id$="-1"]`)),
+			submit(chromedp.Click(chromedp.CSS(`button[id^="tick-"][id$="-1"]`))),
 			chromedp.WaitVisible(chromedp.CSS(`button[id^="tick-"][id$="-1"][aria-pressed="true"]`)),
 			chromedp.SendKeys(chromedp.ID("resolve-code"), "solved"),
-			chromedp.Click(chromedp.ID("ticket-resolve")),
+			submit(chromedp.Click(chromedp.ID("ticket-resolve"))),
 			chromedp.WaitVisible(chromedp.ID("checklist-refused")),
 		)
 		msg := d.read(anna, "refusal", chromedp.Text(chromedp.ID("checklist-refused")))
@@ -139,7 +132,7 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 		d.step(anna, "write why and resolve",
 			chromedp.KeyEvent("Manca la carta per la pagina di prova: l'utente confermerà domani."),
 			chromedp.SendKeys(chromedp.ID("resolve-code"), "solved"),
-			chromedp.Click(chromedp.ID("ticket-resolve")),
+			submit(chromedp.Click(chromedp.ID("ticket-resolve"))),
 			chromedp.WaitVisible(chromedp.CSS(".flash")),
 		)
 		state = d.read(anna, "state", chromedp.Text(chromedp.ID("ticket-state")))
@@ -181,14 +174,9 @@ func accessKey(key rune) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// step runs browser steps with a deadline of their own, so that a step
-// that never completes fails with where the page stands instead of using
-// up the whole tab's time.
+// step runs browser steps until the tab's deadline (testwait); a step
+// that never completes fails with where the page stands.
 func (d *desk) step(tab context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	d.t.Helper()
-	ctx, cancel := context.WithTimeout(tab, 20*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		d.fatal(tab, what, err)
-	}
+	d.run(tab, what, steps...)
 }

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 
 	"helpdesk/adapters/email"
 	"helpdesk/bots"
+	"helpdesk/internal/testwait"
 )
 
 // mailbox is a loopback SMTP server that keeps every mail it accepts.
@@ -80,8 +80,8 @@ func (s *mailboxSession) Logout() error { return nil }
 // and returns that text.
 func (mb *mailbox) waitText(t *testing.T, address, want string) string {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	var text string
+	testwait.For(t, fmt.Sprintf("a mail to %s containing %q", address, want), func() bool {
 		mb.mu.Lock()
 		mails := append([]receivedMail(nil), mb.mail...)
 		mb.mu.Unlock()
@@ -89,41 +89,18 @@ func (mb *mailbox) waitText(t *testing.T, address, want string) string {
 			if len(m.To) == 0 || !strings.EqualFold(m.To[0], address) {
 				continue
 			}
-			text, _ := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(m.Data)))
-			if strings.Contains(string(text), want) {
-				return string(text)
+			b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(m.Data)))
+			if err != nil {
+				t.Fatalf("mail to %s: %v", address, err)
+			}
+			if strings.Contains(string(b), want) {
+				text = string(b)
+				return true
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("no mail to %s containing %q", address, want)
-	return ""
-}
-
-// publicBrowser starts headless Chromium for the test (the console's
-// browser tests use the same flags).
-func publicBrowser(t *testing.T) context.Context {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed (.ci/setup-tools installs it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "it-IT"))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	tctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(cancelT)
-	return tctx
+		return false
+	})
+	return text
 }
 
 // do runs browser steps, failing the test with where the page stands.
@@ -146,10 +123,7 @@ func value[T any](t *testing.T, ctx context.Context, what string, a chromedp.Act
 
 func browserFatal(t *testing.T, ctx context.Context, what string, err error) {
 	t.Helper()
-	short, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	loc, _ := chromedp.Run(short, chromedp.Location())
-	body, _ := chromedp.Run(short, chromedp.Text(chromedp.CSS("main")))
+	loc, body := pageState(ctx)
 	t.Fatalf("%s: %v (at %s: %.500s)", what, err, loc, body)
 }
 
@@ -173,7 +147,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 		engine.RegisterSender(bots.ChannelEmail, a)
 		o.Mailer = a
 	})
-	ctx := publicBrowser(t)
+	ctx := tab(t)
 
 	do(t, ctx, "submit the web form",
 		chromedp.Navigate(p.ts.URL+"/help/request?lang=it"),
@@ -183,7 +157,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("subject"), "Non riesco a stampare le ricette"),
 		chromedp.SetValue(chromedp.ID("category"), "Stampa"),
 		chromedp.SendKeys(chromedp.ID("description"), "Dalle nove la stampante dell'ambulatorio non stampa le ricette: i documenti restano in coda."),
-		chromedp.Click(chromedp.ID("send")),
+		submit(chromedp.Click(chromedp.ID("send"))),
 		chromedp.WaitVisible(chromedp.ID("ticket-number")),
 	)
 	number := value(t, ctx, "ticket number", chromedp.Text(chromedp.ID("ticket-number")))
@@ -232,7 +206,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 	}
 	do(t, ctx, "reply from the tracking page",
 		chromedp.SendKeys(chromedp.ID("body"), "Ora funziona, grazie!"),
-		chromedp.Click(chromedp.ID("reply-send")),
+		submit(chromedp.Click(chromedp.ID("reply-send"))),
 		chromedp.WaitVisible(chromedp.ID("notice")),
 	)
 	timeline = value(t, ctx, "timeline", chromedp.Text(chromedp.ID("timeline")))
@@ -246,7 +220,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 // site hosting the snippet gets the launcher and the panel's frame.
 func TestBrowserWebChat(t *testing.T) {
 	p := newPortal(t, nil)
-	ctx := publicBrowser(t)
+	ctx := tab(t)
 	do(t, ctx, "ask the chat",
 		chromedp.Navigate(p.ts.URL+"/help/chat?lang=it"),
 		chromedp.WaitVisible(chromedp.ID("chat-text")),
@@ -261,8 +235,7 @@ func TestBrowserWebChat(t *testing.T) {
 	}
 	count := value(t, ctx, "messages", chromedp.Evaluate[int](`document.querySelectorAll(".chat-log li").length`))
 	do(t, ctx, "press the first button", chromedp.Click(chromedp.CSS(".msg.from-bot .buttons button")))
-	value(t, ctx, "a reply to the button", chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll(".chat-log li").length >= %d`, count+2),
-		chromedp.WithPollingTimeout(20*time.Second)))
+	value(t, ctx, "a reply to the button", poll[bool](fmt.Sprintf(`document.querySelectorAll(".chat-log li").length >= %d`, count+2)))
 	key := value(t, ctx, "the key is kept", chromedp.Evaluate[string](`localStorage.getItem("helpdesk-chat-key") || ""`))
 	if _, ok := parseChatKey(key); !ok {
 		t.Errorf("conversation key %q not kept in localStorage", key)

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"helpdesk/internal/testwait"
+)
+
+// chromium is the package's one headless Chromium, shared by every browser
+// test: starting it is the slow part of a browser test (seconds on a busy
+// two-core machine), and one process at a time is lighter than one per
+// test. Each test works in tabs of its own, each in a fresh browser context
+// (cookies, storage and cache of its own, like an incognito window), so no
+// test sees another's session. When the process has died, the next test
+// that asks for it starts a new one.
+var chromium struct {
+	mu     sync.Mutex
+	ctx    context.Context // the browser's first tab: done once the process is gone
+	stop   context.CancelFunc
+	starts int // processes started so far (the restart test reads it)
+}
+
+// chromiumOptions are the flags that work on this project's machines: the
+// background-networking ones keep Chromium from calling Google's hosts,
+// which a closed network refuses, many at a time.
+func chromiumOptions(path string, startWithin time.Duration) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "it-IT"), chromedp.WSURLReadTimeout(startWithin))
+}
+
+// browser returns the shared Chromium, starting it if none runs or the
+// last one died. Tests open their tabs in it with openTab.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed (.ci/setup-tools installs it)")
+	}
+	chromium.mu.Lock()
+	defer chromium.mu.Unlock()
+	if chromium.ctx != nil && chromium.ctx.Err() == nil {
+		return chromium.ctx
+	}
+	if chromium.stop != nil {
+		chromium.stop() // reaps what is left of the dead one
+	}
+	alloc, stopAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromiumOptions(path, time.Until(testwait.Deadline(t)))...)
+	// The browser lives as long as the context of its first run: this
+	// one, which no test's end or deadline cancels.
+	ctx, stopBrowser := chromedp.NewContext(alloc)
+	if err := chromedp.Do(ctx); err != nil {
+		stopBrowser()
+		stopAlloc()
+		t.Fatalf("start chromium: %v", err)
+	}
+	chromium.ctx, chromium.starts = ctx, chromium.starts+1
+	chromium.stop = func() { stopBrowser(); stopAlloc() }
+	return ctx
+}
+
+// openTab opens a tab for t in b, in a browser context of its own, closed
+// when t ends. Its steps end at t's deadline (testwait).
+func openTab(t *testing.T, b context.Context) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// This first run opens the tab, whose life is bound to the context
+	// of that run: a deadline here would close the tab when it passed.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	tctx, cancelT := context.WithDeadline(ctx, testwait.Deadline(t))
+	t.Cleanup(cancelT)
+	return tctx
+}
+
+// tab is a fresh tab in the shared Chromium.
+func tab(t *testing.T) context.Context {
+	t.Helper()
+	return openTab(t, browser(t))
+}
+
+// submit runs click, which sends a form or follows a link, and returns
+// once the page it leads to has loaded. Waiting only for an element of the
+// new page is not enough when the old page had it too (the .flash of the
+// previous action): the test went on while the navigation was still in
+// flight, and its next Navigate collided with it (net::ERR_ABORTED).
+func submit(click chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.RunResponse(ctx, click)
+		return err
+	})
+}
+
+// poll waits, in the page, until expr is truthy and returns its value; the
+// tab's deadline bounds it (no polling timeout of its own).
+func poll[T any](expr string) chromedp.Action[T] {
+	return chromedp.Poll[T](expr, chromedp.WithPollingTimeout(0))
+}
+
+// pageState is where a tab stands, for a failure message: it is read with
+// a few seconds of its own, since the tab's deadline may be what failed.
+func pageState(ctx context.Context) (loc, main string) {
+	short, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	loc, _ = chromedp.Run(short, chromedp.Location())
+	main, _ = chromedp.Run(short, chromedp.Text(chromedp.CSS("main")))
+	return loc, main
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	chromium.mu.Lock()
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	chromium.mu.Unlock()
+	os.Exit(code)
+}
+
+// TestBrowserSharedChromium: two tabs share the process but not their
+// cookies, and a Chromium that dies (killed here, as the kernel's
+// out-of-memory killer would) is replaced for the next tab.
+func TestBrowserSharedChromium(t *testing.T) {
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><html><body><p id="ready">ready</p></body></html>`)
+	}))
+	t.Cleanup(page.Close)
+	open := func(t *testing.T) context.Context {
+		ctx := tab(t)
+		if err := chromedp.Do(ctx, chromedp.Navigate(page.URL), chromedp.WaitVisible(chromedp.ID("ready"))); err != nil {
+			t.Fatal(err)
+		}
+		return ctx
+	}
+	// Subtests, so that their tabs are closed before the kill.
+	t.Run("a tab's cookies stay in its tab", func(t *testing.T) {
+		if _, err := chromedp.Run(open(t), chromedp.Evaluate[string](`document.cookie = "session=first; path=/"`)); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := chromedp.Run(open(t), chromedp.Evaluate[string](`document.cookie`)); err != nil || c != "" {
+			t.Fatalf("a second tab sees cookies %q (%v), want none", c, err)
+		}
+	})
+	t.Run("a dead browser is replaced", func(t *testing.T) {
+		dead := browser(t)
+		chromium.mu.Lock()
+		starts := chromium.starts
+		chromium.mu.Unlock()
+		if err := chromedp.FromContext(dead).Browser.Process().Kill(); err != nil {
+			t.Fatal(err)
+		}
+		testwait.Closed(t, "the killed browser's context to end", dead.Done())
+		open(t)
+		chromium.mu.Lock()
+		restarted := chromium.starts
+		chromium.mu.Unlock()
+		if restarted != starts+1 {
+			t.Fatalf("%d starts after the kill, want %d", restarted, starts+1)
+		}
+	})
+}
