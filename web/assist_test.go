@@ -178,7 +178,9 @@ func TestAssistSummary(t *testing.T) {
 		t.Errorf("JSON summary: %d %+v", code, res)
 	}
 	var lang string
-	d.pool.Get(&lang, `SELECT lang FROM conversation_summaries WHERE conversation_id = $1`, d.convID)
+	if err := d.pool.Get(&lang, `SELECT lang FROM conversation_summaries WHERE conversation_id = $1`, d.convID); err != nil {
+		t.Fatal(err)
+	}
 	if lang != "en" {
 		t.Errorf("stored summary language %q, want en (the agent's)", lang)
 	}
@@ -187,7 +189,9 @@ func TestAssistSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	d.pool.Get(&n, `SELECT count(*) FROM conversation_summaries`)
+	if err := d.pool.Get(&n, `SELECT count(*) FROM conversation_summaries`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Errorf("%d summaries left after anonymisation", n)
 	}
@@ -231,7 +235,9 @@ func TestAssistSuggest(t *testing.T) {
 		t.Error("the page does not list the cited entry")
 	}
 	var sent int
-	d.pool.Get(&sent, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'out' AND author <> 'bot'`, d.convID)
+	if err := d.pool.Get(&sent, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'out' AND author <> 'bot'`, d.convID); err != nil {
+		t.Fatal(err)
+	}
 	if sent != 0 {
 		t.Errorf("a suggestion sent %d messages by itself", sent)
 	}

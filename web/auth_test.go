@@ -56,7 +56,9 @@ func TestLoginLogout(t *testing.T) {
 		t.Fatalf("after logout = %d, want redirect to login", code)
 	}
 	var n int
-	tc.pool.Get(&n, `SELECT count(*) FROM console_sessions`)
+	if err := tc.pool.Get(&n, `SELECT count(*) FROM console_sessions`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("%d sessions left after logout", n)
 	}
@@ -199,7 +201,9 @@ func TestCSRF(t *testing.T) {
 		})
 	}
 	var n int
-	tc.pool.Get(&n, `SELECT count(*) FROM canned_responses`)
+	if err := tc.pool.Get(&n, `SELECT count(*) FROM canned_responses`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("%d canned responses stored, want only the one with a valid token", n)
 	}

@@ -110,7 +110,9 @@ func TestChecklistOnTicketPage(t *testing.T) {
 	}
 	c.post(fmt.Sprintf("%s/checklists/%d/steps/2", page, cl), url.Values{"done": {"false"}})
 	var kinds []string
-	tc.pool.Select(&kinds, `SELECT kind FROM ticket_events WHERE ticket_id = $1 AND kind LIKE 'step%' OR kind = 'checklist' ORDER BY id`, tk.ID)
+	if err := tc.pool.Select(&kinds, `SELECT kind FROM ticket_events WHERE ticket_id = $1 AND kind LIKE 'step%' OR kind = 'checklist' ORDER BY id`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
 	if strings.Join(kinds, ",") != "checklist,step_done,step_done,step_undone" {
 		t.Errorf("events %v", kinds)
 	}
@@ -130,16 +132,23 @@ func TestChecklistOnTicketPage(t *testing.T) {
 			t.Errorf("%s refusal page lacks %q or the focused reason field:\n%s", lang, want, section(body, "resolve"))
 		}
 	}
-	if got, _ := ts.Get(context.Background(), tc.pool, tk.ID); got.State.Open() == false {
+	if got, err := ts.Get(context.Background(), tc.pool, tk.ID); err != nil {
+		t.Fatal(err)
+	} else if !got.State.Open() {
 		t.Fatalf("ticket resolved despite the open step: %s", got.State)
 	}
 	code, _, _ = c.post(page+"/resolve", url.Values{"code": {"solved"}, "unchecked_reason": {"La stampante di prova è guasta: verificato a voce con l'utente."}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("resolve with reason: %d", code)
 	}
-	got, _ := ts.Get(context.Background(), tc.pool, tk.ID)
+	got, err := ts.Get(context.Background(), tc.pool, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var overrule tickets.Event
-	tc.pool.Get(&overrule, `SELECT * FROM ticket_events WHERE ticket_id = $1 AND kind = 'checklist_overruled'`, tk.ID)
+	if err := tc.pool.Get(&overrule, `SELECT * FROM ticket_events WHERE ticket_id = $1 AND kind = 'checklist_overruled'`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
 	if got.State != tickets.StateResolved || overrule.OldValue != "Stampare una pagina di prova" || !strings.Contains(overrule.NewValue, "guasta") ||
 		overrule.Actor != "user:anna" {
 		t.Fatalf("after resolving: %s, overrule %+v", got.State, overrule)
@@ -195,7 +204,9 @@ func TestChecklistBlocksConversationResolve(t *testing.T) {
 		t.Fatalf("conversation resolve with reason: %d %v", code, fh.calls)
 	}
 	var reason string
-	tc.pool.Get(&reason, `SELECT new_value FROM ticket_events WHERE ticket_id = $1 AND kind = 'checklist_overruled'`, tk.ID)
+	if err := tc.pool.Get(&reason, `SELECT new_value FROM ticket_events WHERE ticket_id = $1 AND kind = 'checklist_overruled'`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
 	if reason != "Spenta dall'utente, confermato al telefono" {
 		t.Errorf("overrule reason %q", reason)
 	}

@@ -64,12 +64,16 @@ func TestContactPhoneCallOpensTicketAndMailsTrackingLink(t *testing.T) {
 		t.Fatalf("ticket\n got %s\nwant %s", got, want)
 	}
 	var actor string
-	tc.pool.Get(&actor, `SELECT actor FROM ticket_events WHERE ticket_id = $1 AND kind = 'created'`, m[1])
+	if err := tc.pool.Get(&actor, `SELECT actor FROM ticket_events WHERE ticket_id = $1 AND kind = 'created'`, m[1]); err != nil {
+		t.Fatal(err)
+	}
 	if actor != "user:anna" {
 		t.Errorf("created by %q, want the agent", actor)
 	}
 	var phones int
-	tc.pool.Get(&phones, `SELECT count(*) FROM requester_identities WHERE channel = 'phone' AND external_id = '0612345678'`)
+	if err := tc.pool.Get(&phones, `SELECT count(*) FROM requester_identities WHERE channel = 'phone' AND external_id = '0612345678'`); err != nil {
+		t.Fatal(err)
+	}
 	if phones != 1 {
 		t.Errorf("telephone identity not recorded (normalised)")
 	}
@@ -106,7 +110,9 @@ func TestContactWithoutEmailAndLookup(t *testing.T) {
 	}
 	var conv *int64
 	var urgency string
-	tc.pool.QueryRow(`SELECT conversation_id, urgency FROM tickets WHERE id = $1`, m[1]).Scan(&conv, &urgency)
+	if err := tc.pool.QueryRow(`SELECT conversation_id, urgency FROM tickets WHERE id = $1`, m[1]).Scan(&conv, &urgency); err != nil {
+		t.Fatal(err)
+	}
 	if conv != nil || urgency == "" {
 		t.Errorf("phone-only ticket: conversation %v, urgency %q (left empty: the model decides)", conv, urgency)
 	}
@@ -137,7 +143,9 @@ func TestContactWithoutEmailAndLookup(t *testing.T) {
 	// A second call from her, picked in the lookup, now with an e-mail:
 	// the same requester, who gets the confirmation.
 	var rid string
-	tc.pool.Get(&rid, `SELECT requester_id::text FROM tickets WHERE id = $1`, m[1])
+	if err := tc.pool.Get(&rid, `SELECT requester_id::text FROM tickets WHERE id = $1`, m[1]); err != nil {
+		t.Fatal(err)
+	}
 	code, _, h = c.post("/console/contacts/new", url.Values{"requester_id": {rid}, "email": {"luisa.verdi@comune.example.it"},
 		"channel": {"phone"}, "description": {"Ancora la stampante: ora stampa pagine bianche."}, "urgency": {"low"}, "impact": {"low"}})
 	m2 := contactDoneLocation.FindStringSubmatch(h.Get("Location"))
@@ -145,7 +153,9 @@ func TestContactWithoutEmailAndLookup(t *testing.T) {
 		t.Fatalf("second submit %d to %q", code, h.Get("Location"))
 	}
 	var rid2, email string
-	tc.pool.QueryRow(`SELECT t.requester_id::text, r.email FROM tickets t JOIN requesters r ON r.id = t.requester_id WHERE t.id = $1`, m2[1]).Scan(&rid2, &email)
+	if err := tc.pool.QueryRow(`SELECT t.requester_id::text, r.email FROM tickets t JOIN requesters r ON r.id = t.requester_id WHERE t.id = $1`, m2[1]).Scan(&rid2, &email); err != nil {
+		t.Fatal(err)
+	}
 	if rid2 != rid || email != "luisa.verdi@comune.example.it" {
 		t.Errorf("second ticket: requester %s (want %s), e-mail %q", rid2, rid, email)
 	}
@@ -181,7 +191,9 @@ func TestContactFormErrors(t *testing.T) {
 		})
 	}
 	var n int
-	tc.pool.Get(&n, `SELECT count(*) FROM tickets`)
+	if err := tc.pool.Get(&n, `SELECT count(*) FROM tickets`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Errorf("%d tickets opened by invalid forms", n)
 	}

@@ -54,7 +54,9 @@ func TestFormOpensTicketAndMailsLink(t *testing.T) {
 		t.Fatalf("ticket %+v", tk)
 	}
 	var identities int
-	p.pool.Get(&identities, `SELECT count(*) FROM requester_identities WHERE external_id = 'giulia.bianchi@example.org' AND channel IN ('web', 'email')`)
+	if err := p.pool.Get(&identities, `SELECT count(*) FROM requester_identities WHERE external_id = 'giulia.bianchi@example.org' AND channel IN ('web', 'email')`); err != nil {
+		t.Fatal(err)
+	}
 	if identities != 2 {
 		t.Errorf("%d identities, want the e-mail and the web one", identities)
 	}
@@ -84,7 +86,9 @@ func TestFormOpensTicketAndMailsLink(t *testing.T) {
 		t.Fatalf("tracking page from the mail = %d\n%.600s", code, body)
 	}
 	var hashes int
-	p.pool.Get(&hashes, `SELECT count(*) FROM tracking_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))`, m[2])
+	if err := p.pool.Get(&hashes, `SELECT count(*) FROM tracking_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))`, m[2]); err != nil {
+		t.Fatal(err)
+	}
 	if hashes != 0 {
 		t.Errorf("the token's text must not be what is hashed and stored as is")
 	}
@@ -141,7 +145,9 @@ func TestFormFieldErrors(t *testing.T) {
 		})
 	}
 	var n int
-	p.pool.Get(&n, `SELECT count(*) FROM tickets`)
+	if err := p.pool.Get(&n, `SELECT count(*) FROM tickets`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Errorf("%d tickets opened by invalid forms", n)
 	}
@@ -156,7 +162,9 @@ func TestFormHoneypotOpensNothing(t *testing.T) {
 		t.Fatalf("honeypot answer = %d\n%.400s", code, body)
 	}
 	var n int
-	p.pool.Get(&n, `SELECT count(*) FROM tickets`)
+	if err := p.pool.Get(&n, `SELECT count(*) FROM tickets`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 || len(p.mail.sent()) != 0 {
 		t.Fatalf("%d tickets, %d mails after a filled honeypot", n, len(p.mail.sent()))
 	}

@@ -22,6 +22,7 @@ import (
 	"helpdesk/bots"
 	"helpdesk/internal/db"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
@@ -67,20 +68,20 @@ func (m *mailRecorder) sent() []bots.Outbound {
 	return append([]bots.Outbound(nil), m.outs...)
 }
 
-// waitFor waits for a mail to address, or fails after five seconds.
+// waitFor waits for a mail to address.
 func (m *mailRecorder) waitFor(t *testing.T, address string) bots.Outbound {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	var mail bots.Outbound
+	testwait.For(t, "a mail to "+address, func() bool {
 		for _, o := range m.sent() {
 			if to, _, ok := bots.ParseMailKey(o.ConversationKey); ok && to == strings.ToLower(address) {
-				return o
+				mail = o
+				return true
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("no mail to %s (sent: %+v)", address, m.sent())
-	return bots.Outbound{}
+		return false
+	})
+	return mail
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

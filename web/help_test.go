@@ -195,7 +195,9 @@ func TestHelpFeedback(t *testing.T) {
 		})
 	}
 	var n int
-	p.pool.Get(&n, `SELECT count(*) FROM kb_answers WHERE helpful`)
+	if err := p.pool.Get(&n, `SELECT count(*) FROM kb_answers WHERE helpful`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Errorf("%d helpful votes, want 1", n)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"helpdesk/internal/testwait"
 )
 
 func TestInboxAndConversation(t *testing.T) {
@@ -121,8 +123,11 @@ func TestLiveEventsFromNotify(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := readEvents(t, c, ctx)
-	deadline := time.After(10 * time.Second)
-	// The listener connects in the background: notify until one arrives.
+	deadline := time.NewTimer(time.Until(testwait.Deadline(t)))
+	defer deadline.Stop()
+	// The listener connects in the background and says nothing when its
+	// LISTEN is in place: notify again until one arrives (a NOTIFY sent
+	// before the LISTEN is lost, as PostgreSQL documents).
 	for {
 		tc.pool.MustExec(`SELECT pg_notify('helpdesk_conversations', '4242')`)
 		select {
@@ -131,9 +136,9 @@ func TestLiveEventsFromNotify(t *testing.T) {
 				t.Fatalf("event %q, want 4242", got)
 			}
 			return
-		case <-time.After(200 * time.Millisecond):
-		case <-deadline:
-			t.Fatal("no event within 10 s of NOTIFY")
+		case <-time.After(200 * time.Millisecond): // the next NOTIFY, not a wait for readiness
+		case <-deadline.C:
+			t.Fatal("no event after NOTIFY")
 		}
 	}
 }
@@ -144,13 +149,8 @@ func TestLiveFallbackPolling(t *testing.T) {
 	defer h.Close()
 	ch, stop := h.subscribe()
 	defer stop()
-	select {
-	case got := <-ch:
-		if got != "refresh" {
-			t.Fatalf("got %q, want refresh", got)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("no refresh while the listener is down")
+	if got := testwait.Recv(t, "a refresh while the listener is down", ch); got != "refresh" {
+		t.Fatalf("got %q, want refresh", got)
 	}
 }
 
@@ -167,20 +167,13 @@ func TestEventStreamFollowsSession(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		tc.clock.Advance(20 * time.Minute)
 		// Wait for the stream's recheck to mark the session as used now.
-		deadline := time.Now().Add(5 * time.Second)
-		for {
+		testwait.For(t, fmt.Sprintf("step %d: the open stream to keep the session alive", i), func() bool {
 			var seen time.Time
 			if err := tc.pool.Get(&seen, `SELECT last_seen_at FROM console_sessions`); err != nil {
 				t.Fatal(err)
 			}
-			if seen.Equal(tc.clock.Now()) {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("step %d: the open stream did not keep the session alive (last seen %v, now %v)", i, seen, tc.clock.Now())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return seen.Equal(tc.clock.Now())
+		})
 	}
 	if code, _, _ := c.get("/console/inbox"); code != 200 {
 		t.Fatalf("after 60 minutes with the inbox open = %d, want 200", code)
@@ -189,12 +182,7 @@ func TestEventStreamFollowsSession(t *testing.T) {
 	if code, _, _ := c.post("/console/logout", nil); code != http.StatusSeeOther {
 		t.Fatalf("logout = %d", code)
 	}
-	select {
-	case got := <-events:
-		if got != "expired" {
-			t.Fatalf("event %q, want expired", got)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the stream did not end with the session")
+	if got := testwait.Recv(t, "the stream to end with the session", events); got != "expired" {
+		t.Fatalf("event %q, want expired", got)
 	}
 }

@@ -93,7 +93,9 @@ func TestKBEditorFlow(t *testing.T) {
 	if code, _, _ = c.post("/console/kb/vpn-casa/revert", url.Values{"revision": {"1"}}); code != http.StatusSeeOther {
 		t.Fatalf("revert = %d", code)
 	}
-	e, _ = store.Get(ctx, "vpn-casa")
+	if e, err = store.Get(ctx, "vpn-casa"); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.HasPrefix(e.Body, "Controlla la connessione") || e.Status != kb.StatusPublished {
 		t.Fatalf("after revert: %q %s", e.Body, e.Status)
 	}

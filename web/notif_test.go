@@ -28,8 +28,12 @@ func TestNotificationsPerUserAndRole(t *testing.T) {
 	// and so unassigned, to the level-2 queue. Plus one addressed to Luca
 	// alone, and one to Giulia alone that Luca must not see.
 	var personal, other int64
-	f.tc.pool.Get(&personal, `INSERT INTO notifications (user_id, ticket_id, kind, body, created_at) VALUES ($1, $2, 'sla_warning', 'only for luca', $3) RETURNING id`, f.luca, f.t3.ID, f.tc.clock.Now())
-	f.tc.pool.Get(&other, `INSERT INTO notifications (user_id, kind, body, created_at) VALUES ($1, 'sla_warning', 'only for giulia', $2) RETURNING id`, f.giulia, f.tc.clock.Now())
+	if err := f.tc.pool.Get(&personal, `INSERT INTO notifications (user_id, ticket_id, kind, body, created_at) VALUES ($1, $2, 'sla_warning', 'only for luca', $3) RETURNING id`, f.luca, f.t3.ID, f.tc.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.tc.pool.Get(&other, `INSERT INTO notifications (user_id, kind, body, created_at) VALUES ($1, 'sla_warning', 'only for giulia', $2) RETURNING id`, f.giulia, f.tc.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		user   string
@@ -77,7 +81,9 @@ func TestNotificationsPerUserAndRole(t *testing.T) {
 	// Someone else's notification cannot be marked: nothing changes.
 	luca.post("/console/notifications/"+strconv.FormatInt(other, 10)+"/read", nil)
 	var readAt *string
-	f.tc.pool.Get(&readAt, `SELECT read_at::text FROM notifications WHERE id = $1`, other)
+	if err := f.tc.pool.Get(&readAt, `SELECT read_at::text FROM notifications WHERE id = $1`, other); err != nil {
+		t.Fatal(err)
+	}
 	if readAt != nil {
 		t.Error("luca marked giulia's notification as read")
 	}

@@ -89,10 +89,22 @@ func TestTicketSLAClocks(t *testing.T) {
 	// ticket's own events with the same policy.
 	ctx := context.Background()
 	s := f.tc.srv.console.tickets
-	t2, _ := s.Get(ctx, f.tc.pool, f.t2.ID)
-	evs, _ := s.Events(ctx, f.tc.pool, f.t2.ID)
-	pols, _ := s.Policies(ctx, f.tc.pool)
-	p, _ := tickets.PolicyFor(pols, t2)
+	t2, err := s.Get(ctx, f.tc.pool, f.t2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.Events(ctx, f.tc.pool, f.t2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pols, err := s.Policies(ctx, f.tc.pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := tickets.PolicyFor(pols, t2)
+	if !ok {
+		t.Fatal("no SLA policy for the ticket")
+	}
 	for _, c := range tickets.Clocks(t2, evs, p, f.cal, f.tc.clock.Now()) {
 		if c.Target == tickets.TargetResolve {
 			if due := c.Due.In(time.UTC).Format("2006-01-02 15:04"); get(f.t2)["Risoluzione"][5] != due {
@@ -113,8 +125,14 @@ func TestSLAPanelForTheTicketPage(t *testing.T) {
 	f := newSLAFixture(t)
 	ctx := context.Background()
 	s := f.tc.srv.console.tickets
-	tk, _ := s.Get(ctx, f.tc.pool, f.t4.ID)
-	evs, _ := s.Events(ctx, f.tc.pool, f.t4.ID)
+	tk, err := s.Get(ctx, f.tc.pool, f.t4.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.Events(ctx, f.tc.pool, f.t4.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := httptest.NewRequest("GET", "/console/tickets/1?lang=en", nil)
 	html, err := f.tc.srv.console.SLAPanel(r, tk, evs)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"helpdesk/bots"
+	"helpdesk/internal/testwait"
 	"helpdesk/tickets"
 )
 
@@ -129,7 +130,9 @@ func TestTrackingReply(t *testing.T) {
 		t.Fatalf("comments %+v", cs)
 	}
 	var inbound int
-	p.pool.Get(&inbound, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'in' AND body = 'Ho provato, ancora niente.'`, *tk.ConversationID)
+	if err := p.pool.Get(&inbound, `SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'in' AND body = 'Ho provato, ancora niente.'`, *tk.ConversationID); err != nil {
+		t.Fatal(err)
+	}
 	if inbound != 1 {
 		t.Errorf("the reply should reach the conversation the agents see")
 	}
@@ -145,7 +148,9 @@ func TestTrackingReply(t *testing.T) {
 		t.Fatalf("reply on resolved = %d %s", code, h.Get("Location"))
 	}
 	var convState string
-	p.pool.Get(&convState, `SELECT state FROM conversations WHERE id = $1`, *tk.ConversationID)
+	if err := p.pool.Get(&convState, `SELECT state FROM conversations WHERE id = $1`, *tk.ConversationID); err != nil {
+		t.Fatal(err)
+	}
 	if st := p.ticket(number).State; st != tickets.StateOpen || convState != "queued" {
 		t.Fatalf("after reopening: ticket %s, conversation %s", st, convState)
 	}
@@ -225,11 +230,8 @@ func TestFindMyTicketMailsTheLinkWithoutTelling(t *testing.T) {
 	if !strings.Contains(matched, "Se il numero e l&#39;indirizzo corrispondono") {
 		t.Fatalf("answer:\n%.600s", matched)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(p.mail.sent()) < before+1 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond) // a wrong second mail would be here by now
+	testwait.For(t, "the mail to the owner", func() bool { return len(p.mail.sent()) >= before+1 })
+	time.Sleep(testwait.Quiet) // a wrong second mail would be here by now
 	sent := p.mail.sent()[before:]
 	if len(sent) != 1 {
 		t.Fatalf("%d mails, want only the one to the owner: %+v", len(sent), sent)
@@ -277,7 +279,9 @@ func TestTrackingTokens(t *testing.T) {
 		t.Fatalf("issued token refused: %v", err)
 	}
 	var n int
-	p.pool.Get(&n, `SELECT count(*) FROM tracking_tokens WHERE ticket_id = $1`, tk.ID)
+	if err := p.pool.Get(&n, `SELECT count(*) FROM tracking_tokens WHERE ticket_id = $1`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
 	if n != 2 {
 		t.Errorf("%d tokens, want the form's and this one", n)
 	}

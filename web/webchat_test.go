@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"helpdesk/bots"
+	"helpdesk/internal/testwait"
 )
 
 // chatVisitor is an anonymous visitor of the web chat over HTTP.
@@ -71,7 +72,7 @@ func (v *chatVisitor) poll() polled {
 // waitBot polls until a bot or agent message containing want arrives.
 func (v *chatVisitor) wait(from, want string) chatMessage {
 	v.p.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := testwait.Deadline(v.p.t)
 	for time.Now().Before(deadline) {
 		for _, m := range v.poll().Messages {
 			if m.From == from && strings.Contains(m.HTML, want) {
@@ -114,11 +115,15 @@ func TestWebChatAnswersFromTheKnowledgeBase(t *testing.T) {
 	}
 	// The same message id again is a redelivery: no new reply.
 	var before int
-	p.pool.Get(&before, `SELECT count(*) FROM messages WHERE channel = 'web'`)
+	if err := p.pool.Get(&before, `SELECT count(*) FROM messages WHERE channel = 'web'`); err != nil {
+		t.Fatal(err)
+	}
 	v.send(map[string]string{"id": "dup1", "text": "grazie"})
 	v.send(map[string]string{"id": "dup1", "text": "grazie"})
 	var after int
-	p.pool.Get(&after, `SELECT count(*) FROM messages WHERE channel = 'web'`)
+	if err := p.pool.Get(&after, `SELECT count(*) FROM messages WHERE channel = 'web'`); err != nil {
+		t.Fatal(err)
+	}
 	if after-before > 1+2 { // one inbound and at most a couple of replies, once
 		t.Errorf("a repeated message id was handled twice (%d new rows)", after-before)
 	}
@@ -158,8 +163,31 @@ func TestWebChatRefusesBadCalls(t *testing.T) {
 	}
 }
 
+// hubSpy passes the engine through and keeps the web chat's sender, so a
+// test can see when a visitor's poll is waiting on it.
+type hubSpy struct {
+	ChatEngine
+	hub *chatHub
+}
+
+func (s *hubSpy) RegisterSender(channel string, snd bots.Sender) {
+	if h, ok := snd.(*chatHub); ok {
+		s.hub = h
+	}
+	s.ChatEngine.RegisterSender(channel, snd)
+}
+
+// waiting reports whether a poll on key is registered with the hub: from
+// then on a reply wakes it (the wake channel keeps one signal).
+func (s *hubSpy) waiting(key string) bool {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return len(s.hub.waiters[key]) > 0
+}
+
 func TestWebChatAgentRepliesLive(t *testing.T) {
-	p := newPortal(t, nil)
+	spy := &hubSpy{}
+	p := newPortal(t, func(o *PublicOptions) { spy.ChatEngine = o.Engine; o.Engine = spy })
 	ctx := context.Background()
 	v := p.visitor()
 	for _, m := range []map[string]string{{"text": "voglio parlare con un operatore"},
@@ -210,19 +238,15 @@ func TestWebChatAgentRepliesLive(t *testing.T) {
 			}
 		}
 	}()
-	time.Sleep(300 * time.Millisecond)
+	testwait.For(t, "the visitor's poll to wait", func() bool { return spy.waiting(v.key) })
 	if err := p.engine.Reply(ctx, convID, agent, "Buongiorno, sono Laura: *riavvii* il programma, per favore."); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case r := <-got:
-		if r.d.State != "agent" {
-			t.Errorf("state %q, want agent", r.d.State)
-		}
-		t.Logf("agent reply reached the waiting poll after %v", r.at)
-	case <-time.After(30 * time.Second):
-		t.Fatal("the agent's reply never reached the visitor")
+	r := testwait.Recv(t, "the agent's reply to reach the visitor", got)
+	if r.d.State != "agent" {
+		t.Errorf("state %q, want agent", r.d.State)
 	}
+	t.Logf("agent reply reached the waiting poll after %v", r.at)
 }
 
 func TestChatHTML(t *testing.T) {
