@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"helpdesk/internal/testwait"
 )
 
 func TestNewValidatesConfig(t *testing.T) {
@@ -105,15 +107,10 @@ func TestRunStops(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- a.Run(ctx) }()
-			time.Sleep(100 * time.Millisecond)
+			testwait.Recv(t, "Run asking auth.test", f.authed)
 			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatal(err)
-				}
-			case <-time.After(5 * time.Second):
-				t.Fatal("Run did not return")
+			if err := testwait.Recv(t, "Run to return", done); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"helpdesk/bots"
 	"helpdesk/internal/testdb"
 	"helpdesk/internal/testwait"
@@ -33,6 +35,12 @@ var (
 // ticket store, the knowledge base imported from kb/testdata and its
 // searcher, the severity model and the default calendar.
 func newEngine(t *testing.T) *bots.Engine {
+	e, _ := newEngineOn(t)
+	return e
+}
+
+// newEngineOn is newEngine, also returning its database.
+func newEngineOn(t *testing.T) (*bots.Engine, *sqlx.DB) {
 	t.Helper()
 	ctx := context.Background()
 	pool := testdb.New(t)
@@ -64,7 +72,22 @@ func newEngine(t *testing.T) *bots.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return e, pool
+}
+
+// allSent waits until every reply the engine has recorded went out (the
+// platform accepted it and the delivery is marked): once a turn's first
+// reply is seen, its transaction has committed, so this is the end of
+// the turn's sending.
+func allSent(t *testing.T, pool *sqlx.DB) {
+	t.Helper()
+	testwait.For(t, "every recorded reply sent", func() bool {
+		var unsent int
+		if err := pool.Get(&unsent, `SELECT count(*) FROM messages WHERE direction = 'out' AND sent_at IS NULL AND failed_at IS NULL`); err != nil {
+			t.Fatal(err)
+		}
+		return unsent == 0
+	})
 }
 
 // waitFor waits for a post, from index from on, that satisfies ok.
@@ -95,7 +118,7 @@ func (f *fakeSlack) waitFor(from int, what string, ok func(post) bool) (post, in
 // envelope then produces no second reply.
 func TestEndToEndSocketMode(t *testing.T) {
 	f := newFakeSlack(t)
-	engine := newEngine(t)
+	engine, pool := newEngineOn(t)
 	a, _ := newTestAdapter(t, f, ModeSocket, engine)
 	engine.RegisterSender(Channel, a)
 	run(t, a)
@@ -124,7 +147,7 @@ func TestEndToEndSocketMode(t *testing.T) {
 		t.Errorf("ticket message = %q", ticket.body())
 	}
 	f.waitAcks("e2e-2", "e2e-3")
-	time.Sleep(200 * time.Millisecond) // let the last replies of the turn go out
+	allSent(t, pool)
 	before := f.postCount()
 
 	// Slack redelivers the last message (as if our ack had been lost).
@@ -145,7 +168,7 @@ func TestEndToEndSocketMode(t *testing.T) {
 func TestEndToEndEventsAPI(t *testing.T) {
 	f := newFakeSlack(t)
 	f.limits = []int{1} // the first post meets a 429 with Retry-After: 1
-	engine := newEngine(t)
+	engine, pool := newEngineOn(t)
 	a, logs := newTestAdapter(t, f, ModeHTTP, engine)
 	engine.RegisterSender(Channel, a)
 	run(t, a)
@@ -155,7 +178,7 @@ func TestEndToEndEventsAPI(t *testing.T) {
 		t.Fatalf("status %d", w.Code)
 	}
 	f.waitFor(0, "with the KB answer", func(p post) bool { return slices.Contains(p.buttons(), "fb:no") })
-	time.Sleep(200 * time.Millisecond)
+	allSent(t, pool)
 	delivered := f.postCount()
 	f.mu.Lock()
 	attempts := f.attempts
@@ -187,7 +210,7 @@ func TestEndToEndEventsAPI(t *testing.T) {
 	if first.ThreadTS != "1764151300.000200" {
 		t.Fatalf("mention answered outside the thread: %+v", first)
 	}
-	time.Sleep(200 * time.Millisecond)
+	allSent(t, pool)
 	n := f.postCount()
 	if w := serve(a, sign(t, EventsPath, fixture(t, "events/message_thread_reply.json"), testSecret, time.Now())); w.Code != http.StatusOK {
 		t.Fatalf("thread reply: status %d", w.Code)

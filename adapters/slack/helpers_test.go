@@ -87,11 +87,12 @@ type fakeSlack struct {
 	ackCh     chan struct{}
 	scopes    string
 	authError string
+	authed    chan struct{} // auth.test was called (Run has started)
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{t: t, postCh: make(chan struct{}, 100), ackCh: make(chan struct{}, 100),
+	f := &fakeSlack{t: t, postCh: make(chan struct{}, 100), ackCh: make(chan struct{}, 100), authed: make(chan struct{}, 1),
 		scopes: "chat:write,im:history,app_mentions:read,users:read,users:read.email,channels:history,groups:history"}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", f.postMessage)
@@ -168,6 +169,10 @@ func (f *fakeSlack) authTest(w http.ResponseWriter, _ *http.Request) {
 	f.mu.Lock()
 	scopes, authErr := f.scopes, f.authError
 	f.mu.Unlock()
+	select {
+	case f.authed <- struct{}{}:
+	default:
+	}
 	w.Header().Set("X-OAuth-Scopes", scopes)
 	if authErr != "" {
 		_, _ = fmt.Fprintf(w, `{"ok":false,"error":%q}`, authErr)

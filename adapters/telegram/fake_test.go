@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"helpdesk/internal/testwait"
 )
 
 // fakeAPI is a loopback Bot API: it reads multipart/form-data as the
@@ -31,9 +33,19 @@ type fakeAPI struct {
 	failAt   map[string]map[int]apiFailure // method → request number (from 1) → failure
 	requests map[string]int
 	webhook  string
-	offsets  []int64 // the offset of every getUpdates
+	offsets  []int64       // the offset of every getUpdates
+	polls    []poll        // every getUpdates answered
+	waiting  chan struct{} // a getUpdates found nothing and waits (long poll)
 	nextMsg  int64
 	sent     chan call // every successful sendMessage, for tests that wait
+}
+
+// poll is one getUpdates: the timeout it asked for (seconds) and how it
+// ended: "updates", "timeout" (nothing came while it waited) or "empty"
+// (nothing, and it asked not to wait).
+type poll struct {
+	asked int
+	ended string
 }
 
 // call is one request the bot made, with its form fields.
@@ -49,7 +61,7 @@ type apiFailure struct {
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {
-	f := &fakeAPI{t: t, arrived: make(chan struct{}, 1), failures: map[string][]apiFailure{}, failAt: map[string]map[int]apiFailure{}, requests: map[string]int{}, nextMsg: 100, sent: make(chan call, 100)}
+	f := &fakeAPI{t: t, arrived: make(chan struct{}, 1), failures: map[string][]apiFailure{}, failAt: map[string]map[int]apiFailure{}, requests: map[string]int{}, waiting: make(chan struct{}, 1), nextMsg: 100, sent: make(chan call, 100)}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -121,13 +133,14 @@ func (f *fakeAPI) pending() int {
 // nextSent waits for the next sendMessage.
 func (f *fakeAPI) nextSent(t *testing.T) call {
 	t.Helper()
-	select {
-	case c := <-f.sent:
-		return c
-	case <-time.After(10 * time.Second):
-		t.Fatal("no sendMessage within 10s")
-		return call{}
-	}
+	return testwait.Recv(t, "a sendMessage", f.sent)
+}
+
+// pollEndings says how each getUpdates ended so far.
+func (f *fakeAPI) pollEndings() []poll {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]poll(nil), f.polls...)
 }
 
 // noMoreSent checks that nothing else is sent within d.
@@ -240,6 +253,7 @@ func (f *fakeAPI) getUpdates(w http.ResponseWriter, r *http.Request, fields map[
 	f.offsets = append(f.offsets, offset)
 	f.mu.Unlock()
 	deadline := time.After(time.Duration(timeout) * time.Second)
+	asked, timedOut := timeout, false
 	for {
 		f.mu.Lock()
 		// As Telegram does: an offset confirms every update before it.
@@ -257,16 +271,28 @@ func (f *fakeAPI) getUpdates(w http.ResponseWriter, r *http.Request, fields map[
 		f.updates = keep
 		f.mu.Unlock()
 		if len(out) > 0 || timeout == 0 {
+			ended := "updates"
 			if out == nil {
 				out = []json.RawMessage{}
+				ended = "empty"
+				if timedOut {
+					ended = "timeout"
+				}
 			}
+			f.mu.Lock()
+			f.polls = append(f.polls, poll{asked, ended})
+			f.mu.Unlock()
 			f.answer(w, out, nil)
 			return
 		}
 		select {
+		case f.waiting <- struct{}{}:
+		default:
+		}
+		select {
 		case <-f.arrived:
 		case <-deadline:
-			timeout = 0
+			timeout, timedOut = 0, true
 		case <-r.Context().Done():
 			return
 		}

@@ -214,26 +214,36 @@ func TestGetUpdatesLongPolls(t *testing.T) {
 	a := newTestAdapter(t, Config{APIURL: api.URL(), PollTimeout: time.Second}, nil)
 	ctx := context.Background()
 
-	start := time.Now()
 	got, err := a.getUpdates(ctx, 0)
 	if err != nil || len(got) != 0 {
 		t.Fatalf("empty queue: %d updates, %v", len(got), err)
 	}
-	if d := time.Since(start); d < 800*time.Millisecond {
-		t.Fatalf("returned after %s: the poll did not wait", d)
+	if e := api.pollEndings(); len(e) != 1 || e[0] != (poll{1, "timeout"}) {
+		t.Fatalf("the empty poll was %+v, want a 1 s long poll ended by its timeout", e)
 	}
 
-	go func() {
-		time.Sleep(100 * time.Millisecond)
-		api.push(textUpdate(5, 1, 9, "it", "ciao"))
-	}()
-	start = time.Now()
-	got, err = a.getUpdates(ctx, 0)
-	if err != nil || len(got) != 1 {
-		t.Fatalf("%d updates, %v", len(got), err)
+	// An update that arrives while the poll waits ends the poll: it is
+	// not held until the timeout. The fake says when the poll waits.
+	type polled struct {
+		n   int
+		err error
 	}
-	if d := time.Since(start); d > 800*time.Millisecond {
-		t.Fatalf("an update waited %s for the poll to end", d)
+	done := make(chan polled, 1)
+	select {
+	case <-api.waiting: // the first poll's signal
+	default:
+	}
+	go func() {
+		got, err := a.getUpdates(ctx, 0)
+		done <- polled{len(got), err}
+	}()
+	testwait.Recv(t, "the second poll waiting", api.waiting)
+	api.push(textUpdate(5, 1, 9, "it", "ciao"))
+	if p := testwait.Recv(t, "the second poll's answer", done); p.err != nil || p.n != 1 {
+		t.Fatalf("%d updates, %v", p.n, p.err)
+	}
+	if e := api.pollEndings(); len(e) != 2 || e[1].ended != "updates" {
+		t.Fatalf("the poll ended %v: the update waited for the timeout", e)
 	}
 	// Asking from offset 6 confirms update 5: it is gone.
 	if got, err := a.getUpdates(ctx, 6); err != nil || len(got) != 0 || api.pending() != 0 {
