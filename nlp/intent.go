@@ -14,6 +14,7 @@ const (
 	IntentGreeting     IntentKind = "greeting"
 	IntentThanksBye    IntentKind = "thanks_bye"
 	IntentHuman        IntentKind = "human"         // asks for an operator
+	IntentOpenTicket   IntentKind = "open_ticket"   // asks to open a ticket ("vorrei aprire una segnalazione")
 	IntentTicketStatus IntentKind = "ticket_status" // asks where a ticket stands
 	IntentProblem      IntentKind = "problem"       // describes a problem or asks a question
 	IntentFeedbackYes  IntentKind = "feedback_yes"  // "yes", "solved", "it worked"
@@ -24,7 +25,7 @@ const (
 )
 
 // IntentKinds lists every intent, for evaluation tables.
-var IntentKinds = []IntentKind{IntentGreeting, IntentThanksBye, IntentHuman, IntentTicketStatus, IntentProblem,
+var IntentKinds = []IntentKind{IntentGreeting, IntentThanksBye, IntentHuman, IntentOpenTicket, IntentTicketStatus, IntentProblem,
 	IntentFeedbackYes, IntentFeedbackNo, IntentCancel, IntentSuggestion, IntentSmallTalk}
 
 // Intent is the classification of one message.
@@ -178,7 +179,7 @@ var (
 // unreadable message is small talk with zero confidence.
 func Classify(text, lang string) Intent {
 	ref := ExtractTicketRef(text)
-	words := Words(text)
+	words := correctTypos(Words(text))
 	if len(words) == 0 {
 		return Intent{Kind: IntentSmallTalk, TicketRef: ref}
 	}
@@ -200,6 +201,12 @@ func Classify(text, lang string) Intent {
 	}
 	if c := humanPhrases.find(padded); c != "" {
 		return mk(IntentHuman, 0.85, c)
+	}
+	// Asking to open a ticket comes before status and search: "vorrei
+	// aprire una segnalazione" names no topic, and the word "segnalare"
+	// would otherwise find the phishing FAQ.
+	if c := openTicketPhrases.find(padded); c != "" && statusPhrases.find(padded) == "" {
+		return mk(IntentOpenTicket, 0.85, c)
 	}
 	// Status: a ticket number, or a status phrase together with a ticket
 	// word; a status phrase alone in a short message counts too.
