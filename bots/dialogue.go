@@ -35,6 +35,12 @@ type dialogue struct {
 	EmailTries  int    `json:"email_tries,omitempty"`
 	// Severity is the model's last assessment, kept for the agent.
 	Severity *severityNote `json:"severity,omitempty"`
+	// ShownProduct is the product of the entry shown last: when the user
+	// says it did not help, the ticket is about that product.
+	ShownProduct string `json:"shown_product,omitempty"`
+	// Prompt is the number of the live prompt: only its buttons apply
+	// (prompts.go). 0: none.
+	Prompt int64 `json:"prompt,omitempty"`
 }
 
 type severityNote struct {
@@ -81,36 +87,46 @@ func (e *Engine) menu(t *turn) []Button {
 	}
 }
 
-// respond decides the bot's answer to one message.
+// respond decides the bot's answer to one message. Whatever the state,
+// the user gets a reply, or one of the deliberate silences (states.go).
 func (e *Engine) respond(ctx context.Context, t *turn) error {
-	switch t.conv.State {
-	case StateQueued, StateAgent:
-		// A person holds (or is about to take) the conversation: the bot
-		// stays silent; the message is in the log for the agent.
-		return nil
+	action, prompt, pressed := splitPrompt(t.in.Action)
+	if t.conv.State == StateAgent {
+		return e.whileHeld(ctx, t, action)
 	}
 	if t.limit != allowed {
 		// Over the user's rate limit: recorded above, not worked on.
 		if t.limit == limitedWarn {
 			t.say(Reply{Text: e.t(t, "ratelimit.slow")})
+			return nil
 		}
+		t.silence = SilenceRateLimited
+		return nil
+	}
+	if pressed && (prompt != t.dlg.Prompt || t.dlg.Prompt == 0) {
+		// A button of an older prompt, or a second press of this one.
+		t.stale = true
+		t.say(Reply{Text: e.t(t, "choice.stale")})
 		return nil
 	}
 	switch t.conv.State {
+	case StateQueued:
+		return e.whileQueued(ctx, t, action)
 	case StateResolved:
-		done, err := e.afterResolution(ctx, t)
+		done, err := e.afterResolution(ctx, t, action)
 		if err != nil || done {
 			return err
 		}
 		t.setState(t.actor(), StateBot)
 		t.dlg = dialogue{}
 	}
-	if t.in.Action != "" {
-		return e.onAction(ctx, t, t.in.Action)
+	if action != "" {
+		return e.onAction(ctx, t, action)
 	}
 	intent := nlp.Classify(t.in.Text, t.lang)
 
-	// Cancel and status work at any step.
+	// Cancel, status and asking for a person work at any step, before any
+	// search.
 	switch intent.Kind {
 	case nlp.IntentCancel:
 		if isGathering(t.dlg.Step) {
@@ -122,11 +138,16 @@ func (e *Engine) respond(ctx context.Context, t *turn) error {
 		return nil
 	case nlp.IntentTicketStatus:
 		return e.status(ctx, t, intent.TicketRef)
+	case nlp.IntentHuman:
+		return e.handOff(ctx, t, t.in.Text)
 	}
 
 	// What the bot waits for shapes how the text is read.
 	switch t.dlg.Step {
 	case "describe", "product", "email":
+		if intent.Kind == nlp.IntentOpenTicket && nlp.RequestOnly(t.in.Text, t.lang) {
+			return e.gather(ctx, t, "") // already at it: ask the same again
+		}
 		return e.gather(ctx, t, strings.TrimSpace(t.in.Text))
 	case "feedback":
 		switch intent.Kind {
@@ -152,8 +173,12 @@ func (e *Engine) respond(ctx context.Context, t *turn) error {
 	case nlp.IntentThanksBye, nlp.IntentFeedbackYes:
 		t.dlg = dialogue{}
 		t.say(Reply{Text: e.t(t, "thanks.reply")})
-	case nlp.IntentHuman:
-		return e.startTicket(ctx, t, "human", t.dlg.Query)
+	case nlp.IntentOpenTicket:
+		said := t.in.Text
+		if nlp.RequestOnly(said, t.lang) {
+			said = ""
+		}
+		return e.startTicket(ctx, t, "user", said)
 	case nlp.IntentSuggestion:
 		return e.suggestion(ctx, t)
 	case nlp.IntentSmallTalk, nlp.IntentFeedbackNo:
@@ -180,7 +205,7 @@ func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
 	case action == actTrack:
 		return e.status(ctx, t, "")
 	case action == actHuman:
-		return e.startTicket(ctx, t, "human", t.dlg.Query)
+		return e.handOff(ctx, t, "")
 	case action == actSolved:
 		return e.solved(ctx, t)
 	case action == actUnsolved:
@@ -199,9 +224,13 @@ func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
 		if isGathering(t.dlg.Step) {
 			return e.gather(ctx, t, "")
 		}
+		t.say(Reply{Text: e.t(t, "choice.stale")})
 	case action == actCancel:
 		t.dlg = dialogue{}
 		t.say(Reply{Text: e.t(t, "gather.cancelled")})
+	case action == actQueueCancel, action == actQueueStay, strings.HasPrefix(action, actCSAT), action == actReopen:
+		// Buttons of a state the conversation has left.
+		t.say(Reply{Text: e.t(t, "choice.stale")})
 	default:
 		e.log.Warn("unknown button action", "action", action, "channel", t.in.Channel)
 		t.say(Reply{Text: e.t(t, "smalltalk"), Buttons: e.menu(t)})
@@ -310,7 +339,7 @@ func (e *Engine) showAnswer(ctx context.Context, t *turn, a Answer) {
 	if err != nil {
 		e.log.Warn("record answer shown", "entry", a.EntryID, "err", err)
 	}
-	t.dlg.Step, t.dlg.Shown, t.dlg.ShownRef = "feedback", a.EntryID, ref
+	t.dlg.Step, t.dlg.Shown, t.dlg.ShownRef, t.dlg.ShownProduct = "feedback", a.EntryID, ref, a.Product
 	t.dlg.Tried = appendOnce(t.dlg.Tried, a.EntryID)
 	r := Reply{Text: e.t(t, "answer.intro", a.Title) + "\n\n" + a.Text + "\n\n" + e.t(t, "answer.helped"), Media: a.Media,
 		Buttons: []Button{
@@ -376,8 +405,8 @@ func validEmail(s string) bool {
 // conversation: a satisfaction rating, or "not solved" within the reopen
 // window, which reopens the ticket and queues the conversation again.
 // Anything else goes back to the bot (done is false).
-func (e *Engine) afterResolution(ctx context.Context, t *turn) (done bool, err error) {
-	if rating, ok := strings.CutPrefix(t.in.Action, actCSAT); ok {
+func (e *Engine) afterResolution(ctx context.Context, t *turn, action string) (done bool, err error) {
+	if rating, ok := strings.CutPrefix(action, actCSAT); ok {
 		n, err := strconv.Atoi(rating)
 		if err != nil || n < 1 || n > 5 {
 			return true, nil
@@ -389,7 +418,7 @@ func (e *Engine) afterResolution(ctx context.Context, t *turn) (done bool, err e
 		t.say(Reply{Text: e.t(t, "csat.thanks")})
 		return true, nil
 	}
-	wantsReopen := t.in.Action == actReopen
+	wantsReopen := action == actReopen
 	if !wantsReopen && t.in.Text != "" {
 		wantsReopen = nlp.Classify(t.in.Text, t.lang).Kind == nlp.IntentFeedbackNo
 	}

@@ -28,7 +28,7 @@ func TestTranscriptNotSolvedOpensTicketEnglish(t *testing.T) {
 	if len(res.Replies) == 0 {
 		t.Fatal("no answer")
 	}
-	h.transcript("not_solved_ticket_en", "u2", "c2", "[fb:no]", "I don't know", "[skip]")
+	h.transcript("not_solved_ticket_en", "u2", "c2", "[fb:no]", "[skip]")
 	conv := h.conversation("c2")
 	if conv.State != StateQueued || conv.TicketID == nil {
 		t.Fatalf("conversation after ticket: state=%s ticket=%v", conv.State, conv.TicketID)
@@ -54,7 +54,7 @@ func TestTranscriptNoConfidentAnswer(t *testing.T) {
 
 func TestTranscriptAsksForHuman(t *testing.T) {
 	h := newHarness(t)
-	h.transcript("human_it", "u5", "c5", "voglio parlare con un operatore", "Da stamattina il programma di cartella clinica si chiude da solo quando apro un paziente", "Cartella clinica", "[skip]")
+	h.transcript("human_it", "u5", "c5", "voglio parlare con un operatore", "Da stamattina il programma di cartella clinica si chiude da solo quando apro un paziente", "stato", "grazie")
 }
 
 func TestTranscriptUrgentGoesStraightToTicket(t *testing.T) {
@@ -71,18 +71,15 @@ func TestTranscriptOutOfHours(t *testing.T) {
 	h := newHarness(t)
 	// Friday 20:30, after closing: the desk reopens Monday 08:00.
 	h.now = time.Date(2026, 11, 27, 20, 30, 0, 0, time.FixedZone("CET", 3600))
-	h.transcript("out_of_hours_it", "u8", "c8", "voglio parlare con un operatore", "Non riesco ad accedere alla posta elettronica, dice password errata", "Posta", "[skip]")
+	h.transcript("out_of_hours_it", "u8", "c8", "voglio parlare con un operatore", "Non riesco ad accedere alla posta elettronica, dice password errata", "grazie")
 	h.now = time.Date(2026, 11, 28, 9, 0, 0, 0, time.FixedZone("CET", 3600))
-	h.transcript("out_of_hours_en", "u9", "c9", "hello", "I need to talk to a person", "The VPN client says certificate expired when I connect", "VPN", "[skip]")
+	h.transcript("out_of_hours_en", "u9", "c9", "hello", "I need to talk to a person", "The VPN client says certificate expired when I connect")
 }
 
 func TestTranscriptTicketStatus(t *testing.T) {
 	h := newHarness(t)
 	// Anna opens a ticket, then asks about it, then about someone else's.
-	h.say("u10", "c10", "voglio parlare con un operatore")
-	h.say("u10", "c10", "Da ieri la stampante di rete del secondo piano non stampa niente")
-	h.say("u10", "c10", "stampante")
-	res, _ := h.say("u10", "c10", "[skip]")
+	res, _ := h.say("u10", "c10", "voglio parlare con un operatore, da ieri la stampante di rete del secondo piano non stampa niente")
 	if res.TicketNumber == "" {
 		t.Fatal("no ticket opened")
 	}

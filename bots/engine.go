@@ -42,7 +42,15 @@ type Answer struct {
 	URL        string // the full entry in the help centre
 	Confidence float64
 	Media      []Media
-	SearchID   int64 // the logged search that found it (0: none)
+	SearchID   int64  // the logged search that found it (0: none)
+	Product    string // the application or service the entry is about ("" when it names none)
+}
+
+// ProductFinder is what a Knowledge may also do: tell which product
+// (application or service) a text names, from the products and tags of
+// the knowledge base, so the bot does not ask for what the user said.
+type ProductFinder interface {
+	ProductIn(ctx context.Context, text, lang string) (string, error)
 }
 
 // Composer writes a short answer in the user's language from knowledge
@@ -240,6 +248,12 @@ type Result struct {
 	Replies        []Outbound // what was recorded and (attempted to be) sent
 	TicketNumber   string     // a ticket opened by this message, if any
 	RateLimited    bool       // over the user's rate limit: recorded, not worked on
+	// Stale: the message pressed a button of an older prompt, or pressed
+	// one a second time; nothing changed (adapters do not mark it chosen).
+	Stale bool
+	// Silence names the deliberate silence (Silences) when the message got
+	// no reply; "" when it got one.
+	Silence string
 
 	ticketPriority string
 	behind         bool // an earlier reply of the conversation is still unsent
@@ -367,6 +381,8 @@ type turn struct {
 	replies   []Reply
 	ticket    *tickets.Ticket
 	limit     verdict // the user's rate limit
+	silence   string  // a deliberate silence (states.go), when nothing is said
+	stale     bool    // a press on a prompt that is no longer live
 	memo      *memo   // model answers and searches across tries (modelcalls.go)
 	events    []turnEvent
 }
@@ -457,9 +473,13 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 	conv.Lang = t.lang
 	conv.LastMessageAt = now
 
+	previous := t.dlg.Prompt
 	if err := e.respond(ctx, t); err != nil {
 		return Result{}, err
 	}
+	// The buttons just offered are the live prompt, numbered with this
+	// message's id (prompts.go).
+	settlePrompt(&t.dlg, t.replies, msg.ID, previous)
 
 	if conv.State != StateBot {
 		// Agents' consoles follow queued and held conversations live.
@@ -472,7 +492,7 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 		return Result{}, err
 	}
 	conv.Context, conv.UpdatedAt = ctxJSON, now
-	res := Result{ConversationID: conv.ID, RateLimited: t.limit != allowed}
+	res := Result{ConversationID: conv.ID, RateLimited: t.limit != allowed, Stale: t.stale, Silence: t.silence}
 	if t.ticket != nil {
 		res.TicketNumber, res.ticketPriority = t.ticket.Number, string(t.ticket.Priority)
 	}

@@ -38,10 +38,10 @@ type fakeKnowledge struct {
 func newFakeKnowledge() *fakeKnowledge {
 	return &fakeKnowledge{
 		entries: []Answer{
-			{EntryID: "cns-lettore", Title: "Il lettore non riconosce la smart card", Text: "Scollega e ricollega il lettore, poi reinstalla il driver.", URL: "http://hd.test/kb/cns-lettore"},
-			{EntryID: "vpn-connessione", Title: "La VPN non si connette", Text: "Controlla la connessione a internet e riavvia il client VPN."},
-			{EntryID: "vpn-password", Title: "Password della VPN scaduta", Text: "Cambia la password dal portale self-service."},
-			{EntryID: "printer-en", Title: "The printer does not print", Text: "Check the queue and restart the printer."},
+			{EntryID: "cns-lettore", Title: "Il lettore non riconosce la smart card", Text: "Scollega e ricollega il lettore, poi reinstalla il driver.", URL: "http://hd.test/kb/cns-lettore", Product: "Smart card CNS"},
+			{EntryID: "vpn-connessione", Title: "La VPN non si connette", Text: "Controlla la connessione a internet e riavvia il client VPN.", Product: "VPN regionale"},
+			{EntryID: "vpn-password", Title: "Password della VPN scaduta", Text: "Cambia la password dal portale self-service.", Product: "VPN regionale"},
+			{EntryID: "printer-en", Title: "The printer does not print", Text: "Check the queue and restart the printer.", Product: "Network printers"},
 		},
 		keywords: map[string][]string{
 			"cns-lettore":     {"smart", "card", "lettore", "cns", "tessera"},
@@ -97,6 +97,25 @@ func (k *fakeKnowledge) Entry(_ context.Context, id string) (Answer, error) {
 		}
 	}
 	return Answer{}, fmt.Errorf("no entry %s", id)
+}
+
+// ProductIn names the product of the entries whose keywords the text
+// has, when they agree (the real one reads products and tags of the KB).
+func (k *fakeKnowledge) ProductIn(_ context.Context, text, lang string) (string, error) {
+	found := ""
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		for _, e := range k.entries {
+			for _, kw := range k.keywords[e.EntryID] {
+				if strings.Trim(w, ".,?!:") == kw {
+					if found != "" && found != e.Product {
+						return "", nil
+					}
+					found = e.Product
+				}
+			}
+		}
+	}
+	return found, nil
 }
 
 func (k *fakeKnowledge) Shown(_ context.Context, a Answer, channel string) (int64, error) {
@@ -172,7 +191,7 @@ func (h *harness) say(user, key, msg string) (Result, []string) {
 	in := Inbound{Channel: "memory", ExternalID: fmt.Sprintf("m%d", h.seq), ConversationKey: key,
 		User: User{ID: user, Name: "Anna Rossi"}}
 	if strings.HasPrefix(msg, "[") && strings.HasSuffix(msg, "]") {
-		in.Action = strings.Trim(msg, "[]")
+		in.Action = h.press(key, strings.Trim(msg, "[]"))
 	} else {
 		in.Text = msg
 	}
@@ -187,13 +206,32 @@ func (h *harness) say(user, key, msg string) (Result, []string) {
 	return res, lines
 }
 
+// press returns what a press of the button with action sends: the
+// numbered action of the buttons last sent to the conversation, or the
+// bare action (a channel command) when none of them has it.
+func (h *harness) press(key, action string) string {
+	rs := h.mem.Replies(key)
+	for i := len(rs) - 1; i >= 0; i-- {
+		if len(rs[i].Buttons) == 0 {
+			continue
+		}
+		for _, b := range rs[i].Buttons {
+			if ActionOf(b.Action) == action {
+				return b.Action
+			}
+		}
+		break
+	}
+	return action
+}
+
 func render(r Reply) []string {
 	var lines []string
 	for _, l := range strings.Split(r.Text, "\n") {
 		lines = append(lines, "< "+l)
 	}
 	for _, b := range r.Buttons {
-		lines = append(lines, fmt.Sprintf("  [%s] %s", b.Action, b.Label))
+		lines = append(lines, fmt.Sprintf("  [%s] %s", ActionOf(b.Action), b.Label))
 	}
 	for _, l := range r.Links {
 		lines = append(lines, fmt.Sprintf("  (%s) %s", l.Label, l.URL))

@@ -29,6 +29,10 @@ var (
 	ErrWrongState = errors.New("operation not allowed in the conversation's state")
 	// ErrLevel: the agent's level is below the conversation's.
 	ErrLevel = errors.New("conversation needs a higher support level")
+	// ErrNotDelivered: the agent's reply is recorded but did not reach the
+	// user now (no sender for the channel, a send error); it is retried,
+	// and the console shows it as not delivered.
+	ErrNotDelivered = errors.New("reply recorded but not delivered")
 )
 
 // Agent is a person who answers conversations: a console user of role
@@ -51,6 +55,9 @@ type agentTurn struct {
 	replies []Reply
 	author  string
 	extra   []Outbound // messages to other conversations (an organisation's e-mail thread)
+	// mustDeliver: the operation is a message to the user; when it could
+	// not be delivered now the caller is told (ErrNotDelivered).
+	mustDeliver bool
 }
 
 func (t *agentTurn) say(r Reply) { t.replies = append(t.replies, r) }
@@ -61,6 +68,7 @@ func (t *agentTurn) say(r Reply) { t.replies = append(t.replies, r) }
 func (e *Engine) agentOp(ctx context.Context, convID int64, agent Agent, fn func(t *agentTurn) error) error {
 	var outs, extra []Outbound
 	var conv *Conversation
+	mustDeliver := false
 	err := db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
 		var err error
 		conv, err = e.store.Lock(ctx, tx, convID)
@@ -71,6 +79,9 @@ func (e *Engine) agentOp(ctx context.Context, convID int64, agent Agent, fn func
 		if err := fn(t); err != nil {
 			return err
 		}
+		if err := e.settleAgentPrompt(ctx, t); err != nil {
+			return err
+		}
 		conv.UpdatedAt = t.now
 		if err := e.store.Save(ctx, tx, conv); err != nil {
 			return err
@@ -79,7 +90,7 @@ func (e *Engine) agentOp(ctx context.Context, convID int64, agent Agent, fn func
 		if err != nil {
 			return err
 		}
-		extra = t.extra
+		extra, mustDeliver = t.extra, t.mustDeliver
 		return e.notify(ctx, tx, conv.ID)
 	})
 	if err != nil {
@@ -87,10 +98,13 @@ func (e *Engine) agentOp(ctx context.Context, convID int64, agent Agent, fn func
 	}
 	lock := e.stripe(conv.Channel, conv.Key)
 	lock.Lock()
-	e.deliver(ctx, outs)
+	derr := e.deliver(ctx, outs)
 	lock.Unlock()
 	if len(extra) > 0 {
 		e.deliver(ctx, extra)
+	}
+	if derr != nil && mustDeliver {
+		return fmt.Errorf("%w: %w", ErrNotDelivered, derr)
 	}
 	return nil
 }
@@ -230,12 +244,16 @@ func (e *Engine) Reply(ctx context.Context, convID int64, agent Agent, body stri
 		if err := t.holds(); err != nil {
 			return err
 		}
+		r := Reply{Text: body}
 		if t.conv.TicketID != nil {
-			if _, err := e.opt.Tickets.AddComment(ctx, t.tx, *t.conv.TicketID, agent.actor(), true, body); err != nil {
+			c, err := e.opt.Tickets.AddChatReply(ctx, t.tx, *t.conv.TicketID, agent.actor(), body)
+			if err != nil {
 				return err
 			}
+			r.Comment = &CommentRef{TicketID: *t.conv.TicketID, CommentID: c.ID, Actor: agent.actor()}
 		}
-		t.say(Reply{Text: body})
+		t.mustDeliver = true
+		t.say(r)
 		return nil
 	})
 }

@@ -62,6 +62,17 @@ type Reply struct {
 	// Auto-Submitted: auto-generated, as RFC 3834 asks, so autoresponders
 	// do not answer it. The bot's own replies are automatic anyway.
 	Auto bool `json:"auto,omitempty"`
+	// Comment, on an agent's reply, is the ticket comment it is: its
+	// delivery is recorded on the ticket (the first-response clock stops
+	// only at a delivered reply). Adapters ignore it.
+	Comment *CommentRef `json:"comment,omitempty"`
+}
+
+// CommentRef names a ticket comment and who wrote it.
+type CommentRef struct {
+	TicketID  int64  `json:"ticket_id"`
+	CommentID int64  `json:"comment_id"`
+	Actor     string `json:"actor"`
 }
 
 // Button is a choice the user can press; Action comes back in

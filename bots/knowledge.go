@@ -27,6 +27,8 @@ type KBKnowledge struct {
 	// media of entry revisions already read: a revision never changes, so
 	// the best hit's media cost one read per revision, not one per search.
 	media sync.Map // "id@revision" → []Media
+
+	products productWords
 }
 
 // Search returns public, published answers, best first.
@@ -38,7 +40,7 @@ func (k *KBKnowledge) Search(ctx context.Context, text, lang, channel string) ([
 	out := make([]Answer, 0, len(hits))
 	for i, h := range hits {
 		a := Answer{EntryID: h.EntryID, Revision: h.Revision, Title: h.Title, Text: h.Passage,
-			URL: k.url(h.EntryID), Confidence: h.Confidence, SearchID: h.SearchID}
+			URL: k.url(h.EntryID), Confidence: h.Confidence, SearchID: h.SearchID, Product: h.Product}
 		if i == 0 {
 			// The best hit may be shown: bring its media (tutorials' videos
 			// and slides) along.
@@ -59,7 +61,7 @@ func (k *KBKnowledge) Entry(ctx context.Context, id string) (Answer, error) {
 		return Answer{}, fmt.Errorf("entry %s is not public: %w", id, kb.ErrNotFound)
 	}
 	return Answer{EntryID: e.ID, Revision: e.Revision, Title: e.Title, Text: summary(e.Body),
-		URL: k.url(e.ID), Confidence: 1, Media: k.mediaFor(e)}, nil
+		URL: k.url(e.ID), Confidence: 1, Media: k.mediaFor(e), Product: e.Product}, nil
 }
 
 // Shown records the answer as shown.

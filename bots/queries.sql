@@ -191,3 +191,27 @@ WITH c AS (
     RETURNING id
 )
 SELECT c.*, (SELECT id FROM m) AS message_id FROM c;
+
+-- name: queue-position
+-- Where a queued conversation stands among those of its level, in the
+-- order agents take them (queue): 1 is next. No row: not queued.
+SELECT pos FROM (
+    SELECT c.id, row_number() OVER (ORDER BY t.priority NULLS LAST, c.created_at, c.id) AS pos
+    FROM conversations c LEFT JOIN tickets t ON t.id = c.ticket_id
+    WHERE c.state = 'queued' AND c.level = $1
+) q WHERE q.id = $2;
+
+-- name: next-prompt
+-- A number for the buttons an agent's operation offers (the satisfaction
+-- question): from the messages' sequence, so it never equals the number
+-- of a bot turn's prompt (the inbound message's id).
+SELECT nextval(pg_get_serial_sequence('messages', 'id'));
+
+-- name: unsent-replies
+-- The replies of a channel's open conversation not yet delivered, oldest
+-- first: a channel served by another process (the terminal chat) sends
+-- them itself.
+SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+WHERE c.channel = $1 AND c.conversation_key = $2 AND c.state <> 'closed'
+  AND m.direction = 'out' AND m.sent_at IS NULL
+ORDER BY m.id;

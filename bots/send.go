@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,43 +11,53 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/riverqueue/river"
+
+	"helpdesk/internal/db"
 )
 
 // ErrNoSender is returned when no sender is registered for a channel.
 var ErrNoSender = errors.New("no sender for channel")
 
 // deliver sends replies after commit, in order. At the first failure that
-// reply and every later one become retry jobs, so the order holds.
-func (e *Engine) deliver(ctx context.Context, outs []Outbound) {
-	e.deliverBehind(ctx, outs, len(outs) > 0 && e.waitsBehindUnsent(ctx, outs[0])) // see sweep.go
+// reply and every later one become retry jobs, so the order holds. The
+// error says why they were not all sent now.
+func (e *Engine) deliver(ctx context.Context, outs []Outbound) error {
+	return e.deliverBehind(ctx, outs, len(outs) > 0 && e.waitsBehindUnsent(ctx, outs[0])) // see sweep.go
 }
+
+// errBehind: the replies wait behind an earlier unsent one.
+var errBehind = errors.New("queued behind an earlier unsent reply")
 
 // deliverBehind is deliver when the caller already knows whether an
 // earlier reply of the conversation is unsent (Handle learns it in the
 // message's own transaction).
-func (e *Engine) deliverBehind(ctx context.Context, outs []Outbound, behind bool) {
+func (e *Engine) deliverBehind(ctx context.Context, outs []Outbound, behind bool) error {
 	if len(outs) > 0 && behind && e.opt.Retry != nil {
 		for _, o := range outs {
 			if qerr := e.opt.Retry.EnqueueSend(ctx, o.MessageID, o.Channel); qerr != nil {
 				e.log.Error("queue send behind an earlier unsent reply", "message_id", o.MessageID, "err", qerr)
 			}
 		}
-		return
+		return errBehind
 	}
 	sent := make([]int64, 0, len(outs))
 	defer func() { e.markSent(ctx, sent) }()
+	var refused error
 	for i, out := range outs {
 		err := e.send(ctx, out)
 		if err == nil {
 			sent = append(sent, out.MessageID)
+			e.delivered(ctx, out)
 			continue
 		}
 		if errors.Is(err, ErrUndeliverable) {
 			// Marked failed in send: nothing to retry, and the replies
 			// after it go out now rather than wait behind it.
 			e.log.Warn("send refused for good; not retried", "message_id", out.MessageID, "err", err)
+			refused = cmp.Or(refused, err)
 			continue
 		}
 		e.log.Warn("send failed; queued for retry", "channel", out.Channel, "message_id", out.MessageID, "err", err)
@@ -58,16 +69,36 @@ func (e *Engine) deliverBehind(ctx context.Context, outs []Outbound, behind bool
 				e.log.Error("queue send retry", "message_id", rest.MessageID, "err", qerr)
 			}
 		}
+		return err
+	}
+	return refused
+}
+
+// delivered records on the ticket that an agent's reply reached the user
+// (only agents' replies carry a Comment: the bot's path costs nothing).
+func (e *Engine) delivered(ctx context.Context, out Outbound) {
+	c := out.Comment
+	if c == nil {
 		return
+	}
+	err := db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
+		return e.opt.Tickets.ReplyDelivered(ctx, tx, c.TicketID, c.CommentID, c.Actor, e.opt.Now())
+	})
+	if err != nil {
+		e.log.Error("record a reply's delivery on its ticket", "ticket_id", c.TicketID, "comment_id", c.CommentID, "err", err)
 	}
 }
 
 func (e *Engine) send(ctx context.Context, out Outbound) error {
-	s := e.sender(out.Channel)
-	if s == nil {
-		return fmt.Errorf("%w %q", ErrNoSender, out.Channel)
+	var err error
+	if s := e.sender(out.Channel); s == nil {
+		// Recorded like any failed send: the console shows the reply as
+		// not delivered (another process may serve the channel: the
+		// terminal chat delivers its own replies).
+		err = fmt.Errorf("%w %q", ErrNoSender, out.Channel)
+	} else {
+		err = s.Send(ctx, out)
 	}
-	err := s.Send(ctx, out)
 	result := "sent"
 	if err != nil {
 		result = "failed"
@@ -204,10 +235,12 @@ func (e *Engine) Resend(ctx context.Context, messageID int64) error {
 	lock := e.stripe(m.Channel, key)
 	lock.Lock()
 	defer lock.Unlock()
-	if err := e.send(ctx, Outbound{MessageID: m.ID, ExternalID: m.ExternalID, Channel: m.Channel, ConversationKey: key, Reply: r}); err != nil {
+	out := Outbound{MessageID: m.ID, ExternalID: m.ExternalID, Channel: m.Channel, ConversationKey: key, Reply: r}
+	if err := e.send(ctx, out); err != nil {
 		return err
 	}
 	e.markSent(ctx, []int64{m.ID})
+	e.delivered(ctx, out)
 	return nil
 }
 
@@ -262,4 +295,27 @@ type RiverRetry struct {
 func (r RiverRetry) EnqueueSend(ctx context.Context, messageID int64, channel string) error {
 	_, err := r.Client.Insert(ctx, SendArgs{MessageID: messageID, Channel: channel}, nil)
 	return err
+}
+
+// NotifyChannel is the PostgreSQL channel on which every change of a
+// conversation is announced (its id as payload), on commit.
+const NotifyChannel = "helpdesk_conversations"
+
+// DeliverPending sends, through this process's sender, the replies of
+// conversation (channel, key) still undelivered — those an agent wrote
+// in another process that has no sender for the channel (the terminal
+// chat is such a channel). It returns how many it sent.
+func (e *Engine) DeliverPending(ctx context.Context, channel, key string) (int, error) {
+	var ids []int64
+	if err := e.opt.DB.SelectContext(ctx, &ids, e.store.q.UnsentReplies, channel, key); err != nil {
+		return 0, fmt.Errorf("unsent replies: %w", err)
+	}
+	n := 0
+	for _, id := range ids {
+		if err := e.Resend(ctx, id); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

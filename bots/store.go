@@ -45,6 +45,9 @@ type queries struct {
 	InsertSatisfaction      string `query:"insert-satisfaction"`
 	Notify                  string `query:"notify"`
 	HasOpen                 string `query:"has-open"`
+	QueuePosition           string `query:"queue-position"`
+	NextPrompt              string `query:"next-prompt"`
+	UnsentReplies           string `query:"unsent-replies"`
 }
 
 // ErrNotFound is returned when a conversation does not exist.

@@ -29,6 +29,54 @@ func (e *Engine) startTicket(ctx context.Context, t *turn, reason, text string) 
 	return e.gather(ctx, t, "")
 }
 
+// handOff puts the user through to a person at once: the ticket is opened
+// with the conversation so far as its description (said is the message
+// asking for the person; its request words are not a description), and
+// the conversation is queued. Nothing more is asked: what the user writes
+// while queued is added to the ticket.
+func (e *Engine) handOff(ctx context.Context, t *turn, said string) error {
+	t.dlg.Reason = "human"
+	var parts []string
+	for _, p := range []string{t.dlg.Query, t.dlg.Description} {
+		if p = strings.TrimSpace(p); p != "" && !containsPart(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	if said = strings.TrimSpace(said); said != "" && !nlp.RequestOnly(said, t.lang) && !containsPart(parts, said) {
+		parts = append(parts, said)
+	}
+	told := len(parts) > 0
+	if !told {
+		parts = []string{e.t(t, "handoff.asked")}
+	}
+	t.dlg.Description = strings.Join(parts, "\n")
+	if t.dlg.Product == "" {
+		t.dlg.Product = e.productOf(ctx, t, t.dlg.Description)
+	}
+	if t.dlg.Product == "" {
+		t.dlg.Product = "-"
+	}
+	if t.dlg.Email == "" {
+		t.dlg.Email = "-"
+	}
+	if err := e.openTicket(ctx, t); err != nil {
+		return err
+	}
+	if !told {
+		t.say(Reply{Text: e.t(t, "queued.describe")})
+	}
+	return nil
+}
+
+func containsPart(parts []string, p string) bool {
+	for _, q := range parts {
+		if strings.Contains(q, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // gather stores the answer to the pending question (if any), then asks the
 // next missing thing or opens the ticket when nothing is missing.
 func (e *Engine) gather(ctx context.Context, t *turn, answer string) error {
@@ -70,6 +118,8 @@ func (e *Engine) gather(ctx context.Context, t *turn, answer string) error {
 		t.dlg.Step = "describe"
 		t.say(Reply{Text: e.t(t, "gather.describe"), Buttons: []Button{{Label: e.t(t, "btn.cancel"), Action: actCancel}}})
 		return nil
+	case t.dlg.Product == "" && e.inferProduct(ctx, t):
+		return e.gather(ctx, t, "")
 	case t.dlg.Product == "":
 		t.dlg.Step = "product"
 		t.say(Reply{Text: e.t(t, "gather.product"), Buttons: []Button{{Label: e.t(t, "btn.dontknow"), Action: actDontKnow}}})
@@ -80,6 +130,39 @@ func (e *Engine) gather(ctx context.Context, t *turn, answer string) error {
 		return nil
 	}
 	return e.openTicket(ctx, t)
+}
+
+// inferProduct fills the product when the entry the user tried, or what
+// they wrote, already names it, so the bot does not ask; it reports
+// whether it did.
+func (e *Engine) inferProduct(ctx context.Context, t *turn) bool {
+	p := ""
+	if t.dlg.Reason == "not_solved" {
+		p = t.dlg.ShownProduct
+	}
+	if p == "" {
+		p = e.productOf(ctx, t, t.dlg.Description+"\n"+t.dlg.Query)
+	}
+	if p == "" {
+		return false
+	}
+	t.dlg.Product, t.dlg.Step = p, ""
+	return true
+}
+
+// productOf returns the product text names, when the knowledge base can
+// tell (ProductFinder); "" otherwise.
+func (e *Engine) productOf(ctx context.Context, t *turn, text string) string {
+	pf, ok := e.opt.Knowledge.(ProductFinder)
+	if !ok || strings.TrimSpace(text) == "" {
+		return ""
+	}
+	p, err := pf.ProductIn(ctx, text, t.lang)
+	if err != nil {
+		e.log.Warn("product of a description", "err", err)
+		return ""
+	}
+	return p
 }
 
 // openTicket classifies the gathered description, opens the ticket,

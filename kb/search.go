@@ -39,6 +39,7 @@ type Hit struct {
 	Kind     Kind
 	Lang     string
 	Category string
+	Product  string // the application or service the entry is about
 	Revision int
 	// Passage is the part of the body that best matches the query, as
 	// plain text of at most about 300 characters.
@@ -271,7 +272,7 @@ func searchIndex(ix *index, q Query) []Hit {
 		d := ix.docs[c.doc]
 		hits = append(hits, Hit{
 			EntryID: d.entry.ID, Title: d.entry.Title, Kind: d.entry.Kind, Lang: d.entry.Lang,
-			Category: d.entry.Category, Revision: d.entry.Revision,
+			Category: d.entry.Category, Product: d.entry.Product, Revision: d.entry.Revision,
 			Passage: ix.passage(d, cs), Score: float64(c.score), Confidence: clamp01(float64(c.confidence)),
 		})
 	}

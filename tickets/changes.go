@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -188,12 +189,38 @@ func (s *Store) RouteExternal(ctx context.Context, q Querier, id int64, actor, o
 // AddComment adds a public reply (public) or an internal note. The first
 // public reply by someone other than the requester sets first_response_at.
 func (s *Store) AddComment(ctx context.Context, q Querier, id int64, actor string, public bool, body string) (*Comment, error) {
+	return s.addComment(ctx, q, id, actor, public, false, body)
+}
+
+// AddChatReply adds a desk reply that a chat channel still has to deliver:
+// a public comment that stops the first-response clock only when
+// ReplyDelivered says it reached the requester — a reply lost on the way
+// is no answer.
+func (s *Store) AddChatReply(ctx context.Context, q Querier, id int64, actor, body string) (*Comment, error) {
+	return s.addComment(ctx, q, id, actor, true, true, body)
+}
+
+// ReplyDelivered records that the chat reply commentID reached the
+// requester at at: the first one sets first_response_at.
+func (s *Store) ReplyDelivered(ctx context.Context, q Querier, id, commentID int64, actor string, at time.Time) error {
+	if _, err := s.update(ctx, q, id, actor, func(t *Ticket) error {
+		if t.FirstResponseAt == nil {
+			t.FirstResponseAt = &at
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return s.event(ctx, q, &Event{TicketID: id, At: at, Actor: actor, Kind: EventDelivered, CommentID: &commentID})
+}
+
+func (s *Store) addComment(ctx context.Context, q Querier, id int64, actor string, public, pending bool, body string) (*Comment, error) {
 	if strings.TrimSpace(body) == "" {
 		return nil, fmt.Errorf("%w: empty comment", ErrInvalid)
 	}
 	now := s.now()
 	c := &Comment{TicketID: id, Author: actor, Public: public, Body: body, CreatedAt: now}
-	if public && !strings.HasPrefix(actor, "requester:") {
+	if public && !pending && !strings.HasPrefix(actor, "requester:") {
 		if _, err := s.update(ctx, q, id, actor, func(t *Ticket) error {
 			if t.FirstResponseAt == nil {
 				t.FirstResponseAt = &now
@@ -210,7 +237,11 @@ func (s *Store) AddComment(ctx context.Context, q Querier, id int64, actor strin
 	if !public {
 		kind = EventNote
 	}
-	if err := s.event(ctx, q, &Event{TicketID: id, At: now, Actor: actor, Kind: kind, CommentID: &c.ID}); err != nil {
+	ev := &Event{TicketID: id, At: now, Actor: actor, Kind: kind, CommentID: &c.ID}
+	if pending {
+		ev.NewValue = pendingDelivery
+	}
+	if err := s.event(ctx, q, ev); err != nil {
 		return nil, err
 	}
 	return c, nil

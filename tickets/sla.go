@@ -138,7 +138,9 @@ func Clocks(t *Ticket, events []Event, p Policy, cal *BusinessCalendar, now time
 			}
 		case e.Kind == EventAssigned && e.NewValue != "" && met[TargetTakeCharge] == nil:
 			met[TargetTakeCharge] = &e.At
-		case e.Kind == EventComment && met[TargetFirstResponse] == nil && isDesk(e.Actor):
+		case (e.Kind == EventComment && e.NewValue != pendingDelivery || e.Kind == EventDelivered) &&
+			met[TargetFirstResponse] == nil && isDesk(e.Actor):
+			// A chat reply counts when it reached the requester.
 			met[TargetFirstResponse] = &e.At
 		case e.Kind == EventIntervention && met[TargetIntervention] == nil:
 			met[TargetIntervention] = &e.At

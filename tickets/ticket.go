@@ -176,7 +176,15 @@ const (
 	EventAssigned   = "assigned"
 	EventEscalated  = "escalated"
 	EventRouted     = "routed"
+	// EventDelivered: a desk reply written in a chat reached the requester
+	// (CommentID names it). Until then the reply does not stop the
+	// first-response clock (AddChatReply).
+	EventDelivered = "delivered"
 )
+
+// pendingDelivery marks, in a comment event's new_value, a chat reply not
+// yet delivered: it counts for the first response only once delivered.
+const pendingDelivery = "pending_delivery"
 
 // Comment is a public reply or an internal note.
 type Comment struct {

@@ -45,6 +45,7 @@ var consoleText = i18n.Catalog{
 	"flash.logged_out":  {"it": "Sei uscito.", "en": "You are logged out."},
 	"flash.taken":       {"it": "Hai preso in carico la conversazione.", "en": "You took the conversation."},
 	"flash.sent":        {"it": "Risposta inviata.", "en": "Reply sent."},
+	"flash.undelivered": {"it": "Risposta registrata ma NON consegnata all'utente: sarà ritentata; controlla il canale.", "en": "Reply recorded but NOT delivered to the user: it will be retried; check the channel."},
 	"flash.noted":       {"it": "Nota interna aggiunta.", "en": "Internal note added."},
 	"flash.escalated":   {"it": "Passata al secondo livello.", "en": "Escalated to level 2."},
 	"flash.routed":      {"it": "Inoltrata all'organizzazione esterna.", "en": "Routed to the outside organisation."},
@@ -106,6 +107,7 @@ var consoleText = i18n.Catalog{
 	"event.assigned":   {"it": "assegnazione", "en": "assignment"},
 	"event.escalated":  {"it": "cambio di livello", "en": "level change"},
 	"event.routed":     {"it": "inoltro esterno", "en": "routed outside"},
+	"event.delivered":  {"it": "risposta consegnata", "en": "reply delivered"},
 
 	"presence.online":    {"it": "Sei disponibile: puoi ricevere conversazioni.", "en": "You are online: conversations may be assigned to you."},
 	"presence.away":      {"it": "Sei assente: non ti vengono assegnate conversazioni.", "en": "You are away: no conversations are assigned to you."},
@@ -154,6 +156,7 @@ var consoleText = i18n.Catalog{
 	"conv.closure_note_requester": {"it": "Nota di chiusura (la riceve il richiedente)", "en": "Closure note (sent to the requester)"},
 	"conv.resolve":                {"it": "Risolvi", "en": "Resolve"},
 	"conv.handback":               {"it": "Restituisci al bot", "en": "Hand back to the bot"},
+	"conv.unsent":                 {"it": "Non ancora consegnato (%s): sarà ritentato.", "en": "Not delivered yet (%s): it will be retried."},
 
 	"canned.title": {"it": "Risposte predefinite", "en": "Canned responses"},
 	"canned.pick":  {"it": "Inserisci una risposta predefinita…", "en": "Insert a canned response…"},

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -277,6 +278,9 @@ func (c *console) conversationPage(r *http.Request) (*conversationData, error) {
 type messageView struct {
 	bots.Message
 	Action string // a button the user pressed (the message has no text)
+	// Undelivered: an outgoing message whose send failed and is not yet
+	// sent (SendError says why).
+	Undelivered bool
 }
 
 // messageViews prepares the history: agents' messages under their names
@@ -297,12 +301,13 @@ func (c *console) messageViews(ctx context.Context, ms []bots.Message) ([]messag
 			m.Author = n
 		}
 		out[i].Message = m
+		out[i].Undelivered = m.Direction == "out" && m.SentAt == nil && m.SendError != ""
 		if m.Direction == "in" && m.Body == "" && len(m.Payload) > 0 {
 			var p struct {
 				Action string `json:"action"`
 			}
 			json.Unmarshal(m.Payload, &p)
-			out[i].Action = p.Action
+			out[i].Action = bots.ActionOf(p.Action)
 		}
 	}
 	return out, nil
@@ -348,6 +353,12 @@ func (c *console) convAction(w http.ResponseWriter, r *http.Request, flash strin
 		return
 	}
 	if err := fn(r.Context(), conv.ID, agentOf(sessionFrom(r))); err != nil {
+		if errors.Is(err, bots.ErrNotDelivered) {
+			// Recorded and retried, but the user has not got it: the agent
+			// must not believe it was sent.
+			redirect(w, r, fmt.Sprintf("/console/conversations/%d", conv.ID), "flash.undelivered")
+			return
+		}
 		c.fail(w, r, err)
 		return
 	}

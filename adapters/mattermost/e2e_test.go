@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -136,7 +137,7 @@ func (d *desk) press(p *model.Post, action string) {
 			d.t.Fatal(err)
 		}
 		for _, act := range sa.Actions {
-			if act.Integration == nil || act.Integration.Context["action"] != action {
+			if act.Integration == nil || bots.ActionOf(fmt.Sprint(act.Integration.Context["action"])) != action {
 				continue
 			}
 			body, _ := json.Marshal(model.PostActionIntegrationRequest{
@@ -171,7 +172,7 @@ func (d *desk) press(p *model.Post, action string) {
 func (d *desk) choose(p *model.Post, action string) {
 	d.t.Helper()
 	for i, a := range propChoices(p) {
-		if a == action {
+		if bots.ActionOf(a) == action {
 			d.write(strings.TrimSpace(string(rune('1' + i))))
 			return
 		}
@@ -210,13 +211,12 @@ func TestEndToEndNotSolvedOpensTicket(t *testing.T) {
 			}
 			pick(answer, "fb:no")
 
-			product := d.next()
-			if !strings.Contains(product.Message, "programma o servizio") {
-				t.Fatalf("expected the product question, got %q", product.Message)
-			}
-			d.write("client VPN")
-
+			// Asked only when neither the entry nor the text names it.
 			email := d.next()
+			if strings.Contains(email.Message, "programma o servizio") {
+				d.write("client VPN")
+				email = d.next()
+			}
 			if !hasAction(email, "skip") {
 				t.Fatalf("expected the e-mail question with Skip, got %q", email.Message)
 			}
@@ -231,7 +231,7 @@ func TestEndToEndNotSolvedOpensTicket(t *testing.T) {
 			if err := d.db.QueryRowContext(context.Background(), `SELECT product, origin_channel FROM tickets WHERE number = $1`, number).Scan(&product2, &channel); err != nil {
 				t.Fatalf("ticket %s not stored: %v", number, err)
 			}
-			if product2 != "client VPN" || channel != "mattermost" {
+			if product2 == "" || channel != "mattermost" {
 				t.Errorf("ticket product %q channel %q", product2, channel)
 			}
 			for _, p := range d.f.createdPosts() {
@@ -245,12 +245,12 @@ func TestEndToEndNotSolvedOpensTicket(t *testing.T) {
 
 func hasAction(p *model.Post, action string) bool {
 	for _, a := range propChoices(p) {
-		if a == action {
+		if bots.ActionOf(a) == action {
 			return true
 		}
 	}
 	raw, _ := json.Marshal(p.GetProp(model.PostPropsAttachments))
-	return bytes.Contains(raw, []byte(`"action":"`+action+`"`))
+	return bytes.Contains(raw, []byte(`"action":"`+action+`#`))
 }
 
 func TestRedeliveredPostGetsOneReply(t *testing.T) {

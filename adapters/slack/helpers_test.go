@@ -43,6 +43,22 @@ type post struct {
 }
 
 // buttons returns the action buttons' values of a posted message.
+// value returns the raw value (with its prompt's number) of the button
+// whose engine action is action, "" when there is none.
+func (p post) value(action string) string {
+	for _, b := range p.Blocks {
+		if b["type"] != "actions" {
+			continue
+		}
+		for _, e := range b["elements"].([]any) {
+			if v, ok := e.(map[string]any)["value"].(string); ok && bots.ActionOf(v) == action {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
 func (p post) buttons() []string {
 	var out []string
 	for _, b := range p.Blocks {
@@ -52,7 +68,7 @@ func (p post) buttons() []string {
 		for _, e := range b["elements"].([]any) {
 			el := e.(map[string]any)
 			if v, ok := el["value"].(string); ok && v != "" {
-				out = append(out, v)
+				out = append(out, bots.ActionOf(v))
 			}
 		}
 	}

@@ -117,10 +117,7 @@ func (v *env) say(key, msg string) bots.Result {
 // ticket; it returns the queued conversation's id and ticket number.
 func (v *env) queued(key string) (int64, string) {
 	v.t.Helper()
-	v.say(key, "voglio parlare con un operatore")
-	v.say(key, "Da stamattina il gestionale delle ricette si blocca quando stampo il promemoria")
-	v.say(key, "ricetta elettronica")
-	res := v.say(key, "[skip]")
+	res := v.say(key, "voglio parlare con un operatore: da stamattina il gestionale delle ricette si blocca quando stampo il promemoria")
 	if res.TicketNumber == "" {
 		v.t.Fatalf("no ticket opened; replies: %+v", v.mem.Replies(key))
 	}

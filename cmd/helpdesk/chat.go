@@ -7,11 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lib/pq"
 
 	"helpdesk/bots"
 	"helpdesk/internal/i18n"
@@ -90,6 +93,21 @@ func runChat(ctx context.Context, env *environment, args []string) error {
 	}
 	term := &terminal{out: env.stdout}
 	a.engine.RegisterSender("terminal", term)
+	key := "terminal:" + *as
+	dbURL, err := env.databaseURL(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	// Agents answer from the console, in another process that cannot
+	// print here: their replies wait undelivered until this chat prints
+	// them, as they arrive.
+	fctx, stop := context.WithCancel(ctx)
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		followReplies(fctx, a.engine, dbURL, key, log)
+	}()
+	defer func() { stop(); <-followed }()
 
 	uiLang := i18n.Normalize(*lang)
 	if *lang == "" {
@@ -110,7 +128,7 @@ func runChat(ctx context.Context, env *environment, args []string) error {
 			continue
 		}
 		msg := bots.Inbound{Channel: "terminal", ExternalID: session + "-" + strconv.Itoa(seq),
-			ConversationKey: "terminal:" + *as, User: bots.User{ID: *as, Name: *as, Lang: *lang}}
+			ConversationKey: key, User: bots.User{ID: *as, Name: *as, Lang: *lang}}
 		if action, ok := term.press(line); ok {
 			msg.Action = action
 		} else {
@@ -125,6 +143,33 @@ func runChat(ctx context.Context, env *environment, args []string) error {
 				return nil
 			}
 			fmt.Fprintln(env.stdout, chatText.T(uiLang, "chat.error", err))
+		}
+	}
+}
+
+// followReplies prints the conversation's replies written elsewhere (an
+// agent in the console): at start, then at each change of a conversation
+// PostgreSQL announces, and after a reconnection (announcements may have
+// been missed).
+func followReplies(ctx context.Context, eng *bots.Engine, dbURL, key string, log *slog.Logger) {
+	deliver := func() {
+		if _, err := eng.DeliverPending(ctx, "terminal", key); err != nil && ctx.Err() == nil {
+			log.Warn("chat: replies from the desk not printed yet", "err", err)
+		}
+	}
+	l := pq.NewListener(dbURL, time.Second, 30*time.Second, nil)
+	defer l.Close()
+	if err := l.Listen(bots.NotifyChannel); err != nil {
+		log.Warn("chat: cannot follow replies from the desk", "err", err)
+		return
+	}
+	deliver()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-l.Notify:
+			deliver()
 		}
 	}
 }
