@@ -213,5 +213,5 @@ SELECT nextval(pg_get_serial_sequence('messages', 'id'));
 -- them itself.
 SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
 WHERE c.channel = $1 AND c.conversation_key = $2 AND c.state <> 'closed'
-  AND m.direction = 'out' AND m.sent_at IS NULL
+  AND m.direction = 'out' AND m.sent_at IS NULL AND m.failed_at IS NULL
 ORDER BY m.id;
