@@ -24,10 +24,13 @@ func TestRenderHTML(t *testing.T) {
 		{"star with spaces is literal", "a * b * c", "a * b * c"},
 		{"link", "see [the guide](https://x.test/kb/a?b=1&c=2)", `see <a href="https://x.test/kb/a?b=1&amp;c=2">the guide</a>`},
 		{"bold in link", "[*Full* guide](https://x.test)", `<a href="https://x.test"><b>Full</b> guide</a>`},
-		{"unsafe scheme not a link", "[click](javascript:alert(1))", "click (javascript:alert(1))"},
-		{"relative link as text", "[guide](/kb/a)", "guide (/kb/a)"},
-		{"html in label escaped", "[<b>x</b>](https://x.test)", `<a href="https://x.test">&lt;b&gt;x&lt;/b&gt;</a>`},
-		{"quote ends no link", `[x](https://x.test/"a)`, `[x](https://x.test/"a)`},
+		{"unsafe scheme not a link", "[click](javascript:alert(1))", "click"},
+		{"relative link as text", "[guide](/kb/a)", "guide"},
+		{"html in label dropped", "[<b>x</b>](https://x.test)", `<a href="https://x.test">x</a>`},
+		{"quote in address escaped", `[x](https://x.test/"a)`, `<a href="https://x.test/&quot;a">x</a>`},
+		{"table as label: value", "| Stato | Azione |\n|---|---|\n| Aperta | Attendere |", "<b>Stato:</b> Aperta\n<b>Azione:</b> Attendere"},
+		{"steps keep numbers", "1. Apri\n2. Premi *Invia*", "1. Apri\n2. Premi <b>Invia</b>"},
+		{"no stray backslash", `Visita\: il sito`, "Visita: il sito"},
 		{"code", "type `<enter>`", "type <code>&lt;enter&gt;</code>"},
 		{"bold across paragraphs is literal", "*a\n\nb*", "*a\n\nb*"},
 		{"invalid utf8 replaced", "a\xffb", "a\uFFFDb"},
@@ -42,7 +45,7 @@ func TestRenderHTML(t *testing.T) {
 	}
 }
 
-var tagRE = regexp.MustCompile(`<(/?)(b|i|code|a)(?: href="[^"<>]*")?>`)
+var tagRE = regexp.MustCompile(`<(/?)(b|i|s|code|pre|blockquote|a)(?: href="[^"<>]*")?>`)
 
 // wellFormed checks what Telegram's HTML parser needs: only our tags,
 // balanced and properly nested, every other < > & escaped.
@@ -109,82 +112,39 @@ func FuzzRenderHTML(f *testing.F) {
 		if !utf8.ValidString(h) {
 			t.Fatalf("renderHTML(%q) is not UTF-8", md)
 		}
-		if v := units(visible(h)); v > units(md) {
-			t.Fatalf("visible text of %q is %d units, longer than the source's %d", md, v, units(md))
-		}
 	})
 }
 
-func TestSplitText(t *testing.T) {
-	para := strings.Repeat("word ", 30) // 150 bytes
-	tests := []struct {
-		name  string
-		md    string
-		limit int
-		want  []string
-	}{
-		{"fits", "short text", 100, []string{"short text"}},
-		{"at a paragraph", "aaaa aaaa aaaa.\n\nbbbb bbbb", 20, []string{"aaaa aaaa aaaa.", "bbbb bbbb"}},
-		{"at a line", "aaaa aaaa aaaa\nbbbb bbbb", 20, []string{"aaaa aaaa aaaa", "bbbb bbbb"}},
-		{"at a sentence", "First one here. Second one", 20, []string{"First one here.", "Second one"}},
-		{"at a space", "aaaaaaaaa bbbbbbbbbbb", 15, []string{"aaaaaaaaa", "bbbbbbbbbbb"}},
-		{"hard cut", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
-		{"paragraph before sentence", "Aa. Bb cc dd\n\nEe ff. Gg hh ii jj", 30, []string{"Aa. Bb cc dd", "Ee ff. Gg hh ii jj"}},
-		{"not inside a link", "aa bb cc [guide](https://x.test/ab) dd", 30, []string{"aa bb cc", "[guide](https://x.test/ab) dd"}},
-		{"not inside a link label", "aa [a guide](https://x.test/) dd", 30, []string{"aa", "[a guide](https://x.test/) dd"}},
-		{"emoji are two units", "😀😀😀", 4, []string{"😀😀", "😀"}},
-		{"empty", "  ", 10, nil},
+// TestFitText: a long answer is one message within Telegram's limit, cut
+// at a block boundary, ending with "…" and the links (the full article);
+// every step of what is kept is whole.
+func TestFitText(t *testing.T) {
+	var md strings.Builder
+	for i := 1; i <= 80; i++ {
+		fmt.Fprintf(&md, "## Passo %d\n\n1. Apri la schermata %d.\n2. Premi **Salva**.\n\n", i, i)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := splitText(tt.md, tt.limit)
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) || len(got) != len(tt.want) {
-				t.Errorf("splitText(%q, %d) = %q, want %q", tt.md, tt.limit, got, tt.want)
-			}
-		})
+	r := bots.Reply{Text: md.String(), Links: []bots.Link{{Label: "Guida completa", URL: "https://x.test/kb/guida"}}}
+	htmls, plains := fitText(r)
+	if len(htmls) != 1 || len(plains) != 1 {
+		t.Fatalf("%d messages, want one cut with the link", len(htmls))
 	}
-	t.Run("long reply keeps every word", func(t *testing.T) {
-		md := strings.Repeat(para+"\n\n", 60) // ~9 KB
-		parts := splitText(md, maxMessageUnits)
-		if len(parts) < 3 {
-			t.Fatalf("%d parts, want at least 3", len(parts))
-		}
-		for i, p := range parts {
-			if units(p) > maxMessageUnits {
-				t.Errorf("part %d has %d units", i, units(p))
-			}
-			if i < len(parts)-1 && !strings.HasSuffix(p, "word") {
-				t.Errorf("part %d ends mid-paragraph: %q", i, p[len(p)-20:])
-			}
-		}
-		if got, want := strings.Count(strings.Join(parts, " "), "word"), 30*60; got != want {
-			t.Errorf("%d words after splitting, want %d", got, want)
-		}
-	})
-}
-
-func FuzzSplitText(f *testing.F) {
-	f.Add("a b. c\n\nd [e](https://f) g", 5)
-	f.Add("😀x😀", 1)
-	f.Fuzz(func(t *testing.T, md string, limit int) {
-		if limit < 2 || limit > 5000 || len(md) > 20000 {
-			return
-		}
-		parts := splitText(md, limit)
-		var total int
-		for _, p := range parts {
-			if units(p) > limit {
-				t.Fatalf("part %q has %d units > %d", p, units(p), limit)
-			}
-			if p == "" {
-				t.Fatal("empty part")
-			}
-			total += len(strings.Join(strings.Fields(p), ""))
-		}
-		if want := len(strings.Join(strings.Fields(md), "")); total != want {
-			t.Fatalf("non-space bytes %d after splitting, %d before", total, want)
-		}
-	})
+	html, plain := htmls[0], plains[0]
+	if units(html) > maxMessageUnits || units(plain) > maxMessageUnits {
+		t.Fatalf("%d / %d units", units(html), units(plain))
+	}
+	if !strings.HasSuffix(html, "…\n\n🔗 <a href=\"https://x.test/kb/guida\">Guida completa</a>") {
+		t.Fatalf("does not end with the link:\n%s", html[len(html)-200:])
+	}
+	if err := wellFormed(html); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html, "2. Premi <b>Salva</b>.\n\n<b>Passo") {
+		t.Fatalf("steps not whole:\n%s", html[:300])
+	}
+	short, _ := fitText(bots.Reply{Text: "Ciao *Anna*"})
+	if len(short) != 1 || short[0] != "Ciao <b>Anna</b>" {
+		t.Fatalf("short reply: %q", short)
+	}
 }
 
 func TestComposeText(t *testing.T) {

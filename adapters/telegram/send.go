@@ -11,6 +11,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"helpdesk/bots"
+	"helpdesk/bots/markup"
 )
 
 // keyboard is an inline keyboard as the Bot API reads it. It is our own
@@ -36,7 +37,7 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 	if err != nil || chatID == 0 {
 		return fmt.Errorf("%w: telegram: conversation key %q is not a chat id", bots.ErrUndeliverable, out.ConversationKey)
 	}
-	parts := splitText(composeText(out.Reply), maxMessageUnits)
+	parts, plains := fitText(out.Reply)
 	var markup *keyboard
 	if len(out.Buttons) > 0 {
 		markup = &keyboard{}
@@ -53,7 +54,7 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 			markup.InlineKeyboard = append(markup.InlineKeyboard, []keyButton{{Text: label, CallbackData: data}})
 		}
 		if len(parts) == 0 {
-			parts = []string{"👇"} // a keyboard needs a message to hang from
+			parts, plains = []string{"👇"}, []string{"👇"} // a keyboard needs a message to hang from
 		}
 	}
 	if len(parts) == 0 {
@@ -71,7 +72,7 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 		if i == len(parts)-1 {
 			m = markup
 		}
-		if err := a.sendPart(ctx, chatID, parts[i], m); err != nil {
+		if err := a.sendPart(ctx, chatID, parts[i], plains[i], m); err != nil {
 			if refusedForGood(err) {
 				return fmt.Errorf("%w: %w", bots.ErrUndeliverable, err)
 			}
@@ -90,10 +91,10 @@ func (a *Adapter) Send(ctx context.Context, out bots.Outbound) error {
 
 // sendPart sends one message. Should Telegram still refuse our HTML, the
 // same text goes out unformatted rather than not at all.
-func (a *Adapter) sendPart(ctx context.Context, chatID int64, md string, markup *keyboard) error {
+func (a *Adapter) sendPart(ctx context.Context, chatID int64, html, plain string, markup *keyboard) error {
 	p := &bot.SendMessageParams{
 		ChatID:             chatID,
-		Text:               renderHTML(md),
+		Text:               html,
 		ParseMode:          models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
 	}
@@ -107,7 +108,7 @@ func (a *Adapter) sendPart(ctx context.Context, chatID int64, md string, markup 
 	err := a.call(ctx, "sendMessage", send)
 	if err != nil && errors.Is(err, bot.ErrorBadRequest) && strings.Contains(err.Error(), "parse entities") {
 		a.log.Warn("telegram refused the HTML; sending plain text", "err", err)
-		p.Text, p.ParseMode = md, ""
+		p.Text, p.ParseMode = plain, ""
 		err = a.call(ctx, "sendMessage", send)
 	}
 	return err
@@ -116,7 +117,8 @@ func (a *Adapter) sendPart(ctx context.Context, chatID int64, md string, markup 
 // say sends one of the adapter's own messages (not part of the engine's
 // conversation: nothing to record or retry).
 func (a *Adapter) say(ctx context.Context, chatID int64, lang, key string) {
-	if err := a.sendPart(ctx, chatID, text.T(lang, key), nil); err != nil {
+	md := text.T(lang, key)
+	if err := a.sendPart(ctx, chatID, renderHTML(md), markup.Render(md, markup.Plain), nil); err != nil {
 		a.log.Warn("send notice", "key", key, "err", err)
 	}
 }

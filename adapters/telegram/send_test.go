@@ -165,7 +165,7 @@ func TestSendFallsBackToPlainText(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := api.callsTo("sendMessage")
-	if len(sent) != 1 || sent[0].Fields["parse_mode"] != "" || sent[0].Fields["text"] != "*ciao*" {
+	if len(sent) != 1 || sent[0].Fields["parse_mode"] != "" || sent[0].Fields["text"] != "ciao" {
 		t.Fatalf("sent %+v, want the plain text once", sent)
 	}
 }
