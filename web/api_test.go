@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,7 +34,7 @@ func newAPITest(t *testing.T) *apiTest {
 	var hooks *webhooks.Service
 	tc := newTestConsole(t, func(o *Options) {
 		var err error
-		if hooks, err = webhooks.New(o.Pool, webhooks.Options{}); err != nil {
+		if hooks, err = webhooks.New(o.Pool, webhooks.Options{Resolver: exampleOrgResolver{}}); err != nil {
 			t.Fatal(err)
 		}
 		o.Webhooks = hooks
@@ -373,8 +375,10 @@ func TestAPIWebhookAdmin(t *testing.T) {
 		Kinds: []string{webhooks.KindOpened}}, &sub); code != 201 {
 		t.Fatalf("subscribe: %d", code)
 	}
-	if code := at.call(tok, "POST", "/api/v1/webhooks", apiWebhookCreate{URL: "ftp://x", Secret: "0123456789abcdef", Kinds: []string{"ticket.opened"}}, nil); code != 400 {
-		t.Errorf("bad URL: %d", code)
+	for _, u := range []string{"ftp://x", "http://example.org/hook", "https://169.254.169.254/latest/meta-data/", "https://127.0.0.1:8080/"} {
+		if code := at.call(tok, "POST", "/api/v1/webhooks", apiWebhookCreate{URL: u, Secret: "0123456789abcdef", Kinds: []string{"ticket.opened"}}, nil); code != 400 {
+			t.Errorf("URL %s: %d, want 400", u, code)
+		}
 	}
 	var list apiWebhooks
 	at.call(tok, "GET", "/api/v1/webhooks", nil, &list)
@@ -456,4 +460,15 @@ func TestAPIChecklists(t *testing.T) {
 	if at.call(tok, "GET", base+"/checklists", nil, &cls); len(cls.Checklists) != 1 || cls.Checklists[0].Steps[0].DoneBy == "" {
 		t.Errorf("checklists %+v", cls)
 	}
+}
+
+// exampleOrgResolver resolves example.org to its public address (no DNS
+// in tests); other names do not resolve.
+type exampleOrgResolver struct{}
+
+func (exampleOrgResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	if host == "example.org" {
+		return []netip.Addr{netip.MustParseAddr("93.184.215.14")}, nil
+	}
+	return nil, errors.New("no such host")
 }

@@ -72,7 +72,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := registerDBMetrics(reg, pool); err != nil {
 		return err
 	}
-	hooks, err := webhooks.New(pool, webhooks.Options{})
+	private, err := webhooks.ParseNetworks(cfg.API.Webhooks.AllowPrivateTargets)
+	if err != nil {
+		return fmt.Errorf("config: api.webhooks.allow_private_targets: %w", err)
+	}
+	hooks, err := webhooks.New(pool, webhooks.Options{AllowPrivateTargets: private})
 	if err != nil {
 		return err
 	}
@@ -149,8 +153,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		assist = llm.NewConsole(a.llm)
 	}
 	srv, err := web.New(web.Options{DB: pool, Registry: reg, Logger: log, BaseURL: cfg.HTTP.BaseURL,
-		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes),
-		Pool:         pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
+		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes), SeparateMetrics: cfg.HTTP.MetricsAddr != "",
+		EditorsReadTickets: cfg.Console.EditorsReadTickets,
+		Pool:               pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
 		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(), Webhooks: hooks, Assist: assist,
 		Public: web.PublicOptions{Engine: a.engine, Mailer: chans[bots.ChannelEmail], Severity: a.severity,
 			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow}})
@@ -167,8 +172,23 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (http.addr / HELPDESK_HTTP_ADDR): %w", cfg.HTTP.Addr, err)
 	}
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- httpServer.Serve(ln) }()
+	if cfg.HTTP.MetricsAddr != "" {
+		// /metrics on its own address (a management network or loopback),
+		// off the public listener.
+		mln, err := net.Listen("tcp", cfg.HTTP.MetricsAddr)
+		if err != nil {
+			httpServer.Close()
+			return fmt.Errorf("listen on %s (http.metrics_addr / HELPDESK_HTTP_METRICS_ADDR): %w", cfg.HTTP.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		metricsServer := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		defer metricsServer.Close()
+		go func() { served <- metricsServer.Serve(mln) }()
+		log.Info("metrics are served apart", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
 	log.Info("helpdesk is serving", "url", "http://"+ln.Addr().String(), "base_url", cfg.HTTP.BaseURL)
 	fmt.Fprintf(env.stdout, "\nHelp desk ready / pronto: http://%s\n\n", ln.Addr().String())
 

@@ -42,6 +42,8 @@ type Config struct {
 	Channels Channels `yaml:"channels"`
 	LLM      LLM      `yaml:"llm"`
 	Privacy  Privacy  `yaml:"privacy"`
+	Console  Console  `yaml:"console"`
+	API      API      `yaml:"api"`
 }
 
 // Privacy sets the personal-data rules.
@@ -222,6 +224,10 @@ type Bot struct {
 	// agents, not answered (one "slow down" reply). 0 disables the limit.
 	UserRatePerMinute int `yaml:"user_rate_per_minute" check:"nonnegative"`
 	UserBurst         int `yaml:"user_burst" check:"nonnegative"`
+	// MaxTextBytes bounds one chat message's text (every channel but
+	// e-mail, which has channels.email.max_message_bytes): a longer one
+	// is not stored; the user is told, in their language, to shorten it.
+	MaxTextBytes int `yaml:"max_text_bytes" check:"positive"`
 }
 
 // HTTP configures the web server.
@@ -230,6 +236,30 @@ type HTTP struct {
 	BaseURL         string        `yaml:"base_url" check:"url"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" check:"positive"`
 	MaxBodyBytes    int           `yaml:"max_body_bytes" check:"positive"`
+	// MetricsAddr, when set, serves /metrics on its own listener (e.g. a
+	// loopback or management address) and takes it off Addr.
+	MetricsAddr string `yaml:"metrics_addr" check:"optional-hostport"`
+}
+
+// Console configures the agents' web console.
+type Console struct {
+	// EditorsReadTickets grants the editor role the ticket pages (read
+	// only). Off: editors see the knowledge base and the unanswered
+	// queries aggregated, not the tickets and their personal data.
+	EditorsReadTickets bool `yaml:"editors_read_tickets"`
+}
+
+// API configures the REST API.
+type API struct {
+	Webhooks APIWebhooks `yaml:"webhooks"`
+}
+
+// APIWebhooks configures the outgoing webhooks.
+type APIWebhooks struct {
+	// AllowPrivateTargets lists networks (CIDR) a webhook may reach
+	// although they are not public: loopback, private, link-local
+	// addresses are refused otherwise, and so is plain http.
+	AllowPrivateTargets []string `yaml:"allow_private_targets" check:"cidrs"`
 }
 
 // Log configures structured logging.
@@ -292,7 +322,8 @@ func Default() Config {
 		Bot: Bot{AnswerThreshold: 0.45, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
-			ResendUnsentAfter: 2 * time.Minute, UserRatePerMinute: 20, UserBurst: 10},
+			ResendUnsentAfter: 2 * time.Minute, UserRatePerMinute: 20, UserBurst: 10, MaxTextBytes: 16 << 10},
+		API: API{Webhooks: APIWebhooks{AllowPrivateTargets: []string{}}},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"},
 			Triage: Triage{Platform: "slack", NotePrefix: "!", Lang: "it", PollInterval: 30 * time.Second},
 			Email: Email{IMAPSecurity: "tls", Mailbox: "INBOX", Processed: "flag", PollInterval: time.Minute,

@@ -133,3 +133,33 @@ func TestEnabledChannelNeedsItsSecrets(t *testing.T) {
 		t.Fatalf("complete telegram config refused: %v", err)
 	}
 }
+
+// TestSecurityKeysReachConfig: the keys of the security model
+// (docs/operations.md) load from YAML and the environment, and bad
+// values are refused.
+func TestSecurityKeysReachConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte("api:\n  webhooks:\n    allow_private_targets: [127.0.0.1/32, 10.20.0.0/16]\nconsole:\n  editors_read_tickets: true\n"), 0o600)
+	cfg, err := Load(path, []string{"HELPDESK_HTTP_METRICS_ADDR=127.0.0.1:9090", "HELPDESK_BOT_MAX_TEXT_BYTES=4096"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.API.Webhooks.AllowPrivateTargets; len(got) != 2 || got[1] != "10.20.0.0/16" {
+		t.Errorf("allow_private_targets = %v", got)
+	}
+	if !cfg.Console.EditorsReadTickets || cfg.HTTP.MetricsAddr != "127.0.0.1:9090" || cfg.Bot.MaxTextBytes != 4096 {
+		t.Errorf("console %+v, metrics_addr %q, max_text_bytes %d", cfg.Console, cfg.HTTP.MetricsAddr, cfg.Bot.MaxTextBytes)
+	}
+	if d := Default(); d.HTTP.MetricsAddr != "" || d.Console.EditorsReadTickets || d.Bot.MaxTextBytes != 16<<10 {
+		t.Errorf("defaults: metrics_addr %q, editors_read_tickets %v, max_text_bytes %d", d.HTTP.MetricsAddr, d.Console.EditorsReadTickets, d.Bot.MaxTextBytes)
+	}
+	for _, env := range []string{"HELPDESK_HTTP_METRICS_ADDR=9090", "HELPDESK_BOT_MAX_TEXT_BYTES=0"} {
+		if _, err := Load("", []string{env}); err == nil {
+			t.Errorf("%s accepted", env)
+		}
+	}
+	os.WriteFile(path, []byte("api:\n  webhooks:\n    allow_private_targets: [intranet]\n"), 0o600)
+	if _, err := Load(path, nil); err == nil {
+		t.Error("allow_private_targets: [intranet] accepted")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -141,6 +142,18 @@ func validate(cfg *Config) error {
 		case "hostport":
 			if _, port, err := net.SplitHostPort(v.String()); err != nil || port == "" {
 				return f.errorf(v.String(), "host:port, e.g. 127.0.0.1:8080 or :8080")
+			}
+		case "optional-hostport":
+			if s := v.String(); s != "" {
+				if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
+					return f.errorf(s, "empty, or host:port such as 127.0.0.1:9090")
+				}
+			}
+		case "cidrs":
+			for i := 0; i < v.Len(); i++ {
+				if _, err := netip.ParsePrefix(v.Index(i).String()); err != nil {
+					return f.errorf(v.Index(i).String(), "networks in CIDR notation, e.g. 10.20.0.0/16 or 127.0.0.1/32")
+				}
 			}
 		case "url":
 			if u, err := url.Parse(v.String()); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -13,8 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"net/url"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,18 +139,24 @@ type deliveryRow struct {
 
 // Options configure the Service.
 type Options struct {
-	HTTPClient *http.Client                                                  // nil: 10-second timeout
+	HTTPClient *http.Client                                                  // nil: targets.client (only allowed addresses)
 	Now        func() time.Time                                              // nil: time.Now
 	Backoff    func(attempt int) time.Duration                               // nil: DefaultBackoff
 	Settle     time.Duration                                                 // how long a gap in event ids is waited for; 0: 10s
 	Enqueue    func(ctx context.Context, tx *sql.Tx, args DeliverArgs) error // nil: set with SetClient
+	// AllowPrivateTargets are networks webhooks may reach although they
+	// are not public (api.webhooks.allow_private_targets; targets.go).
+	AllowPrivateTargets []netip.Prefix
+	// Resolver finds the targets' addresses; nil: net.DefaultResolver.
+	Resolver Resolver
 }
 
 // Service manages subscriptions and delivers events.
 type Service struct {
-	db  *sqlx.DB
-	q   queries
-	opt Options
+	db      *sqlx.DB
+	q       queries
+	opt     Options
+	targets targets
 }
 
 // New returns the service on pool.
@@ -158,8 +165,12 @@ func New(pool *sqlx.DB, opt Options) (*Service, error) {
 	if err := db.ScanQueries(&s.q, queryFS, "queries.sql"); err != nil {
 		return nil, err
 	}
+	if s.opt.Resolver == nil {
+		s.opt.Resolver = net.DefaultResolver
+	}
+	s.targets = targets{allow: s.opt.AllowPrivateTargets, resolver: s.opt.Resolver}
 	if s.opt.HTTPClient == nil {
-		s.opt.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		s.opt.HTTPClient = s.targets.client()
 	}
 	if s.opt.Now == nil {
 		s.opt.Now = time.Now
@@ -188,12 +199,12 @@ func DefaultBackoff(attempt int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
-// Subscribe adds a subscription. The URL must be http(s); kinds must be
-// known; the secret (at least 16 characters) keys the signature.
+// Subscribe adds a subscription. The URL must be https to a public
+// address, or reach a network of AllowPrivateTargets (targets.go); kinds
+// must be known; the secret (at least 16 characters) keys the signature.
 func (s *Service) Subscribe(ctx context.Context, rawURL, secret string, kinds []string) (Subscription, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Subscription{}, fmt.Errorf("%w: the URL must be http(s)://host/…", ErrInvalid)
+	if err := s.targets.checkURL(ctx, rawURL); err != nil {
+		return Subscription{}, err
 	}
 	if len(secret) < 16 {
 		return Subscription{}, fmt.Errorf("%w: the secret must have at least 16 characters", ErrInvalid)

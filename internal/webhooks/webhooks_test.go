@@ -102,7 +102,9 @@ func TestDeliveredOnceAfterFailures(t *testing.T) {
 	}))
 	defer recv.Close()
 
-	svc, err := webhooks.New(pool, webhooks.Options{Backoff: func(int) time.Duration { return 10 * time.Millisecond }, Settle: time.Millisecond})
+	// The receiver is on loopback: the allow-list lets deliveries reach it.
+	svc, err := webhooks.New(pool, webhooks.Options{Backoff: func(int) time.Duration { return 10 * time.Millisecond }, Settle: time.Millisecond,
+		AllowPrivateTargets: loopback})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +182,7 @@ func TestScanKinds(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t)
 	var queued []webhooks.DeliverArgs
-	svc, err := webhooks.New(pool, webhooks.Options{Settle: time.Millisecond,
+	svc, err := webhooks.New(pool, webhooks.Options{Settle: time.Millisecond, Resolver: exampleOrg,
 		Enqueue: func(_ context.Context, _ *sql.Tx, a webhooks.DeliverArgs) error {
 			queued = append(queued, a)
 			return nil
@@ -228,7 +230,7 @@ func TestScanWaitsForGap(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t)
 	var queued int
-	svc, err := webhooks.New(pool, webhooks.Options{Settle: time.Hour,
+	svc, err := webhooks.New(pool, webhooks.Options{Settle: time.Hour, Resolver: exampleOrg,
 		Enqueue: func(context.Context, *sql.Tx, webhooks.DeliverArgs) error { queued++; return nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -274,7 +276,7 @@ func TestScanConversationEvents(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t)
 	var queued int
-	svc, err := webhooks.New(pool, webhooks.Options{Settle: time.Millisecond,
+	svc, err := webhooks.New(pool, webhooks.Options{Settle: time.Millisecond, Resolver: exampleOrg,
 		Enqueue: func(context.Context, *sql.Tx, webhooks.DeliverArgs) error { queued++; return nil }})
 	if err != nil {
 		t.Fatal(err)
