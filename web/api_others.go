@@ -117,11 +117,24 @@ func (a *api) conversationGet(w http.ResponseWriter, r *http.Request, _ APIToken
 	apiJSON(w, http.StatusOK, out)
 }
 
-// kbList lists published entries (every audience: tokens are given to
-// the desk's own integrations), filtered by lang and audience.
-func (a *api) kbList(w http.ResponseWriter, r *http.Request, _ APIToken) {
+// seesInternal says whether a token may read internal entries: kb:read
+// alone reads what the public help centre shows; kb:internal (or an
+// editor's kb:write) adds the desk's internal entries.
+func seesInternal(tok APIToken) bool { return tok.Has(ScopeKBInternal) || tok.Has(ScopeKBWrite) }
+
+// kbList lists published entries, filtered by lang and audience; internal
+// ones only for tokens that may see them.
+func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	q := r.URL.Query()
-	es, err := a.kb.List(r.Context(), kb.Filter{Status: kb.StatusPublished, Lang: q.Get("lang"), Audience: kb.Audience(q.Get("audience"))})
+	aud := kb.Audience(q.Get("audience"))
+	if !seesInternal(tok) {
+		if aud == kb.AudienceInternal {
+			apiFail(w, fmt.Errorf("%w: internal entries need the %s scope", errAPIForbidden, ScopeKBInternal))
+			return
+		}
+		aud = kb.AudiencePublic
+	}
+	es, err := a.kb.List(r.Context(), kb.Filter{Status: kb.StatusPublished, Lang: q.Get("lang"), Audience: aud})
 	if err != nil {
 		apiFail(w, err)
 		return
@@ -137,7 +150,7 @@ func (a *api) kbGet(w http.ResponseWriter, r *http.Request, tok APIToken) {
 		apiFail(w, err)
 		return
 	}
-	if e.Status != kb.StatusPublished && !tok.Has(ScopeKBWrite) {
+	if (e.Status != kb.StatusPublished && !tok.Has(ScopeKBWrite)) || (e.Audience == kb.AudienceInternal && !seesInternal(tok)) {
 		apiFail(w, fmt.Errorf("%s: %w", e.ID, kb.ErrNotFound))
 		return
 	}

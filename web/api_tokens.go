@@ -49,13 +49,14 @@ const (
 	ScopeTicketsWrite      Scope = "tickets:write"
 	ScopeConversationsRead Scope = "conversations:read"
 	ScopeKBRead            Scope = "kb:read"
+	ScopeKBInternal        Scope = "kb:internal" // with kb:read: the internal entries too
 	ScopeKBWrite           Scope = "kb:write"
 	ScopeUsersRead         Scope = "users:read"
 	ScopeAdmin             Scope = "admin"
 )
 
 // Scopes lists every scope a token may be given.
-var Scopes = []Scope{ScopeTicketsRead, ScopeTicketsWrite, ScopeConversationsRead, ScopeKBRead, ScopeKBWrite, ScopeUsersRead, ScopeAdmin}
+var Scopes = []Scope{ScopeTicketsRead, ScopeTicketsWrite, ScopeConversationsRead, ScopeKBRead, ScopeKBInternal, ScopeKBWrite, ScopeUsersRead, ScopeAdmin}
 
 // Errors of the token store.
 var (

@@ -63,6 +63,7 @@ func newAssistDesk(t *testing.T, fake *llmtest.Server, mod func(*llm.Config)) *a
 	ctx := context.Background()
 	d := &assistDesk{fake: fake}
 	tc := newTestConsole(t, func(o *Options) {
+		o.EditorsReadTickets = true // the editor drafts FAQs from tickets
 		store, err := kb.NewStore(o.Pool, nil)
 		if err != nil {
 			t.Fatal(err)

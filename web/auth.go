@@ -22,7 +22,7 @@ func (c *console) guard(rt consoleRoute) http.Handler {
 	// login form, which has no session (and so no token) yet.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c.fail(w, r, errForbidden)
+		c.fail(w, r, errCrossOrigin)
 	}))
 	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hdr := w.Header()
@@ -61,15 +61,19 @@ func (c *console) guard(rt consoleRoute) http.Handler {
 			c.render(w, r, http.StatusUnauthorized, "error", v)
 			return
 		}
-		if !roleAllowed(rt.pattern, sess.Role) {
+		if !c.mayUse(rt.pattern, sess.Role) {
 			c.fail(w, r, errForbidden)
 			return
 		}
 		if unsafeMethod(r.Method) && !sess.validCSRF(r) {
-			v := c.newView(r, "error.forbidden", nil)
-			v.Error = v.T("error.csrf")
-			c.render(w, r, http.StatusForbidden, "error", v)
+			c.fail(w, r, errCSRF)
 			return
+		}
+		if ticketRoute(rt.pattern) {
+			if err := c.ticketAccess(r, sess); err != nil {
+				c.fail(w, r, err)
+				return
+			}
 		}
 		h.ServeHTTP(w, r)
 	}))

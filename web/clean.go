@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -17,28 +18,35 @@ import (
 // which refuses it, and turn a user's submission into a 500. Multipart
 // forms are cleaned where they are parsed (cleanValues in form.go) and JSON
 // bodies where they are decoded (cleanStrings).
-func cleanRequest(r *http.Request) {
+//
+// The error is a body over the server's limit (*http.MaxBytesError), which
+// the middleware answers with 413.
+func cleanRequest(r *http.Request) error {
 	if q, ok := cleanedQuery(r.URL.RawQuery); ok {
 		r.URL.RawQuery = q
 	}
 	if r.Body == nil || r.Body == http.NoBody {
-		return
+		return nil
 	}
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
-		return
+		return nil
 	}
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
-		// The handler meets the same error (a body over the limit) where
-		// it reads the form, and answers it as it always has.
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		// Any other read error the handler meets where it reads the form.
 		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errorReader{err}))
-		return
+		return nil
 	}
 	if q, ok := cleanedQuery(string(data)); ok {
 		data = []byte(q)
 		r.ContentLength = int64(len(data))
 	}
 	r.Body = io.NopCloser(bytes.NewReader(data))
+	return nil
 }
 
 type errorReader struct{ err error }

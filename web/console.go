@@ -60,6 +60,9 @@ type console struct {
 	contactQ contactQueries
 	severity bots.SeverityModel
 	intake   *intake
+	// editorsReadTickets: an admin granted editors the ticket pages
+	// (Options.EditorsReadTickets).
+	editorsReadTickets bool
 }
 
 // ctxKey keys the session in a request's context.
@@ -90,6 +93,7 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		handoff: opt.Handoff, renderer: kb.NewRenderer(), assist: opt.Assist,
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
 		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location, calendar: opt.Calendar,
+		editorsReadTickets: opt.EditorsReadTickets,
 	}
 	if c.loc == nil {
 		c.loc = time.Local
@@ -236,7 +240,7 @@ func pageLang(r *http.Request) string {
 func (c *console) newView(r *http.Request, titleKey string, data any) *view {
 	v := &view{Lang: pageLang(r), Path: r.URL.Path, Data: data, allowed: func(p string) bool {
 		s := sessionFrom(r)
-		return s != nil && roleAllowed(p, s.Role)
+		return s != nil && c.mayUse(p, s.Role)
 	}}
 	v.Title = v.T(titleKey)
 	if s := sessionFrom(r); s != nil {
@@ -298,6 +302,12 @@ var (
 	errForbidden  = errors.New("forbidden")
 	errBadRequest = errors.New("bad request")
 	errNoHandoff  = errors.New("handoff actions are not available")
+	// errCSRF: an unsafe request without this session's form token.
+	errCSRF = errors.New("request without a valid form token")
+	// errCrossOrigin: an unsafe request sent by another site's page.
+	errCrossOrigin = errors.New("cross-origin request")
+	// errTicketLevel: a level-1 agent and a level-2 ticket they do not hold.
+	errTicketLevel = errors.New("ticket needs a higher support level")
 )
 
 // statusOf maps an error to an HTTP status and the message shown.
@@ -305,6 +315,12 @@ func statusOf(err error) (int, string) {
 	switch {
 	case errors.Is(err, errForbidden):
 		return http.StatusForbidden, "error.forbidden"
+	case errors.Is(err, errCSRF):
+		return http.StatusForbidden, "error.csrf"
+	case errors.Is(err, errCrossOrigin):
+		return http.StatusForbidden, "error.cross_origin"
+	case errors.Is(err, errTicketLevel):
+		return http.StatusForbidden, "error.ticket_level"
 	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, kb.ErrNotFound), errors.Is(err, bots.ErrNotFound),
 		errors.Is(err, ErrUserNotFound):
 		return http.StatusNotFound, "error.notfound"

@@ -29,6 +29,8 @@ var consoleText = i18n.Catalog{
 
 	"error.forbidden":    {"it": "Accesso negato: il tuo ruolo non consente questa pagina.", "en": "Access denied: your role does not allow this page."},
 	"error.csrf":         {"it": "Richiesta rifiutata: il modulo è scaduto o non viene da questa console. Ricarica la pagina e riprova.", "en": "Request refused: the form expired or did not come from this console. Reload the page and try again."},
+	"error.cross_origin": {"it": "Richiesta rifiutata: è stata inviata da un altro sito, non da questa console.", "en": "Request refused: it was sent by another site, not by this console."},
+	"error.ticket_level": {"it": "Questo ticket è di secondo livello: lo vedono gli operatori di secondo livello e chi lo ha in carico.", "en": "This is a level-2 ticket: level-2 agents and whoever holds it can see it."},
 	"error.login_needed": {"it": "Devi accedere per continuare.", "en": "You need to log in to continue."},
 	"error.notfound":     {"it": "Non trovato.", "en": "Not found."},
 	"error.badrequest":   {"it": "Dati non validi.", "en": "Invalid data."},
@@ -173,6 +175,9 @@ var consoleText = i18n.Catalog{
 	"kb.edit":            {"it": "Modifica voce", "en": "Edit entry"},
 	"kb.history":         {"it": "Revisioni", "en": "Revisions"},
 	"kb.none":            {"it": "Nessuna voce.", "en": "No entries."},
+	"kb.gaps":            {"it": "Domande senza risposta (ultimi 30 giorni)", "en": "Unanswered queries (last 30 days)"},
+	"kb.gap_times":       {"it": "Volte", "en": "Times"},
+	"kb.gap_query":       {"it": "Domanda (dati personali mascherati)", "en": "Query (personal data masked)"},
 	"kb.search_hits":     {"it": "Risultati della ricerca (voci pubblicate)", "en": "Search results (published entries)"},
 	"kb.id":              {"it": "Identificativo", "en": "Id"},
 	"kb.entry_title":     {"it": "Titolo", "en": "Title"},

@@ -201,9 +201,7 @@ func (c *console) loadConversation(r *http.Request) (*bots.Conversation, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := sessionFrom(r)
-	mine := conv.AgentID != nil && *conv.AgentID == s.ID
-	if s.Role == RoleAgentL1 && conv.Level != 1 && !mine {
+	if !mayServeLevel(sessionFrom(r), conv.Level, conv.AgentID) {
 		return nil, errForbidden
 	}
 	return conv, nil

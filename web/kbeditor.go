@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"helpdesk/kb"
+	"helpdesk/nlp"
 	"helpdesk/tickets"
 )
 
@@ -21,6 +22,10 @@ type kbListData struct {
 	Lang    string
 	Entries []kb.Entry
 	Hits    []kb.Hit
+	// Gaps are the last 30 days' most frequent queries without a
+	// confident answer, aggregated and with personal data masked: what
+	// editors need to write entries, without the tickets behind them.
+	Gaps []kb.Gap
 }
 
 func (c *console) kbList(w http.ResponseWriter, r *http.Request) {
@@ -53,6 +58,17 @@ func (c *console) kbList(w http.ResponseWriter, r *http.Request) {
 		entries = kept
 	}
 	d.Entries = entries
+	if d.Query == "" {
+		st, err := c.kb.Stats(ctx, kb.StatsOptions{Since: c.now().AddDate(0, 0, -30), Limit: 20})
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		for _, g := range st.Gaps {
+			g.Query = nlp.MaskPersonalData(g.Query)
+			d.Gaps = append(d.Gaps, g)
+		}
+	}
 	c.render(w, r, http.StatusOK, "kb", c.newView(r, "kb.title", d))
 }
 

@@ -111,7 +111,9 @@ func cloneForm(f url.Values) url.Values {
 
 func TestDraftFAQFromTicket(t *testing.T) {
 	t.Parallel()
-	tc := newTestConsole(t, nil)
+	// The editor drafts from a ticket: an admin granted editors the
+	// ticket pages (without it they have none: leastprivilege_test.go).
+	tc := newTestConsole(t, func(o *Options) { o.EditorsReadTickets = true })
 	ctx := context.Background()
 	ts, _ := tickets.NewStore(tickets.Options{})
 	tk, err := ts.Create(ctx, tc.pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "Firma digitale scaduta",

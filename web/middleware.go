@@ -1,8 +1,10 @@
 package web
 
 import (
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -58,7 +60,6 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		r.Body = http.MaxBytesReader(rec, r.Body, s.opt.MaxBodyBytes)
-		cleanRequest(r)
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.Error("panic in handler", "path", r.URL.Path, "panic", p)
@@ -71,6 +72,28 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			s.metrics.requests.WithLabelValues(route, strconv.Itoa(rec.code)).Inc()
 			s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 		}()
+		// A body over the limit is refused here with 413: a handler that
+		// read the form quietly (FormValue ignores the error) would
+		// otherwise answer as if fields were missing (a 9 MiB web form got
+		// 422). Multipart forms are left to their handler, which answers
+		// 413 with the form and the field marked.
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if (r.ContentLength > s.opt.MaxBodyBytes && ct != "multipart/form-data") || cleanRequest(r) != nil {
+			s.tooLarge(rec, r)
+			return
+		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// tooLarge answers 413 in the route's own manner: the API's error object,
+// or a short page in both languages.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close") // the rest of the body is not read
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		apiFail(w, &http.MaxBytesError{Limit: s.opt.MaxBodyBytes})
+		return
+	}
+	mb := strconv.FormatFloat(float64(s.opt.MaxBodyBytes)/(1<<20), 'f', 1, 64)
+	http.Error(w, "Richiesta troppo grande: al massimo "+mb+" MB.\nRequest too large: at most "+mb+" MB.", http.StatusRequestEntityTooLarge)
 }

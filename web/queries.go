@@ -35,6 +35,8 @@ type queries struct {
 	InsertCanned          string `query:"insert-canned"`
 	DeleteCanned          string `query:"delete-canned"`
 	Presence              string `query:"presence"`
+	TicketLevel           string `query:"ticket-level"`
+	AssignableAgent       string `query:"assignable-agent"`
 }
 
 func loadQueries() (*queries, error) {

@@ -86,8 +86,15 @@ WHERE ($1::bigint = 0 OR t.id < $1)
   AND ($6::text = '' OR t.origin_channel = $6)
   AND ($7::text = '' OR t.subject ILIKE '%' || $7 || '%')
   AND ($9::text = '' OR t.number = $9)
+  AND ($10::bigint = 0 OR t.level = 1 OR t.agent_id = $10) -- a level-1 agent's view (web/access.go)
 ORDER BY t.id DESC
 LIMIT $8;
+
+-- name: ticket-level
+SELECT level, agent_id FROM tickets WHERE id = $1;
+
+-- name: assignable-agent
+SELECT count(*) FROM users WHERE id = $1 AND active AND role IN ('agent_l1', 'agent_l2', 'supervisor');
 
 -- name: inbox
 -- Conversations waiting for an agent of the given levels, and those the

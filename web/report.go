@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"helpdesk/internal/csvsafe"
 	"helpdesk/kb"
 	"helpdesk/tickets"
 )
@@ -321,7 +322,10 @@ func (c *console) reportCSV(w http.ResponseWriter, r *http.Request) {
 		var buf bytes.Buffer
 		cw := csv.NewWriter(&buf)
 		cw.Write(t.Header)
-		cw.WriteAll(t.Rows) // flushes
+		for _, row := range t.Rows {
+			cw.Write(csvsafe.Row(row))
+		}
+		cw.Flush()
 		if err := cw.Error(); err != nil {
 			c.fail(w, r, err)
 			return

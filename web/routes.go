@@ -12,7 +12,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.opt.Registry, promhttp.HandlerOpts{}))
+	if !s.opt.SeparateMetrics {
+		mux.Handle("GET /metrics", s.MetricsHandler())
+	}
 	mux.HandleFunc("GET /{$}", s.home)
 	for _, rt := range publicRoutes(s) {
 		mux.Handle(rt.pattern, rt.handler)
@@ -31,15 +33,26 @@ func (s *Server) Handler() http.Handler {
 	return s.middleware(mux)
 }
 
+// MetricsHandler serves the Prometheus metrics; with
+// Options.SeparateMetrics it is the only handler of its own listener
+// (http.metrics_addr), and the public one answers 404 for /metrics.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.opt.Registry, promhttp.HandlerOpts{})
+}
+
 // Role sets of the console routes.
 var (
 	public     []Role // no login needed
 	everyone   = []Role{RoleAgentL1, RoleAgentL2, RoleEditor, RoleSupervisor, RoleAdmin}
 	agents     = []Role{RoleAgentL1, RoleAgentL2, RoleSupervisor}
 	ticketDesk = []Role{RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin}
-	editors    = []Role{RoleEditor, RoleSupervisor, RoleAdmin}
-	managers   = []Role{RoleSupervisor, RoleAdmin}
-	admins     = []Role{RoleAdmin}
+	// ticketReaders may read tickets; editors only when an admin granted
+	// it (console.editors_read_tickets, console.mayUse in access.go), and a
+	// level-1 agent only level-1 tickets and theirs (mayServeLevel).
+	ticketReaders = []Role{RoleAgentL1, RoleAgentL2, RoleEditor, RoleSupervisor, RoleAdmin}
+	editors       = []Role{RoleEditor, RoleSupervisor, RoleAdmin}
+	managers      = []Role{RoleSupervisor, RoleAdmin}
+	admins        = []Role{RoleAdmin}
 )
 
 // consoleRoute is one console route and the roles allowed on it; the
@@ -60,8 +73,8 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"POST /console/logout", everyone, c.logout},
 		{"GET /console/{$}", everyone, c.dashboard},
 
-		{"GET /console/tickets", everyone, c.ticketList},
-		{"GET /console/tickets/{id}", everyone, c.ticketPage},
+		{"GET /console/tickets", ticketReaders, c.ticketList},
+		{"GET /console/tickets/{id}", ticketReaders, c.ticketPage},
 		{"POST /console/tickets/{id}/classify", ticketDesk, c.ticketClassify},
 		{"POST /console/tickets/{id}/categorise", ticketDesk, c.ticketCategorise},
 		{"POST /console/tickets/{id}/assign", ticketDesk, c.ticketAssign},
@@ -101,7 +114,7 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"GET /console/reports", managers, c.reportPage},
 		{"GET /console/reports/print", managers, c.reportPrint},
 		{"GET /console/reports/csv/{table}", managers, c.reportCSV},
-		{"GET /console/tickets/{id}/sla", everyone, c.ticketSLA},
+		{"GET /console/tickets/{id}/sla", ticketReaders, c.ticketSLA},
 
 		{"GET /console/contacts/new", ticketDesk, c.contactPage},
 		{"POST /console/contacts/new", ticketDesk, c.contactSubmit},

@@ -71,6 +71,13 @@ type Options struct {
 	// Webhooks lets admins manage outgoing webhooks through the REST API;
 	// nil: those routes answer 404.
 	Webhooks *webhooks.Service
+	// EditorsReadTickets grants editors the ticket pages (read only:
+	// they never had the ticket actions). Off by default: editors work on
+	// the knowledge base and see the unanswered queries aggregated.
+	EditorsReadTickets bool
+	// SeparateMetrics takes /metrics off this handler: it is served on
+	// its own listener (http.metrics_addr) by MetricsHandler.
+	SeparateMetrics bool
 }
 
 // Server serves every HTTP route of the service.

@@ -32,9 +32,10 @@ func slaRows(t *testing.T, body string) map[string][]string {
 
 func TestTicketSLAClocks(t *testing.T) {
 	f := newSLAFixture(t)
-	luca := f.tc.login("luca")
+	// T4 was escalated to level 2: a level-2 agent sees every clock.
+	giulia := f.tc.login("giulia")
 	get := func(tk *tickets.Ticket) map[string][]string {
-		code, body, _ := luca.get("/console/tickets/" + strconv.FormatInt(tk.ID, 10) + "/sla?lang=it")
+		code, body, _ := giulia.get("/console/tickets/" + strconv.FormatInt(tk.ID, 10) + "/sla?lang=it")
 		if code != http.StatusOK {
 			t.Fatalf("clocks of %s: %d\n%s", tk.Number, code, body)
 		}
@@ -112,10 +113,10 @@ func TestTicketSLAClocks(t *testing.T) {
 			}
 		}
 	}
-	if code, _, _ := luca.get("/console/tickets/999999/sla"); code != http.StatusNotFound {
+	if code, _, _ := giulia.get("/console/tickets/999999/sla"); code != http.StatusNotFound {
 		t.Errorf("unknown ticket: %d", code)
 	}
-	_, en, _ := luca.get("/console/tickets/" + strconv.FormatInt(f.t2.ID, 10) + "/sla?lang=en")
+	_, en, _ := giulia.get("/console/tickets/" + strconv.FormatInt(f.t2.ID, 10) + "/sla?lang=en")
 	if !strings.Contains(en, "overdue by 4 h 31 min") || !strings.Contains(en, "Take charge") {
 		t.Error("English clocks not in English")
 	}

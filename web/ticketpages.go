@@ -26,6 +26,9 @@ type TicketFilter struct {
 	Group    string
 	Channel  string
 	Text     string
+	// ServedBy, when not 0, is the level-1 agent looking: level-1 tickets
+	// and those they hold only (mayServeLevel). Never taken from the URL.
+	ServedBy int64
 }
 
 // TicketRow is one line of the ticket list.
@@ -67,7 +70,7 @@ func pageArgs(f TicketFilter, after int64, limit int) []any {
 	if ticketNumber.MatchString(text) {
 		text, number = "", strings.ToUpper(text)
 	}
-	return []any{after, f.State, f.Priority, f.Level, f.Group, f.Channel, text, limit, number}
+	return []any{after, f.State, f.Priority, f.Level, f.Group, f.Channel, text, limit, number, f.ServedBy}
 }
 
 var ticketNumber = regexp.MustCompile(`(?i)^HD-[0-9]{4}-[0-9]+$`)
@@ -126,6 +129,9 @@ type ticketListData struct {
 func (c *console) ticketList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := filterOf(q)
+	if s := sessionFrom(r); s != nil && s.Role == RoleAgentL1 {
+		f.ServedBy = s.ID
+	}
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	rows, more, err := c.ticketRows(r.Context(), f, max(after, 0), c.pageSize)
 	if err != nil {
@@ -285,6 +291,15 @@ func (c *console) ticketAssign(w http.ResponseWriter, r *http.Request) {
 			a, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
 				return fmt.Errorf("%w: agent", errBadRequest)
+			}
+			// An unknown, inactive or non-agent user is the form's
+			// mistake (400), not a foreign-key failure (500).
+			var n int
+			if err := tx.GetContext(r.Context(), &n, c.q.AssignableAgent, a); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("%w: no active agent %d", errBadRequest, a)
 			}
 			agent = &a
 		}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"helpdesk/internal/csvsafe"
 	"helpdesk/kb"
 	"helpdesk/tickets"
 )
@@ -94,7 +95,7 @@ func writeReportCSV(out io.Writer, r periodReport) error {
 		w.Write([]string{"# " + name})
 		w.Write(header)
 		for _, row := range rows {
-			w.Write(row)
+			w.Write(csvsafe.Row(row)) // queries typed by anyone: no live formulas
 		}
 		w.Write(nil)
 	}
