@@ -33,10 +33,10 @@ var chromium struct {
 // chromiumOptions are the flags that work on this project's machines: the
 // background-networking ones keep Chromium from calling Google's hosts,
 // which a closed network refuses, many at a time.
-func chromiumOptions(path string, startWithin time.Duration) []chromedp.ExecAllocatorOption {
+func chromiumOptions(path string) []chromedp.ExecAllocatorOption {
 	return append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
 		chromedp.DisableGPU, chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "it-IT"), chromedp.WSURLReadTimeout(startWithin))
+		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "it-IT"))
 }
 
 // browser returns the shared Chromium, starting it if none runs or the
@@ -58,15 +58,26 @@ func browser(t *testing.T) context.Context {
 	if chromium.stop != nil {
 		chromium.stop() // reaps what is left of the dead one
 	}
-	alloc, stopAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromiumOptions(path, time.Until(testwait.Deadline(t)))...)
+	alloc, stopAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(path)...)
 	// The browser lives as long as the context of its first run: this
-	// one, which no test's end or deadline cancels.
+	// one, which no test's end or deadline cancels. The test's deadline
+	// bounds the start from outside.
 	ctx, stopBrowser := chromedp.NewContext(alloc)
-	if err := chromedp.Do(ctx); err != nil {
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	deadline := time.NewTimer(time.Until(testwait.Deadline(t)))
+	defer deadline.Stop()
+	select {
+	case err := <-started:
+		if err != nil {
+			stopBrowser()
+			stopAlloc()
+			t.Fatalf("start chromium: %v", err)
+		}
+	case <-deadline.C:
 		stopBrowser()
 		stopAlloc()
-		t.Fatalf("start chromium: %v", err)
+		t.Fatal("timed out waiting for chromium to start")
 	}
 	chromium.ctx, chromium.starts = ctx, chromium.starts+1
 	chromium.stop = func() { stopBrowser(); stopAlloc() }
