@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -86,7 +87,11 @@ type RetryQueue interface {
 
 // Options are the engine's dependencies and settings.
 type Options struct {
-	DB *sqlx.DB
+	// MaxTextBytes bounds one message's text (bot.max_text_bytes): a
+	// longer one is refused with ErrTooLong, not stored, and the adapter
+	// asks the user to shorten it. 0: MaxTextBytes.
+	MaxTextBytes int
+	DB           *sqlx.DB
 	// BookkeepingDB, when set, records deliveries (sent_at) without
 	// waiting for the disk: a crash may lose a mark, never a message.
 	BookkeepingDB *sqlx.DB
@@ -267,7 +272,7 @@ type Result struct {
 func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error) {
 	start := time.Now()
 	defer func() { e.metrics.handled(in.Channel, res, err, time.Since(start)) }()
-	if err := in.validate(); err != nil {
+	if err := in.validate(cmp.Or(e.opt.MaxTextBytes, MaxTextBytes)); err != nil {
 		return Result{}, err
 	}
 	if in.At.IsZero() {

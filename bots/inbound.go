@@ -15,7 +15,8 @@ var (
 	ErrTooLong = errors.New("message too long")
 )
 
-// MaxTextBytes is the longest text the engine accepts in one message.
+// MaxTextBytes is the longest text the engine accepts in one message,
+// unless Options.MaxTextBytes says otherwise.
 const MaxTextBytes = 16 << 10
 
 // Inbound is one event from a channel, already verified and parsed by its
@@ -38,12 +39,12 @@ type User struct {
 	Lang  string // the channel profile's language, "" if unknown
 }
 
-func (in *Inbound) validate() error {
+func (in *Inbound) validate(maxText int) error {
 	in.clean()
 	switch {
 	case in.Channel == "" || in.ExternalID == "" || in.ConversationKey == "" || in.User.ID == "":
 		return ErrInvalidInbound
-	case len(in.Text) > MaxTextBytes:
+	case len(in.Text) > maxText:
 		return ErrTooLong
 	}
 	return nil

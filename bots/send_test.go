@@ -1,6 +1,8 @@
 package bots
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -25,5 +27,21 @@ func TestTruncateKeepsStorableText(t *testing.T) {
 				t.Errorf("truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
 			}
 		})
+	}
+}
+
+// bot.max_text_bytes: the configured bound, not the default, decides.
+func TestConfiguredTextLimit(t *testing.T) {
+	h := newHarness(t)
+	h.engine.opt.MaxTextBytes = 100
+	ctx := context.Background()
+	in := func(id string, n int) Inbound {
+		return Inbound{Channel: "memory", ExternalID: id, ConversationKey: "x", User: User{ID: "u"}, Text: strings.Repeat("a", n)}
+	}
+	if _, err := h.engine.Handle(ctx, in("over", 101)); !errors.Is(err, ErrTooLong) {
+		t.Fatalf("101 bytes over a 100-byte limit: %v", err)
+	}
+	if _, err := h.engine.Handle(ctx, in("at", 100)); err != nil {
+		t.Fatalf("100 bytes at a 100-byte limit: %v", err)
 	}
 }

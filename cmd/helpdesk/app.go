@@ -133,6 +133,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 		FirstResponse:     firstResponse,
 		ReopenWindow:      cfg.Bot.ReopenWindow,
 		UserRatePerMinute: float64(cfg.Bot.UserRatePerMinute), UserBurst: cfg.Bot.UserBurst,
+		MaxTextBytes:  cfg.Bot.MaxTextBytes,
 		MarkSentRetry: cfg.Bot.ResendUnsentAfter / 2,
 		Registry:      reg,
 		TrackLink: func(ctx context.Context, q sqlx.ExecerContext, ticketID int64, number string) (string, error) {
