@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
 )
@@ -255,26 +256,36 @@ func (e *Engine) question(ctx context.Context, t *turn, q string) error {
 	if err != nil {
 		return fmt.Errorf("knowledge search: %w", err)
 	}
-	var confident []Answer
-	for _, a := range answers {
-		if a.Confidence >= e.opt.AnswerThreshold {
-			confident = append(confident, a)
-		}
+	// One answer when the first is likely enough alone, a short list when
+	// two or three are together, else an honest "no reliable answer"
+	// (kb.Policy.Decide: the evaluation decides the same way).
+	hits := make([]kb.Hit, len(answers))
+	for i, a := range answers {
+		hits[i] = kb.Hit{EntryID: a.EntryID, Confidence: a.Confidence}
 	}
-	switch {
-	case len(confident) == 0:
+	d := kb.PolicyFor(e.opt.AnswerThreshold).Decide(hits)
+	switch d.Outcome {
+	case kb.OutcomeNone:
 		t.dlg.Step = ""
 		t.say(Reply{Text: e.t(t, "noanswer"), Buttons: []Button{
 			{Label: e.t(t, "btn.ticket"), Action: actNone}, {Label: e.t(t, "btn.human"), Action: actHuman}}})
-	case len(confident) >= 2 && confident[0].Confidence-confident[1].Confidence < e.opt.CloseMargin:
+	case kb.OutcomeChoices:
 		t.dlg.Step = "choose"
 		var bs []Button
-		for _, a := range confident[:min(3, len(confident))] {
+		for _, a := range answers[:len(d.Hits)] {
 			bs = append(bs, Button{Label: a.Title, Action: actPick + a.EntryID})
 		}
 		bs = append(bs, Button{Label: e.t(t, "btn.none"), Action: actNone})
 		t.say(Reply{Text: e.t(t, "didyoumean"), Buttons: bs})
 	default:
+		// The composer may also draw on the next hits that are nearly as
+		// likely as the first.
+		confident := []Answer{answers[0]}
+		for _, a := range answers[1:] {
+			if a.Confidence >= e.opt.AnswerThreshold {
+				confident = append(confident, a)
+			}
+		}
 		a, err := e.compose(t, q, confident)
 		if err != nil {
 			return err

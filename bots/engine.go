@@ -106,11 +106,10 @@ type Options struct {
 	BaseURL string
 	// DefaultLang is used when neither the message nor the profile tells.
 	DefaultLang string
-	// AnswerThreshold is the confidence from which an answer is shown.
+	// AnswerThreshold is the confidence from which an answer is shown
+	// alone; below it, two or three hits likely enough together are
+	// offered as choices (kb.PolicyFor).
 	AnswerThreshold float64
-	// CloseMargin: when the second answer is this close to the first, the
-	// bot asks "did you mean…" instead of guessing.
-	CloseMargin float64
 	// FirstResponse is the promised first-response time per priority, in
 	// working hours of the calendar.
 	FirstResponse map[tickets.Priority]time.Duration
@@ -176,9 +175,6 @@ func New(opt Options) (*Engine, error) {
 	}
 	if opt.AnswerThreshold == 0 {
 		opt.AnswerThreshold = kb.DefaultThreshold
-	}
-	if opt.CloseMargin == 0 {
-		opt.CloseMargin = 0.05
 	}
 	if opt.FirstResponse == nil {
 		opt.FirstResponse = map[tickets.Priority]time.Duration{

@@ -32,7 +32,7 @@ var text = i18n.Catalog{
 	"answer.helped": {"it": "Ti è stato utile?", "en": "Did this help?"},
 	"didyoumean":    {"it": "Intendevi una di queste?", "en": "Did you mean one of these?"},
 	"noanswer": {
-		"it": "Non ho trovato una risposta sicura nelle guide. Posso aprire una segnalazione per un operatore.",
+		"it": "Non ho una risposta affidabile nelle guide. Posso aprire una segnalazione per un operatore.",
 		"en": "I could not find a reliable answer in our guides. I can open a ticket for an operator.",
 	},
 	"solved.thanks": {"it": "Bene, sono contento che sia risolto! Se serve altro, scrivimi.", "en": "Good, glad it is solved! Write to me if you need anything else."},

@@ -48,6 +48,20 @@ type Policy struct {
 	MinChoice float64
 }
 
+// ChoicesLikely is the least summed confidence of the titles offered as
+// choices: more likely than not that the right entry is among them. A
+// wrong list costs the user one look (its last button is "none of
+// these"), a wrong answer costs their trust, so choices need less than
+// an answer.
+const ChoicesLikely = 0.5
+
+// PolicyFor is the policy for an answer threshold: choices when the
+// first two or three are together ChoicesLikely (or the answer threshold,
+// if that is lower).
+func PolicyFor(answer float64) Policy {
+	return Policy{Answer: answer, Choices: min(answer, ChoicesLikely)}
+}
+
 // MaxChoices is the most titles offered at once.
 const MaxChoices = 3
 

@@ -14,6 +14,7 @@ type candidate struct {
 	headCov    float32 // coverage by title, phrasings and tags alone
 	localCov   float32 // best coverage by title, phrasings, tags and one passage
 	unknown    float32 // share of the query's weight the index does not know
+	indirect   float32 // share of the query's weight matched only through a synonym or typo fix
 	phrasing   float32
 	pairs      float32 // share of neighbouring query words found close together in a phrasing
 	score      float32
@@ -150,7 +151,12 @@ func (ix *index) search(cs []clause, f filter, limit int) []candidate {
 		}
 		return cands[i].doc < cands[j].doc
 	})
+	qf := ix.queryFeatures(cs, total)
 	for i := range cands {
+		if shipped != nil {
+			cands[i].confidence = float32(shipped.Predict(candidateFeatures(cands, i, total, qf)))
+			continue
+		}
 		var other float32
 		switch {
 		case i == 0 && len(cands) > 1:
@@ -218,6 +224,9 @@ func (ix *index) rerank(c *candidate, cs []clause, total float32) {
 		}
 		covered += cl.weight * inDoc
 		headCovered += cl.weight * inHead
+		if inDoc > 0 && inDoc < 1 {
+			c.indirect += cl.weight
+		}
 		headMatch[i] = inHead
 	}
 	// Words that answer a question meet in one place: the head and one
@@ -240,6 +249,7 @@ func (ix *index) rerank(c *candidate, cs []clause, total float32) {
 	c.coverage = covered / total
 	c.headCov = headCovered / total
 	c.unknown = unknown / total
+	c.indirect /= total
 
 	// Best phrasing: the share of the query it answers, less a little for
 	// what it says that the query does not.

@@ -63,15 +63,23 @@ type SearchOptions struct {
 	// entry is found within RefreshEvery plus the rebuild time.
 	RefreshEvery time.Duration
 	// Threshold is the confidence below which a hit is not an answer
-	// (default DefaultThreshold).
+	// (default: the threshold for TargetPrecision).
 	Threshold float64
+	// TargetPrecision chooses the threshold when Threshold is not set
+	// (default DefaultTargetPrecision).
+	TargetPrecision float64
 	// Logger receives failures of background refreshes (default: discarded).
 	Logger *slog.Logger
 }
 
-// DefaultThreshold is the confidence under which search abstains, chosen
-// on the dev query set (see docs/kb-search.md).
-const DefaultThreshold = 0.45
+// DefaultThreshold is the confidence under which search abstains: the
+// shipped confidence model's threshold for DefaultTargetPrecision (see
+// calibration.go and docs/kb-search.md).
+var DefaultThreshold = ThresholdForPrecision(DefaultTargetPrecision)
+
+// legacyThreshold was chosen by hand for the hand-fitted confidence; it
+// serves only when no calibration is embedded.
+const legacyThreshold = 0.45
 
 // Searcher answers queries from an in-process index of the published
 // entries. Every instance of the service has its own Searcher; each one
@@ -97,8 +105,11 @@ func NewSearcher(ctx context.Context, store *Store, opt SearchOptions) (*Searche
 	if opt.RefreshEvery == 0 {
 		opt.RefreshEvery = 2 * time.Second
 	}
+	if opt.TargetPrecision == 0 {
+		opt.TargetPrecision = DefaultTargetPrecision
+	}
 	if opt.Threshold == 0 {
-		opt.Threshold = DefaultThreshold
+		opt.Threshold = ThresholdForPrecision(opt.TargetPrecision)
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
@@ -113,6 +124,9 @@ func NewSearcher(ctx context.Context, store *Store, opt SearchOptions) (*Searche
 // Threshold is the confidence under which a hit should not be given as an
 // answer.
 func (s *Searcher) Threshold() float64 { return s.opt.Threshold }
+
+// Policy is the decision policy for the searcher's threshold.
+func (s *Searcher) Policy() Policy { return PolicyFor(s.opt.Threshold) }
 
 // Refresh reads the entries changed since the last refresh and the
 // synonyms, and swaps in a rebuilt index when anything changed. Searches

@@ -89,7 +89,15 @@ func MergeHits(lex, sem []Hit, weight, trust float64) []Hit {
 	byID := map[string]*cand{}
 	var order []*cand
 	for _, h := range lex {
-		c := &cand{hit: h, lex: h.Confidence, inLex: true}
+		// Rank by the lexical score's shape, anchored at the first hit's
+		// confidence: the confidence model is fitted for the first three
+		// hits only and drops sharply after the first, which would let a
+		// weak similarity reorder hits the words clearly tell apart.
+		l := h.Confidence
+		if lex[0].Score > 0 {
+			l = max(l, clamp01(lex[0].Confidence*h.Score/lex[0].Score))
+		}
+		c := &cand{hit: h, lex: l, inLex: true}
 		byID[h.EntryID] = c
 		order = append(order, c)
 	}

@@ -92,7 +92,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	}
 	kbLog.StartWriteBehind(context.WithoutCancel(ctx), kb.WriteBehind{Logger: log.With("component", "kb-log"), Dropped: dropped})
 	a.kbLog = kbLog
-	if a.searcher, err = kb.NewSearcher(ctx, kbLog, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold}); err != nil {
+	if a.searcher, err = kb.NewSearcher(ctx, kbLog, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold, TargetPrecision: cfg.KB.TargetPrecision}); err != nil {
 		return nil, err
 	}
 	severity, err := nlp.NewSeverityModel()
@@ -129,7 +129,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 		Knowledge:         &bots.KBKnowledge{Searcher: botSearch, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
 		BaseURL:           cfg.HTTP.BaseURL,
 		DefaultLang:       cfg.Language,
-		AnswerThreshold:   cfg.Bot.AnswerThreshold,
+		AnswerThreshold:   a.searcher.Threshold(),
 		FirstResponse:     firstResponse,
 		ReopenWindow:      cfg.Bot.ReopenWindow,
 		UserRatePerMinute: float64(cfg.Bot.UserRatePerMinute), UserBurst: cfg.Bot.UserBurst,

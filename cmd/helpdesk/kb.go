@@ -23,6 +23,7 @@ import (
 const kbUsage = `usage: helpdesk kb import DIR
        helpdesk kb export DIR
        helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--misses] [--no-choices]
+       helpdesk kb calibrate --kb DIR --queries FILE [FILE …] [--out FILE] [--folds N] [--target-precision P]
        helpdesk kb stats [--days N] [--json]`
 
 // runKB is the knowledge-base tool.
@@ -40,6 +41,8 @@ func runKB(ctx context.Context, env *environment, args []string) error {
 		return kbEval(ctx, env, args[1:])
 	case "stats":
 		return kbStats(ctx, env, args[1:])
+	case "calibrate":
+		return kbCalibrate(ctx, env, args[1:])
 	}
 	fmt.Fprintln(env.stderr, kbUsage)
 	return errUsage
@@ -247,7 +250,7 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		lat = append(lat, time.Since(t))
 		return hits, err
 	}
-	policy := kb.Policy{Answer: th, Choices: th}
+	policy := kb.PolicyFor(th)
 	if *noChoices {
 		policy.Choices = 0
 	}

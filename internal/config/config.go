@@ -201,7 +201,9 @@ type Closure struct {
 
 // Bot configures the conversation engine.
 type Bot struct {
-	// AnswerThreshold is the search confidence from which the bot answers.
+	// AnswerThreshold is the search confidence from which the bot answers;
+	// 0 (the default) derives it from kb.target_precision. Set it only to
+	// override the calibrated choice by hand.
 	AnswerThreshold float64 `yaml:"answer_threshold"`
 	// InactivityTimeout closes a conversation the bot holds after this
 	// much silence (its ticket stays).
@@ -293,6 +295,10 @@ type KB struct {
 	// ContentDir is loaded into the knowledge base at start when LoadOnStart.
 	ContentDir  string `yaml:"content_dir"`
 	LoadOnStart bool   `yaml:"load_on_start"`
+	// TargetPrecision is the share of the bot's single answers that should
+	// be right: the answer threshold is read from the calibrated
+	// confidence model for it (docs/kb-search.md).
+	TargetPrecision float64 `yaml:"target_precision"`
 }
 
 // Default returns the configuration used when nothing is set.
@@ -315,11 +321,11 @@ func Default() Config {
 			"medium": {"high": "P2", "medium": "P3", "low": "P3"},
 			"low":    {"high": "P3", "medium": "P4", "low": "P4"},
 		}},
-		KB: KB{ContentDir: "content/kb", LoadOnStart: true},
+		KB: KB{ContentDir: "content/kb", LoadOnStart: true, TargetPrecision: 0.8},
 		Calendar: Calendar{Hours: map[string]string{
 			"mon": "08:00-20:00", "tue": "08:00-20:00", "wed": "08:00-20:00", "thu": "08:00-20:00", "fri": "08:00-20:00",
 		}, LocalHolidays: []string{}, Closures: []Closure{}},
-		Bot: Bot{AnswerThreshold: 0.45, InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
+		Bot: Bot{InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
 			ResendUnsentAfter: 2 * time.Minute, UserRatePerMinute: 20, UserBurst: 10, MaxTextBytes: 16 << 10},

@@ -46,6 +46,12 @@ func TestFileThenEnvironment(t *testing.T) {
 	if cfg.Database.MigrateOnStart {
 		t.Fatal("bool override ignored")
 	}
+	if cfg.KB.TargetPrecision != 0.8 || cfg.Bot.AnswerThreshold != 0 {
+		t.Fatalf("kb.target_precision %v, bot.answer_threshold %v: want the defaults 0.8 and 0 (derived)", cfg.KB.TargetPrecision, cfg.Bot.AnswerThreshold)
+	}
+	if c, err := Load("", []string{"HELPDESK_KB_TARGET_PRECISION=0.9"}); err != nil || c.KB.TargetPrecision != 0.9 {
+		t.Fatalf("HELPDESK_KB_TARGET_PRECISION: %v %v", c.KB.TargetPrecision, err)
+	}
 	if cfg.Tickets.PriorityMatrix["low"]["low"] != "P3" || cfg.Tickets.PriorityMatrix["high"]["high"] != "P1" {
 		t.Fatalf("matrix override = %v", cfg.Tickets.PriorityMatrix)
 	}
@@ -70,6 +76,9 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{name: "bad base url", env: []string{"HELPDESK_HTTP_BASE_URL=helpdesk.local"}, wantKey: "http.base_url", contains: []string{"absolute http(s) URL"}},
 		{name: "database url hidden", env: []string{"DATABASE_URL=mysql://root:hunter2@x/db"}, wantKey: "database_url", contains: []string{"(secret)"}},
 		{name: "matrix hole", file: "tickets:\n  priority_matrix:\n    high:\n      low: P9\n", wantKey: "tickets.priority_matrix.high.low", contains: []string{"P1, P2, P3 or P4"}},
+		{name: "target precision above 1", env: []string{"HELPDESK_KB_TARGET_PRECISION=80"}, wantKey: "kb.target_precision", contains: []string{"between 0 and 1"}},
+		{name: "target precision zero", file: "kb:\n  target_precision: 0\n", wantKey: "kb.target_precision", contains: []string{"between 0 and 1"}},
+		{name: "negative answer threshold", env: []string{"HELPDESK_BOT_ANSWER_THRESHOLD=-0.1"}, wantKey: "bot.answer_threshold", contains: []string{"kb.target_precision"}},
 		{name: "missing secret file", env: []string{"HELPDESK_DATABASE_URL_FILE=/nonexistent/x"}, wantKey: "database_url", contains: []string{"HELPDESK_DATABASE_URL_FILE", "readable file"}},
 	}
 	for _, tt := range tests {

@@ -178,8 +178,11 @@ func validate(cfg *Config) error {
 				Expect: "a URL such as postgres://user:password@host:5432/helpdesk?sslmode=disable"}
 		}
 	}
-	if t := cfg.Bot.AnswerThreshold; t <= 0 || t > 1 {
-		return &Error{Key: "bot.answer_threshold", Env: "HELPDESK_BOT_ANSWER_THRESHOLD", Value: fmt.Sprint(t), Expect: "a number in (0, 1]"}
+	if t := cfg.Bot.AnswerThreshold; t < 0 || t > 1 {
+		return &Error{Key: "bot.answer_threshold", Env: "HELPDESK_BOT_ANSWER_THRESHOLD", Value: fmt.Sprint(t), Expect: "0 (derived from kb.target_precision) or a number in (0, 1]"}
+	}
+	if p := cfg.KB.TargetPrecision; p <= 0 || p >= 1 {
+		return &Error{Key: "kb.target_precision", Env: "HELPDESK_KB_TARGET_PRECISION", Value: fmt.Sprint(p), Expect: "a number between 0 and 1, e.g. 0.8"}
 	}
 	for _, p := range []string{"P1", "P2", "P3", "P4"} {
 		if cfg.Bot.FirstResponse[p] <= 0 {
