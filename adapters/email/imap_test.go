@@ -38,7 +38,7 @@ func startRun(t *testing.T, a *Adapter) (stop func()) {
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-testwait.Expired(t):
 			t.Error("Run did not return after cancel")
 		}
 	}

@@ -96,7 +96,7 @@ func run(t *testing.T, a *Adapter) {
 			if err != nil {
 				t.Errorf("Run returned %v", err)
 			}
-		case <-time.After(5 * time.Second):
+		case <-testwait.Expired(t):
 			t.Error("Run did not return after cancel")
 		}
 	})

@@ -378,7 +378,7 @@ func run(t *testing.T, a *Adapter) {
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-testwait.Expired(t):
 			t.Error("Run did not return after cancel")
 		}
 	})

@@ -15,6 +15,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
@@ -214,7 +215,7 @@ func startRun(t *testing.T, a *Adapter) func() {
 		cancel()
 		select {
 		case <-done:
-		case <-time.After(10 * time.Second):
+		case <-testwait.Expired(t):
 			t.Error("Run did not return after cancel")
 		}
 	}

@@ -41,13 +41,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func recvInbound(t *testing.T, ch <-chan bots.Inbound) bots.Inbound {
 	t.Helper()
-	select {
-	case in := <-ch:
-		return in
-	case <-time.After(10 * time.Second):
-		t.Fatal("no update reached the engine within 10s")
-		return bots.Inbound{}
-	}
+	return testwait.Recv(t, "an update reaching the engine", ch)
 }
 
 func TestPollingConfirmsHandledUpdates(t *testing.T) {

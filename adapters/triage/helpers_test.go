@@ -209,7 +209,7 @@ func run(t *testing.T, fn func(context.Context) error) {
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-testwait.Expired(t):
 			t.Error("Run did not return after cancel")
 		}
 	})

@@ -8,9 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 )
 
 // TestServeStartsAndStopsGracefully runs `helpdesk serve` on a fresh
@@ -49,8 +49,8 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 		base = "http://" + a
 	case code := <-done:
 		t.Fatalf("serve exited with %d before listening", code)
-	case <-time.After(60 * time.Second):
-		t.Fatal("serve did not print its address within a minute")
+	case <-testwait.Expired(t):
+		t.Fatal("serve did not print its address")
 	}
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		resp, err := http.Get(base + path)
@@ -76,8 +76,8 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("serve exited with %d after shutdown, want 0", code)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop within 30 s of the signal")
+	case <-testwait.Expired(t):
+		t.Fatal("serve did not stop after the signal")
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Fatal("server still answers after shutdown")

@@ -13,6 +13,7 @@ import (
 	"helpdesk/internal/db"
 	"helpdesk/internal/jobs"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 )
 
 // TestBackupJobRuns enqueues the backup job as the periodic scheduler does
@@ -49,8 +50,8 @@ func TestBackupJobRuns(t *testing.T) {
 		if ev.Kind != river.EventKindJobCompleted {
 			t.Fatalf("backup job failed: %+v", ev.Job.Errors)
 		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("backup job did not run within a minute")
+	case <-testwait.Expired(t):
+		t.Fatal("backup job did not run")
 	}
 	files, _ := backup.List(dir)
 	if len(files) != 1 {

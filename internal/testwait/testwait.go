@@ -45,13 +45,16 @@ func Deadline(t testing.TB) time.Time {
 			}
 		}
 	}
+	// The entry is kept after t ends (a few bytes a test): cleanups that
+	// wait, such as stopping an adapter, run after t's own and still need it.
 	deadlines[t] = d
-	t.Cleanup(func() {
-		mu.Lock()
-		delete(deadlines, t)
-		mu.Unlock()
-	})
 	return d
+}
+
+// Expired fires at t's deadline, for a select that waits on several
+// things (a result, an early exit) at once.
+func Expired(t testing.TB) <-chan time.Time {
+	return time.After(time.Until(Deadline(t)))
 }
 
 // Context is a context that ends at t's deadline (and when t ends).

@@ -23,6 +23,7 @@ import (
 	"helpdesk/internal/db"
 	"helpdesk/internal/jobs"
 	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 	"helpdesk/internal/webhooks"
 	"helpdesk/tickets"
 )
@@ -145,8 +146,8 @@ func TestDeliveredOnceAfterFailures(t *testing.T) {
 	}
 	select {
 	case <-events:
-	case <-time.After(60 * time.Second):
-		t.Fatal("delivery not completed within a minute")
+	case <-testwait.Expired(t):
+		t.Fatal("delivery not completed")
 	}
 	mu.Lock()
 	if calls != 3 || len(accepted) != 1 {
