@@ -204,6 +204,8 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.getUpdates(w, r, fields)
 	case "sendMessage":
 		f.sendMessage(w, fields)
+	case "editMessageReplyMarkup":
+		f.editReplyMarkup(w, fields)
 	case "answerCallbackQuery", "setMyCommands", "deleteWebhook":
 		f.record(method, fields)
 		f.answer(w, true, nil)
@@ -353,11 +355,55 @@ func (f *fakeAPI) sendMessage(w http.ResponseWriter, fields map[string]string) {
 	f.mu.Lock()
 	f.nextMsg++
 	id := f.nextMsg
+	fields["_message_id"] = strconv.FormatInt(id, 10) // not a Bot API field: what the fake answered
 	f.calls = append(f.calls, call{Method: "sendMessage", Fields: fields})
 	f.mu.Unlock()
 	f.sent <- call{Method: "sendMessage", Fields: fields}
 	f.answer(w, map[string]any{"message_id": id, "date": time.Now().Unix(),
 		"chat": map[string]any{"id": chatID, "type": "private"}, "text": text}, nil)
+}
+
+// editReplyMarkup answers editMessageReplyMarkup as the Bot API does: the
+// message is named by chat_id and message_id (or inline_message_id), the
+// new keyboard comes as a JSON string; the answer is the edited Message.
+func (f *fakeAPI) editReplyMarkup(w http.ResponseWriter, fields map[string]string) {
+	chatID, err := strconv.ParseInt(fields["chat_id"], 10, 64)
+	if err != nil {
+		f.answer(w, nil, &apiFailure{400, "Bad Request: chat not found", 0})
+		return
+	}
+	msgID, err := strconv.ParseInt(fields["message_id"], 10, 64)
+	f.mu.Lock()
+	known := err == nil && msgID > 0 && msgID <= f.nextMsg
+	f.mu.Unlock()
+	if !known {
+		f.answer(w, nil, &apiFailure{400, "Bad Request: message to edit not found", 0})
+		return
+	}
+	var kb struct {
+		InlineKeyboard [][]map[string]any `json:"inline_keyboard"`
+	}
+	if m := fields["reply_markup"]; m != "" {
+		if err := json.Unmarshal([]byte(m), &kb); err != nil {
+			f.answer(w, nil, &apiFailure{400, "Bad Request: can't parse reply keyboard markup JSON object", 0})
+			return
+		}
+	}
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if _, ok := b["copy_text"]; ok {
+				f.answer(w, nil, &apiFailure{400, "Bad Request: BUTTON_COPY_TEXT_INVALID", 0})
+				return
+			}
+			if t, _ := b["text"].(string); t == "" {
+				f.answer(w, nil, &apiFailure{400, "Bad Request: text buttons are unallowed in the inline keyboard", 0})
+				return
+			}
+		}
+	}
+	f.record("editMessageReplyMarkup", fields)
+	f.answer(w, map[string]any{"message_id": msgID, "date": time.Now().Unix(),
+		"chat": map[string]any{"id": chatID, "type": "private"}, "reply_markup": kb}, nil)
 }
 
 // runAdapter starts Run and stops it when the test ends.
@@ -388,6 +434,24 @@ func textUpdate(updateID, msgID, userID int64, lang, text string) string {
 			"message_id": msgID, "date": 1764147600, "text": text,
 			"from": map[string]any{"id": userID, "is_bot": false, "first_name": "Giulia", "last_name": "Rossi", "language_code": lang},
 			"chat": map[string]any{"id": userID, "type": "private", "first_name": "Giulia"},
+		},
+	})
+	return string(b)
+}
+
+// callbackOn is a press on the bot message msgID, whose keyboard (the
+// reply_markup it was sent with) the update shows, as Telegram does.
+func callbackOn(updateID int64, queryID string, userID, msgID int64, data, replyMarkup string) string {
+	var markup any
+	json.Unmarshal([]byte(replyMarkup), &markup)
+	b, _ := json.Marshal(map[string]any{
+		"update_id": updateID,
+		"callback_query": map[string]any{
+			"id": queryID, "chat_instance": "-4242", "data": data,
+			"from": map[string]any{"id": userID, "is_bot": false, "first_name": "Giulia", "language_code": "it"},
+			"message": map[string]any{"message_id": msgID, "date": 1764147601, "text": "…", "reply_markup": markup,
+				"chat": map[string]any{"id": userID, "type": "private"},
+				"from": map[string]any{"id": 123456789, "is_bot": true, "first_name": "Help desk"}},
 		},
 	})
 	return string(b)

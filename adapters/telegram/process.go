@@ -35,6 +35,11 @@ func (a *Adapter) process(ctx context.Context, id int64, ev event) error {
 		a.say(ctx, ev.chatID, ev.lang, "text.only")
 		return nil
 	}
+	if ev.callbackID != "" && ev.data == chosenData {
+		// The mark of a choice already made: nothing to do.
+		a.answerCallback(ctx, ev.callbackID, "")
+		return nil
+	}
 	if ev.callbackID != "" {
 		act, err := a.action(ctx, ev.data)
 		switch {
@@ -57,6 +62,9 @@ func (a *Adapter) process(ctx context.Context, id int64, ev event) error {
 	case err == nil:
 		if res.Duplicate {
 			log.Debug("redelivered update: already handled", "external_id", ev.in.ExternalID)
+		}
+		if ev.callbackID != "" && !res.Duplicate && !res.Stale {
+			a.markChosen(ctx, ev.chatID, ev.pressed, ev.label)
 		}
 		return nil
 	case errors.Is(err, db.ErrUnavailable), ctx.Err() != nil:

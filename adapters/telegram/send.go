@@ -123,6 +123,28 @@ func (a *Adapter) say(ctx context.Context, chatID int64, lang, key string) {
 	}
 }
 
+// chosenData is the callback data of the mark left on a prompt once a
+// choice is made: pressing it does nothing.
+const chosenData = "✓"
+
+// markChosen replaces the pressed prompt's buttons with "✓ <label>": the
+// text stays, and the question shows what was answered and cannot be
+// answered again. The edit is cosmetic: when it fails (message too old,
+// already edited) the engine still refuses a second press.
+func (a *Adapter) markChosen(ctx context.Context, chatID, messageID int64, label string) {
+	if messageID == 0 || label == "" {
+		return
+	}
+	markup := &keyboard{InlineKeyboard: [][]keyButton{{{Text: "✓ " + label, CallbackData: chosenData}}}}
+	err := a.call(ctx, "editMessageReplyMarkup", func(ctx context.Context) error {
+		_, err := a.bot.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{ChatID: chatID, MessageID: int(messageID), ReplyMarkup: markup})
+		return err
+	})
+	if err != nil {
+		a.log.Debug("mark the pressed prompt", "message_id", messageID, "err", err)
+	}
+}
+
 // answerCallback stops the button's spinner; text, when given, shows as
 // an alert. A callback redelivered after a failure is too old to answer:
 // that error is harmless.

@@ -23,12 +23,23 @@ type update struct {
 }
 
 type message struct {
-	MessageID int64  `json:"message_id"`
-	From      *user  `json:"from"`
-	Chat      chat   `json:"chat"`
-	Date      int64  `json:"date"`
-	Text      string `json:"text"`
-	Caption   string `json:"caption"`
+	MessageID   int64         `json:"message_id"`
+	From        *user         `json:"from"`
+	Chat        chat          `json:"chat"`
+	Date        int64         `json:"date"`
+	Text        string        `json:"text"`
+	Caption     string        `json:"caption"`
+	ReplyMarkup *inlineMarkup `json:"reply_markup"` // a bot message's buttons, in a callback query
+}
+
+// inlineMarkup is a message's inline keyboard.
+type inlineMarkup struct {
+	InlineKeyboard [][]inlineButton `json:"inline_keyboard"`
+}
+
+type inlineButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
 }
 
 type user struct {
@@ -89,6 +100,8 @@ type event struct {
 	in         bots.Inbound
 	callbackID string // non-empty for a button press: must be answered
 	data       string // the raw callback_data (an action or a mapped key)
+	pressed    int64  // the message whose button was pressed (0: not shown in the update)
+	label      string // the pressed button's text, when the update shows the keyboard
 	command    string // "/start" … when the message is a bot command
 	lang       string // the user's language for the adapter's own replies
 	chatID     int64
@@ -169,6 +182,16 @@ func (u update) callbackEvent(botID int64) event {
 			return ev
 		}
 		ev.chatID = q.Message.Chat.ID
+		ev.pressed = q.Message.MessageID
+		if q.Message.ReplyMarkup != nil {
+			for _, row := range q.Message.ReplyMarkup.InlineKeyboard {
+				for _, b := range row {
+					if b.CallbackData == q.Data {
+						ev.label = b.Text
+					}
+				}
+			}
+		}
 	}
 	if q.Data == "" {
 		ev.kind, ev.reason = kindIgnore, "callback without data"
