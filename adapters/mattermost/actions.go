@@ -92,9 +92,12 @@ func (a *Adapter) serveAction(w http.ResponseWriter, r *http.Request) {
 		Action:          p.action,
 		At:              a.now(),
 	}
-	_, err = a.h.Handle(r.Context(), in)
+	res, err := a.h.Handle(r.Context(), in)
 	var resp model.PostActionIntegrationResponse
 	switch {
+	case err == nil && res.Stale:
+		// A button of an older prompt: the engine said the choice is no
+		// longer valid; the post is not marked with a choice not made.
 	case err == nil:
 		resp.Update = a.answered(r, p)
 	case errors.Is(err, db.ErrUnavailable):

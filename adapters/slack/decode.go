@@ -113,6 +113,11 @@ type press struct {
 	UserName string
 	Value    string // the bots.Button Action
 	ActionTS string
+	// The message holding the button, to mark the choice on it.
+	MessageTS     string
+	MessageText   string
+	MessageBlocks json.RawMessage
+	Label         string // the pressed button's text
 }
 
 type wireInteraction struct {
@@ -132,8 +137,10 @@ type wireInteraction struct {
 		ThreadTS  string `json:"thread_ts"`
 	} `json:"container"`
 	Message struct {
-		TS       string `json:"ts"`
-		ThreadTS string `json:"thread_ts"`
+		TS       string          `json:"ts"`
+		ThreadTS string          `json:"thread_ts"`
+		Text     string          `json:"text"`
+		Blocks   json.RawMessage `json:"blocks"`
 	} `json:"message"`
 	Actions []struct {
 		ActionID string `json:"action_id"`
@@ -141,6 +148,9 @@ type wireInteraction struct {
 		Value    string `json:"value"`
 		URL      string `json:"url"`
 		ActionTS string `json:"action_ts"`
+		Text     struct {
+			Text string `json:"text"`
+		} `json:"text"`
 	} `json:"actions"`
 }
 
@@ -182,8 +192,13 @@ func decodeInteraction(payload []byte) ([]press, error) {
 		if act.Value == "" || !validTS(act.ActionTS) {
 			return nil, fmt.Errorf("%w: button press without value or action_ts", errMalformed)
 		}
+		ts := w.Container.MessageTS
+		if ts == "" {
+			ts = w.Message.TS
+		}
 		out = append(out, press{Channel: channel, ThreadTS: thread, DM: strings.HasPrefix(channel, "D"),
-			User: w.User.ID, UserName: name, Value: act.Value, ActionTS: act.ActionTS})
+			User: w.User.ID, UserName: name, Value: act.Value, ActionTS: act.ActionTS,
+			MessageTS: ts, MessageText: w.Message.Text, MessageBlocks: w.Message.Blocks, Label: act.Text.Text})
 	}
 	return out, nil
 }

@@ -21,8 +21,9 @@ const handleTimeout = 2 * time.Minute
 
 // job is one inbound event waiting for the engine.
 type job struct {
-	in   bots.Inbound
-	wait *waiter // set while an Events API request waits for the outcome
+	in    bots.Inbound
+	wait  *waiter // set while an Events API request waits for the outcome
+	press *press  // the button press this job is, to mark its prompt
 }
 
 // waiter lets an Events API request learn, within Slack's 3 seconds,
@@ -162,6 +163,9 @@ func (a *Adapter) process(ctx context.Context, j *job) {
 			j.wait.give(nil)
 			if res.Duplicate {
 				a.log.Info("slack: redelivered event already handled", "external_id", in.ExternalID)
+			}
+			if j.press != nil && !res.Duplicate && !res.Stale {
+				a.markChosen(ctx, *j.press)
 			}
 			return
 		case errors.Is(err, db.ErrUnavailable):

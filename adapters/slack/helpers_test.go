@@ -40,6 +40,7 @@ type post struct {
 	ThreadTS string
 	Text     string
 	Blocks   []map[string]any
+	TS       string // what the fake answered
 }
 
 // buttons returns the action buttons' values of a posted message.
@@ -101,6 +102,7 @@ type fakeSlack struct {
 	acks      []string
 	postCh    chan struct{}
 	ackCh     chan struct{}
+	updates   []post // chat.update calls, as received
 	scopes    string
 	authError string
 	authed    chan struct{} // auth.test was called (Run has started)
@@ -112,6 +114,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		scopes: "chat:write,im:history,app_mentions:read,users:read,users:read.email,channels:history,groups:history"}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", f.postMessage)
+		c.Handle("/chat.update", f.updateMessage)
 		c.Handle("/users.info", f.usersInfo)
 		c.Handle("/auth.test", f.authTest)
 	})
@@ -158,11 +161,49 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	ts := fmt.Sprintf("1764160000.%06d", len(f.posts)+1)
+	p.TS = ts
 	f.posts = append(f.posts, p)
-	ts := fmt.Sprintf("1764160000.%06d", len(f.posts))
 	f.mu.Unlock()
 	f.postCh <- struct{}{}
 	_, _ = fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, p.Channel, ts)
+}
+
+// updateMessage answers chat.update as the Web API does: channel and ts
+// name a message the bot posted (else message_not_found), text and/or
+// blocks replace it, blocks as a JSON array.
+func (f *fakeSlack) updateMessage(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	u := post{Channel: r.Form.Get("channel"), TS: r.Form.Get("ts"), Text: r.Form.Get("text")}
+	if b := r.Form.Get("blocks"); b != "" {
+		if err := json.Unmarshal([]byte(b), &u.Blocks); err != nil {
+			_, _ = w.Write([]byte(`{"ok":false,"error":"invalid_blocks"}`))
+			return
+		}
+	}
+	if u.Text == "" && len(u.Blocks) == 0 {
+		_, _ = w.Write([]byte(`{"ok":false,"error":"no_text"}`))
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, p := range f.posts {
+		if p.Channel == u.Channel && p.TS == u.TS {
+			f.updates = append(f.updates, u)
+			_, _ = fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q,"text":%q}`, u.Channel, u.TS, u.Text)
+			return
+		}
+	}
+	_, _ = w.Write([]byte(`{"ok":false,"error":"message_not_found"}`))
+}
+
+func (f *fakeSlack) updated() []post {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]post(nil), f.updates...)
 }
 
 func (f *fakeSlack) usersInfo(w http.ResponseWriter, r *http.Request) {

@@ -85,7 +85,8 @@ func (a *Adapter) press(ctx context.Context, p press) {
 			Thread: p.ThreadTS, User: p.User, UserName: p.UserName, Action: p.Value})
 		return
 	}
-	a.submit(fromPress(p), false)
+	j := &job{in: fromPress(p), press: &p}
+	a.lanes.enqueue(j.in.ConversationKey, j)
 }
 
 // PostMessage posts r in a channel, in the thread whose root has the ts
