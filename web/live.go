@@ -29,10 +29,12 @@ type liveHub struct {
 	cancel    context.CancelFunc
 	done      chan struct{}
 	pollEvery time.Duration
+	listening chan struct{} // closed once the first LISTEN is in place
 }
 
 func newLiveHub(databaseURL string, pollEvery time.Duration, log *slog.Logger) *liveHub {
-	h := &liveHub{log: log, subs: map[chan string]struct{}{}, done: make(chan struct{}), pollEvery: pollEvery}
+	h := &liveHub{log: log, subs: map[chan string]struct{}{}, done: make(chan struct{}), pollEvery: pollEvery,
+		listening: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go h.run(ctx, databaseURL)
@@ -58,6 +60,7 @@ func (h *liveHub) run(ctx context.Context, databaseURL string) {
 			h.log.Warn("live updates: listen", "err", err)
 		} else {
 			h.up.Store(true)
+			close(h.listening) // pq's Listen returns once the server has acknowledged it
 		}
 		notify = l.Notify
 	}

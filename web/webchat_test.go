@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -58,15 +60,38 @@ type polled struct {
 // poll waits for messages after the last seen one.
 func (v *chatVisitor) poll() polled {
 	v.p.t.Helper()
-	code, body, _ := v.p.get(v.c, "/help/chat/poll?after="+itoa(v.after), chatKeyHeader, v.key)
+	d, err := v.tryPoll()
+	if err != nil {
+		v.p.t.Fatal(err)
+	}
+	return d
+}
+
+// tryPoll is poll for another goroutine than the test's: it returns the
+// failure instead of ending the test.
+func (v *chatVisitor) tryPoll() (polled, error) {
 	var d polled
-	if code != 200 || json.Unmarshal([]byte(body), &d) != nil {
-		v.p.t.Fatalf("poll = %d %s", code, body)
+	req, err := http.NewRequest(http.MethodGet, v.p.ts.URL+"/help/chat/poll?after="+itoa(v.after), nil)
+	if err != nil {
+		return d, err
+	}
+	req.Header.Set(chatKeyHeader, v.key)
+	res, err := v.c.Do(req)
+	if err != nil {
+		return d, fmt.Errorf("poll: %w", err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return d, fmt.Errorf("poll: %w", err)
+	}
+	if res.StatusCode != 200 || json.Unmarshal(body, &d) != nil {
+		return d, fmt.Errorf("poll = %d %s", res.StatusCode, body)
 	}
 	for _, m := range d.Messages {
 		v.after = max(v.after, m.ID)
 	}
-	return d
+	return d, nil
 }
 
 // waitBot polls until a bot or agent message containing want arrives.
@@ -222,17 +247,23 @@ func TestWebChatAgentRepliesLive(t *testing.T) {
 	}
 	// A poll is waiting when the agent writes: it returns with the reply.
 	type result struct {
-		d  polled
-		at time.Duration
+		d   polled
+		at  time.Duration
+		err error
 	}
 	got := make(chan result, 1)
 	start := time.Now()
+	pollCtx := testwait.Context(t)
 	go func() {
-		for {
-			d := v.poll()
+		for pollCtx.Err() == nil {
+			d, err := v.tryPoll()
+			if err != nil {
+				got <- result{err: err}
+				return
+			}
 			for _, m := range d.Messages {
 				if m.From == "agent" && strings.Contains(m.HTML, "Buongiorno, sono Laura") {
-					got <- result{d, time.Since(start)}
+					got <- result{d, time.Since(start), nil}
 					return
 				}
 			}
@@ -243,6 +274,9 @@ func TestWebChatAgentRepliesLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := testwait.Recv(t, "the agent's reply to reach the visitor", got)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
 	if r.d.State != "agent" {
 		t.Errorf("state %q, want agent", r.d.State)
 	}
