@@ -115,3 +115,23 @@ func countDigits(s string) int {
 	}
 	return n
 }
+
+// FindPersonalData returns the e-mail addresses, phone numbers, tax codes
+// and IBANs written in s, as written: the identifiers an erasure looks for
+// in text that is not the person's own (search logs, notifications).
+func FindPersonalData(s string) []string {
+	var out []string
+	out = append(out, emailRe.FindAllString(s, -1)...)
+	for _, m := range ibanRe.FindAllString(s, -1) {
+		if looksLikeIBAN(m) {
+			out = append(out, m)
+		}
+	}
+	out = append(out, taxCodeRe.FindAllString(s, -1)...)
+	for _, m := range phoneRe.FindAllString(s, -1) {
+		if looksLikePhone(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -52,3 +52,11 @@ func FuzzMaskPersonalData(f *testing.F) {
 		}
 	})
 }
+
+func TestFindPersonalData(t *testing.T) {
+	got := FindPersonalData("sono Zeno, zeno.q@example.org, tel. 347 123 4567, CF QTTZNE80A01H501X, ticket HD-2026-000012")
+	want := []string{"zeno.q@example.org", "QTTZNE80A01H501X", "347 123 4567"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("FindPersonalData = %q, want %q", got, want)
+	}
+}

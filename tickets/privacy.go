@@ -44,6 +44,7 @@ const erased = "[rimosso su richiesta / erased on request]"
 // RetentionResult counts what a retention run anonymised.
 type RetentionResult struct {
 	Tickets, Conversations, Requesters int
+	Logs                               int // values masked in db.Erasure's aged rows
 }
 
 // ApplyRetention anonymises what is older than cutoff: closed tickets
@@ -94,7 +95,13 @@ func (s *Store) ApplyRetention(ctx context.Context, pool *sqlx.DB, cutoff time.T
 			*st.count += len(ids)
 		}
 	}
-	detail := fmt.Sprintf("cutoff %s: %d tickets, %d conversations, %d requesters", cutoff.Format(time.RFC3339), res.Tickets, res.Conversations, res.Requesters)
+	// The tables that keep statistics (search log, webhook deliveries,
+	// comments) are walked from the same list (db.Erasure).
+	var err error
+	if res.Logs, err = s.maskAged(ctx, pool, cutoff); err != nil {
+		return res, err
+	}
+	detail := fmt.Sprintf("cutoff %s: %d tickets, %d conversations, %d requesters, %d log values", cutoff.Format(time.RFC3339), res.Tickets, res.Conversations, res.Requesters, res.Logs)
 	if _, err := pool.ExecContext(ctx, s.priv.PrivacyAction, now, "system:retention", "retention", nil, detail); err != nil {
 		return res, err
 	}
@@ -245,16 +252,18 @@ func (s *Store) ExportRequester(ctx context.Context, q Querier, requesterID int6
 	return out, nil
 }
 
-// EraseRequester forgets a requester on request: every text they wrote or
-// that was written about them in their tickets and conversations is
-// replaced, their name, e-mail and channel identities removed. Tickets
-// keep their numbers, states, times and classification, so statistics and
-// the audit of the desk's work remain. The act itself is audited.
+// EraseRequester forgets a requester on request. It walks db.Erasure, the
+// list of every column that can hold a requester's personal data: their
+// tickets' and conversations' texts, the copies in webhook deliveries,
+// the search log, rate-limit keys, notifications, finished jobs, and
+// their messages in conversations filed under someone else; their name,
+// e-mail and channel identities go. Tickets keep their numbers, states,
+// times and classification, so statistics and the audit of the desk's
+// work remain. The act itself is audited.
 func (s *Store) EraseRequester(ctx context.Context, pool *sqlx.DB, requesterID int64, actor string) error {
 	if _, err := s.GetRequester(ctx, pool, requesterID); err != nil {
 		return err
 	}
-	gone := func(string) string { return erased }
 	return db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.priv.AllowPrivacyUpdate); err != nil {
 			return err
@@ -267,29 +276,18 @@ func (s *Store) EraseRequester(ctx context.Context, pool *sqlx.DB, requesterID i
 		if err := tx.SelectContext(ctx, &convs, s.priv.RequesterConversations, requesterID); err != nil {
 			return err
 		}
+		if err := s.eraseEverywhere(ctx, tx, requesterID); err != nil {
+			return err
+		}
 		for _, id := range tickets {
-			if err := s.maskTicket(ctx, tx, id, func(v string) string {
-				if v == "" {
-					return v
-				}
-				return gone(v)
-			}); err != nil {
-				return err
-			}
 			if _, err := tx.ExecContext(ctx, s.priv.MarkAnonymised, "ticket", id, now); err != nil {
 				return err
 			}
 		}
 		for _, id := range convs {
-			if err := s.maskConversation(ctx, tx, id, gone); err != nil {
-				return err
-			}
 			if _, err := tx.ExecContext(ctx, s.priv.MarkAnonymised, "conversation", id, now); err != nil {
 				return err
 			}
-		}
-		if err := s.clearRequester(ctx, tx, requesterID, nil); err != nil {
-			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.priv.MarkAnonymised, "requester", requesterID, now); err != nil {
 			return err

@@ -66,9 +66,19 @@ func runPrivacy(ctx context.Context, env *environment, args []string) error {
 	if !*yes {
 		return fmt.Errorf("erasing requester %d cannot be undone: run again with -yes", rid)
 	}
-	if err := store.EraseRequester(ctx, pool, rid, "admin:"+*actor); err != nil {
-		return err
+	// An e-mail address may name several requesters (one per channel
+	// that gave it): the person asked to be forgotten, so all of them go.
+	rids := []int64{rid}
+	if strings.Contains(who, "@") && !strings.Contains(who, ":") {
+		if err := pool.SelectContext(ctx, &rids, `SELECT id FROM requesters WHERE lower(email) = lower($1) ORDER BY id`, who); err != nil {
+			return err
+		}
 	}
-	env.printf("requester %d erased\n", rid)
+	for _, rid := range rids {
+		if err := store.EraseRequester(ctx, pool, rid, "admin:"+*actor); err != nil {
+			return err
+		}
+		env.printf("requester %d erased\n", rid)
+	}
 	return nil
 }

@@ -1,0 +1,53 @@
+package tickets_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"helpdesk/internal/testdb"
+	"helpdesk/tickets"
+)
+
+// The daily retention walks db.Erasure too: the search log's old lines
+// have e-mails, phones and tax codes masked (the count of searches stays);
+// recent lines are left for the editors.
+func TestRetentionMasksTheSearchLog(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := context.Background()
+	now := time.Now()
+	s, err := tickets.NewStore(tickets.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []struct {
+		q  string
+		at time.Time
+	}{
+		{"vpn, scrivete a anna@studio.example o al 333 1234567", now.AddDate(-3, 0, 0)},
+		{"CF NRENNA80A41H501X non accettato", now.AddDate(-3, 0, 0)},
+		{"vpn, scrivete a bruno@studio.example", now},
+	} {
+		if _, err := pool.Exec(`INSERT INTO kb_searches (query, lang, audience, channel, top_entry, top_score, confidence, confident, hits, at)
+			VALUES ($1, 'it', 'public', 'web', '', 0, 0, false, 0, $2)`, row.q, row.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := s.ApplyRetention(ctx, pool, now.AddDate(-2, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []string
+	if err := pool.Select(&qs, `SELECT query FROM kb_searches ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"vpn, scrivete a <EMAIL> o al <PHONE>", "CF <TAX_CODE> non accettato", "vpn, scrivete a bruno@studio.example"}
+	for i := range want {
+		if i >= len(qs) || qs[i] != want[i] {
+			t.Fatalf("search log after retention = %q, want %q", qs, want)
+		}
+	}
+	if res.Logs != 2 {
+		t.Errorf("retention reports %d log values masked, want 2", res.Logs)
+	}
+}
