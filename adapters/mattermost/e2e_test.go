@@ -81,6 +81,11 @@ type desk struct {
 
 func newDesk(t *testing.T, buttons bool) *desk {
 	eng, pool := deskEngine(t)
+	return newDeskOn(t, eng, pool, buttons)
+}
+
+// newDeskOn is newDesk on a given engine and its database.
+func newDeskOn(t *testing.T, eng *bots.Engine, pool *sqlx.DB, buttons bool) *desk {
 	f := newFakeServer(t)
 	d := &desk{t: t, f: f, db: pool}
 	mux := http.NewServeMux()
