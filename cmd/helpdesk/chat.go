@@ -40,20 +40,40 @@ type terminal struct {
 func (t *terminal) Send(_ context.Context, o bots.Outbound) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	fmt.Fprintf(t.out, "\n%s\n", o.Text)
-	for _, l := range o.Links {
-		fmt.Fprintf(t.out, "  → %s: %s\n", l.Label, l.URL)
-	}
-	for _, m := range o.Media {
-		fmt.Fprintf(t.out, "  ▶ %s (%s %s): %s\n", m.Title, m.Type, m.Duration, m.URL)
-	}
 	if len(o.Buttons) > 0 {
 		t.buttons = o.Buttons
-		for i, b := range o.Buttons {
-			fmt.Fprintf(t.out, "  [%d] %s\n", i+1, b.Label)
-		}
 	}
-	return nil
+	_, err := io.WriteString(t.out, renderTerminal(o.Reply))
+	return err
+}
+
+// renderTerminal is a reply as the terminal prints it: the text, links,
+// media, and the buttons numbered so the next line can press one.
+func renderTerminal(r bots.Reply) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s\n", r.Text)
+	for _, l := range r.Links {
+		fmt.Fprintf(&b, "  → %s: %s\n", l.Label, l.URL)
+	}
+	for _, m := range r.Media {
+		fmt.Fprintf(&b, "  ▶ %s (%s %s): %s\n", m.Title, m.Type, m.Duration, m.URL)
+	}
+	for i, btn := range r.Buttons {
+		fmt.Fprintf(&b, "  [%d] %s\n", i+1, btn.Label)
+	}
+	return b.String()
+}
+
+// inbound is what a typed line means: a number presses a button of the
+// last ones shown, anything else is text.
+func (t *terminal) inbound(id, key string, user bots.User, line string) bots.Inbound {
+	msg := bots.Inbound{Channel: "terminal", ExternalID: id, ConversationKey: key, User: user}
+	if action, ok := t.press(line); ok {
+		msg.Action = action
+	} else {
+		msg.Text = line
+	}
+	return msg
 }
 
 // press maps a typed number to the last buttons shown.
@@ -127,13 +147,7 @@ func runChat(ctx context.Context, env *environment, args []string) error {
 		if line == "" {
 			continue
 		}
-		msg := bots.Inbound{Channel: "terminal", ExternalID: session + "-" + strconv.Itoa(seq),
-			ConversationKey: key, User: bots.User{ID: *as, Name: *as, Lang: *lang}}
-		if action, ok := term.press(line); ok {
-			msg.Action = action
-		} else {
-			msg.Text = line
-		}
+		msg := term.inbound(session+"-"+strconv.Itoa(seq), key, bots.User{ID: *as, Name: *as, Lang: *lang}, line)
 		if _, err := a.engine.Handle(ctx, msg); err != nil {
 			if errors.Is(err, bots.ErrTooLong) {
 				fmt.Fprintln(env.stdout, chatText.T(uiLang, "chat.toolong"))
