@@ -42,7 +42,7 @@ func (s *Searcher) calibrationSamples(queries []EvalQuery) []calibrationSample {
 		for _, c := range cs {
 			total += c.weight
 		}
-		cands := ix.search(cs, filter{lang: q.Lang, audience: AudiencePublic}, 0)
+		cands := ix.search(cs, filter{lang: q.Lang, audience: AudiencePublic}, 0, isTrouble(q.Query))
 		qf := ix.queryFeatures(cs, total)
 		for i := 0; i < len(cands) && i < calibrationDepth; i++ {
 			id := ix.docs[cands[i].doc].entry.ID

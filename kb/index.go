@@ -40,6 +40,7 @@ type analysedEntry struct {
 	tags      []string   // stems of tags, product and category
 	blocks    []string   // body passages, plain text
 	blockTerm [][]string // stems of each passage
+	trouble   bool       // the title or a phrasing speaks of a fault
 	lens      [numFields]int
 }
 
@@ -62,7 +63,7 @@ func (in interner) all(ss []string) []string {
 }
 
 func analyseEntry(e Entry, in interner) *analysedEntry {
-	a := &analysedEntry{entry: e}
+	a := &analysedEntry{entry: e, trouble: entryTrouble(&e)}
 	a.phrasings = append(a.phrasings, in.all(analyzeText(e.Lang, e.Title)))
 	for _, q := range e.Questions {
 		a.phrasings = append(a.phrasings, in.all(analyzeText(e.Lang, q)))
@@ -132,6 +133,7 @@ func (d *docTerms) weight(t int32) (float32, bool) {
 type index struct {
 	docs     []*analysedEntry
 	fwd      []docTerms
+	trouble  []bool      // per doc: its title or a phrasing speaks of a fault
 	head     [][]int32   // per doc: sorted ids of title, phrasing and tag terms
 	blockIDs [][][]int32 // per doc, per body passage: sorted term ids
 	phr      [][][]int32 // per doc, per phrasing: term ids
@@ -168,11 +170,13 @@ func newIndex(docs []*analysedEntry, syn *synonymTable) *index {
 		return id
 	}
 	ix.fwd = make([]docTerms, len(docs))
+	ix.trouble = make([]bool, len(docs))
 	ix.phr = make([][][]int32, len(docs))
 	ix.head = make([][]int32, len(docs))
 	ix.blockIDs = make([][][]int32, len(docs))
 	tf := map[int32]*[numFields]float64{}
 	for di, d := range docs {
+		ix.trouble[di] = d.trouble
 		clear(tf)
 		var norm [numFields]float64
 		for f := range numFields {

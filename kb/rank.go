@@ -15,6 +15,7 @@ type candidate struct {
 	localCov   float32 // best coverage by title, phrasings, tags and one passage
 	unknown    float32 // share of the query's weight the index does not know
 	indirect   float32 // share of the query's weight matched only through a synonym or typo fix
+	kind       float32 // 1 when the query speaks of a fault and so does the entry (trouble.go)
 	phrasing   float32
 	pairs      float32 // share of neighbouring query words found close together in a phrasing
 	score      float32
@@ -37,8 +38,9 @@ func (f filter) allows(e *Entry) bool {
 // rerankDepth is how many BM25 candidates get the finer scoring.
 const rerankDepth = 30
 
-// search ranks the documents for clauses.
-func (ix *index) search(cs []clause, f filter, limit int) []candidate {
+// search ranks the documents for clauses; trouble says the query speaks
+// of a fault.
+func (ix *index) search(cs []clause, f filter, limit int, trouble bool) []candidate {
 	if len(ix.docs) == 0 || len(cs) == 0 {
 		return nil
 	}
@@ -143,6 +145,9 @@ func (ix *index) search(cs []clause, f filter, limit int) []candidate {
 		total += c.weight
 	}
 	for i := range cands {
+		if trouble && ix.trouble[cands[i].doc] {
+			cands[i].kind = 1
+		}
 		ix.rerank(&cands[i], cs, total)
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -300,7 +305,7 @@ func (ix *index) rerank(c *candidate, cs []clause, total float32) {
 	}
 	bm := c.bm25 / total
 	c.score = rankCoverage*c.coverage + rankHead*c.headCov + rankPhrasing*c.phrasing + rankBM25*min(bm, 1) +
-		rankPairs*c.pairs
+		rankPairs*c.pairs + rankKind*c.kind*c.headCov
 }
 
 // Weights of the ranking score, chosen on the dev queries (a coarse grid;
@@ -313,6 +318,10 @@ const (
 	rankPhrasing = 0.25
 	rankBM25     = 0.45
 	rankPairs    = 0.15
+	// rankKind prefers, for a query about a fault, the entries about a
+	// fault, in proportion to how much of the query their head covers (so
+	// it never lifts an entry on another topic).
+	rankKind = 0.1
 )
 
 // commonDocs is the least document frequency at which a word is "very

@@ -280,7 +280,7 @@ func searchIndex(ix *index, q Query) []Hit {
 		aud = AudiencePublic
 	}
 	cs := ix.buildQuery(q.Lang, q.Text)
-	cands := ix.search(cs, filter{lang: q.Lang, audience: aud}, limit)
+	cands := ix.search(cs, filter{lang: q.Lang, audience: aud}, limit, isTrouble(q.Text))
 	hits := make([]Hit, 0, len(cands))
 	for _, c := range cands {
 		d := ix.docs[c.doc]
