@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"helpdesk/bots"
+	"helpdesk/bots/markup"
 )
 
 // chatChannel is the engine channel of the web chat (and of the web
@@ -131,20 +132,15 @@ type chatRow struct {
 	CreatedAt time.Time `db:"created_at"`
 }
 
-var (
-	mdBold   = regexp.MustCompile(`\*([^*\n]+)\*`)
-	mdItalic = regexp.MustCompile(`(^|[\s(])_([^_\n]+)_`)
-	mdLink   = regexp.MustCompile(`\[([^\]\n]+)\]\((https?://[^\s()]+|/[^\s()]*)\)`)
-)
+// chatHTML is a message's text as the chat panel shows it: Markdown
+// through bots/markup (the one renderer of every channel), sanitised HTML
+// with tables as "Label: value" lines and numbered steps as lists.
+func chatHTML(text string) string { return markup.Render(text, markup.HTML) }
 
-// chatHTML renders the replies' Markdown subset (*bold*, _italic_,
-// [label](url)) as HTML, escaping everything else.
-func chatHTML(text string) string {
-	s := html.EscapeString(text)
-	s = mdLink.ReplaceAllString(s, `<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>`)
-	s = mdBold.ReplaceAllString(s, `<strong>$1</strong>`)
-	s = mdItalic.ReplaceAllString(s, `$1<em>$2</em>`)
-	return strings.ReplaceAll(s, "\n", "<br>")
+// userHTML is what the visitor wrote, shown back as they wrote it: their
+// text is not the desk's Markdown.
+func userHTML(text string) string {
+	return strings.ReplaceAll(html.EscapeString(text), "\n", "<br>")
 }
 
 func toChatMessage(r chatRow) (chatMessage, bool) {
@@ -153,7 +149,7 @@ func toChatMessage(r chatRow) (chatMessage, bool) {
 		if strings.TrimSpace(r.Body) == "" {
 			return m, false // a pressed button: the panel showed its label already
 		}
-		m.From, m.HTML = "me", chatHTML(r.Body)
+		m.From, m.HTML = "me", userHTML(r.Body)
 		return m, true
 	}
 	m.From = "bot"

@@ -2,13 +2,13 @@ package mattermost
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"helpdesk/bots"
+	"helpdesk/bots/markup"
 )
 
 // Keys of the button context the callback reads back. The context is
@@ -36,7 +36,10 @@ const maxMessageRunes = 16000
 // callback URL is configured, as numbered choices otherwise.
 func (a *Adapter) render(r bots.Reply, key string) *model.Post {
 	var b strings.Builder
-	b.WriteString(toMarkdown(r.Text))
+	// Room for the links and choices after the text: a very long text is
+	// cut between blocks, and the links (the full article) still follow.
+	body, _ := markup.Fit(markup.Blocks(r.Text, markup.Mattermost), markup.Mattermost, maxMessageRunes-1000, "…")
+	b.WriteString(body)
 	if len(r.Links) > 0 || len(r.Media) > 0 {
 		b.WriteString("\n")
 	}
@@ -84,40 +87,10 @@ func (a *Adapter) render(r bots.Reply, key string) *model.Post {
 	return p
 }
 
-// bold matches the engine's *bold*, which Mattermost reads as italics.
-var bold = regexp.MustCompile(`(^|[^*\\\w])\*([^*\s\n](?:[^*\n]*[^*\s\n])?)\*($|[^*\w])`)
-
-// linkTarget matches the "](url)" part of a Markdown link, which is left
-// as it is.
-var linkTarget = regexp.MustCompile(`\]\([^)\s]*\)`)
-
-// toMarkdown turns the engine's Markdown subset (*bold*, _italic_,
-// [links](url)) into Mattermost's (**bold**, _italic_, [links](url)).
-func toMarkdown(s string) string {
-	var b strings.Builder
-	last := 0
-	for _, m := range linkTarget.FindAllStringIndex(s, -1) {
-		b.WriteString(boldSpans(s[last:m[0]]))
-		b.WriteString(s[m[0]:m[1]])
-		last = m[1]
-	}
-	b.WriteString(boldSpans(s[last:]))
-	return b.String()
-}
-
-func boldSpans(s string) string {
-	// Adjacent spans share a delimiter character, so repeat until stable
-	// (each pass only turns *x* into **x**, which the pattern no longer
-	// matches).
-	for range 4 {
-		next := bold.ReplaceAllString(s, "${1}**${2}**${3}")
-		if next == s {
-			break
-		}
-		s = next
-	}
-	return s
-}
+// toMarkdown is s in Mattermost's Markdown (bots/markup, the one renderer
+// of every channel): **bold** for the desk's *bold*, tables as "Label:
+// value" lines, literal stars and underscores escaped.
+func toMarkdown(s string) string { return markup.Render(s, markup.Mattermost) }
 
 // escapeLabel keeps a label from breaking the Markdown link or list it
 // sits in.

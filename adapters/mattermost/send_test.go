@@ -183,10 +183,12 @@ func TestToMarkdown(t *testing.T) {
 		{"*a*", "**a**"},
 		{"*a* *b*", "**a** **b**"},
 		{"già **grassetto**", "già **grassetto**"},
-		{"2 * 3 * 4", "2 * 3 * 4"},
-		{"un_nome_file e *HD-1*.", "un_nome_file e **HD-1**."},
-		{"*riga\nspezzata*", "*riga\nspezzata*"},
+		{"2 * 3 * 4", `2 \* 3 \* 4`},
+		{"un_nome_file e *HD-1*.", `un\_nome\_file e **HD-1**.`},
+		{"*riga\nspezzata*", "**riga\nspezzata**"},
 		{"[link](http://x/*a*)", "[link](http://x/*a*)"},
+		{"| Stato | Azione |\n|---|---|\n| Aperta | Attendere |", "**Stato:** Aperta\n**Azione:** Attendere"},
+		{`Visita\: il sito`, "Visita: il sito"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -2,13 +2,13 @@ package slack
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	slackgo "github.com/slack-go/slack"
 
 	"helpdesk/bots"
+	"helpdesk/bots/markup"
 )
 
 // Action ids of the buttons we render. A press of an action button comes
@@ -28,6 +28,7 @@ const (
 	maxActionButtons = 25 // elements of one actions block
 	maxBlocks        = 50 // blocks of one message
 	maxFallbackText  = 4000
+	maxText          = 12000 // of a reply's text, beyond which it is cut (the article is a button away)
 )
 
 // rendered is a reply ready for chat.postMessage.
@@ -40,9 +41,14 @@ type rendered struct {
 // mrkdwn sections, action buttons in actions blocks (their value is the
 // bots.Button Action) and links and media as link buttons.
 func render(r bots.Reply) rendered {
-	text := mrkdwn(r.Text)
+	parts := markup.Blocks(r.Text, markup.Slack)
+	if len(r.Links) > 0 {
+		// The link buttons lead to the full article: a very long text is
+		// cut between blocks rather than filling the message.
+		parts, _ = markup.FitBlocks(parts, markup.Slack, maxText, "…")
+	}
 	var blocks []slackgo.Block
-	for _, part := range splitText(text, maxSectionText) {
+	for _, part := range markup.Split(parts, markup.Slack, maxSectionText) {
 		blocks = append(blocks, slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, part, false, false), nil, nil))
 	}
 
@@ -95,43 +101,13 @@ func render(r bots.Reply) rendered {
 	return rendered{Fallback: truncate(fallback(r.Text), maxFallbackText), Blocks: blocks}
 }
 
-var (
-	mdLink   = regexp.MustCompile(`\[([^\]\n]+)\]\(([^)\s]+)\)`)
-	mdBold   = regexp.MustCompile(`\*\*([^*\n]+)\*\*`)
-	mdBoldU  = regexp.MustCompile(`__([^_\n]+)__`)
-	mdHeader = regexp.MustCompile(`(?m)^#{1,6}[ \t]+(.+?)[ \t]*$`)
-	mdBullet = regexp.MustCompile(`(?m)^[ \t]*[-+][ \t]+`)
-)
-
-// mrkdwn converts the replies' Markdown subset into Slack mrkdwn. The
-// subset already writes *bold* and _italic_ as Slack does; on top of it
-// come CommonMark's **bold**, __bold__, [label](url), headings and
-// bullets, which KB texts may carry. &, < and > are escaped first, as
-// Slack requires, so that user text echoed back cannot form a mention
-// or a link.
-func mrkdwn(s string) string {
-	s = escape(s)
-	s = mdLink.ReplaceAllStringFunc(s, func(m string) string {
-		p := mdLink.FindStringSubmatch(m)
-		label, u := strings.NewReplacer("|", "/").Replace(p[1]), strings.ReplaceAll(p[2], "&amp;", "&")
-		if !absoluteURL(u) {
-			return m
-		}
-		return "<" + escapeURL(u) + "|" + label + ">"
-	})
-	s = mdBold.ReplaceAllString(s, "*$1*")
-	s = mdBoldU.ReplaceAllString(s, "*$1*")
-	s = mdHeader.ReplaceAllString(s, "*$1*")
-	s = mdBullet.ReplaceAllString(s, "• ")
-	return s
-}
+// mrkdwn is s in Slack mrkdwn (bots/markup, the one renderer of every
+// channel): &, < and > escaped, so user text echoed back cannot form a
+// mention or a link.
+func mrkdwn(s string) string { return markup.Render(s, markup.Slack) }
 
 // fallback is the notification text: the reply without markup.
-func fallback(s string) string {
-	s = mdLink.ReplaceAllString(s, "$1 ($2)")
-	s = strings.NewReplacer("**", "", "__", "").Replace(s)
-	return escape(s)
-}
+func fallback(s string) string { return escape(markup.Render(s, markup.Plain)) }
 
 func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
@@ -162,32 +138,4 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-// splitText cuts s into parts of at most n characters, preferring
-// paragraph, then line, then word boundaries.
-func splitText(s string, n int) []string {
-	s = strings.TrimSpace(s)
-	var parts []string
-	for s != "" {
-		r := []rune(s)
-		if len(r) <= n {
-			parts = append(parts, s)
-			break
-		}
-		head := string(r[:n])
-		cut := -1
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > len(head)/2 {
-				cut = i
-				break
-			}
-		}
-		if cut < 0 {
-			cut = len(head)
-		}
-		parts = append(parts, strings.TrimSpace(s[:cut]))
-		s = strings.TrimSpace(s[cut:])
-	}
-	return parts
 }

@@ -21,10 +21,13 @@ func TestMrkdwn(t *testing.T) {
 		{"Ho aperto la segnalazione *HD-2026-000001*", "Ho aperto la segnalazione *HD-2026-000001*"},
 		{"_corsivo_ e **grassetto** e __anche__", "_corsivo_ e *grassetto* e *anche*"},
 		{"Vedi [la guida](https://help.example.org/kb/a?x=1&y=2)", "Vedi <https://help.example.org/kb/a?x=1&amp;y=2|la guida>"},
-		{"[relativo](/kb/a)", "[relativo](/kb/a)"},
+		{"[relativo](/kb/a)", "relativo"},
 		{"[a|b](https://e.org/x)", "<https://e.org/x|a/b>"},
 		{"<@U123> & <!channel>", "&lt;@U123&gt; &amp; &lt;!channel&gt;"},
-		{"# Titolo\n- uno\n- due", "*Titolo*\n• uno\n• due"},
+		{"# Titolo\n- uno\n- due", "*Titolo*\n\n• uno\n• due"},
+		{"| Stato | Azione |\n|---|---|\n| Aperta | Attendere |", "*Stato:* Aperta\n*Azione:* Attendere"},
+		{"1. Apri\n2. Premi", "1. Apri\n2. Premi"},
+		{`Visita\: il sito`, "Visita: il sito"},
 	}
 	for _, tt := range tests {
 		if got := mrkdwn(tt.in); got != tt.want {

@@ -35,38 +35,42 @@ func UTF16(s string) int {
 // between its lines, and a line too long on its own becomes plain text
 // cut at a space: a cut never falls inside a tag, entity or link.
 func Fit(blocks []string, f Format, limit int, tail string) (text string, cut bool) {
+	kept, cut := FitBlocks(blocks, f, limit, tail)
+	return strings.Join(kept, Separator(f)), cut
+}
+
+// FitBlocks is Fit before the join: the blocks kept, then the tail.
+func FitBlocks(blocks []string, f Format, limit int, tail string) (kept []string, cut bool) {
 	sep, size := Separator(f), Size(f)
-	whole := strings.Join(blocks, sep)
-	if size(whole) <= limit {
-		return whole, false
+	if size(strings.Join(blocks, sep)) <= limit {
+		return blocks, false
 	}
 	room := limit
 	if tail != "" {
 		room -= size(sep) + size(tail)
 	}
-	var b strings.Builder
-	for i, blk := range blocks {
-		add := blk
-		if i > 0 {
-			add = sep + blk
+	used := 0
+	for _, blk := range blocks {
+		add := size(blk)
+		if len(kept) > 0 {
+			add += size(sep)
 		}
-		if size(b.String())+size(add) <= room {
-			b.WriteString(add)
+		if used+add <= room {
+			kept = append(kept, blk)
+			used += add
 			continue
 		}
-		if b.Len() == 0 {
-			b.WriteString(cutBlock(blk, room, size, (&renderer{f: f}).escape))
+		if len(kept) == 0 {
+			if c := cutBlock(blk, room, size, (&renderer{f: f}).escape); c != "" {
+				kept = append(kept, c)
+			}
 		}
 		break
 	}
-	out := b.String()
 	if tail != "" {
-		if out != "" {
-			out += sep
-		}
-		out += tail
+		kept = append(kept, tail)
 	}
-	return out, true
+	return kept, true
 }
 
 // cutBlock keeps the lines of one block that fit in room; when not even
@@ -109,16 +113,23 @@ func unbalanced(s string) bool {
 }
 
 // Split packs blocks into texts of at most limit each, whole blocks in
-// order (a block too long on its own is cut by Fit): for a reply with no
-// article to link to, which must then arrive whole in several messages.
+// order: for a reply with no article to link to, which must then arrive
+// whole in several messages. A block too long on its own is split between
+// its lines, and a line too long on its own goes as plain text split
+// between words, so no piece opens a tag or a link it does not close.
 func Split(blocks []string, f Format, limit int) []string {
 	sep, size := Separator(f), Size(f)
 	var parts []string
 	var cur []string
+	var pieces []string
 	for _, blk := range blocks {
-		if size(blk) > limit {
-			blk, _ = Fit([]string{blk}, f, limit, "")
+		if size(blk) <= limit {
+			pieces = append(pieces, blk)
+			continue
 		}
+		pieces = append(pieces, splitBlock(blk, f, limit)...)
+	}
+	for _, blk := range pieces {
 		if len(cur) > 0 && size(strings.Join(append(cur, blk), sep)) > limit {
 			parts = append(parts, strings.Join(cur, sep))
 			cur = nil
@@ -129,4 +140,54 @@ func Split(blocks []string, f Format, limit int) []string {
 		parts = append(parts, strings.Join(cur, sep))
 	}
 	return parts
+}
+
+// splitBlock cuts one oversize block into pieces within limit.
+func splitBlock(blk string, f Format, limit int) []string {
+	size := Size(f)
+	esc := (&renderer{f: f}).escape
+	var out []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, "\n"))
+			cur = nil
+		}
+	}
+	for _, line := range strings.Split(blk, "\n") {
+		if size(line) > limit || unbalanced(line) {
+			flush()
+			var words []string
+			for _, w := range strings.Fields(stripTags(line)) {
+				if size(esc(w)) > limit && len(words) > 0 {
+					out = append(out, esc(strings.Join(words, " ")))
+					words = nil
+				}
+				for size(esc(w)) > limit { // one word longer than a message
+					r := []rune(w)
+					n := 1
+					for n < len(r) && size(esc(string(r[:n+1]))) <= limit {
+						n++
+					}
+					out = append(out, esc(string(r[:n])))
+					w = string(r[n:])
+				}
+				if len(words) > 0 && size(esc(strings.Join(append(words, w), " "))) > limit {
+					out = append(out, esc(strings.Join(words, " ")))
+					words = nil
+				}
+				words = append(words, w)
+			}
+			if len(words) > 0 {
+				out = append(out, esc(strings.Join(words, " ")))
+			}
+			continue
+		}
+		if len(cur) > 0 && size(strings.Join(append(cur, line), "\n")) > limit {
+			flush()
+		}
+		cur = append(cur, line)
+	}
+	flush()
+	return out
 }

@@ -136,7 +136,7 @@ func (r *renderer) em(s string) string {
 // link writes label (already rendered) pointing to u; an address that is
 // not http(s), mailto or tel stays text.
 func (r *renderer) link(label, u string) string {
-	if !safeURL(u) {
+	if !safeURL(u) && (r.f != HTML || !sitePath(u)) {
 		return label
 	}
 	same := label == r.escape(u) || label == r.escape(strings.TrimPrefix(u, "mailto:"))
@@ -168,6 +168,12 @@ func (r *renderer) link(label, u string) string {
 // ("Visita\:") and character references (&egrave;) resolved.
 func literal(b []byte) string {
 	return string(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(b))))
+}
+
+// sitePath is a link within the desk's own site (/help/…), kept in HTML:
+// the page it is shown on resolves it.
+func sitePath(u string) bool {
+	return strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") && !strings.ContainsAny(u, "\\ ")
 }
 
 func safeURL(u string) bool {
@@ -220,6 +226,7 @@ var policy = func() *bluemonday.Policy {
 	p.AllowAttrs("target").Matching(regexp.MustCompile(`^_blank$`)).OnElements("a")
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^noopener noreferrer$`)).OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto", "tel")
+	p.AllowRelativeURLs(true) // only /paths of the desk's own site are written as links
 	p.RequireNoReferrerOnLinks(true)
 	return p
 }()
