@@ -55,5 +55,5 @@ func NewDesk(t *testing.T, content string) Desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Desk{Engine: eng, DB: pool}
+	return Desk{Engine: eng, DB: pool, Tickets: ts, KB: store, Searcher: searcher, Severity: severity, Content: content}
 }

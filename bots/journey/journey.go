@@ -24,6 +24,8 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/internal/testwait"
+	"helpdesk/kb"
+	"helpdesk/tickets"
 )
 
 // Channel is one channel's side of the journey: the user's actions, sent
@@ -62,10 +64,16 @@ type Button struct {
 	Label, Action string
 }
 
-// Desk is the agents' side and the database the engine uses.
+// Desk is the agents' side, the database the engine uses and the stores
+// behind it (a channel served by the web server needs them too).
 type Desk struct {
-	Engine *bots.Engine
-	DB     *sqlx.DB
+	Engine   *bots.Engine
+	DB       *sqlx.DB
+	Tickets  *tickets.Store
+	KB       *kb.Store
+	Searcher *kb.Searcher
+	Severity bots.SeverityModel
+	Content  string // the knowledge base's folder
 }
 
 // Run plays the journey on ch and compares the transcript with
