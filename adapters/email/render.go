@@ -3,12 +3,12 @@ package email
 import (
 	"bytes"
 	htmltemplate "html/template"
-	"regexp"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
 
 	"helpdesk/bots"
+	"helpdesk/bots/markup"
 	"helpdesk/internal/i18n"
 )
 
@@ -84,7 +84,7 @@ var plainTemplate = texttemplate.Must(texttemplate.New("plain").Parse(
 var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"></head>
 <body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.4; color: #222;">
-{{range .Paragraphs}}<p>{{.}}</p>
+{{range .Paragraphs}}{{.}}
 {{end}}{{if .NumbersOf}}<p><strong>{{.ChoicesTxt}}</strong></p>
 {{else if .Choices}}<p><strong>{{.ChoicesTxt}}</strong></p>
 <ol>{{range .Choices}}<li>{{.Label}}</li>{{end}}</ol>
@@ -95,12 +95,6 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 {{end}}<p style="color: #666; font-size: 12px;">{{.DeskName}}<br>{{.Footer}}</p>
 </body></html>
 `))
-
-var (
-	mdLink   = regexp.MustCompile(`\[([^\]\n]+)\]\((https?://[^)\s]+)\)`)
-	mdBold   = regexp.MustCompile(`\*([^*\n]+)\*`)
-	mdItalic = regexp.MustCompile(`(^|[\s(])_([^_\n]+)_([\s).,;:!?]|$)`)
-)
 
 // render gives the plain-text and HTML bodies of a reply. auto says the
 // reply was written by the bot (not an agent); number is the ticket's.
@@ -128,12 +122,10 @@ func (a *Adapter) render(r bots.Reply, lang, number string, auto bool) (plain, h
 	} else if len(r.Buttons) > 0 {
 		b.ChoicesTxt = text.T(lang, "choices.list")
 	}
-	paras := paragraphs(r.Text)
-
-	b.Paragraphs = make([]string, len(paras))
-	for i, p := range paras {
-		b.Paragraphs[i] = plainMarkdown(p)
-	}
+	// The text through bots/markup, the one renderer of every channel:
+	// plain text for the text part, sanitised HTML blocks (each with its
+	// own <p>, list or Label: value lines) for the HTML part.
+	b.Paragraphs = markup.Blocks(r.Text, markup.Plain)
 	var pb bytes.Buffer
 	if err := plainTemplate.Execute(&pb, b); err != nil {
 		return "", "", err
@@ -141,8 +133,8 @@ func (a *Adapter) render(r bots.Reply, lang, number string, auto bool) (plain, h
 	hb := b
 	hb.Paragraphs = nil
 	var hparas []htmltemplate.HTML
-	for _, p := range paras {
-		hparas = append(hparas, htmlMarkdown(p))
+	for _, p := range markup.Blocks(r.Text, markup.HTML) {
+		hparas = append(hparas, htmltemplate.HTML(p)) // sanitised by markup (bluemonday)
 	}
 	var out bytes.Buffer
 	if err := htmlTemplate.Execute(&out, struct {
@@ -152,40 +144,4 @@ func (a *Adapter) render(r bots.Reply, lang, number string, auto bool) (plain, h
 		return "", "", err
 	}
 	return pb.String(), out.String(), nil
-}
-
-func paragraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// plainMarkdown writes the engine's Markdown subset as plain text: links
-// show their address; *bold* and _italic_ stay as they are, which reads
-// well in plain text.
-func plainMarkdown(s string) string {
-	return mdLink.ReplaceAllString(s, "$1 ($2)")
-}
-
-// htmlMarkdown writes the Markdown subset as HTML, escaping everything else.
-func htmlMarkdown(s string) htmltemplate.HTML {
-	var b strings.Builder
-	last := 0
-	for _, m := range mdLink.FindAllStringSubmatchIndex(s, -1) {
-		b.WriteString(inlineHTML(s[last:m[0]]))
-		b.WriteString(`<a href="` + htmltemplate.HTMLEscapeString(s[m[4]:m[5]]) + `">` + inlineHTML(s[m[2]:m[3]]) + `</a>`)
-		last = m[1]
-	}
-	b.WriteString(inlineHTML(s[last:]))
-	return htmltemplate.HTML(strings.ReplaceAll(b.String(), "\n", "<br>\n"))
-}
-
-func inlineHTML(s string) string {
-	s = htmltemplate.HTMLEscapeString(s)
-	s = mdBold.ReplaceAllString(s, "<strong>$1</strong>")
-	return mdItalic.ReplaceAllString(s, "$1<em>$2</em>$3")
 }

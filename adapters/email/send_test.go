@@ -100,7 +100,7 @@ func TestSendAcknowledgementIsThreadedAndAutomatic(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, v[0], v[1])
 		}
 	}
-	for _, s := range []string{"HD-2026-000042", "*oggi alle 12:00*", "- HD-2026-000042: https://desk.example.org/track/HD-2026-000042", "Help desk ASL", "Messaggio inviato automaticamente"} {
+	for _, s := range []string{"HD-2026-000042", "entro oggi alle 12:00.", "- HD-2026-000042: https://desk.example.org/track/HD-2026-000042", "Help desk ASL", "Messaggio inviato automaticamente"} {
 		if !strings.Contains(plain, s) {
 			t.Errorf("plain text lacks %q:\n%s", s, plain)
 		}

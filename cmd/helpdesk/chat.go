@@ -17,6 +17,7 @@ import (
 	"github.com/lib/pq"
 
 	"helpdesk/bots"
+	"helpdesk/bots/markup"
 	"helpdesk/internal/i18n"
 )
 
@@ -51,7 +52,7 @@ func (t *terminal) Send(_ context.Context, o bots.Outbound) error {
 // media, and the buttons numbered so the next line can press one.
 func renderTerminal(r bots.Reply) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%s\n", r.Text)
+	fmt.Fprintf(&b, "\n%s\n", markup.Render(r.Text, markup.Plain)) // no raw * or ** in a terminal
 	for _, l := range r.Links {
 		fmt.Fprintf(&b, "  → %s: %s\n", l.Label, l.URL)
 	}
