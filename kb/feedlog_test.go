@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -216,4 +217,19 @@ func TestLogText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzLogText: whatever anonymous input a search carries, the logged text
+// is storable (valid UTF-8, no NUL) and bounded. Seeds: the inputs of
+// issue 18.
+func FuzzLogText(f *testing.F) {
+	for _, s := range []string{"vpn\x00", "vpn%00", "a\xffb", `=HYPERLINK("http://x","y")`, "@SUM(1+1)", strings.Repeat("è", 700)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := logText(s)
+		if !utf8.ValidString(got) || strings.Contains(got, "\x00") || len(got) > maxLoggedQuery {
+			t.Fatalf("logText(%q) = %q", s, got)
+		}
+	})
 }

@@ -1,6 +1,9 @@
 package csvsafe
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCell(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
@@ -21,4 +24,21 @@ func TestCell(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCell: no cell comes out starting with a formula character, and a
+// cell that needed nothing is unchanged.
+func FuzzCell(f *testing.F) {
+	for _, s := range []string{"=1+1", "+1", "-1", "@SUM(1)", "\t=1", "\r=1", "plain", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Cell(s)
+		if got != "" && strings.ContainsRune("=+-@\t\r", rune(got[0])) {
+			t.Fatalf("Cell(%q) = %q starts a formula", s, got)
+		}
+		if got != s && got != "'"+s {
+			t.Fatalf("Cell(%q) = %q changed more than a prefix", s, got)
+		}
+	})
 }
