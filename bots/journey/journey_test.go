@@ -1,0 +1,43 @@
+package journey
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReadmeNamesEveryJourneyGolden: every channel's journey transcript
+// in the repository is named in the README, and the README names no
+// transcript that does not exist.
+func TestReadmeNamesEveryJourneyGolden(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(raw)
+	var found []string
+	for _, pattern := range []string{"../../*/testdata/journeys/*.golden", "../../*/*/testdata/journeys/*.golden"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found = append(found, m...)
+	}
+	if len(found) < 5 {
+		t.Fatalf("only %d journey transcripts found: %v", len(found), found)
+	}
+	for _, f := range found {
+		rel := strings.TrimPrefix(filepath.ToSlash(f), "../../")
+		if !strings.Contains(readme, "`"+rel+"`") {
+			t.Errorf("README does not name %s", rel)
+		}
+	}
+	for _, part := range strings.Split(readme, "`") {
+		if strings.Contains(part, "testdata/journeys/") && strings.HasSuffix(part, ".golden") {
+			if _, err := os.Stat("../../" + part); err != nil {
+				t.Errorf("README names %s: %v", part, err)
+			}
+		}
+	}
+}
