@@ -96,8 +96,9 @@ type Searcher struct {
 	stems      interner
 	lastSeq    int64
 	synVersion int64
-	checked    atomic.Int64 // unix nanoseconds of the last check
-	refreshing atomic.Bool  // a background refresh runs
+	learned    map[string][]string // entry id → phrasings learned from confirmations (learn.go)
+	checked    atomic.Int64        // unix nanoseconds of the last check
+	refreshing atomic.Bool         // a background refresh runs
 }
 
 // NewSearcher loads every published entry of store and builds the index.
@@ -159,7 +160,7 @@ func (s *Searcher) Refresh(ctx context.Context) error {
 			changed[old.entry.Lang] = true
 		}
 		if e.Status == StatusPublished {
-			s.docs[e.ID] = analyseEntry(e, s.stems)
+			s.docs[e.ID] = analyseEntry(e, s.stems).withPhrasings(s.learned[e.ID], s.stems)
 			changed[e.Lang] = true
 		} else {
 			delete(s.docs, e.ID)
@@ -180,6 +181,13 @@ func (s *Searcher) Refresh(ctx context.Context) error {
 		s.synVersion = head.Synonyms
 		changed[LangIT], changed[LangEN] = true, true
 	}
+	s.rebuild(cur, syn, changed)
+	return nil
+}
+
+// rebuild swaps in an index set whose changed languages are rebuilt from
+// s.docs (s.mu held).
+func (s *Searcher) rebuild(cur *indexSet, syn *synonymTable, changed map[string]bool) {
 	// One index per language: a query is searched in its own language,
 	// with that language's statistics, and a change rebuilds only the
 	// index of its language.
@@ -199,7 +207,6 @@ func (s *Searcher) Refresh(ctx context.Context) error {
 		next.byLang[lang] = newIndex(docs, syn)
 	}
 	s.ix.Store(next)
-	return nil
 }
 
 // indexSet is the searchable state: one index per language, and the

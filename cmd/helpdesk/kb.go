@@ -22,7 +22,7 @@ import (
 
 const kbUsage = `usage: helpdesk kb import DIR
        helpdesk kb export DIR
-       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--misses] [--no-choices]
+       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--misses] [--no-choices] [--learn FILE [--learn-min N]]
        helpdesk kb calibrate --kb DIR --queries FILE [FILE …] [--out FILE] [--folds N] [--target-precision P]
        helpdesk kb stats [--days N] [--json]`
 
@@ -148,6 +148,8 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	semantic := fs.Bool("semantic", false, "merge semantic search into the memory engine (embeddings: llm.embedding_model when llm.enabled, else the hashed n-gram stand-in)")
 	threshold := fs.Float64("threshold", 0, "confidence threshold (default: the engine's)")
 	noChoices := fs.Bool("no-choices", false, "never offer choices: answer or give up")
+	learn := fs.String("learn", "", "JSON-lines confirmations ({\"query\", \"lang\", \"entry\"}) replayed as learned phrasings before evaluating (memory engine)")
+	learnMin := fs.Int("learn-min", 1, "confirmations of the same words needed to learn them")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -209,6 +211,22 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		if th == 0 {
 			th = sr.Threshold()
 		}
+		if *learn != "" {
+			fh, err := os.Open(*learn)
+			if err != nil {
+				return err
+			}
+			confs, err := kb.ReadConfirmations(fh)
+			fh.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", *learn, err)
+			}
+			n, err := sr.Learn(ctx, confs, *learnMin)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.stderr, "learned %d phrasings from %d confirmations\n", n, len(confs))
+		}
 		search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
 			return sr.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
 		}
@@ -242,6 +260,9 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		}
 	default:
 		return fmt.Errorf("unknown engine %q (memory, postgres or bleve)", *engine)
+	}
+	if *learn != "" && *engine != "memory" {
+		return fmt.Errorf("--learn works with the memory engine only")
 	}
 	var lat []time.Duration
 	timed := func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {

@@ -209,3 +209,22 @@ func TestKBCalibrateCommand(t *testing.T) {
 		t.Error("one fold accepted")
 	}
 }
+
+func TestKBEvalLearn(t *testing.T) {
+	environ := []string{"DATABASE_URL=" + testdb.ServerURL(t), "HELPDESK_DATA_DIR=" + t.TempDir()}
+	queries := writeCases(t, `{"query": "il coso della tessera lampeggia arancione", "lang": "it", "expected": ["lettore-smartcard"]}`)
+	confs := filepath.Join(t.TempDir(), "confirmed.jsonl")
+	os.WriteFile(confs, []byte(`{"query": "il coso della tessera lampeggia arancione", "lang": "it", "entry": "lettore-smartcard"}`+"\n"), 0o644)
+	out, errOut, code := runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--learn", confs, "--learn-min", "1", "--json")
+	if code != 0 || !strings.Contains(errOut, "learned 1 phrasings from 1 confirmations") || !strings.Contains(out, `"top1":1,`) {
+		t.Errorf("--learn: exit %d, %s %s", code, out, errOut)
+	}
+	// Two confirmations needed, one given: nothing learned.
+	_, errOut, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--learn", confs, "--learn-min", "2")
+	if code != 0 || !strings.Contains(errOut, "learned 0 phrasings") {
+		t.Errorf("--learn-min 2: exit %d, %s", code, errOut)
+	}
+	if _, errOut, code := runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--learn", confs, "--engine", "bleve"); code == 0 || !strings.Contains(errOut, "memory engine only") {
+		t.Errorf("--learn with bleve: exit %d, %s", code, errOut)
+	}
+}
