@@ -21,10 +21,11 @@ func mayServeLevel(s *session, level int, holder *int64) bool {
 }
 
 // ticketRoute says whether a console route shows or changes one ticket
-// (or, for the list, tickets at all).
+// (or, for the list, tickets at all); the contact page's answer shows the
+// ticket it opened, with the requester's details.
 func ticketRoute(pattern string) bool {
 	_, path, _ := strings.Cut(pattern, " ")
-	return path == "/console/tickets" || strings.HasPrefix(path, "/console/tickets/")
+	return path == "/console/tickets" || strings.HasPrefix(path, "/console/tickets/") || path == "/console/contacts/{id}"
 }
 
 // mayUse is roleAllowed with the console's grants: editors reach the
