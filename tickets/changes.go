@@ -2,12 +2,14 @@ package tickets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // update locks the ticket, lets fn change it, stores the result and
@@ -25,6 +27,10 @@ func (s *Store) update(ctx context.Context, q Querier, id int64, actor string, f
 	now := s.now()
 	t.UpdatedAt = now
 	if _, err := sqlx.NamedExecContext(ctx, q, s.q.UpdateTicket, &t); err != nil {
+		var pe *pq.Error
+		if errors.As(err, &pe) && pe.Code == "23503" { // an agent (or other row) that does not exist
+			return nil, fmt.Errorf("%w: ticket %s: %s refers to a missing row", ErrInvalid, t.Number, pe.Constraint)
+		}
 		return nil, fmt.Errorf("update ticket %s: %w", t.Number, err)
 	}
 	for _, e := range diff(&before, &t) {

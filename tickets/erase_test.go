@@ -2,6 +2,7 @@ package tickets_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -49,5 +50,24 @@ func TestRetentionMasksTheSearchLog(t *testing.T) {
 	}
 	if res.Logs != 2 {
 		t.Errorf("retention reports %d log values masked, want 2", res.Logs)
+	}
+}
+
+// Assigning a ticket to a user id that does not exist is the caller's
+// mistake (ErrInvalid: 400), not a foreign-key failure (500).
+func TestAssignMissingAgentIsInvalid(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := context.Background()
+	s, err := tickets.NewStore(tickets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := s.Create(ctx, pool, "test", tickets.NewTicket{OriginChannel: "web", Subject: "stampante"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ghost := int64(987654)
+	if _, err := s.Assign(ctx, pool, tk.ID, "agent:x", &ghost, ""); !errors.Is(err, tickets.ErrInvalid) {
+		t.Fatalf("assign to a missing user: %v, want ErrInvalid", err)
 	}
 }
