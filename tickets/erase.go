@@ -2,6 +2,7 @@ package tickets
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -108,15 +109,19 @@ func (s *Store) maskAged(ctx context.Context, pool *sqlx.DB, cutoff any) (int, e
 		}
 		for _, col := range p.Personal() {
 			var rows []struct {
-				Key string `db:"k"`
-				Val string `db:"v"`
+				Key  string `db:"k"`
+				Val  string `db:"v"`
+				Type string `db:"t"`
 			}
-			q := fmt.Sprintf(`SELECT id::text AS k, %s::text AS v FROM %s WHERE %s`, col, p.Table, p.Aged)
+			q := fmt.Sprintf(`SELECT id::text AS k, %[1]s::text AS v, pg_typeof(%[1]s)::text AS t FROM %[2]s WHERE %[3]s`, col, p.Table, p.Aged)
 			if err := pool.SelectContext(ctx, &rows, q, cutoff); err != nil {
 				return changed, fmt.Errorf("retention of %s.%s: %w", p.Table, col, err)
 			}
 			for _, r := range rows {
 				m := nlp.MaskPersonalData(r.Val)
+				if r.Type == "jsonb" {
+					m = maskJSON(r.Val) // strings only: an id that looks like a phone stays a number
+				}
 				if m == r.Val {
 					continue
 				}
@@ -128,4 +133,44 @@ func (s *Store) maskAged(ctx context.Context, pool *sqlx.DB, cutoff any) (int, e
 		}
 	}
 	return changed, nil
+}
+
+// maskJSON masks the personal data in a JSON document's strings; it
+// returns doc itself when no string changed (jsonb's own spacing differs
+// from a re-encoding, which must not count as a change).
+func maskJSON(doc string) string {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(doc))
+	dec.UseNumber() // ids stay exact
+	if err := dec.Decode(&v); err != nil {
+		return doc
+	}
+	changed := false
+	var walk func(any) any
+	walk = func(x any) any {
+		switch x := x.(type) {
+		case string:
+			m := nlp.MaskPersonalData(x)
+			changed = changed || m != x
+			return m
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+		case map[string]any:
+			for k := range x {
+				x[k] = walk(x[k])
+			}
+		}
+		return x
+	}
+	v = walk(v)
+	if !changed {
+		return doc
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return doc
+	}
+	return string(out)
 }
