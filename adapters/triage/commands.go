@@ -190,6 +190,10 @@ func (r *Relay) explain(ctx context.Context, convID int64, agent bots.Agent, lan
 		return text.T(lang, "err.state", state), true
 	case errors.Is(err, bots.ErrInvalidInbound):
 		return text.T(lang, "err.invalid", err.Error()), true
+	case errors.Is(err, bots.ErrNotDelivered):
+		// Recorded and retried: the agent must not think it was sent, nor
+		// write it again.
+		return text.T(lang, "err.undelivered", err.Error()), true
 	}
 	return text.T(lang, "err.internal"), false
 }

@@ -119,6 +119,10 @@ var text = i18n.Catalog{
 		"it": "⛔ Richiesta non valida: %s",
 		"en": "⛔ Invalid request: %s",
 	},
+	"err.undelivered": {
+		"it": "⚠️ Risposta registrata sulla segnalazione ma NON consegnata all'utente (%s): verrà ritentata.",
+		"en": "⚠️ Reply recorded on the ticket but NOT delivered to the user (%s): it will be retried.",
+	},
 	"err.internal": {
 		"it": "⚠️ Non sono riuscito a eseguire il comando per un problema tecnico; riprova tra poco.",
 		"en": "⚠️ I could not run the command because of a technical problem; please try again shortly.",

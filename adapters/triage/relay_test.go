@@ -2,10 +2,12 @@ package triage
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"helpdesk/bots"
 	"helpdesk/internal/testwait"
 )
 
@@ -81,5 +83,21 @@ func TestLink(t *testing.T) {
 	}
 	if err := Link(ctx, v.pool, "marco", "teams", "U1"); !errors.Is(err, ErrConfig) {
 		t.Fatalf("unknown platform: %v", err)
+	}
+}
+
+// TestExplainUndelivered: a reply written in the thread that did not
+// reach the user is said so in the thread — recorded, retried, not
+// delivered — rather than as a failed command.
+func TestExplainUndelivered(t *testing.T) {
+	v := newEnv(t)
+	f := newFakeSlack(t)
+	marco := v.agent("marco", "agent_l1", "", "U0MARCO", "")
+	side := newSlackSide(t, v, f)
+	conv, _ := v.queued("tg-undelivered")
+	r := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, PollInterval: time.Hour}, WithSlack(side.a))
+	msg, known := r.explain(t.Context(), conv, agentOf(marco, "Marco", 1), "it", fmt.Errorf("%w: %w", bots.ErrNotDelivered, bots.ErrNoSender))
+	if !known || !strings.Contains(msg, "NON consegnata") || !strings.Contains(msg, "no sender") {
+		t.Fatalf("explain = %q (known %v)", msg, known)
 	}
 }
