@@ -292,11 +292,22 @@ func (f *fakeServer) websocket(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// The reply and hello are written before the connection is listed for
+	// push, under f.mu like every other write: a WebSocket connection
+	// takes one writer at a time, and a push racing the hello once
+	// panicked with "concurrent write to websocket connection".
 	f.connects++
+	if err := conn.WriteJSON(map[string]any{"status": "OK", "seq_reply": req.Seq}); err != nil {
+		f.mu.Unlock()
+		return
+	}
+	hello := fmt.Sprintf(`{"event":"hello","data":{"connection_id":"conn%d","server_version":"10.5.0.fake"},"broadcast":{"omit_users":null,"user_id":%q,"channel_id":"","team_id":""},"seq":0}`, f.connects, f.bot.Id)
+	if err := conn.WriteMessage(websocket.TextMessage, []byte(hello)); err != nil {
+		f.mu.Unlock()
+		return
+	}
 	f.conns = append(f.conns, conn)
 	f.mu.Unlock()
-	conn.WriteJSON(map[string]any{"status": "OK", "seq_reply": req.Seq})
-	f.pushRaw(conn, fmt.Sprintf(`{"event":"hello","data":{"connection_id":"conn%d","server_version":"10.5.0.fake"},"broadcast":{"omit_users":null,"user_id":%q,"channel_id":"","team_id":""},"seq":0}`, f.connects, f.bot.Id))
 	for {
 		if _, _, err := conn.ReadMessage(); err != nil {
 			return
