@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"helpdesk/nlp"
 )
 
 // logSearch records a search with its best hit and returns the log id.
@@ -41,9 +43,11 @@ const maxLoggedQuery = 1000
 // logText is text as the search log keeps it: anonymous outside input may
 // hold NUL bytes or invalid UTF-8, which PostgreSQL refuses in text
 // columns; they are removed or replaced here, and the length is bounded
-// (on a character boundary).
+// (on a character boundary). The log is analytics: e-mails, phone
+// numbers, tax codes and IBANs (the bot logs whole messages) are masked
+// before it keeps them.
 func logText(s string) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	s = nlp.MaskPersonalData(strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD"))
 	if len(s) <= maxLoggedQuery {
 		return s
 	}

@@ -210,6 +210,7 @@ func TestLogText(t *testing.T) {
 		{"nul", "vpn\x00", "vpn"},
 		{"invalid utf-8", "a\xffb", "a\uFFFDb"},
 		{"long, cut on a character", strings.Repeat("è", 600), strings.Repeat("è", 500)},
+		{"personal data masked", "vpn, sono mario.rossi@example.org, 347 123 4567", "vpn, sono <EMAIL>, <PHONE>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := logText(tc.in); got != tc.want {
