@@ -110,6 +110,9 @@ type Adapter struct {
 	users   map[string]cachedUser
 	threads map[string]bool // thread root id → the bot takes part
 
+	// catchUp remembers what a reconnection must read again (catchup.go).
+	catchUp catchUpState
+
 	triage triageSet // the triage channel, whose events skip the engine
 
 	// onConnect, when set (tests), sees each new WebSocket client.

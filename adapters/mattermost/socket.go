@@ -129,8 +129,15 @@ func (a *Adapter) event(ctx context.Context, ev *model.WebSocketEvent, bot *mode
 	switch ev.EventType() {
 	case model.WebsocketEventHello:
 		if id, ok := ev.GetData()["connection_id"].(string); ok && id != resume.connID {
+			// A new connection id after an earlier one: the server could
+			// not resume (its queue of missed events is short-lived), so
+			// what was posted meanwhile is read through REST.
+			missed := resume.connID != ""
 			resume.connID = id
 			resume.next = 0
+			if missed {
+				a.catchUpMissed(ctx, queue)
+			}
 		}
 		a.log.Info("mattermost connected", "bot", bot.Username)
 	case model.WebsocketEventPosted:
@@ -139,6 +146,7 @@ func (a *Adapter) event(ctx context.Context, ev *model.WebSocketEvent, bot *mode
 			a.log.Warn("mattermost event dropped", "err", err, "seq", ev.GetSequence())
 			break
 		}
+		a.catchUp.seen(p.post.CreateAt)
 		select {
 		case queue <- p:
 		case <-ctx.Done():
@@ -213,6 +221,7 @@ func (a *Adapter) inbound(ctx context.Context, p posted, bot *model.User) (bots.
 	if a.divertPost(ctx, p, bot) {
 		return bots.Inbound{}, false
 	}
+	a.catchUp.follow(post.ChannelId, p.channelType)
 	var key string
 	switch {
 	case p.channelType == string(model.ChannelTypeDirect):
