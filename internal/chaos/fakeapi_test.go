@@ -90,7 +90,19 @@ func (b *botAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
-	chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	// A request cut off by the kill of its sender does not parse: Telegram
+	// refuses it, and so does the fake, counting nothing.
+	if err := r.ParseMultipartForm(1 << 20); err != nil && r.FormValue("chat_id") == "" {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"ok":false,"error_code":400,"description":"Bad Request: chat_id is empty"}`)
+		return
+	}
+	chat, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}`)
+		return
+	}
 	text := r.FormValue("text")
 	b.mu.Lock()
 	b.chats[chat] = append(b.chats[chat], text)
