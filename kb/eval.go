@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -26,7 +27,18 @@ type EvalQuery struct {
 
 // ReadEvalQueries reads JSON lines of EvalQuery; blank lines are skipped.
 func ReadEvalQueries(r io.Reader) ([]EvalQuery, error) {
-	var out []EvalQuery
+	return readJSONLines(r, func(q EvalQuery) error {
+		if strings.TrimSpace(q.Query) == "" {
+			return errors.New("empty query")
+		}
+		return nil
+	})
+}
+
+// readJSONLines reads one strict JSON value of T per line (unknown fields
+// refused, blank lines skipped), each checked by valid; errors name the line.
+func readJSONLines[T any](r io.Reader, valid func(T) error) ([]T, error) {
+	var out []T
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	line := 0
@@ -38,14 +50,14 @@ func ReadEvalQueries(r io.Reader) ([]EvalQuery, error) {
 		}
 		dec := json.NewDecoder(strings.NewReader(t))
 		dec.DisallowUnknownFields()
-		var q EvalQuery
-		if err := dec.Decode(&q); err != nil {
+		var v T
+		if err := dec.Decode(&v); err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		if strings.TrimSpace(q.Query) == "" {
-			return nil, fmt.Errorf("line %d: empty query", line)
+		if err := valid(v); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		out = append(out, q)
+		out = append(out, v)
 	}
 	return out, sc.Err()
 }

@@ -1,10 +1,8 @@
 package kb
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -36,28 +34,12 @@ type Confirmation struct {
 // ReadConfirmations reads JSON lines of Confirmation; blank lines are
 // skipped.
 func ReadConfirmations(r io.Reader) ([]Confirmation, error) {
-	var out []Confirmation
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		t := strings.TrimSpace(sc.Text())
-		if t == "" {
-			continue
-		}
-		dec := json.NewDecoder(strings.NewReader(t))
-		dec.DisallowUnknownFields()
-		var c Confirmation
-		if err := dec.Decode(&c); err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
+	return readJSONLines(r, func(c Confirmation) error {
 		if strings.TrimSpace(c.Query) == "" || c.Entry == "" {
-			return nil, fmt.Errorf("line %d: query and entry are required", line)
+			return errors.New("query and entry are required")
 		}
-		out = append(out, c)
-	}
-	return out, sc.Err()
+		return nil
+	})
 }
 
 // Learn adds as a phrasing of its entry every query confirmed at least
