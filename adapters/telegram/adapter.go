@@ -18,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -56,6 +57,11 @@ type Config struct {
 	// APIURL is the Bot API server (default "https://api.telegram.org";
 	// a self-hosted telegram-bot-api server also works). No trailing slash.
 	APIURL string
+	// PrivateAPI says APIURL names a self-hosted Bot API server on the
+	// desk's private network although its host is a name, not a loopback
+	// or private address: it lets that server post to a plain http://
+	// webhook. Loopback and RFC 1918 / unique-local addresses need no flag.
+	PrivateAPI bool
 	// PollTimeout is how long one getUpdates call waits for updates
 	// (default 50s, at least 1s).
 	PollTimeout time.Duration
@@ -182,7 +188,7 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		cfg.APIURL = "https://api.telegram.org"
 	}
 	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
-	if err := checkWebhookScheme(cfg.WebhookURL, cfg.APIURL); err != nil {
+	if err := checkWebhookScheme(cfg.WebhookURL, cfg.APIURL, cfg.PrivateAPI); err != nil {
 		return nil, err
 	}
 	switch {
@@ -316,10 +322,15 @@ func (e *apiError) Unwrap() error { return e.err }
 
 // checkWebhookScheme: Telegram's own servers post webhooks only to
 // https:// addresses; a self-hosted Bot API server (telegram-bot-api
-// --local, on loopback or the desk's private network) may post to plain
-// http://, typically to the desk on the same host. Plain http is accepted
-// only with such a server configured as api_url.
-func checkWebhookScheme(webhookURL, apiURL string) error {
+// --local) may post to plain http://, typically to the desk on the same
+// host. Plain http carries the webhook secret and every message in clear,
+// so it is accepted only when that traffic cannot leave the desk's own
+// network: the Bot API server is on loopback, on a private address
+// (RFC 1918, IPv6 unique-local), or the operator said it is private
+// (privateAPI). Any other server — telegram.org or a public host — is
+// refused, because a public server would send the updates across the
+// Internet unencrypted.
+func checkWebhookScheme(webhookURL, apiURL string, privateAPI bool) error {
 	switch {
 	case webhookURL == "" || strings.HasPrefix(webhookURL, "https://"):
 		return nil
@@ -327,9 +338,36 @@ func checkWebhookScheme(webhookURL, apiURL string) error {
 		return fmt.Errorf("%w: webhook address %q is neither https:// nor http://", ErrConfig, webhookURL)
 	}
 	u, err := url.Parse(apiURL)
-	if err != nil || strings.EqualFold(u.Hostname(), "api.telegram.org") || u.Hostname() == "" {
-		return fmt.Errorf("%w: Telegram posts webhooks only to https:// addresses, not %q "+
-			"(plain http:// needs a self-hosted Bot API server set as api_url)", ErrConfig, webhookURL)
+	host := ""
+	if err == nil {
+		host = u.Hostname()
 	}
-	return nil
+	switch {
+	case host == "" || strings.EqualFold(host, "api.telegram.org") || strings.HasSuffix(strings.ToLower(host), ".telegram.org"):
+		return fmt.Errorf("%w: Telegram's own servers post webhooks only to https:// addresses, not %q: "+
+			"use an https:// webhook_url, or run a self-hosted Bot API server (telegram-bot-api --local) "+
+			"on loopback or the private network and set it as api_url", ErrConfig, webhookURL)
+	case privateAPI || privateHost(host):
+		return nil
+	}
+	return fmt.Errorf("%w: a plain http:// webhook (%q) is allowed only with a Bot API server on loopback "+
+		"or a private address (10/8, 172.16/12, 192.168/16, fc00::/7); api_url %q is neither: "+
+		"use an https:// webhook_url, or, if that server is on the desk's private network, "+
+		"set channels.telegram.private_api: true", ErrConfig, webhookURL, apiURL)
+}
+
+// privateHost reports whether host is "localhost" or a loopback, RFC 1918
+// or unique-local address. Names other than localhost are not resolved:
+// what a name resolves to can change after start, so a name needs the
+// operator's explicit private_api.
+func privateHost(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	return ip.IsLoopback() || ip.IsPrivate()
 }

@@ -63,7 +63,7 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 		}
 		tg := c.Telegram
 		a, err := telegram.New(telegram.Config{Token: tg.Token, Mode: tg.Mode, WebhookURL: tg.WebhookURL,
-			WebhookSecret: tg.WebhookSecret, WebhookPath: tg.WebhookPath, APIURL: tg.APIURL, PollTimeout: tg.PollTimeout,
+			WebhookSecret: tg.WebhookSecret, WebhookPath: tg.WebhookPath, APIURL: tg.APIURL, PrivateAPI: tg.PrivateAPI, PollTimeout: tg.PollTimeout,
 			Workers: tg.Workers, MaxRetryWait: tg.MaxRetryWait}, h, log, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)

@@ -75,6 +75,15 @@ func TestBuildChannelsSettings(t *testing.T) {
 		t.Error("a plain-http webhook with Telegram's own server was accepted")
 	}
 	bad = cfg
+	bad.Channels.Telegram.APIURL = "http://botapi.internal:8081" // a name: private only when declared
+	if _, err := buildChannels(bad, noEngine{}, nil, log, nil); err == nil {
+		t.Error("a plain-http webhook with an undeclared named Bot API server was accepted")
+	}
+	bad.Channels.Telegram.PrivateAPI = true
+	if _, err := buildChannels(bad, noEngine{}, nil, log, nil); err != nil {
+		t.Errorf("private_api not passed to the adapter: %v", err)
+	}
+	bad = cfg
 	bad.Channels.Email.CAFile = "/nonexistent/ca.pem"
 	if _, err := buildChannels(bad, noEngine{}, nil, log, nil); err == nil {
 		t.Error("a missing CA file was accepted")

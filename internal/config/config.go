@@ -160,6 +160,10 @@ type Telegram struct {
 	// APIURL is the Bot API server; empty: https://api.telegram.org (set
 	// it for a self-hosted telegram-bot-api server, or a test fake).
 	APIURL string `yaml:"api_url"`
+	// PrivateAPI: api_url, although a host name, is a Bot API server on
+	// the desk's private network, so it may post to a plain http://
+	// webhook (loopback and private addresses need no flag).
+	PrivateAPI bool `yaml:"private_api"`
 	// Zero: the adapter's default (docs/channels/telegram.md).
 	WebhookPath  string        `yaml:"webhook_path"`
 	PollTimeout  time.Duration `yaml:"poll_timeout" check:"nonnegative"`

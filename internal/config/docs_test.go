@@ -116,7 +116,7 @@ func TestNewChannelKeysReachConfig(t *testing.T) {
 	env := []string{"HELPDESK_CHANNELS_TELEGRAM_POLL_TIMEOUT=20s", "HELPDESK_CHANNELS_TELEGRAM_WORKERS=8",
 		"HELPDESK_CHANNELS_SLACK_API_URL=https://slack.example.gov/api/", "HELPDESK_CHANNELS_MATTERMOST_IGNORE_MENTIONS=true",
 		"HELPDESK_CHANNELS_EMAIL_DISABLE_IDLE=true", "HELPDESK_CHANNELS_EMAIL_MAX_MESSAGE_BYTES=1000",
-		"HELPDESK_CHANNELS_EMAIL_CA_FILE=/etc/ssl/private-ca.pem"}
+		"HELPDESK_CHANNELS_EMAIL_CA_FILE=/etc/ssl/private-ca.pem", "HELPDESK_CHANNELS_TELEGRAM_PRIVATE_API=true"}
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	os.WriteFile(path, []byte("channels:\n  telegram:\n    webhook_path: /tg\n    max_retry_wait: 5s\n  email:\n    timeout: 30s\n    default_lang: en\n"), 0o600)
 	cfg, err := Load(path, env)
@@ -127,7 +127,8 @@ func TestNewChannelKeysReachConfig(t *testing.T) {
 	if c.Telegram.PollTimeout.String() != "20s" || c.Telegram.Workers != 8 || c.Telegram.WebhookPath != "/tg" ||
 		c.Telegram.MaxRetryWait.String() != "5s" || c.Slack.APIURL != "https://slack.example.gov/api/" ||
 		!c.Mattermost.IgnoreMentions || !c.Email.DisableIdle || c.Email.MaxMessageBytes != 1000 ||
-		c.Email.Timeout.String() != "30s" || c.Email.DefaultLang != "en" || c.Email.CAFile != "/etc/ssl/private-ca.pem" {
+		c.Email.Timeout.String() != "30s" || c.Email.DefaultLang != "en" || c.Email.CAFile != "/etc/ssl/private-ca.pem" ||
+		!c.Telegram.PrivateAPI {
 		t.Fatalf("%+v", c)
 	}
 	if _, err := Load("", []string{"HELPDESK_CHANNELS_EMAIL_DEFAULT_LANG=fr"}); err == nil {
