@@ -96,7 +96,7 @@ func (a *analysedEntry) withPhrasings(qs []string, in interner) *analysedEntry {
 	n := *a
 	n.phrasings = slices.Clone(a.phrasings)
 	for _, q := range qs {
-		p := in.all(analyzeText(a.entry.Lang, q))
+		p := in.all(analyzeQuery(a.entry.Lang, q))
 		n.phrasings = append(n.phrasings, p)
 		n.lens[fieldQuestions] += len(p)
 	}

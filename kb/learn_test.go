@@ -84,3 +84,36 @@ func TestReadConfirmations(t *testing.T) {
 		}
 	}
 }
+
+func TestLearnReachAndReplayed(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	if _, err := s.Import(ctx, "testdata/content", ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sr, err := NewSearcher(ctx, s, SearchOptions{RefreshEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	confs := []Confirmation{
+		{Query: "il lettorino lampeggia", Lang: "it", Entry: "lettore-smartcard"},
+		{Query: "stampante in rete", Lang: "it", Entry: "stampante-rete"},
+	}
+	qs := []EvalQuery{
+		{Query: "Il LETTORINO lampeggia!", Lang: "it", Expected: []string{"lettore-smartcard"}}, // replayed: the same words
+		{Query: "lettorino spento", Lang: "it", Expected: []string{"lettore-smartcard"}},        // a word the entry lacks
+		{Query: "lettore tessera", Lang: "it", Expected: []string{"lettore-smartcard"}},         // no word of a confirmation
+		{Query: "stampante bloccata", Lang: "it", Expected: []string{"stampante-rete"}},         // a word the entry has
+		{Query: "lettorino spento", Lang: "it", Expected: []string{"vpn-non-si-connette"}},      // another entry's word
+		{Query: "il lettorino lampeggia", Lang: "en", Expected: []string{"smartcard-reader"}},   // other language: not replayed
+		{Query: "meteo", Lang: "it"}, // out of scope
+	}
+	kept, dropped := DropReplayed(qs, confs)
+	if dropped != 1 || len(kept) != len(qs)-1 || kept[0].Query != "lettorino spento" {
+		t.Fatalf("DropReplayed: kept %d, dropped %d (%v)", len(kept), dropped, kept)
+	}
+	got := sr.Reach(confs, kept)
+	if want := (LearnReach{InScope: 5, Shared: 2, New: 1}); got != want {
+		t.Errorf("Reach = %+v, want %+v", got, want)
+	}
+}

@@ -221,11 +221,17 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", *learn, err)
 			}
+			// A replayed query is never scored: it would measure recall of
+			// what was learned, not what learning brings to new queries.
+			var dropped int
+			queries, dropped = kb.DropReplayed(queries, confs)
+			reach := sr.Reach(confs, queries)
 			n, err := sr.Learn(ctx, confs, *learnMin)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.stderr, "learned %d phrasings from %d confirmations\n", n, len(confs))
+			fmt.Fprintf(env.stderr, "learned %d phrasings from %d confirmations; %d replayed queries not evaluated\n", n, len(confs), dropped)
+			fmt.Fprintf(env.stderr, "of %d in-scope queries evaluated, %d share a word with a confirmation of their entry, %d a word the entry's title, questions and tags lack\n", reach.InScope, reach.Shared, reach.New)
 		}
 		search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
 			return sr.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})

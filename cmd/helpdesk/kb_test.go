@@ -212,12 +212,22 @@ func TestKBCalibrateCommand(t *testing.T) {
 
 func TestKBEvalLearn(t *testing.T) {
 	environ := []string{"DATABASE_URL=" + testdb.ServerURL(t), "HELPDESK_DATA_DIR=" + t.TempDir()}
-	queries := writeCases(t, `{"query": "il coso della tessera lampeggia arancione", "lang": "it", "expected": ["lettore-smartcard"]}`)
+	// The replayed query itself is not scored; the other one shares with it
+	// words the entry lacks ("coso", "arancione").
+	queries := writeCases(t, `{"query": "il coso della tessera lampeggia arancione", "lang": "it", "expected": ["lettore-smartcard"]}
+{"query": "coso arancione lampeggia sempre", "lang": "it", "expected": ["lettore-smartcard"]}`)
 	confs := filepath.Join(t.TempDir(), "confirmed.jsonl")
 	os.WriteFile(confs, []byte(`{"query": "il coso della tessera lampeggia arancione", "lang": "it", "entry": "lettore-smartcard"}`+"\n"), 0o644)
 	out, errOut, code := runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--learn", confs, "--learn-min", "1", "--json")
-	if code != 0 || !strings.Contains(errOut, "learned 1 phrasings from 1 confirmations") || !strings.Contains(out, `"top1":1,`) {
+	if code != 0 || !strings.Contains(errOut, "learned 1 phrasings from 1 confirmations; 1 replayed queries not evaluated") ||
+		!strings.Contains(errOut, "of 1 in-scope queries evaluated, 1 share a word with a confirmation of their entry, 1 a word") ||
+		!strings.Contains(out, `"queries":1,"top1":1,`) {
 		t.Errorf("--learn: exit %d, %s %s", code, out, errOut)
+	}
+	// Without learning the unseen query is not answered with that entry.
+	out, errOut, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--json")
+	if code != 0 || !strings.Contains(out, `"queries":2,"top1":0,`) {
+		t.Errorf("without --learn: exit %d, %s %s", code, out, errOut)
 	}
 	// Two confirmations needed, one given: nothing learned.
 	_, errOut, code = runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--learn", confs, "--learn-min", "2")
