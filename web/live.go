@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"helpdesk/internal/db"
 )
 
 // LiveChannel is the PostgreSQL NOTIFY channel the engine signals on
@@ -45,7 +47,7 @@ func (h *liveHub) run(ctx context.Context, databaseURL string) {
 	defer close(h.done)
 	var notify <-chan *pq.Notification
 	if databaseURL != "" {
-		l := pq.NewListener(databaseURL, time.Second, 30*time.Second, func(ev pq.ListenerEventType, err error) {
+		l := pq.NewDialListener(db.Dialer(), databaseURL, time.Second, 30*time.Second, func(ev pq.ListenerEventType, err error) {
 			switch ev {
 			case pq.ListenerEventConnected, pq.ListenerEventReconnected:
 				h.up.Store(true)

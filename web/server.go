@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
@@ -19,9 +20,10 @@ import (
 	"helpdesk/tickets"
 )
 
-// Pinger is what readiness needs of the database.
+// Pinger is what readiness needs of the database: a query saying whether
+// the server is a primary (see readyz).
 type Pinger interface {
-	PingContext(ctx context.Context) error
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Options are the server's dependencies.
@@ -127,10 +129,19 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.opt.DB.PingContext(ctx); err != nil {
+	// A ping is not enough: a server still in recovery (a standby the
+	// address points at during a fail-over) answers it but refuses writes.
+	var standby bool
+	if err := s.opt.DB.QueryRowContext(ctx, `SELECT pg_is_in_recovery()`).Scan(&standby); err != nil {
 		s.log.Warn("readiness check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	if standby {
+		s.log.Warn("readiness check failed: the database is a read-only standby")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database read-only (standby): waiting for a primary\n"))
 		return
 	}
 	w.Write([]byte("ready\n"))

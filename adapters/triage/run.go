@@ -52,7 +52,7 @@ func (r *Relay) listen(ctx context.Context) {
 	if r.cfg.DatabaseURL == "" {
 		return
 	}
-	l := pq.NewListener(r.cfg.DatabaseURL, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
+	l := pq.NewDialListener(db.Dialer(), r.cfg.DatabaseURL, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
 		if err != nil {
 			r.log.Warn("triage: notification listener", "event", ev, "err", err)
 		}

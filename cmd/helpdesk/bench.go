@@ -86,7 +86,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer drop()
-	async, err := openAsync(ctx, dbURL)
+	async, err := openAsync(ctx, dbURL, cfg.Database.DurableMarks)
 	if err != nil {
 		return err
 	}

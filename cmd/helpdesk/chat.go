@@ -18,6 +18,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/bots/markup"
+	"helpdesk/internal/db"
 	"helpdesk/internal/i18n"
 )
 
@@ -172,7 +173,7 @@ func followReplies(ctx context.Context, eng *bots.Engine, dbURL, key string, log
 			log.Warn("chat: replies from the desk not printed yet", "err", err)
 		}
 	}
-	l := pq.NewListener(dbURL, time.Second, 30*time.Second, nil)
+	l := pq.NewDialListener(db.Dialer(), dbURL, time.Second, 30*time.Second, nil)
 	defer l.Close()
 	if err := l.Listen(bots.NotifyChannel); err != nil {
 		log.Warn("chat: cannot follow replies from the desk", "err", err)

@@ -60,7 +60,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(pool.DB, "helpdesk"))
 
-	async, err := openAsync(ctx, dbURL)
+	async, err := openAsync(ctx, dbURL, cfg.Database.DurableMarks)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,8 @@ func (e *environment) printf(format string, args ...any) {
 }
 
 // openAsync opens a small pool on url for bookkeeping writes that need not
-// wait for the disk (db.Options.Async).
-func openAsync(ctx context.Context, url string) (*sqlx.DB, error) {
-	return db.Open(ctx, url, db.Options{MaxOpenConns: 8, Async: true})
+// wait for the disk (db.Options.Async), unless durable says they must
+// (database.durable_marks).
+func openAsync(ctx context.Context, url string, durable bool) (*sqlx.DB, error) {
+	return db.Open(ctx, url, db.Options{MaxOpenConns: 8, Async: !durable})
 }

@@ -49,7 +49,12 @@ type load struct {
 	retried  atomic.Int64 // deliveries answered with an error or refused
 	sent     atomic.Int64 // distinct messages delivered
 	slowFail atomic.Int64 // longest refused delivery, in milliseconds
-	client   *http.Client
+	// lastOK, maxGap: when an update was last accepted and the longest
+	// pause between two acceptances (unix ns, ns): the time without
+	// service. since/firstAfter: the first acceptance after a moment the
+	// test marks (unix ns).
+	lastOK, maxGap, since, firstAfter atomic.Int64
+	client                            *http.Client
 }
 
 // chatOf is the Telegram chat of user u's m-th message: a new
@@ -137,11 +142,22 @@ func (l *load) deliver(ctx context.Context, body []byte, pick int) {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				l.accepted.Add(1)
+				l.okAt(time.Now().UnixNano())
 				return
 			}
 		}
 		l.retried.Add(1)
 		time.Sleep(time.Duration(min(attempt+1, 10)) * 100 * time.Millisecond) // Telegram's redelivery backoff
+	}
+}
+
+func (l *load) okAt(now int64) {
+	if prev := l.lastOK.Swap(now); prev != 0 {
+		for gap, cur := now-prev, l.maxGap.Load(); gap > cur && !l.maxGap.CompareAndSwap(cur, gap); cur = l.maxGap.Load() {
+		}
+	}
+	if mark := l.since.Load(); mark != 0 && now >= mark {
+		l.firstAfter.CompareAndSwap(0, now)
 	}
 }
 

@@ -279,6 +279,12 @@ type Database struct {
 	MaxOpenConns     int           `yaml:"max_open_conns" check:"positive"`
 	MigrateOnStart   bool          `yaml:"migrate_on_start"`
 	StatementTimeout time.Duration `yaml:"statement_timeout" check:"positive"`
+	// DurableMarks makes bookkeeping writes (delivery marks, search logs)
+	// wait for the disk and for a synchronous standby like every other
+	// commit. Off, they are faster, and a crash or fail-over of the
+	// database server can lose the last fraction of a second of them, so
+	// a reply delivered just before may be sent again.
+	DurableMarks bool `yaml:"durable_marks"`
 }
 
 // Backup configures periodic pg_dump backups.

@@ -56,10 +56,22 @@ func Open(ctx context.Context, url string, opt Options) (*sqlx.DB, error) {
 		// a string (see JSON), not as []byte.
 		url = withParam(url, "binary_parameters", "yes")
 	}
-	db, err := sqlx.Open("postgres", url)
+	if !strings.Contains(url, "target_session_attrs") {
+		// Only a writable primary is good enough: an address that a
+		// fail-over left pointing at a standby (or at an old primary that
+		// came back read-only) is refused at connect time, instead of
+		// pooling connections whose every write fails.
+		url = withParam(url, "target_session_attrs", "read-write")
+	}
+	if !strings.Contains(url, "connect_timeout") {
+		url = withParam(url, "connect_timeout", fmt.Sprint(int(defaultConnectTimeout.Seconds())))
+	}
+	conn, err := pq.NewConnector(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	conn.Dialer(dialer{})
+	db := sqlx.NewDb(sql.OpenDB(conn), "postgres")
 	if opt.MaxOpenConns > 0 {
 		db.SetMaxOpenConns(opt.MaxOpenConns)
 		db.SetMaxIdleConns(opt.MaxOpenConns)
@@ -173,8 +185,17 @@ func IsUnavailable(err error) bool {
 	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
-		// Class 08: connection exception; 57P01–03: admin shutdown, crash, cannot connect now.
-		return pqErr.Code.Class() == "08" || pqErr.Code == "57P01" || pqErr.Code == "57P02" || pqErr.Code == "57P03"
+		// Class 08: connection exception; 57P01–03: admin shutdown, crash,
+		// cannot connect now; 25006: a write reached a server that is (or
+		// became) read-only, e.g. an address still pointing at a standby
+		// during a fail-over: the write succeeds once a primary answers.
+		return pqErr.Code.Class() == "08" || pqErr.Code == "57P01" || pqErr.Code == "57P02" || pqErr.Code == "57P03" ||
+			pqErr.Code == "25006"
+	}
+	// lib/pq's refusals under target_session_attrs=read-write (see Open)
+	// are plain errors: the address leads to a standby for now.
+	if msg := err.Error(); strings.Contains(msg, "server is in hot standby mode") || strings.Contains(msg, "session is read-only") {
+		return true
 	}
 	var netErr interface{ Timeout() bool }
 	return errors.As(err, &netErr)
