@@ -40,6 +40,20 @@ func TestTranscriptNotSolvedOpensTicketEnglish(t *testing.T) {
 	if tk.Number != "HD-2026-000001" || tk.OriginChannel != "memory" || !strings.Contains(tk.Description, "printer") {
 		t.Fatalf("ticket = %+v", tk)
 	}
+	// The description is the user's words; what the bot concluded is
+	// stored apart, not appended as debug text.
+	for _, debug := range []string{"KB:", "severity:", "urgency="} {
+		if strings.Contains(tk.Description, debug) {
+			t.Errorf("description %q carries the bot's %q", tk.Description, debug)
+		}
+	}
+	a := tk.Assessment
+	if a.Urgency != string(tk.Urgency) || a.Impact != string(tk.Impact) || a.UrgencyConfidence <= 0 || a.ImpactConfidence <= 0 {
+		t.Errorf("assessment %+v, want the urgency and impact the ticket got, with confidence", a)
+	}
+	if len(a.Tried) == 0 {
+		t.Errorf("assessment %+v names no entry the bot offered", a)
+	}
 }
 
 func TestTranscriptDidYouMean(t *testing.T) {

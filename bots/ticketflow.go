@@ -191,7 +191,7 @@ func (e *Engine) openTicket(ctx context.Context, t *turn) error {
 	convID := t.conv.ID
 	tk, err := e.opt.Tickets.Create(ctx, t.tx, "bot", tickets.NewTicket{
 		RequesterID: &t.requester.ID, ConversationID: &convID, OriginChannel: t.in.Channel,
-		Subject: subjectOf(d.Description), Description: e.ticketDescription(t, sev), Type: typ,
+		Subject: subjectOf(d.Description), Description: d.Description, Assessment: e.ticketAssessment(t, sev), Type: typ,
 		Product: product, Urgency: levelOf(sev.Urgency.Level), Impact: levelOf(sev.Impact.Level), Level: 1,
 	})
 	if err != nil {
@@ -221,21 +221,23 @@ func (e *Engine) openTicket(ctx context.Context, t *turn) error {
 	return nil
 }
 
-// ticketDescription is what the agent reads: the user's words, then what
-// the bot tried and why it thinks the severity is what it is.
-func (e *Engine) ticketDescription(t *turn, sev nlp.Severity) string {
-	var b strings.Builder
-	b.WriteString(t.dlg.Description)
+// ticketAssessment is what the bot concluded, kept beside the user's
+// words (tickets.Assessment) rather than appended to them: the agent reads
+// the description as the user wrote it and the assessment in a panel of
+// its own.
+func (e *Engine) ticketAssessment(t *turn, sev nlp.Severity) tickets.Assessment {
+	a := tickets.Assessment{
+		Urgency: sev.Urgency.Level, Impact: sev.Impact.Level, Type: sev.Type.Level,
+		UrgencyConfidence: sev.Urgency.Confidence, ImpactConfidence: sev.Impact.Confidence, TypeConfidence: sev.Type.Confidence,
+		Tried: append([]string(nil), t.dlg.Tried...),
+	}
+	if t.dlg.Severity != nil {
+		a.Why = append([]string(nil), t.dlg.Severity.Why...)
+	}
 	if t.dlg.Query != "" && !strings.Contains(t.dlg.Description, t.dlg.Query) {
-		b.WriteString("\n\n[" + text.T("it", "btn.faq") + "] " + t.dlg.Query)
+		a.Query = t.dlg.Query
 	}
-	if len(t.dlg.Tried) > 0 {
-		b.WriteString("\n\nKB: " + strings.Join(t.dlg.Tried, ", "))
-	}
-	if why := t.dlg.Severity.Why; len(why) > 0 {
-		b.WriteString(fmt.Sprintf("\n\nseverity: urgency=%s impact=%s (%s)", sev.Urgency.Level, sev.Impact.Level, strings.Join(why, "; ")))
-	}
-	return b.String()
+	return a
 }
 
 func (e *Engine) trackingLinks(ctx context.Context, t *turn, tk *tickets.Ticket) ([]Link, error) {

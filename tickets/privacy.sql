@@ -31,7 +31,8 @@ ORDER BY r.id LIMIT $2;
 SELECT subject, description FROM tickets WHERE id = $1 FOR UPDATE;
 
 -- name: set-ticket-texts
-UPDATE tickets SET subject = $2, description = $3, external_email = '' WHERE id = $1;
+UPDATE tickets SET subject = $2, description = $3, external_email = '',
+    assessment = assessment - 'query' - 'why' WHERE id = $1;
 
 -- name: comment-texts
 SELECT id, body FROM ticket_comments WHERE ticket_id = $1;

@@ -111,6 +111,8 @@ type NewTicket struct {
 	Impact         Level
 	Level          int // 1 or 2; 0 means 1
 	GroupName      string
+	// Assessment is the bot's, when the bot opened the ticket.
+	Assessment Assessment
 }
 
 func (n *NewTicket) validate() error {
@@ -166,7 +168,7 @@ func (s *Store) Create(ctx context.Context, q Querier, actor string, n NewTicket
 		OriginChannel: n.OriginChannel, Subject: strings.TrimSpace(n.Subject), Description: n.Description,
 		Type: n.Type, Category: n.Category, Product: n.Product, Urgency: n.Urgency, Impact: n.Impact,
 		Priority: s.matrix.Priority(n.Urgency, n.Impact), Level: n.Level, GroupName: n.GroupName,
-		State: StateNew, CreatedAt: now, UpdatedAt: now,
+		State: StateNew, CreatedAt: now, UpdatedAt: now, Assessment: n.Assessment,
 	}
 	rows, err := sqlx.NamedQueryContext(ctx, q, s.q.InsertTicket, t)
 	if err != nil {

@@ -150,6 +150,10 @@ type Ticket struct {
 	ClosedAt        *time.Time `db:"closed_at" json:"closed_at"`
 	ClosureCode     string     `db:"closure_code" json:"closure_code"`
 	ClosureNote     string     `db:"closure_note" json:"closure_note"`
+	// Assessment is the bot's view of the ticket, apart from the
+	// requester's description (assessment.go); not part of the API's
+	// ticket document.
+	Assessment Assessment `db:"assessment" json:"-"`
 }
 
 // Event is one line of a ticket's audit trail.
