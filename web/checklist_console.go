@@ -23,9 +23,6 @@ import (
 // and resolving with a required step left open needs a written reason —
 // on the ticket page and in the conversation alike.
 
-// closureCodes are offered when resolving (free text is accepted too).
-var closureCodes = []string{"solved", "workaround", "no_reply", "duplicate", "routed"}
-
 // checklistPanel is what the ticket page's procedures block shows.
 type checklistPanel struct {
 	Ticket       *tickets.Ticket
@@ -35,15 +32,15 @@ type checklistPanel struct {
 	// ConvID is set when the ticket is worked in a live conversation: it
 	// is resolved there (the engine tells the requester).
 	ConvID       int64
-	Refused      bool // a resolution was just refused for open steps
-	ClosureCodes []string
+	Refused      bool            // a resolution was just refused for open steps
+	ClosureCodes []closureOption // console.closure_codes, translated
 }
 
 // checklistPanelHTML renders the block for the ticket page, which puts it
 // in its data as it does the SLA clocks.
 func (c *console) checklistPanelHTML(r *http.Request, t *tickets.Ticket) (template.HTML, error) {
 	ctx := r.Context()
-	p := checklistPanel{Ticket: t, Refused: r.URL.Query().Get("refused") == "checklist", ClosureCodes: closureCodes}
+	p := checklistPanel{Ticket: t, Refused: r.URL.Query().Get("refused") == "checklist", ClosureCodes: c.closure.Options(pageLang(r))}
 	var err error
 	if p.Checklists, err = c.tickets.Checklists(ctx, c.db, t.ID); err != nil {
 		return "", err
@@ -178,8 +175,8 @@ func (c *console) ticketResolve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := strings.TrimSpace(r.PostFormValue("code"))
-	if code == "" {
-		c.fail(w, r, fmt.Errorf("%w: code is required", errBadRequest))
+	if !c.closure.Valid(code) {
+		c.fail(w, r, fmt.Errorf("%w: closure code %q is not on the list (console.closure_codes)", errBadRequest, code))
 		return
 	}
 	err = db.Tx(r.Context(), c.db, func(tx *sqlx.Tx) error {

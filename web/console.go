@@ -63,6 +63,8 @@ type console struct {
 	// editorsReadTickets: an admin granted editors the ticket pages
 	// (Options.EditorsReadTickets).
 	editorsReadTickets bool
+	// closure is the list of closure codes (closure.go).
+	closure closureList
 }
 
 // ctxKey keys the session in a request's context.
@@ -93,7 +95,10 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		handoff: opt.Handoff, renderer: kb.NewRenderer(), assist: opt.Assist,
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
 		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location, calendar: opt.Calendar,
-		editorsReadTickets: opt.EditorsReadTickets,
+		editorsReadTickets: opt.EditorsReadTickets, closure: opt.ClosureCodes,
+	}
+	if len(c.closure) == 0 {
+		c.closure = defaultClosureCodes
 	}
 	if c.loc == nil {
 		c.loc = time.Local

@@ -425,9 +425,9 @@ func (c *console) convHandBack(w http.ResponseWriter, r *http.Request) {
 
 func (c *console) convResolve(w http.ResponseWriter, r *http.Request) {
 	c.convAction(w, r, "flash.resolved", func(ctx context.Context, id int64, a bots.Agent) error {
-		code, err := required(r, "code")
-		if err != nil {
-			return err
+		code := strings.TrimSpace(r.PostFormValue("code"))
+		if !c.closure.Valid(code) {
+			return fmt.Errorf("%w: closure code %q is not on the list (console.closure_codes)", errBadRequest, code)
 		}
 		return c.handoff.Resolve(ctx, id, a, code, strings.TrimSpace(r.PostFormValue("note")))
 	})

@@ -77,6 +77,9 @@ type Options struct {
 	// they never had the ticket actions). Off by default: editors work on
 	// the knowledge base and see the unanswered queries aggregated.
 	EditorsReadTickets bool
+	// ClosureCodes are the codes agents resolve with
+	// (console.closure_codes); empty: the default list.
+	ClosureCodes []ClosureCode
 	// SeparateMetrics takes /metrics off this handler: it is served on
 	// its own listener (http.metrics_addr) by MetricsHandler.
 	SeparateMetrics bool

@@ -21,6 +21,7 @@ import (
 	"helpdesk/adapters/triage"
 	"helpdesk/bots"
 	"helpdesk/internal/backup"
+	"helpdesk/internal/config"
 	"helpdesk/internal/jobs"
 	"helpdesk/internal/llm"
 	"helpdesk/internal/webhooks"
@@ -154,8 +155,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	srv, err := web.New(web.Options{DB: pool, Registry: reg, Logger: log, BaseURL: cfg.HTTP.BaseURL,
 		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes), SeparateMetrics: cfg.HTTP.MetricsAddr != "",
-		EditorsReadTickets: cfg.Console.EditorsReadTickets,
-		Pool:               pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
+		EditorsReadTickets: cfg.Console.EditorsReadTickets, ClosureCodes: closureCodes(cfg.Console.ClosureCodes),
+		Pool: pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
 		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(), Webhooks: hooks, Assist: assist,
 		Public: web.PublicOptions{Engine: a.engine, Mailer: chans[bots.ChannelEmail], Severity: a.severity,
 			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow}})
@@ -222,4 +223,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	log.Info("stopped")
 	return errors.Join(errs...)
+}
+
+// closureCodes hands the configured closure codes to the console.
+func closureCodes(cfg []config.ClosureCode) []web.ClosureCode {
+	out := make([]web.ClosureCode, len(cfg))
+	for i, c := range cfg {
+		out[i] = web.ClosureCode{Code: c.Code, IT: c.IT, EN: c.EN}
+	}
+	return out
 }

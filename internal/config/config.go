@@ -253,6 +253,31 @@ type Console struct {
 	// only). Off: editors see the knowledge base and the unanswered
 	// queries aggregated, not the tickets and their personal data.
 	EditorsReadTickets bool `yaml:"editors_read_tickets"`
+	// ClosureCodes are the codes an agent picks from when resolving a
+	// conversation or a ticket, with their labels in both languages: the
+	// reports count tickets by code, so they are a fixed list, not free
+	// text.
+	ClosureCodes []ClosureCode `yaml:"closure_codes"`
+}
+
+// ClosureCode is one closure code and its labels.
+type ClosureCode struct {
+	Code string `yaml:"code"`
+	IT   string `yaml:"it"`
+	EN   string `yaml:"en"`
+}
+
+// DefaultClosureCodes are the closure codes of a desk that configured
+// none.
+func DefaultClosureCodes() []ClosureCode {
+	return []ClosureCode{
+		{Code: "solved", IT: "Risolto", EN: "Solved"},
+		{Code: "workaround", IT: "Aggirato (soluzione temporanea)", EN: "Workaround"},
+		{Code: "no_reply", IT: "Nessuna risposta del richiedente", EN: "No reply from the requester"},
+		{Code: "duplicate", IT: "Duplicato", EN: "Duplicate"},
+		{Code: "routed", IT: "Inoltrato ad altra organizzazione", EN: "Routed to another organisation"},
+		{Code: "not_reproducible", IT: "Non riproducibile", EN: "Not reproducible"},
+	}
 }
 
 // API configures the REST API.
@@ -339,7 +364,8 @@ func Default() Config {
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
 			ResendUnsentAfter: 2 * time.Minute, UserRatePerMinute: 20, UserBurst: 10, MaxTextBytes: 16 << 10},
-		API: API{Webhooks: APIWebhooks{AllowPrivateTargets: []string{}}},
+		Console: Console{ClosureCodes: DefaultClosureCodes()},
+		API:     API{Webhooks: APIWebhooks{AllowPrivateTargets: []string{}}},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"},
 			Triage: Triage{Platform: "slack", NotePrefix: "!", Lang: "it", PollInterval: 30 * time.Second},
 			Email: Email{IMAPSecurity: "tls", Mailbox: "INBOX", Processed: "flag", PollInterval: time.Minute,

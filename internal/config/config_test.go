@@ -79,6 +79,10 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{name: "target precision above 1", env: []string{"HELPDESK_KB_TARGET_PRECISION=80"}, wantKey: "kb.target_precision", contains: []string{"between 0 and 1"}},
 		{name: "target precision zero", file: "kb:\n  target_precision: 0\n", wantKey: "kb.target_precision", contains: []string{"between 0 and 1"}},
 		{name: "negative answer threshold", env: []string{"HELPDESK_BOT_ANSWER_THRESHOLD=-0.1"}, wantKey: "bot.answer_threshold", contains: []string{"kb.target_precision"}},
+		{name: "no closure codes", file: "console:\n  closure_codes: []\n", wantKey: "console.closure_codes", contains: []string{"at least one code"}},
+		{name: "closure code syntax", file: "console:\n  closure_codes:\n    - {code: Risolto, it: Risolto, en: Solved}\n", wantKey: "console.closure_codes", contains: []string{"lower-case"}},
+		{name: "closure code twice", file: "console:\n  closure_codes:\n    - {code: ok, it: a, en: b}\n    - {code: ok, it: c, en: d}\n", wantKey: "console.closure_codes", contains: []string{"each code once"}},
+		{name: "closure code without label", file: "console:\n  closure_codes:\n    - {code: ok, it: Fatto}\n", wantKey: "console.closure_codes", contains: []string{"English (en) label"}},
 		{name: "missing secret file", env: []string{"HELPDESK_DATABASE_URL_FILE=/nonexistent/x"}, wantKey: "database_url", contains: []string{"HELPDESK_DATABASE_URL_FILE", "readable file"}},
 	}
 	for _, tt := range tests {
@@ -105,6 +109,20 @@ func TestBadValuesNameTheKey(t *testing.T) {
 				t.Errorf("error leaks a secret: %v", err)
 			}
 		})
+	}
+}
+
+// TestClosureCodesReplaceTheDefaults: a configured list is the whole list,
+// not added to the default one.
+func TestClosureCodesReplaceTheDefaults(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte("console:\n  closure_codes:\n    - {code: fixed, it: Riparato, en: Fixed}\n"), 0o600)
+	cfg, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Console.ClosureCodes; len(got) != 1 || got[0] != (ClosureCode{Code: "fixed", IT: "Riparato", EN: "Fixed"}) {
+		t.Fatalf("closure codes %+v, want only the configured one", got)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -192,6 +193,9 @@ func validate(cfg *Config) error {
 	if err := validateChannels(cfg.Channels); err != nil {
 		return err
 	}
+	if err := validateClosureCodes(cfg.Console.ClosureCodes); err != nil {
+		return err
+	}
 	return validateMatrix(cfg.Tickets.PriorityMatrix)
 }
 
@@ -255,6 +259,30 @@ func validateMatrix(m map[string]map[string]string) error {
 					Expect: "P1, P2, P3 or P4 for every urgency × impact (high, medium, low)"}
 			}
 		}
+	}
+	return nil
+}
+
+var closureCodeSyntax = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// validateClosureCodes checks the closure codes agents pick from: at least
+// one, each a short lower-case code, unique, with both labels.
+func validateClosureCodes(codes []ClosureCode) error {
+	const key = "console.closure_codes"
+	if len(codes) == 0 {
+		return &Error{Key: key, Value: "[]", Expect: "at least one code, e.g. {code: solved, it: Risolto, en: Solved}"}
+	}
+	seen := map[string]bool{}
+	for _, c := range codes {
+		switch {
+		case !closureCodeSyntax.MatchString(c.Code):
+			return &Error{Key: key, Value: c.Code, Expect: "codes of lower-case letters, digits and _ (at most 40), e.g. no_reply"}
+		case seen[c.Code]:
+			return &Error{Key: key, Value: c.Code, Expect: "each code once"}
+		case strings.TrimSpace(c.IT) == "" || strings.TrimSpace(c.EN) == "":
+			return &Error{Key: key, Value: c.Code, Expect: "an Italian (it) and an English (en) label for every code"}
+		}
+		seen[c.Code] = true
 	}
 	return nil
 }

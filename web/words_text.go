@@ -1,0 +1,88 @@
+package web
+
+import "fmt"
+
+// wordsText are the console's words for what the machine records: who
+// did something (never "agent:7"), what a timeline event means, field and
+// value names, the bot's assessment. Kept apart from console_text.go and
+// merged into consoleText at start, as contacts_text.go does.
+var wordsText = map[string]map[string]string{
+	"who.agent":           {"it": "Un operatore", "en": "An agent"},
+	"who.requester":       {"it": "Il richiedente", "en": "The requester"},
+	"who.requester_named": {"it": "%s (richiedente)", "en": "%s (requester)"},
+	"who.bot":             {"it": "L'assistente (bot)", "en": "The assistant (bot)"},
+	"who.api":             {"it": "Un'applicazione (API)", "en": "An application (API)"},
+	"who.mail":            {"it": "La posta in arrivo", "en": "Incoming mail"},
+	"who.system":          {"it": "Il sistema", "en": "The system"},
+
+	"tl.created":    {"it": "ha aperto il ticket (priorità %s)", "en": "opened the ticket (priority %s)"},
+	"tl.change":     {"it": "%s: %s → %s", "en": "%s: %s → %s"},
+	"tl.took":       {"it": "ha preso in carico", "en": "took charge"},
+	"tl.assigned":   {"it": "ha assegnato il ticket a %s", "en": "assigned the ticket to %s"},
+	"tl.unassigned": {"it": "ha tolto l'assegnazione a %s", "en": "unassigned %s"},
+	"tl.level":      {"it": "Livello di supporto: %s° → %s°", "en": "Support level: %s → %s"},
+	"tl.routed":     {"it": "ha inoltrato il ticket a %s", "en": "routed the ticket to %s"},
+	"tl.unrouted":   {"it": "ha ripreso il ticket dall'organizzazione esterna", "en": "took the ticket back from the outside organisation"},
+	"tl.comment":    {"it": "ha risposto al richiedente", "en": "replied to the requester"},
+	"tl.note":       {"it": "ha scritto una nota interna", "en": "wrote an internal note"},
+	"tl.attachment": {"it": "ha allegato %s", "en": "attached %s"},
+	"tl.delivered":  {"it": "la risposta è stata consegnata al richiedente", "en": "the reply reached the requester"},
+	"tl.other":      {"it": "altro evento", "en": "other event"},
+
+	"field.state":          {"it": "Stato", "en": "State"},
+	"field.type":           {"it": "Tipo", "en": "Type"},
+	"field.subject":        {"it": "Oggetto", "en": "Subject"},
+	"field.category":       {"it": "Categoria", "en": "Category"},
+	"field.product":        {"it": "Prodotto", "en": "Product"},
+	"field.urgency":        {"it": "Urgenza", "en": "Urgency"},
+	"field.impact":         {"it": "Impatto", "en": "Impact"},
+	"field.priority":       {"it": "Priorità", "en": "Priority"},
+	"field.group":          {"it": "Coda/gruppo", "en": "Queue/group"},
+	"field.external_email": {"it": "E-mail dell'organizzazione esterna", "en": "Outside organisation's e-mail"},
+	"field.closure_code":   {"it": "Codice di chiusura", "en": "Closure code"},
+	"field.closure_note":   {"it": "Nota di chiusura", "en": "Closure note"},
+	"value.empty":          {"it": "(vuoto)", "en": "(empty)"},
+	"value.level":          {"it": "%s° livello", "en": "level %s"},
+
+	"type.incident":   {"it": "guasto", "en": "incident"},
+	"type.request":    {"it": "richiesta", "en": "request"},
+	"type.question":   {"it": "domanda", "en": "question"},
+	"type.suggestion": {"it": "suggerimento", "en": "suggestion"},
+
+	"channel.web":        {"it": "Web", "en": "Web"},
+	"channel.webchat":    {"it": "Chat web", "en": "Web chat"},
+	"channel.email":      {"it": "E-mail", "en": "E-mail"},
+	"channel.telegram":   {"it": "Telegram", "en": "Telegram"},
+	"channel.slack":      {"it": "Slack", "en": "Slack"},
+	"channel.mattermost": {"it": "Mattermost", "en": "Mattermost"},
+	"channel.terminal":   {"it": "Terminale", "en": "Terminal"},
+	"channel.memory":     {"it": "Prova (in memoria)", "en": "Test (in memory)"},
+	"channel.api":        {"it": "API", "en": "API"},
+
+	"conv.pressed_label": {"it": "ha premuto «%s»", "en": "pressed “%s”"},
+	"conv.pressed_any":   {"it": "ha premuto un pulsante", "en": "pressed a button"},
+	"conv.pick_entry":    {"it": "ha scelto la guida «%s»", "en": "picked the guide “%s”"},
+	"conv.rating":        {"it": "ha dato il voto %s su 5", "en": "rated %s out of 5"},
+	"conv.newest":        {"it": "Vai all'ultimo messaggio", "en": "Go to the newest message"},
+	"conv.shortcuts":     {"it": "Scorciatoie: Alt+R risposta, Alt+M messaggi, Ctrl+Invio invia.", "en": "Shortcuts: Alt+R reply, Alt+M messages, Ctrl+Enter sends."},
+
+	"assess.title":      {"it": "Valutazione del bot", "en": "The bot's assessment"},
+	"assess.urgency":    {"it": "Urgenza", "en": "Urgency"},
+	"assess.impact":     {"it": "Impatto", "en": "Impact"},
+	"assess.type":       {"it": "Tipo", "en": "Type"},
+	"assess.why":        {"it": "Perché", "en": "Why"},
+	"assess.confidence": {"it": "Affidabilità della stima", "en": "Confidence of the estimate"},
+	"assess.tried":      {"it": "Guide proposte dal bot", "en": "Guides the bot offered"},
+	"assess.query":      {"it": "Ha cercato nelle guide", "en": "Searched the guides for"},
+	"assess.none":       {"it": "Nessuna valutazione del bot: il ticket è stato aperto da una persona.", "en": "No assessment by the bot: a person opened this ticket."},
+	"assess.word":       {"it": "parola «%s»", "en": "word “%s”"},
+}
+
+func init() {
+	for k, v := range wordsText {
+		if _, dup := consoleText[k]; dup {
+			panic(fmt.Sprintf("web: console string %q defined twice", k))
+		}
+		consoleText[k] = v
+	}
+}
