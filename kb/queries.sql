@@ -22,7 +22,7 @@ ORDER BY slug;
 -- Rows written after seq, in commit order (writers are serialised by the
 -- trigger), for the search index to catch up.
 SELECT id, slug, kind, lang, translation_of, title, questions, body, category, tags, product,
-       audience, status, media, anchor, revision, seq, updated_at, published_at
+       audience, status, media, anchor, revision, seq, updated_at, published_at, learned
 FROM kb_entries WHERE seq > $1 ORDER BY seq;
 
 -- name: max-seq
@@ -159,3 +159,58 @@ FROM (SELECT DISTINCT ON (id) id, helpful, at
       FROM unnest($1::bigint[], $2::boolean[], $3::timestamptz[]) WITH ORDINALITY AS u(id, helpful, at, n)
       ORDER BY id, n DESC) v
 WHERE a.id = v.id;
+
+-- name: insert-confirmation
+INSERT INTO kb_confirmations (at, query, phrasing, lang, entry_slug, source, who)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: confirmation-count
+-- Distinct confirmers of a phrasing for an entry: one person pressing
+-- "Risolto" ten times is one confirmation.
+SELECT count(DISTINCT who) FROM kb_confirmations WHERE entry_slug = $1 AND phrasing = $2;
+
+-- name: entry-lang
+SELECT lang FROM kb_entries WHERE slug = $1 AND status = 'published';
+
+-- name: auto-learn
+-- A phrasing confirmed often enough is learned, unless an editor already
+-- decided on it (a removed phrasing is never learned again by itself).
+INSERT INTO kb_learned_phrasings (entry_slug, phrasing, lang, query, status, decided_by, decided_at)
+VALUES ($1, $2, $3, $4, 'learned', 'auto', $5)
+ON CONFLICT (entry_slug, phrasing) DO NOTHING;
+
+-- name: decide-phrasing
+-- An editor accepts or removes a phrasing; its wording is the latest
+-- confirmation's when it was not decided before.
+INSERT INTO kb_learned_phrasings (entry_slug, phrasing, lang, query, status, decided_by, decided_at)
+SELECT $1, $2, c.lang, c.query, $3, $4, $5
+FROM (SELECT lang, query FROM kb_learned_phrasings WHERE entry_slug = $1 AND phrasing = $2
+      UNION ALL
+      (SELECT lang, query FROM kb_confirmations WHERE entry_slug = $1 AND phrasing = $2 ORDER BY id DESC LIMIT 1)) AS c
+LIMIT 1
+ON CONFLICT (entry_slug, phrasing) DO UPDATE SET status = $3, decided_by = $4, decided_at = $5;
+
+-- name: sync-learned
+-- The phrasings in use are copied into the entry: the write bumps its seq,
+-- so every instance's index picks them up (docs/kb-search.md).
+UPDATE kb_entries SET learned = ARRAY(
+    SELECT query FROM kb_learned_phrasings
+    WHERE entry_slug = $1 AND status IN ('learned', 'accepted') ORDER BY decided_at, phrasing)
+WHERE slug = $1;
+
+-- name: list-learned
+-- Decided phrasings, and the candidates still counting confirmations.
+SELECT p.phrasing, p.query, p.status, p.decided_by, p.decided_at,
+       coalesce(c.n, 0) AS confirmations, c.last_at
+FROM kb_learned_phrasings p
+LEFT JOIN (SELECT phrasing, count(DISTINCT who) AS n, max(at) AS last_at
+           FROM kb_confirmations WHERE entry_slug = $1 GROUP BY phrasing) c USING (phrasing)
+WHERE p.entry_slug = $1
+UNION ALL
+SELECT c.phrasing, (array_agg(c.query ORDER BY c.id DESC))[1], 'candidate', '', NULL,
+       count(DISTINCT c.who), max(c.at)
+FROM kb_confirmations c
+WHERE c.entry_slug = $1
+  AND NOT EXISTS (SELECT 1 FROM kb_learned_phrasings p WHERE p.entry_slug = $1 AND p.phrasing = c.phrasing)
+GROUP BY c.phrasing
+ORDER BY 3, 6 DESC, 1;

@@ -160,7 +160,10 @@ func (s *Searcher) Refresh(ctx context.Context) error {
 			changed[old.entry.Lang] = true
 		}
 		if e.Status == StatusPublished {
-			s.docs[e.ID] = analyseEntry(e, s.stems).withPhrasings(s.learned[e.ID], s.stems)
+			// Phrasings learned from use (confirm.go) and those replayed by
+			// Learn both count as phrasings of the entry.
+			learned := append(slices.Clone([]string(r.Learned)), s.learned[e.ID]...)
+			s.docs[e.ID] = analyseEntry(e, s.stems).withPhrasings(learned, s.stems)
 			changed[e.Lang] = true
 		} else {
 			delete(s.docs, e.ID)

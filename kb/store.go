@@ -51,6 +51,13 @@ type queries struct {
 	StatsTotals       string `query:"stats-totals"`
 	PgSearch          string `query:"pg-search"`
 	Translations      string `query:"translations"`
+	InsertConfirm     string `query:"insert-confirmation"`
+	ConfirmCount      string `query:"confirmation-count"`
+	EntryLang         string `query:"entry-lang"`
+	AutoLearn         string `query:"auto-learn"`
+	DecidePhrasing    string `query:"decide-phrasing"`
+	SyncLearned       string `query:"sync-learned"`
+	ListLearned       string `query:"list-learned"`
 }
 
 // Store keeps entries, revisions, synonyms and the feedback log in
@@ -61,6 +68,9 @@ type Store struct {
 	q    queries
 	now  func() time.Time
 	feed atomic.Pointer[feedLog] // the write-behind feedback log, when on
+	// learnAfter is kb.learn_after: distinct confirmers that make a
+	// phrasing learned (confirm.go); 0 means DefaultLearnAfter.
+	learnAfter atomic.Int64
 }
 
 // NewStore prepares a Store on pool. now may be nil (time.Now).
@@ -96,6 +106,9 @@ type entryRow struct {
 	Seq           int64          `db:"seq"`
 	UpdatedAt     time.Time      `db:"updated_at"`
 	PublishedAt   *time.Time     `db:"published_at"`
+	// Learned are the phrasings learned from use (confirm.go); only the
+	// search index reads them (changed-since).
+	Learned pq.StringArray `db:"learned"`
 }
 
 func (r entryRow) entry() (Entry, error) {

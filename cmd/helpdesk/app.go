@@ -92,6 +92,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	}
 	kbLog.StartWriteBehind(context.WithoutCancel(ctx), kb.WriteBehind{Logger: log.With("component", "kb-log"), Dropped: dropped})
 	a.kbLog = kbLog
+	a.kb.SetLearnAfter(cfg.KB.LearnAfter)
+	kbLog.SetLearnAfter(cfg.KB.LearnAfter)
 	if a.searcher, err = kb.NewSearcher(ctx, kbLog, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold, TargetPrecision: cfg.KB.TargetPrecision}); err != nil {
 		return nil, err
 	}

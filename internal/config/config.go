@@ -334,6 +334,10 @@ type KB struct {
 	// be right: the answer threshold is read from the calibrated
 	// confidence model for it (docs/kb-search.md).
 	TargetPrecision float64 `yaml:"target_precision"`
+	// LearnAfter is how many distinct people must confirm the same words
+	// for an entry ("Risolto", a positive vote, an agent's reply or
+	// resolution citing it) before they become a learned phrasing of it.
+	LearnAfter int `yaml:"learn_after"`
 }
 
 // Default returns the configuration used when nothing is set.
@@ -356,7 +360,7 @@ func Default() Config {
 			"medium": {"high": "P2", "medium": "P3", "low": "P3"},
 			"low":    {"high": "P3", "medium": "P4", "low": "P4"},
 		}},
-		KB: KB{ContentDir: "content/kb", LoadOnStart: true, TargetPrecision: 0.8},
+		KB: KB{ContentDir: "content/kb", LoadOnStart: true, TargetPrecision: 0.8, LearnAfter: 3},
 		Calendar: Calendar{Hours: map[string]string{
 			"mon": "08:00-20:00", "tue": "08:00-20:00", "wed": "08:00-20:00", "thu": "08:00-20:00", "fri": "08:00-20:00",
 		}, LocalHolidays: []string{}, Closures: []Closure{}},

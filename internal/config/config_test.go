@@ -52,6 +52,12 @@ func TestFileThenEnvironment(t *testing.T) {
 	if c, err := Load("", []string{"HELPDESK_KB_TARGET_PRECISION=0.9"}); err != nil || c.KB.TargetPrecision != 0.9 {
 		t.Fatalf("HELPDESK_KB_TARGET_PRECISION: %v %v", c.KB.TargetPrecision, err)
 	}
+	if cfg.KB.LearnAfter != 3 {
+		t.Fatalf("kb.learn_after %d: want the default 3", cfg.KB.LearnAfter)
+	}
+	if c, err := Load("", []string{"HELPDESK_KB_LEARN_AFTER=5"}); err != nil || c.KB.LearnAfter != 5 {
+		t.Fatalf("HELPDESK_KB_LEARN_AFTER: %v %v", c.KB.LearnAfter, err)
+	}
 	if cfg.Tickets.PriorityMatrix["low"]["low"] != "P3" || cfg.Tickets.PriorityMatrix["high"]["high"] != "P1" {
 		t.Fatalf("matrix override = %v", cfg.Tickets.PriorityMatrix)
 	}
@@ -77,6 +83,7 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{name: "database url hidden", env: []string{"DATABASE_URL=mysql://root:hunter2@x/db"}, wantKey: "database_url", contains: []string{"(secret)"}},
 		{name: "matrix hole", file: "tickets:\n  priority_matrix:\n    high:\n      low: P9\n", wantKey: "tickets.priority_matrix.high.low", contains: []string{"P1, P2, P3 or P4"}},
 		{name: "target precision above 1", env: []string{"HELPDESK_KB_TARGET_PRECISION=80"}, wantKey: "kb.target_precision", contains: []string{"between 0 and 1"}},
+		{name: "learn after zero", env: []string{"HELPDESK_KB_LEARN_AFTER=0"}, wantKey: "kb.learn_after", contains: []string{"1 or more"}},
 		{name: "target precision zero", file: "kb:\n  target_precision: 0\n", wantKey: "kb.target_precision", contains: []string{"between 0 and 1"}},
 		{name: "negative answer threshold", env: []string{"HELPDESK_BOT_ANSWER_THRESHOLD=-0.1"}, wantKey: "bot.answer_threshold", contains: []string{"kb.target_precision"}},
 		{name: "no closure codes", file: "console:\n  closure_codes: []\n", wantKey: "console.closure_codes", contains: []string{"at least one code"}},

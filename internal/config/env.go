@@ -182,6 +182,9 @@ func validate(cfg *Config) error {
 	if t := cfg.Bot.AnswerThreshold; t < 0 || t > 1 {
 		return &Error{Key: "bot.answer_threshold", Env: "HELPDESK_BOT_ANSWER_THRESHOLD", Value: fmt.Sprint(t), Expect: "0 (derived from kb.target_precision) or a number in (0, 1]"}
 	}
+	if n := cfg.KB.LearnAfter; n < 1 {
+		return &Error{Key: "kb.learn_after", Env: "HELPDESK_KB_LEARN_AFTER", Value: fmt.Sprint(n), Expect: "a whole number of confirmations, 1 or more, e.g. 3"}
+	}
 	if p := cfg.KB.TargetPrecision; p <= 0 || p >= 1 {
 		return &Error{Key: "kb.target_precision", Env: "HELPDESK_KB_TARGET_PRECISION", Value: fmt.Sprint(p), Expect: "a number between 0 and 1, e.g. 0.8"}
 	}
