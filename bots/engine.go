@@ -177,9 +177,7 @@ func New(opt Options) (*Engine, error) {
 		opt.AnswerThreshold = kb.DefaultThreshold
 	}
 	if opt.FirstResponse == nil {
-		opt.FirstResponse = map[tickets.Priority]time.Duration{
-			tickets.P1: time.Hour, tickets.P2: 4 * time.Hour, tickets.P3: 8 * time.Hour, tickets.P4: 16 * time.Hour,
-		}
+		opt.FirstResponse = DefaultFirstResponse()
 	}
 	if opt.BookkeepingDB == nil {
 		opt.BookkeepingDB = opt.DB

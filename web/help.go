@@ -76,6 +76,10 @@ type PublicOptions struct {
 	// ChatFrameAncestors are the sites allowed to embed the chat panel
 	// (CSP frame-ancestors); empty: any site.
 	ChatFrameAncestors []string
+	// FirstResponse is the promised first-response time per priority, in
+	// working hours of the desk's calendar, as the bot promises it in the
+	// chat (bots.Options.FirstResponse); nil: bots.DefaultFirstResponse.
+	FirstResponse map[tickets.Priority]time.Duration
 }
 
 // helpQueries are the public side's SQL (help_queries.sql).
@@ -101,6 +105,8 @@ type publicSite struct {
 	q        helpQueries
 	log      *slog.Logger
 	now      func() time.Time
+	calendar *tickets.BusinessCalendar // the desk's: opening hours, first-response times
+	loc      *time.Location            // the desk's time zone: every time a page shows
 	baseURL  string
 	secure   bool
 	tickets  *tickets.Store
@@ -186,6 +192,19 @@ func newPublicSite(opt Options) (*publicSite, error) {
 		return nil, err
 	}
 	var err error
+	// Times are the desk's, never the server's: a requester reads the
+	// same hour the console and the bot give them.
+	if p.calendar = opt.Calendar; p.calendar == nil {
+		if p.calendar, err = tickets.NewBusinessCalendar(tickets.CalendarConfig{}); err != nil {
+			return nil, err
+		}
+	}
+	if p.loc = opt.Location; p.loc == nil {
+		p.loc = p.calendar.Location()
+	}
+	if p.opt.FirstResponse == nil {
+		p.opt.FirstResponse = bots.DefaultFirstResponse()
+	}
 	if p.tickets == nil {
 		if p.tickets, err = tickets.NewStore(tickets.Options{Now: p.now}); err != nil {
 			return nil, err
@@ -242,12 +261,17 @@ func newPublicSite(opt Options) (*publicSite, error) {
 	return p, nil
 }
 
-var publicFuncs = template.FuncMap{
-	"when": func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
-	"safeHTML": func(s string) template.HTML {
-		return template.HTML(s) // only for the KB renderer's output, sanitised by bluemonday
-	},
-	"kindKey": func(k kb.Kind) string { return "kind." + string(k) },
+// publicFuncs are the templates' functions; times are shown in the desk's
+// zone loc.
+func publicFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"when":    func(t time.Time) string { return t.In(loc).Format("02/01/2006 15:04") },
+		"isoTime": func(t time.Time) string { return t.In(loc).Format(time.RFC3339) },
+		"safeHTML": func(s string) template.HTML {
+			return template.HTML(s) // only for the KB renderer's output, sanitised by bluemonday
+		},
+		"kindKey": func(k kb.Kind) string { return "kind." + string(k) },
+	}
 }
 
 // parseTemplates builds one set per page: the public layout and the page.
@@ -262,7 +286,7 @@ func (p *publicSite) parseTemplates() error {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(publicFuncs).ParseFS(publicTemplateFS, "public/templates/layout.html", f)
+		t, err := template.New(name).Funcs(publicFuncs(p.loc)).ParseFS(publicTemplateFS, "public/templates/layout.html", f)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
@@ -273,15 +297,16 @@ func (p *publicSite) parseTemplates() error {
 
 // publicView is what every public page receives.
 type publicView struct {
-	Lang   string
-	Title  string
-	Path   string
-	Query  string // the search box's text
-	Embed  bool   // the chat panel inside another site's frame
-	Switch string // this page in the other language
-	Error  string
-	Notice string
-	Data   any
+	Lang    string
+	Title   string
+	Path    string
+	Query   string // the search box's text
+	Embed   bool   // the chat panel inside another site's frame
+	Switch  string // this page in the other language
+	Error   string
+	Notice  string // good news (green)
+	Warning string // something the reader must act on (amber), e.g. a mail that did not leave
+	Data    any
 }
 
 // T looks a string up in the page's language.

@@ -87,9 +87,24 @@ func (m *mailRecorder) waitFor(t *testing.T, address string) bots.Outbound {
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // newPortal starts the service; edit changes the public options (and may
-// set a Mailer of its own).
+// set a Mailer of its own). The desk is open round the clock.
 func newPortal(t *testing.T, edit func(*PublicOptions)) *portal {
 	t.Helper()
+	return newPortalWith(t, portalSetup{Edit: edit})
+}
+
+// portalSetup is what a test may choose of the service it starts.
+type portalSetup struct {
+	Edit func(*PublicOptions)
+	// Calendar is the desk's; nil: open round the clock (Europe/Rome).
+	Calendar *tickets.BusinessCalendar
+	// Now is the clock of the engine, the stores and the pages; nil: time.Now.
+	Now func() time.Time
+}
+
+func newPortalWith(t *testing.T, setup portalSetup) *portal {
+	t.Helper()
+	edit := setup.Edit
 	ctx := context.Background()
 	u := testdb.NewURL(t)
 	pool, err := db.Open(ctx, u, db.Options{MaxOpenConns: 10})
@@ -98,13 +113,17 @@ func newPortal(t *testing.T, edit func(*PublicOptions)) *portal {
 	}
 	t.Cleanup(func() { pool.Close() })
 	log := quietLog()
-	cal, err := tickets.NewBusinessCalendar(tickets.CalendarConfig{NoNationalHolidays: true, Hours: map[string]string{
-		"mon": "00:00-24:00", "tue": "00:00-24:00", "wed": "00:00-24:00", "thu": "00:00-24:00",
-		"fri": "00:00-24:00", "sat": "00:00-24:00", "sun": "00:00-24:00"}})
-	if err != nil {
-		t.Fatal(err)
+	cal := setup.Calendar
+	if cal == nil {
+		var err error
+		cal, err = tickets.NewBusinessCalendar(tickets.CalendarConfig{NoNationalHolidays: true, Hours: map[string]string{
+			"mon": "00:00-24:00", "tue": "00:00-24:00", "wed": "00:00-24:00", "thu": "00:00-24:00",
+			"fri": "00:00-24:00", "sat": "00:00-24:00", "sun": "00:00-24:00"}})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	ts, err := tickets.NewStore(tickets.Options{Location: cal.Location()})
+	ts, err := tickets.NewStore(tickets.Options{Location: cal.Location(), Now: setup.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +153,7 @@ func newPortal(t *testing.T, edit func(*PublicOptions)) *portal {
 	hs := httptest.NewUnstartedServer(nil)
 	hs.Start()
 	t.Cleanup(hs.Close)
-	engine, err := bots.New(bots.Options{DB: pool, Tickets: ts, Severity: sev, Calendar: cal, Logger: log,
+	engine, err := bots.New(bots.Options{DB: pool, Tickets: ts, Severity: sev, Calendar: cal, Logger: log, Now: setup.Now,
 		Knowledge: &bots.KBKnowledge{Searcher: searcher, Store: store, BaseURL: hs.URL}, BaseURL: hs.URL})
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +165,8 @@ func newPortal(t *testing.T, edit func(*PublicOptions)) *portal {
 		edit(&pub)
 	}
 	p.srv, err = New(Options{DB: pool, Pool: pool, Registry: prometheus.NewRegistry(), Logger: log, BaseURL: hs.URL,
-		MaxBodyBytes: 1 << 20, Tickets: ts, KB: store, Conversations: engine.Store(), Searcher: searcher, Handoff: engine, Public: pub})
+		MaxBodyBytes: 1 << 20, Tickets: ts, KB: store, Conversations: engine.Store(), Searcher: searcher, Handoff: engine, Public: pub,
+		Calendar: cal, Now: setup.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

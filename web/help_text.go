@@ -96,7 +96,10 @@ var helpText = i18n.Catalog{
 	"track.reply.sent":     {"it": "Risposta inviata.", "en": "Reply sent."},
 	"track.reply.reopened": {"it": "Risposta inviata: la richiesta è stata riaperta.", "en": "Reply sent: the request has been reopened."},
 	"track.created":        {"it": "Richiesta registrata. Ti abbiamo mandato un'e-mail con il numero e questo collegamento: conservala per seguire la richiesta.", "en": "Request registered. We have e-mailed you the number and this link: keep it to follow the request."},
-	"track.created.nomail": {"it": "Richiesta registrata. Non siamo riusciti a mandarti l'e-mail: salva il collegamento di questa pagina per seguire la richiesta.", "en": "Request registered. We could not send you the e-mail: save this page's link to follow the request."},
+	"track.created.only":   {"it": "Richiesta registrata.", "en": "Request registered."},
+	"track.nomail":         {"it": "Non siamo riusciti a mandarti l'e-mail con il numero e il collegamento: salva l'indirizzo di questa pagina (o annota il numero) per seguire la richiesta.", "en": "We could not send you the e-mail with the number and the link: save this page's address (or note the number) to follow the request."},
+	"track.firstresponse":  {"it": "Un operatore di primo livello ti risponderà entro %s.", "en": "A first-level operator will answer you by %s."},
+	"track.closed":         {"it": "In questo momento l'help desk è chiuso: riapre %s. La tua richiesta è registrata e un operatore la prenderà in carico alla riapertura.", "en": "The help desk is closed right now: it reopens %s. Your request is recorded and an operator will pick it up when we reopen."},
 
 	"state.new":                 {"it": "Ricevuta", "en": "Received"},
 	"state.open":                {"it": "In lavorazione", "en": "In progress"},

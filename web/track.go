@@ -38,6 +38,7 @@ type timelineItem struct {
 
 type trackData struct {
 	Ticket   *tickets.Ticket
+	Promise  *deskPromise // on the web form's confirmation
 	Token    string
 	Timeline []timelineItem
 	CanReply bool
@@ -49,6 +50,25 @@ type trackFindData struct {
 	Number string
 	Email  string
 	Errors map[string]string
+}
+
+// deskPromise is what the confirmation of a new request promises, as the
+// chat does when it opens a ticket: when a first-level operator will
+// answer (working hours of the desk's calendar) and, while the desk is
+// closed, when it reopens.
+type deskPromise struct {
+	FirstResponse string // "oggi alle 15:10", in the desk's zone
+	ClosedUntil   string // "" while the desk is open
+}
+
+func (p *publicSite) promise(lang string, tk *tickets.Ticket) *deskPromise {
+	now := p.now()
+	due := p.calendar.AddWorkingHours(tk.CreatedAt, p.opt.FirstResponse[tk.Priority])
+	d := &deskPromise{FirstResponse: bots.FormatWhen(lang, due, now, p.loc)}
+	if !p.calendar.IsOpen(now) {
+		d.ClosedUntil = bots.FormatWhen(lang, p.calendar.NextOpening(now), now, p.loc)
+	}
+	return d
 }
 
 // openTicket checks a tracking link: the ticket if number and token match.
@@ -119,8 +139,12 @@ func (p *publicSite) trackPage(w http.ResponseWriter, r *http.Request) {
 		v.Notice = v.T("track.reply.reopened")
 	case "created":
 		v.Notice = v.T("track.created")
+		d.Promise = p.promise(v.Lang, tk)
 	case "created-nomail":
-		v.Notice = v.T("track.created.nomail")
+		// The request is registered (good news) but the mail with the
+		// link did not leave (a warning: the page is the only copy).
+		v.Notice, v.Warning = v.T("track.created.only"), v.T("track.nomail")
+		d.Promise = p.promise(v.Lang, tk)
 	}
 	v.Title = tk.Number + " · " + tk.Subject
 	v.Data = d
