@@ -40,7 +40,7 @@ SELECT pg_notify('helpdesk_conversations', $1::text);
 -- name: chat-messages
 -- The web chat's messages after a given id, in every conversation the
 -- visitor's key has had (a closed conversation's history stays visible).
-SELECT m.id, m.direction, m.author, m.body, m.payload, m.created_at
+SELECT m.id, m.external_id, m.direction, m.author, m.body, m.payload, m.created_at
 FROM messages m
 JOIN conversations c ON c.id = m.conversation_id
 WHERE c.channel = 'web' AND c.conversation_key = $1 AND m.id > $2

@@ -115,7 +115,8 @@ func decodeChatInput(body []byte) (chatInput, error) {
 // chatMessage is one message as the panel shows it.
 type chatMessage struct {
 	ID      int64         `json:"id"`
-	From    string        `json:"from"` // me | bot | agent
+	From    string        `json:"from"`             // me | bot | agent
+	Client  string        `json:"client,omitempty"` // the panel's id of a visitor's message
 	HTML    string        `json:"html"`
 	Buttons []bots.Button `json:"buttons,omitempty"`
 	Links   []bots.Link   `json:"links,omitempty"`
@@ -124,12 +125,13 @@ type chatMessage struct {
 }
 
 type chatRow struct {
-	ID        int64     `db:"id"`
-	Direction string    `db:"direction"`
-	Author    string    `db:"author"`
-	Body      string    `db:"body"`
-	Payload   []byte    `db:"payload"`
-	CreatedAt time.Time `db:"created_at"`
+	ID         int64     `db:"id"`
+	ExternalID string    `db:"external_id"`
+	Direction  string    `db:"direction"`
+	Author     string    `db:"author"`
+	Body       string    `db:"body"`
+	Payload    []byte    `db:"payload"`
+	CreatedAt  time.Time `db:"created_at"`
 }
 
 // chatHTML is a message's text as the chat panel shows it: Markdown
@@ -150,6 +152,11 @@ func toChatMessage(r chatRow) (chatMessage, bool) {
 			return m, false // a pressed button: the panel showed its label already
 		}
 		m.From, m.HTML = "me", userHTML(r.Body)
+		// "visitor-<hash>:<client id>": the panel showed this message when
+		// it was sent and must know it when the poll brings it back.
+		if i := strings.LastIndexByte(r.ExternalID, ':'); i >= 0 {
+			m.Client = r.ExternalID[i+1:]
+		}
 		return m, true
 	}
 	m.From = "bot"

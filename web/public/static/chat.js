@@ -14,6 +14,11 @@
   var after = 0;
   var seq = 0;
   var label = { me: root.dataset.me, bot: root.dataset.bot, agent: root.dataset.agent };
+  // The visitor's messages are shown as they are sent, then come back
+  // from the server with the rest of the conversation (the same poll that
+  // brings the history after a reload). Each carries the id the panel gave
+  // it: one already shown is not shown again.
+  var shown = {};
 
   try { key = window.localStorage.getItem(storeKey); } catch (e) { key = null; }
 
@@ -42,8 +47,15 @@
     li.appendChild(who);
     li.appendChild(text);
     log.appendChild(li);
-    log.scrollTop = log.scrollHeight;
     return li;
+  }
+
+  // toEnd shows the end of the log, and el (a reply's buttons) in the
+  // window too: the log scrolls inside the page, and on a short screen
+  // the page itself must scroll for the buttons to be seen.
+  function toEnd(el) {
+    log.scrollTop = log.scrollHeight;
+    if (el && el.scrollIntoView) { el.scrollIntoView({ block: "nearest" }); }
   }
 
   function escapeText(s) {
@@ -55,6 +67,7 @@
   function show(m) {
     after = Math.max(after, m.id);
     if (m.from === "cursor") { return; }
+    if (m.from === "me" && m.client && shown[m.client]) { return; }
     var li = bubble(m.from, m.html);
     if (m.media && m.media.length) {
       var media = document.createElement("div");
@@ -95,6 +108,7 @@
       });
       li.appendChild(box);
     }
+    toEnd(li.lastChild);
   }
 
   function showState(s) {
@@ -104,10 +118,11 @@
     if (stateLine.textContent !== t) { stateLine.textContent = t; }
   }
 
-  function send(msg, shown) {
-    bubble("me", escapeText(shown));
+  function send(msg, text) {
     seq += 1;
     msg.id = Date.now().toString(36) + "-" + seq + "-" + Math.random().toString(36).slice(2, 8);
+    shown[msg.id] = true;
+    toEnd(bubble("me", escapeText(text)));
     return ensureKey().then(function (k) {
       return fetch("/help/chat/send", {
         method: "POST", credentials: "same-origin",
@@ -115,9 +130,9 @@
         body: JSON.stringify(msg)
       });
     }).then(function (r) {
-      if (!r.ok) { return r.json().then(function (d) { bubble("bot", escapeText(d.error || root.dataset.error)); }); }
+      if (!r.ok) { return r.json().then(function (d) { toEnd(bubble("bot", escapeText(d.error || root.dataset.error))); }); }
       if (!polling) { poll(); }
-    }).catch(function () { bubble("bot", escapeText(root.dataset.error)); });
+    }).catch(function () { toEnd(bubble("bot", escapeText(root.dataset.error))); });
   }
 
   var polling = false;

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserPublicAccessibility runs axe-core on every public page — help
+// centre, search, article (with its video, captions and slides), web
+// form, web chat with an answer shown, tracking page — in both languages
+// where the text differs: 0 WCAG 2.1 A/AA violations.
+func TestBrowserPublicAccessibility(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := tab(t)
+	for _, lang := range []string{"it", "en"} {
+		topic := map[string]string{"it": "Rete", "en": "Printing"}[lang]
+		pages := []struct{ what, path, ready string }{
+			{"help centre", "/help/?lang=" + lang, "main h1"},
+			{"search", "/help/search?q=stampante&lang=" + lang, "main h1"},
+			{"article with media", "/help/a/vpn-configurazione?lang=" + lang, "article h1"},
+			{"topic", "/help/c/" + topic + "?lang=" + lang, "main h1"},
+			{"web form", "/help/request?lang=" + lang, "#name"},
+			{"find my ticket", "/track/?lang=" + lang, "main h1"},
+		}
+		for _, pg := range pages {
+			do(t, ctx, "open "+pg.what, chromedp.Navigate(p.ts.URL+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready)))
+			checkA11y(t, ctx, pg.what+" ("+lang+")")
+		}
+
+		// The web form with its errors shown, then sent: the confirmation
+		// on the tracking page, its times in the desk's zone.
+		do(t, ctx, "send the form empty",
+			chromedp.Navigate(p.ts.URL+"/help/request?lang="+lang), chromedp.WaitVisible(chromedp.ID("name")),
+			submit(chromedp.Click(chromedp.ID("send"))), chromedp.WaitVisible(chromedp.ID("page-error")))
+		checkA11y(t, ctx, "web form with errors ("+lang+")")
+		do(t, ctx, "send the form",
+			chromedp.SendKeys(chromedp.ID("name"), "Marta Neri"),
+			chromedp.SendKeys(chromedp.ID("email"), "marta.neri@example.org"),
+			chromedp.SendKeys(chromedp.ID("subject"), "Non riesco a stampare le ricette"),
+			chromedp.SendKeys(chromedp.ID("description"), "Dalle nove la stampante dell'ambulatorio non stampa le ricette."),
+			submit(chromedp.Click(chromedp.ID("send"))), chromedp.WaitVisible(chromedp.ID("first-response")))
+		checkA11y(t, ctx, "web form confirmation and tracking page ("+lang+")")
+		tk := p.ticket(value(t, ctx, "ticket number", chromedp.Text(chromedp.ID("ticket-number"))))
+		rome, err := time.LoadLocation("Europe/Rome")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := tk.CreatedAt.In(rome).Format("02/01/2006 15:04")
+		times := value(t, ctx, "the page's times", chromedp.Evaluate[[]string](`[...document.querySelectorAll("main time")].map(e => e.textContent)`))
+		if len(times) < 2 || times[0] != want || times[1] != want {
+			t.Errorf("the tracking page shows the opening at %q, want %s (Europe/Rome; the process runs in %s)", times, want, time.Local)
+		}
+	}
+}
+
+// chatView is what the chat panel shows, read in the page.
+type chatView struct {
+	Texts []string `json:"texts"` // every message's text, in order
+	// The last answer's buttons and the log, as the window shows them.
+	Buttons                   int     `json:"buttons"`
+	Top                       float64 `json:"top"`
+	Bottom                    float64 `json:"bottom"`
+	LogTop, LogBottom, Window float64
+}
+
+const readChat = `(() => {
+  const texts = [...document.querySelectorAll("#chat-log li .text")].map(e => e.textContent.trim());
+  const boxes = [...document.querySelectorAll("#chat-log .msg.from-bot .buttons")];
+  const v = {texts, buttons: boxes.length, top: 0, bottom: 0, LogTop: 0, LogBottom: 0, Window: innerHeight};
+  if (boxes.length) {
+    const r = boxes[boxes.length - 1].getBoundingClientRect(), l = document.getElementById("chat-log").getBoundingClientRect();
+    Object.assign(v, {top: r.top, bottom: r.bottom, LogTop: l.top, LogBottom: l.bottom});
+  }
+  return v;
+})()`
+
+// TestBrowserWebChatOnceAndInView: every message shows once — the
+// visitor's first message after a page load, the next ones, and the
+// history after a reload — and after each answer the log is scrolled so
+// that its buttons (Risolto / Non risolto / Parla con un operatore) are in
+// the log's visible part and in the window (a laptop's short screen).
+func TestBrowserWebChatOnceAndInView(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := tab(t)
+	do(t, ctx, "open the chat on a short screen", chromedp.EmulateViewport(1280, 640),
+		chromedp.Navigate(p.ts.URL+"/help/chat?lang=it"), chromedp.WaitVisible(chromedp.ID("chat-text")))
+	ask := func(question string, answers int) chatView {
+		t.Helper()
+		do(t, ctx, "ask "+question,
+			chromedp.SendKeys(chromedp.ID("chat-text"), question),
+			chromedp.Click(chromedp.ID("chat-send")),
+		)
+		value(t, ctx, "the answer to "+question, poll[bool](fmt.Sprintf(
+			`document.querySelectorAll("#chat-log .msg.from-bot .buttons").length >= %d`, answers)))
+		return value(t, ctx, "the chat", chromedp.Evaluate[chatView](readChat))
+	}
+	once := func(v chatView, texts ...string) {
+		t.Helper()
+		for _, want := range texts {
+			n := 0
+			for _, got := range v.Texts {
+				if got == want {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%q shown %d times in the chat, want once: %q", want, n, v.Texts)
+			}
+		}
+	}
+	inView := func(v chatView) {
+		t.Helper()
+		if v.Buttons == 0 || v.Top < v.LogTop-1 || v.Bottom > v.LogBottom+1 || v.Top < 0 || v.Bottom > v.Window+1 {
+			t.Errorf("the last answer's buttons are at %.0f–%.0f px, the log shows %.0f–%.0f, the window 0–%.0f: not in view",
+				v.Top, v.Bottom, v.LogTop, v.LogBottom, v.Window)
+		}
+	}
+
+	v := ask("la stampante non stampa", 1)
+	once(v, "la stampante non stampa")
+	inView(v)
+	checkA11y(t, ctx, "web chat with an answer")
+	v = ask("la vpn non si collega da casa", 2)
+	once(v, "la stampante non stampa", "la vpn non si collega da casa")
+	inView(v)
+
+	// A reload shows the history from the server, once, and the next
+	// message too.
+	do(t, ctx, "reload the chat", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("chat-text")))
+	value(t, ctx, "the history", poll[bool](`document.querySelectorAll("#chat-log .msg.from-bot .buttons").length >= 2`))
+	v = ask("come configuro la vpn", 3)
+	once(v, "la stampante non stampa", "la vpn non si collega da casa", "come configuro la vpn")
+	inView(v)
+}
