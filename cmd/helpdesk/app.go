@@ -29,11 +29,14 @@ type app struct {
 	kb       *kb.Store
 	searcher *kb.Searcher
 	calendar *tickets.BusinessCalendar
-	engine   *bots.Engine
-	severity bots.SeverityModel // the local model, with the language model's opinion when configured
-	tracking *web.TrackingTokens
-	kbLog    *kb.Store   // the bot's KB reads and its write-behind search log
-	llm      *llm.Client // nil unless llm.enabled: for the console's summaries, suggestions, FAQ drafts
+	// firstResponse is the promised first-response time per priority:
+	// the bot's and the web form's confirmation say the same.
+	firstResponse map[tickets.Priority]time.Duration
+	engine        *bots.Engine
+	severity      bots.SeverityModel // the local model, with the language model's opinion when configured
+	tracking      *web.TrackingTokens
+	kbLog         *kb.Store   // the bot's KB reads and its write-behind search log
+	llm           *llm.Client // nil unless llm.enabled: for the console's summaries, suggestions, FAQ drafts
 }
 
 // newApp wires the domain packages on an open pool. When the
@@ -111,6 +114,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	for p, d := range cfg.Bot.FirstResponse {
 		firstResponse[tickets.Priority(p)] = d
 	}
+	a.firstResponse = firstResponse
 	a.severity = llm.NewSeverityAssist(severity, a.llm)
 	// With an embedding model the bot searches lexically and semantically;
 	// the semantic index follows publications like the lexical one.

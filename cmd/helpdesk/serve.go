@@ -159,7 +159,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Pool: pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
 		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(), Webhooks: hooks, Assist: assist,
 		Public: web.PublicOptions{Engine: a.engine, Mailer: chans[bots.ChannelEmail], Severity: a.severity,
-			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow}})
+			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow,
+			FirstResponse: a.firstResponse}})
 	if err != nil {
 		return err
 	}
