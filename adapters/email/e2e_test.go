@@ -26,8 +26,9 @@ var tuesdayMorning = time.Date(2026, 11, 24, 10, 0, 0, 0, time.FixedZone("CET", 
 
 // newEngine builds the real engine as the service does (cmd/helpdesk/app.go):
 // PostgreSQL, the ticket store, an (empty) knowledge base searched in
-// process, the severity model and the default business calendar.
-func newEngine(t *testing.T, now time.Time) (*bots.Engine, *sqlx.DB, *tickets.Store) {
+// process, the severity model and the default business calendar; with
+// changes a test makes to those options.
+func newEngine(t *testing.T, now time.Time, change ...func(*bots.Options)) (*bots.Engine, *sqlx.DB, *tickets.Store) {
 	t.Helper()
 	ctx := context.Background()
 	pool := testdb.New(t)
@@ -49,11 +50,15 @@ func newEngine(t *testing.T, now time.Time) (*bots.Engine, *sqlx.DB, *tickets.St
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := bots.New(bots.Options{DB: pool, Tickets: ts, Severity: severity, Calendar: cal, Now: clock,
+	opt := bots.Options{DB: pool, Tickets: ts, Severity: severity, Calendar: cal, Now: clock,
 		Logger:       slog.New(slog.DiscardHandler),
 		Knowledge:    &bots.KBKnowledge{Searcher: searcher, Store: store, BaseURL: "https://desk.example.org"},
 		BaseURL:      "https://desk.example.org",
-		ReopenWindow: 7 * 24 * time.Hour})
+		ReopenWindow: 7 * 24 * time.Hour}
+	for _, c := range change {
+		c(&opt)
+	}
+	eng, err := bots.New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,16 +2,11 @@ package email
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"slices"
 	"strings"
@@ -182,7 +177,7 @@ func (s *imapServer) list(t testing.TB, folder string) []mailState {
 	if sel.NumMessages == 0 {
 		return nil
 	}
-	msgs, err := c.Fetch(imap.SeqSetNum(1, sel.NumMessages), &imap.FetchOptions{Envelope: true, Flags: true}).Collect()
+	msgs, err := c.Fetch(allMessages(sel.NumMessages), &imap.FetchOptions{Envelope: true, Flags: true}).Collect()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,25 +306,11 @@ func (x *smtpSession) Data(r io.Reader) error {
 func (x *smtpSession) Reset()        { x.from, x.to = "", nil }
 func (x *smtpSession) Logout() error { return nil }
 
-// testTLS makes a certificate authority-free self-signed certificate for
-// 127.0.0.1 and returns the server's and the client's TLS configurations.
+// testTLS makes a self-signed certificate for 127.0.0.1 and returns the
+// server's and the client's TLS configurations.
 func testTLS(t testing.TB) (server, client *tls.Config) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mail test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA: true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	der, key := newTestCertificate(t)
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		t.Fatal(err)
