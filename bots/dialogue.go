@@ -212,7 +212,7 @@ func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
 	case action == actUnsolved:
 		return e.unsolved(ctx, t)
 	case strings.HasPrefix(action, actPick):
-		a, err := e.opt.Knowledge.Entry(ctx, strings.TrimPrefix(action, actPick))
+		a, err := e.opt.Knowledge.Entry(ctx, strings.TrimPrefix(action, actPick), t.dlg.Query)
 		if err != nil {
 			t.say(Reply{Text: e.t(t, "noanswer"), Buttons: []Button{{Label: e.t(t, "btn.ticket"), Action: actTicket}}})
 			return nil

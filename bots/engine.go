@@ -25,8 +25,9 @@ type Knowledge interface {
 	// Search returns public, published answers for text, best first, each
 	// with a confidence in [0, 1].
 	Search(ctx context.Context, text, lang, channel string) ([]Answer, error)
-	// Entry returns one public, published entry by id.
-	Entry(ctx context.Context, id string) (Answer, error)
+	// Entry returns one public, published entry by id, its text the
+	// passage that best matches query.
+	Entry(ctx context.Context, id, query string) (Answer, error)
 	// Shown records that an answer was shown and returns a reference for
 	// the user's rating.
 	Shown(ctx context.Context, a Answer, channel string) (ref int64, err error)

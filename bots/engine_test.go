@@ -90,7 +90,7 @@ func (k *fakeKnowledge) Search(_ context.Context, q, lang, channel string) ([]An
 	return out, nil
 }
 
-func (k *fakeKnowledge) Entry(_ context.Context, id string) (Answer, error) {
+func (k *fakeKnowledge) Entry(_ context.Context, id, _ string) (Answer, error) {
 	for _, e := range k.entries {
 		if e.EntryID == id {
 			return e, nil

@@ -24,14 +24,36 @@ type KBKnowledge struct {
 	// paths that are relative to the content folder.
 	BaseURL string
 
-	// media of entry revisions already read: a revision never changes, so
-	// the best hit's media cost one read per revision, not one per search.
-	media sync.Map // "id@revision" → []Media
+	// entry revisions already read: a revision never changes, so an
+	// entry's passages and media cost one read per revision, not one per
+	// search.
+	revisions sync.Map // "id@revision" → *entryView
 
 	products productWords
 }
 
-// Search returns public, published answers, best first.
+// SnippetRunes is the longest passage shown in place of an article, in
+// characters of Markdown: rendered (a table's rows become "Label: value"
+// lines) with the reply around it, it stays within the smallest channel
+// limit, Slack's 3,000-character section; the reply links the full
+// article.
+const SnippetRunes = 1500
+
+// passageChooser is what the searcher offers to pick the passage of an
+// entry that best matches a query (kb.Searcher, kb.HybridSearcher).
+type passageChooser interface {
+	BestPassage(lang, query string, ps []kb.Passage) int
+}
+
+// entryView is what the bot shows of one revision of an entry.
+type entryView struct {
+	lang     string
+	passages []kb.Passage
+	media    []Media
+}
+
+// Search returns public, published answers, best first. Each answer's
+// text is the passage of its entry that best matches the question.
 func (k *KBKnowledge) Search(ctx context.Context, text, lang, channel string) ([]Answer, error) {
 	hits, err := k.Searcher.Search(ctx, kb.Query{Text: text, Lang: lang, Audience: kb.AudiencePublic, Limit: 5, Channel: channel})
 	if err != nil {
@@ -41,18 +63,22 @@ func (k *KBKnowledge) Search(ctx context.Context, text, lang, channel string) ([
 	for i, h := range hits {
 		a := Answer{EntryID: h.EntryID, Revision: h.Revision, Title: h.Title, Text: h.Passage,
 			URL: k.url(h.EntryID), Confidence: h.Confidence, SearchID: h.SearchID, Product: h.Product}
-		if i == 0 {
-			// The best hit may be shown: bring its media (tutorials' videos
-			// and slides) along.
-			a.Media = k.mediaOf(ctx, h.EntryID, h.Revision)
+		if v := k.view(ctx, h.EntryID, h.Revision); v != nil {
+			a.Text = k.snippet(v, text)
+			if i == 0 {
+				// The best hit may be shown: bring its media (tutorials'
+				// videos and slides) along.
+				a.Media = v.media
+			}
 		}
 		out = append(out, a)
 	}
 	return out, nil
 }
 
-// Entry returns a public, published entry by id.
-func (k *KBKnowledge) Entry(ctx context.Context, id string) (Answer, error) {
+// Entry returns a public, published entry by id, showing the passage that
+// best matches query (the opening passage when query is empty).
+func (k *KBKnowledge) Entry(ctx context.Context, id, query string) (Answer, error) {
 	e, err := k.Store.Get(ctx, id)
 	if err != nil {
 		return Answer{}, err
@@ -60,8 +86,21 @@ func (k *KBKnowledge) Entry(ctx context.Context, id string) (Answer, error) {
 	if e.Status != kb.StatusPublished || e.Audience != kb.AudiencePublic {
 		return Answer{}, fmt.Errorf("entry %s is not public: %w", id, kb.ErrNotFound)
 	}
-	return Answer{EntryID: e.ID, Revision: e.Revision, Title: e.Title, Text: summary(e.Body),
-		URL: k.url(e.ID), Confidence: 1, Media: k.mediaFor(e), Product: e.Product}, nil
+	v := k.viewOf(e)
+	return Answer{EntryID: e.ID, Revision: e.Revision, Title: e.Title, Text: k.snippet(v, query),
+		URL: k.url(e.ID), Confidence: 1, Media: v.media, Product: e.Product}, nil
+}
+
+// snippet is the passage of v that best matches query.
+func (k *KBKnowledge) snippet(v *entryView, query string) string {
+	if len(v.passages) == 0 {
+		return ""
+	}
+	best := 0
+	if c, ok := k.Searcher.(passageChooser); ok && strings.TrimSpace(query) != "" {
+		best = c.BestPassage(v.lang, query, v.passages)
+	}
+	return v.passages[best].Snippet(SnippetRunes)
 }
 
 // Shown records the answer as shown.
@@ -84,20 +123,29 @@ func (k *KBKnowledge) url(id string) string {
 	return strings.TrimRight(k.BaseURL, "/") + "/kb/" + id
 }
 
-func (k *KBKnowledge) mediaOf(ctx context.Context, id string, revision int) []Media {
+// view returns what the bot shows of an entry's revision, read once; nil
+// when it cannot be read (the search's own passage is shown then).
+func (k *KBKnowledge) view(ctx context.Context, id string, revision int) *entryView {
 	key := id + "@" + strconv.Itoa(revision)
-	if m, ok := k.media.Load(key); ok {
-		return m.([]Media)
+	if v, ok := k.revisions.Load(key); ok {
+		return v.(*entryView)
 	}
 	e, err := k.Store.Get(ctx, id)
 	if err != nil {
 		return nil
 	}
-	m := k.mediaFor(e)
-	if e.Revision == revision {
-		k.media.Store(key, m)
+	return k.viewOf(e) // a newer revision than the index's: the current text
+}
+
+// viewOf splits e into passages and keeps the result for its revision.
+func (k *KBKnowledge) viewOf(e kb.Entry) *entryView {
+	key := e.ID + "@" + strconv.Itoa(e.Revision)
+	if v, ok := k.revisions.Load(key); ok {
+		return v.(*entryView)
 	}
-	return m
+	v := &entryView{lang: e.Lang, passages: kb.Passages(e.Body), media: k.mediaFor(e)}
+	k.revisions.Store(key, v)
+	return v
 }
 
 func (k *KBKnowledge) mediaFor(e kb.Entry) []Media {
@@ -110,20 +158,4 @@ func (k *KBKnowledge) mediaFor(e kb.Entry) []Media {
 		out = append(out, Media{Type: m.Type, Title: m.Title, URL: u, Duration: m.Duration})
 	}
 	return out
-}
-
-// summary is the first paragraph of a Markdown body, at most ~400 runes.
-func summary(body string) string {
-	body = strings.TrimSpace(body)
-	for _, para := range strings.Split(body, "\n\n") {
-		p := strings.TrimSpace(para)
-		if p == "" || strings.HasPrefix(p, "#") {
-			continue
-		}
-		if r := []rune(p); len(r) > 400 {
-			p = string(r[:400]) + "…"
-		}
-		return p
-	}
-	return ""
 }

@@ -313,26 +313,7 @@ const passageLen = 300
 func (ix *index) passage(d *analysedEntry, cs []clause) string {
 	best, bestW := 0, float32(0)
 	for i, terms := range d.blockTerm {
-		var w float32
-		for _, c := range cs {
-		alts:
-			for _, a := range c.alts {
-				for _, t := range a.terms {
-					found := false
-					for _, s := range terms {
-						if s == ix.termStr[t] {
-							found = true
-							break
-						}
-					}
-					if !found {
-						continue alts
-					}
-				}
-				w += c.weight * a.factor
-				break
-			}
-		}
+		w := ix.coverage(cs, func(st string) bool { return slices.Contains(terms, st) })
 		if w > bestW {
 			best, bestW = i, w
 		}
