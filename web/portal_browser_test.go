@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,4 +135,27 @@ func TestBrowserWebChatOnceAndInView(t *testing.T) {
 	v = ask("come configuro la vpn", 3)
 	once(v, "la stampante non stampa", "la vpn non si collega da casa", "come configuro la vpn")
 	inView(v)
+}
+
+// TestBrowserHomeLeadsToHelpCentre: the address `make run` prints first
+// (/) leads to the help centre, says where the console is, and passes
+// axe-core.
+func TestBrowserHomeLeadsToHelpCentre(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := tab(t)
+	for _, lang := range []string{"it", "en"} {
+		do(t, ctx, "open /", chromedp.Navigate(p.ts.URL+"/?lang="+lang), chromedp.WaitVisible(chromedp.ID("to-help")))
+		checkA11y(t, ctx, "home ("+lang+")")
+		where := value(t, ctx, "where the console is", chromedp.Text(chromedp.ID("console-where")))
+		if !strings.Contains(where, "/console/") {
+			t.Errorf("the home page (%s) says %q about the console", lang, where)
+		}
+		do(t, ctx, "follow the link to the help centre", submit(chromedp.Click(chromedp.ID("to-help"))),
+			chromedp.WaitVisible(chromedp.CSS("main h1")))
+		loc := value(t, ctx, "location", chromedp.Location())
+		h1 := value(t, ctx, "heading", chromedp.Text(chromedp.CSS("main h1")))
+		if !strings.HasPrefix(loc, p.ts.URL+"/help/") || h1 != helpText.T(lang, "help.heading") {
+			t.Errorf("the home page's link leads to %s (%q), want the help centre", loc, h1)
+		}
+	}
 }

@@ -192,7 +192,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		log.Info("metrics are served apart", "url", "http://"+mln.Addr().String()+"/metrics")
 	}
 	log.Info("helpdesk is serving", "url", "http://"+ln.Addr().String(), "base_url", cfg.HTTP.BaseURL)
-	fmt.Fprintf(env.stdout, "\nHelp desk ready / pronto: http://%s\n\n", ln.Addr().String())
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(env.stdout, "\nHelp desk ready / pronto: %s\n", base)
+	for _, a := range servedAddresses {
+		fmt.Fprintf(env.stdout, "  %-40s %s%s\n", a.label, base, a.path)
+	}
+	fmt.Fprintln(env.stdout)
 
 	select {
 	case err := <-served:
@@ -233,4 +238,12 @@ func closureCodes(cfg []config.ClosureCode) []web.ClosureCode {
 		out[i] = web.ClosureCode{Code: c.Code, IT: c.IT, EN: c.EN}
 	}
 	return out
+}
+
+// servedAddresses are the pages a newcomer opens, printed when serve is
+// ready (the README lists the same; a test reads both).
+var servedAddresses = []struct{ label, path string }{
+	{"help centre / centro assistenza:", "/help/"},
+	{"web chat / chat:", "/help/chat"},
+	{"agents' console / console operatori:", "/console/"},
 }

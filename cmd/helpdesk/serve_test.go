@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -33,24 +34,53 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 		pw.Close()
 		done <- code
 	}()
-	addr := make(chan string, 1)
+	// The ready message: the base address, then one line per page a
+	// newcomer opens (servedAddresses).
+	printed := make(chan []string, 1)
 	go func() {
-		re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
+		re := regexp.MustCompile(`http://127\.0\.0\.1:\d+\S*`)
 		sc := bufio.NewScanner(pr)
+		var urls []string
 		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
+			if m := re.FindString(sc.Text()); m != "" {
+				if urls = append(urls, m); len(urls) == 1+len(servedAddresses) {
+					printed <- urls
+				}
 			}
 		}
 	}()
 	var base string
+	var urls []string
 	select {
-	case a := <-addr:
-		base = "http://" + a
+	case urls = <-printed:
+		base = urls[0]
 	case code := <-done:
 		t.Fatalf("serve exited with %d before listening", code)
 	case <-testwait.Expired(t):
-		t.Fatal("serve did not print its address")
+		t.Fatal("serve did not print its addresses")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range servedAddresses {
+		if urls[1+i] != base+a.path {
+			t.Errorf("printed %s, want %s%s (%s)", urls[1+i], base, a.path, a.label)
+		}
+		// The README names the same addresses, on the default port.
+		if !strings.Contains(string(readme), "http://127.0.0.1:8080"+a.path) {
+			t.Errorf("README does not name http://127.0.0.1:8080%s (%s)", a.path, a.label)
+		}
+	}
+	for _, u := range urls[1:] {
+		resp, err := http.Get(u) // the console's address leads to its login page
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s (printed at start) = %d", u, resp.StatusCode)
+		}
 	}
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		resp, err := http.Get(base + path)
