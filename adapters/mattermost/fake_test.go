@@ -36,6 +36,7 @@ type fakeServer struct {
 	throttle  int               // answer this many next CreatePost calls with 429
 	throttled int
 	conns     []*websocket.Conn
+	closed    bool // the test ended: a push now is a mistake of the test
 	connects  int
 	authFails int
 	seq       int64
@@ -77,6 +78,9 @@ func startFake(t *testing.T, tls bool) *fakeServer {
 		f.srv = httptest.NewServer(mux)
 	}
 	t.Cleanup(func() {
+		f.mu.Lock()
+		f.closed = true
+		f.mu.Unlock()
 		f.dropConnections()
 		f.srv.Close()
 	})
@@ -308,8 +312,38 @@ func (f *fakeServer) websocket(w http.ResponseWriter, r *http.Request) {
 	}
 	f.conns = append(f.conns, conn)
 	f.mu.Unlock()
+	// The server pings its WebSocket clients; the client library declares
+	// a connection dead after 65 s without one and reconnects. Without
+	// pings a test running past a minute on a busy machine saw its
+	// connection replaced mid-journey. WriteControl may run beside the
+	// other writes (gorilla/websocket).
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		tick := time.NewTicker(20 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second)) != nil {
+					return
+				}
+			}
+		}
+	}()
 	for {
 		if _, _, err := conn.ReadMessage(); err != nil {
+			// Gone: later pushes go to a live connection only.
+			f.mu.Lock()
+			for i, c := range f.conns {
+				if c == conn {
+					f.conns = append(f.conns[:i], f.conns[i+1:]...)
+					break
+				}
+			}
+			f.mu.Unlock()
 			return
 		}
 	}
@@ -323,15 +357,22 @@ func (f *fakeServer) pushRaw(conn *websocket.Conn, frame string) {
 	}
 }
 
-// push sends a frame to the newest connection.
+// push sends a frame to the newest live connection, waiting for one while
+// the client reconnects.
 func (f *fakeServer) push(frame string) {
-	f.mu.Lock()
-	if len(f.conns) == 0 {
-		f.mu.Unlock()
-		f.t.Fatal("fake: no WebSocket connection to push to")
-	}
-	conn := f.conns[len(f.conns)-1]
-	f.mu.Unlock()
+	var conn *websocket.Conn
+	waitFor(f.t, "a WebSocket connection to push to", func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.closed {
+			f.t.Fatal("fake: push after the test ended")
+		}
+		if len(f.conns) == 0 {
+			return false
+		}
+		conn = f.conns[len(f.conns)-1]
+		return true
+	})
 	f.pushRaw(conn, frame)
 }
 
