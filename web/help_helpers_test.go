@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
@@ -100,6 +101,9 @@ type portalSetup struct {
 	Calendar *tickets.BusinessCalendar
 	// Now is the clock of the engine, the stores and the pages; nil: time.Now.
 	Now func() time.Time
+	// Content is the knowledge base's folder, imported and served as the
+	// media's root; "": public/testdata/kb.
+	Content string
 }
 
 func newPortalWith(t *testing.T, setup portalSetup) *portal {
@@ -131,7 +135,7 @@ func newPortalWith(t *testing.T, setup portalSetup) *portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	content, err := filepath.Abs("public/testdata/kb")
+	content, err := filepath.Abs(cmp.Or(setup.Content, "public/testdata/kb"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,9 +151,22 @@ func (p *publicSite) helpKind(w http.ResponseWriter, r *http.Request) {
 // helpMedia is a media item ready for the page.
 type helpMedia struct {
 	Type, Title, URL, Duration string
-	Playable                   bool // a video or audio file the browser can play in the page
-	Vector                     bool // an SVG slide deck or image
+	Playable                   bool        // a video or audio file the browser can play in the page
+	Vector                     bool        // an SVG slide deck or image
+	Tracks                     []helpTrack // a playable file's captions (<track>)
 }
+
+// helpTrack is a video's captions in one language: a WebVTT file beside
+// the video in the content folder, named <video name>.<lang>.vtt
+// ("media/health/vpn-tutorial.it.vtt" for "media/health/vpn-tutorial.mp4").
+type helpTrack struct {
+	Lang, Label, URL string
+	Default          bool // in the page's language: shown without asking
+}
+
+// captionLangs are the languages captions are looked for in, with each
+// language's name in itself (the player's menu).
+var captionLangs = []struct{ lang, label string }{{"it", "Italiano"}, {"en", "English"}}
 
 type helpArticleData struct {
 	Entry        kb.Entry
@@ -166,13 +179,16 @@ type helpArticleData struct {
 }
 
 // mediaOf turns an entry's media into page items: files relative to the
-// content folder are served under /help/media/.
-func mediaOf(e kb.Entry) []helpMedia {
+// content folder are served under /help/media/; a local video's captions
+// are the WebVTT files beside it that exists (a path under media/) finds,
+// the one in lang shown by default.
+func mediaOf(e kb.Entry, lang string, exists func(rel string) bool) []helpMedia {
 	out := make([]helpMedia, 0, len(e.Media))
 	for _, m := range e.Media {
-		u := m.URL
+		u, rel := m.URL, ""
 		if !strings.Contains(u, "://") {
-			u = "/help/media/" + strings.TrimPrefix(path.Clean("/"+strings.TrimPrefix(u, "media/")), "/")
+			rel = strings.TrimPrefix(path.Clean("/"+strings.TrimPrefix(u, "media/")), "/")
+			u = "/help/media/" + rel
 		}
 		ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
 		hm := helpMedia{Type: m.Type, Title: m.Title, URL: u, Duration: m.Duration}
@@ -181,6 +197,14 @@ func mediaOf(e kb.Entry) []helpMedia {
 			hm.Playable = true
 		case (m.Type == "slides" || m.Type == "image") && ext == ".svg":
 			hm.Vector = true
+		}
+		if hm.Playable && rel != "" && exists != nil {
+			for _, c := range captionLangs {
+				vtt := strings.TrimSuffix(rel, path.Ext(rel)) + "." + c.lang + ".vtt"
+				if exists(vtt) {
+					hm.Tracks = append(hm.Tracks, helpTrack{Lang: c.lang, Label: c.label, URL: "/help/media/" + vtt, Default: c.lang == lang})
+				}
+			}
 		}
 		if hm.Title == "" {
 			hm.Title = path.Base(u)
@@ -206,7 +230,7 @@ func (p *publicSite) helpArticle(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	d := helpArticleData{Entry: e, Body: template.HTML(body), Media: mediaOf(e), KindLabelKey: "kind." + string(e.Kind),
+	d := helpArticleData{Entry: e, Body: template.HTML(body), Media: mediaOf(e, v.Lang, p.mediaExists), KindLabelKey: "kind." + string(e.Kind),
 		Voted: r.URL.Query().Get("voted")}
 	d.SearchID, _ = strconv.ParseInt(r.URL.Query().Get("s"), 10, 64)
 	if ts, err := p.kb.Translations(r.Context(), e.ID); err == nil {
@@ -299,6 +323,21 @@ func (p *publicSite) helpSearch(w http.ResponseWriter, r *http.Request) {
 
 // serveMedia serves a file of the content folder's media/ (videos,
 // slides) and nothing else.
+// mediaExists says whether rel names a file under the content folder's
+// media/ (captions beside a video).
+func (p *publicSite) mediaExists(rel string) bool {
+	if p.opt.ContentDir == "" {
+		return false
+	}
+	root, err := os.OpenRoot(filepath.Join(p.opt.ContentDir, "media"))
+	if err != nil {
+		return false
+	}
+	defer root.Close()
+	st, err := root.Stat(filepath.FromSlash(rel))
+	return err == nil && st.Mode().IsRegular()
+}
+
 func (p *publicSite) serveMedia(w http.ResponseWriter, r *http.Request) {
 	rel := r.PathValue("path")
 	if p.opt.ContentDir == "" || rel == "" || strings.Contains(rel, "\\") || strings.HasPrefix(path.Clean("/"+rel), "/..") {
@@ -323,6 +362,10 @@ func (p *publicSite) serveMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=3600")
+	if strings.EqualFold(path.Ext(rel), ".vtt") {
+		// Not in every system's MIME table; a <track> needs it exactly.
+		w.Header().Set("Content-Type", "text/vtt; charset=utf-8")
+	}
 	if strings.EqualFold(path.Ext(rel), ".svg") {
 		// An SVG may carry script: shown as an image it cannot run, and
 		// opened alone it is sandboxed.

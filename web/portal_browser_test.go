@@ -159,3 +159,42 @@ func TestBrowserHomeLeadsToHelpCentre(t *testing.T) {
 		}
 	}
 }
+
+// mediaView is a tutorial page's video as the browser loaded it.
+type mediaView struct {
+	Duration float64  `json:"duration"`
+	Tracks   []string `json:"tracks"` // "<lang>:<mode>:<cues>" per text track
+	Slides   []int    `json:"slides"` // natural widths of the slide images
+}
+
+// TestBrowserDemoTutorialPlays: the demo's VPN tutorial (content/kb) shows
+// a real video the browser loads (46 s), with captions in Italian and
+// English from WebVTT files — the page's language shown — and its slides;
+// axe-core passes the page.
+func TestBrowserDemoTutorialPlays(t *testing.T) {
+	p := newPortalWith(t, portalSetup{Content: "../content/kb"})
+	ctx := tab(t)
+	for _, tc := range []struct{ id, lang string }{{"vpn-configurare-client", "it"}, {"vpn-set-up-client", "en"}} {
+		do(t, ctx, "open the tutorial "+tc.id, chromedp.Navigate(p.ts.URL+"/help/a/"+tc.id+"?lang="+tc.lang),
+			chromedp.WaitVisible(chromedp.CSS("article video")))
+		m := value(t, ctx, "the video loaded", poll[mediaView](`(() => {
+		  const v = document.querySelector("article video");
+		  const imgs = [...document.querySelectorAll("article figure.media-slides img")];
+		  const tracks = [...v.textTracks].map(t => t.language + ":" + t.mode + ":" + (t.cues ? t.cues.length : 0));
+		  const showing = [...v.textTracks].find(t => t.mode === "showing");
+		  if (v.readyState < 1 || !showing || !showing.cues || !showing.cues.length || imgs.some(i => !i.complete)) return null;
+		  return {duration: v.duration, tracks, slides: imgs.map(i => i.naturalWidth)};
+		})()`))
+		if m.Duration < 40 || m.Duration > 50 {
+			t.Errorf("%s: video of %.1f s, want the 46 s demo", tc.id, m.Duration)
+		}
+		wantTracks := map[string][]string{"it": {"it:showing:9", "en:disabled:0"}, "en": {"it:disabled:0", "en:showing:9"}}[tc.lang]
+		if strings.Join(m.Tracks, " ") != strings.Join(wantTracks, " ") {
+			t.Errorf("%s: captions %q, want %q", tc.id, m.Tracks, wantTracks)
+		}
+		if len(m.Slides) < 2 || m.Slides[0] == 0 || m.Slides[1] == 0 {
+			t.Errorf("%s: slides %v not shown", tc.id, m.Slides)
+		}
+		checkA11y(t, ctx, "demo tutorial "+tc.id)
+	}
+}
