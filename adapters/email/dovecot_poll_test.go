@@ -15,6 +15,7 @@ import (
 // view; UID SEARCH alone ran on the old view, so the mail waited a round
 // (twice poll_interval) until the poller sent NOOP first.
 func TestDovecotPollingPicksNewMailNextRound(t *testing.T) {
+	t.Parallel() // each test has its own servers and database
 	host := startMailHost(t)
 	h := &recordingHandler{}
 	cfg := realConfig(host)
@@ -57,6 +58,7 @@ func TestDovecotPollingPicksNewMailNextRound(t *testing.T) {
 // changes under the connected adapter, a new mail is still handled and
 // none is handled twice.
 func TestDovecotIdleMoveAndUIDValidity(t *testing.T) {
+	t.Parallel() // each test has its own servers and database
 	host := startMailHost(t)
 	h := &recordingHandler{}
 	cfg := realConfig(host)

@@ -96,6 +96,7 @@ func (x *realDesk) received(n int) []hostMail {
 // notice, are neither answered nor ticketed (no loop); the agent's reply,
 // the resolution and the rating by mail complete the thread.
 func TestDovecotPostfixThread(t *testing.T) {
+	t.Parallel() // each test has its own servers and database
 	x := newRealDesk(t, tuesdayMorning)
 	ctx := context.Background()
 	const originalID = "AM6PR07MB4567A1B2C3D4E5F6A7B8C9D0E1F2A@AM6PR07MB4567.eurprd07.prod.outlook.com"

@@ -73,23 +73,3 @@ func TestSendTellsPermanentFromTemporary(t *testing.T) {
 		t.Errorf("server down: %v (want a temporary error)", err)
 	}
 }
-
-// TestSTARTTLSCertificateErrorSaysTLS: a server whose certificate is not
-// trusted is reported as a TLS problem, not as "offers neither AUTH PLAIN
-// nor LOGIN" (the handshake happens at the first command after STARTTLS,
-// whose error the capability check used to swallow).
-func TestSTARTTLSCertificateErrorSaysTLS(t *testing.T) {
-	serverTLS, _ := testTLS(t)
-	srv := newSMTPServer(t, smtpOptions{tls: serverTLS})
-	a := sendingAdapter(t, srv, SecurityStartTLS) // the system's roots: the test CA is unknown
-	err := a.Send(context.Background(), bots.Outbound{ConversationKey: bots.MailKey("a@b.example", "r@b.example"), Reply: bots.Reply{Text: "ciao"}})
-	if err == nil || !strings.Contains(err.Error(), "TLS") || !strings.Contains(err.Error(), "certificate") || strings.Contains(err.Error(), "AUTH") {
-		t.Fatalf("err = %v", err)
-	}
-	if errors.Is(err, bots.ErrUndeliverable) {
-		t.Errorf("a certificate problem is the administrator's to fix, not the reply's: %v", err)
-	}
-	if err := a.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "TLS") {
-		t.Errorf("Check = %v", err)
-	}
-}

@@ -117,6 +117,7 @@ func (j *mailJourney) Shown() []journey.Shown {
 // TestJourney plays the e-mail journey through Debian's Postfix and
 // Dovecot and the production adapter (IMAP IDLE in, SMTP submission out).
 func TestJourney(t *testing.T) {
+	t.Parallel() // each test has its own servers and database
 	host := startMailHost(t)
 	desk := journey.NewDesk(t, "../../content/kb")
 	a := newTestAdapter(t, realConfig(host), desk.Engine, WithDB(desk.DB), WithClock(func() time.Time { return journey.Now }))

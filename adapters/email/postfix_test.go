@@ -19,6 +19,7 @@ import (
 // IMAPS; a recipient Postfix does not know (550 5.1.1 at RCPT) is refused
 // for good.
 func TestPostfixSubmissionErrors(t *testing.T) {
+	t.Parallel() // each test has its own servers and database
 	host := startMailHost(t)
 	ctx := context.Background()
 	to := bots.MailKey(requesterAddr, "root@ambulatorio.example")
@@ -86,6 +87,7 @@ func (r *recordingRetry) queued() []int64 {
 // agent's next reply of the same conversation goes out at once instead
 // of waiting behind it.
 func TestPostfixRefusalDoesNotHoldBackLaterReplies(t *testing.T) {
+	t.Parallel() // each test has its own servers and database
 	host := startMailHost(t)
 	retry := &recordingRetry{}
 	eng, pool, _ := newEngine(t, tuesdayMorning, func(o *bots.Options) { o.Retry = retry })

@@ -226,7 +226,9 @@ func (a *Adapter) dialSMTP(ctx context.Context) (*smtp.Client, error) {
 		}
 		c = smtp.NewClient(tc)
 	case SecurityStartTLS:
-		conn.SetDeadline(a.now().Add(a.cfg.Timeout))
+		// The wall clock, not the injected one: a socket's deadline is
+		// real time (a test's fixed clock put it in the past).
+		conn.SetDeadline(time.Now().Add(a.cfg.Timeout))
 		c, err = smtp.NewClientStartTLS(conn, a.tlsConfig(a.cfg.SMTPAddr))
 		if err != nil {
 			conn.Close()
