@@ -79,6 +79,9 @@ func (a *Adapter) dialIMAP(ctx context.Context, handler *imapclient.UnilateralDa
 		c, err = imapclient.DialInsecure(a.cfg.IMAPAddr, opts)
 	}
 	if err != nil {
+		if isTLSError(err) {
+			return nil, fmt.Errorf("email: TLS with IMAP server %s (%s): %w", a.cfg.IMAPAddr, a.cfg.IMAPSecurity, err)
+		}
 		return nil, fmt.Errorf("connect to IMAP server %s (%s): %w", a.cfg.IMAPAddr, a.cfg.IMAPSecurity, err)
 	}
 	stop := a.guard(c)

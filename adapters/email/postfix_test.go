@@ -27,15 +27,20 @@ func TestPostfixSubmissionErrors(t *testing.T) {
 	untrusted := realConfig(host)
 	untrusted.CAFile = "" // the system's roots: the test certificate is unknown
 	a := newTestAdapter(t, untrusted, nil)
+	// The messages docs/channels/email.md tells an administrator to look for.
 	err := a.Send(ctx, bots.Outbound{ConversationKey: to, Reply: bots.Reply{Text: "ciao"}})
-	if err == nil || !strings.Contains(err.Error(), "TLS") || !strings.Contains(err.Error(), "certificate") || strings.Contains(err.Error(), "AUTH") {
+	if err == nil || !strings.Contains(err.Error(), docSMTPTLS) || !strings.Contains(err.Error(), docUnknownCA) || strings.Contains(err.Error(), "AUTH") {
 		t.Fatalf("STARTTLS with an untrusted certificate: %v", err)
 	}
 	if errors.Is(err, bots.ErrUndeliverable) {
 		t.Errorf("a certificate problem is the administrator's to fix, not the reply's: %v", err)
 	}
-	if err := a.Check(ctx); err == nil || !strings.Contains(err.Error(), "TLS") {
+	if err := a.Check(ctx); err == nil || !strings.Contains(err.Error(), docIMAPTLS) || !strings.Contains(err.Error(), docUnknownCA) {
 		t.Errorf("Check with an untrusted certificate = %v", err)
+	}
+	untrusted.IMAPAddr = "" // the SMTP side of Check alone
+	if err := newTestAdapter(t, untrusted, nil).Check(ctx); err == nil || !strings.Contains(err.Error(), docSMTPTLS) {
+		t.Errorf("Check of SMTP with an untrusted certificate = %v", err)
 	}
 
 	trusted := realConfig(host)
