@@ -77,11 +77,15 @@ const mailServersHint = "Dovecot and Postfix are needed: .ci/setup-tools install
 // set) a missing server fails the test: make test installs them first.
 func mailServerBinaries(t *testing.T) (dovecot, master string) {
 	t.Helper()
-	dovecot, err := exec.LookPath("dovecot")
+	// Debian's paths first: /usr/sbin is not on every user's PATH.
+	dovecot, err := lookPath("/usr/sbin/dovecot", "dovecot")
 	if err == nil {
 		if _, err = os.Stat("/usr/lib/dovecot/lmtp"); err == nil {
 			var out []byte
-			out, err = exec.Command("postconf", "-d", "-h", "daemon_directory").Output()
+			var postconf string
+			if postconf, err = lookPath("/usr/sbin/postconf", "postconf"); err == nil {
+				out, err = exec.Command(postconf, "-d", "-h", "daemon_directory").Output()
+			}
 			master = filepath.Join(strings.TrimSpace(string(out)), "master")
 			if err == nil {
 				_, err = os.Stat(master)
@@ -97,6 +101,14 @@ func mailServerBinaries(t *testing.T) (dovecot, master string) {
 		t.Skip("the Dovecot and Postfix tests run as root, as make test does on CI: Postfix's master refuses other users")
 	}
 	return dovecot, master
+}
+
+// lookPath is path when it is an executable, else name found on PATH.
+func lookPath(path, name string) (string, error) {
+	if st, err := os.Stat(path); err == nil && st.Mode()&0o111 != 0 {
+		return path, nil
+	}
+	return exec.LookPath(name)
 }
 
 // startMailHost starts Dovecot and Postfix for one test, with the desk's
@@ -522,7 +534,11 @@ func (h *mailHost) waitMails(t *testing.T, user, folder string, n int) []hostMai
 // doveadm runs a doveadm command against this Dovecot.
 func (h *mailHost) doveadm(t *testing.T, args ...string) string {
 	t.Helper()
-	out, err := exec.Command("doveadm", append([]string{"-c", filepath.Join(h.dir, "dovecot.conf")}, args...)...).CombinedOutput()
+	doveadm, err := lookPath("/usr/bin/doveadm", "doveadm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(doveadm, append([]string{"-c", filepath.Join(h.dir, "dovecot.conf")}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("doveadm %v: %v\n%s", args, err, out)
 	}
