@@ -370,6 +370,13 @@ func (e *Engine) solved(ctx context.Context, t *turn) error {
 			e.log.Warn("record feedback", "err", err)
 		}
 		t.event(t.actor(), "solved_by_bot", "", t.dlg.Shown)
+		// "Risolto" says the user's words ask for that entry: the
+		// knowledge base learns them once enough people say so.
+		if c, ok := e.opt.Knowledge.(Confirmer); ok && t.dlg.Query != "" {
+			if err := c.Confirm(ctx, t.dlg.Query, t.lang, t.dlg.Shown, t.in.User.ID); err != nil {
+				e.log.Warn("record confirmation", "entry", t.dlg.Shown, "err", err)
+			}
+		}
 	}
 	t.dlg = dialogue{}
 	t.say(Reply{Text: e.t(t, "solved.thanks")})

@@ -35,6 +35,13 @@ type Knowledge interface {
 	Rate(ctx context.Context, ref int64, helpful bool) error
 }
 
+// Confirmer is what a Knowledge may also do: record that a user (who, their
+// id on the channel) confirmed that query was answered by entry, pressing
+// "Risolto" after it was shown.
+type Confirmer interface {
+	Confirm(ctx context.Context, query, lang, entry, who string) error
+}
+
 // Answer is a knowledge-base entry as the bot shows it.
 type Answer struct {
 	EntryID    string

@@ -116,6 +116,13 @@ func (k *KBKnowledge) Rate(ctx context.Context, ref int64, helpful bool) error {
 	return k.Store.RateAnswer(ctx, ref, helpful)
 }
 
+// Confirm records a "Risolto" press as a confirmation of the entry for the
+// user's query (the knowledge base learns recurring ones).
+func (k *KBKnowledge) Confirm(ctx context.Context, query, lang, entry, who string) error {
+	_, err := k.Store.Confirm(ctx, kb.Confirmation{Query: query, Lang: lang, Entry: entry}, kb.ConfirmSolved, who)
+	return err
+}
+
 func (k *KBKnowledge) url(id string) string {
 	if k.BaseURL == "" {
 		return ""

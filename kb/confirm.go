@@ -146,3 +146,19 @@ func (s *Store) DecidePhrasing(ctx context.Context, entry, phrasing string, acce
 	}
 	return nil
 }
+
+// ConfirmSearch is Confirm for the query of a logged search (a positive
+// vote on an article reached from the help centre's results): the query is
+// read from the search log. An unknown search records nothing.
+func (s *Store) ConfirmSearch(ctx context.Context, searchID int64, entry, source, who string) (bool, error) {
+	var c Confirmation
+	err := s.db.GetContext(ctx, &c, s.q.SearchQuery, searchID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("kb confirm search %d: %w", searchID, err)
+	}
+	c.Entry = entry
+	return s.Confirm(ctx, c, source, who)
+}

@@ -26,9 +26,9 @@ import (
 // Confirmation is one line of a confirmations file: a query and the entry
 // that answered it.
 type Confirmation struct {
-	Query string `json:"query"`
-	Lang  string `json:"lang"`
-	Entry string `json:"entry"`
+	Query string `json:"query" db:"query"`
+	Lang  string `json:"lang" db:"lang"`
+	Entry string `json:"entry" db:"entry"`
 }
 
 // ReadConfirmations reads JSON lines of Confirmation; blank lines are

@@ -214,3 +214,6 @@ WHERE c.entry_slug = $1
   AND NOT EXISTS (SELECT 1 FROM kb_learned_phrasings p WHERE p.entry_slug = $1 AND p.phrasing = c.phrasing)
 GROUP BY c.phrasing
 ORDER BY 3, 6 DESC, 1;
+
+-- name: search-query
+SELECT query, lang FROM kb_searches WHERE id = $1;

@@ -58,6 +58,7 @@ type queries struct {
 	DecidePhrasing    string `query:"decide-phrasing"`
 	SyncLearned       string `query:"sync-learned"`
 	ListLearned       string `query:"list-learned"`
+	SearchQuery       string `query:"search-query"`
 }
 
 // Store keeps entries, revisions, synonyms and the feedback log in

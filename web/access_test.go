@@ -157,6 +157,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /console/kb/{id}/status":                {RoleEditor, RoleSupervisor, RoleAdmin},
 		"GET /console/kb/{id}/history":                {RoleEditor, RoleSupervisor, RoleAdmin},
 		"POST /console/kb/{id}/revert":                {RoleEditor, RoleSupervisor, RoleAdmin},
+		"POST /console/kb/{id}/learned":               {RoleEditor, RoleSupervisor, RoleAdmin},
 		"GET /console/inbox":                          {RoleAgentL1, RoleAgentL2, RoleSupervisor},
 		"GET /console/inbox/list":                     {RoleAgentL1, RoleAgentL2, RoleSupervisor},
 		"GET /console/inbox/events":                   {RoleAgentL1, RoleAgentL2, RoleSupervisor},

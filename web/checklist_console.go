@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -179,19 +180,24 @@ func (c *console) ticketResolve(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, fmt.Errorf("%w: closure code %q is not on the list (console.closure_codes)", errBadRequest, code))
 		return
 	}
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	var query, lang string // the requester's question, for a KB link in the note
 	err = db.Tx(r.Context(), c.db, func(tx *sqlx.Tx) error {
 		t, err := c.tickets.Get(r.Context(), tx, id)
 		if err != nil {
 			return err
 		}
+		query = cmp.Or(t.Assessment.Query, t.Subject)
 		if t.ConversationID != nil {
 			conv, err := c.convs.Get(r.Context(), tx, *t.ConversationID)
 			if err == nil && (conv.State == bots.StateQueued || conv.State == bots.StateAgent) {
 				return fmt.Errorf("%w: ticket %s is worked in conversation %d", ErrConflict, t.Number, conv.ID)
 			}
+			if err == nil {
+				query, lang = cmp.Or(conversationQuery(conv.Context), query), conv.Lang
+			}
 		}
-		_, err = c.tickets.ResolveChecked(r.Context(), tx, id, actor(r), code,
-			strings.TrimSpace(r.PostFormValue("note")), r.PostFormValue("unchecked_reason"))
+		_, err = c.tickets.ResolveChecked(r.Context(), tx, id, actor(r), code, note, r.PostFormValue("unchecked_reason"))
 		return err
 	})
 	if errors.Is(err, tickets.ErrChecklistIncomplete) {
@@ -202,6 +208,7 @@ func (c *console) ticketResolve(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
+	c.confirmLinked(r.Context(), note, query, lang, kb.ConfirmTicket, actor(r))
 	redirect(w, r, fmt.Sprintf("/console/tickets/%d", id), "flash.ticket_resolved")
 }
 

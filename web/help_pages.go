@@ -2,6 +2,8 @@ package web
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"html/template"
 	"net/http"
 	"os"
@@ -281,6 +283,13 @@ func (p *publicSite) helpFeedback(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
+	if helpful && sid > 0 {
+		// The search that led here and the entry that helped: a
+		// confirmation, counted by a hash of the address (not the address).
+		if _, err := p.kb.ConfirmSearch(r.Context(), sid, e.ID, kb.ConfirmVote, "web:"+hashKey(p.clientKey(r))); err != nil {
+			p.log.Warn("record confirmation", "entry", e.ID, "err", err)
+		}
+	}
 	vote := "no"
 	if helpful {
 		vote = "yes"
@@ -388,4 +397,11 @@ func (p *publicSite) kbLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/help/a/"+rest, http.StatusMovedPermanently)
+}
+
+// hashKey is a short one-way digest of a client's address: enough to count
+// distinct people, without keeping the address.
+func hashKey(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:8])
 }

@@ -175,6 +175,30 @@ func TestHelpFeedback(t *testing.T) {
 	if !strings.Contains(body, `id="fb-thanks"`) {
 		t.Errorf("thanks missing")
 	}
+	// A "no" confirms nothing; a "yes" after the same search records the
+	// search's query as a confirmation of the entry, by a hash of the
+	// address; a forged search id records none.
+	confirmations := func() []string {
+		t.Helper()
+		var rows []string
+		if err := p.pool.Select(&rows, `SELECT query || '|' || entry_slug || '|' || source || '|' || who FROM kb_confirmations ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	if got := confirmations(); len(got) != 0 {
+		t.Fatalf("confirmations after a no: %v", got)
+	}
+	if code, _, _ := p.postForm(c, "/help/a/stampante-non-stampa/feedback", url.Values{"helpful": {"yes"}, "s": {m[2]}}); code != http.StatusSeeOther {
+		t.Fatalf("yes vote = %d", code)
+	}
+	if code, _, _ := p.postForm(c, "/help/a/stampante-non-stampa/feedback", url.Values{"helpful": {"yes"}, "s": {"999998"}}); code != http.StatusSeeOther {
+		t.Fatalf("yes vote with a forged search = %d", code)
+	}
+	got2 := confirmations()
+	if len(got2) != 1 || !strings.HasPrefix(got2[0], "la stampante non stampa|stampante-non-stampa|vote|web:") || strings.Contains(got2[0], "127.0.0.1") {
+		t.Fatalf("confirmations after a yes: %v", got2)
+	}
 	tests := []struct {
 		name   string
 		path   string
@@ -199,8 +223,8 @@ func TestHelpFeedback(t *testing.T) {
 	if err := p.pool.Get(&n, `SELECT count(*) FROM kb_answers WHERE helpful`); err != nil {
 		t.Fatal(err)
 	}
-	if n != 1 {
-		t.Errorf("%d helpful votes, want 1", n)
+	if n != 3 { // the two yes votes above and the forged search's
+		t.Errorf("%d helpful votes, want 3", n)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/lib/pq"
 
 	"helpdesk/bots"
+	"helpdesk/kb"
 	"helpdesk/tickets"
 )
 
@@ -383,8 +384,26 @@ func (c *console) convReply(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		return c.handoff.Reply(ctx, id, a, text)
+		if err := c.handoff.Reply(ctx, id, a, text); err != nil {
+			return err
+		}
+		c.confirmConversation(ctx, id, text, kb.ConfirmAgent, actor(r))
+		return nil
 	})
+}
+
+// confirmConversation records the entries text links to as confirmations
+// of the conversation's question.
+func (c *console) confirmConversation(ctx context.Context, id int64, text, source, who string) {
+	if len(linkedEntries(text)) == 0 {
+		return
+	}
+	conv, err := c.convs.Get(ctx, c.db, id)
+	if err != nil {
+		c.log.Warn("record confirmation", "conversation", id, "err", err)
+		return
+	}
+	c.confirmLinked(ctx, text, conversationQuery(conv.Context), conv.Lang, source, who)
 }
 
 func (c *console) convNote(w http.ResponseWriter, r *http.Request) {
@@ -429,6 +448,11 @@ func (c *console) convResolve(w http.ResponseWriter, r *http.Request) {
 		if !c.closure.Valid(code) {
 			return fmt.Errorf("%w: closure code %q is not on the list (console.closure_codes)", errBadRequest, code)
 		}
-		return c.handoff.Resolve(ctx, id, a, code, strings.TrimSpace(r.PostFormValue("note")))
+		note := strings.TrimSpace(r.PostFormValue("note"))
+		if err := c.handoff.Resolve(ctx, id, a, code, note); err != nil {
+			return err
+		}
+		c.confirmConversation(ctx, id, note, kb.ConfirmTicket, actor(r))
+		return nil
 	})
 }

@@ -82,6 +82,9 @@ type kbForm struct {
 	Preview   template.HTML
 	Moves     []kb.Status
 	Problems  []string
+	// Learned are the phrasings users confirmed for the entry, decided
+	// or not (kblearned.go).
+	Learned []kb.LearnedPhrasing
 }
 
 func formOf(e kb.Entry) *kbForm {
@@ -185,6 +188,10 @@ func (c *console) kbEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	f := formOf(e)
 	f.Preview = c.preview(e.Body)
+	if f.Learned, err = c.kb.LearnedPhrasings(r.Context(), e.ID); err != nil {
+		c.fail(w, r, err)
+		return
+	}
 	c.render(w, r, http.StatusOK, "kbedit", c.newView(r, "kb.edit", f))
 }
 

@@ -90,6 +90,7 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"POST /console/kb/{id}/status", editors, c.kbTransition},
 		{"GET /console/kb/{id}/history", editors, c.kbHistory},
 		{"POST /console/kb/{id}/revert", editors, c.kbRevert},
+		{"POST /console/kb/{id}/learned", editors, c.kbLearned},
 
 		{"GET /console/inbox", agents, c.inbox},
 		{"GET /console/inbox/list", agents, c.inboxList},

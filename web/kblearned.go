@@ -1,0 +1,44 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"helpdesk/kb"
+)
+
+// kbLearned records an editor's decision on a phrasing users confirmed
+// for an entry: accept puts it in search now, remove takes it out and
+// stops it being learned again by itself (kb.Store.DecidePhrasing).
+func (c *console) kbLearned(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	phrasing := r.PostFormValue("phrasing")
+	var accept bool
+	switch r.PostFormValue("decision") {
+	case "accept":
+		accept = true
+	case "remove":
+	default:
+		c.fail(w, r, fmt.Errorf("%w: decision must be accept or remove", errBadRequest))
+		return
+	}
+	if _, err := c.kb.Get(r.Context(), id); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	err := c.kb.DecidePhrasing(r.Context(), id, phrasing, accept, actor(r))
+	if errors.Is(err, kb.ErrNoPhrasing) {
+		err = fmt.Errorf("%w: %w", kb.ErrNotFound, err) // shown as 404
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	flash := "flash.learned_removed"
+	if accept {
+		flash = "flash.learned_accepted"
+	}
+	redirect(w, r, "/console/kb/"+url.PathEscape(id)+"#learned", flash)
+}
