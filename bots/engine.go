@@ -107,9 +107,13 @@ type Options struct {
 	Knowledge     Knowledge
 	Severity      SeverityModel
 	Calendar      Calendar
-	Retry         RetryQueue // nil: failed sends are only logged and left unsent
-	Logger        *slog.Logger
-	Now           func() time.Time
+	// Calendars, when set, picks the calendar of each queue (when the desk
+	// reopens) and of each ticket's first-response target (what the bot
+	// promises); nil: Calendar for everything.
+	Calendars *tickets.Calendars
+	Retry     RetryQueue // nil: failed sends are only logged and left unsent
+	Logger    *slog.Logger
+	Now       func() time.Time
 	// BaseURL is where the help centre and tracking pages live.
 	BaseURL string
 	// DefaultLang is used when neither the message nor the profile tells.
@@ -519,4 +523,22 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 			Channel: in.Channel, ConversationKey: in.ConversationKey, Reply: t.replies[i]})
 	}
 	return res, nil
+}
+
+// queueCalendar is the calendar of a level's queue: whether the desk
+// answers now and when it reopens.
+func (e *Engine) queueCalendar(level int) Calendar {
+	if e.opt.Calendars != nil {
+		return e.opt.Calendars.Level(max(level, 1))
+	}
+	return e.opt.Calendar
+}
+
+// promiseCalendar is the calendar tk's first response is counted on: the
+// one the SLA clock uses, so the bot promises what the console measures.
+func (e *Engine) promiseCalendar(tk *tickets.Ticket) Calendar {
+	if e.opt.Calendars != nil {
+		return e.opt.Calendars.For(tk, tickets.TargetFirstResponse)
+	}
+	return e.opt.Calendar
 }

@@ -185,11 +185,12 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 		}
 		res.Created = true
 		msg := text2(lang, "mail.opened", tk.Number, tk.Priority)
-		if !e.opt.Calendar.IsOpen(now) {
-			msg += "\n\n" + text2(lang, "closed.now", formatWhen(lang, e.opt.Calendar.NextOpening(now), now, e.opt.Calendar.Location()))
+		queue := e.queueCalendar(tk.Level)
+		if !queue.IsOpen(now) {
+			msg += "\n\n" + text2(lang, "closed.now", formatWhen(lang, queue.NextOpening(now), now, queue.Location()))
 		}
-		due := e.opt.Calendar.AddWorkingHours(now, e.opt.FirstResponse[tk.Priority])
-		msg += "\n\n" + text2(lang, "ticket.firstresponse", formatWhen(lang, due, now, e.opt.Calendar.Location()))
+		due := e.promiseCalendar(tk).AddWorkingHours(now, e.opt.FirstResponse[tk.Priority])
+		msg += "\n\n" + text2(lang, "ticket.firstresponse", formatWhen(lang, due, now, queue.Location()))
 		r := Reply{Text: msg}
 		u, err := e.trackURL(ctx, tx, tk)
 		if err != nil {

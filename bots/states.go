@@ -125,17 +125,18 @@ func (e *Engine) queueLine(ctx context.Context, t *turn) (string, error) {
 	due := t.now
 	if tk != nil {
 		number = tk.Number
-		due = e.opt.Calendar.AddWorkingHours(tk.CreatedAt, e.opt.FirstResponse[tk.Priority])
+		due = e.promiseCalendar(tk).AddWorkingHours(tk.CreatedAt, e.opt.FirstResponse[tk.Priority])
 	}
-	loc := e.opt.Calendar.Location()
+	queue := e.queueCalendar(t.conv.Level)
+	loc := queue.Location()
 	var msg string
 	if due.After(t.now) {
 		msg = e.t(t, "queued.wait", number, pos, formatWhen(t.lang, due, t.now, loc))
 	} else {
 		msg = e.t(t, "queued.wait.late", number, pos)
 	}
-	if !e.opt.Calendar.IsOpen(t.now) {
-		msg += "\n" + e.t(t, "queued.closed", formatWhen(t.lang, e.opt.Calendar.NextOpening(t.now), t.now, loc))
+	if !queue.IsOpen(t.now) {
+		msg += "\n" + e.t(t, "queued.closed", formatWhen(t.lang, queue.NextOpening(t.now), t.now, loc))
 	}
 	return msg, nil
 }

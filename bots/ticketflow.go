@@ -206,13 +206,14 @@ func (e *Engine) openTicket(ctx context.Context, t *turn) error {
 	t.dlg.Description, t.dlg.Product, t.dlg.Email, t.dlg.EmailTries = "", "", "", 0
 
 	msg := e.t(t, "ticket.opened", tk.Number, tk.Priority)
-	due := e.opt.Calendar.AddWorkingHours(t.now, e.opt.FirstResponse[tk.Priority])
-	if !e.opt.Calendar.IsOpen(t.now) {
-		msg += "\n" + e.t(t, "closed.now", formatWhen(t.lang, e.opt.Calendar.NextOpening(t.now), t.now, e.opt.Calendar.Location()))
+	due := e.promiseCalendar(tk).AddWorkingHours(t.now, e.opt.FirstResponse[tk.Priority])
+	queue := e.queueCalendar(tk.Level)
+	if !queue.IsOpen(t.now) {
+		msg += "\n" + e.t(t, "closed.now", formatWhen(t.lang, queue.NextOpening(t.now), t.now, queue.Location()))
 	} else {
 		msg += "\n" + e.t(t, "ticket.queued")
 	}
-	msg += "\n" + e.t(t, "ticket.firstresponse", formatWhen(t.lang, due, t.now, e.opt.Calendar.Location()))
+	msg += "\n" + e.t(t, "ticket.firstresponse", formatWhen(t.lang, due, t.now, queue.Location()))
 	links, err := e.trackingLinks(ctx, t, tk)
 	if err != nil {
 		return err

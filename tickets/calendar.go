@@ -431,3 +431,23 @@ func parseMonthDay(s string) (monthDay, error) {
 	}
 	return monthDay{t.Month(), t.Day()}, nil
 }
+
+// NextClosing returns, for an instant when the desk is open, the first
+// instant after it when the desk is closed; t itself when it is closed.
+// Openings that meet across midnight (a 24-hour service) count as one.
+func (c *BusinessCalendar) NextClosing(t time.Time) time.Time {
+	end := t
+	day := c.civil(t)
+	for i := 0; i < maxSearchDays; i, day = i+1, next(day) {
+		extended := false
+		for _, s := range c.dayOpenings(day) {
+			if !end.Before(s.from) && end.Before(s.to) {
+				end, extended = s.to, true
+			}
+		}
+		if !extended && i > 0 || !c.IsOpen(end) {
+			return end
+		}
+	}
+	return end
+}

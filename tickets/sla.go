@@ -98,6 +98,7 @@ type Clock struct {
 	Due       *time.Time    `json:"due,omitempty"` // when it falls due if nothing pauses it (nil when paused or met)
 	Breached  bool          `json:"breached"`      // elapsed beyond the goal (when met late, or still running)
 	Warned    bool          `json:"warned"`        // elapsed beyond WarnShare of the goal
+	Calendar  string        `json:"calendar"`      // the calendar it is counted on
 }
 
 // Remaining is the working time left (negative when breached).
@@ -106,10 +107,20 @@ func (c Clock) Remaining() time.Duration { return c.Goal - c.Elapsed }
 // pausing states stop every clock.
 func pausing(s State) bool { return s == StateWaitingRequester || s == StateWaitingThirdParty }
 
-// Clocks computes every measured target of the ticket at now, from the
-// ticket and its event log alone: the event log is the only source, so the
-// history of every clock can be derived again at any time.
+// Clocks computes every measured target of the ticket at now on one
+// calendar; ClocksOn is the same with each target on its own calendar.
 func Clocks(t *Ticket, events []Event, p Policy, cal *BusinessCalendar, now time.Time) []Clock {
+	return ClocksOn(t, events, p, SingleCalendar(cal), now)
+}
+
+// ClocksOn computes every measured target of the ticket at now, from the
+// ticket and its event log alone: the event log is the only source, so the
+// history of every clock can be derived again at any time — which is why
+// no due time is stored, and a changed calendar moves every open ticket's
+// due times at the next computation. Each target is counted on the
+// calendar cals picks for it (its priority's, its team's, its level's);
+// the ticket's current level and team count for its whole life.
+func ClocksOn(t *Ticket, events []Event, p Policy, cals *Calendars, now time.Time) []Clock {
 	// Pause intervals from the state changes.
 	type span struct{ from, to time.Time }
 	var pauses []span
@@ -159,7 +170,8 @@ func Clocks(t *Ticket, events []Event, p Policy, cal *BusinessCalendar, now time
 		if goal <= 0 {
 			continue
 		}
-		c := Clock{Target: target, Goal: goal, Met: met[target]}
+		cal := cals.For(t, target)
+		c := Clock{Target: target, Goal: goal, Met: met[target], Calendar: cals.NameFor(t, target)}
 		if finished != nil && c.Met == nil {
 			if target == TargetIntervention {
 				continue

@@ -47,3 +47,17 @@ SELECT ticket_id, target, kind, at, elapsed_seconds FROM sla_events WHERE ticket
 
 -- name: ensure-policy
 INSERT INTO sla_policies (priority) VALUES ($1) ON CONFLICT (priority, category, product) DO NOTHING;
+
+-- name: lock-calendar-hashes
+-- One instance at a time compares and records the calendars' digests.
+LOCK TABLE calendar_hashes IN EXCLUSIVE MODE;
+
+-- name: calendar-hashes
+SELECT name, hash FROM calendar_hashes;
+
+-- name: upsert-calendar-hash
+INSERT INTO calendar_hashes (name, hash, changed_at) VALUES ($1, $2, $3)
+ON CONFLICT (name) DO UPDATE SET hash = EXCLUDED.hash, changed_at = EXCLUDED.changed_at;
+
+-- name: open-tickets
+SELECT id FROM tickets WHERE state IN ('new', 'open', 'waiting_requester', 'waiting_third_party') ORDER BY id;

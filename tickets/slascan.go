@@ -20,6 +20,10 @@ type slaQueries struct {
 	InsertNotification string `query:"insert-notification"`
 	SLAEvents          string `query:"sla-events"`
 	EnsurePolicy       string `query:"ensure-policy"`
+	LockCalendarHashes string `query:"lock-calendar-hashes"`
+	CalendarHashes     string `query:"calendar-hashes"`
+	UpsertCalendarHash string `query:"upsert-calendar-hash"`
+	OpenTickets        string `query:"open-tickets"`
 }
 
 type policyRow struct {
@@ -131,9 +135,14 @@ type ScanResult struct {
 // once per ticket and target (the unique key makes a second instance's
 // scan a no-op), the assignee and the queue are notified at a warning, and
 // the policy's actions run at a breach (escalate to level 2, raise the
-// priority, notify supervisors). Outside working hours only P1 tickets
-// notify; the others wait for the desk to open.
+// priority, notify supervisors). Outside the working hours of the clock's
+// own calendar only P1 tickets notify; the others wait for it to open.
 func (s *Store) ScanSLA(ctx context.Context, pool *sqlx.DB, cal *BusinessCalendar, now time.Time) (ScanResult, error) {
+	return s.ScanSLAOn(ctx, pool, SingleCalendar(cal), now)
+}
+
+// ScanSLAOn is ScanSLA with each clock on the calendar cals picks for it.
+func (s *Store) ScanSLAOn(ctx context.Context, pool *sqlx.DB, cals *Calendars, now time.Time) (ScanResult, error) {
 	var res ScanResult
 	policies, err := s.Policies(ctx, pool)
 	if err != nil {
@@ -146,10 +155,9 @@ func (s *Store) ScanSLA(ctx context.Context, pool *sqlx.DB, cal *BusinessCalenda
 	if err := pool.SelectContext(ctx, &ids, s.sla.ToScan, 5000); err != nil {
 		return res, fmt.Errorf("tickets to scan: %w", err)
 	}
-	open := cal.IsOpen(now)
 	for _, id := range ids {
 		err := db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
-			w, b, d, err := s.scanOne(ctx, tx, id, policies, cal, now, open)
+			w, b, d, err := s.scanOne(ctx, tx, id, policies, cals, now)
 			res.Warnings += w
 			res.Breaches += b
 			res.Deferred += d
@@ -163,7 +171,7 @@ func (s *Store) ScanSLA(ctx context.Context, pool *sqlx.DB, cal *BusinessCalenda
 	return res, nil
 }
 
-func (s *Store) scanOne(ctx context.Context, tx *sqlx.Tx, id int64, policies []Policy, cal *BusinessCalendar, now time.Time, open bool) (warnings, breaches, deferred int, err error) {
+func (s *Store) scanOne(ctx context.Context, tx *sqlx.Tx, id int64, policies []Policy, cals *Calendars, now time.Time) (warnings, breaches, deferred int, err error) {
 	var t Ticket
 	if err := tx.GetContext(ctx, &t, s.q.GetTicketForUpdate, id); err != nil {
 		return 0, 0, 0, err
@@ -176,7 +184,7 @@ func (s *Store) scanOne(ctx context.Context, tx *sqlx.Tx, id int64, policies []P
 	if !ok {
 		p = Policy{}
 	}
-	clocks := Clocks(&t, events, p, cal, now)
+	clocks := ClocksOn(&t, events, p, cals, now)
 	if t.State.Open() {
 		for _, c := range clocks {
 			if !c.Running {
@@ -191,7 +199,7 @@ func (s *Store) scanOne(ctx context.Context, tx *sqlx.Tx, id int64, policies []P
 			default:
 				continue
 			}
-			if !open && t.Priority != P1 {
+			if t.Priority != P1 && !cals.For(&t, c.Target).IsOpen(now) {
 				deferred++
 				continue
 			}
@@ -221,7 +229,7 @@ func (s *Store) scanOne(ctx context.Context, tx *sqlx.Tx, id int64, policies []P
 		if events, err = s.Events(ctx, tx, id); err != nil {
 			return warnings, breaches, deferred, err
 		}
-		clocks = Clocks(&t, events, p, cal, now)
+		clocks = ClocksOn(&t, events, p, cals, now)
 	}
 	sum := summarise(id, clocks, events, now)
 	sum.TicketCreatedAt, sum.TicketResolvedAt = t.CreatedAt, t.ResolvedAt
@@ -313,13 +321,13 @@ func (SLAScanArgs) Kind() string { return "sla_scan" }
 // guards against a second scan acting twice.
 type SLAScanWorker struct {
 	river.WorkerDefaults[SLAScanArgs]
-	Store    *Store
-	DB       *sqlx.DB
-	Calendar *BusinessCalendar
+	Store     *Store
+	DB        *sqlx.DB
+	Calendars *Calendars
 }
 
 // Work scans.
 func (w *SLAScanWorker) Work(ctx context.Context, job *river.Job[SLAScanArgs]) error {
-	_, err := w.Store.ScanSLA(ctx, w.DB, w.Calendar, w.Store.now())
+	_, err := w.Store.ScanSLAOn(ctx, w.DB, w.Calendars, w.Store.now())
 	return err
 }

@@ -46,6 +46,7 @@ type console struct {
 	assistOut *prometheus.CounterVec
 	renderer  *kb.Renderer
 	calendar  *tickets.BusinessCalendar // the desk's; nil: the default
+	calendars *tickets.Calendars        // per level, team and target; nil: calendar for all
 	live      *liveHub
 	secure    bool // cookies only over HTTPS
 	pages     map[string]*template.Template
@@ -94,7 +95,7 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		tickets:  opt.Tickets, kb: opt.KB, searcher: opt.Searcher, convs: opt.Conversations,
 		handoff: opt.Handoff, renderer: kb.NewRenderer(), assist: opt.Assist,
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
-		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location, calendar: opt.Calendar,
+		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location, calendar: opt.Calendar, calendars: opt.Calendars,
 		editorsReadTickets: opt.EditorsReadTickets, closure: opt.ClosureCodes,
 	}
 	if len(c.closure) == 0 {

@@ -416,7 +416,7 @@ func (c *console) contactDone(w http.ResponseWriter, r *http.Request) {
 		policies = tickets.DefaultPolicies()
 	}
 	if p, ok := tickets.PolicyFor(policies, t); ok {
-		for _, cl := range tickets.Clocks(t, evs, p, c.slaCalendar(), c.now()) {
+		for _, cl := range tickets.ClocksOn(t, evs, p, c.slaCalendars(), c.now()) {
 			if cl.Due == nil {
 				continue
 			}

@@ -70,6 +70,9 @@ type Options struct {
 	// Calendar is the desk's business calendar, in whose working time the
 	// console counts the tickets' SLA clocks; nil: the default calendar.
 	Calendar *tickets.BusinessCalendar
+	// Calendars, when set, counts each clock on its own calendar (the
+	// ticket's level, team or SLA target's); nil: Calendar for all.
+	Calendars *tickets.Calendars
 	// Webhooks lets admins manage outgoing webhooks through the REST API;
 	// nil: those routes answer 404.
 	Webhooks *webhooks.Service

@@ -43,6 +43,15 @@ func (c *console) slaCalendar() *tickets.BusinessCalendar {
 	return tickets.DefaultBusinessCalendar()
 }
 
+// slaCalendars picks each clock's calendar: the registry the server was
+// given, else slaCalendar for every clock.
+func (c *console) slaCalendars() *tickets.Calendars {
+	if c.calendars != nil {
+		return c.calendars
+	}
+	return tickets.SingleCalendar(c.slaCalendar())
+}
+
 // workingDuration writes a working-time duration as hours and minutes.
 func workingDuration(d time.Duration) string {
 	sign := ""
@@ -108,7 +117,7 @@ func (c *console) slaClocks(r *http.Request, t *tickets.Ticket, events []tickets
 	if !ok {
 		return d, nil
 	}
-	clocks := tickets.Clocks(t, events, p, c.slaCalendar(), c.now())
+	clocks := tickets.ClocksOn(t, events, p, c.slaCalendars(), c.now())
 	d.Clocks = slaClockViews(d.lang, clocks, c.loc)
 	return d, nil
 }

@@ -159,6 +159,8 @@ func (c *console) describe(lang string, e tickets.Event, p *people) string {
 		return t("tl.attachment", e.NewValue)
 	case tickets.EventDelivered:
 		return t("tl.delivered")
+	case tickets.EventCalendarChanged:
+		return t("tl.calendar_changed", e.Field)
 	case tickets.EventField:
 		return t("tl.change", c.fieldName(lang, e.Field), val(e.OldValue), val(e.NewValue))
 	}

@@ -28,6 +28,8 @@ var wordsText = map[string]map[string]string{
 	"tl.attachment": {"it": "ha allegato %s", "en": "attached %s"},
 	"tl.delivered":  {"it": "la risposta è stata consegnata al richiedente", "en": "the reply reached the requester"},
 	"tl.other":      {"it": "altro evento", "en": "other event"},
+	"tl.calendar_changed": {"it": "l'orario del calendario «%s» è cambiato: le scadenze seguono il nuovo orario",
+		"en": "the hours of calendar “%s” changed: due times follow the new hours"},
 
 	"field.state":          {"it": "Stato", "en": "State"},
 	"field.type":           {"it": "Tipo", "en": "Type"},

@@ -22,13 +22,14 @@ import (
 // app is the service's object graph, built once from the configuration and
 // shared by serve, chat and bench.
 type app struct {
-	cfg      config.Config
-	log      *slog.Logger
-	db       *sqlx.DB
-	tickets  *tickets.Store
-	kb       *kb.Store
-	searcher *kb.Searcher
-	calendar *tickets.BusinessCalendar
+	cfg       config.Config
+	log       *slog.Logger
+	db        *sqlx.DB
+	tickets   *tickets.Store
+	kb        *kb.Store
+	searcher  *kb.Searcher
+	calendar  *tickets.BusinessCalendar // the default one
+	calendars *tickets.Calendars        // every named calendar and which clock runs on which
 	// firstResponse is the promised first-response time per priority:
 	// the bot's and the web form's confirmation say the same.
 	firstResponse map[tickets.Priority]time.Duration
@@ -54,10 +55,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	if err != nil {
 		return nil, err
 	}
-	a.calendar, err = tickets.NewBusinessCalendar(calendarConfig(cfg))
-	if err != nil {
-		return nil, fmt.Errorf("config: calendar: %w", err)
+	if a.calendars, err = calendarsFromConfig(cfg); err != nil {
+		return nil, err
 	}
+	a.calendar = a.calendars.Default()
 	if a.tickets, err = tickets.NewStore(tickets.Options{Matrix: matrix, Now: now, Location: a.calendar.Location()}); err != nil {
 		return nil, err
 	}
@@ -130,7 +131,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 		}
 	}
 	a.engine, err = bots.New(bots.Options{
-		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: a.severity, Calendar: a.calendar, Logger: log, Now: now,
+		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: a.severity, Calendar: a.calendar, Calendars: a.calendars, Logger: log, Now: now,
 		Composer:          llm.NewComposer(a.llm),
 		Knowledge:         &bots.KBKnowledge{Searcher: botSearch, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
 		BaseURL:           cfg.HTTP.BaseURL,
@@ -153,11 +154,42 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 }
 
 func calendarConfig(cfg config.Config) tickets.CalendarConfig {
-	cc := tickets.CalendarConfig{Timezone: cfg.Timezone, Hours: cfg.Calendar.Hours, LocalHolidays: cfg.Calendar.LocalHolidays}
-	for _, c := range cfg.Calendar.Closures {
-		cc.Closures = append(cc.Closures, tickets.Closure{From: c.From, To: c.To, Reason: c.Reason})
+	return namedCalendarConfig(cfg, cfg.Calendar)
+}
+
+// namedCalendarConfig turns one calendar section into the tickets shape;
+// every calendar runs in the desk's zone.
+func namedCalendarConfig(cfg config.Config, c config.Calendar) tickets.CalendarConfig {
+	cc := tickets.CalendarConfig{Timezone: cfg.Timezone, Hours: c.Hours, LocalHolidays: c.LocalHolidays}
+	for _, cl := range c.Closures {
+		cc.Closures = append(cc.Closures, tickets.Closure{From: cl.From, To: cl.To, Reason: cl.Reason})
 	}
 	return cc
+}
+
+// calendarsFromConfig builds the registry: calendar as "default",
+// calendars.NAME, and the queues', teams' and SLA targets' choices.
+func calendarsFromConfig(cfg config.Config) (*tickets.Calendars, error) {
+	named := map[string]tickets.CalendarConfig{tickets.DefaultCalendarName: calendarConfig(cfg)}
+	for name, c := range cfg.Calendars {
+		named[name] = namedCalendarConfig(cfg, c)
+	}
+	rules := tickets.CalendarRules{Level1: cfg.Queues.Level1.Calendar, Level2: cfg.Queues.Level2.Calendar,
+		Teams: map[string]string{}, Targets: map[string]map[tickets.Target]string{}}
+	for team, t := range cfg.Teams {
+		rules.Teams[team] = t.Calendar
+	}
+	for prio, targets := range cfg.SLA.Calendars {
+		rules.Targets[prio] = map[tickets.Target]string{}
+		for target, name := range targets {
+			rules.Targets[prio][tickets.Target(target)] = name
+		}
+	}
+	cals, err := tickets.NewCalendars(named, rules)
+	if err != nil {
+		return nil, fmt.Errorf("config: calendars: %w", err)
+	}
+	return cals, nil
 }
 
 // registerWorkers adds the engine's durable jobs: send retries and the
@@ -167,7 +199,7 @@ func (a *app) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &bots.SweepWorker{Engine: a.engine, After: a.cfg.Bot.ResendUnsentAfter})
 	river.AddWorker(w, &bots.CloseIdleWorker{Engine: a.engine, After: a.cfg.Bot.InactivityTimeout})
 	river.AddWorker(w, &bots.AutoAssignWorker{Engine: a.engine})
-	river.AddWorker(w, &tickets.SLAScanWorker{Store: a.tickets, DB: a.db, Calendar: a.calendar})
+	river.AddWorker(w, &tickets.SLAScanWorker{Store: a.tickets, DB: a.db, Calendars: a.calendars})
 	river.AddWorker(w, &tickets.RetentionWorker{Store: a.tickets, DB: a.db, After: a.cfg.Privacy.Retention})
 }
 

@@ -70,6 +70,15 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A calendar whose hours changed since the last start is written on the
+	// timeline of every open ticket it times (due times follow by themselves).
+	change, err := a.tickets.RecordCalendarChanges(ctx, pool, a.calendars, time.Now())
+	if err != nil {
+		return fmt.Errorf("compare calendars with the last start: %w", err)
+	}
+	if len(change.Changed) > 0 {
+		log.Info("calendars changed since the last start", "calendars", change.Changed, "open_tickets", change.Tickets)
+	}
 	if err := registerDBMetrics(reg, pool); err != nil {
 		return err
 	}
@@ -157,7 +166,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes), SeparateMetrics: cfg.HTTP.MetricsAddr != "",
 		EditorsReadTickets: cfg.Console.EditorsReadTickets, ClosureCodes: closureCodes(cfg.Console.ClosureCodes),
 		Pool: pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
-		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Location: a.calendar.Location(), Webhooks: hooks, Assist: assist,
+		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Calendars: a.calendars, Location: a.calendar.Location(), Webhooks: hooks, Assist: assist,
 		Public: web.PublicOptions{Engine: a.engine, Mailer: chans[bots.ChannelEmail], Severity: a.severity,
 			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow,
 			FirstResponse: a.firstResponse}})

@@ -38,12 +38,19 @@ type Config struct {
 	Tickets  Tickets  `yaml:"tickets"`
 	KB       KB       `yaml:"kb"`
 	Calendar Calendar `yaml:"calendar"`
-	Bot      Bot      `yaml:"bot"`
-	Channels Channels `yaml:"channels"`
-	LLM      LLM      `yaml:"llm"`
-	Privacy  Privacy  `yaml:"privacy"`
-	Console  Console  `yaml:"console"`
-	API      API      `yaml:"api"`
+	// Calendars are further named calendars with the same keys as
+	// calendar, which is the one named "default" (docs/calendars.md).
+	Calendars map[string]Calendar `yaml:"calendars"`
+	// Queues, Teams and SLA name the calendar each one's clocks run on.
+	Queues   Queues          `yaml:"queues"`
+	Teams    map[string]Team `yaml:"teams"`
+	SLA      SLA             `yaml:"sla"`
+	Bot      Bot             `yaml:"bot"`
+	Channels Channels        `yaml:"channels"`
+	LLM      LLM             `yaml:"llm"`
+	Privacy  Privacy         `yaml:"privacy"`
+	Console  Console         `yaml:"console"`
+	API      API             `yaml:"api"`
 }
 
 // Privacy sets the personal-data rules.
@@ -194,6 +201,34 @@ type Calendar struct {
 	LocalHolidays []string `yaml:"local_holidays"`
 	// Closures: closed date ranges, both ends included.
 	Closures []Closure `yaml:"closures"`
+}
+
+// Queues names the calendar of each level's queue: the bot's "the desk
+// reopens …" and every clock of a ticket at that level, unless its team or
+// the SLA target says otherwise. Empty means "default".
+type Queues struct {
+	Level1 Queue `yaml:"level1"`
+	Level2 Queue `yaml:"level2"`
+}
+
+// Queue is one level's queue.
+type Queue struct {
+	Calendar string `yaml:"calendar"`
+}
+
+// Team is a support group (a ticket's group, e.g. on_site).
+type Team struct {
+	// Calendar its tickets' clocks run on; empty: the level's queue's.
+	Calendar string `yaml:"calendar"`
+}
+
+// SLA names calendars per service-level target.
+type SLA struct {
+	// Calendars maps a priority (P1 … P4, or "all") to a target
+	// (take_charge, first_response, intervention, resolve) to the calendar
+	// that target is counted on. A priority's own entry wins over "all";
+	// both win over the team's and the queue's calendar.
+	Calendars map[string]map[string]string `yaml:"calendars"`
 }
 
 // Closure is a closed range of days.
@@ -360,7 +395,9 @@ func Default() Config {
 			"medium": {"high": "P2", "medium": "P3", "low": "P3"},
 			"low":    {"high": "P3", "medium": "P4", "low": "P4"},
 		}},
-		KB: KB{ContentDir: "content/kb", LoadOnStart: true, TargetPrecision: 0.8, LearnAfter: 3},
+		KB:        KB{ContentDir: "content/kb", LoadOnStart: true, TargetPrecision: 0.8, LearnAfter: 3},
+		Calendars: map[string]Calendar{}, Teams: map[string]Team{},
+		SLA: SLA{Calendars: map[string]map[string]string{}},
 		Calendar: Calendar{Hours: map[string]string{
 			"mon": "08:00-20:00", "tue": "08:00-20:00", "wed": "08:00-20:00", "thu": "08:00-20:00", "fri": "08:00-20:00",
 		}, LocalHolidays: []string{}, Closures: []Closure{}},

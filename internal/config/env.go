@@ -199,6 +199,9 @@ func validate(cfg *Config) error {
 	if err := validateClosureCodes(cfg.Console.ClosureCodes); err != nil {
 		return err
 	}
+	if err := validateCalendarNames(cfg); err != nil {
+		return err
+	}
 	return validateMatrix(cfg.Tickets.PriorityMatrix)
 }
 

@@ -143,6 +143,7 @@ var Kept = map[string]string{
 	"anonymised.kind": "a word", "privacy_actions.actor": "staff", "privacy_actions.action": "a word",
 	"privacy_actions.detail": "counts of what an erasure changed",
 	"api_tokens.name":        "an integration's name", "api_tokens.scopes": "words", "api_tokens.token_hash": "a hash",
+	"calendar_hashes.name": "a calendar's name", "calendar_hashes.hash": "a hash of opening hours",
 	"canned_responses.lang": "a word", "canned_responses.title": "desk content", "canned_responses.body": "desk content",
 	"canned_responses.created_by": "staff",
 	"console_sessions.token_hash": "a hash", "console_sessions.csrf_token": "a random token",
