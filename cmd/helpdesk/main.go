@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"backup":     {"dump the database into the backup folder (pg_dump -Fc)", runBackup},
 		"restore":    {"restore a backup file into the database: restore FILE", runRestore},
 		"bench":      {"measure the whole message path against raw PostgreSQL inserts: bench [-users N] [-messages N] [-rate R] [-json]", runBench},
+		"calendar":   {"working hours: calendar due [-calendar NAME] FROM DURATION | open [-calendar NAME] AT", runCalendar},
 		"sla":        {"service-level policies, in working minutes: sla list | set PRIORITY TARGET MINUTES", runSLA},
 		"report":     {"the period report (volumes, SLA, backlog, rates, satisfaction, KB): report [-from D] [-to D] [-format json|csv]", runReport},
 		"channels":   {"check the configured chat platforms' credentials: channels check", runChannels},
