@@ -100,27 +100,28 @@ type helpQueries struct {
 
 // publicSite serves the pages requesters see without logging in.
 type publicSite struct {
-	opt      PublicOptions
-	db       *sqlx.DB
-	q        helpQueries
-	log      *slog.Logger
-	now      func() time.Time
-	calendar *tickets.BusinessCalendar // the desk's: opening hours, first-response times
-	loc      *time.Location            // the desk's time zone: every time a page shows
-	baseURL  string
-	secure   bool
-	tickets  *tickets.Store
-	kb       *kb.Store
-	searcher *kb.Searcher
-	convs    *bots.Store
-	renderer *kb.Renderer
-	severity bots.SeverityModel
-	tracker  *TrackingTokens
-	intake   *intake
-	limiter  *rateLimiter
-	chat     *chatHub
-	pages    map[string]*template.Template
-	static   http.Handler
+	opt       PublicOptions
+	db        *sqlx.DB
+	q         helpQueries
+	log       *slog.Logger
+	now       func() time.Time
+	calendar  *tickets.BusinessCalendar // the desk's: opening hours, first-response times
+	calendars *tickets.Calendars        // nil: calendar for every queue and target
+	loc       *time.Location            // the desk's time zone: every time a page shows
+	baseURL   string
+	secure    bool
+	tickets   *tickets.Store
+	kb        *kb.Store
+	searcher  *kb.Searcher
+	convs     *bots.Store
+	renderer  *kb.Renderer
+	severity  bots.SeverityModel
+	tracker   *TrackingTokens
+	intake    *intake
+	limiter   *rateLimiter
+	chat      *chatHub
+	pages     map[string]*template.Template
+	static    http.Handler
 }
 
 // publicRoute is one route of the public side.
@@ -194,6 +195,7 @@ func newPublicSite(opt Options) (*publicSite, error) {
 	var err error
 	// Times are the desk's, never the server's: a requester reads the
 	// same hour the console and the bot give them.
+	p.calendars = opt.Calendars
 	if p.calendar = opt.Calendar; p.calendar == nil {
 		if p.calendar, err = tickets.NewBusinessCalendar(tickets.CalendarConfig{}); err != nil {
 			return nil, err

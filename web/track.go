@@ -63,10 +63,16 @@ type deskPromise struct {
 
 func (p *publicSite) promise(lang string, tk *tickets.Ticket) *deskPromise {
 	now := p.now()
-	due := p.calendar.AddWorkingHours(tk.CreatedAt, p.opt.FirstResponse[tk.Priority])
+	// With named calendars, the promise is counted on the calendar the
+	// first-response clock runs on, and "reopens" is the ticket's queue's.
+	promise, queue := p.calendar, p.calendar
+	if p.calendars != nil {
+		promise, queue = p.calendars.For(tk, tickets.TargetFirstResponse), p.calendars.Level(max(tk.Level, 1))
+	}
+	due := promise.AddWorkingHours(tk.CreatedAt, p.opt.FirstResponse[tk.Priority])
 	d := &deskPromise{FirstResponse: bots.FormatWhen(lang, due, now, p.loc)}
-	if !p.calendar.IsOpen(now) {
-		d.ClosedUntil = bots.FormatWhen(lang, p.calendar.NextOpening(now), now, p.loc)
+	if !queue.IsOpen(now) {
+		d.ClosedUntil = bots.FormatWhen(lang, queue.NextOpening(now), now, p.loc)
 	}
 	return d
 }
