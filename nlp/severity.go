@@ -112,11 +112,18 @@ type SeverityModel struct {
 // NewSeverityModel trains the model shipped with the program from the
 // embedded training data.
 func NewSeverityModel() (*SeverityModel, error) {
-	exs, err := ReadSeverityExamples(bytes.NewReader(severityTrain))
+	exs, err := ShippedSeverityExamples()
 	if err != nil {
 		return nil, err
 	}
 	return TrainSeverityModel(exs)
+}
+
+// ShippedSeverityExamples returns the embedded training data
+// (content/severity/train.jsonl): a retrained model learns from it plus
+// the desk's own labels.
+func ShippedSeverityExamples() ([]SeverityExample, error) {
+	return ReadSeverityExamples(bytes.NewReader(severityTrain))
 }
 
 // TrainSeverityModel trains a model from labelled examples (for an

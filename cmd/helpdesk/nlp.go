@@ -15,7 +15,7 @@ import (
 	"helpdesk/tickets"
 )
 
-const nlpUsage = `usage: helpdesk nlp severity-eval --cases FILE [--json]
+const nlpUsage = `usage: helpdesk nlp severity-eval --cases FILE [--json] [--learn FILE]
        helpdesk nlp intent-eval --cases FILE [--json]
        helpdesk nlp classify [--lang it|en] TEXT…`
 
@@ -65,27 +65,78 @@ type severityReport struct {
 }
 
 func runSeverityEval(env *environment, args []string) error {
-	path, asJSON, err := evalFlags(env, "severity-eval", args)
-	if err != nil {
-		return err
+	fs := flag.NewFlagSet("nlp severity-eval", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	path := fs.String("cases", "", "JSON lines file of labelled cases")
+	asJSON := fs.Bool("json", false, "print one JSON object with the figures")
+	learn := fs.String("learn", "", "JSON lines of extra labelled cases (same format) trained on with the shipped data before scoring")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
+	if *path == "" || fs.NArg() > 0 {
+		fmt.Fprintln(env.stderr, nlpUsage)
+		return errUsage
 	}
-	defer f.Close()
-	cases, err := nlp.ReadSeverityExamples(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if len(cases) == 0 {
-		return fmt.Errorf("%s: no cases", path)
-	}
-	matrix, err := priorityMatrix(env)
+	cases, err := readSeverityFile(*path)
 	if err != nil {
 		return err
 	}
 	model, err := nlp.NewSeverityModel()
+	if err != nil {
+		return err
+	}
+	if *learn != "" {
+		extra, err := readSeverityFile(*learn)
+		if err != nil {
+			return err
+		}
+		// A case trained on is never scored: it would measure memory.
+		seen := map[string]bool{}
+		for _, c := range extra {
+			seen[c.Lang+"\x00"+c.Text] = true
+		}
+		var kept []nlp.SeverityExample
+		for _, c := range cases {
+			if !seen[c.Lang+"\x00"+c.Text] {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) == 0 {
+			return fmt.Errorf("%s: every case is in %s", *path, *learn)
+		}
+		shipped, err := nlp.ShippedSeverityExamples()
+		if err != nil {
+			return err
+		}
+		if model, err = nlp.TrainSeverityModel(append(shipped, extra...)); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stderr, "trained on %d shipped and %d extra cases; %d scored cases left out as trained on\n", len(shipped), len(extra), len(cases)-len(kept))
+		cases = kept
+	}
+	return scoreSeverity(env, *path, cases, model, *asJSON)
+}
+
+// readSeverityFile reads a file of labelled severity cases (at least one).
+func readSeverityFile(path string) ([]nlp.SeverityExample, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cases, err := nlp.ReadSeverityExamples(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("%s: no cases", path)
+	}
+	return cases, nil
+}
+
+// scoreSeverity prints the figures of model on cases.
+func scoreSeverity(env *environment, path string, cases []nlp.SeverityExample, model *nlp.SeverityModel, asJSON bool) error {
+	matrix, err := priorityMatrix(env)
 	if err != nil {
 		return err
 	}

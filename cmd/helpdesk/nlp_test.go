@@ -115,3 +115,39 @@ func TestNLPUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestNLPSeverityEvalLearn: --learn trains on extra cases with the shipped
+// data before scoring; a scored case that is also a training case is left
+// out; a file with every case trained on is refused.
+func TestNLPSeverityEvalLearn(t *testing.T) {
+	// The desk's jargon: "zorblat" is its word for the whole clinic's
+	// system down. The shipped data never saw it.
+	scored := writeCases(t,
+		`{"text": "zorblat anche oggi", "lang": "it", "urgency": "high", "impact": "high", "priority": "P1", "type": "incident"}`,
+		`{"text": "zorblat in corso", "lang": "it", "urgency": "high", "impact": "high", "priority": "P1", "type": "incident"}`)
+	var extra []string
+	for _, w := range []string{"di nuovo", "stamattina", "ancora", "adesso", "da ieri", "al piano terra", "in ambulatorio", "segnalato", "anche oggi"} {
+		extra = append(extra, `{"text": "zorblat `+w+`", "lang": "it", "urgency": "high", "impact": "high", "priority": "P1", "type": "incident"}`)
+	}
+	learn := writeCases(t, extra...)
+	priority := func(args ...string) (float64, string) {
+		t.Helper()
+		out, errs, code := runCmd(t, append([]string{"nlp", "severity-eval", "--cases", scored, "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var got map[string]float64
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%v in %q", err, out)
+		}
+		return got["priority_accuracy"], errs
+	}
+	before, _ := priority()
+	after, errs := priority("--learn", learn)
+	if before != 0 || after != 1 || !strings.Contains(errs, "extra cases; 1 scored cases left out as trained on") {
+		t.Errorf("priority accuracy %.2f without, %.2f with the extra cases (want 0 → 1); stderr %q", before, after, errs)
+	}
+	if _, _, code := runCmd(t, "nlp", "severity-eval", "--cases", scored, "--learn", scored); code == 0 {
+		t.Error("every scored case trained on: exit 0")
+	}
+}
