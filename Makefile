@@ -9,7 +9,7 @@ BIN       := bin/helpdesk
 PKGS      := ./...
 TESTFLAGS ?= -count=1 -timeout 40m
 
-.PHONY: all run test test-stress build bench lint db db-stop clean deps chaos fuzz vulncheck
+.PHONY: all run test test-stress build bench lint db db-stop clean deps chaos fuzz vulncheck screenshots
 
 all: build
 
@@ -68,6 +68,15 @@ vulncheck: deps
 	  test -n "$$src" || { echo "vulncheck: cannot download golang.org/x/vulndb@$(VULNDB) from the Go module proxy"; exit 1; }; \
 	  rm -rf $(VULNDIR).tmp && (cd /tmp && $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB) -vulns $$src/data/osv -out $(CURDIR)/$(VULNDIR).tmp) && mv $(VULNDIR).tmp $(VULNDIR); }
 	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(VULNCHECK) -db file://$(CURDIR)/$(VULNDIR) $(PKGS)
+
+## screenshots: the documentation's pictures (docs/screenshots/*.png) of the help centre and the
+## console (inbox, conversation, ticket, reports), taken in headless Chromium from the demo
+## started as the browser tests do (real PostgreSQL, demo knowledge base content/kb)
+screenshots: deps
+	./.ci/setup-tools
+	$(GO) run ./cmd/helpdesk db start >/dev/null
+	mkdir -p docs/screenshots
+	$(GO) test -count=1 -v -run '^TestBrowserScreenshots$$' ./web/ -args -screenshots=$(CURDIR)/docs/screenshots
 
 ## bench: benchmarks (figures in README)
 bench: build

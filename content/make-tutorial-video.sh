@@ -8,13 +8,18 @@
 #   media/health/vpn-tutorial.en.vtt     and in English
 #   media/health/vpn-tutorial-slides.svg the same slides as one deck
 #
-# The outputs are committed (a few hundred KB); run this again after
-# changing a slide. Needs ffmpeg with librsvg and libx264 (Debian's
-# `ffmpeg` package) and a sans-serif font (fonts-dejavu-core).
-# Usage: content/make-tutorial-video.sh   (from anywhere)
+# The outputs are committed (about 110 KB); run this again after changing
+# a slide. Needs ffmpeg with librsvg and libx264 (Debian's `ffmpeg`
+# package) and a sans-serif font (fonts-dejavu-core).
+#
+# Usage: content/make-tutorial-video.sh [OUTDIR]   (default: the content's media/health)
+# SLIDES_ONLY=1 writes the captions and the deck but no video (no ffmpeg
+# needed): the web tests compare those with the committed files.
 set -euo pipefail
-cd "$(dirname "$0")/kb/media/health"
-command -v ffmpeg >/dev/null || { echo "ffmpeg is missing: apt-get install ffmpeg" >&2; exit 1; }
+out=$(realpath "${1:-$(dirname "$0")/kb/media/health}")
+cd "$out"
+slides_only=${SLIDES_ONLY:-0}
+[ "$slides_only" = 1 ] || command -v ffmpeg >/dev/null || { echo "ffmpeg is missing: apt-get install ffmpeg" >&2; exit 1; }
 
 name=vpn-tutorial
 W=960 H=540
@@ -86,7 +91,7 @@ for i in "${!slides[@]}"; do
   f="$tmp/$(printf 'slide%02d' "$n")"
   printf '<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" font-family="DejaVu Sans, sans-serif">\n%s\n</svg>\n' \
     $W $H $W $H "$body" >"$f.svg"
-  ffmpeg -v error -y -i "$f.svg" "$f.png"
+  [ "$slides_only" = 1 ] || ffmpeg -v error -y -i "$f.svg" "$f.png"
   printf "file '%s'\nduration %s\n" "$f.png" "$secs" >>"$concat"
   printf '%s\n%s --> %s\n%s\n\n' "$n" "$(vtt_time $t)" "$(vtt_time $((t + secs)))" "$it_title: ${it_text//\// }" >>"$name.it.vtt"
   printf '%s\n%s --> %s\n%s\n\n' "$n" "$(vtt_time $t)" "$(vtt_time $((t + secs)))" "$en_title: ${en_text//\// }" >>"$name.en.vtt"
@@ -99,6 +104,7 @@ printf "file '%s'\n" "$f.png" >>"$concat"
 printf '</svg>\n' >>"$deck"
 cp "$deck" "$name-slides.svg"
 
+[ "$slides_only" = 1 ] && exit 0
 # A slide show: few frames per second, still-image tuning, the index at
 # the front so the browser starts playing before the whole file arrives.
 ffmpeg -v error -y -f concat -safe 0 -i "$concat" -vf "fps=2,format=yuv420p" \

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -30,5 +33,38 @@ func TestMediaCaptionsServed(t *testing.T) {
 	_, page, _ = p.get(c, "/help/a/cns-installare-driver-lettore?lang=it")
 	if strings.Contains(page, "<track") {
 		t.Errorf("a remote video got captions")
+	}
+}
+
+// TestTutorialVideoScriptMatchesCommittedFiles: content/make-tutorial-video.sh
+// writes the demo tutorial's captions and slide deck exactly as committed
+// (SLIDES_ONLY=1: no ffmpeg needed), so the committed video, captions and
+// slides come from the script in the repository, and a slide changed in
+// the script without running it again fails here.
+func TestTutorialVideoScriptMatchesCommittedFiles(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash not installed")
+	}
+	out := t.TempDir()
+	cmd := exec.Command("../content/make-tutorial-video.sh", out)
+	cmd.Env = append(os.Environ(), "SLIDES_ONLY=1")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make-tutorial-video.sh: %v\n%s", err, b)
+	}
+	for _, f := range []string{"vpn-tutorial.it.vtt", "vpn-tutorial.en.vtt", "vpn-tutorial-slides.svg"} {
+		made, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		committed, err := os.ReadFile("../content/kb/media/health/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(made) != string(committed) {
+			t.Errorf("%s: the script writes something else than the committed file: run content/make-tutorial-video.sh", f)
+		}
+	}
+	if st, err := os.Stat("../content/kb/media/health/vpn-tutorial.mp4"); err != nil || st.Size() < 10<<10 || st.Size() > 400<<10 {
+		t.Errorf("the committed video: %v, %v (want 10–400 KB)", st, err)
 	}
 }
