@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -202,10 +203,21 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 		replies = append(replies, r)
 	} else if tk != nil {
 		// A reply in a known thread: a public comment from the requester.
-		if strings.TrimSpace(m.Text) != "" {
+		added := strings.TrimSpace(m.Text) != ""
+		if added {
 			if _, err := e.opt.Tickets.AddComment(ctx, tx, tk.ID, actor, true, m.Text); err != nil {
 				return MailResult{}, nil, err
 			}
+		}
+		// While the ticket waits in the queue no person reads the thread
+		// yet: say the mail was added, and where the ticket stands (every
+		// state answers). While an agent holds it, the agent answers.
+		if added && conv.State == StateQueued && tk.State != tickets.StateResolved && tk.State != tickets.StateClosed {
+			line, err := e.mailQueueLine(ctx, tx, conv, tk, now)
+			if err != nil {
+				return MailResult{}, nil, err
+			}
+			replies = append(replies, Reply{Text: line})
 		}
 		switch {
 		case tk.State == tickets.StateResolved && tk.ResolvedAt != nil && now.Sub(*tk.ResolvedAt) <= e.opt.ReopenWindow &&
@@ -252,6 +264,30 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 	}
 	res.Replies = outs
 	return res, conv, nil
+}
+
+// mailQueueLine says a reply was added to a queued ticket, its place in
+// the queue and when the desk expects to answer, on the business calendar.
+func (e *Engine) mailQueueLine(ctx context.Context, tx *sqlx.Tx, conv *Conversation, tk *tickets.Ticket, now time.Time) (string, error) {
+	var pos int
+	err := tx.GetContext(ctx, &pos, e.store.q.QueuePosition, conv.Level, conv.ID)
+	if errors.Is(err, sql.ErrNoRows) || pos < 1 {
+		pos = 1
+	} else if err != nil {
+		return "", err
+	}
+	// The calendars the chat's queue line uses (states.go queueLine).
+	queue := e.queueCalendar(conv.Level)
+	loc := queue.Location()
+	due := e.promiseCalendar(tk).AddWorkingHours(tk.CreatedAt, e.opt.FirstResponse[tk.Priority])
+	msg := text2(conv.Lang, "mail.queued.late", tk.Number, pos)
+	if due.After(now) {
+		msg = text2(conv.Lang, "mail.queued", tk.Number, pos, formatWhen(conv.Lang, due, now, loc))
+	}
+	if !queue.IsOpen(now) {
+		msg += "\n\n" + text2(conv.Lang, "queued.closed", formatWhen(conv.Lang, queue.NextOpening(now), now, loc))
+	}
+	return msg, nil
 }
 
 // mailThread finds the conversation and ticket a mail belongs to: by the

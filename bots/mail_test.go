@@ -90,3 +90,50 @@ func TestMailWithoutMessageIDIsRefused(t *testing.T) {
 		t.Fatal("accepted a mail without Message-ID")
 	}
 }
+
+// TestMailWhileQueuedAnswers: a requester's reply while the ticket waits
+// in the queue is added to the ticket and answered (added, position, when
+// the desk expects to answer); while an agent holds the conversation the
+// reply is added and left to the agent.
+func TestMailWhileQueuedAnswers(t *testing.T) {
+	h := newHarness(t)
+	h.engine.RegisterSender(ChannelEmail, h.mem)
+	ctx := context.Background()
+	res, err := h.engine.HandleMail(ctx, Mail{MessageID: "q1@mail.example", FromAddress: "rossi@studio.example",
+		Subject: "La stampante non stampa", Text: "Da stamattina la stampante del piano terra non stampa."})
+	if err != nil || !res.Created {
+		t.Fatalf("first mail: %+v, %v", res, err)
+	}
+	key := MailKey("rossi@studio.example", "q1@mail.example")
+	if _, err := h.engine.HandleMail(ctx, Mail{MessageID: "q2@mail.example", References: []string{"q1@mail.example"},
+		FromAddress: "rossi@studio.example", Subject: "Re: [" + res.TicketNumber + "] La stampante non stampa", Text: "stato " + res.TicketNumber}); err != nil {
+		t.Fatal(err)
+	}
+	sent := h.mem.Replies(key)
+	if len(sent) != 2 || !strings.Contains(sent[1].Text, "Abbiamo aggiunto il tuo messaggio alla richiesta "+res.TicketNumber) ||
+		!strings.Contains(sent[1].Text, "posizione 1") || !strings.Contains(sent[1].Text, "ti risponderemo per e-mail entro") {
+		t.Fatalf("replies while queued: %+v", sent)
+	}
+	var convID int64
+	if err := h.db.Get(&convID, `SELECT id FROM conversations WHERE channel = 'email'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.engine.Take(ctx, convID, h.agent("marco", "agent_l1", true)); err != nil {
+		t.Fatal(err)
+	}
+	held := len(h.mem.Replies(key)) // with the "Marco has joined" notice
+	if _, err := h.engine.HandleMail(ctx, Mail{MessageID: "q3@mail.example", References: []string{"q1@mail.example"},
+		FromAddress: "rossi@studio.example", Subject: "Re: [" + res.TicketNumber + "]", Text: "ci siete?"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.mem.Replies(key); len(got) != held {
+		t.Fatalf("a reply while the agent holds the conversation was answered by the desk: %+v", got[held:])
+	}
+	tk, err := h.tickets.GetByNumber(ctx, h.db, res.TicketNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := h.tickets.Comments(ctx, h.db, tk.ID, false); err != nil || len(cs) != 2 {
+		t.Fatalf("%d comments (%v), want both replies", len(cs), err)
+	}
+}

@@ -144,6 +144,10 @@ func TestDovecotPostfixThread(t *testing.T) {
 	if err != nil || len(cs) != 1 || cs[0].Body != "Aggiungo che succede anche sul secondo PC." {
 		t.Fatalf("comments %+v, %v", cs, err)
 	}
+	// Queued: the desk says it added the mail, and where the ticket stands.
+	if _, p, _ := parts(t, x.received(2)[1].Raw); !strings.Contains(p, "Abbiamo aggiunto il tuo messaggio alla richiesta "+number) {
+		t.Fatalf("answer to a reply while queued:\n%s", p)
+	}
 
 	// 4. A mail from an address Postfix takes but Dovecot does not know:
 	// the desk acknowledges it, Postfix bounces the acknowledgement with a
@@ -163,7 +167,7 @@ func TestDovecotPostfixThread(t *testing.T) {
 	if log := x.host.postfixLog(t); strings.Count(log, "status=bounced") != 1 {
 		t.Errorf("want exactly one bounce (the acknowledgement to gone@), Postfix logged:\n%s", log)
 	}
-	x.received(1)
+	x.received(2)
 
 	// 6. An agent answers, resolves, and the requester rates by mail.
 	var convID int64
@@ -184,22 +188,22 @@ func TestDovecotPostfixThread(t *testing.T) {
 	if err := x.eng.Resolve(ctx, convID, agent, "fixed", "Permessi della cartella corretti."); err != nil {
 		t.Fatal(err)
 	}
-	got := x.received(5) // acknowledgement, joined, reply, resolution, question
-	joined, _, _ := parts(t, got[1].Raw)
-	rh, rplain, _ := parts(t, got[2].Raw)
+	got := x.received(6) // acknowledgement, added, joined, reply, resolution, question
+	joined, _, _ := parts(t, got[2].Raw)
+	rh, rplain, _ := parts(t, got[3].Raw)
 	if joined.Get("Auto-Submitted") != "auto-generated" || rh.Get("Auto-Submitted") != "" ||
 		!strings.Contains(rplain, "come amministratore") || rh.Get("In-Reply-To") != "<"+originalID+">" {
 		t.Errorf("joined Auto-Submitted %q; reply Auto-Submitted %q, In-Reply-To %q:\n%s",
 			joined.Get("Auto-Submitted"), rh.Get("Auto-Submitted"), rh.Get("In-Reply-To"), rplain)
 	}
-	qh, question, _ := parts(t, got[4].Raw)
+	qh, question, _ := parts(t, got[5].Raw)
 	if !strings.Contains(question, "Rispondi a questa e-mail scrivendo solo un numero da 1 a 5.") {
 		t.Fatalf("satisfaction question:\n%s", question)
 	}
 	questionID := strings.Trim(qh.Get("Message-Id"), "<>")
 	x.arrive(requesterAddr, replyMail("rating-1@ambulatorio.example", "R: ["+number+"] Ricette elettroniche", questionID,
 		"<"+originalID+"> <"+questionID+">", "4"), 7)
-	if _, p, _ := parts(t, x.received(6)[5].Raw); !strings.Contains(p, "Grazie per il tuo giudizio") {
+	if _, p, _ := parts(t, x.received(7)[6].Raw); !strings.Contains(p, "Grazie per il tuo giudizio") {
 		t.Fatalf("after the rating:\n%s", p)
 	}
 	var rating int
