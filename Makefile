@@ -18,7 +18,7 @@ deps:
 	@$(GO) mod download
 
 build: deps
-	$(GO) build -o $(BIN) ./cmd/helpdesk
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/helpdesk
 
 ## run: the service on the embedded default (private PostgreSQL, demo KB, console on localhost)
 run: build

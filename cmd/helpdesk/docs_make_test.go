@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// Every `make TARGET` the README or docs/ tell a reader to run is a target
+// Every `make TARGET` the README, CONTRIBUTING.md or docs/ tell a reader to run is a target
 // of the Makefile: a doc is a test.
 func TestDocumentedMakeTargetsExist(t *testing.T) {
 	mk, err := os.ReadFile("../../Makefile")
@@ -19,7 +19,7 @@ func TestDocumentedMakeTargetsExist(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^([a-z][a-z0-9-]*):`).FindAllStringSubmatch(string(mk), -1) {
 		targets[m[1]] = true
 	}
-	files := []string{"../../README.md"}
+	files := []string{"../../README.md", "../../CONTRIBUTING.md"}
 	err = filepath.WalkDir("../../docs", func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
 			files = append(files, path)

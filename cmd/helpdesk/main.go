@@ -49,6 +49,7 @@ func commands() map[string]command {
 		"kb":         {"knowledge base: import DIR | export DIR | eval | stats", runKB},
 		"users":      {"console users: add | passwd | role | enable | disable | list", runUsers},
 		"api-tokens": {"REST API tokens of integrations: create NAME SCOPE… | list | revoke NAME", runAPITokens},
+		"version":    {"what was built: version, commit, Go release", runVersion},
 	}
 }
 
