@@ -24,7 +24,10 @@ import (
 // the service must come back on its own.
 func TestFailoverToSynchronousStandby(t *testing.T) {
 	t.Parallel()
-	ctx := testwait.Context(t)
+	// The chaos deadline, not testwait's: at full size (make chaos) the
+	// load runs for many minutes, longer than testwait.Patience.
+	ctx, cancel := context.WithDeadline(context.Background(), deadline(t))
+	defer cancel()
 	primary, standby := replicatedPair(t, ctx)
 	pport, err := primary.Port()
 	if err != nil {
@@ -61,14 +64,23 @@ func TestFailoverToSynchronousStandby(t *testing.T) {
 	}
 	done := make(chan outcome, 1)
 	var once sync.Once
-	l.run(context.Background(), func(n int64) {
+	// A fail-over that fails stops the load, which would otherwise wait
+	// for a primary for ever, so the test reports why.
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	defer stopLoad()
+	l.run(loadCtx, func(n int64) {
 		if n < total*2/5 {
 			return
 		}
 		once.Do(func() {
 			go func() {
 				var o outcome
-				defer func() { done <- o }()
+				defer func() {
+					if o.err != nil {
+						stopLoad()
+					}
+					done <- o
+				}()
 				o.killed = time.Now()
 				if o.err = primary.Kill(); o.err != nil {
 					return
@@ -89,7 +101,12 @@ func TestFailoverToSynchronousStandby(t *testing.T) {
 			}()
 		})
 	})
-	o := testwait.Recv(t, "the fail-over to finish", done)
+	var o outcome
+	select {
+	case o = <-done:
+	case <-ctx.Done():
+		t.Fatal("the fail-over did not finish before the test's deadline (the load ended before 40 %?)")
+	}
 	if o.err != nil {
 		t.Fatalf("fail-over: %v", o.err)
 	}
