@@ -25,6 +25,10 @@ func TestBrowserPublicAccessibility(t *testing.T) {
 			{"topic", "/help/c/" + topic + "?lang=" + lang, "main h1"},
 			{"web form", "/help/request?lang=" + lang, "#name"},
 			{"find my ticket", "/track/?lang=" + lang, "main h1"},
+			{"tutorials", "/help/k/tutorial?lang=" + lang, "main h1"},
+			{"a tracking link without its token", "/track/HD-2026-000001?lang=" + lang, "main h1"},
+			{"page not found", "/help/a/no-such-entry?lang=" + lang, "#page-error"},
+			{"chat in another site's frame", "/help/chat/embed?lang=" + lang, "#chat-text"},
 		}
 		for _, pg := range pages {
 			do(t, ctx, "open "+pg.what, chromedp.Navigate(p.ts.URL+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready)))
