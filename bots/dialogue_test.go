@@ -154,3 +154,18 @@ func TestComposedAnswerOnlyWhenGrounded(t *testing.T) {
 		})
 	}
 }
+
+func TestButtonLabel(t *testing.T) {
+	tests := []struct{ lang, action, want string }{
+		{"it", actHuman, "Parla con un operatore"},
+		{"en", actHuman, "Talk to an operator"},
+		{"it", actFAQ + promptSep + "1z", "Cerca nelle guide"},
+		{"it", actPick + "vpn-password", ""},
+		{"it", "no-such-action", ""},
+	}
+	for _, tt := range tests {
+		if got := ButtonLabel(tt.lang, tt.action); got != tt.want {
+			t.Errorf("ButtonLabel(%q, %q) = %q, want %q", tt.lang, tt.action, got, tt.want)
+		}
+	}
+}

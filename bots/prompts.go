@@ -102,3 +102,21 @@ func (e *Engine) settleAgentPrompt(ctx context.Context, t *agentTurn) error {
 	t.conv.Context = b
 	return nil
 }
+
+// buttonKeys are the catalogue keys of the engine's fixed buttons.
+var buttonKeys = map[string]string{
+	actFAQ: "btn.faq", actTicket: "btn.ticket", actTrack: "btn.track", actHuman: "btn.human",
+	actSolved: "btn.solved", actUnsolved: "btn.unsolved", actNone: "btn.none", actSkip: "btn.skip",
+	actDontKnow: "btn.dontknow", actCancel: "btn.cancel",
+}
+
+// ButtonLabel is the label, in lang, of the engine's button for action
+// (with or without its prompt's number): what the user saw on the button
+// they pressed. It is "" for actions whose label is not fixed (a guide
+// picked, a rating) or unknown: the console names those itself.
+func ButtonLabel(lang, action string) string {
+	if key, ok := buttonKeys[ActionOf(action)]; ok {
+		return text.T(lang, key)
+	}
+	return ""
+}
