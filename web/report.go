@@ -130,9 +130,12 @@ type reportTable struct {
 	Header []string
 	Rows   [][]string
 	// Title and Cols are the table's name and headings in the page's
-	// language (set for the pages, not the CSV files).
-	Title string
-	Cols  []string
+	// language, Display its cells as the page shows them: keys in words,
+	// numbers written the language's way (set for the pages; the CSV files
+	// keep Header and Rows, the machine's form).
+	Title   string
+	Cols    []string
+	Display [][]string
 }
 
 // reportTableNames are the tables in the order they are shown.
@@ -191,12 +194,18 @@ type reportData struct {
 	Tables    []reportTable
 	Charts    []reportChart
 	Generated time.Time
+	// entryTitles names the knowledge-base entries of the tables.
+	entryTitles map[string]string
 }
 
-// reportChart is one chart of the dashboard, drawn on the server.
+// reportChart is one chart of the dashboard, drawn on the server, with
+// its figures as a table (the chart's text equivalent).
 type reportChart struct {
-	ID  string
-	SVG template.HTML
+	ID        string
+	Title     string
+	SVG       template.HTML
+	ValueHead string      // the figures' column heading
+	Rows      [][2]string // label, figure
 }
 
 // T looks up a report string in the page's language.
@@ -219,18 +228,19 @@ func (d *reportData) GeneratedText() string {
 func (d *reportData) Summary() []string {
 	rt := d.Report.Rates
 	return []string{
-		d.T("report.escalation", share(rt.Escalated, rt.Tickets)),
-		d.T("report.fcr", share(rt.FirstContact, rt.Resolved)),
-		d.T("report.deflection", share(rt.SolvedByBot, rt.Conversations)),
+		d.T("report.escalation", d.share(rt.Escalated, rt.Tickets)),
+		d.T("report.fcr", d.share(rt.FirstContact, rt.Resolved)),
+		d.T("report.deflection", d.share(rt.SolvedByBot, rt.Conversations)),
 	}
 }
 
-// share formats part/whole as a percentage ("–" when there is no whole).
-func share(part, whole int) string {
+// share formats part/whole as a percentage in the page's language ("not
+// available" when there is no whole).
+func (d *reportData) share(part, whole int) string {
 	if whole == 0 {
-		return "–"
+		return d.T("report.na")
 	}
-	return strconv.FormatFloat(100*float64(part)/float64(whole), 'f', 1, 64) + " %"
+	return formatPercent(d.lang, 100*float64(part)/float64(whole))
 }
 
 // loadReport computes the report of the period asked for in r.
@@ -250,7 +260,13 @@ func (c *console) loadReport(r *http.Request) (*reportData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &reportData{lang: pageLang(r), loc: c.loc, Period: p, Report: fullReport{Report: rep, KB: stats}, Generated: c.now()}
+	d := &reportData{lang: pageLang(r), loc: c.loc, Period: p, Report: fullReport{Report: rep, KB: stats}, Generated: c.now(),
+		entryTitles: map[string]string{}}
+	for _, u := range stats.MostUsed {
+		if e, err := c.kb.Get(ctx, u.Entry); err == nil {
+			d.entryTitles[u.Entry] = e.Title
+		}
+	}
 	d.Tables = d.Report.tables()
 	for i := range d.Tables {
 		t := &d.Tables[i]
@@ -258,6 +274,7 @@ func (c *console) loadReport(r *http.Request) (*reportData, error) {
 		for _, h := range t.Header {
 			t.Cols = append(t.Cols, d.Col(h))
 		}
+		t.Display = d.display(t.Name)
 	}
 	d.Charts = reportCharts(d)
 	return d, nil

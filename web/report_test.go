@@ -128,12 +128,12 @@ func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
 	}
 	// Figures worked out by hand from the fixture.
 	for _, want := range []string{
-		cells([]string{"channel", "web", "2"}),
-		cells([]string{"channel", "telegram", "1"}),
-		cells([]string{"category", "R&D <lab>", "1"}),
-		cells([]string{"level", "2", "1"}),
+		cells([]string{"Canale", "Web", "2"}),
+		cells([]string{"Canale", "Telegram", "1"}),
+		cells([]string{"Categoria", "R&D <lab>", "1"}),
+		cells([]string{"Livello", "2° livello", "1"}),
 		// take charge: T1 0.5 h, T3 1 h, T4 0.25 h met; T2 5.5 h running and late.
-		cells([]string{"take_charge", "4", "3", "75.00", "0.58", "0.50"}),
+		cells([]string{"Presa in carico", "4", "3", "75,0\u00a0%", "0,58", "0,50"}),
 		// 4 tickets, T4 escalated, T1 resolved (first contact: never escalated).
 		cells([]string{"4", "1", "1", "1", "0", "0"}),
 		"dal 2026-01-01 al 2026-03-31",
@@ -142,15 +142,21 @@ func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
 			t.Errorf("dashboard lacks %s", want)
 		}
 	}
-	// Every row of every table the store computes is on the page.
-	for _, tb := range f.quarterReport(t).tables() {
+	// Every row of every table the store computes is on the page, in words.
+	rep := f.quarterReport(t)
+	shown := &reportData{lang: "it", Report: rep}
+	for _, tb := range rep.tables() {
 		if tb.Name == "kb_most_used" || tb.Name == "kb_unanswered" {
 			continue
 		}
 		if len(tb.Rows) == 0 && tb.Name != "satisfaction" {
 			t.Errorf("table %s is empty in the fixture", tb.Name)
 		}
-		for _, row := range tb.Rows {
+		rows := shown.display(tb.Name)
+		if len(rows) != len(tb.Rows) {
+			t.Errorf("table %s: %d rows shown, the store has %d", tb.Name, len(rows), len(tb.Rows))
+		}
+		for _, row := range rows {
 			if !strings.Contains(body, cells(row)) {
 				t.Errorf("table %s: row %v not on the page", tb.Name, row)
 			}
@@ -201,7 +207,7 @@ func TestReportChartsAreWellFormedSVG(t *testing.T) {
 	// SLA chart: the 100 % line, and the late target in the alert colour.
 	i := strings.Index(body, `id="chart-sla"`)
 	sla := svgRE.FindString(body[strings.LastIndex(body[:i], "<svg"):])
-	if !strings.Contains(sla, `class="ref"`) || !strings.Contains(sla, "75.0 % (3/4)") || !strings.Contains(sla, "#b5412f") {
+	if !strings.Contains(sla, `class="ref"`) || !strings.Contains(sla, "75,0\u00a0% (3/4)") || !strings.Contains(sla, chartAlertColour) {
 		t.Errorf("SLA chart lacks the 100%% line or the figures: %s", sla)
 	}
 }
@@ -213,9 +219,10 @@ func TestBarChartEscapesAndScales(t *testing.T) {
 		opt  chartOptions
 		want []string
 	}{
-		{"empty", nil, chartOptions{}, []string{"–"}},
-		{"markup", []chartBar{{Label: `"><script>x</script>`, Value: 3}}, chartOptions{}, []string{"&lt;script&gt;", `width="270.0"`}},
-		{"ref line", []chartBar{{Label: "a", Value: 50}}, chartOptions{Max: 100, RefLine: 100, RefLabel: "100 %"}, []string{`class="ref"`, `width="135.0"`}},
+		{"empty", nil, chartOptions{Empty: "Nessun dato nel periodo."}, []string{"Nessun dato nel periodo."}},
+		{"markup", []chartBar{{Label: `"><script>x</script>`, Value: 3}}, chartOptions{}, []string{"&lt;script&gt;", `width="310.0"`}},
+		{"ref line", []chartBar{{Label: "a", Value: 50}}, chartOptions{Max: 100, RefLine: 100, RefLabel: "100 %"}, []string{`class="ref"`, `width="155.0"`}},
+		{"figures in the description", []chartBar{{Label: "Web", Value: 1234}}, chartOptions{Lang: "it"}, []string{"<desc", "Web: 1.234"}},
 		{"negative clipped", []chartBar{{Label: "a", Value: -2}, {Label: "b", Value: 1}}, chartOptions{}, []string{`width="0.0"`}},
 	}
 	for _, tt := range tests {
@@ -329,7 +336,7 @@ func TestReportPrintPage(t *testing.T) {
 		"dal 2026-01-01 al 2026-03-31",
 		`href="/console/static/report.css"`,
 		`class="print-section page-break"`,
-		cells([]string{"channel", "web", "2"}),
+		cells([]string{"Canale", "Web", "2"}),
 		`id="table-kb_unanswered"`,
 	} {
 		if !strings.Contains(body, want) {
