@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"helpdesk/bots"
+	"helpdesk/bots/markup"
 	"helpdesk/internal/i18n"
 	"helpdesk/kb"
 	"helpdesk/tickets"
@@ -158,6 +159,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 			return *p
 		},
 		"eq1": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		// markdown renders the desk's Markdown (agents' replies and notes)
+		// as sanitised HTML through the renderer every channel uses.
+		"markdown": func(s string) template.HTML { return template.HTML(markup.Render(s, markup.HTML)) },
 	}
 }
 
@@ -216,6 +220,17 @@ func (v *view) Label(prefix string, value any) string {
 // Can says whether the user may use the route pattern (for the menu and
 // for hiding buttons that would answer 403).
 func (v *view) Can(pattern string) bool { return v.allowed != nil && v.allowed(pattern) }
+
+// Current says whether the page is under one of the menu's sections
+// (aria-current on the menu link).
+func (v *view) Current(prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(v.Path, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // Other is the other UI language, for the language switch.
 func (v *view) Other() string {

@@ -4,7 +4,7 @@ import "helpdesk/internal/i18n"
 
 // consoleText holds every string of the console, in Italian and English.
 var consoleText = i18n.Catalog{
-	"app.name":       {"it": "Help desk — console", "en": "Help desk — console"},
+	"app.name":       {"it": "Console dell'help desk", "en": "Help desk console"},
 	"nav.label":      {"it": "Sezioni", "en": "Sections"},
 	"nav.skip":       {"it": "Vai al contenuto", "en": "Skip to content"},
 	"nav.logout":     {"it": "Esci", "en": "Log out"},

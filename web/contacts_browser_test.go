@@ -116,7 +116,7 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(`button[id^="tick-"][id$="-1"]`)),
 			submit(chromedp.Click(chromedp.CSS(`button[id^="tick-"][id$="-1"]`))),
 			chromedp.WaitVisible(chromedp.CSS(`button[id^="tick-"][id$="-1"][aria-pressed="true"]`)),
-			chromedp.SendKeys(chromedp.ID("resolve-code"), "solved"),
+			chromedp.SetValue(chromedp.ID("resolve-code"), "solved"),
 			submit(chromedp.Click(chromedp.ID("ticket-resolve"))),
 			chromedp.WaitVisible(chromedp.ID("checklist-refused")),
 		)
@@ -131,7 +131,7 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 		}
 		d.step(anna, "write why and resolve",
 			chromedp.KeyEvent("Manca la carta per la pagina di prova: l'utente confermerà domani."),
-			chromedp.SendKeys(chromedp.ID("resolve-code"), "solved"),
+			chromedp.SetValue(chromedp.ID("resolve-code"), "solved"),
 			submit(chromedp.Click(chromedp.ID("ticket-resolve"))),
 			chromedp.WaitVisible(chromedp.CSS(".flash")),
 		)

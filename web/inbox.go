@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -176,16 +175,18 @@ type conversationData struct {
 	Conv      *bots.Conversation
 	Requester string
 	Summary   handoffSummary
-	Tried     []triedEntry
-	BotSaid   []bots.Message
-	Messages  []messageView
-	Ticket    *tickets.Ticket
-	Mine      bool
-	CanTake   bool
-	Canned    []cannedResponse
-	Handoff   bool
-	Levels    []tickets.Level
-	Assist    assistPanel // the language model's summary and suggestion (assist.go)
+	// Assessment is the bot's view: the ticket's, or what the bot left
+	// in the conversation when there is no ticket yet.
+	Assessment   assessmentView
+	ClosureCodes []closureOption
+	Messages     []messageView
+	Ticket       *tickets.Ticket
+	Mine         bool
+	CanTake      bool
+	Canned       []cannedResponse
+	Handoff      bool
+	Levels       []tickets.Level
+	Assist       assistPanel // the language model's summary and suggestion (assist.go)
 	// OpenRequired are the ticket's required checklist steps not done:
 	// resolving then needs a reason (checklist_console.go).
 	OpenRequired string
@@ -232,27 +233,15 @@ func (c *console) conversationPage(r *http.Request) (*conversationData, error) {
 	if conv.RequesterID != nil {
 		c.db.GetContext(ctx, &d.Requester, c.q.RequesterName, *conv.RequesterID)
 	}
-	for _, id := range d.Summary.Tried {
-		te := triedEntry{ID: id, Title: id}
-		if e, err := c.kb.Get(ctx, id); err == nil {
-			te.Title = e.Title
-		}
-		d.Tried = append(d.Tried, te)
-	}
 	ms, err := c.convs.Messages(ctx, c.db, conv.ID)
 	if err == nil {
-		d.Messages, err = c.messageViews(ctx, ms)
+		d.Messages, err = c.messageViews(ctx, pageLang(r), ms)
 	}
 	if err == nil {
 		d.Assist, err = c.assistPanelFor(ctx, conv.ID, lastMessageID(ms))
 	}
 	if err != nil {
 		return nil, err
-	}
-	for _, m := range ms {
-		if m.Direction == "out" && (m.Author == "bot" || m.Author == "") {
-			d.BotSaid = append(d.BotSaid, m)
-		}
 	}
 	if conv.TicketID != nil {
 		if d.Ticket, err = c.tickets.Get(ctx, c.db, *conv.TicketID); err != nil {
@@ -270,46 +259,16 @@ func (c *console) conversationPage(r *http.Request) (*conversationData, error) {
 	if d.Canned, err = c.canned(ctx, conv.Lang); err != nil {
 		return nil, err
 	}
+	lang := pageLang(r)
+	d.ClosureCodes = c.closure.Options(lang)
+	a := tickets.Assessment{Tried: d.Summary.Tried}
+	if d.Ticket != nil && !d.Ticket.Assessment.IsZero() {
+		a = d.Ticket.Assessment
+	} else if sev := d.Summary.Severity; sev != nil {
+		a.Urgency, a.Impact, a.Type, a.Why = sev.Urgency, sev.Impact, sev.Type, sev.Why
+	}
+	d.Assessment = c.assessmentOf(ctx, lang, a)
 	return &d, nil
-}
-
-// messageView is a message as the history shows it.
-type messageView struct {
-	bots.Message
-	Action string // a button the user pressed (the message has no text)
-	// Undelivered: an outgoing message whose send failed and is not yet
-	// sent (SendError says why).
-	Undelivered bool
-}
-
-// messageViews prepares the history: agents' messages under their names
-// (the engine records them as "agent:<id>"), button presses with the
-// button's action.
-func (c *console) messageViews(ctx context.Context, ms []bots.Message) ([]messageView, error) {
-	var users []User
-	if err := c.db.SelectContext(ctx, &users, c.q.ListUsers); err != nil {
-		return nil, err
-	}
-	names := map[string]string{}
-	for _, u := range users {
-		names["agent:"+strconv.FormatInt(u.ID, 10)] = u.DisplayName
-	}
-	out := make([]messageView, len(ms))
-	for i, m := range ms {
-		if n, ok := names[m.Author]; ok {
-			m.Author = n
-		}
-		out[i].Message = m
-		out[i].Undelivered = m.Direction == "out" && m.SentAt == nil && m.SendError != ""
-		if m.Direction == "in" && m.Body == "" && len(m.Payload) > 0 {
-			var p struct {
-				Action string `json:"action"`
-			}
-			json.Unmarshal(m.Payload, &p)
-			out[i].Action = bots.ActionOf(p.Action)
-		}
-	}
-	return out, nil
 }
 
 func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
@@ -321,7 +280,7 @@ func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
 	ms, err := c.convs.Messages(r.Context(), c.db, conv.ID)
 	var views []messageView
 	if err == nil {
-		views, err = c.messageViews(r.Context(), ms)
+		views, err = c.messageViews(r.Context(), pageLang(r), ms)
 	}
 	if err != nil {
 		c.fail(w, r, err)

@@ -79,6 +79,12 @@ func TestInboxAndConversation(t *testing.T) {
 	if code, _, _ := l1.post(path+"reply", url.Values{"text": {"  "}}); code != http.StatusBadRequest || len(fh.calls) != n {
 		t.Fatalf("empty reply = %d", code)
 	}
+	// The closure code comes from the configured list, not free text.
+	for _, bad := range []string{"", "fixed it", "SOLVED"} {
+		if code, _, _ := l1.post(path+"resolve", url.Values{"code": {bad}}); code != http.StatusBadRequest || len(fh.calls) != n {
+			t.Fatalf("resolve with code %q = %d, want 400 and no engine call", bad, code)
+		}
+	}
 }
 
 func TestInboxWithoutHandoff(t *testing.T) {

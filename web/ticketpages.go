@@ -152,20 +152,16 @@ func (c *console) ticketList(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, http.StatusOK, "tickets", c.newView(r, "tickets.title", d))
 }
 
-// consoleTimelineItem is one line of a ticket's timeline: an event, with the
-// comment it refers to.
-type consoleTimelineItem struct {
-	Event   tickets.Event
-	Comment *tickets.Comment
-}
-
 type ticketPageData struct {
 	Ticket   *tickets.Ticket
-	Timeline []consoleTimelineItem
-	Agents   []User
-	Levels   []tickets.Level
-	Agent    string
-	SLA      template.HTML // the service-level clocks (sla_clocks.go)
+	Timeline []timelineLine // the events in words (timeline.go)
+	// Assessment is the bot's view, in its own panel (assessment.go).
+	Assessment assessmentView
+	Closure    string // the closure code's label
+	Agents     []User
+	Levels     []tickets.Level
+	Agent      string
+	SLA        template.HTML // the service-level clocks (sla_clocks.go)
 	// Checklist is the procedures block and the resolve form
 	// (checklist_console.go).
 	Checklist template.HTML
@@ -230,13 +226,13 @@ func (c *console) ticketPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		c.log.Warn("checklist panel", "ticket", t.Number, "err", err)
 	}
-	for _, e := range evs {
-		it := consoleTimelineItem{Event: e}
-		if e.CommentID != nil {
-			it.Comment = byID[*e.CommentID]
-		}
-		d.Timeline = append(d.Timeline, it)
+	lang := pageLang(r)
+	if d.Timeline, err = c.timeline(ctx, lang, evs, byID); err != nil {
+		c.fail(w, r, err)
+		return
 	}
+	d.Assessment = c.assessmentOf(ctx, lang, t.Assessment)
+	d.Closure = c.closure.Label(lang, t.ClosureCode)
 	if err := c.db.SelectContext(ctx, &d.Agents, c.q.Agents); err != nil {
 		c.fail(w, r, err)
 		return

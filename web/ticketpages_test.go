@@ -162,8 +162,28 @@ func TestTicketPanel(t *testing.T) {
 		}
 	}
 	code, body, _ := c.get(base + "?lang=en")
-	if code != 200 || !strings.Contains(body, "chiamato il fornitore") || !strings.Contains(body, `id="ticket-priority">P1<`) || !strings.Contains(body, "Timeline") {
+	if code != 200 || !strings.Contains(body, "chiamato il fornitore") || !strings.Contains(body, `id="ticket-priority"><span class="badge prio-P1">P1<`) || !strings.Contains(body, "Timeline") {
 		t.Fatalf("ticket page = %d, lacks the timeline or the new priority", code)
+	}
+	// The timeline reads as words: people by name, fields and values
+	// translated, in the agent's language.
+	for lang, wants := range map[string][]string{
+		"en": {"<span class=\"tl-who\">ANNA</span> <span class=\"tl-what\">Urgency: medium → high</span>", "Priority: P3 → P1",
+			"Category: (empty) → hardware", "took charge", "State: new → open", "wrote an internal note"},
+		"it": {"Urgenza: media → alta", "Categoria: (vuoto) → hardware", "ha preso in carico", "Stato: nuovo → aperto", "ha scritto una nota interna"},
+	} {
+		_, body, _ := c.get(base + "?lang=" + lang)
+		tl := body[strings.Index(body, `id="timeline"`):]
+		for _, want := range wants {
+			if !strings.Contains(tl, want) {
+				t.Errorf("%s timeline lacks %q:\n%s", lang, want, tl)
+			}
+		}
+		for _, raw := range []string{"user:anna", "state:", ">field<", "agent:"} {
+			if strings.Contains(tl, raw) {
+				t.Errorf("%s timeline shows %q", lang, raw)
+			}
+		}
 	}
 	// Bad values are refused and leave no event.
 	if code, _, _ := c.post(base+"/classify", url.Values{"urgency": {"extreme"}, "impact": {"high"}}); code != http.StatusBadRequest {

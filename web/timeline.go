@@ -24,6 +24,7 @@ type timelineLine struct {
 type people struct {
 	byID       map[int64]string  // console users by id
 	byUsername map[string]string // console users by username
+	idOf       map[string]int64  // console users' ids by username
 	requesters map[int64]string  // requesters looked up so far
 	lookup     func(id int64) string
 }
@@ -34,10 +35,11 @@ func (c *console) newPeople(ctx context.Context) (*people, error) {
 	if err := c.db.SelectContext(ctx, &users, c.q.ListUsers); err != nil {
 		return nil, fmt.Errorf("users for names: %w", err)
 	}
-	p := &people{byID: map[int64]string{}, byUsername: map[string]string{}, requesters: map[int64]string{}}
+	p := &people{byID: map[int64]string{}, byUsername: map[string]string{}, idOf: map[string]int64{}, requesters: map[int64]string{}}
 	for _, u := range users {
 		p.byID[u.ID] = u.DisplayName
 		p.byUsername[strings.ToLower(u.Username)] = u.DisplayName
+		p.idOf[strings.ToLower(u.Username)] = u.ID
 	}
 	p.lookup = func(id int64) string {
 		var name string
@@ -57,6 +59,20 @@ func (p *people) agentName(id string) string {
 		return ""
 	}
 	return p.byID[n]
+}
+
+// self says whether actor is the console user whose id is agentID: an
+// agent who assigned a ticket to themselves took charge of it.
+func (p *people) self(actor, agentID string) bool {
+	kind, rest, _ := strings.Cut(actor, ":")
+	switch kind {
+	case "agent":
+		return rest == agentID
+	case "user":
+		id, ok := p.idOf[strings.ToLower(rest)]
+		return ok && strconv.FormatInt(id, 10) == agentID
+	}
+	return false
 }
 
 // name is actor in words for the agent reading in lang.
@@ -139,7 +155,7 @@ func (c *console) describe(lang string, e tickets.Event, p *people) string {
 		switch {
 		case e.NewValue == "":
 			return t("tl.unassigned", val(e.OldValue))
-		case strings.TrimPrefix(e.Actor, "agent:") == e.NewValue:
+		case p.self(e.Actor, e.NewValue):
 			return t("tl.took")
 		default:
 			return t("tl.assigned", val(e.NewValue))

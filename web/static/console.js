@@ -36,6 +36,31 @@
     }
   }
 
+  // The conversation's messages pane and composer fill the window below
+  // where they start (the CSS guesses that height; here it is measured,
+  // again when the window changes size).
+  var convMain = document.querySelector(".conv-main");
+  if (convMain) {
+    var fit = function () {
+      var top = convMain.getBoundingClientRect().top + window.scrollY;
+      document.documentElement.style.setProperty("--conv-top", Math.ceil(top + 16) + "px");
+    };
+    fit();
+    window.addEventListener("resize", fit);
+  }
+
+  // Ctrl+Enter (Cmd+Enter on a Mac) sends the reply being written, as the
+  // hint under the box says.
+  var replyBox = document.getElementById("reply-text");
+  if (replyBox && replyBox.form) {
+    replyBox.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        if (replyBox.form.reportValidity()) { replyBox.form.requestSubmit(); }
+      }
+    });
+  }
+
   // Canned responses: picking one puts its text in the reply box.
   document.querySelectorAll("select.canned").forEach(function (sel) {
     sel.addEventListener("change", function () {
