@@ -381,22 +381,30 @@ func (e *Engine) Resolve(ctx context.Context, convID int64, agent Agent, code, n
 			}
 			number = tk.Number
 		}
-		if err := e.store.SetState(ctx, t.tx, t.conv, agent.actor(), StateResolved, t.now); err != nil {
-			return err
-		}
-		msg := text.T(t.lang, "handoff.resolved", number)
-		if strings.TrimSpace(note) != "" {
-			msg += "\n" + note
-		}
-		msg += "\n" + text.T(t.lang, "handoff.reopen", int(e.opt.ReopenWindow.Hours()/24))
-		t.say(Reply{Text: msg, Auto: true})
-		var bs []Button
-		for i := 1; i <= 5; i++ {
-			bs = append(bs, Button{Label: strconv.Itoa(i), Action: actCSAT + strconv.Itoa(i)})
-		}
-		t.say(Reply{Text: text.T(t.lang, "csat.ask"), Buttons: bs, Auto: true})
-		return nil
+		return e.conversationResolved(ctx, t, number, note)
 	})
+}
+
+// conversationResolved marks the conversation resolved and tells the user
+// — the ticket's number, the closing note, how to reopen — then asks how
+// satisfied they are. The console's and the API's resolutions say the
+// same.
+func (e *Engine) conversationResolved(ctx context.Context, t *agentTurn, number, note string) error {
+	if err := e.store.SetState(ctx, t.tx, t.conv, t.author, StateResolved, t.now); err != nil {
+		return err
+	}
+	msg := text.T(t.lang, "handoff.resolved", number)
+	if strings.TrimSpace(note) != "" {
+		msg += "\n" + note
+	}
+	msg += "\n" + text.T(t.lang, "handoff.reopen", int(e.opt.ReopenWindow.Hours()/24))
+	t.say(Reply{Text: msg, Auto: true})
+	var bs []Button
+	for i := 1; i <= 5; i++ {
+		bs = append(bs, Button{Label: strconv.Itoa(i), Action: actCSAT + strconv.Itoa(i)})
+	}
+	t.say(Reply{Text: text.T(t.lang, "csat.ask"), Buttons: bs, Auto: true})
+	return nil
 }
 
 // SetPresence marks an agent online or away (round robin only picks

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,7 +47,21 @@ type api struct {
 	log     *slog.Logger
 	limit   *apiLimiter
 	maxBody int64
+	// desk sends the API's public comments and resolutions to the
+	// requester as the console's are sent (nil: no engine, nothing is
+	// sent; the ticket is still changed).
+	desk TicketDesk
 }
+
+// TicketDesk is what the API needs of the conversation engine: a public
+// comment or a resolution made through the API reaches the requester on
+// the ticket's conversation exactly as the console's do.
+type TicketDesk interface {
+	TicketComment(ctx context.Context, ticketID int64, actor string, public bool, body string) (*tickets.Comment, error)
+	ResolveTicket(ctx context.Context, ticketID int64, actor, code, note, uncheckedReason string) (*tickets.Ticket, error)
+}
+
+var _ TicketDesk = (*bots.Engine)(nil)
 
 // apiMaxBody bounds a request body of the API (KB entries are the largest).
 const apiMaxBody = 256 << 10
@@ -54,6 +69,9 @@ const apiMaxBody = 256 << 10
 func newAPI(opt Options) (*api, error) {
 	a := &api{pool: opt.Pool, tickets: opt.Tickets, kb: opt.KB, convs: opt.Conversations, log: opt.Logger,
 		limit: newAPILimiter(10, 60, opt.Now), maxBody: apiMaxBody}
+	if d, ok := opt.Handoff.(TicketDesk); ok {
+		a.desk = d
+	}
 	var err error
 	if a.q, err = loadAPIQueries(); err != nil {
 		return nil, err

@@ -177,14 +177,18 @@ func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok APIToken
 		return
 	}
 	var c *tickets.Comment
-	err := db.Tx(r.Context(), a.pool, func(tx *sqlx.Tx) error {
-		t, err := a.tickets.GetByNumber(r.Context(), tx, r.PathValue("number"))
-		if err != nil {
+	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
+	if err == nil && a.desk != nil {
+		// Through the engine: a public comment reaches the requester as
+		// the console's reply does.
+		c, err = a.desk.TicketComment(r.Context(), t.ID, apiActor(tok), in.Public, in.Body)
+	} else if err == nil {
+		err = db.Tx(r.Context(), a.pool, func(tx *sqlx.Tx) error {
+			var err error
+			c, err = a.tickets.AddComment(r.Context(), tx, t.ID, apiActor(tok), in.Public, in.Body)
 			return err
-		}
-		c, err = a.tickets.AddComment(r.Context(), tx, t.ID, apiActor(tok), in.Public, in.Body)
-		return err
-	})
+		})
+	}
 	if err != nil {
 		apiFail(w, err)
 		return
@@ -203,18 +207,27 @@ func (a *api) ticketState(w http.ResponseWriter, r *http.Request, tok APIToken) 
 		return
 	}
 	var t *tickets.Ticket
+	var resolveID int64
 	err := db.Tx(r.Context(), a.pool, func(tx *sqlx.Tx) error {
 		cur, err := a.tickets.GetByNumber(r.Context(), tx, r.PathValue("number"))
 		if err != nil {
 			return err
 		}
 		if in.State == tickets.StateResolved {
+			if a.desk != nil {
+				resolveID = cur.ID // through the engine, after this read
+				return nil
+			}
 			t, err = a.tickets.ResolveChecked(r.Context(), tx, cur.ID, apiActor(tok), in.ClosureCode, in.ClosureNote, in.UncheckedReason)
 		} else {
 			t, err = a.tickets.Transition(r.Context(), tx, cur.ID, apiActor(tok), in.State)
 		}
 		return err
 	})
+	if err == nil && resolveID != 0 {
+		// A resolution tells the requester as the console's does.
+		t, err = a.desk.ResolveTicket(r.Context(), resolveID, apiActor(tok), in.ClosureCode, in.ClosureNote, in.UncheckedReason)
+	}
 	if err != nil {
 		apiFail(w, err)
 		return
