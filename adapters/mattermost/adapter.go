@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/jmoiron/sqlx"
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"helpdesk/bots"
@@ -86,6 +87,11 @@ func WithBackoff(first, longest time.Duration) Option {
 	return func(a *Adapter) { a.backoffMin, a.backoffMax = first, longest }
 }
 
+// WithDB keeps the catch-up cursors (the newest post handled in each
+// channel the bot listens in) in PostgreSQL, so that posts written while
+// the service was down are read at the next start.
+func WithDB(pool *sqlx.DB) Option { return func(a *Adapter) { a.pool = pool } }
+
 // WithClock sets the clock used for the time of button presses.
 func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = now } }
 
@@ -110,8 +116,9 @@ type Adapter struct {
 	users   map[string]cachedUser
 	threads map[string]bool // thread root id → the bot takes part
 
-	// catchUp remembers what a reconnection must read again (catchup.go).
+	// catchUp remembers what a new connection must read again (catchup.go).
 	catchUp catchUpState
+	pool    *sqlx.DB // WithDB: where catchUp is kept
 
 	triage triageSet // the triage channel, whose events skip the engine
 
@@ -166,6 +173,13 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 	}
 	for _, o := range opts {
 		o(a)
+	}
+	if a.pool != nil {
+		store, err := newPGCursors(a.pool, u.String())
+		if err != nil {
+			return nil, err
+		}
+		a.catchUp.store = store
 	}
 	a.client = model.NewAPIv4Client(u.String())
 	a.client.HTTPClient = a.httpClient

@@ -1,8 +1,15 @@
 package mattermost
 
 import (
+	"context"
+	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"helpdesk/internal/testwait"
 )
 
 // TestCatchUpAfterReconnect: while the WebSocket is down the user writes
@@ -43,5 +50,119 @@ func TestCatchUpAfterReconnect(t *testing.T) {
 	}
 	if strings.Contains(reply.Message, "smart card") {
 		t.Fatalf("the first question was answered again: %q", reply.Message)
+	}
+}
+
+// startAdapter runs a on its own context; the returned stop ends Run and
+// waits for it, as a service shutting down does.
+func startAdapter(t *testing.T, a *Adapter) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := testwait.Recv(t, "Run returns", done); err != nil {
+			t.Errorf("Run returned %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// TestCatchUpAfterRestart: the catch-up cursors are kept in PostgreSQL.
+// The service stops; the user writes meanwhile; a new adapter instance on
+// the same database reads the post through REST at its first connection
+// and answers it exactly once — the post handled before the stop is not
+// answered again.
+func TestCatchUpAfterRestart(t *testing.T) {
+	eng, pool := deskEngine(t)
+	f := newFakeServer(t)
+	user := f.addUser("mario.bianchi", "Mario", "Bianchi", "mario@example.org", "it")
+	start := func() (*Adapter, func()) {
+		a, err := New(Config{URL: f.srv.URL, Token: f.token}, eng, testLogger(io.Discard),
+			WithBackoff(10*time.Millisecond, 40*time.Millisecond), WithDB(pool))
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng.RegisterSender(Channel, a)
+		conns := f.connections()
+		stop := startAdapter(t, a)
+		waitFor(t, "connection", func() bool { return f.connections() == conns+1 })
+		return a, stop
+	}
+	seen := 0
+	next := func() *model.Post {
+		t.Helper()
+		waitFor(t, "a reply of the bot", func() bool { return len(f.createdPosts()) > seen })
+		seen++
+		return f.createdPosts()[seen-1]
+	}
+	settle := func() { // the rest of a turn: every post of it
+		t.Helper()
+		var n int
+		waitFor(t, "the turn recorded", func() bool {
+			err := pool.Get(&n, `SELECT count(*) FROM messages WHERE channel = 'mattermost' AND direction = 'out'`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n > 0 && len(f.createdPosts()) >= n
+		})
+		seen = len(f.createdPosts())
+	}
+	inbound := func(id string) int {
+		t.Helper()
+		var n int
+		q := `SELECT count(*) FROM messages WHERE channel = 'mattermost' AND direction = 'in'`
+		args := []any{}
+		if id != "" {
+			q += ` AND external_id = $1`
+			args = append(args, id)
+		}
+		if err := pool.Get(&n, q, args...); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	a1, stop1 := start()
+	dm, err := a1.dmChannel(context.Background(), user.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(text string) {
+		f.push(f.posted(f.userPost(user.Id, dm, "", text), "D", user.Username, []string{f.bot.Id}))
+	}
+	write("il lettore non riconosce la smart card")
+	next()
+	settle()
+	stop1()
+
+	// Written while the service is down: no socket to deliver it.
+	missed := f.userPost(user.Id, dm, "", "grazie, tutto risolto")
+
+	start()
+	reply := next()
+	if reply.ChannelId != dm || reply.Message == "" || strings.Contains(reply.Message, "smart card") {
+		t.Fatalf("reply after the restart: %+v", reply)
+	}
+	settle()
+	if n := inbound(missed.Id); n != 1 {
+		t.Fatalf("the post written while down was recorded %d times", n)
+	}
+	if n := inbound(""); n != 2 {
+		t.Fatalf("%d inbound messages, want the two the user wrote", n)
+	}
+	var cursors int
+	if err := pool.Get(&cursors, `SELECT count(*) FROM mattermost_cursors WHERE server = $1 AND channel_id = $2`, f.srv.URL, dm); err != nil {
+		t.Fatal(err)
+	}
+	if cursors != 1 {
+		t.Fatalf("%d cursor rows for the direct channel", cursors)
 	}
 }

@@ -33,6 +33,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}()
 	defer func() { <-done }()
 
+	if err := a.catchUp.restore(ctx); err != nil {
+		// Not fatal: reconnections still catch up from memory.
+		a.log.Warn("mattermost: catch-up cursors not read; posts written while the service was down are not read", "err", err)
+	}
 	var resume resumePoint
 	wait := a.backoffMin
 	for {
@@ -129,15 +133,13 @@ func (a *Adapter) event(ctx context.Context, ev *model.WebSocketEvent, bot *mode
 	switch ev.EventType() {
 	case model.WebsocketEventHello:
 		if id, ok := ev.GetData()["connection_id"].(string); ok && id != resume.connID {
-			// A new connection id after an earlier one: the server could
-			// not resume (its queue of missed events is short-lived), so
-			// what was posted meanwhile is read through REST.
-			missed := resume.connID != ""
+			// A new connection id: the first of this run (what was posted
+			// while the service was down), or the server could not resume
+			// (its queue of missed events is short-lived). Either way what
+			// was posted meanwhile is read through REST.
 			resume.connID = id
 			resume.next = 0
-			if missed {
-				a.catchUpMissed(ctx, queue)
-			}
+			a.catchUpMissed(ctx, queue)
 		}
 		a.log.Info("mattermost connected", "bot", bot.Username)
 	case model.WebsocketEventPosted:
@@ -146,7 +148,6 @@ func (a *Adapter) event(ctx context.Context, ev *model.WebSocketEvent, bot *mode
 			a.log.Warn("mattermost event dropped", "err", err, "seq", ev.GetSequence())
 			break
 		}
-		a.catchUp.seen(p.post.CreateAt)
 		select {
 		case queue <- p:
 		case <-ctx.Done():
@@ -166,6 +167,12 @@ func (a *Adapter) work(ctx context.Context, queue <-chan posted) {
 			return
 		case p := <-queue:
 			a.handlePosted(ctx, p)
+			if ctx.Err() != nil {
+				return // perhaps not handled: read again at the next start
+			}
+			if err := a.catchUp.handled(ctx, p.post.ChannelId, p.post.CreateAt); err != nil {
+				a.log.Warn("mattermost: the catch-up cursor was not saved", "channel_id", p.post.ChannelId, "err", err)
+			}
 		}
 	}
 }

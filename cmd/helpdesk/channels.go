@@ -80,8 +80,12 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 	}
 	if c.Mattermost.Enabled {
 		m := c.Mattermost
+		var opts []mattermost.Option
+		if pool != nil {
+			opts = append(opts, mattermost.WithDB(pool)) // catch-up cursors survive a restart
+		}
 		a, err := mattermost.New(mattermost.Config{URL: m.URL, Token: m.Token, CallbackURL: m.CallbackURL,
-			ActionSecret: m.ActionSecret, IgnoreMentions: m.IgnoreMentions, MaxRetryWait: m.MaxRetryWait}, h, log)
+			ActionSecret: m.ActionSecret, IgnoreMentions: m.IgnoreMentions, MaxRetryWait: m.MaxRetryWait}, h, log, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("mattermost: %w", err)
 		}

@@ -176,6 +176,8 @@ var Kept = map[string]string{
 	"sla_policies.priority": "a word", "sla_policies.category": "a category", "sla_policies.product": "a product",
 	"sla_policies.on_breach": "words",
 	"telegram_callbacks.key": "a random key", "telegram_callbacks.action": "a button's action",
+	"mattermost_cursors.server": "the desk's Mattermost URL", "mattermost_cursors.channel_type": "a letter (D, O, P)",
+	"mattermost_cursors.channel_id":   "an opaque id Mattermost chose: it names no person, and erasing it would only make a restart skip that channel's missed posts",
 	"telegram_reply_parts.reply_id":   "ids",
 	"ticket_attachments.content_type": "a MIME type", "ticket_attachments.storage_key": "a content hash",
 	"ticket_attachments.sha256":   "a content hash",
