@@ -80,12 +80,14 @@ INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, ne
 SELECT id, $2, 'system', 'state', 'bot', 'closed' FROM idle;
 
 -- name: queue
--- Conversations waiting for an agent of a level, oldest first.
+-- Conversations waiting for an agent of a level: voicemails to call back
+-- first (they waited while the desk was closed), then by priority, oldest
+-- first.
 SELECT c.*, coalesce(t.number, '') AS ticket_number, coalesce(t.priority, '') AS priority,
        coalesce(t.subject, '') AS subject
 FROM conversations c LEFT JOIN tickets t ON t.id = c.ticket_id
 WHERE c.state = 'queued' AND c.level = $1
-ORDER BY t.priority NULLS LAST, c.created_at
+ORDER BY coalesce(t.call_back, false) DESC, t.priority NULLS LAST, c.created_at
 LIMIT $2;
 
 -- name: held-by
@@ -196,7 +198,7 @@ SELECT c.*, (SELECT id FROM m) AS message_id FROM c;
 -- Where a queued conversation stands among those of its level, in the
 -- order agents take them (queue): 1 is next. No row: not queued.
 SELECT pos FROM (
-    SELECT c.id, row_number() OVER (ORDER BY t.priority NULLS LAST, c.created_at, c.id) AS pos
+    SELECT c.id, row_number() OVER (ORDER BY coalesce(t.call_back, false) DESC, t.priority NULLS LAST, c.created_at, c.id) AS pos
     FROM conversations c LEFT JOIN tickets t ON t.id = c.ticket_id
     WHERE c.state = 'queued' AND c.level = $1
 ) q WHERE q.id = $2;

@@ -9,9 +9,9 @@ RETURNING last;
 
 -- name: insert-ticket
 INSERT INTO tickets (number, requester_id, conversation_id, origin_channel, subject, description, type,
-                     category, product, urgency, impact, priority, level, group_name, state, created_at, updated_at, assessment)
+                     category, product, urgency, impact, priority, level, group_name, state, created_at, updated_at, assessment, call_back)
 VALUES (:number, :requester_id, :conversation_id, :origin_channel, :subject, :description, :type,
-        :category, :product, :urgency, :impact, :priority, :level, :group_name, :state, :created_at, :updated_at, :assessment)
+        :category, :product, :urgency, :impact, :priority, :level, :group_name, :state, :created_at, :updated_at, :assessment, :call_back)
 RETURNING id;
 
 -- name: get-ticket

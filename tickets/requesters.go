@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -95,4 +96,58 @@ func (s *Store) GetRequester(ctx context.Context, q Querier, id int64) (*Request
 		return nil, err
 	}
 	return &r, nil
+}
+
+// PhoneChannel is the identity channel of telephone numbers: digits with
+// an optional leading +, as the console records them.
+const PhoneChannel = "phone"
+
+// RequesterByPhone returns the requester whose telephone is number (as
+// NormalizePhone keeps it), trying it with and without the Italian prefix
+// (+39, 0039) so a PBX's "0612345678" finds "+390612345678"; unknown, a
+// new requester is created with that telephone and name. known says
+// whether the number was a requester's already.
+func (s *Store) RequesterByPhone(ctx context.Context, q Querier, number, name string) (r *Requester, known bool, err error) {
+	n := NormalizePhone(number)
+	if n == "" {
+		return nil, false, fmt.Errorf("%w: %q is not a telephone number", ErrInvalid, number)
+	}
+	national := strings.TrimPrefix(strings.TrimPrefix(n, "+39"), "0039")
+	for _, v := range []string{n, national, "+39" + national, "0039" + national} {
+		var rid int64
+		err := q.GetContext(ctx, &rid, s.q.FindIdentity, PhoneChannel, v)
+		if err == nil {
+			r, err := s.GetRequester(ctx, q, rid)
+			return r, true, err
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, false, fmt.Errorf("find requester by telephone: %w", err)
+		}
+	}
+	r, err = s.Requester(ctx, q, Identity{Channel: PhoneChannel, ExternalID: n, Name: name})
+	return r, false, err
+}
+
+// NormalizePhone keeps a telephone number's digits (and a leading +), so
+// that "06 1234 5678" and "06-12345678" are one identity; "" when it is
+// not a number (fewer than 6 or more than 15 digits, letters).
+func NormalizePhone(s string) string {
+	s = strings.TrimSpace(s)
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '.' || r == '/' || r == '(' || r == ')':
+		default:
+			return ""
+		}
+	}
+	d := strings.TrimPrefix(b.String(), "+")
+	if len(d) < 6 || len(d) > 15 {
+		return ""
+	}
+	return b.String()
 }

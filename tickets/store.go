@@ -113,6 +113,8 @@ type NewTicket struct {
 	GroupName      string
 	// Assessment is the bot's, when the bot opened the ticket.
 	Assessment Assessment
+	// CallBack marks a voicemail to answer by telephone (Ticket.CallBack).
+	CallBack bool
 }
 
 func (n *NewTicket) validate() error {
@@ -168,7 +170,7 @@ func (s *Store) Create(ctx context.Context, q Querier, actor string, n NewTicket
 		OriginChannel: n.OriginChannel, Subject: strings.TrimSpace(n.Subject), Description: n.Description,
 		Type: n.Type, Category: n.Category, Product: n.Product, Urgency: n.Urgency, Impact: n.Impact,
 		Priority: s.matrix.Priority(n.Urgency, n.Impact), Level: n.Level, GroupName: n.GroupName,
-		State: StateNew, CreatedAt: now, UpdatedAt: now, Assessment: n.Assessment,
+		State: StateNew, CreatedAt: now, UpdatedAt: now, Assessment: n.Assessment, CallBack: n.CallBack,
 	}
 	rows, err := sqlx.NamedQueryContext(ctx, q, s.q.InsertTicket, t)
 	if err != nil {

@@ -154,6 +154,10 @@ type Ticket struct {
 	// requester's description (assessment.go); not part of the API's
 	// ticket document.
 	Assessment Assessment `db:"assessment" json:"-"`
+	// CallBack: the requester left a voicemail and waits to be called
+	// back; the console shows it and its conversation goes first in the
+	// level's queue. Not part of the API's ticket document.
+	CallBack bool `db:"call_back" json:"-"`
 }
 
 // Event is one line of a ticket's audit trail.

@@ -111,6 +111,8 @@ type Config struct {
 	// CAFile is a PEM file of certificates trusted for IMAP and SMTP
 	// besides the system's roots (a private mail server with its own CA).
 	CAFile string
+	// Voicemail recognises the PBX's voicemail notices (voicemail.go).
+	Voicemail VoicemailRules
 }
 
 // Errors the adapter reports (wrapped with details).
@@ -139,6 +141,7 @@ type Adapter struct {
 	db      *sqlx.DB
 	q       queries
 	files   *attachmentStore
+	voice   *voicemailMatcher
 	lockKey int64
 	sleep   func(ctx context.Context, d time.Duration) error
 
@@ -218,6 +221,11 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 	if cfg.AttachmentDir != "" {
 		a.files = &attachmentStore{dir: cfg.AttachmentDir}
 	}
+	voice, err := newVoicemailMatcher(cfg.Voicemail)
+	if err != nil {
+		return nil, err
+	}
+	a.voice = voice
 	if o.db != nil {
 		q, err := loadQueries()
 		if err != nil {

@@ -41,6 +41,17 @@ func (a *Adapter) process(ctx context.Context, raw []byte) outcome {
 		return ignored
 	}
 	log := a.log.With("message_id", m.MessageID, "from", m.FromAddress)
+	if m.MessageID == "" {
+		// A stable id from the content, so the mail read again is still
+		// recognised as the same one.
+		sum := sha256.Sum256(raw)
+		m.MessageID = "no-id." + hex.EncodeToString(sum[:12]) + "@" + a.cfg.MessageIDDomain
+	}
+	if vh, ok := a.h.(VoicemailHandler); ok {
+		if v, isVoicemail := a.voice.match(m); isVoicemail {
+			return a.processVoicemail(ctx, log, vh, m, v)
+		}
+	}
 	if reason := automatic(m, a.cfg.FromAddress); reason != "" {
 		log.Info("automatic mail ignored (not answered)", "reason", reason, "subject", m.Subject)
 		return ignored
@@ -48,12 +59,6 @@ func (a *Adapter) process(ctx context.Context, raw []byte) outcome {
 	if m.FromAddress == "" || !strings.Contains(m.FromAddress, "@") {
 		log.Warn("mail without a sender address ignored", "subject", m.Subject)
 		return ignored
-	}
-	if m.MessageID == "" {
-		// A stable id from the content, so the mail read again is still
-		// recognised as the same one.
-		sum := sha256.Sum256(raw)
-		m.MessageID = "no-id." + hex.EncodeToString(sum[:12]) + "@" + a.cfg.MessageIDDomain
 	}
 	for _, s := range m.Skipped {
 		log.Warn("attachment not kept", "attachment", s)

@@ -107,7 +107,8 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 			SMTPAddr: e.SMTPAddr, SMTPSecurity: e.SMTPSecurity, SMTPUsername: e.SMTPUsername, SMTPPassword: e.SMTPPassword,
 			FromAddress: e.FromAddress, FromName: e.FromName, MessageIDDomain: e.MessageIDDomain, DefaultLang: lang,
 			AttachmentDir: e.AttachmentDir, MaxAttachmentBytes: int64(e.MaxAttachmentBytes),
-			MaxMessageBytes: int64(e.MaxMessageBytes), Timeout: e.Timeout, CAFile: e.CAFile}, h, log, opts...)
+			MaxMessageBytes: int64(e.MaxMessageBytes), Timeout: e.Timeout, CAFile: e.CAFile,
+			Voicemail: email.VoicemailRules{Senders: e.Voicemail.Senders, Subjects: e.Voicemail.Subjects, Callers: e.Voicemail.Callers}}, h, log, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("email: %w", err)
 		}

@@ -135,6 +135,21 @@ type Email struct {
 	// CAFile is a PEM bundle trusted for IMAP and SMTP besides the
 	// system's roots: a private mail server with its own CA.
 	CAFile string `yaml:"ca_file"`
+	// Voicemail recognises the voicemail notices a PBX mails: each one
+	// becomes a telephone ticket to call back.
+	Voicemail EmailVoicemail `yaml:"voicemail"`
+}
+
+// EmailVoicemail says which mails are a PBX's voicemail notices
+// (docs/channels/email.md).
+type EmailVoicemail struct {
+	// Senders: the PBX's addresses, or "@domain"; empty: off.
+	Senders []string `yaml:"senders"`
+	// Subjects and Callers are regular expressions; empty: the defaults
+	// for Asterisk/FreePBX and 3CX. A caller pattern's first group is the
+	// number.
+	Subjects []string `yaml:"subjects"`
+	Callers  []string `yaml:"callers"`
 }
 
 // Slack is a Slack app (docs/channels/slack.md).
@@ -410,7 +425,8 @@ func Default() Config {
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"},
 			Triage: Triage{Platform: "slack", NotePrefix: "!", Lang: "it", PollInterval: 30 * time.Second},
 			Email: Email{IMAPSecurity: "tls", Mailbox: "INBOX", Processed: "flag", PollInterval: time.Minute,
-				SMTPSecurity: "starttls", AttachmentDir: ".data/attachments"}},
+				SMTPSecurity: "starttls", AttachmentDir: ".data/attachments",
+				Voicemail: EmailVoicemail{Senders: []string{}, Subjects: []string{}, Callers: []string{}}}},
 		Privacy: Privacy{Retention: 2 * 365 * 24 * time.Hour},
 		LLM: LLM{APIType: "openai", BaseURL: "http://127.0.0.1:11434/v1", Timeout: 8 * time.Second,
 			PerMinute: 60, MaskPersonalData: true},
