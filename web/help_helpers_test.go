@@ -170,7 +170,7 @@ func newPortalWith(t *testing.T, setup portalSetup) *portal {
 	}
 	p.srv, err = New(Options{DB: pool, Pool: pool, Registry: prometheus.NewRegistry(), Logger: log, BaseURL: hs.URL,
 		MaxBodyBytes: 1 << 20, Tickets: ts, KB: store, Conversations: engine.Store(), Searcher: searcher, Handoff: engine, Public: pub,
-		Calendar: cal, Now: setup.Now})
+		Calendar: cal, Location: cal.Location(), Now: setup.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ var screenshotsDir = flag.String("screenshots", "", "folder to write the documen
 
 // The screenshots' size: a laptop's window, small enough to keep the
 // committed files at tens of kilobytes.
-const shotWidth, shotHeight = 1024, 700
+const shotWidth, shotHeight = 1280, 800
 
 // screenshotFiles are the pictures make screenshots writes into
 // docs/screenshots, in the order TestBrowserScreenshots takes them.
@@ -76,7 +76,7 @@ type screenshot struct {
 // a little life in it (a question answered on the web chat, a requester
 // handed to an agent who answers, another waiting in the queue) and takes
 // the help centre and the console's inbox, conversation, ticket and
-// reports in a 1024×700 window.
+// reports in a 1280×800 window (a desk PC).
 func TestBrowserScreenshots(t *testing.T) {
 	dir := *screenshotsDir
 	if dir == "" {
