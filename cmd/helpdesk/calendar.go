@@ -29,7 +29,7 @@ var calendarText = i18n.Catalog{
 	},
 	"cal.due":       {"it": "scadenza: %s, dopo %s di lavoro dal %s (calendario %s)", "en": "due: %s, %s of working time after %s (calendar %s)"},
 	"cal.never":     {"it": "il calendario %s resta chiuso per più di due anni", "en": "calendar %s stays closed for more than two years"},
-	"cal.open":      {"it": "aperto il %s (calendario %s), fino alle %s", "en": "open on %s (calendar %s), until %s"},
+	"cal.open":      {"it": "aperto il %s (calendario %s), fino a %s", "en": "open on %s (calendar %s), until %s"},
 	"cal.closed":    {"it": "chiuso il %s (calendario %s)", "en": "closed on %s (calendar %s)"},
 	"cal.closedday": {"it": "chiuso il %s (calendario %s): %s", "en": "closed on %s (calendar %s): %s"},
 	"cal.next":      {"it": "riapre: %s", "en": "opens again: %s"},

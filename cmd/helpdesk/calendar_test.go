@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -122,5 +124,49 @@ func TestCalendarsFromConfigFollowTheRules(t *testing.T) {
 	}
 	if got := cals.LevelName(2); got != "level2" {
 		t.Errorf("level 2 queue on %s", got)
+	}
+}
+
+// TestCalendarDocExamples runs every `$ helpdesk calendar …` line of
+// docs/calendars.md against the configuration shown in that document and
+// compares the output with what the document prints.
+func TestCalendarDocExamples(t *testing.T) {
+	b, err := os.ReadFile("../../docs/calendars.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	_, yamlBlock, ok := strings.Cut(doc, "```yaml\n")
+	if !ok {
+		t.Fatal("docs/calendars.md has no yaml block")
+	}
+	yamlBlock, _, _ = strings.Cut(yamlBlock, "```")
+	cfg := filepath.Join(t.TempDir(), "helpdesk.yaml")
+	if err := os.WriteFile(cfg, []byte(yamlBlock), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, console, ok := strings.Cut(doc, "```console\n")
+	if !ok {
+		t.Fatal("docs/calendars.md has no console block")
+	}
+	console, _, _ = strings.Cut(console, "```")
+	ran := 0
+	for _, example := range strings.Split(console, "$ ")[1:] {
+		cmdLine, want, _ := strings.Cut(example, "\n")
+		args := strings.Fields(cmdLine)
+		if len(args) < 2 || args[0] != "helpdesk" {
+			t.Fatalf("not a helpdesk command: %q", cmdLine)
+		}
+		var out, errOut strings.Builder
+		if code := run(context.Background(), append([]string{"-config", cfg}, args[1:]...), nil, &out, &errOut, nil); code != 0 {
+			t.Fatalf("%s: exit %d: %s", cmdLine, code, errOut.String())
+		}
+		if out.String() != want {
+			t.Errorf("%s prints\n%s\nthe doc says\n%s", cmdLine, out.String(), want)
+		}
+		ran++
+	}
+	if ran < 4 {
+		t.Fatalf("ran %d examples", ran)
 	}
 }
