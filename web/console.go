@@ -312,7 +312,9 @@ func (c *console) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	v := c.newView(r, key, nil)
 	v.Error = v.T(key)
-	if code == http.StatusBadRequest || code == http.StatusConflict {
+	if msg, ok := filterMessage(err, v.Lang); ok {
+		v.Error = msg // which filter, what is wrong, in the agent's language
+	} else if code == http.StatusBadRequest || code == http.StatusConflict {
 		v.Error += " " + err.Error()
 	}
 	c.render(w, r, code, "error", v)

@@ -76,7 +76,12 @@ type contactPageData struct {
 func (c *console) contactPage(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(r)
 	f := contactForm{Channel: "phone", Lang: lang}
-	if ch := r.URL.Query().Get("channel"); slices.Contains(contactChannels, ch) {
+	ch, err := filterChoice(filterQuery(r), "channel", contactChannels)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ch != "" {
 		f.Channel = ch
 	}
 	c.renderContact(w, r, http.StatusOK, f, fieldErrors{})
@@ -310,9 +315,11 @@ func (c *console) lookupRequesters(ctx context.Context, q string) ([]requesterMa
 
 // contactLookup answers the page's type-ahead (JSON).
 func (c *console) contactLookup(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query().Get("q")
-	if len(q) > maxNameBytes {
-		q = q[:maxNameBytes]
+	q, err := filterText(filterQuery(r), "q", maxNameBytes)
+	if err != nil {
+		msg, _ := filterMessage(err, pageLang(r))
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": msg})
+		return
 	}
 	ms, err := c.lookupRequesters(r.Context(), q)
 	if err != nil {

@@ -77,7 +77,11 @@ func (c *console) inboxData(r *http.Request) (inboxData, error) {
 	if err != nil {
 		return inboxData{}, err
 	}
-	d := inboxData{Group: strings.TrimSpace(r.URL.Query().Get("group"))}
+	group, err := filterText(filterQuery(r), "group", 200)
+	if err != nil {
+		return inboxData{}, err
+	}
+	d := inboxData{Group: strings.TrimSpace(group)}
 	seen := map[string]bool{}
 	for _, it := range items {
 		if it.Group != "" && !seen[it.Group] {

@@ -29,8 +29,20 @@ type kbListData struct {
 }
 
 func (c *console) kbList(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	d := kbListData{Query: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Lang: q.Get("lang_filter")}
+	q := filterQuery(r)
+	var d kbListData
+	var err error
+	if d.Query, err = filterText(q, "q", 200); err == nil {
+		if d.Status, err = filterChoice(q, "status", []string{string(kb.StatusDraft), string(kb.StatusInReview),
+			string(kb.StatusPublished), string(kb.StatusArchived)}); err == nil {
+			d.Lang, err = filterChoice(q, "lang_filter", []string{kb.LangIT, kb.LangEN})
+		}
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d.Query = strings.TrimSpace(d.Query)
 	ctx := r.Context()
 	entries, err := c.kb.List(ctx, kb.Filter{Status: kb.Status(d.Status), Lang: d.Lang})
 	if err != nil {
@@ -276,8 +288,17 @@ func (c *console) kbHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := kbHistoryData{Entry: e, Revisions: revs}
-	d.A, _ = strconv.Atoi(r.URL.Query().Get("a"))
-	d.B, _ = strconv.Atoi(r.URL.Query().Get("b"))
+	a, err := filterInt(filterQuery(r), "a", 1, int64(max(e.Revision, 1)))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	b, err := filterInt(filterQuery(r), "b", 1, int64(max(e.Revision, 1)))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d.A, d.B = int(a), int(b)
 	if d.A == 0 && d.B == 0 && e.Revision > 1 {
 		d.A, d.B = e.Revision-1, e.Revision
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"mime"
 	"net/http"
 	"strconv"
@@ -78,9 +79,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// 422). Multipart forms are left to their handler, which answers
 		// 413 with the form and the field marked.
 		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		raw := r.URL.RawQuery
 		if (r.ContentLength > s.opt.MaxBodyBytes && ct != "multipart/form-data") || cleanRequest(r) != nil {
 			s.tooLarge(rec, r)
 			return
+		}
+		if r.URL.RawQuery != raw {
+			// The console's filters refuse such a value with 400 rather
+			// than search for the cleaned one (filters.go).
+			r = r.WithContext(context.WithValue(r.Context(), rawQueryKey{}, raw))
 		}
 		next.ServeHTTP(rec, r)
 	})

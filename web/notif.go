@@ -126,7 +126,11 @@ func (c *console) loadNotifications(r *http.Request) (*notifData, error) {
 	}
 	s := sessionFrom(r)
 	ctx := r.Context()
-	d := &notifData{lang: pageLang(r), loc: c.loc, ShowRead: r.URL.Query().Get("all") == "1", CSRF: s.CSRF}
+	all, err := filterChoice(filterQuery(r), "all", []string{"0", "1"})
+	if err != nil {
+		return nil, err
+	}
+	d := &notifData{lang: pageLang(r), loc: c.loc, ShowRead: all == "1", CSRF: s.CSRF}
 	roles := pq.Array(notifRoles(s.Role))
 	if err := c.db.SelectContext(ctx, &d.Items, q.List, s.ID, roles, d.ShowRead, notifLimit); err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)

@@ -60,8 +60,13 @@ const maxReportDays = 3 * 366
 // holding now.
 func parsePeriod(q url.Values, now time.Time, loc *time.Location) (reportPeriod, error) {
 	now = now.In(loc)
-	bad := func(what string) (reportPeriod, error) {
-		return reportPeriod{}, fmt.Errorf("%w: period %s", errBadRequest, what)
+	bad := func(field, problem string) (reportPeriod, error) {
+		return reportPeriod{}, &filterError{field, problem}
+	}
+	for _, k := range []string{"period", "month", "quarter", "from", "to"} {
+		if _, err := filterText(q, k, 20); err != nil {
+			return reportPeriod{}, err
+		}
 	}
 	p := reportPeriod{Kind: q.Get("period")}
 	switch p.Kind {
@@ -72,7 +77,7 @@ func parsePeriod(q url.Values, now time.Time, loc *time.Location) (reportPeriod,
 		}
 		t, err := time.ParseInLocation("2006-01", m, loc)
 		if err != nil {
-			return bad("month")
+			return bad("month", filterDate)
 		}
 		p.Month, p.From, p.To = m, t, t.AddDate(0, 1, 0)
 	case "", "quarter":
@@ -83,7 +88,7 @@ func parsePeriod(q url.Values, now time.Time, loc *time.Location) (reportPeriod,
 			y, err1 := strconv.Atoi(year)
 			qn, err2 := strconv.Atoi(n)
 			if !ok || err1 != nil || err2 != nil || qn < 1 || qn > 4 || y < 1970 || y > 9999 {
-				return bad("quarter")
+				return bad("quarter", filterDate)
 			}
 			at = time.Date(y, time.Month(3*qn-2), 1, 0, 0, 0, 0, loc)
 		}
@@ -92,18 +97,18 @@ func parsePeriod(q url.Values, now time.Time, loc *time.Location) (reportPeriod,
 	case "custom":
 		from, err := time.ParseInLocation("2006-01-02", q.Get("from"), loc)
 		if err != nil {
-			return bad("from")
+			return bad("from", filterDate)
 		}
 		last, err := time.ParseInLocation("2006-01-02", q.Get("to"), loc)
 		if err != nil {
-			return bad("to")
+			return bad("to", filterDate)
 		}
 		p.From, p.To = from, last.AddDate(0, 0, 1)
 		if !p.To.After(p.From) || p.To.Sub(p.From) > maxReportDays*24*time.Hour {
-			return bad("range")
+			return bad("to", filterRange)
 		}
 	default:
-		return bad("kind")
+		return bad("period", filterUnknown)
 	}
 	// The other kinds' fields start from this period, for the form.
 	if p.Month == "" {
@@ -245,7 +250,7 @@ func (d *reportData) share(part, whole int) string {
 
 // loadReport computes the report of the period asked for in r.
 func (c *console) loadReport(r *http.Request) (*reportData, error) {
-	p, err := parsePeriod(r.URL.Query(), c.now(), c.loc)
+	p, err := parsePeriod(filterQuery(r), c.now(), c.loc)
 	if err != nil {
 		return nil, err
 	}

@@ -75,28 +75,41 @@ func pageArgs(f TicketFilter, after int64, limit int) []any {
 
 var ticketNumber = regexp.MustCompile(`(?i)^HD-[0-9]{4}-[0-9]+$`)
 
-func filterOf(q url.Values) TicketFilter {
-	lvl, _ := strconv.Atoi(q.Get("level"))
-	if lvl != 1 && lvl != 2 {
-		lvl = 0
+func filterOf(q url.Values) (TicketFilter, error) {
+	var f TicketFilter
+	states := make([]string, len(tickets.States))
+	for i, st := range tickets.States {
+		states[i] = string(st)
 	}
-	f := TicketFilter{State: q.Get("state"), Priority: q.Get("priority"), Level: lvl,
-		Group: strings.TrimSpace(q.Get("group")), Channel: strings.TrimSpace(q.Get("channel")), Text: q.Get("q")}
-	if !tickets.State(f.State).Valid() {
-		f.State = ""
+	var err error
+	if f.State, err = filterChoice(q, "state", states); err != nil {
+		return f, err
 	}
-	switch tickets.Priority(f.Priority) {
-	case tickets.P1, tickets.P2, tickets.P3, tickets.P4:
-	default:
-		f.Priority = ""
+	if f.Priority, err = filterChoice(q, "priority", []string{"P1", "P2", "P3", "P4"}); err != nil {
+		return f, err
 	}
-	if len(f.Text) > 200 {
-		// Cut on a character boundary: half a character is a byte
-		// sequence PostgreSQL refuses, and the list would answer 500.
-		f.Text = strings.ToValidUTF8(f.Text[:200], "")
+	lvl, err := filterInt(q, "level", 1, 2)
+	if err != nil {
+		return f, err
 	}
-	return f
+	f.Level = int(lvl)
+	if f.Group, err = filterText(q, "group", 200); err != nil {
+		return f, err
+	}
+	if f.Channel, err = filterChoice(q, "channel", consoleChannels); err != nil {
+		return f, err
+	}
+	// Longer than any subject search needs; a cut would silently search
+	// for something else.
+	if f.Text, err = filterText(q, "q", 200); err != nil {
+		return f, err
+	}
+	f.Group, f.Channel = strings.TrimSpace(f.Group), strings.TrimSpace(f.Channel)
+	return f, nil
 }
+
+// consoleChannels are the channels the ticket list filters on.
+var consoleChannels = []string{"web", "email", "telegram", "slack", "mattermost", "phone", "fax", "in_person", "mail", "terminal", "memory", "api"}
 
 func (f TicketFilter) query() url.Values {
 	v := url.Values{}
@@ -127,20 +140,28 @@ type ticketListData struct {
 }
 
 func (c *console) ticketList(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := filterOf(q)
+	q := filterQuery(r)
+	f, err := filterOf(q)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
 	if s := sessionFrom(r); s != nil && s.Role == RoleAgentL1 {
 		f.ServedBy = s.ID
 	}
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
-	rows, more, err := c.ticketRows(r.Context(), f, max(after, 0), c.pageSize)
+	after, err := filterInt(q, "after", 1, 1<<62)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	rows, more, err := c.ticketRows(r.Context(), f, after, c.pageSize)
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
 	d := ticketListData{Filter: f, Rows: rows, States: tickets.States,
 		Priorities: []tickets.Priority{tickets.P1, tickets.P2, tickets.P3, tickets.P4},
-		Channels:   []string{"web", "email", "telegram", "slack", "mattermost", "phone", "fax", "in_person", "mail", "terminal", "memory"}}
+		Channels:   consoleChannels}
 	if more {
 		nq := f.query()
 		nq.Set("after", strconv.FormatInt(rows[len(rows)-1].ID, 10))
