@@ -31,7 +31,7 @@ func TestEmailDocMatchesTests(t *testing.T) {
 			t.Errorf("docs/channels/email.md does not quote %q", s)
 		}
 	}
-	for _, pkg := range []string{"dovecot-imapd", "dovecot-lmtpd", "postfix"} {
+	for _, pkg := range []string{"dovecot-imapd", "dovecot-lmtpd", "dovecot-sieve", "postfix"} {
 		if !strings.Contains(string(doc), "`"+pkg+"`") {
 			t.Errorf("docs/channels/email.md does not name the package %s", pkg)
 		}

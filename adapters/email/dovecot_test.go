@@ -214,3 +214,57 @@ func TestDovecotPostfixThread(t *testing.T) {
 		t.Fatalf("ticket %+v, %v", tk, err)
 	}
 }
+
+// TestOutOfOfficeNoLoop: the requester's mailbox has an out-of-office
+// Sieve script (Dovecot's Pigeonhole, a real robot). It leaves the desk's
+// acknowledgement and notices alone (they say Auto-Submitted); it answers
+// the agent's reply, a person's mail; the desk reads that answer and
+// neither answers it nor adds it to the ticket. No loop.
+func TestOutOfOfficeNoLoop(t *testing.T) {
+	t.Parallel() // each test has its own servers and database
+	x := newRealDesk(t, tuesdayMorning)
+	x.host.vacation(t, requesterAddr, "Sono fuori ufficio fino a lunedì.")
+	ctx := context.Background()
+	x.arrive(requesterAddr, readFixture(t, "outlook.eml"), 1)
+	x.received(1)
+	var convID, agentID int64
+	if err := x.pool.Get(&convID, `SELECT id FROM conversations WHERE channel = 'email'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.pool.Get(&agentID, `INSERT INTO users (username, display_name, role, presence) VALUES ('giulia', 'Giulia', 'agent_l1', 'online') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	agent := bots.Agent{ID: agentID, Name: "Giulia", Level: 1}
+	if err := x.eng.Take(ctx, convID, agent); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.eng.Reply(ctx, convID, agent, "Mi manda il numero di serie del lettore?"); err != nil {
+		t.Fatal(err)
+	}
+	got := x.received(3) // acknowledgement, joined, reply
+	// The out-of-office answer reaches the desk, and it answers the
+	// agent's reply: the script answers one mail a day per sender, so
+	// had it answered the acknowledgement, the reply would get none.
+	in := x.host.waitMails(t, deskAddr, "INBOX", 2)
+	oh, _, _ := parts(t, in[1].Raw)
+	rh, _, _ := parts(t, got[2].Raw)
+	if !strings.HasPrefix(oh.Get("Auto-Submitted"), "auto-replied") || oh.Get("Subject") != "Fuori ufficio" {
+		t.Fatalf("second mail of the desk's inbox is not the out-of-office answer:\n%s", in[1].Raw)
+	}
+	if oh.Get("In-Reply-To") != rh.Get("Message-Id") {
+		t.Fatalf("the out-of-office answered %s, not the agent's reply %s", oh.Get("In-Reply-To"), rh.Get("Message-Id"))
+	}
+	x.inboxHandled(2)
+	time.Sleep(testwait.Quiet) // a wrong answer to it gets a bounded while to show itself
+	if n := len(x.host.folder(t, deskAddr, "INBOX")); n != 2 {
+		t.Errorf("%d mails in the desk's inbox, want 2 (the first mail and one out-of-office answer)", n)
+	}
+	x.received(3)
+	var comments int
+	if err := x.pool.Get(&comments, `SELECT count(*) FROM ticket_comments`); err != nil {
+		t.Fatal(err)
+	}
+	if comments != 1 { // the agent's reply
+		t.Errorf("%d comments, want only the agent's reply", comments)
+	}
+}

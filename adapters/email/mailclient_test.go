@@ -120,3 +120,21 @@ func allMessages(n uint32) imap.SeqSet {
 	s.AddRange(1, n)
 	return s
 }
+
+// vacation gives a user an out-of-office Sieve script, run by Dovecot at
+// delivery: a real robot that answers mail, and by RFC 3834 leaves alone
+// mail marked Auto-Submitted.
+func (h *mailHost) vacation(t *testing.T, user, reason string) {
+	t.Helper()
+	home := filepath.Join(h.dir, "mail", user)
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(home, ".dovecot.sieve")
+	writeFile(t, script, "require [\"vacation\"];\nvacation :days 1 :subject \"Fuori ufficio\" \""+reason+"\";\n")
+	for _, p := range []string{home, script} {
+		if err := os.Chown(p, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

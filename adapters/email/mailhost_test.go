@@ -66,7 +66,7 @@ const (
 )
 
 const mailServersHint = "Dovecot and Postfix are needed: .ci/setup-tools installs them " +
-	"(apt-get install dovecot-imapd dovecot-lmtpd postfix)"
+	"(apt-get install dovecot-imapd dovecot-lmtpd dovecot-sieve postfix)"
 
 // mailServerBinaries finds Dovecot and Postfix's master, or skips the test
 // when run outside make on a machine without them. Under make (MAKELEVEL is
@@ -77,6 +77,9 @@ func mailServerBinaries(t *testing.T) (dovecot, master string) {
 	dovecot, err := lookPath("/usr/sbin/dovecot", "dovecot")
 	if err == nil {
 		if _, err = os.Stat("/usr/lib/dovecot/lmtp"); err == nil {
+			_, err = os.Stat("/usr/lib/dovecot/modules/lib90_sieve_plugin.so")
+		}
+		if err == nil {
 			var out []byte
 			var postconf string
 			if postconf, err = lookPath("/usr/sbin/postconf", "postconf"); err == nil {
@@ -267,7 +270,15 @@ service imap-login {
 }
 protocol lmtp {
   auth_username_format = %u
+  mail_plugins = $mail_plugins sieve
 }
+# Sieve at delivery (a user's out-of-office, mailHost.vacation); what it
+# sends goes back through Postfix.
+plugin {
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+}
+submission_host = `+h.MXAddr+`
+postmaster_address = postmaster@asl.example
 service lmtp {
   unix_listener lmtp {
     mode = 0666
