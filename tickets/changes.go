@@ -127,11 +127,22 @@ func (s *Store) Classify(ctx context.Context, q Querier, id int64, actor string,
 	if !urgency.Valid() || !impact.Valid() {
 		return nil, fmt.Errorf("%w: urgency and impact must be high, medium or low", ErrInvalid)
 	}
-	return s.update(ctx, q, id, actor, func(t *Ticket) error {
+	changed := false
+	t, err := s.update(ctx, q, id, actor, func(t *Ticket) error {
+		changed = t.Urgency != urgency || t.Impact != impact
 		t.Urgency, t.Impact = urgency, impact
 		t.Priority = s.matrix.Priority(urgency, impact)
 		return nil
 	})
+	if err != nil || !changed {
+		return t, err
+	}
+	// A person's correction is a label the severity model can learn from
+	// (severitylearn.go).
+	if err := s.recordSeverityLabel(ctx, q, t, actor); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // Categorise sets the category and application/product.

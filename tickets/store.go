@@ -15,7 +15,7 @@ import (
 	"helpdesk/internal/db"
 )
 
-//go:embed queries.sql sla.sql report.sql privacy.sql checklist.sql
+//go:embed queries.sql sla.sql report.sql privacy.sql checklist.sql severity.sql
 var queryFS embed.FS
 
 type queries struct {

@@ -116,7 +116,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 		firstResponse[tickets.Priority(p)] = d
 	}
 	a.firstResponse = firstResponse
-	a.severity = llm.NewSeverityAssist(severity, a.llm)
+	// The version `helpdesk nlp use` chose, followed without restart.
+	live, err := tickets.NewLiveSeverity(ctx, a.tickets, pool, severity, 0, log.With("component", "severity"))
+	if err != nil {
+		return nil, fmt.Errorf("severity model: %w", err)
+	}
+	a.severity = llm.NewSeverityAssist(live, a.llm)
 	// With an embedding model the bot searches lexically and semantically;
 	// the semantic index follows publications like the lexical one.
 	var botSearch interface {

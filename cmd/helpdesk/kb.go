@@ -22,9 +22,9 @@ import (
 
 const kbUsage = `usage: helpdesk kb import DIR
        helpdesk kb export DIR
-       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--misses] [--no-choices] [--learn FILE [--learn-min N]]
+       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--threshold T] [--misses] [--no-choices] [--learn FILE [--learn-min N]]
        helpdesk kb calibrate --kb DIR --queries FILE [FILE …] [--out FILE] [--folds N] [--target-precision P]
-       helpdesk kb stats [--days N] [--json]`
+       helpdesk kb stats [--days N] [--limit N] [--json]`
 
 // runKB is the knowledge-base tool.
 func runKB(ctx context.Context, env *environment, args []string) error {

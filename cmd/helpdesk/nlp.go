@@ -16,6 +16,9 @@ import (
 )
 
 const nlpUsage = `usage: helpdesk nlp severity-eval --cases FILE [--json] [--learn FILE]
+       helpdesk nlp retrain [--cases FILE] [--by NAME]
+       helpdesk nlp models
+       helpdesk nlp use VERSION|shipped
        helpdesk nlp intent-eval --cases FILE [--json]
        helpdesk nlp classify [--lang it|en] TEXT…`
 
@@ -33,6 +36,12 @@ func runNLP(ctx context.Context, env *environment, args []string) error {
 		return runIntentEval(env, args[1:])
 	case "classify":
 		return runClassify(env, args[1:])
+	case "retrain":
+		return runRetrain(ctx, env, args[1:])
+	case "models":
+		return runModels(ctx, env, args[1:])
+	case "use":
+		return runUse(ctx, env, args[1:])
 	}
 	fmt.Fprintln(env.stderr, nlpUsage)
 	return errUsage

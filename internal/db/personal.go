@@ -121,6 +121,11 @@ var Erasure = []ErasePlan{
 		Why: "a phrasing learned from users' words that names the person"},
 	{Table: "kb_entries", Rows: mentions("learned"), Set: [][2]string{{"learned", `ARRAY(SELECT p.query FROM kb_learned_phrasings p WHERE p.entry_slug = slug AND p.status IN ('learned', 'accepted') AND NOT ` + mentions("p.query") + `)`}},
 		Why: "the learned phrasings in use are rebuilt without the ones that name the person"},
+	{Table: "severity_labels", Rows: `ticket_id IN ` + ownTickets + ` OR ` + mentions("text"), Set: [][2]string{{"text", "$3"}}, Aged: "at < $1",
+		Why: "an agent's correction keeps the ticket's text for retraining"},
+	{Table: "severity_models", Rows: mentions("labels"),
+		Set: [][2]string{{"labels", `(SELECT coalesce(jsonb_agg(e), '[]'::jsonb) FROM jsonb_array_elements(labels) AS e WHERE NOT ` + mentions("e") + `)`}},
+		Why: "a model version keeps the labels it was trained on"},
 	{Table: "public_rate_events", Rows: `key = ANY($4::text[]) OR ` + mentions("key"), Delete: true, Columns: []string{"key"}},
 	{Table: "webhook_deliveries", Rows: mentions("payload") + ` OR (source = 'ticket' AND payload->'ticket'->>'number' IN (SELECT number FROM tickets WHERE requester_id = $1))` +
 		` OR (source = 'conversation' AND (payload->'conversation'->>'id') IN (SELECT id::text FROM conversations WHERE requester_id = $1 OR conversation_key = ANY($4::text[])))`,
