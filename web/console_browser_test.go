@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	chromekb "github.com/chromedp/chromedp/kb"
 
 	"helpdesk/bots"
 	"helpdesk/kb"
@@ -29,6 +30,7 @@ func TestBrowserConsolePages(t *testing.T) {
 		{Username: "marco", DisplayName: "Marco Rossi", Role: RoleAgentL1},
 		{Username: "sara", DisplayName: "Sara Verdi", Role: RoleSupervisor},
 		{Username: "elena", DisplayName: "Elena Neri", Role: RoleEditor},
+		{Username: "ada", DisplayName: "Ada Conti", Role: RoleAdmin},
 	} {
 		u.Password = passwordOf(u.Username)
 		if _, err := d.users.Add(ctx, u); err != nil {
@@ -98,9 +100,11 @@ func TestBrowserConsolePages(t *testing.T) {
 	d.run(marco, "take",
 		chromedp.Navigate(convURL), chromedp.WaitVisible(chromedp.ID("take")),
 		submit(chromedp.Click(chromedp.ID("take"))), chromedp.WaitVisible(chromedp.ID("reply-text")))
-	d.run(marco, "reply",
+	// Ctrl+Enter sends, as the hint under the box says.
+	d.run(marco, "reply with Ctrl+Enter",
 		chromedp.SendKeys(chromedp.ID("reply-text"), "Buongiorno, provi a **riavviare** il PC e mi dica."),
-		submit(chromedp.Click(chromedp.ID("send-reply"))), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		submit(chromedp.KeyEvent(chromekb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl))),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
 	d.waitReply("chat-7", "riavviare")
 
 	t.Run("conversation", func(t *testing.T) {
@@ -215,6 +219,12 @@ func TestBrowserConsolePages(t *testing.T) {
 		})()`)); over != "" {
 			t.Errorf("the printable report is wider than A4: %s", over)
 		}
+	})
+
+	t.Run("users", func(t *testing.T) {
+		ada := d.agentTab(b, "ada")
+		d.run(ada, "users", chromedp.Navigate(d.ts.URL+"/console/admin/users"), chromedp.WaitVisible(chromedp.CSS("main table")))
+		checkA11y(t, ada, "users")
 	})
 
 	t.Run("knowledge base editor", func(t *testing.T) {
