@@ -143,6 +143,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		// Editors reach no ticket page unless an admin grants it
 		// (leastprivilege_test.go checks the grant).
 		"GET /console/tickets": ticketDesk, "GET /console/tickets/{id}": ticketDesk,
+		"GET /console/tickets/{id}/attachments/{att}": ticketDesk,
 		"POST /console/tickets/{id}/classify":         {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"POST /console/tickets/{id}/categorise":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"POST /console/tickets/{id}/assign":           {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},

@@ -48,6 +48,9 @@ type console struct {
 	renderer  *kb.Renderer
 	calendar  *tickets.BusinessCalendar // the desk's; nil: the default
 	calendars *tickets.Calendars        // per level, team and target; nil: calendar for all
+	// attachmentDir is where mail and web-form attachments are stored
+	// (PublicOptions.AttachmentDir); empty: files are listed, not served.
+	attachmentDir string
 	live      *liveHub
 	secure    bool // cookies only over HTTPS
 	pages     map[string]*template.Template
@@ -96,7 +99,7 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 		tickets:  opt.Tickets, kb: opt.KB, searcher: opt.Searcher, convs: opt.Conversations,
 		handoff: opt.Handoff, renderer: kb.NewRenderer(), assist: opt.Assist,
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
-		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location, calendar: opt.Calendar, calendars: opt.Calendars,
+		pageSize: 50, sessionRecheck: time.Minute, loc: opt.Location, calendar: opt.Calendar, calendars: opt.Calendars, attachmentDir: opt.Public.AttachmentDir,
 		editorsReadTickets: opt.EditorsReadTickets, closure: opt.ClosureCodes,
 	}
 	if len(c.closure) == 0 {

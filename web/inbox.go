@@ -32,6 +32,7 @@ type InboxItem struct {
 	Requester     string          `db:"requester"`
 	AgentName     string          `db:"agent_name"`
 	Group         string          `db:"group_name"`
+	CallBack      bool            `db:"call_back"` // a voicemail: call the requester back, first in the queue
 	Mine          bool            `db:"-"`
 	Query         string          `db:"-"`
 }

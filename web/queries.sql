@@ -98,18 +98,19 @@ SELECT count(*) FROM users WHERE id = $1 AND active AND role IN ('agent_l1', 'ag
 
 -- name: inbox
 -- Conversations waiting for an agent of the given levels, and those the
--- agent holds; oldest waiting first.
+-- agent holds; voicemails to call back first, then oldest waiting first.
 SELECT c.id, c.channel, c.state, c.level, c.agent_id, c.lang, c.last_message_at, c.context,
        coalesce(t.number, '') AS ticket_number, coalesce(t.subject, '') AS subject,
        coalesce(t.priority, '') AS priority, coalesce(r.name, '') AS requester,
-       coalesce(u.display_name, '') AS agent_name, coalesce(t.group_name, '') AS group_name
+       coalesce(u.display_name, '') AS agent_name, coalesce(t.group_name, '') AS group_name,
+       coalesce(t.call_back, false) AS call_back
 FROM conversations c
 LEFT JOIN tickets t ON t.id = c.ticket_id
 LEFT JOIN requesters r ON r.id = c.requester_id
 LEFT JOIN users u ON u.id = c.agent_id
 WHERE (c.state = 'queued' AND c.level = ANY ($1::int[]))
    OR (c.state = 'agent' AND (c.agent_id = $2 OR $3))
-ORDER BY (c.state = 'agent' AND c.agent_id = $2) DESC, c.last_message_at
+ORDER BY (c.state = 'agent' AND c.agent_id = $2) DESC, coalesce(t.call_back, false) AND c.state = 'queued' DESC, c.last_message_at
 LIMIT 200;
 
 -- name: requester-name

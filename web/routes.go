@@ -75,6 +75,7 @@ func consoleRoutes(c *console) []consoleRoute {
 
 		{"GET /console/tickets", ticketReaders, c.ticketList},
 		{"GET /console/tickets/{id}", ticketReaders, c.ticketPage},
+		{"GET /console/tickets/{id}/attachments/{att}", ticketReaders, c.ticketAttachment},
 		{"POST /console/tickets/{id}/classify", ticketDesk, c.ticketClassify},
 		{"POST /console/tickets/{id}/categorise", ticketDesk, c.ticketCategorise},
 		{"POST /console/tickets/{id}/assign", ticketDesk, c.ticketAssign},

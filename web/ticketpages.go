@@ -186,6 +186,9 @@ type ticketPageData struct {
 	// Checklist is the procedures block and the resolve form
 	// (checklist_console.go).
 	Checklist template.HTML
+	// Attachments are the ticket's files; audio (a voicemail) is played
+	// in the page (attachments.go).
+	Attachments []attachmentView
 }
 
 // pathTicket loads the ticket named by the path's {id}; when it cannot,
@@ -249,6 +252,10 @@ func (c *console) ticketPage(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := pageLang(r)
 	if d.Timeline, err = c.timeline(ctx, lang, evs, byID); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if d.Attachments, err = c.attachmentViews(r, t); err != nil {
 		c.fail(w, r, err)
 		return
 	}
