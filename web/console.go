@@ -51,11 +51,11 @@ type console struct {
 	// attachmentDir is where mail and web-form attachments are stored
 	// (PublicOptions.AttachmentDir); empty: files are listed, not served.
 	attachmentDir string
-	live      *liveHub
-	secure    bool // cookies only over HTTPS
-	pages     map[string]*template.Template
-	pageSize  int
-	staticDir http.Handler
+	live          *liveHub
+	secure        bool // cookies only over HTTPS
+	pages         map[string]*template.Template
+	pageSize      int
+	staticDir     http.Handler
 	// sessionRecheck is how often an open event stream checks (and
 	// keeps alive) its session.
 	sessionRecheck time.Duration
