@@ -93,7 +93,10 @@ func actor(col string) string {
 // identities go last.
 var Erasure = []ErasePlan{
 	{Table: "tickets", Rows: `requester_id = $1`,
-		Set: [][2]string{{"subject", "$3"}, {"description", "''"}, {"product", "''"}, {"external_email", "''"}, {"closure_note", "''"}},
+		Set: [][2]string{{"subject", "$3"}, {"description", "''"}, {"product", "''"}, {"external_email", "''"}, {"closure_note", "''"},
+			// The bot's assessment keeps its levels and confidence; the
+			// query and the words it cites are the requester's.
+			{"assessment", "assessment - 'query' - 'why'"}},
 		Why: "the requester's words and addresses; the number, states, times, priority and category stay for the statistics"},
 	{Table: "ticket_comments", Rows: `ticket_id IN ` + ownTickets + ` OR ` + mentions("body"),
 		Set: [][2]string{{"body", "$3"}, {"author", actor("author")}}},
