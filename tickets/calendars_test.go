@@ -231,3 +231,59 @@ func TestCalendarChangeRecordedOnOpenTickets(t *testing.T) {
 		t.Errorf("resolved ticket: %d calendar events, want 0", n)
 	}
 }
+
+// TestScanDefersOnTheClocksOwnCalendar: Friday 18:00 the remote desk
+// (default, until 18:30) is open and the on-site team's calendar (until
+// 17:30) closed. Two P3 tickets opened Friday 13:30, both past their
+// take-charge target (4 h): the desk's is acted on at once, the on-site
+// team's waits for its own calendar to open on Monday.
+func TestScanDefersOnTheClocksOwnCalendar(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := context.Background()
+	rome, _ := time.LoadLocation("Europe/Rome")
+	now := time.Date(2027, 3, 5, 13, 30, 0, 0, rome) // Friday 13:30
+	s, err := tickets.NewStore(tickets.Options{Now: func() time.Time { return now }, Location: rome})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cals := tenderCalendars(t, tickets.CalendarRules{Teams: map[string]string{"on_site": "on_site"}})
+	team, err := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: "web", Subject: "stampante in reparto", GroupName: "on_site"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk, err := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: "web", Subject: "password scaduta"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if team.Priority != tickets.P3 || desk.Priority != tickets.P3 {
+		t.Fatalf("priorities %s %s, want P3", team.Priority, desk.Priority)
+	}
+	kinds := func(id int64) []string {
+		var out []string
+		if err := pool.Select(&out, `SELECT target || '/' || kind FROM sla_events WHERE ticket_id = $1 ORDER BY id`, id); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// Friday 18:00. On site: 13:30–17:30 = 4 h, at the target (warned,
+	// not yet beyond it). Desk: 13:30–18:00 = 4.5 h, breached.
+	now = time.Date(2027, 3, 5, 18, 0, 0, 0, rome)
+	res, err := s.ScanSLAOn(ctx, pool, cals, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(team.ID); len(got) != 0 || res.Deferred == 0 {
+		t.Fatalf("on-site ticket acted on while its calendar is closed: %v (scan %+v)", got, res)
+	}
+	if got := kinds(desk.ID); len(got) != 1 || got[0] != "take_charge/breach" {
+		t.Fatalf("desk ticket: %v, want a take_charge breach (scan %+v)", got, res)
+	}
+	// Monday 08:45: on site 4 h + 15 min, breached, and its calendar open.
+	now = time.Date(2027, 3, 8, 8, 45, 0, 0, rome)
+	if _, err := s.ScanSLAOn(ctx, pool, cals, now); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(team.ID); len(got) != 1 || got[0] != "take_charge/breach" {
+		t.Fatalf("on-site ticket Monday: %v, want a take_charge breach", got)
+	}
+}
