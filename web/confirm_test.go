@@ -142,3 +142,33 @@ func TestKBEditorLearnedPhrasings(t *testing.T) {
 		t.Errorf("unknown phrasing = %d, want 404", code)
 	}
 }
+
+// TestConsoleClassifyIsASeverityLabel: an agent's change of urgency and
+// impact on the ticket page keeps the ticket's text with the new levels as
+// a severity label; saving the same levels again adds none.
+func TestConsoleClassifyIsASeverityLabel(t *testing.T) {
+	t.Parallel()
+	tc := newTestConsole(t, nil)
+	s := seedConsole(t, tc)
+	tc.addUser("anna", RoleAgentL1)
+	anna := tc.login("anna")
+	classify := func(u, i string) {
+		t.Helper()
+		if code, _, _ := anna.post(fmt.Sprintf("/console/tickets/%d/classify", s.ticketID), url.Values{"urgency": {u}, "impact": {i}}); code != http.StatusSeeOther {
+			t.Fatalf("classify %s/%s = %d", u, i, code)
+		}
+	}
+	labels := func() []string {
+		t.Helper()
+		var out []string
+		if err := tc.pool.Select(&out, `SELECT text || '|' || lang || '|' || urgency || '|' || impact || '|' || who FROM severity_labels ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	classify("high", "low")
+	classify("high", "low")
+	if got := labels(); !slices.Equal(got, []string{"La stampante non stampa|it|high|low|user:anna"}) {
+		t.Fatalf("labels: %v", got)
+	}
+}
