@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 //go:build !linux
 
 package kb

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 package kb
 
 // What the user meets: one answer, a short list of choices ("did you

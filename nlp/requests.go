@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 package nlp
 
 // Asking for a ticket or a person, the way users write it. The engine

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package tickets is the trouble-ticketing core: tickets with their
 // numbers, states and allowed transitions, the priority matrix, comments,
 // attachments and the append-only event log that audits every change and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package web is the HTTP side: health and metrics, the agents' console,
 // the requester portal, the help centre, the web chat and the REST API.
 // Every route is listed in routes.go; HTTP status codes are chosen in one

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package email connects the help desk to a dedicated mailbox: new mail
 // read over IMAP opens tickets (or adds comments to the ticket whose
 // number is in the subject or whose messages it references), and the

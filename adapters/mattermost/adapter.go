@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package mattermost connects the help desk to a Mattermost server through
 // a bot account: it reads posts from a WebSocket (direct messages to the
 // bot and mentions of it in channels), turns them into bots.Inbound, and

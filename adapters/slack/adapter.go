@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package slack connects the help-desk bot to Slack: direct messages to
 // the bot and mentions in channels (answered in a thread) become
 // bots.Inbound, and replies go out as Block Kit messages whose buttons

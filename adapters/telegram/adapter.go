@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package telegram connects the help desk to Telegram through the Bot API
 // (github.com/go-telegram/bot): private chats with the bot become
 // conversations of the engine, and the engine's replies are rendered as

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package triage runs the triage channel of the help desk in Slack or
 // Mattermost. Each conversation handed over to people (state queued) gets
 // a card there, with the summary an agent needs and the buttons Take and

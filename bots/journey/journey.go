@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package journey is the one scripted conversation every channel plays
 // through its own wire-format fake and production adapter: greeting,
 // question, answer, Non risolto, ticket, status while queued, an agent

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package markup is the one renderer from the Markdown the desk writes
 // (the engine's replies, knowledge-base passages, agents' answers) to what
 // each channel shows: Telegram's HTML subset, Slack mrkdwn, Mattermost

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Command helpdesk is the help-desk assistant: the service (serve) and its
 // tools (migrate, db, backup, restore, kb, nlp, chat, bench …). main only
 // wires: it builds the configuration once and hands values down.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package backup dumps the database with pg_dump into a folder, keeps the
 // last N dumps, and restores a dump with pg_restore. The periodic backup
 // of `serve` runs as a durable River job (see Worker).

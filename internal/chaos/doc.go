@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package chaos holds the fault tests of issue 10: real `helpdesk serve`
 // processes on one PostgreSQL, simulated Telegram users talking through
 // the adapter's webhook path, a fake Bot API answering their replies, and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package config builds the one typed configuration of the service: a YAML
 // file (see docs/helpdesk.sample.yaml) overridden by HELPDESK_* environment
 // variables, validated once at start-up. Any key may also be read from a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package csvsafe neutralises spreadsheet formulas in CSV cells. Reports
 // carry text that anonymous users typed (the unanswered search queries);
 // a cell such as =HYPERLINK(…) or @SUM(…) would be a live formula when a

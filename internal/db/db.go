@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package db opens the PostgreSQL pool and owns the schema: the SQL
 // migrations embedded in the binary, applied by goose, and River's job
 // tables applied by River's own migrator.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package devdb starts and stops the private PostgreSQL cluster that
 // `make run` and `make test` use when DATABASE_URL is not set.
 //

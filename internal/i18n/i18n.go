@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package i18n looks user-facing strings up by key in Italian and English.
 // Each package keeps its own Catalog; Check (run by each package's tests)
 // proves every key exists in both languages with the same placeholders.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package jobs runs durable background work on River, sharing the
 // service's PostgreSQL: retries of failed sends, timers, and periodic work
 // such as backups. Jobs are rows, so a restart loses none and several

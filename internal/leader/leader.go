@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package leader elects one instance among several `helpdesk serve`
 // processes for work that must run in one place at a time (a Telegram
 // bot's long polling, a mailbox poller). Leadership is a PostgreSQL

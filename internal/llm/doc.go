@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package llm is the optional language model of the help desk, reached
 // through any OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama,
 // vLLM, LocalAI) with github.com/sashabaranov/go-openai.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package testdb gives each test its own fresh, migrated PostgreSQL
 // database: a real server, never a mock. It uses DATABASE_URL when set
 // (the role must be allowed to create databases); otherwise it starts the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package testwait is how tests wait for something the code under test
 // does in the background: a row that appears, a message a fake received, a
 // listener that answers. A test never sleeps a fixed time to let work

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package webhooks delivers ticket events to the integrations' URLs:
 // subscriptions, a scanner that reads ticket_events in id order from a
 // stored cursor, and a durable River job per delivery, signed with

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: EUPL-1.2
+
 // Package llmtest is a fake OpenAI-compatible endpoint for the tests of
 // packages that use the language model (the web console, say): it speaks
 // the chat-completions wire format, plain and streamed, and plays the
