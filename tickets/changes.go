@@ -67,6 +67,9 @@ func diff(a, b *Ticket) []Event {
 	add(EventField, "external_email", a.ExternalEmail, b.ExternalEmail)
 	add(EventField, "closure_code", a.ClosureCode, b.ClosureCode)
 	add(EventField, "closure_note", a.ClosureNote, b.ClosureNote)
+	if a.CallBack && !b.CallBack {
+		add(EventCalledBack, "call_back", "true", "false")
+	}
 	return evs
 }
 
@@ -145,6 +148,20 @@ func (s *Store) Classify(ctx context.Context, q Querier, id int64, actor string,
 		return nil, err
 	}
 	return t, nil
+}
+
+// MarkCalledBack records that an agent called the requester of a
+// voicemail back: the ticket leaves the head of the queue and its
+// "call back" mark goes. A ticket with no call-back pending is refused, so
+// a second press (or a stale page) changes nothing.
+func (s *Store) MarkCalledBack(ctx context.Context, q Querier, id int64, actor string) (*Ticket, error) {
+	return s.update(ctx, q, id, actor, func(t *Ticket) error {
+		if !t.CallBack {
+			return fmt.Errorf("%w: ticket %s has no call-back pending", ErrInvalid, t.Number)
+		}
+		t.CallBack = false
+		return nil
+	})
 }
 
 // Categorise sets the category and application/product.

@@ -32,7 +32,8 @@ UPDATE tickets SET
     level = :level, group_name = :group_name, agent_id = :agent_id, external_org = :external_org,
     external_email = :external_email, state = :state, updated_at = :updated_at,
     first_response_at = :first_response_at, resolved_at = :resolved_at, closed_at = :closed_at,
-    closure_code = :closure_code, closure_note = :closure_note, type = :type, subject = :subject
+    closure_code = :closure_code, closure_note = :closure_note, type = :type, subject = :subject,
+    call_back = :call_back
 WHERE id = :id;
 
 -- name: insert-event

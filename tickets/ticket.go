@@ -190,6 +190,9 @@ const (
 	// (CommentID names it). Until then the reply does not stop the
 	// first-response clock (AddChatReply).
 	EventDelivered = "delivered"
+	// EventCalledBack: an agent called back the requester of a voicemail
+	// (Ticket.CallBack cleared).
+	EventCalledBack = "called_back"
 )
 
 // pendingDelivery marks, in a comment event's new_value, a chat reply not

@@ -150,6 +150,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /console/tickets/{id}/categorise":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"POST /console/tickets/{id}/assign":           {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"POST /console/tickets/{id}/note":             {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/called-back":      {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
 		"POST /console/tickets/{id}/faq":              {RoleSupervisor, RoleAdmin},
 		"POST /console/tickets/{id}/faq/assist":       {RoleSupervisor, RoleAdmin},
 		"GET /console/kb":                             {RoleEditor, RoleSupervisor, RoleAdmin},

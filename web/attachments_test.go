@@ -123,6 +123,29 @@ func TestVoicemailPlayedInTicketPage(t *testing.T) {
 	if code != http.StatusOK || first < 0 || second < 0 || first > second || !strings.Contains(inbox, `badge callback`) {
 		t.Fatalf("inbox %d: call-back at %d, other at %d", code, first, second)
 	}
+	// The agent calls back: the mark goes, the timeline says who did it,
+	// and a second press (a stale page) is refused and changes nothing.
+	if code, _, _ := c.post(fmt.Sprintf("/console/tickets/%d/called-back", vm.ID), nil); code != http.StatusOK && code != http.StatusSeeOther {
+		t.Fatalf("called back: %d", code)
+	}
+	var pending bool
+	if err := tc.pool.Get(&pending, `SELECT call_back FROM tickets WHERE id = $1`, vm.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ = c.get(fmt.Sprintf("/console/tickets/%d", vm.ID))
+	if pending || strings.Contains(body, `id="ticket-callback"`) || !strings.Contains(body, "ha richiamato il richiedente") {
+		t.Fatalf("after the call back: pending %v, page still marked or no timeline line:\n%s", pending, body)
+	}
+	if code, _, _ := c.post(fmt.Sprintf("/console/tickets/%d/called-back", vm.ID), nil); code != http.StatusBadRequest {
+		t.Fatalf("second call-back press: %d, want 400", code)
+	}
+	var events int
+	if err := tc.pool.Get(&events, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'called_back'`, vm.ID); err != nil {
+		t.Fatal(err)
+	}
+	if events != 1 {
+		t.Fatalf("%d called_back events, want 1", events)
+	}
 	// Signed out, nothing is served.
 	if code, _, _ := tc.client().get(url); code == http.StatusOK {
 		t.Fatal("attachment served without a session")

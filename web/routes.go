@@ -82,6 +82,7 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"POST /console/tickets/{id}/categorise", ticketDesk, c.ticketCategorise},
 		{"POST /console/tickets/{id}/assign", ticketDesk, c.ticketAssign},
 		{"POST /console/tickets/{id}/note", ticketDesk, c.ticketNote},
+		{"POST /console/tickets/{id}/called-back", ticketDesk, c.ticketCalledBack},
 		{"POST /console/tickets/{id}/faq", editors, c.kbFromTicket},
 		{"POST /console/tickets/{id}/faq/assist", editors, c.kbFromTicketAssist},
 

@@ -334,6 +334,14 @@ func (c *console) ticketAssign(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// ticketCalledBack: the agent called the voicemail's requester back.
+func (c *console) ticketCalledBack(w http.ResponseWriter, r *http.Request) {
+	c.ticketChange(w, r, func(tx *sqlx.Tx, id int64) error {
+		_, err := c.tickets.MarkCalledBack(r.Context(), tx, id, actor(r))
+		return err
+	})
+}
+
 func (c *console) ticketNote(w http.ResponseWriter, r *http.Request) {
 	c.ticketChange(w, r, func(tx *sqlx.Tx, id int64) error {
 		_, err := c.tickets.AddComment(r.Context(), tx, id, actor(r), false, r.PostFormValue("body"))

@@ -179,6 +179,8 @@ func (c *console) describe(lang string, e tickets.Event, p *people) string {
 		return t("tl.delivered")
 	case tickets.EventCalendarChanged:
 		return t("tl.calendar_changed", e.Field)
+	case tickets.EventCalledBack:
+		return t("tl.called_back")
 	case tickets.EventField:
 		return t("tl.change", c.fieldName(lang, e.Field), val(e.OldValue), val(e.NewValue))
 	}
