@@ -124,7 +124,7 @@ func (c *console) contactSubmit(w http.ResponseWriter, r *http.Request) {
 		typ = tickets.TypeIncident
 	}
 	opened, err := c.intake.open(r.Context(), intakeRequest{RequesterID: f.RequesterID, Name: f.Name, Email: f.Email,
-		Phone: normalizePhone(f.Phone), Lang: f.Lang, OriginChannel: f.Channel, Actor: actor(r), Via: "contact-" + f.Channel,
+		Phone: tickets.NormalizePhone(f.Phone), Lang: f.Lang, OriginChannel: f.Channel, Actor: actor(r), Via: "contact-" + f.Channel,
 		Subject: subjectOf(f.Description), Description: f.Description, Product: f.Product, Type: typ, Urgency: urgency, Impact: impact})
 	if err != nil {
 		if errors.Is(err, tickets.ErrNotFound) {
@@ -186,7 +186,7 @@ func decodeContactForm(r *http.Request) (contactForm, fieldErrors) {
 			errs["email"] = "field.email"
 		}
 	}
-	if f.Phone != "" && normalizePhone(f.Phone) == "" {
+	if f.Phone != "" && tickets.NormalizePhone(f.Phone) == "" {
 		errs["phone"] = "field.phone"
 	}
 	if f.RequesterID <= 0 {
@@ -219,35 +219,11 @@ func carryLookup(f *contactForm) {
 	switch {
 	case strings.Contains(q, "@"):
 		f.Email = q
-	case normalizePhone(q) != "":
+	case tickets.NormalizePhone(q) != "":
 		f.Phone = q
 	default:
 		f.Name = q
 	}
-}
-
-// normalizePhone keeps a telephone number's digits (and a leading +), so
-// that "06 1234 5678" and "06-12345678" are one identity; "" when it is
-// not a number (fewer than 6 or more than 15 digits, letters).
-func normalizePhone(s string) string {
-	s = strings.TrimSpace(s)
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '+' && i == 0:
-			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '.' || r == '/' || r == '(' || r == ')':
-		default:
-			return ""
-		}
-	}
-	n := strings.TrimPrefix(b.String(), "+")
-	if len(n) < 6 || len(n) > 15 {
-		return ""
-	}
-	return b.String()
 }
 
 // subjectOf is a ticket subject from what the agent wrote: the first
@@ -290,7 +266,7 @@ func lookupArgs(q string) (text, phone string) {
 		}
 		return -1
 	}, q)
-	if len(digits) >= 4 && normalizePhone(q) != "" {
+	if len(digits) >= 4 && tickets.NormalizePhone(q) != "" {
 		return "", "%" + digits
 	}
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)

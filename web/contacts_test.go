@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"helpdesk/tickets"
 )
 
 var contactDoneLocation = regexp.MustCompile(`^/console/contacts/(\d+)\?mail=(\w+)$`)
@@ -252,7 +254,7 @@ func TestNormalizePhoneAndSubject(t *testing.T) {
 		"06 1234 5678": "0612345678", "+39 (06) 1234-5678": "+390612345678", "333.123.4567": "3331234567",
 		"12345": "", "06 12ab": "", "+": "", "1234567890123456": "", "0039 06 12": "00390612", "06+123456": "",
 	} {
-		if got := normalizePhone(in); got != want {
+		if got := tickets.NormalizePhone(in); got != want {
 			t.Errorf("normalizePhone(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -273,7 +275,7 @@ func FuzzNormalizePhone(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n := normalizePhone(s)
+		n := tickets.NormalizePhone(s)
 		if n == "" {
 			return
 		}
@@ -281,8 +283,8 @@ func FuzzNormalizePhone(f *testing.F) {
 		if len(digits) < 6 || len(digits) > 15 || strings.Trim(digits, "0123456789") != "" {
 			t.Fatalf("normalizePhone(%q) = %q", s, n)
 		}
-		if normalizePhone(n) != n {
-			t.Fatalf("not idempotent: %q → %q → %q", s, n, normalizePhone(n))
+		if tickets.NormalizePhone(n) != n {
+			t.Fatalf("not idempotent: %q → %q → %q", s, n, tickets.NormalizePhone(n))
 		}
 	})
 }

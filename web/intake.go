@@ -42,7 +42,7 @@ type intakeRequest struct {
 	RequesterID int64
 	Name        string
 	Email       string
-	Phone       string // normalised (normalizePhone); "" when not given
+	Phone       string // normalised (tickets.NormalizePhone); "" when not given
 	Lang        string
 	// WebIdentity also links the e-mail address as a web-chat identity
 	// (the web form's requesters may later use the chat).

@@ -13,7 +13,6 @@ import (
 	"github.com/lib/pq"
 
 	"helpdesk/internal/db"
-	"helpdesk/internal/devdb"
 	"helpdesk/internal/leader"
 	"helpdesk/internal/testwait"
 )
@@ -27,17 +26,8 @@ import (
 func TestSessionsFollowTheFailover(t *testing.T) {
 	t.Parallel()
 	ctx := testwait.Context(t)
-	primary, standby := replicatedPair(t, ctx)
-	pport, err := primary.Port()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sport, err := standby.Port()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := newVIP(t, fmt.Sprintf("127.0.0.1:%d", pport))
-	url := fmt.Sprintf("postgres://%s@%s/%s?sslmode=disable", devdb.Role, v.addr(), devdb.DBName)
+	ha := newHAPair(t, ctx)
+	primary, standby, v, url := ha.primary, ha.standby, ha.vip, ha.url
 	pool, err := db.Open(ctx, url, db.Options{MaxOpenConns: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +80,7 @@ func TestSessionsFollowTheFailover(t *testing.T) {
 	if err := standby.Promote(ctx); err != nil {
 		t.Fatal(err)
 	}
-	v.move(fmt.Sprintf("127.0.0.1:%d", sport))
+	v.move(ha.standbyAddr)
 	promoted := time.Now()
 
 	testwait.Recv(t, "the leadership taken again on the new primary", terms)

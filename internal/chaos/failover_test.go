@@ -30,17 +30,8 @@ func TestFailoverToSynchronousStandby(t *testing.T) {
 	// load runs for many minutes, longer than testwait.Patience.
 	ctx, cancel := context.WithDeadline(context.Background(), deadline(t))
 	defer cancel()
-	primary, standby := replicatedPair(t, ctx)
-	pport, err := primary.Port()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sport, err := standby.Port()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := newVIP(t, fmt.Sprintf("127.0.0.1:%d", pport))
-	url := fmt.Sprintf("postgres://%s@%s/%s?sslmode=disable", devdb.Role, v.addr(), devdb.DBName)
+	ha := newHAPair(t, ctx)
+	primary, standby, v, url := ha.primary, ha.standby, ha.vip, ha.url
 
 	api := newBotAPI(t)
 	a, b := newInstance(t, "a", url, api.srv.URL), newInstance(t, "b", url, api.srv.URL)
@@ -95,7 +86,7 @@ func TestFailoverToSynchronousStandby(t *testing.T) {
 				}
 				o.promoted = time.Now()
 				l.since.Store(o.promoted.UnixNano())
-				v.move(fmt.Sprintf("127.0.0.1:%d", sport))
+				v.move(ha.standbyAddr)
 				o.moved = time.Now()
 				if waitReady(a, http.StatusOK, 60*time.Second) {
 					o.ready = time.Now()
@@ -112,7 +103,7 @@ func TestFailoverToSynchronousStandby(t *testing.T) {
 	if o.err != nil {
 		t.Fatalf("fail-over: %v", o.err)
 	}
-	pool := openDB(t, fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", devdb.Role, sport, devdb.DBName))
+	pool := openDB(t, ha.standbyURL)
 	drain(t, pool, api)
 	c := tally(t, pool, api, l)
 	back := time.Duration(0)
@@ -142,6 +133,34 @@ func TestFailoverToSynchronousStandby(t *testing.T) {
 			t.Errorf("%s panicked:\n%s", in.name, in.logText())
 		}
 	}
+}
+
+// haPair is a replicated pair behind one moving address.
+type haPair struct {
+	primary, standby        *devdb.Cluster
+	vip                     *vip
+	url                     string // through the address: what the service is given
+	standbyAddr, standbyURL string // the standby itself
+}
+
+// newHAPair starts a primary with a synchronous standby and points a
+// moving address at the primary.
+func newHAPair(t *testing.T, ctx context.Context) *haPair {
+	t.Helper()
+	primary, standby := replicatedPair(t, ctx)
+	pport, err := primary.Port()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sport, err := standby.Port()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newVIP(t, fmt.Sprintf("127.0.0.1:%d", pport))
+	return &haPair{primary: primary, standby: standby, vip: v,
+		url:         fmt.Sprintf("postgres://%s@%s/%s?sslmode=disable", devdb.Role, v.addr(), devdb.DBName),
+		standbyAddr: fmt.Sprintf("127.0.0.1:%d", sport),
+		standbyURL:  fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", devdb.Role, sport, devdb.DBName)}
 }
 
 // replicatedPair starts a private primary and a synchronous streaming
