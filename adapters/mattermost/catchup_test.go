@@ -29,6 +29,10 @@ func TestCatchUpAfterReconnect(t *testing.T) {
 	for len(d.f.createdPosts()) > d.seen { // the rest of the first turn
 		d.next()
 	}
+	// The cursor moves once the engine has handled the post, after its
+	// reply is posted: drop the connection only then, or the catch-up has
+	// nothing to read from.
+	waitFor(t, "the catch-up cursor moved", func() bool { return d.a.catchUp.snapshot()[d.channel].last > 0 })
 
 	d.f.dropConnections()
 	missed := d.f.userPost(d.user.Id, d.channel, "", "grazie, tutto risolto")
@@ -141,8 +145,19 @@ func TestCatchUpAfterRestart(t *testing.T) {
 		f.push(f.posted(f.userPost(user.Id, dm, "", text), "D", user.Username, []string{f.bot.Id}))
 	}
 	write("il lettore non riconosce la smart card")
-	next()
+	first := next()
 	settle()
+	// The cursor moves after the engine has handled the post, which is
+	// after its reply is posted: stopping before it is saved loses it (the
+	// post would then be read again, but a channel with no cursor at all
+	// is not followed after the restart). Wait for the row, not the reply.
+	waitFor(t, "the catch-up cursor saved", func() bool {
+		var n int
+		if err := pool.Get(&n, `SELECT count(*) FROM mattermost_cursors WHERE server = $1 AND channel_id = $2 AND last_post_at > 0`, f.srv.URL, first.ChannelId); err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	})
 	stop1()
 
 	// Written while the service is down: no socket to deliver it.
