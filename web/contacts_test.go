@@ -9,8 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"helpdesk/tickets"
 )
 
 var contactDoneLocation = regexp.MustCompile(`^/console/contacts/(\d+)\?mail=(\w+)$`)
@@ -250,14 +248,6 @@ func TestNormalizePhoneAndSubject(t *testing.T) {
 	if carryLookup(&kept); kept.Name != "" {
 		t.Errorf("the lookup overwrote a detail the agent gave: %+v", kept)
 	}
-	for in, want := range map[string]string{
-		"06 1234 5678": "0612345678", "+39 (06) 1234-5678": "+390612345678", "333.123.4567": "3331234567",
-		"12345": "", "06 12ab": "", "+": "", "1234567890123456": "", "0039 06 12": "00390612", "06+123456": "",
-	} {
-		if got := tickets.NormalizePhone(in); got != want {
-			t.Errorf("normalizePhone(%q) = %q, want %q", in, got, want)
-		}
-	}
 	long := strings.Repeat("parola ", 30)
 	if s := subjectOf(long); len([]rune(s)) > 81 || !strings.HasSuffix(s, "…") {
 		t.Errorf("subjectOf(long) = %q", s)
@@ -268,23 +258,4 @@ func TestNormalizePhoneAndSubject(t *testing.T) {
 	if got := spokenNumber("HD-2026-000123"); got != "HD · 2026 · 000 123" {
 		t.Errorf("spokenNumber = %q", got)
 	}
-}
-
-func FuzzNormalizePhone(f *testing.F) {
-	for _, s := range []string{"06 1234 5678", "+39 333 1234567", "", "+", "(06)/12.34-56", "٠٦١٢٣٤٥٦٧"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		n := tickets.NormalizePhone(s)
-		if n == "" {
-			return
-		}
-		digits := strings.TrimPrefix(n, "+")
-		if len(digits) < 6 || len(digits) > 15 || strings.Trim(digits, "0123456789") != "" {
-			t.Fatalf("normalizePhone(%q) = %q", s, n)
-		}
-		if tickets.NormalizePhone(n) != n {
-			t.Fatalf("not idempotent: %q → %q → %q", s, n, tickets.NormalizePhone(n))
-		}
-	})
 }

@@ -22,15 +22,15 @@ import (
 	"helpdesk/tickets"
 )
 
-// Pinger is what readiness needs of the database: a query saying whether
-// the server is a primary (see readyz).
-type Pinger interface {
+// ReadinessDB is what readiness needs of the database: a query saying
+// whether the server is a primary (see readyz).
+type ReadinessDB interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Options are the server's dependencies.
 type Options struct {
-	DB           Pinger
+	DB           ReadinessDB
 	Registry     *prometheus.Registry
 	Logger       *slog.Logger
 	BaseURL      string
