@@ -257,7 +257,9 @@ func TestBrowserHandoff(t *testing.T) {
 	// Anna no longer sees it (level 2, not hers) and cannot open it.
 	d.run(anna, "L1 inbox after escalation", chromedp.Navigate(d.ts.URL+"/console/inbox"),
 		chromedp.WaitVisible(chromedp.ID("inbox-list")))
-	inbox := d.read(anna, "L1 inbox", chromedp.OuterHTML(chromedp.ID("inbox-list")))
+	// Read in one script step: the live refresh may swap the list between
+	// finding the node and reading it ("No node with given id found").
+	inbox := d.read(anna, "L1 inbox", chromedp.Evaluate[string](`document.getElementById("inbox-list").outerHTML`))
 	if strings.Contains(inbox, fmt.Sprintf(`data-conv="%d"`, conv)) {
 		t.Fatal("the L1 inbox still lists the escalated conversation")
 	}
