@@ -85,12 +85,16 @@ func NewURL(t testing.TB) string {
 		t.Fatalf("prepare template database: %v", err)
 	}
 	name := "test_" + randomHex(8)
-	for attempt := 0; ; attempt++ {
+	// The template's migration connections end asynchronously after their
+	// pool is closed; until the last backend has exited PostgreSQL refuses
+	// to copy it. On a busy machine that can take seconds, so the retry is
+	// bounded by a generous deadline, not by a count: the refusal decides.
+	for end := time.Now().Add(2 * time.Minute); ; {
 		_, err = admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, tmpl))
-		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "being accessed by other users") {
+		if err == nil || time.Now().After(end) || !strings.Contains(err.Error(), "being accessed by other users") {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // a poll interval, not a wait for readiness
 	}
 	if err != nil {
 		t.Fatalf("create test database: %v", err)
