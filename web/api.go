@@ -53,6 +53,9 @@ type api struct {
 	// requester as the console's are sent (nil: no engine, nothing is
 	// sent; the ticket is still changed).
 	desk TicketDesk
+	// closure is the desk's closure codes (console.closure_codes): a
+	// resolution through the API is checked against the console's list.
+	closure closureList
 }
 
 // TicketDesk is what the API needs of the conversation engine: a public
@@ -70,7 +73,10 @@ const apiMaxBody = 256 << 10
 
 func newAPI(opt Options) (*api, error) {
 	a := &api{pool: opt.Pool, tickets: opt.Tickets, kb: opt.KB, convs: opt.Conversations, log: opt.Logger,
-		limit: newAPILimiter(10, 60, opt.Now), maxBody: apiMaxBody}
+		limit: newAPILimiter(10, 60, opt.Now), maxBody: apiMaxBody, closure: opt.ClosureCodes}
+	if len(a.closure) == 0 {
+		a.closure = defaultClosureCodes
+	}
 	if d, ok := opt.Handoff.(TicketDesk); ok {
 		a.desk = d
 	}

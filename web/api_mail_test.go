@@ -118,7 +118,7 @@ func TestAPICommentsAndResolutionMailTheRequester(t *testing.T) {
 	if code := call(base+"/comments", `{"body":"Nota interna: toner quasi finito."}`); code != 201 {
 		t.Fatalf("internal note: %d", code)
 	}
-	if code := call(base+"/state", `{"state":"resolved","closure_code":"fixed","closure_note":"Coda di stampa svuotata e server riavviato."}`); code != 200 {
+	if code := call(base+"/state", `{"state":"resolved","closure_code":"solved","closure_note":"Coda di stampa svuotata e server riavviato."}`); code != 200 {
 		t.Fatalf("resolve: %d", code)
 	}
 	resolved := mb.mailWith(t, requester, "Coda di stampa svuotata")

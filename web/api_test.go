@@ -91,6 +91,9 @@ func (at *apiTest) call(token, method, path string, body any, out any) int {
 		if err := json.Unmarshal(raw, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
 			at.t.Fatalf("%s %s: %d answer is not an error object: %s", method, path, resp.StatusCode, raw)
 		}
+		if eb, ok := out.(*apiErrorBody); ok {
+			*eb = e
+		}
 	}
 	if out != nil && resp.StatusCode < 300 {
 		if err := json.Unmarshal(raw, out); err != nil {
@@ -270,8 +273,14 @@ func TestAPITicketsFlow(t *testing.T) {
 	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "closed"}, nil); code != 409 {
 		t.Errorf("new→closed: %d", code)
 	}
-	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved"}, nil); code != 400 {
-		t.Errorf("resolve without code: %d", code)
+	// The closure code is checked against the console's list
+	// (console.closure_codes): missing or unknown is a 400 naming the codes.
+	for _, code := range []string{"", "fixed", "SOLVED"} {
+		var e apiErrorBody
+		if got := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved", ClosureCode: code}, &e); got != 400 ||
+			e.Error.Code != "invalid" || !strings.Contains(e.Error.Message, "solved, workaround, no_reply, duplicate, routed, not_reproducible") {
+			t.Errorf("resolve with code %q: %d %+v", code, got, e)
+		}
 	}
 
 	// A required checklist step blocks resolution unless a reason is given.
@@ -279,10 +288,10 @@ func TestAPITicketsFlow(t *testing.T) {
 		[]tickets.StepSpec{{Text: "Open tray 2", Required: true}, {Text: "Call the vendor"}}); err != nil {
 		t.Fatal(err)
 	}
-	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved", ClosureCode: "fixed"}, nil); code != 409 {
+	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved", ClosureCode: "solved"}, nil); code != 409 {
 		t.Errorf("resolve with open required step: %d", code)
 	}
-	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved", ClosureCode: "fixed",
+	if code := at.call(tok, "POST", "/api/v1/tickets/"+num+"/state", apiStateChange{State: "resolved", ClosureCode: "solved",
 		UncheckedReason: "tray replaced by vendor"}, &got); code != 200 || got.State != tickets.StateResolved {
 		t.Errorf("resolve with reason: %d %s", code, got.State)
 	}
@@ -444,7 +453,7 @@ func TestAPIChecklists(t *testing.T) {
 	if code := at.call(tok, "POST", base+"/checklists", apiChecklistAttach{EntryID: "printer-jam"}, &cl); code != 201 || len(cl.Steps) != 2 {
 		t.Fatalf("attach: %d %+v", code, cl)
 	}
-	if code := at.call(tok, "POST", base+"/state", apiStateChange{State: "resolved", ClosureCode: "fixed"}, nil); code != 409 {
+	if code := at.call(tok, "POST", base+"/state", apiStateChange{State: "resolved", ClosureCode: "solved"}, nil); code != 409 {
 		t.Errorf("resolve with the required step open: %d", code)
 	}
 	step := base + "/checklists/" + strconv.FormatInt(cl.ID, 10) + "/steps/1"
@@ -455,7 +464,7 @@ func TestAPIChecklists(t *testing.T) {
 	if code := at.call(tok, "POST", base+"/checklists/"+strconv.FormatInt(cl.ID, 10)+"/steps/7", apiStepTick{Done: true}, nil); code != 404 {
 		t.Errorf("missing step: %d", code)
 	}
-	if code := at.call(tok, "POST", base+"/state", apiStateChange{State: "resolved", ClosureCode: "fixed"}, nil); code != 200 {
+	if code := at.call(tok, "POST", base+"/state", apiStateChange{State: "resolved", ClosureCode: "solved"}, nil); code != 200 {
 		t.Errorf("resolve after ticking: %d", code)
 	}
 	var cls apiChecklists

@@ -208,6 +208,11 @@ func (a *api) ticketState(w http.ResponseWriter, r *http.Request, tok APIToken) 
 		apiFail(w, apiBadRequestf("unknown state %q", in.State))
 		return
 	}
+	if in.State == tickets.StateResolved && !a.closure.Valid(in.ClosureCode) {
+		apiFail(w, apiBadRequestf("closure_code %q is not one of the desk's closure codes (console.closure_codes): %s",
+			in.ClosureCode, a.closure.Codes()))
+		return
+	}
 	var t *tickets.Ticket
 	var resolveID int64
 	err := db.Tx(r.Context(), a.pool, func(tx *sqlx.Tx) error {

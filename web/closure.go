@@ -2,52 +2,29 @@
 
 package web
 
-import "helpdesk/internal/i18n"
+import (
+	"helpdesk/bots"
+	"helpdesk/internal/i18n"
+)
 
 // ClosureCode is one code an agent may resolve with, and its labels
-// (configuration: console.closure_codes).
-type ClosureCode struct {
-	Code string
-	IT   string
-	EN   string
-}
+// (configuration: console.closure_codes). The console, the REST API and
+// the triage thread check against the same list.
+type ClosureCode = bots.ClosureCode
 
-// defaultClosureCodes are used when Options.ClosureCodes is empty; they
-// are config.DefaultClosureCodes (a test keeps the two lists equal).
-var defaultClosureCodes = closureList{
-	{Code: "solved", IT: "Risolto", EN: "Solved"},
-	{Code: "workaround", IT: "Aggirato (soluzione temporanea)", EN: "Workaround"},
-	{Code: "no_reply", IT: "Nessuna risposta del richiedente", EN: "No reply from the requester"},
-	{Code: "duplicate", IT: "Duplicato", EN: "Duplicate"},
-	{Code: "routed", IT: "Inoltrato ad altra organizzazione", EN: "Routed to another organisation"},
-	{Code: "not_reproducible", IT: "Non riproducibile", EN: "Not reproducible"},
-}
+// defaultClosureCodes are used when Options.ClosureCodes is empty.
+var defaultClosureCodes = closureList(bots.DefaultClosureCodes)
 
 // closureList is the desk's list, in its order.
-type closureList []ClosureCode
+type closureList bots.ClosureCodes
 
 // Valid says whether code is on the list.
-func (cc closureList) Valid(code string) bool {
-	for _, c := range cc {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
-}
+func (cc closureList) Valid(code string) bool { return bots.ClosureCodes(cc).Valid(code) }
 
 // Label is code in lang; a code no longer on the list (an old ticket's)
 // is shown as it was recorded.
 func (cc closureList) Label(lang, code string) string {
-	for _, c := range cc {
-		if c.Code == code {
-			if i18n.Normalize(lang) == "en" {
-				return c.EN
-			}
-			return c.IT
-		}
-	}
-	return code
+	return bots.ClosureCodes(cc).Label(i18n.Normalize(lang), code)
 }
 
 // closureOption is one entry of the resolve form's list.
@@ -61,3 +38,6 @@ func (cc closureList) Options(lang string) []closureOption {
 	}
 	return out
 }
+
+// Codes lists the codes alone: "solved, workaround, …".
+func (cc closureList) Codes() string { return bots.ClosureCodes(cc).Codes() }

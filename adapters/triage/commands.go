@@ -89,7 +89,16 @@ func (r *Relay) act(ctx context.Context, ev event) error {
 		return nil
 	}
 	if cmd.Missing {
-		r.answer(ctx, thread, text.T(lang, map[Verb]string{VerbResolve: "err.resolve", VerbRoute: "err.route", VerbNote: "err.note"}[cmd.Verb]))
+		if cmd.Verb == VerbResolve {
+			r.answer(ctx, thread, text.T(lang, "err.resolve", closureChoices(r.cfg.ClosureCodes, lang)))
+		} else {
+			r.answer(ctx, thread, text.T(lang, map[Verb]string{VerbRoute: "err.route", VerbNote: "err.note"}[cmd.Verb]))
+		}
+		return nil
+	}
+	if cmd.Verb == VerbResolve && !r.cfg.ClosureCodes.Valid(cmd.Code) {
+		// The console's list, checked here as there: the reports count by code.
+		r.answer(ctx, thread, text.T(lang, "err.closure_code", cmd.Code, closureChoices(r.cfg.ClosureCodes, lang)))
 		return nil
 	}
 	ran := false
@@ -243,4 +252,14 @@ func (r *Relay) findCard(ctx context.Context, c *card, query string, arg any) (b
 		case <-time.After(50 * time.Millisecond): // a poll interval: the claim decides
 		}
 	}
+}
+
+// closureChoices lists the codes resolve accepts with their labels in
+// lang: "`solved` (Risolto), `duplicate` (Duplicato)".
+func closureChoices(cc bots.ClosureCodes, lang string) string {
+	parts := make([]string, len(cc))
+	for i, c := range cc {
+		parts[i] = "`" + c.Code + "` (" + cc.Label(lang, c.Code) + ")"
+	}
+	return strings.Join(parts, ", ")
 }

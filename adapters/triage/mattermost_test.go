@@ -297,7 +297,7 @@ func TestMattermostTriageRelayEndToEnd(t *testing.T) {
 	f.inThread(card.Id, "Nota interna registrata") // in the agent's console language
 	v.userNever(key, "fornitore")
 
-	f.write(marcoMM, "marco", card.Id, "risolvi fixed Riavviato")
+	f.write(marcoMM, "marco", card.Id, "risolvi solved Riavviato")
 	eventually(t, "the ticket is resolved", func() bool { return v.ticketState(number) == "resolved" })
 	v.userGot(key, "Riavviato")
 	if n := f.countInThread(card.Id, "provi a riavviare"); n != 0 {

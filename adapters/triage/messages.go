@@ -106,8 +106,12 @@ var text = i18n.Catalog{
 		"en": "⛔ Not possible now: the conversation is in state “%s”. To answer the user, write `take` first.",
 	},
 	"err.resolve": {
-		"it": "⛔ Manca il codice di chiusura: `risolvi CODICE [nota]`, per esempio `risolvi fixed Riavviato il servizio`.",
-		"en": "⛔ The closure code is missing: `resolve CODE [note]`, e.g. `resolve fixed Restarted the service`.",
+		"it": "⛔ Manca il codice di chiusura: `risolvi CODICE [nota]`, per esempio `risolvi solved Riavviato il servizio`. Codici: %s.",
+		"en": "⛔ The closure code is missing: `resolve CODE [note]`, e.g. `resolve solved Restarted the service`. Codes: %s.",
+	},
+	"err.closure_code": {
+		"it": "⛔ «%s» non è un codice di chiusura di questo servizio: nulla è stato chiuso. Codici: %s.",
+		"en": "⛔ “%s” is not one of this desk's closure codes: nothing was resolved. Codes: %s.",
 	},
 	"err.route": {
 		"it": "⛔ Manca l'ente: `inoltra ENTE [e-mail]`.",

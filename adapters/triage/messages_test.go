@@ -5,6 +5,8 @@ package triage
 import (
 	"strings"
 	"testing"
+
+	"helpdesk/bots"
 )
 
 func TestCatalog(t *testing.T) {
@@ -37,5 +39,19 @@ func TestClip(t *testing.T) {
 	}
 	if got := oneLine(" a\n\tb  c "); got != "a b c" {
 		t.Errorf("oneLine = %q", got)
+	}
+}
+
+// The refusal of an unknown closure code names the codes with their
+// labels in the agent's language.
+func TestClosureRefusal(t *testing.T) {
+	cc := bots.ClosureCodes{{Code: "solved", IT: "Risolto", EN: "Solved"}, {Code: "duplicate", IT: "Duplicato", EN: "Duplicate"}}
+	for _, tt := range []struct{ lang, want string }{
+		{"it", "⛔ «fixed» non è un codice di chiusura di questo servizio: nulla è stato chiuso. Codici: `solved` (Risolto), `duplicate` (Duplicato)."},
+		{"en", "⛔ “fixed” is not one of this desk's closure codes: nothing was resolved. Codes: `solved` (Solved), `duplicate` (Duplicate)."},
+	} {
+		if got := text.T(tt.lang, "err.closure_code", "fixed", closureChoices(cc, tt.lang)); got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.lang, got, tt.want)
+		}
 	}
 }

@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/bots"
 	"helpdesk/internal/testwait"
 )
 
 // The issue's relay over Slack: a Telegram-like user opens a ticket → a
 // card appears in the triage channel → an agent presses Take → the user
 // is told the agent joined → the agent's thread reply reaches the user →
-// a note does not → "resolve fixed Riavviato" resolves the ticket. The
+// a note does not → "resolve solved Riavviato" resolves the ticket. The
 // user's own later message shows up in the thread.
 func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	v := newEnv(t)
@@ -22,7 +23,8 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	v.agent("marco", "agent_l1", "marco@example.org", "U0MARCO", "")
 	f.addUser("U0MARCO", "marco@example.org")
 	side := newSlackSide(t, v, f)
-	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(side.a))
+	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, ClosureCodes: bots.ClosureCodes{
+		{Code: "solved", IT: "Risolto", EN: "Solved"}, {Code: "vendor_fix", IT: "Corretto dal fornitore", EN: "Fixed by the vendor"}}}, WithSlack(side.a))
 
 	const key = "tg-4242"
 	convID, number := v.queued(key)
@@ -63,14 +65,23 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	v.userNever(key, "fornitore")
 	v.userNever(key, "riservata")
 
+	// The closure code is checked against the configured list, as the
+	// console's: a code not on it (or none) is refused and names the list.
 	side.write("U0MARCO", card.TS, "resolve fixed Riavviato")
+	f.inThread(card.TS, "«fixed» non è un codice di chiusura di questo servizio: nulla è stato chiuso. Codici: `solved` (Risolto), `vendor_fix` (Corretto dal fornitore).")
+	side.write("U0MARCO", card.TS, "risolvi")
+	f.inThread(card.TS, "Manca il codice di chiusura: `risolvi CODICE [nota]`, per esempio `risolvi solved Riavviato il servizio`. Codici: `solved` (Risolto), `vendor_fix`")
+	if st := v.ticketState(number); st == "resolved" {
+		t.Fatalf("a refused resolve resolved the ticket")
+	}
+	side.write("U0MARCO", card.TS, "resolve solved Riavviato")
 	eventually(t, "the ticket is resolved", func() bool { return v.ticketState(number) == "resolved" })
 	v.userGot(key, "Riavviato")
 	var code, note string
 	if err := v.pool.QueryRow(`SELECT closure_code, closure_note FROM tickets WHERE number = $1`, number).Scan(&code, &note); err != nil {
 		t.Fatal(err)
 	}
-	if code != "fixed" || note != "Riavviato" {
+	if code != "solved" || note != "Riavviato" {
 		t.Fatalf("closure %q %q", code, note)
 	}
 

@@ -112,6 +112,9 @@ type Config struct {
 	// ClaimTimeout is how long a card claimed by an instance may stay
 	// unposted before another instance posts it (default 2m).
 	ClaimTimeout time.Duration
+	// ClosureCodes are the codes `resolve` accepts: the console's list
+	// (console.closure_codes); empty means bots.DefaultClosureCodes.
+	ClosureCodes bots.ClosureCodes
 }
 
 // Option changes how New builds the relay.
@@ -216,6 +219,9 @@ func New(cfg Config, eng Engine, log *slog.Logger, opts ...Option) (*Relay, erro
 	}
 	if cfg.ClaimTimeout <= 0 {
 		cfg.ClaimTimeout = 2 * time.Minute
+	}
+	if len(cfg.ClosureCodes) == 0 {
+		cfg.ClosureCodes = bots.DefaultClosureCodes
 	}
 	r.cfg = cfg
 	var problems []string

@@ -127,7 +127,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			opts = append(opts, triage.WithMattermost(m))
 		}
 		tr, err := triage.New(triage.Config{Platform: t.Platform, ChannelID: t.ChannelID, NotePrefix: t.NotePrefix,
-			Lang: t.Lang, PollInterval: t.PollInterval, DatabaseURL: dbURL}, a.engine, log.With("component", "triage"), opts...)
+			Lang: t.Lang, PollInterval: t.PollInterval, DatabaseURL: dbURL,
+			ClosureCodes: closureCodes(cfg.Console.ClosureCodes)}, a.engine, log.With("component", "triage"), opts...)
 		if err != nil {
 			return fmt.Errorf("triage: %w", err)
 		}
@@ -242,11 +243,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	return errors.Join(errs...)
 }
 
-// closureCodes hands the configured closure codes to the console.
-func closureCodes(cfg []config.ClosureCode) []web.ClosureCode {
-	out := make([]web.ClosureCode, len(cfg))
+// closureCodes hands the configured closure codes to the console, the
+// REST API and the triage thread: one list, checked the same way.
+func closureCodes(cfg []config.ClosureCode) bots.ClosureCodes {
+	out := make(bots.ClosureCodes, len(cfg))
 	for i, c := range cfg {
-		out[i] = web.ClosureCode{Code: c.Code, IT: c.IT, EN: c.EN}
+		out[i] = bots.ClosureCode{Code: c.Code, IT: c.IT, EN: c.EN}
 	}
 	return out
 }
