@@ -109,6 +109,7 @@ type publicSite struct {
 	now       func() time.Time
 	calendar  *tickets.BusinessCalendar // the desk's: opening hours, first-response times
 	calendars *tickets.Calendars        // nil: calendar for every queue and target
+	hours     map[string]string         // the footer's opening hours per language (deskHours)
 	loc       *time.Location            // the desk's time zone: every time a page shows
 	baseURL   string
 	secure    bool
@@ -206,6 +207,13 @@ func newPublicSite(opt Options) (*publicSite, error) {
 	if p.loc = opt.Location; p.loc == nil {
 		p.loc = p.calendar.Location()
 	}
+	// The footer tells requesters when the first level answers: its
+	// queue's calendar (queues.level1.calendar), else the desk's.
+	front := p.calendar
+	if p.calendars != nil {
+		front = p.calendars.Level(1)
+	}
+	p.hours = map[string]string{"it": deskHours(front, "it"), "en": deskHours(front, "en")}
 	if p.opt.FirstResponse == nil {
 		p.opt.FirstResponse = bots.DefaultFirstResponse()
 	}
@@ -310,6 +318,7 @@ type publicView struct {
 	Error   string
 	Notice  string // good news (green)
 	Warning string // something the reader must act on (amber), e.g. a mail that did not leave
+	Hours   string // the footer's opening hours, from the first level's calendar
 	Data    any
 }
 
@@ -343,6 +352,7 @@ func (p *publicSite) publicLang(w http.ResponseWriter, r *http.Request) string {
 
 func (p *publicSite) view(w http.ResponseWriter, r *http.Request, titleKey string, data any) *publicView {
 	v := &publicView{Lang: p.publicLang(w, r), Path: r.URL.Path, Data: data}
+	v.Hours = p.hours[v.Lang]
 	v.Title = v.T(titleKey)
 	q := url.Values{}
 	if r.Method == http.MethodGet {

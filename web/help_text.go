@@ -8,7 +8,10 @@ import "helpdesk/internal/i18n"
 // web chat, tracking) and of the mails they send, in Italian and English.
 var helpText = i18n.Catalog{
 	"site.name":     {"it": "Assistenza", "en": "Help desk"},
-	"footer.text":   {"it": "Servizio di assistenza: lun–ven 8–20, esclusi i festivi.", "en": "Help desk service: Mon–Fri 8:00–20:00, public holidays excluded."},
+	// The desk's week (deskHours: "lun–ven 8:00–20:00; sab 8:00–13:00") and its time zone.
+	"footer.hours":               {"it": "Servizio di assistenza: %s, esclusi i festivi (fuso orario %s).", "en": "Help desk service: %s, public holidays excluded (time zone %s)."},
+	"footer.hours.holidays_open": {"it": "Servizio di assistenza: %s, anche nei festivi (fuso orario %s).", "en": "Help desk service: %s, public holidays included (time zone %s)."},
+	"footer.hours.and":           {"it": " e ", "en": " and "},
 	"nav.skip":      {"it": "Vai al contenuto", "en": "Skip to content"},
 	"nav.label":     {"it": "Sezioni", "en": "Sections"},
 	"nav.crumbs":    {"it": "Percorso", "en": "Breadcrumb"},

@@ -119,3 +119,26 @@ func TestFormConfirmationPromise(t *testing.T) {
 		})
 	}
 }
+
+// TestFooterHoursFromCalendar: the footer of every public page states the
+// configured hours and zone, not a fixed sentence — here a desk open on
+// Saturday mornings too, in both languages.
+func TestFooterHoursFromCalendar(t *testing.T) {
+	cal, err := tickets.NewBusinessCalendar(tickets.CalendarConfig{Hours: map[string]string{"mon": "07:00-18:30", "tue": "07:00-18:30",
+		"wed": "07:00-18:30", "thu": "07:00-18:30", "fri": "07:00-18:30", "sat": "07:00-13:30"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPortalWith(t, portalSetup{Calendar: cal})
+	c := p.client()
+	for _, tt := range []struct{ path, want string }{
+		{"/help/?lang=it", "Servizio di assistenza: lun–ven 7:00–18:30; sab 7:00–13:30, esclusi i festivi (fuso orario Europe/Rome)."},
+		{"/help/request?lang=en", "Help desk service: Mon–Fri 7:00–18:30; Sat 7:00–13:30, public holidays excluded (time zone Europe/Rome)."},
+		{"/track/?lang=it", "Servizio di assistenza: lun–ven 7:00–18:30; sab 7:00–13:30, esclusi i festivi (fuso orario Europe/Rome)."},
+	} {
+		code, page, _ := p.get(c, tt.path)
+		if got := elementText(page, "desk-hours"); code != 200 || got != tt.want {
+			t.Errorf("%s: %d, footer %q, want %q", tt.path, code, got, tt.want)
+		}
+	}
+}
