@@ -5,6 +5,7 @@ package web
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"helpdesk/internal/i18n"
 )
@@ -48,4 +49,33 @@ func formatPercent(lang string, x float64) string {
 		return formatNumber(lang, x, 1) + "\u00a0%" // a space that does not break
 	}
 	return formatNumber(lang, x, 1) + "%"
+}
+
+// monthsIT are the months as Italian writes them in a date.
+var monthsIT = [...]string{"", "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+	"settembre", "ottobre", "novembre", "dicembre"}
+
+// longDate writes a day as the page's language does: "1 dicembre 2026",
+// "1 December 2026" (t's own zone: give it in the desk's).
+func longDate(lang string, t time.Time) string {
+	if i18n.Normalize(lang) == "en" {
+		return t.Format("2 January 2006")
+	}
+	return strconv.Itoa(t.Day()) + " " + monthsIT[t.Month()] + " " + strconv.Itoa(t.Year())
+}
+
+// italianElision joins an article or preposition to a day said with a
+// vowel sound: "l'1", "dall'8", "all'11" (Italian writes "dal 1" as
+// "dall'1").
+var italianElision = strings.NewReplacer(
+	"il 1 ", "l'1 ", "il 8 ", "l'8 ", "il 11 ", "l'11 ",
+	"dal 1 ", "dall'1 ", "dal 8 ", "dall'8 ", "dal 11 ", "dall'11 ",
+	" al 1 ", " all'1 ", " al 8 ", " all'8 ", " al 11 ", " all'11 ")
+
+// elide applies Italian elision to a sentence built with longDate.
+func elide(lang, s string) string {
+	if i18n.Normalize(lang) == "en" {
+		return s
+	}
+	return italianElision.Replace(s)
 }

@@ -221,14 +221,16 @@ func (d *reportData) T(key string, args ...any) string { return reportText.T(d.l
 // Col is the translated heading of a column.
 func (d *reportData) Col(name string) string { return d.T("report.col." + name) }
 
-// PeriodText is the period in words.
+// PeriodText is the period in words: "dall'1 dicembre 2026 al 31
+// dicembre 2026", "from 1 December 2026 to 31 December 2026".
 func (d *reportData) PeriodText() string {
-	return d.T("report.period_range", d.Period.FromDay(), d.Period.LastDay())
+	return elide(d.lang, d.T("report.period_range", longDate(d.lang, d.Period.From), longDate(d.lang, d.Period.To.AddDate(0, 0, -1))))
 }
 
 // GeneratedText says when the report was made, in the desk's zone.
 func (d *reportData) GeneratedText() string {
-	return d.T("report.generated", d.Generated.In(d.loc).Format("2006-01-02 15:04"))
+	g := d.Generated.In(d.loc)
+	return elide(d.lang, d.T("report.generated", longDate(d.lang, g), g.Format("15:04")))
 }
 
 // Summary are the period's rates in words.

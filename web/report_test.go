@@ -138,7 +138,7 @@ func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
 		cells([]string{"Presa in carico", "4", "3", "75,0\u00a0%", "0,58", "0,50"}),
 		// 4 tickets, T4 escalated, T1 resolved (first contact: never escalated).
 		cells([]string{"4", "1", "1", "1", "0", "0"}),
-		"dal 2026-01-01 al 2026-03-31",
+		"dall&#39;1 gennaio 2026 al 31 marzo 2026", // the apostrophe escaped by html/template
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %s", want)
@@ -169,7 +169,7 @@ func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
 	}
 	// English by key.
 	_, en, _ := sup.get("/console/reports?lang=en")
-	if !strings.Contains(en, "Reports and service levels") || !strings.Contains(en, "from 2026-01-01 to 2026-03-31") {
+	if !strings.Contains(en, "Reports and service levels") || !strings.Contains(en, "from 1 January 2026 to 31 March 2026") {
 		t.Error("English dashboard not in English")
 	}
 }
@@ -335,7 +335,7 @@ func TestReportPrintPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<h1>Report trimestrale del servizio</h1>",
-		"dal 2026-01-01 al 2026-03-31",
+		"dall&#39;1 gennaio 2026 al 31 marzo 2026", // the apostrophe escaped by html/template
 		`href="/console/static/report.css"`,
 		`class="print-section page-break"`,
 		cells([]string{"Canale", "Web", "2"}),

@@ -24,7 +24,7 @@ var reportText = i18n.Catalog{
 	"report.charts":       {"it": "Grafici", "en": "Charts"},
 	"report.tables":       {"it": "Tabelle", "en": "Tables"},
 	"report.none":         {"it": "Nessun dato nel periodo.", "en": "No data in the period."},
-	"report.generated":    {"it": "Generato il %s", "en": "Generated on %s"},
+	"report.generated":    {"it": "Generato il %s alle %s", "en": "Generated on %s at %s"},
 	"report.bad_period":   {"it": "periodo non valido", "en": "invalid period"},
 	"report.summary":      {"it": "Sintesi", "en": "Summary"},
 	"report.na":           {"it": "non disponibile", "en": "not available"},
