@@ -16,7 +16,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"helpdesk/internal/db"
-	"helpdesk/tickets"
 )
 
 // Errors of the agents' operations.
@@ -139,13 +138,6 @@ func (e *Engine) recordOut(ctx context.Context, q Querier, conv *Conversation, a
 func (e *Engine) notify(ctx context.Context, q Querier, convID int64) error {
 	_, err := q.ExecContext(ctx, e.store.q.Notify, strconv.FormatInt(convID, 10))
 	return err
-}
-
-func (e *Engine) ticketOf(ctx context.Context, t *agentTurn) (*tickets.Ticket, error) {
-	if t.conv.TicketID == nil {
-		return nil, nil
-	}
-	return e.opt.Tickets.Get(ctx, t.tx, *t.conv.TicketID)
 }
 
 func (t *agentTurn) holds() error {

@@ -118,9 +118,7 @@ func appendApostrophes(out []string, p string) []string {
 		}
 		return append(out, "not")
 	}
-	if strings.HasSuffix(p, "'s") {
-		p = strings.TrimSuffix(p, "'s")
-	}
+	p = strings.TrimSuffix(p, "'s")
 	for _, w := range strings.Split(p, "'") {
 		if w != "" {
 			out = append(out, w)

@@ -249,7 +249,7 @@ func TestEventLogAndPriority(t *testing.T) {
 		"state:state=new→open", "field:group=→sanita", fmt.Sprintf("assigned:agent=→%d", agent),
 		"note",
 		"comment",
-		fmt.Sprintf("escalated:level=1→2"), fmt.Sprintf("assigned:agent=%d→", agent),
+		"escalated:level=1→2", fmt.Sprintf("assigned:agent=%d→", agent),
 		"note",
 		"state:state=open→waiting_third_party", "routed:external_org=→Regione - CA smart card", "field:external_email=→ca@example.org",
 		"state:state=waiting_third_party→resolved", "field:closure_code=→third_party_fixed", "field:closure_note=→certificato riemesso",

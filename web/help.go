@@ -467,22 +467,8 @@ func (p *publicSite) clientKey(r *http.Request) string {
 	return clientAddr(r)
 }
 
-// absURL makes a path absolute with the base URL (links in mails).
-func (p *publicSite) absURL(path string) string {
-	return p.baseURL + path
-}
-
 // notifyConsoles tells the consoles a conversation changed.
 func (p *publicSite) notifyConsoles(ctx context.Context, q sqlx.ExecerContext, convID int64) error {
 	_, err := q.ExecContext(ctx, p.q.NotifyConversation, fmt.Sprint(convID))
 	return err
-}
-
-// localPath keeps a redirect inside the public pages.
-func localPath(next, fallback string) string {
-	if u, err := url.Parse(next); err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") ||
-		strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return fallback
-	}
-	return next
 }

@@ -4,7 +4,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -103,20 +102,6 @@ func (d *notifData) ReadText(t *time.Time) string {
 		return ""
 	}
 	return d.T("notif.read_at", d.When(*t))
-}
-
-// UnreadNotifications counts the user's unread notifications (for a badge
-// in the menu).
-func (c *console) UnreadNotifications(ctx context.Context, s *session) (int, error) {
-	q, err := loadNotifQueries()
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	if err := c.db.GetContext(ctx, &n, q.Unread, s.ID, pq.Array(notifRoles(s.Role))); err != nil {
-		return 0, fmt.Errorf("unread notifications: %w", err)
-	}
-	return n, nil
 }
 
 // loadNotifications reads the logged-in user's notifications and renders

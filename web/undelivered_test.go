@@ -17,8 +17,7 @@ import (
 // the user, as when the channel has no sender or the platform fails.
 type undelivering struct {
 	*fakeHandoff
-	tc     *testConsole
-	convID int64
+	tc *testConsole
 }
 
 func (u undelivering) Reply(ctx context.Context, id int64, a bots.Agent, text string) error {

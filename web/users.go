@@ -4,7 +4,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -193,16 +192,6 @@ func (u *Users) List(ctx context.Context) ([]User, error) {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	return us, nil
-}
-
-// Get returns the user with username.
-func (u *Users) Get(ctx context.Context, username string) (User, error) {
-	var usr User
-	err := u.db.GetContext(ctx, &usr, u.q.UserByUsername, username)
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("%w: %s", ErrUserNotFound, username)
-	}
-	return usr, err
 }
 
 func (u *Users) exec(ctx context.Context, query string, username string, args ...any) error {

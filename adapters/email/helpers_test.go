@@ -47,12 +47,6 @@ func (h *recordingHandler) Handle(_ context.Context, in bots.Inbound) (bots.Resu
 	return bots.Result{}, nil
 }
 
-func (h *recordingHandler) setErr(err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.err = err
-}
-
 func (h *recordingHandler) got() []bots.Mail {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -124,9 +124,10 @@ func TestPostfixRefusalDoesNotHoldBackLaterReplies(t *testing.T) {
 	if err := eng.Reply(ctx, convID, agent, "Lasci perdere il file: riavvii la stampante e mi dica."); err != nil {
 		t.Fatal(err)
 	}
-	got := host.waitMails(t, requesterAddr, "INBOX", 3) // acknowledgement, joined, second reply
+	host.waitMails(t, requesterAddr, "INBOX", 3) // acknowledgement, joined, second reply
 	time.Sleep(testwait.Quiet)
-	if got = host.folder(t, requesterAddr, "INBOX"); len(got) != 3 {
+	got := host.folder(t, requesterAddr, "INBOX")
+	if len(got) != 3 {
 		t.Fatalf("the requester has %d mails, want 3", len(got))
 	}
 	if _, p, _ := parts(t, got[2].Raw); !strings.Contains(p, "riavvii la stampante") {

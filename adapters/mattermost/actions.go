@@ -131,7 +131,7 @@ func (a *Adapter) answered(r *http.Request, p pressed) *model.Post {
 	for k, v := range post.GetProps() {
 		update.AddProp(k, v)
 	}
-	update.AddProp(model.PostPropsAttachments, []*model.SlackAttachment{{Fallback: p.label, Text: "✓ " + escapeLabel(p.label)}})
+	update.AddProp(model.PostPropsAttachments, []*model.MessageAttachment{{Fallback: p.label, Text: "✓ " + escapeLabel(p.label)}})
 	return update
 }
 

@@ -139,7 +139,7 @@ func (d *desk) press(p *model.Post, action string) {
 	atts, _ := p.GetProp(model.PostPropsAttachments).([]any)
 	for _, att := range atts {
 		raw, _ := json.Marshal(att)
-		var sa model.SlackAttachment
+		var sa model.MessageAttachment
 		if err := json.Unmarshal(raw, &sa); err != nil {
 			d.t.Fatal(err)
 		}

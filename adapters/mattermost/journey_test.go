@@ -54,7 +54,7 @@ func (j *mmJourney) Shown() []journey.Shown {
 		atts, _ := p.GetProp(model.PostPropsAttachments).([]any)
 		for _, att := range atts {
 			raw, _ := json.Marshal(att)
-			var sa model.SlackAttachment
+			var sa model.MessageAttachment
 			if json.Unmarshal(raw, &sa) != nil {
 				continue
 			}

@@ -24,7 +24,7 @@ func (d *desk) pressAgain(p *model.Post, action string) model.PostActionIntegrat
 	atts, _ := p.GetProp(model.PostPropsAttachments).([]any)
 	for _, att := range atts {
 		raw, _ := json.Marshal(att)
-		var sa model.SlackAttachment
+		var sa model.MessageAttachment
 		if err := json.Unmarshal(raw, &sa); err != nil {
 			d.t.Fatal(err)
 		}

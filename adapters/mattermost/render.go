@@ -71,7 +71,7 @@ func (a *Adapter) render(r bots.Reply, key string) *model.Post {
 			})
 			labels = append(labels, btn.Label)
 		}
-		p.AddProp(model.PostPropsAttachments, []*model.SlackAttachment{{
+		p.AddProp(model.PostPropsAttachments, []*model.MessageAttachment{{
 			Fallback: strings.Join(labels, " / "), Actions: actions,
 		}})
 	} else if len(r.Buttons) > 0 {

@@ -151,7 +151,7 @@ func TestRender(t *testing.T) {
 		if p.Message != wantMsg {
 			t.Errorf("message\n got %q\nwant %q", p.Message, wantMsg)
 		}
-		atts, ok := p.GetProp(model.PostPropsAttachments).([]*model.SlackAttachment)
+		atts, ok := p.GetProp(model.PostPropsAttachments).([]*model.MessageAttachment)
 		if !ok || len(atts) != 1 || len(atts[0].Actions) != 2 {
 			t.Fatalf("attachments %#v", p.GetProp(model.PostPropsAttachments))
 		}

@@ -214,7 +214,7 @@ func TestEventsDatabaseUnavailable(t *testing.T) {
 	if w := serve(a, r); w.Code != http.StatusOK {
 		t.Fatalf("redelivery: status %d", w.Code)
 	}
-	if h.next(t).ExternalID != h.next(t).ExternalID {
+	if first, again := h.next(t).ExternalID, h.next(t).ExternalID; first != again {
 		t.Fatal("redelivery has another external id")
 	}
 }

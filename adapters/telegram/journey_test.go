@@ -19,12 +19,11 @@ var updateJourney = flag.Bool("update", false, "rewrite the journey's golden tra
 
 // tgJourney is the user's Telegram client against the fake Bot API.
 type tgJourney struct {
-	api      *fakeAPI
-	mu       sync.Mutex
-	update   int64
-	msg      int64
-	user     int64
-	consumed int // sendMessage calls already read into shown
+	api    *fakeAPI
+	mu     sync.Mutex
+	update int64
+	msg    int64
+	user   int64
 }
 
 func (j *tgJourney) Name() string { return channel }

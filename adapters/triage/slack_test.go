@@ -188,7 +188,6 @@ type slackSide struct {
 	t   *testing.T
 	a   *slack.Adapter
 	mux *http.ServeMux
-	seq int
 }
 
 func newSlackSide(t *testing.T, v *env, f *fakeSlack) *slackSide {

@@ -3,8 +3,6 @@
 package chaos
 
 import (
-	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -99,22 +97,6 @@ func (in *instance) kill9() {
 		<-in.done
 	}
 	in.cmd = nil
-}
-
-// stop ends the process with SIGTERM and waits for it.
-func (in *instance) stop(ctx context.Context) error {
-	if in.cmd == nil {
-		return nil
-	}
-	in.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-in.done:
-	case <-ctx.Done():
-		in.kill9()
-		return fmt.Errorf("%s: no clean stop", in.name)
-	}
-	in.cmd = nil
-	return nil
 }
 
 func (in *instance) kill() { in.kill9() }

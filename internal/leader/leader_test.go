@@ -202,7 +202,7 @@ func TestWorkErrorGivesUpAndRetries(t *testing.T) {
 }
 
 func TestKeyIsStable(t *testing.T) {
-	if Key("telegram:42") != Key("telegram:42") || Key("telegram:42") == Key("telegram:43") {
+	if a, b := Key("telegram:42"), Key("telegram:42"); a != b || a == Key("telegram:43") {
 		t.Fatal("Key must be a function of the name")
 	}
 }

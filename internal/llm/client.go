@@ -142,9 +142,10 @@ func (c *Client) Chat(ctx context.Context, system, user string) (string, error) 
 			{Role: openai.ChatMessageRoleSystem, Content: system},
 			{Role: openai.ChatMessageRoleUser, Content: user},
 		},
-		Temperature: 0.1,
-		MaxTokens:   c.cfg.MaxTokens,
+		Temperature:         0.1,
+		MaxCompletionTokens: c.cfg.MaxTokens,
 	}
+	capOldServers(&req)
 	var text string
 	var err error
 	if c.cfg.Stream {
@@ -262,4 +263,18 @@ func classify(ctx context.Context, err error) error {
 func (c Config) WithLogger(l *slog.Logger) Config {
 	c.Logger = l
 	return c
+}
+
+// capOldServers also sends the cap as max_tokens, which go-openai
+// deprecates in favour of max_completion_tokens: Ollama (the example
+// configuration's server) caps only with max_tokens and silently ignores
+// max_completion_tokens (ollama/ollama#7125). Reasoning models refuse
+// max_tokens, so for the models the library knows as such it is left out.
+func capOldServers(req *openai.ChatCompletionRequest) {
+	//lint:ignore SA1019 see above: the deprecated field is the only cap Ollama honours
+	req.MaxTokens = req.MaxCompletionTokens
+	if errors.Is(openai.NewReasoningValidator().Validate(*req), openai.ErrReasoningModelMaxTokensDeprecated) {
+		//lint:ignore SA1019 see above
+		req.MaxTokens = 0
+	}
 }

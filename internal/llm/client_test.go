@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sashabaranov/go-openai"
+
 	"helpdesk/internal/config"
 )
 
@@ -32,7 +34,28 @@ func TestChat(t *testing.T) {
 			if req.Stream != stream || req.Model != "test-chat" || systemMessage(req) != "rules" || userMessage(req) != "data" {
 				t.Errorf("request %+v", req)
 			}
+			//lint:ignore SA1019 the test checks the field Ollama honours is sent
+			if req.MaxCompletionTokens != 400 || req.MaxTokens != 400 {
+				t.Errorf("cap: max_completion_tokens %d, max_tokens %d, want 400 both", req.MaxCompletionTokens, req.MaxTokens)
+			}
 		})
+	}
+}
+
+// TestChatCapReasoningModel: a reasoning model gets only
+// max_completion_tokens (go-openai refuses max_tokens for it).
+func TestChatCapReasoningModel(t *testing.T) {
+	req := openai.ChatCompletionRequest{Model: "o3-mini", MaxCompletionTokens: 300}
+	capOldServers(&req)
+	//lint:ignore SA1019 the test checks the deprecated field is left out
+	if req.MaxTokens != 0 || req.MaxCompletionTokens != 300 {
+		t.Errorf("o3-mini: max_tokens %d, max_completion_tokens %d", req.MaxTokens, req.MaxCompletionTokens)
+	}
+	req = openai.ChatCompletionRequest{Model: "llama3.1:8b", MaxCompletionTokens: 300}
+	capOldServers(&req)
+	//lint:ignore SA1019 the test checks the field Ollama honours is sent
+	if req.MaxTokens != 300 {
+		t.Errorf("llama3.1:8b: max_tokens %d, want 300", req.MaxTokens)
 	}
 }
 
