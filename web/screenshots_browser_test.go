@@ -78,7 +78,8 @@ type screenshot struct {
 // a little life in it (a question answered on the web chat, a requester
 // handed to an agent who answers, another waiting in the queue) and takes
 // the help centre and the console's inbox, conversation, ticket and
-// reports in a 1280×800 window (a desk PC).
+// reports in a 1280×800 window (a desk PC), where nothing may overflow
+// sideways.
 func TestBrowserScreenshots(t *testing.T) {
 	dir := *screenshotsDir
 	if dir == "" {
@@ -167,6 +168,8 @@ func TestBrowserScreenshots(t *testing.T) {
 		if loc := value(t, tctx, "location", chromedp.Location()); loc != p.ts.URL+s.path {
 			t.Fatalf("%s: the browser is at %s, want %s", s.file, loc, s.path)
 		}
+		// A desk PC's window holds every page without sideways scrolling.
+		checkNoSidewaysOverflow(t, tctx, s.path)
 		img := value(t, tctx, "screenshot of "+s.path, chromedp.CaptureScreenshot())
 		cfg, err := png.DecodeConfig(bytes.NewReader(img))
 		if err != nil || cfg.Width != shotWidth || cfg.Height != shotHeight {
