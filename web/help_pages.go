@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"html/template"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -158,6 +159,10 @@ type helpMedia struct {
 	Playable                   bool        // a video or audio file the browser can play in the page
 	Vector                     bool        // an SVG slide deck or image
 	Tracks                     []helpTrack // a playable file's captions (<track>)
+	// Host is the site of a file not shipped with the content (https://…):
+	// its player turns into a message and a link when the file does not
+	// load (media.js), and a page that is not a file is only linked.
+	Host string
 }
 
 // helpTrack is a video's captions in one language: a WebVTT file beside
@@ -171,6 +176,21 @@ type helpTrack struct {
 // captionLangs are the languages captions are looked for in, with each
 // language's name in itself (the player's menu).
 var captionLangs = []struct{ lang, label string }{{"it", "Italiano"}, {"en", "English"}}
+
+// Remote says whether a medium comes from another site (media.js watches
+// its player).
+func (d helpArticleData) Remote() bool {
+	return slices.ContainsFunc(d.Media, func(m helpMedia) bool { return m.Host != "" && m.Playable })
+}
+
+// MediaHeading names the media section by what it holds: "Videos and
+// slides" only when there is a video.
+func (d helpArticleData) MediaHeading() string {
+	if slices.ContainsFunc(d.Media, func(m helpMedia) bool { return m.Type == "video" }) {
+		return "help.media"
+	}
+	return "help.media.still"
+}
 
 type helpArticleData struct {
 	Entry        kb.Entry
@@ -196,6 +216,11 @@ func mediaOf(e kb.Entry, lang string, exists func(rel string) bool) []helpMedia 
 		}
 		ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
 		hm := helpMedia{Type: m.Type, Title: m.Title, URL: u, Duration: m.Duration}
+		if rel == "" {
+			if pu, err := url.Parse(u); err == nil {
+				hm.Host = pu.Host
+			}
+		}
 		switch {
 		case (m.Type == "video" || m.Type == "audio") && slices.Contains([]string{".mp4", ".webm", ".ogv", ".ogg", ".mp3", ".m4a"}, ext):
 			hm.Playable = true

@@ -247,8 +247,8 @@ func TestMediaOf(t *testing.T) {
 			{Lang: "en", Label: "English", URL: "/help/media/a/b.en.vtt"}}},
 		{Type: "video", Title: "c.webm", URL: "/help/media/a/c.webm", Playable: true, Tracks: []helpTrack{
 			{Lang: "en", Label: "English", URL: "/help/media/a/c.en.vtt"}}},
-		{Type: "video", Title: "x.mp4", URL: "https://video.example.org/x.mp4", Playable: true},
-		{Type: "video", Title: "watch?v=1", URL: "https://video.example.org/watch?v=1"},
+		{Type: "video", Title: "x.mp4", URL: "https://video.example.org/x.mp4", Playable: true, Host: "video.example.org"},
+		{Type: "video", Title: "watch?v=1", URL: "https://video.example.org/watch?v=1", Host: "video.example.org"},
 		{Type: "slides", Title: "passwd.svg", URL: "/help/media/etc/passwd.svg", Vector: true},
 	}
 	if !reflect.DeepEqual(got, want) {

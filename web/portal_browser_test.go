@@ -3,12 +3,16 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"helpdesk/kb"
 )
 
 // TestBrowserPublicAccessibility runs axe-core on every public page — help
@@ -203,4 +207,49 @@ func TestBrowserDemoTutorialPlays(t *testing.T) {
 		}
 		checkA11y(t, ctx, "demo tutorial "+tc.id)
 	}
+}
+
+// TestBrowserRemoteVideoGivesWay: a tutorial's video on another site that
+// does not answer (here a port nothing listens on) does not stay a black
+// player: it gives way to a message naming the site, the caption's link
+// stays; a video page that is no file (watch?v=) is a link from the start;
+// the shipped video keeps its player; axe-core passes the page.
+func TestBrowserRemoteVideoGivesWay(t *testing.T) {
+	p := newPortal(t, nil)
+	e, err := p.kb.Get(context.Background(), "vpn-configurazione")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Media = append(e.Media, kb.Media{Type: "video", URL: "https://127.0.0.1:1/vpn.mp4", Title: "Il client VPN sul sito della Regione", Duration: "3:00"},
+		kb.Media{Type: "video", URL: "https://127.0.0.1:1/watch?v=7", Title: "Lo stesso video sulla piattaforma"})
+	if _, _, err := p.kb.Save(context.Background(), e, "ed", "a remote video"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := tab(t)
+	do(t, ctx, "open the tutorial", chromedp.Navigate(p.ts.URL+"/help/a/vpn-configurazione?lang=it"))
+	type figures struct {
+		Message  string
+		Players  []string
+		Captions []string
+	}
+	got := value(t, ctx, "the remote player gave way", poll[figures](`(() => {
+	  const note = document.querySelector("p.media-unavailable:not([hidden])");
+	  if (!note || document.querySelector("video[data-remote]")) return null;
+	  return {message: note.textContent.trim(),
+	    players: [...document.querySelectorAll("article video")].map(v => v.getAttribute("src")),
+	    captions: [...document.querySelectorAll("article figcaption")].map(c => c.textContent.trim().replace(/\s+/g, " "))};
+	})()`))
+	if want := helpText.T("it", "help.media.unavailable", "127.0.0.1:1"); got.Message != want {
+		t.Errorf("message %q, want %q", got.Message, want)
+	}
+	if strings.Join(got.Players, " ") != "/help/media/test/vpn.mp4" {
+		t.Errorf("players left: %q, want only the shipped video", got.Players)
+	}
+	for _, want := range []string{"Il client VPN sul sito della Regione (3:00) — Il video è sul sito 127.0.0.1:1: guardalo lì",
+		"Lo stesso video sulla piattaforma — Il video è sul sito 127.0.0.1:1: guardalo lì"} {
+		if !slices.Contains(got.Captions, want) {
+			t.Errorf("captions %q lack %q", got.Captions, want)
+		}
+	}
+	checkA11y(t, ctx, "tutorial with a remote video that does not load")
 }
