@@ -17,7 +17,7 @@ var updateLearnSplit = flag.Bool("update-learn-split", false, "rewrite content/e
 // exactly the hash split (LearnHalf) of the user-style sets: the halves
 // used to measure learning were not picked by hand.
 func TestLearnSplitFiles(t *testing.T) {
-	for _, set := range []string{"dev-users", "holdout-users"} {
+	for _, set := range []string{"dev-users", "holdout-users", "holdout-desk"} {
 		var qs []EvalQuery
 		for _, lang := range []string{"it", "en"} {
 			fh, err := os.Open(filepath.Join("..", "content", "eval", "kb-"+set+"-"+lang+".jsonl"))
