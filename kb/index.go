@@ -43,6 +43,7 @@ type analysedEntry struct {
 	blocks    []string   // body passages, plain text
 	blockTerm [][]string // stems of each passage
 	trouble   bool       // the title or a phrasing speaks of a fault
+	nterms    int        // the last nterms tags are terms learned from use (learnwords.go)
 	lens      [numFields]int
 }
 

@@ -31,6 +31,9 @@ type Confirmation struct {
 	Query string `json:"query" db:"query"`
 	Lang  string `json:"lang" db:"lang"`
 	Entry string `json:"entry" db:"entry"`
+	// Who confirmed (optional in a file: each line without it counts as
+	// its own person, the same words twice as one).
+	Who string `json:"who,omitempty" db:"who"`
 }
 
 // ReadConfirmations reads JSON lines of Confirmation; blank lines are
@@ -45,10 +48,12 @@ func ReadConfirmations(r io.Reader) ([]Confirmation, error) {
 }
 
 // Learn adds as a phrasing of its entry every query confirmed at least
-// minConfirmations times (the same words, compared after normalising), and
-// rebuilds the index of the languages concerned. Confirmations of entries
-// that are not published, or in another language than the entry, are
-// ignored. It returns how many phrasings were added.
+// minConfirmations times (the same words, compared after normalising),
+// learns words as terms of entries (learnwords.go, unless
+// SearchOptions.LearnWordsAfter is negative), and rebuilds the index of
+// the languages concerned. Confirmations of entries that are not
+// published, or in another language than the entry, are ignored. It
+// returns how many phrasings were added.
 func (s *Searcher) Learn(_ context.Context, confs []Confirmation, minConfirmations int) (int, error) {
 	minConfirmations = max(minConfirmations, 1)
 	s.mu.Lock()
@@ -82,7 +87,9 @@ func (s *Searcher) Learn(_ context.Context, confs []Confirmation, minConfirmatio
 		changed[d.entry.Lang] = true
 		added++
 	}
-	if added > 0 {
+	s.replayed = append(s.replayed, confs...)
+	s.applyTerms(changed)
+	if len(changed) > 0 {
 		cur := s.ix.Load()
 		s.rebuild(cur, cur.syn, changed)
 	}

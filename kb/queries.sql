@@ -26,7 +26,8 @@ SELECT id, slug, kind, lang, translation_of, title, questions, body, category, t
 FROM kb_entries WHERE seq > $1 ORDER BY seq;
 
 -- name: max-seq
-SELECT coalesce(max(seq), 0) AS seq, (SELECT version FROM kb_synonyms_version WHERE id = 1) AS synonyms
+SELECT coalesce(max(seq), 0) AS seq, (SELECT version FROM kb_synonyms_version WHERE id = 1) AS synonyms,
+       (SELECT coalesce(max(id), 0) FROM kb_confirmations) AS confirmations
 FROM kb_entries;
 
 -- name: insert-entry
@@ -217,3 +218,12 @@ ORDER BY 3, 6 DESC, 1;
 
 -- name: search-query
 SELECT query, lang FROM kb_searches WHERE id = $1;
+
+-- name: confirmations-for-terms
+-- Every confirmation whose words may become learned terms of its entry
+-- (learnwords.go): those of a phrasing an editor removed are left out.
+SELECT c.phrasing AS query, c.lang, c.entry_slug AS entry, c.who
+FROM kb_confirmations c
+WHERE NOT EXISTS (SELECT 1 FROM kb_learned_phrasings p
+                  WHERE p.entry_slug = c.entry_slug AND p.phrasing = c.phrasing AND p.status = 'removed')
+ORDER BY c.id;

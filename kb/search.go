@@ -72,6 +72,11 @@ type SearchOptions struct {
 	TargetPrecision float64
 	// Logger receives failures of background refreshes (default: discarded).
 	Logger *slog.Logger
+	// LearnWordsAfter is how many different people must have confirmed an
+	// entry with a query containing a word before the word becomes a
+	// learned term of the entry (learnwords.go); 0 means LearnWordsAfter,
+	// negative turns word learning off.
+	LearnWordsAfter int
 }
 
 // DefaultThreshold is the confidence under which search abstains: the
@@ -99,6 +104,9 @@ type Searcher struct {
 	lastSeq    int64
 	synVersion int64
 	learned    map[string][]string // entry id → phrasings learned from confirmations (learn.go)
+	replayed   []Confirmation      // confirmations given to Learn
+	stored     []Confirmation      // confirmations recorded in the database (confirm.go)
+	lastConf   int64               // the highest confirmation id read
 	checked    atomic.Int64        // unix nanoseconds of the last check
 	refreshing atomic.Bool         // a background refresh runs
 }
@@ -139,15 +147,25 @@ func (s *Searcher) Refresh(ctx context.Context) error {
 	defer s.mu.Unlock()
 	s.checked.Store(time.Now().UnixNano())
 	var head struct {
-		Seq      int64 `db:"seq"`
-		Synonyms int64 `db:"synonyms"`
+		Seq           int64 `db:"seq"`
+		Synonyms      int64 `db:"synonyms"`
+		Confirmations int64 `db:"confirmations"`
 	}
 	if err := s.store.db.GetContext(ctx, &head, s.store.q.MaxSeq); err != nil {
 		return fmt.Errorf("kb refresh: %w", err)
 	}
-	if head.Seq == s.lastSeq && head.Synonyms == s.synVersion && s.ix.Load() != nil {
+	if head.Seq == s.lastSeq && head.Synonyms == s.synVersion && head.Confirmations == s.lastConf && s.ix.Load() != nil {
 		return nil
 	}
+	// Learned terms follow every confirmation and every editor's removal
+	// (which bumps the entry's seq): read them again on any change.
+	if s.opt.LearnWordsAfter >= 0 && (head.Confirmations != 0 || len(s.stored) > 0) {
+		s.stored = s.stored[:0]
+		if err := s.store.db.SelectContext(ctx, &s.stored, s.store.q.TermConfirms); err != nil {
+			return fmt.Errorf("kb refresh: confirmations: %w", err)
+		}
+	}
+	s.lastConf = head.Confirmations
 	var rows []entryRow
 	if err := s.store.db.SelectContext(ctx, &rows, s.store.q.ChangedSince, s.lastSeq); err != nil {
 		return fmt.Errorf("kb refresh: %w", err)
@@ -172,6 +190,7 @@ func (s *Searcher) Refresh(ctx context.Context) error {
 		}
 		s.lastSeq = max(s.lastSeq, r.Seq)
 	}
+	s.applyTerms(changed)
 	cur := s.ix.Load()
 	syn := compileSynonyms(nil)
 	if cur != nil {

@@ -61,6 +61,7 @@ type queries struct {
 	SyncLearned       string `query:"sync-learned"`
 	ListLearned       string `query:"list-learned"`
 	SearchQuery       string `query:"search-query"`
+	TermConfirms      string `query:"confirmations-for-terms"`
 }
 
 // Store keeps entries, revisions, synonyms and the feedback log in

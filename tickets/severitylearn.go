@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +28,9 @@ type severityQueries struct {
 	InsertLabel string `query:"insert-severity-label"`
 	Labels      string `query:"severity-labels"`
 	InsertModel string `query:"insert-severity-model"`
+	LastLabel   string `query:"last-severity-label"`
+	NewLabels   string `query:"new-severity-labels"`
+	Lock        string `query:"lock-severity-retrain"`
 	Models      string `query:"severity-models"`
 	Active      string `query:"active-severity-model"`
 	Deactivate  string `query:"deactivate-severity-models"`
@@ -77,7 +81,7 @@ func (s *Store) SeverityLabels(ctx context.Context, q Querier) ([]nlp.SeverityEx
 		return nil, err
 	}
 	var out []nlp.SeverityExample
-	if err := q.SelectContext(ctx, &out, sq.Labels); err != nil {
+	if err := q.SelectContext(ctx, &out, sq.Labels, int64(math.MaxInt64)); err != nil {
 		return nil, fmt.Errorf("severity labels: %w", err)
 	}
 	return out, nil
@@ -131,6 +135,12 @@ type SeverityModelVersion struct {
 // SaveSeverityModel stores a version (not in use) trained on the shipped
 // data plus labels, with its figures.
 func (s *Store) SaveSeverityModel(ctx context.Context, q Querier, by string, labels []nlp.SeverityExample, f SeverityFigures) (int, error) {
+	return s.saveSeverityModel(ctx, q, by, labels, f, 0)
+}
+
+// saveSeverityModel is SaveSeverityModel remembering the last label id the
+// version had seen (through), from which new labels are counted.
+func (s *Store) saveSeverityModel(ctx context.Context, q Querier, by string, labels []nlp.SeverityExample, f SeverityFigures, through int64) (int, error) {
 	sq, err := severitySQL()
 	if err != nil {
 		return 0, err
@@ -147,7 +157,7 @@ func (s *Store) SaveSeverityModel(ctx context.Context, q Querier, by string, lab
 		return 0, err
 	}
 	var v int
-	if err := q.GetContext(ctx, &v, sq.InsertModel, s.now(), by, string(lb), string(fb)); err != nil {
+	if err := q.GetContext(ctx, &v, sq.InsertModel, s.now(), by, string(lb), string(fb), through); err != nil {
 		return 0, fmt.Errorf("save severity model: %w", err)
 	}
 	return v, nil

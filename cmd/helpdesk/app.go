@@ -100,7 +100,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	a.kbLog = kbLog
 	a.kb.SetLearnAfter(cfg.KB.LearnAfter)
 	kbLog.SetLearnAfter(cfg.KB.LearnAfter)
-	if a.searcher, err = kb.NewSearcher(ctx, kbLog, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold, TargetPrecision: cfg.KB.TargetPrecision}); err != nil {
+	if a.searcher, err = kb.NewSearcher(ctx, kbLog, kb.SearchOptions{Threshold: cfg.Bot.AnswerThreshold, TargetPrecision: cfg.KB.TargetPrecision,
+		LearnWordsAfter: learnWordsOption(cfg.KB.LearnWordsAfter)}); err != nil {
 		return nil, err
 	}
 	severity, err := nlp.NewSeverityModel()
@@ -208,6 +209,9 @@ func (a *app) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &bots.AutoAssignWorker{Engine: a.engine})
 	river.AddWorker(w, &tickets.SLAScanWorker{Store: a.tickets, DB: a.db, Calendars: a.calendars})
 	river.AddWorker(w, &tickets.RetentionWorker{Store: a.tickets, DB: a.db, After: a.cfg.Privacy.Retention})
+	river.AddWorker(w, &tickets.SeverityRetrainWorker{Store: a.tickets, DB: a.db, MinNew: a.cfg.Tickets.SeverityRetrainAfter,
+		HeldOut: func() ([]nlp.SeverityExample, error) { return readSeverityFile(a.cfg.Tickets.SeverityHeldOut) },
+		Logger:  a.log.With("component", "severity")})
 }
 
 func (a *app) periodicJobs() []*river.PeriodicJob {
@@ -226,10 +230,26 @@ func (a *app) periodicJobs() []*river.PeriodicJob {
 			func() (river.JobArgs, *river.InsertOpts) { return tickets.RetentionArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "privacy_retention", RunOnStart: true}))
 	}
+	if a.cfg.Tickets.SeverityRetrainEvery > 0 {
+		// Retrains only when tickets.severity_retrain_after new labels
+		// exist; the version is stored, not switched on.
+		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(a.cfg.Tickets.SeverityRetrainEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return tickets.SeverityRetrainArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "severity_retrain"}))
+	}
 	if a.cfg.Bot.Assignment == "round_robin" {
 		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(10*time.Second),
 			func() (river.JobArgs, *river.InsertOpts) { return bots.AutoAssignArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "auto_assign_conversations"}))
 	}
 	return jobs
+}
+
+// learnWordsOption maps kb.learn_words_after (0: off) to the searcher's
+// option (negative: off).
+func learnWordsOption(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

@@ -24,7 +24,7 @@ import (
 
 const kbUsage = `usage: helpdesk kb import DIR
        helpdesk kb export DIR
-       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--threshold T] [--misses] [--no-choices] [--learn FILE [--learn-min N]]
+       helpdesk kb eval --kb DIR --queries FILE [FILE …] [--json] [--engine memory|postgres|bleve] [--semantic] [--threshold T] [--misses] [--no-choices] [--learn FILE [--learn-min N] [--learn-words N]]
        helpdesk kb calibrate --kb DIR --queries FILE [FILE …] [--out FILE] [--folds N] [--target-precision P]
        helpdesk kb stats [--days N] [--limit N] [--json]`
 
@@ -151,7 +151,8 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	threshold := fs.Float64("threshold", 0, "confidence threshold (default: the engine's)")
 	noChoices := fs.Bool("no-choices", false, "never offer choices: answer or give up")
 	learn := fs.String("learn", "", "JSON-lines confirmations ({\"query\", \"lang\", \"entry\"}) replayed as learned phrasings before evaluating (memory engine)")
-	learnMin := fs.Int("learn-min", 1, "confirmations of the same words needed to learn them")
+	learnMin := fs.Int("learn-min", kb.DefaultLearnAfter, "confirmations of the same words needed to learn them as a phrasing (the service's kb.learn_after)")
+	learnWords := fs.Int("learn-words", kb.LearnWordsAfter, "confirmers of an entry sharing a word needed to learn it as a term of the entry (kb.learn_words_after; 0: off)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -206,7 +207,7 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	th := *threshold
 	switch *engine {
 	case "memory":
-		sr, err := kb.NewSearcher(ctx, s, kb.SearchOptions{RefreshEvery: -1})
+		sr, err := kb.NewSearcher(ctx, s, kb.SearchOptions{RefreshEvery: -1, LearnWordsAfter: learnWordsOption(*learnWords)})
 		if err != nil {
 			return err
 		}
@@ -232,7 +233,14 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.stderr, "learned %d phrasings from %d confirmations; %d replayed queries not evaluated\n", n, len(confs), dropped)
+			terms, entries := 0, map[string]bool{}
+			for _, c := range confs {
+				if !entries[c.Entry] {
+					entries[c.Entry] = true
+					terms += len(sr.LearnedTerms(c.Entry))
+				}
+			}
+			fmt.Fprintf(env.stderr, "learned %d phrasings and %d terms from %d confirmations; %d replayed queries not evaluated\n", n, terms, len(confs), dropped)
 			fmt.Fprintf(env.stderr, "of %d in-scope queries evaluated, %d share a word with a confirmation of their entry, %d a word the entry's title, questions and tags lack\n", reach.InScope, reach.Shared, reach.New)
 		}
 		search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {

@@ -54,42 +54,25 @@ func runRetrain(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintln(env.stderr, nlpUsage)
 		return errUsage
 	}
-	heldOut, err := readSeverityFile(*cases)
-	if err != nil {
-		return err
+	if _, err := readSeverityFile(*cases); err != nil {
+		return err // before opening the database: a wrong path is the usual mistake
 	}
 	pool, st, err := severityStore(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	labels, err := st.SeverityLabels(ctx, pool)
+	var heldOut []nlp.SeverityExample
+	r, err := st.RetrainSeverity(ctx, pool, func() ([]nlp.SeverityExample, error) {
+		var err error
+		heldOut, err = readSeverityFile(*cases)
+		return heldOut, err
+	}, *by, 0)
 	if err != nil {
 		return err
 	}
-	model, err := tickets.TrainSeverityVersion(labels)
-	if err != nil {
-		return err
-	}
-	inUse, inUseLabels, err := st.ActiveSeverityModel(ctx, pool)
-	if err != nil {
-		return err
-	}
-	current, err := nlp.NewSeverityModel()
-	if err != nil {
-		return err
-	}
-	if inUse != 0 {
-		if current, err = tickets.TrainSeverityVersion(inUseLabels); err != nil {
-			return err
-		}
-	}
-	before, after := st.ScoreSeverity(current, heldOut), st.ScoreSeverity(model, heldOut)
-	v, err := st.SaveSeverityModel(ctx, pool, *by, labels, after)
-	if err != nil {
-		return err
-	}
-	env.printf("version %d: shipped data + %d labels from agents; figures on %d held-out cases (%s):\n", v, len(labels), len(heldOut), *cases)
+	v, inUse, before, after, labels := r.Version, r.InUse, r.Before, r.After, r.Labels
+	env.printf("version %d: shipped data + %d labels from agents; figures on %d held-out cases (%s):\n", v, labels, len(heldOut), *cases)
 	env.printf("  %-22s %-11s %-10s %-12s %-8s %s\n", "", "urgency F1", "impact F1", "priority F1", "type F1", "priority accuracy")
 	row := func(name string, f tickets.SeverityFigures) {
 		env.printf("  %-22s %-11.3f %-10.3f %-12.3f %-8.3f %.3f\n", name, f.UrgencyF1, f.ImpactF1, f.PriorityF1, f.TypeF1, f.PriorityAccuracy)
@@ -132,11 +115,16 @@ func runModels(ctx context.Context, env *environment, args []string) error {
 	for _, v := range vs {
 		anyActive = anyActive || v.Active
 	}
+	newLabels, err := st.NewSeverityLabels(ctx, pool)
+	if err != nil {
+		return err
+	}
 	env.printf("  version  created           by          labels  priority F1 (held-out)\n")
 	env.printf("%s shipped  -                 -           0       -\n", mark(!anyActive))
 	for _, v := range vs {
 		env.printf("%s %-8d %-17s %-11s %-7d %.3f\n", mark(v.Active), v.Version, v.CreatedAt.UTC().Format("2006-01-02 15:04"), v.CreatedBy, v.Labels, v.Figures.PriorityF1)
 	}
+	env.printf("labels from agents since the latest version: %d\n", newLabels)
 	return nil
 }
 

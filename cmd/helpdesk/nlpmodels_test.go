@@ -64,6 +64,9 @@ func TestNLPRetrainModelsUse(t *testing.T) {
 		if !strings.Contains(out, " anna ") {
 			t.Errorf("models does not say who retrained:\n%s", out)
 		}
+		if !strings.Contains(out, "labels from agents since the latest version: 0") {
+			t.Errorf("models does not count the labels since the latest version:\n%s", out)
+		}
 		return m[1]
 	}
 	if got := models(); got != "shipped" {

@@ -375,6 +375,15 @@ type Backup struct {
 type Tickets struct {
 	// PriorityMatrix maps urgency, then impact, to a priority P1–P4.
 	PriorityMatrix map[string]map[string]string `yaml:"priority_matrix"`
+	// SeverityRetrainEvery is how often the elected instance checks for
+	// new severity labels from agents (0 turns scheduled retraining off).
+	SeverityRetrainEvery time.Duration `yaml:"severity_retrain_every" check:"nonnegative"`
+	// SeverityRetrainAfter is how many labels since the latest model
+	// version make the check train a new one (stored, not switched on).
+	SeverityRetrainAfter int `yaml:"severity_retrain_after" check:"positive"`
+	// SeverityHeldOut is the file of held-out cases a new version's
+	// figures are measured on.
+	SeverityHeldOut string `yaml:"severity_held_out"`
 }
 
 // KB configures the knowledge base.
@@ -390,6 +399,10 @@ type KB struct {
 	// for an entry ("Risolto", a positive vote, an agent's reply or
 	// resolution citing it) before they become a learned phrasing of it.
 	LearnAfter int `yaml:"learn_after"`
+	// LearnWordsAfter is how many distinct people must have confirmed an
+	// entry with queries containing a word the entry lacks before the word
+	// becomes a learned term of it (0 turns word learning off).
+	LearnWordsAfter int `yaml:"learn_words_after" check:"nonnegative"`
 }
 
 // Default returns the configuration used when nothing is set.
@@ -411,8 +424,8 @@ func Default() Config {
 			"high":   {"high": "P1", "medium": "P1", "low": "P2"},
 			"medium": {"high": "P2", "medium": "P3", "low": "P3"},
 			"low":    {"high": "P3", "medium": "P4", "low": "P4"},
-		}},
-		KB:        KB{ContentDir: "content/kb", LoadOnStart: true, TargetPrecision: 0.8, LearnAfter: 3},
+		}, SeverityRetrainEvery: time.Hour, SeverityRetrainAfter: 50, SeverityHeldOut: "content/eval/severity-holdout.jsonl"},
+		KB:        KB{ContentDir: "content/kb", LoadOnStart: true, TargetPrecision: 0.8, LearnAfter: 3, LearnWordsAfter: 2},
 		Calendars: map[string]Calendar{}, Teams: map[string]Team{},
 		SLA: SLA{Calendars: map[string]map[string]string{}},
 		Calendar: Calendar{Hours: map[string]string{
