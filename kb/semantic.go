@@ -129,8 +129,9 @@ func (s *SemanticIndex) Refresh(ctx context.Context) error {
 	defer s.mu.Unlock()
 	s.checked.Store(time.Now().UnixNano())
 	var head struct {
-		Seq      int64 `db:"seq"`
-		Synonyms int64 `db:"synonyms"`
+		Seq           int64 `db:"seq"`
+		Synonyms      int64 `db:"synonyms"`
+		Confirmations int64 `db:"confirmations"` // read by the lexical searcher only
 	}
 	if err := s.store.db.GetContext(ctx, &head, s.store.q.MaxSeq); err != nil {
 		return fmt.Errorf("kb semantic refresh: %w", err)

@@ -221,7 +221,7 @@ func TestKBEvalLearn(t *testing.T) {
 	confs := filepath.Join(t.TempDir(), "confirmed.jsonl")
 	os.WriteFile(confs, []byte(`{"query": "il coso della tessera lampeggia arancione", "lang": "it", "entry": "lettore-smartcard"}`+"\n"), 0o644)
 	out, errOut, code := runKBCmd(t, environ, "eval", "--kb", "../../kb/testdata/content", "--queries", queries, "--learn", confs, "--learn-min", "1", "--json")
-	if code != 0 || !strings.Contains(errOut, "learned 1 phrasings from 1 confirmations; 1 replayed queries not evaluated") ||
+	if code != 0 || !strings.Contains(errOut, "learned 1 phrasings and 0 terms from 1 confirmations; 1 replayed queries not evaluated") ||
 		!strings.Contains(errOut, "of 1 in-scope queries evaluated, 1 share a word with a confirmation of their entry, 1 a word") ||
 		!strings.Contains(out, `"queries":1,"top1":1,`) {
 		t.Errorf("--learn: exit %d, %s %s", code, out, errOut)
