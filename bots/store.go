@@ -114,12 +114,8 @@ type ConversationEvent struct {
 	NewValue       string    `db:"new_value"`
 }
 
-// Querier is the pool or a transaction.
-type Querier interface {
-	sqlx.ExtContext
-	GetContext(ctx context.Context, dest any, query string, args ...any) error
-	SelectContext(ctx context.Context, dest any, query string, args ...any) error
-}
+// Querier is the pool or a transaction (db.Querier, declared once there).
+type Querier = db.Querier
 
 // Store keeps conversations and their messages.
 type Store struct {

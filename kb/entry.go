@@ -125,6 +125,10 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
+// ValidID says whether id has the form of an entry id (lower-case letters,
+// digits, '.', '_' and '-', starting with a letter or digit).
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
 // Normalise fills defaults (status draft, audience public) and tidies text
 // (trimmed title, LF line ends, no trailing blank lines in the body), so
 // that equal content compares equal whatever editor produced it.

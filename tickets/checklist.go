@@ -157,7 +157,7 @@ func (s *Store) TickStep(ctx context.Context, q Querier, ticketID, checklistID i
 	var st Step
 	if err := q.GetContext(ctx, &st, cq.LockStep, ticketID, checklistID, position); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("%w: checklist %d has no step %d on this ticket", ErrNotFound, checklistID, position)
+			return nil, fmt.Errorf("%w: checklist %d has no step %d on this ticket", ErrStepNotFound, checklistID, position)
 		}
 		return nil, err
 	}

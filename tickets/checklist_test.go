@@ -46,11 +46,11 @@ func TestChecklistBlocksResolution(t *testing.T) {
 	if _, err := f.store.ResolveChecked(ctx, f.db, tk.ID, "anna", "fixed", "", "  "); !errors.Is(err, tickets.ErrChecklistIncomplete) {
 		t.Fatalf("blank reason accepted: %v", err)
 	}
-	if _, err := f.store.TickStep(ctx, f.db, tk.ID, cl.ID, 9, "anna", true); !errors.Is(err, tickets.ErrNotFound) {
+	if _, err := f.store.TickStep(ctx, f.db, tk.ID, cl.ID, 9, "anna", true); !errors.Is(err, tickets.ErrStepNotFound) {
 		t.Errorf("missing step: %v", err)
 	}
 	other := f.create(t)
-	if _, err := f.store.TickStep(ctx, f.db, other.ID, cl.ID, 1, "anna", true); !errors.Is(err, tickets.ErrNotFound) {
+	if _, err := f.store.TickStep(ctx, f.db, other.ID, cl.ID, 1, "anna", true); !errors.Is(err, tickets.ErrStepNotFound) {
 		t.Errorf("step of another ticket: %v", err)
 	}
 	tick(3, true)

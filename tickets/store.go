@@ -44,12 +44,8 @@ type queries struct {
 
 // Querier is what the store runs its SQL on: the pool, or a transaction
 // the caller owns (the engine creates tickets inside its message
-// transaction).
-type Querier interface {
-	sqlx.ExtContext
-	GetContext(ctx context.Context, dest any, query string, args ...any) error
-	SelectContext(ctx context.Context, dest any, query string, args ...any) error
-}
+// transaction). It is db.Querier, declared once there.
+type Querier = db.Querier
 
 // Store keeps tickets in PostgreSQL.
 type Store struct {
@@ -71,13 +67,17 @@ type Options struct {
 
 // NewStore prepares the store's queries.
 func NewStore(opt Options) (*Store, error) {
-	s := &Store{matrix: opt.Matrix, now: opt.Now, loc: opt.Location}
+	s := &Store{matrix: opt.Matrix, loc: opt.Location}
 	if s.matrix == nil {
 		s.matrix = DefaultMatrix()
 	}
-	if s.now == nil {
-		s.now = time.Now
+	clock := opt.Now
+	if clock == nil {
+		clock = time.Now
 	}
+	// PostgreSQL keeps microseconds: a time the store hands back at once
+	// (a new ticket, comment or checklist) equals what a later read returns.
+	s.now = func() time.Time { return clock().Round(time.Microsecond) }
 	if s.loc == nil {
 		s.loc = time.UTC
 	}

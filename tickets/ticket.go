@@ -15,6 +15,7 @@ import (
 // Sentinel errors. Callers test them with errors.Is.
 var (
 	ErrNotFound          = errors.New("ticket not found")
+	ErrStepNotFound      = errors.New("checklist step not found")
 	ErrIllegalTransition = errors.New("illegal ticket state transition")
 	ErrInvalid           = errors.New("invalid ticket")
 )

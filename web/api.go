@@ -3,12 +3,14 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -123,7 +125,7 @@ func apiRoutes(s *Server) []route {
 	out := []route{
 		{"GET /api/v1/openapi.json", http.HandlerFunc(serveOpenAPI)},
 		{"/api/v1/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			apiFail(w, fmt.Errorf("%w: %s %s", errAPINotFound, r.Method, r.URL.Path))
+			a.fail(w, fmt.Errorf("%w: %s %s", errAPINotFound, r.Method, r.URL.Path))
 		})},
 	}
 	for _, rt := range a.routes() {
@@ -167,7 +169,7 @@ func (a *api) guard(rt apiRoute) http.Handler {
 		secret, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="helpdesk"`)
-			apiFail(w, ErrTokenInvalid)
+			a.fail(w, ErrTokenInvalid)
 			return
 		}
 		tok, err := a.tokens.Authenticate(r.Context(), strings.TrimSpace(secret))
@@ -175,16 +177,16 @@ func (a *api) guard(rt apiRoute) http.Handler {
 			if errors.Is(err, ErrTokenInvalid) {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="helpdesk", error="invalid_token"`)
 			}
-			apiFail(w, err)
+			a.fail(w, err)
 			return
 		}
 		if !a.limit.allow(tok.ID) {
 			w.Header().Set("Retry-After", "1")
-			apiFail(w, errRateLimited)
+			a.fail(w, errRateLimited)
 			return
 		}
 		if !tok.Has(rt.scope) {
-			apiFail(w, fmt.Errorf("%w: this call needs the %s scope", errAPIForbidden, rt.scope))
+			a.fail(w, fmt.Errorf("%w: this call needs the %s scope", errAPIForbidden, rt.scope))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, a.maxBody)
@@ -202,6 +204,7 @@ var (
 	errAPIBadRequest = errors.New("bad request")
 	errAPINotFound   = errors.New("not found")
 	errAPIConflict   = errors.New("conflict")
+	errAPIMediaType  = errors.New("unsupported media type")
 )
 
 // apiErrorBody is the one shape of every error answer.
@@ -228,7 +231,9 @@ func apiStatus(err error) (int, string) {
 		return http.StatusTooManyRequests, "rate_limited"
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge, "body_too_large"
-	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, kb.ErrNotFound),
+	case errors.Is(err, errAPIMediaType):
+		return http.StatusUnsupportedMediaType, "unsupported_media_type"
+	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, tickets.ErrStepNotFound), errors.Is(err, kb.ErrNotFound),
 		errors.Is(err, bots.ErrNotFound), errors.Is(err, errAPINotFound), errors.Is(err, ErrUserNotFound),
 		errors.Is(err, webhooks.ErrNotFound):
 		return http.StatusNotFound, "not_found"
@@ -245,12 +250,19 @@ func apiStatus(err error) (int, string) {
 	return http.StatusInternalServerError, "internal"
 }
 
-// apiFail writes err as an error object; internal errors are not shown.
-func apiFail(w http.ResponseWriter, err error) {
+// fail writes err as the API's error object.
+func (a *api) fail(w http.ResponseWriter, err error) { apiFail(a.log, w, err) }
+
+// apiFail writes err as an error object; internal errors are logged, not
+// shown.
+func apiFail(log *slog.Logger, w http.ResponseWriter, err error) {
 	code, name := apiStatus(err)
 	msg := err.Error()
 	if code == http.StatusInternalServerError {
-		slog.Error("API call failed", "err", err)
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Error("API call failed", "err", err)
 		msg = "internal error"
 	}
 	apiJSON(w, code, apiErrorBody{apiErrorDetail{Code: name, Message: msg}})
@@ -265,9 +277,33 @@ func apiJSON(w http.ResponseWriter, code int, v any) {
 }
 
 // apiDecode reads a JSON body into v, refusing unknown fields so a typo in
-// an integration fails loudly.
+// an integration fails loudly, and a body that does not say it is JSON.
 func apiDecode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return fmt.Errorf("%w: the body must be sent as Content-Type: application/json", errAPIMediaType)
+	}
+	// Every body is one JSON object: null, an array or a bare value would
+	// decode into the request type as if the fields were absent.
+	br := bufio.NewReader(r.Body)
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return err
+			}
+			return fmt.Errorf("%w: one JSON object expected", errAPIBadRequest)
+		}
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			continue
+		}
+		if c != '{' {
+			return fmt.Errorf("%w: one JSON object expected", errAPIBadRequest)
+		}
+		br.UnreadByte()
+		break
+	}
+	dec := json.NewDecoder(br)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError

@@ -19,9 +19,10 @@ type apiChecklistAttach struct {
 	EntryID string `json:"entry_id"`
 }
 
-// apiStepTick is the body of POST …/steps/{position}.
+// apiStepTick is the body of POST …/steps/{position}; done is required
+// (a pointer, so that a missing one is not read as false).
 type apiStepTick struct {
-	Done bool `json:"done"`
+	Done *bool `json:"done"`
 }
 
 // apiChecklists wraps a ticket's checklists.
@@ -32,12 +33,12 @@ type apiChecklists struct {
 func (a *api) checklistList(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	cls, err := a.tickets.Checklists(r.Context(), a.pool, t.ID)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	if cls == nil {
@@ -49,17 +50,21 @@ func (a *api) checklistList(w http.ResponseWriter, r *http.Request, _ APIToken) 
 func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	var in apiChecklistAttach
 	if err := apiDecode(r, &in); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
+		return
+	}
+	if !kb.ValidID(in.EntryID) {
+		a.fail(w, apiBadRequestf("entry_id %q is not an entry id", in.EntryID))
 		return
 	}
 	e, err := a.kb.Get(r.Context(), in.EntryID)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	steps := e.Checklist()
 	if e.Audience != kb.AudienceInternal || e.Status != kb.StatusPublished || len(steps) == 0 {
-		apiFail(w, apiBadRequestf("entry %s is not a published internal procedure with a checklist", e.ID))
+		a.fail(w, apiBadRequestf("entry %s is not a published internal procedure with a checklist", e.ID))
 		return
 	}
 	specs := make([]tickets.StepSpec, len(steps))
@@ -76,7 +81,7 @@ func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok APITok
 		return err
 	})
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusCreated, cl)
@@ -85,13 +90,17 @@ func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok APITok
 func (a *api) checklistTick(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	var in apiStepTick
 	if err := apiDecode(r, &in); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
+		return
+	}
+	if in.Done == nil {
+		a.fail(w, apiBadRequestf("done is required"))
 		return
 	}
 	clID, err1 := strconv.ParseInt(r.PathValue("checklist"), 10, 64)
 	pos, err2 := strconv.Atoi(r.PathValue("position"))
 	if err1 != nil || err2 != nil {
-		apiFail(w, errAPINotFound)
+		a.fail(w, errAPINotFound)
 		return
 	}
 	var st *tickets.Step
@@ -100,11 +109,11 @@ func (a *api) checklistTick(w http.ResponseWriter, r *http.Request, tok APIToken
 		if err != nil {
 			return err
 		}
-		st, err = a.tickets.TickStep(r.Context(), tx, t.ID, clID, pos, apiActor(tok), in.Done)
+		st, err = a.tickets.TickStep(r.Context(), tx, t.ID, clID, pos, apiActor(tok), *in.Done)
 		return err
 	})
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusOK, st)

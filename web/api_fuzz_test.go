@@ -20,6 +20,7 @@ func FuzzAPIDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		w := httptest.NewRecorder()
 		r := httptest.NewRequest(http.MethodPost, "/api/v1/tickets", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
 		r.Body = http.MaxBytesReader(w, r.Body, 1024)
 		var in apiTicketCreate
 		if err := apiDecode(r, &in); err != nil {

@@ -46,6 +46,7 @@ func TestAPICommentsAndResolutionMailTheRequester(t *testing.T) {
 		t.Helper()
 		req, _ := http.NewRequest("POST", p.ts.URL+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

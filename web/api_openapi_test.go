@@ -67,6 +67,8 @@ var schemaTypes = map[string]reflect.Type{
 	"Conversation":    reflect.TypeFor[apiConversation](),
 	"Media":           reflect.TypeFor[kb.Media](),
 	"Entry":           reflect.TypeFor[kb.Entry](),
+	"EntryCreate":     reflect.TypeFor[kb.Entry](),
+	"EntryUpdate":     reflect.TypeFor[kb.Entry](),
 	"Entries":         reflect.TypeFor[apiEntries](),
 	"KBStatus":        reflect.TypeFor[apiKBStatus](),
 	"User":            reflect.TypeFor[apiUser](),

@@ -96,17 +96,17 @@ func apiPathID(r *http.Request) (int64, error) {
 func (a *api) conversationGet(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	id, err := apiPathID(r)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	c, err := a.convs.Get(r.Context(), a.pool, id)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	ms, err := a.convs.Messages(r.Context(), a.pool, id)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	out := apiConversation{ID: c.ID, Channel: c.Channel, RequesterID: c.RequesterID, Lang: c.Lang, State: string(c.State),
@@ -128,17 +128,27 @@ func seesInternal(tok APIToken) bool { return tok.Has(ScopeKBInternal) || tok.Ha
 // ones only for tokens that may see them.
 func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	q := r.URL.Query()
-	aud := kb.Audience(q.Get("audience"))
+	lang, ok := apiQuery(q, "lang")
+	if ok && lang != kb.LangIT && lang != kb.LangEN {
+		a.fail(w, apiBadRequestf("lang must be %s or %s", kb.LangIT, kb.LangEN))
+		return
+	}
+	a1, ok := apiQuery(q, "audience")
+	aud := kb.Audience(a1)
+	if ok && aud != kb.AudiencePublic && aud != kb.AudienceInternal {
+		a.fail(w, apiBadRequestf("audience must be %s or %s", kb.AudiencePublic, kb.AudienceInternal))
+		return
+	}
 	if !seesInternal(tok) {
 		if aud == kb.AudienceInternal {
-			apiFail(w, fmt.Errorf("%w: internal entries need the %s scope", errAPIForbidden, ScopeKBInternal))
+			a.fail(w, fmt.Errorf("%w: internal entries need the %s scope", errAPIForbidden, ScopeKBInternal))
 			return
 		}
 		aud = kb.AudiencePublic
 	}
-	es, err := a.kb.List(r.Context(), kb.Filter{Status: kb.StatusPublished, Lang: q.Get("lang"), Audience: aud})
+	es, err := a.kb.List(r.Context(), kb.Filter{Status: kb.StatusPublished, Lang: lang, Audience: aud})
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusOK, apiEntries{Entries: es})
@@ -149,11 +159,11 @@ func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok APIToken) {
 func (a *api) kbGet(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	e, err := a.kb.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	if (e.Status != kb.StatusPublished && !tok.Has(ScopeKBWrite)) || (e.Audience == kb.AudienceInternal && !seesInternal(tok)) {
-		apiFail(w, fmt.Errorf("%s: %w", e.ID, kb.ErrNotFound))
+		a.fail(w, fmt.Errorf("%s: %w", e.ID, kb.ErrNotFound))
 		return
 	}
 	apiJSON(w, http.StatusOK, e)
@@ -162,19 +172,22 @@ func (a *api) kbGet(w http.ResponseWriter, r *http.Request, tok APIToken) {
 func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	var e kb.Entry
 	if err := apiDecode(r, &e); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
-	if e.Status == "" {
-		e.Status = kb.StatusDraft
+	// An invalid entry is a 400 whether or not its id is taken.
+	e.Normalise()
+	if err := e.Validate(); err != nil {
+		a.fail(w, err)
+		return
 	}
 	if _, err := a.kb.Get(r.Context(), e.ID); err == nil {
-		apiFail(w, fmt.Errorf("%w: entry %s exists: use PUT", errAPIConflict, e.ID))
+		a.fail(w, fmt.Errorf("%w: entry %s exists: use PUT", errAPIConflict, e.ID))
 		return
 	}
 	out, _, err := a.kb.Save(r.Context(), e, apiActor(tok), "API")
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusCreated, out)
@@ -183,22 +196,22 @@ func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok APIToken) {
 func (a *api) kbUpdate(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	var e kb.Entry
 	if err := apiDecode(r, &e); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	id := r.PathValue("id")
+	if _, err := a.kb.Get(r.Context(), id); err != nil {
+		a.fail(w, err)
+		return
+	}
 	if e.ID != "" && e.ID != id {
-		apiFail(w, apiBadRequestf("the body's id differs from the path's"))
+		a.fail(w, apiBadRequestf("the body's id differs from the path's"))
 		return
 	}
 	e.ID = id
-	if _, err := a.kb.Get(r.Context(), id); err != nil {
-		apiFail(w, err)
-		return
-	}
 	out, _, err := a.kb.Save(r.Context(), e, apiActor(tok), "API")
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusOK, out)
@@ -207,12 +220,18 @@ func (a *api) kbUpdate(w http.ResponseWriter, r *http.Request, tok APIToken) {
 func (a *api) kbStatus(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	var in apiKBStatus
 	if err := apiDecode(r, &in); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
+		return
+	}
+	switch in.Status {
+	case kb.StatusDraft, kb.StatusInReview, kb.StatusPublished, kb.StatusArchived:
+	default:
+		a.fail(w, apiBadRequestf("unknown status %q", in.Status))
 		return
 	}
 	out, err := a.kb.Transition(r.Context(), r.PathValue("id"), in.Status, apiActor(tok))
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusOK, out)
@@ -221,7 +240,7 @@ func (a *api) kbStatus(w http.ResponseWriter, r *http.Request, tok APIToken) {
 func (a *api) userList(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	us, err := a.users.List(r.Context())
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	out := apiUsers{Users: make([]apiUser, 0, len(us))}
@@ -234,7 +253,7 @@ func (a *api) userList(w http.ResponseWriter, r *http.Request, _ APIToken) {
 
 func (a *api) hooksOrFail(w http.ResponseWriter) bool {
 	if a.hooks == nil {
-		apiFail(w, fmt.Errorf("%w: webhooks are not enabled", errAPINotFound))
+		a.fail(w, fmt.Errorf("%w: webhooks are not enabled", errAPINotFound))
 		return false
 	}
 	return true
@@ -246,7 +265,7 @@ func (a *api) webhookList(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	}
 	subs, err := a.hooks.Subscriptions(r.Context())
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusOK, apiWebhooks{Webhooks: subs})
@@ -258,12 +277,12 @@ func (a *api) webhookCreate(w http.ResponseWriter, r *http.Request, _ APIToken) 
 	}
 	var in apiWebhookCreate
 	if err := apiDecode(r, &in); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	sub, err := a.hooks.Subscribe(r.Context(), in.URL, in.Secret, in.Kinds)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusCreated, sub)
@@ -278,7 +297,7 @@ func (a *api) webhookDelete(w http.ResponseWriter, r *http.Request, _ APIToken) 
 		err = a.hooks.Unsubscribe(r.Context(), id)
 	}
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -290,12 +309,12 @@ func (a *api) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ APITok
 	}
 	id, err := apiPathID(r)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	ds, err := a.hooks.Deliveries(r.Context(), id, 100)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusOK, apiDeliveries{Deliveries: ds})

@@ -77,6 +77,9 @@ func (at *apiTest) call(token, method, path string, body any, out any) int {
 		}
 	}
 	req, _ := http.NewRequest(method, at.ts.URL+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -458,10 +461,10 @@ func TestAPIChecklists(t *testing.T) {
 	}
 	step := base + "/checklists/" + strconv.FormatInt(cl.ID, 10) + "/steps/1"
 	var st tickets.Step
-	if code := at.call(tok, "POST", step, apiStepTick{Done: true}, &st); code != 200 || st.DoneAt == nil {
+	if code := at.call(tok, "POST", step, map[string]bool{"done": true}, &st); code != 200 || st.DoneAt == nil {
 		t.Fatalf("tick: %d %+v", code, st)
 	}
-	if code := at.call(tok, "POST", base+"/checklists/"+strconv.FormatInt(cl.ID, 10)+"/steps/7", apiStepTick{Done: true}, nil); code != 404 {
+	if code := at.call(tok, "POST", base+"/checklists/"+strconv.FormatInt(cl.ID, 10)+"/steps/7", map[string]bool{"done": true}, nil); code != 404 {
 		t.Errorf("missing step: %d", code)
 	}
 	if code := at.call(tok, "POST", base+"/state", apiStateChange{State: "resolved", ClosureCode: "solved"}, nil); code != 200 {

@@ -4,6 +4,8 @@ package web
 
 import (
 	"net/http"
+	"net/mail"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -63,46 +65,50 @@ const (
 
 func (a *api) ticketList(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	q := r.URL.Query()
+	// A parameter given is checked as given: an empty value (limit=) is
+	// refused like any other bad one, never read as "absent" (but cursor).
 	limit := apiPageDefault
-	if v := q.Get("limit"); v != "" {
+	if v, ok := apiQuery(q, "limit"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > apiPageMax {
-			apiFail(w, apiBadRequestf("limit must be 1 to %d", apiPageMax))
+			a.fail(w, apiBadRequestf("limit must be 1 to %d", apiPageMax))
 			return
 		}
 		limit = n
 	}
 	var after int64
+	// cursor= is the first page: a client passes the last answer's
+	// next_cursor as it is, and the first has none.
 	if v := q.Get("cursor"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
-			apiFail(w, apiBadRequestf("bad cursor"))
+			a.fail(w, apiBadRequestf("bad cursor"))
 			return
 		}
 		after = n
 	}
 	level := 0
-	if v := q.Get("level"); v != "" {
+	if v, ok := apiQuery(q, "level"); ok {
 		if v != "1" && v != "2" {
-			apiFail(w, apiBadRequestf("level must be 1 or 2"))
+			a.fail(w, apiBadRequestf("level must be 1 or 2"))
 			return
 		}
 		level, _ = strconv.Atoi(v)
 	}
-	state := q.Get("state")
-	if state != "" && !tickets.State(state).Valid() {
-		apiFail(w, apiBadRequestf("unknown state %q", state))
+	state, ok := apiQuery(q, "state")
+	if ok && !tickets.State(state).Valid() {
+		a.fail(w, apiBadRequestf("unknown state %q", state))
 		return
 	}
-	priority := strings.ToUpper(q.Get("priority"))
-	if priority != "" && priority != "P1" && priority != "P2" && priority != "P3" && priority != "P4" {
-		apiFail(w, apiBadRequestf("priority must be P1 to P4"))
+	priority, ok := apiQuery(q, "priority")
+	if ok && priority != "P1" && priority != "P2" && priority != "P3" && priority != "P4" {
+		a.fail(w, apiBadRequestf("priority must be P1 to P4"))
 		return
 	}
 	page := apiTicketPage{Tickets: []tickets.Ticket{}}
 	if err := a.pool.SelectContext(r.Context(), &page.Tickets, a.q.TicketsPage, after, state, priority, level,
 		q.Get("channel"), strings.TrimSpace(q.Get("text")), limit+1); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	if len(page.Tickets) > limit {
@@ -115,18 +121,23 @@ func (a *api) ticketList(w http.ResponseWriter, r *http.Request, _ APIToken) {
 func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	var in apiTicketCreate
 	if err := apiDecode(r, &in); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	if in.OriginChannel == "" {
 		in.OriginChannel = "api"
+	}
+	email := in.RequesterEmail
+	if email != "" && !apiEmail(email) {
+		a.fail(w, apiBadRequestf("requester_email %q is not an e-mail address", in.RequesterEmail))
+		return
 	}
 	var t *tickets.Ticket
 	err := db.Tx(r.Context(), a.pool, func(tx *sqlx.Tx) error {
 		n := tickets.NewTicket{OriginChannel: in.OriginChannel, Subject: in.Subject, Description: in.Description,
 			Type: in.Type, Category: in.Category, Product: in.Product, Urgency: in.Urgency, Impact: in.Impact,
 			Level: in.Level, GroupName: in.GroupName}
-		if email := strings.TrimSpace(in.RequesterEmail); email != "" {
+		if email != "" {
 			id, err := a.tickets.EnsureRequester(r.Context(), tx, tickets.Identity{Channel: "email",
 				ExternalID: strings.ToLower(email), Name: in.RequesterName, Email: email})
 			if err != nil {
@@ -139,7 +150,7 @@ func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok APIToken)
 		return err
 	})
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/tickets/"+t.Number)
@@ -149,7 +160,7 @@ func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok APIToken)
 func (a *api) ticketGet(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusOK, t)
@@ -158,12 +169,21 @@ func (a *api) ticketGet(w http.ResponseWriter, r *http.Request, _ APIToken) {
 func (a *api) ticketComments(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
-	cs, err := a.tickets.Comments(r.Context(), a.pool, t.ID, r.URL.Query().Get("internal") == "true")
+	internal := false
+	if v, ok := apiQuery(r.URL.Query(), "internal"); ok {
+		// true/false, 1/0 (strconv.ParseBool, as OpenAPI tools read a
+		// boolean parameter); anything else is refused, not ignored.
+		if internal, err = strconv.ParseBool(v); err != nil {
+			a.fail(w, apiBadRequestf("internal must be true or false"))
+			return
+		}
+	}
+	cs, err := a.tickets.Comments(r.Context(), a.pool, t.ID, internal)
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	if cs == nil {
@@ -175,7 +195,7 @@ func (a *api) ticketComments(w http.ResponseWriter, r *http.Request, _ APIToken)
 func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	var in apiComment
 	if err := apiDecode(r, &in); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	var c *tickets.Comment
@@ -192,7 +212,7 @@ func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok APIToken
 		})
 	}
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusCreated, c)
@@ -201,15 +221,15 @@ func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok APIToken
 func (a *api) ticketState(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	var in apiStateChange
 	if err := apiDecode(r, &in); err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	if !in.State.Valid() {
-		apiFail(w, apiBadRequestf("unknown state %q", in.State))
+		a.fail(w, apiBadRequestf("unknown state %q", in.State))
 		return
 	}
 	if in.State == tickets.StateResolved && !a.closure.Valid(in.ClosureCode) {
-		apiFail(w, apiBadRequestf("closure_code %q is not one of the desk's closure codes (console.closure_codes): %s",
+		a.fail(w, apiBadRequestf("closure_code %q is not one of the desk's closure codes (console.closure_codes): %s",
 			in.ClosureCode, a.closure.Codes()))
 		return
 	}
@@ -236,8 +256,25 @@ func (a *api) ticketState(w http.ResponseWriter, r *http.Request, tok APIToken) 
 		t, err = a.desk.ResolveTicket(r.Context(), resolveID, apiActor(tok), in.ClosureCode, in.ClosureNote, in.UncheckedReason)
 	}
 	if err != nil {
-		apiFail(w, err)
+		a.fail(w, err)
 		return
 	}
 	apiJSON(w, http.StatusOK, t)
+}
+
+// apiQuery returns a query parameter and whether it was given at all (an
+// empty value is given).
+func apiQuery(q url.Values, name string) (string, bool) {
+	vs, ok := q[name]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
+}
+
+// apiEmail says whether s is one plain e-mail address (no display name,
+// no list), as requester_email must be.
+func apiEmail(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	return err == nil && addr.Name == "" && addr.Address == s && len(s) <= 254
 }

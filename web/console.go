@@ -349,7 +349,7 @@ func statusOf(err error) (int, string) {
 		return http.StatusForbidden, "error.cross_origin"
 	case errors.Is(err, errTicketLevel):
 		return http.StatusForbidden, "error.ticket_level"
-	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, kb.ErrNotFound), errors.Is(err, bots.ErrNotFound),
+	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, tickets.ErrStepNotFound), errors.Is(err, kb.ErrNotFound), errors.Is(err, bots.ErrNotFound),
 		errors.Is(err, ErrUserNotFound):
 		return http.StatusNotFound, "error.notfound"
 	case errors.Is(err, errBadRequest), errors.Is(err, tickets.ErrInvalid), errors.Is(err, kb.ErrInvalid),

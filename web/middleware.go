@@ -100,7 +100,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Connection", "close") // the rest of the body is not read
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		apiFail(w, &http.MaxBytesError{Limit: s.opt.MaxBodyBytes})
+		apiFail(s.log, w, &http.MaxBytesError{Limit: s.opt.MaxBodyBytes})
 		return
 	}
 	mb := strconv.FormatFloat(float64(s.opt.MaxBodyBytes)/(1<<20), 'f', 1, 64)

@@ -44,6 +44,15 @@ type Options struct {
 	Async bool
 }
 
+// Querier is what a store runs its SQL on: the pool, or a transaction the
+// caller owns (*sqlx.DB and *sqlx.Tx both are one). The stores' own
+// Querier types (bots, tickets) are this one.
+type Querier interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
 // Open connects to url and checks the connection.
 func Open(ctx context.Context, url string, opt Options) (*sqlx.DB, error) {
 	if opt.StatementTimeout > 0 {

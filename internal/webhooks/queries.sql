@@ -13,6 +13,9 @@ SELECT id, url, kinds, active, created_at FROM webhook_subscriptions WHERE activ
 -- name: delete-subscription
 DELETE FROM webhook_subscriptions WHERE id = $1;
 
+-- name: subscription-exists
+SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = $1);
+
 -- name: init-cursor
 -- The cursors start at the newest event: a new installation does not
 -- replay its whole history.

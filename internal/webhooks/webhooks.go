@@ -38,6 +38,7 @@ type queries struct {
 	Subscriptions       string `query:"subscriptions"`
 	ActiveSubscriptions string `query:"active-subscriptions"`
 	DeleteSubscription  string `query:"delete-subscription"`
+	SubscriptionExists  string `query:"subscription-exists"`
 	InitCursor          string `query:"init-cursor"`
 	LockCursor          string `query:"lock-cursor"`
 	SetCursor           string `query:"set-cursor"`
@@ -252,8 +253,16 @@ func (s *Service) Unsubscribe(ctx context.Context, id int64) error {
 	return nil
 }
 
-// Deliveries returns a subscription's newest deliveries.
+// Deliveries returns a subscription's newest deliveries; ErrNotFound when
+// there is no such subscription (never made, or deleted).
 func (s *Service) Deliveries(ctx context.Context, subscriptionID int64, limit int) ([]Delivery, error) {
+	var exists bool
+	if err := s.db.GetContext(ctx, &exists, s.q.SubscriptionExists, subscriptionID); err != nil {
+		return nil, fmt.Errorf("deliveries: %w", err)
+	}
+	if !exists {
+		return nil, fmt.Errorf("%w: %d", ErrNotFound, subscriptionID)
+	}
 	var rows []deliveryRow
 	if err := s.db.SelectContext(ctx, &rows, s.q.Deliveries, subscriptionID, limit); err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -177,6 +178,16 @@ func TestDeliveredOnceAfterFailures(t *testing.T) {
 		t.Errorf("a delivered event was sent again (%d calls)", calls)
 	}
 	mu.Unlock()
+	// The log of a deleted subscription, or of one never made, is not an
+	// empty log: there is no such subscription.
+	if err := svc.Unsubscribe(ctx, sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{sub.ID, sub.ID + 1000} {
+		if ds, err := svc.Deliveries(ctx, id, 10); !errors.Is(err, webhooks.ErrNotFound) {
+			t.Errorf("deliveries of subscription %d: %v, %v; want ErrNotFound", id, ds, err)
+		}
+	}
 }
 
 // TestScanKinds: the scan queues state changes too, skips
