@@ -36,6 +36,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"helpdesk/bots"
+	"helpdesk/internal/pause"
 )
 
 // Security modes of a connection.
@@ -209,7 +210,7 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		o.now = time.Now
 	}
 	if o.sleep == nil {
-		o.sleep = sleepCtx
+		o.sleep = pause.For
 	}
 	if cfg.CAFile != "" && o.tls == nil {
 		c, err := tlsWithCAFile(cfg.CAFile)
@@ -312,17 +313,6 @@ func (c *Config) normalize() error {
 // Routes registers nothing: mail arrives over IMAP, not HTTP. It exists so
 // the e-mail adapter has the same shape as the chat adapters.
 func (a *Adapter) Routes(*http.ServeMux) {}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // markSent remembers an ExternalID sent by this process (the last 1000).
 func (a *Adapter) markSent(id string) {

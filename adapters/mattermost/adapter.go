@@ -24,6 +24,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"helpdesk/bots"
+	"helpdesk/internal/pause"
 )
 
 // Channel is the engine's name for this channel.
@@ -168,7 +169,7 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		httpClient: &http.Client{Timeout: 30 * time.Second},
 		backoffMin: time.Second, backoffMax: time.Minute,
 		now:     time.Now,
-		sleep:   sleepCtx,
+		sleep:   pause.For,
 		dms:     map[string]string{},
 		users:   map[string]cachedUser{},
 		threads: map[string]bool{},
@@ -199,17 +200,6 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		a.dialer.TLSClientConfig = tr.TLSClientConfig.Clone()
 	}
 	return a, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // botUser returns the bot's own account, asking the server once.

@@ -26,6 +26,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"helpdesk/bots"
+	"helpdesk/internal/pause"
 )
 
 // Channel is the engine's name for this channel.
@@ -210,7 +211,7 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &Adapter{cfg: cfg, h: h, log: log.With("channel", Channel), now: time.Now, sleep: sleepCtx,
+	a := &Adapter{cfg: cfg, h: h, log: log.With("channel", Channel), now: time.Now, sleep: pause.For,
 		httpWait: 2500 * time.Millisecond, retryBase: time.Second}
 	for _, o := range opts {
 		o(a)
@@ -356,18 +357,4 @@ func explain(err error, which string) string {
 		return fmt.Sprintf("the %s lacks a scope", which)
 	}
 	return err.Error()
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

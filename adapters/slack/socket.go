@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack/socketmode"
+
+	"helpdesk/internal/pause"
 )
 
 // Reconnection backoff of the Socket Mode loop, on top of the library's
@@ -48,7 +50,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 			wait = minReconnect // it had been up a while: not a tight failure loop
 		}
 		a.log.Error("slack: socket mode stopped; reconnecting", "err", err, "in", wait)
-		if sleepCtx(ctx, wait) != nil {
+		if pause.For(ctx, wait) != nil {
 			return nil
 		}
 		wait = min(2*wait, maxReconnect)

@@ -31,6 +31,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"helpdesk/bots"
+	"helpdesk/internal/pause"
 )
 
 // Modes of receiving updates.
@@ -209,7 +210,7 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		o.client = &http.Client{}
 	}
 	if o.sleep == nil {
-		o.sleep = sleepCtx
+		o.sleep = pause.For
 	}
 	// The library's client: every call but getUpdates goes through it, so
 	// its own timeout is for short calls; polling sets its own deadline.
@@ -273,17 +274,6 @@ func redact(s, token string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, token, "<token>")
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // call runs one Bot API call, waiting out 429s whose retry_after is at

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
+
+	"helpdesk/internal/pause"
 )
 
 // allowedUpdates are the update types the adapter asks for.
@@ -74,7 +76,7 @@ func (a *Adapter) pruneDaily(ctx context.Context) {
 		if err := a.keys.prune(ctx, time.Now().Add(-180*24*time.Hour)); err != nil && ctx.Err() == nil {
 			a.log.Warn("prune telegram button keys", "err", err)
 		}
-		if sleepCtx(ctx, 24*time.Hour) != nil {
+		if pause.For(ctx, 24*time.Hour) != nil {
 			return
 		}
 	}
