@@ -102,6 +102,13 @@ func integrity(b []byte) string {
 // axeTags are the rules public bodies must meet by law: WCAG 2.1 A and AA.
 var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 
+// axeScreenReaderRules are axe-core's best-practice rules about what a
+// screen reader's user navigates by — one main landmark, everything
+// inside a landmark, one h1, headings in order, no nameless table header —
+// run with the WCAG ones (the screen-reader pass of issue 19).
+var axeScreenReaderRules = []string{"landmark-one-main", "region", "page-has-heading-one", "heading-order", "empty-table-header",
+	"landmark-unique", "landmark-no-duplicate-main"}
+
 // axeViolation is one failed rule, as axe-core reports it.
 type axeViolation struct {
 	ID     string `json:"id"`
@@ -131,9 +138,10 @@ func axeViolations(ctx context.Context) ([]axeViolation, error) {
 		}
 	}
 	tags, _ := json.Marshal(axeTags)
+	extra, _ := json.Marshal(axeScreenReaderRules)
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`axe.run(document, {runOnly: {type: "tag", values: `+string(tags)+`}, resultTypes: ["violations"]})`+
-			`.then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+		`axe.run(document, {runOnly: {type: "rule", values: axe.getRules(`+string(tags)+`).map(r => r.ruleId).concat(`+string(extra)+`)},`+
+			` resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return nil, fmt.Errorf("run axe-core: %w", err)
 	}
