@@ -217,6 +217,18 @@ func TestBrowserHandoff(t *testing.T) {
 	if err != nil || !same {
 		t.Fatal("the inbox reloaded the page instead of updating in place")
 	}
+	// A screen reader hears the new row once, from the page's status
+	// region; the list itself is not a live region (it would be read
+	// again whole at every refresh).
+	said := d.read(anna, "the new row said", poll[string](fmt.Sprintf(
+		`(() => { const s = document.getElementById("live-status").textContent; return s.includes("#%d ·") && s; })()`, conv)))
+	lang := d.read(anna, "page language", chromedp.Evaluate[string](`document.documentElement.lang`))
+	if want := consoleText.T(lang, "live.inbox_new") + fmt.Sprintf(": #%d · ", conv); !strings.HasPrefix(said, want) {
+		t.Errorf("live status %q, want it to start %q", said, want)
+	}
+	if n := d.read(anna, "live regions", chromedp.Evaluate[string](`String(document.querySelectorAll("#inbox[aria-live], #inbox [aria-live]").length)`)); n != "0" {
+		t.Errorf("the inbox list holds %s live regions", n)
+	}
 	// Take it and reply: the user receives the reply on their channel.
 	d.run(anna, "take",
 		chromedp.Click(chromedp.CSS(row)),
@@ -234,6 +246,11 @@ func TestBrowserHandoff(t *testing.T) {
 	// The user answers: the message appears in Anna's open page by itself.
 	d.say("chat-1", "Fatto, ma si chiude ancora")
 	d.run(anna, "live message", chromedp.WaitVisible(chromedp.Search(`//ol[@id="messages"]//div[contains(., "si chiude ancora")]`)))
+	said = d.read(anna, "the new message said", poll[string](
+		`(() => { const s = document.getElementById("live-status").textContent; return s.includes("si chiude ancora") && s; })()`))
+	if want := consoleText.T(lang, "live.message_new") + ": " + consoleText.T(lang, "conv.user") + ": Fatto, ma si chiude ancora"; said != want {
+		t.Errorf("live status %q, want the new message once, with who wrote it", said)
+	}
 
 	// Escalate to level 2: Luca sees it in his inbox.
 	luca := d.agentTab(b, "luca")

@@ -128,6 +128,7 @@ var helpText = i18n.Catalog{
 	"chat.bot":          {"it": "Assistente", "en": "Assistant"},
 	"chat.agent":        {"it": "Operatore", "en": "Agent"},
 	"chat.error":        {"it": "Il messaggio non è partito. Riprova tra poco.", "en": "The message was not sent. Try again shortly."},
+	"chat.choices":      {"it": "Risposte possibili", "en": "Possible answers"},
 	"chat.state.queued": {"it": "In attesa di un operatore…", "en": "Waiting for an agent…"},
 	"chat.state.agent":  {"it": "Stai parlando con un operatore.", "en": "You are talking with an agent."},
 	"chat.off":          {"it": "La chat non è disponibile in questo momento: apri una richiesta.", "en": "The chat is not available right now: open a request."},
@@ -135,6 +136,7 @@ var helpText = i18n.Catalog{
 	"mail.confirm":   {"it": "Abbiamo ricevuto la tua richiesta «%s» con il numero %s (priorità %s).\n\nPuoi seguirla e aggiungere informazioni dal collegamento qui sotto, oppure rispondendo a questa e-mail.", "en": "We have received your request “%s” with number %s (priority %s).\n\nYou can follow it and add information from the link below, or by replying to this e-mail."},
 	"mail.tracklink": {"it": "Ecco il collegamento per seguire la richiesta %s «%s». Se non l'hai chiesto tu, ignora questa e-mail.", "en": "Here is the link to follow request %s “%s”. If you did not ask for it, ignore this e-mail."},
 
+	"error.heading":     {"it": "Non è stato possibile mostrare la pagina", "en": "This page could not be shown"},
 	"error.notfound":    {"it": "Pagina non trovata.", "en": "Page not found."},
 	"error.toomany":     {"it": "Troppe richieste in poco tempo: riprova più tardi.", "en": "Too many requests in a short time: try again later."},
 	"error.badrequest":  {"it": "Richiesta non valida.", "en": "Invalid request."},

@@ -9,7 +9,11 @@ import "fmt"
 // value names, the bot's assessment. Kept apart from console_text.go and
 // merged into consoleText at start, as contacts_text.go does.
 var wordsText = map[string]map[string]string{
-	"nav.shortcuts":       {"it": "Scorciatoie:", "en": "Shortcuts:"},
+	"nav.shortcuts": {"it": "Scorciatoie:", "en": "Shortcuts:"},
+	// What a screen reader hears when a live list gets something new (console.js).
+	"live.inbox_new":      {"it": "Nuova conversazione nell'elenco", "en": "New conversation in the list"},
+	"conv.pane":           {"it": "Messaggi, dal più vecchio al più recente", "en": "Messages, oldest to newest"},
+	"live.message_new":    {"it": "Nuovo messaggio", "en": "New message"},
 	"nav.shortcut_tab":    {"it": "passa al campo successivo", "en": "moves to the next field"},
 	"who.agent":           {"it": "Un operatore", "en": "An agent"},
 	"who.requester":       {"it": "Il richiedente", "en": "The requester"},

@@ -6,11 +6,52 @@
   // Elements with data-live-src reload their content from that URL when the
   // server says something changed (server-sent events). data-live-id limits
   // a block to one conversation. If the stream fails, poll instead.
+  //
+  // For screen readers the blocks are not live regions themselves (each
+  // refresh would read the whole list or history again): what is new —
+  // an item (data-live-items) not there before — is said once, in the
+  // page's one polite status region (#live-status), prefixed with the
+  // block's data-live-announce. An unchanged answer leaves the block
+  // alone, and the keyboard focus inside a block stays on the same link
+  // or control after a refresh.
   var blocks = Array.prototype.slice.call(document.querySelectorAll("[data-live-src]"));
+  var status = document.getElementById("live-status");
+  function itemKey(item) { return item.id || item.getAttribute("data-conv") || ""; }
+  function itemSays(item) {
+    var say = item.getAttribute("data-live-say");
+    if (!say) {
+      var who = item.querySelector(".author"), body = item.querySelector(".body");
+      say = (who ? who.textContent + ": " : "") + (body ? body.textContent : item.textContent);
+    }
+    say = say.replace(/\s+/g, " ").trim();
+    return say.length > 300 ? say.slice(0, 299) + "…" : say;
+  }
   function reload(el) {
     fetch(el.getAttribute("data-live-src"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) { el.innerHTML = html; el.setAttribute("data-live-updated", String(Date.now())); })
+      .then(function (html) {
+        if (html === el.getAttribute("data-live-html")) { return; }
+        var sel = el.getAttribute("data-live-items"), seen = {};
+        if (sel) { el.querySelectorAll(sel).forEach(function (i) { seen[itemKey(i)] = true; }); }
+        var active = document.activeElement, focusID = "", focusHref = "";
+        if (active && active !== el && el.contains(active)) {
+          focusID = active.id;
+          focusHref = active.getAttribute("href") || "";
+        }
+        el.innerHTML = html;
+        el.setAttribute("data-live-html", html);
+        el.setAttribute("data-live-updated", String(Date.now()));
+        var again = focusID ? document.getElementById(focusID) :
+          focusHref ? el.querySelector('a[href="' + focusHref.replace(/["\\]/g, "\\$&") + '"]') : null;
+        if (again) { again.focus(); }
+        if (!sel || !status) { return; }
+        var said = [];
+        el.querySelectorAll(sel).forEach(function (i) {
+          var k = itemKey(i);
+          if (k && !seen[k]) { said.push(itemSays(i)); }
+        });
+        if (said.length) { status.textContent = el.getAttribute("data-live-announce") + ": " + said.slice(-3).join(" · "); }
+      })
       .catch(function () {});
   }
   function changed(id) {

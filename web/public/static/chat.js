@@ -95,6 +95,7 @@
       var box = document.createElement("div");
       box.className = "buttons";
       box.setAttribute("role", "group");
+      box.setAttribute("aria-label", root.dataset.choices);
       m.buttons.forEach(function (b) {
         var btn = document.createElement("button");
         btn.type = "button";
@@ -102,6 +103,9 @@
         btn.dataset.action = b.action;
         btn.addEventListener("click", function () {
           Array.prototype.forEach.call(box.querySelectorAll("button"), function (x) { x.disabled = true; });
+          // The pressed button is now disabled: the keyboard (and a screen
+          // reader's cursor) would fall back to the top of the page.
+          input.focus();
           send({ action: b.action }, b.label);
         });
         box.appendChild(btn);
