@@ -35,8 +35,9 @@ func TestChat(t *testing.T) {
 				t.Errorf("request %+v", req)
 			}
 			//lint:ignore SA1019 the test checks the field Ollama honours is sent
-			if req.MaxCompletionTokens != 400 || req.MaxTokens != 400 {
-				t.Errorf("cap: max_completion_tokens %d, max_tokens %d, want 400 both", req.MaxCompletionTokens, req.MaxTokens)
+			maxTokens := req.MaxTokens
+			if req.MaxCompletionTokens != 400 || maxTokens != 400 {
+				t.Errorf("cap: max_completion_tokens %d, max_tokens %d, want 400 both", req.MaxCompletionTokens, maxTokens)
 			}
 		})
 	}
@@ -48,14 +49,15 @@ func TestChatCapReasoningModel(t *testing.T) {
 	req := openai.ChatCompletionRequest{Model: "o3-mini", MaxCompletionTokens: 300}
 	capOldServers(&req)
 	//lint:ignore SA1019 the test checks the deprecated field is left out
-	if req.MaxTokens != 0 || req.MaxCompletionTokens != 300 {
-		t.Errorf("o3-mini: max_tokens %d, max_completion_tokens %d", req.MaxTokens, req.MaxCompletionTokens)
+	maxTokens := req.MaxTokens
+	if maxTokens != 0 || req.MaxCompletionTokens != 300 {
+		t.Errorf("o3-mini: max_tokens %d, max_completion_tokens %d", maxTokens, req.MaxCompletionTokens)
 	}
 	req = openai.ChatCompletionRequest{Model: "llama3.1:8b", MaxCompletionTokens: 300}
 	capOldServers(&req)
 	//lint:ignore SA1019 the test checks the field Ollama honours is sent
-	if req.MaxTokens != 300 {
-		t.Errorf("llama3.1:8b: max_tokens %d, want 300", req.MaxTokens)
+	if maxTokens := req.MaxTokens; maxTokens != 300 {
+		t.Errorf("llama3.1:8b: max_tokens %d, want 300", maxTokens)
 	}
 }
 
