@@ -58,6 +58,9 @@ type api struct {
 	// closure is the desk's closure codes (console.closure_codes): a
 	// resolution through the API is checked against the console's list.
 	closure closureList
+	// intake opens a ticket with a requester's address as the console
+	// does: with an e-mail thread for its mails (intake.go).
+	intake *intake
 }
 
 // TicketDesk is what the API needs of the conversation engine: a public
@@ -108,6 +111,13 @@ func newAPI(opt Options) (*api, error) {
 		}
 	}
 	a.hooks = opt.Webhooks
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	if a.intake, err = newIntake(opt, a.tickets, a.convs, now); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -5,6 +5,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"mime/quotedprintable"
 	"net/http"
@@ -144,6 +145,91 @@ func TestAPICommentsAndResolutionMailTheRequester(t *testing.T) {
 	got := p.ticket(number)
 	if got.State != tickets.StateResolved || got.ClosureNote != "Coda di stampa svuotata e server riavviato." {
 		t.Errorf("ticket %s %q", got.State, got.ClosureNote)
+	}
+}
+
+// TestAPIOpenedTicketMailsTheRequester: a ticket opened through the REST
+// API for a requester with an address takes the console's path — the
+// confirmation with the number, then its public comments and its
+// resolution by mail in the same thread — and one without an address has
+// no thread and mails nobody.
+func TestAPIOpenedTicketMailsTheRequester(t *testing.T) {
+	mb := newMailbox(t)
+	p := newPortal(t, func(o *PublicOptions) {
+		engine := o.Engine.(*bots.Engine)
+		a, err := email.New(email.Config{SMTPAddr: mb.addr, SMTPSecurity: email.SecurityNone, FromAddress: "assistenza@hd.test"},
+			engine, quietLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		engine.RegisterSender(bots.ChannelEmail, a)
+		o.Mailer = a
+	})
+	ctx := context.Background()
+	toks, err := NewAPITokens(p.pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := toks.Create(ctx, "crm", []Scope{ScopeTicketsRead, ScopeTicketsWrite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", p.ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw)
+	}
+	const requester = "carla.verdi@example.org"
+	code, body := call("/api/v1/tickets", `{"subject":"Il badge non apre il varco","description":"Da ieri il badge non apre il varco del piano terra.",`+
+		`"requester_email":"`+requester+`","requester_name":"Carla Verdi","level":2}`)
+	if code != 201 {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	var created tickets.Ticket
+	if err := json.Unmarshal([]byte(body), &created); err != nil {
+		t.Fatal(err)
+	}
+	tk := p.ticket(created.Number)
+	if tk.ConversationID == nil || tk.OriginChannel != "api" || tk.Level != 2 {
+		t.Fatalf("API ticket: conversation %v, origin %q, level %d", tk.ConversationID, tk.OriginChannel, tk.Level)
+	}
+	confirmation := mb.mailWith(t, requester, created.Number)
+	if !strings.Contains(confirmation, "/track/"+created.Number) {
+		t.Errorf("the confirmation has no tracking link:\n%s", confirmation)
+	}
+	base := "/api/v1/tickets/" + created.Number
+	if code, body := call(base+"/comments", `{"body":"Abbiamo riattivato il badge: riprovi.","public":true}`); code != 201 {
+		t.Fatalf("public comment: %d %s", code, body)
+	}
+	reply := mb.mailWith(t, requester, "riattivato il badge")
+	if root := header(confirmation, "In-Reply-To"); root == "" || header(reply, "In-Reply-To") != root {
+		t.Errorf("the comment's mail is not in the confirmation's thread (%q):\n%s", root, reply)
+	}
+	if code, body := call(base+"/state", `{"state":"resolved","closure_code":"fixed","closure_note":"Badge riattivato."}`); code != 200 {
+		t.Fatalf("resolve: %d %s", code, body)
+	}
+	resolved := mb.mailWith(t, requester, "Badge riattivato.")
+	if header(resolved, "In-Reply-To") != header(reply, "In-Reply-To") {
+		t.Errorf("the resolution is not in the same thread: %q / %q", header(resolved, "In-Reply-To"), header(reply, "In-Reply-To"))
+	}
+
+	// Without an address: no thread, nothing to mail.
+	code, body = call("/api/v1/tickets", `{"subject":"Stampante guasta","description":"La stampante del secondo piano è guasta."}`)
+	if code != 201 {
+		t.Fatalf("create without an address: %d %s", code, body)
+	}
+	if err := json.Unmarshal([]byte(body), &created); err != nil {
+		t.Fatal(err)
+	}
+	if tk := p.ticket(created.Number); tk.ConversationID != nil || tk.RequesterID != nil {
+		t.Errorf("a ticket without an address has conversation %v, requester %v", tk.ConversationID, tk.RequesterID)
 	}
 }
 

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"helpdesk/internal/db"
+	"helpdesk/nlp"
 	"helpdesk/tickets"
 )
 
@@ -130,6 +132,28 @@ func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok APIToken)
 	email := in.RequesterEmail
 	if email != "" && !apiEmail(email) {
 		a.fail(w, apiBadRequestf("requester_email %q is not an e-mail address", in.RequesterEmail))
+		return
+	}
+	if email != "" && a.intake != nil {
+		// A requester with an address: the web form's and the console's
+		// path (intake.go) — an e-mail thread, so the ticket's public
+		// comments and its resolution reach them by mail, and the
+		// confirmation with the number and the tracking link.
+		lang := nlp.DetectLanguage(in.Subject+"\n"+in.Description, "it").Lang
+		opened, err := a.intake.open(r.Context(), intakeRequest{Name: in.RequesterName, Email: email, Lang: lang,
+			OriginChannel: in.OriginChannel, Actor: apiActor(tok), Via: "api", Subject: in.Subject, Description: in.Description,
+			Category: in.Category, Product: in.Product, Type: in.Type, Urgency: in.Urgency, Impact: in.Impact,
+			Level: in.Level, GroupName: in.GroupName})
+		if err != nil {
+			a.fail(w, err)
+			return
+		}
+		if err := a.intake.confirm(r.Context(), opened, lang); err != nil && !errors.Is(err, errNoMailer) {
+			// The ticket stands; the confirmation is the only thing lost.
+			a.log.Error("API ticket confirmation mail", "ticket", opened.ticket.Number, "err", err)
+		}
+		w.Header().Set("Location", "/api/v1/tickets/"+opened.ticket.Number)
+		apiJSON(w, http.StatusCreated, opened.ticket)
 		return
 	}
 	var t *tickets.Ticket

@@ -18,9 +18,10 @@ import (
 )
 
 // intake opens the tickets that reach the desk through the web side
-// rather than through the engine: the requesters' web form and the
+// rather than through the engine: the requesters' web form, the
 // contacts an agent records in the console (telephone, fax, in person, a
-// mail forwarded by hand). Both take the same path, so a requester gets
+// mail forwarded by hand) and the REST API's tickets with a requester's
+// address. All take the same path, so a requester gets
 // the same things whichever way they came: a ticket number, an e-mail
 // thread that replies come back to, a tracking link and the confirmation
 // mail.
@@ -33,6 +34,17 @@ type intake struct {
 	mailer  bots.Sender // nil: nothing is mailed
 	baseURL string
 	now     func() time.Time
+}
+
+// newIntake is the intake of the console's stores: the REST API's (the
+// console and the web form build theirs beside their own pages).
+func newIntake(opt Options, st *tickets.Store, convs *bots.Store, now func() time.Time) (*intake, error) {
+	var hq helpQueries
+	if err := db.ScanQueries(&hq, helpQueryFS, "help_queries.sql"); err != nil {
+		return nil, err
+	}
+	return &intake{db: opt.Pool, q: hq, tickets: st, convs: convs, tracker: &TrackingTokens{q: hq, now: now},
+		mailer: opt.Public.Mailer, baseURL: strings.TrimRight(opt.BaseURL, "/"), now: now}, nil
 }
 
 // intakeRequest is one contact to register.
@@ -58,6 +70,8 @@ type intakeRequest struct {
 	Type          tickets.Type
 	Urgency       tickets.Level
 	Impact        tickets.Level
+	Level         int    // support level; 0: the first
+	GroupName     string // the agents' group it is routed to ("": none)
 	Attachment    *bots.MailAttachment
 }
 
@@ -105,7 +119,8 @@ func (in *intake) open(ctx context.Context, req intakeRequest) (*openedTicket, e
 		}
 		tk, err := in.tickets.Create(ctx, tx, req.Actor, tickets.NewTicket{RequesterID: &rid, ConversationID: convID,
 			OriginChannel: req.OriginChannel, Subject: req.Subject, Description: req.Description, Type: req.Type,
-			Category: req.Category, Product: req.Product, Urgency: req.Urgency, Impact: req.Impact, Level: 1})
+			Category: req.Category, Product: req.Product, Urgency: req.Urgency, Impact: req.Impact, Level: req.Level,
+			GroupName: req.GroupName})
 		if err != nil {
 			return err
 		}
