@@ -19,7 +19,7 @@ func TestAnswerChoicesOrNothing(t *testing.T) {
 		want       []string // lines the first reply must have
 	}{
 		{"one likely entry: the answer", "il lettore cns non legge la tessera",
-			[]string{"Ho trovato questo nelle guide: *Il lettore non riconosce la smart card*", "[fb:yes] Risolto"}},
+			[]string{"Ho trovato questo nelle guide: **Il lettore non riconosce la smart card**", "[fb:yes] Risolto"}},
 		{"two together likely: did you mean", "problema con la vpn",
 			[]string{"< Intendevi una di queste?", "[pick:vpn-connessione] La VPN non si connette", "[pick:vpn-password] Password della VPN scaduta", "[pick-none] Nessuna di queste"}},
 		{"one weak entry alone: no reliable answer", "la stampante della printer room",
@@ -27,7 +27,7 @@ func TestAnswerChoicesOrNothing(t *testing.T) {
 		{"nothing at all: no reliable answer", "il gestionale delle presenze mostra un errore 500 quando salvo",
 			[]string{"Non ho una risposta affidabile", "[pick-none]"}},
 		{"english: the answer", "the printer is not printing anything",
-			[]string{"I found this in our guides: *The printer does not print*"}},
+			[]string{"I found this in our guides: **The printer does not print**"}},
 		{"english: nothing reliable", "how do I book a visit at the CUP office",
 			[]string{"I could not find a reliable answer", "[pick-none]"}},
 	}

@@ -53,7 +53,7 @@ func (in *Inbound) validate(maxText int) error {
 }
 
 // Reply is one channel-neutral message from the bot (or an agent): text in
-// a small Markdown subset (*bold*, _italic_, links), buttons, links and
+// a small Markdown subset (**bold**, *italic*, links), buttons, links and
 // media. Adapters render it natively.
 type Reply struct {
 	Text    string   `json:"text"`

@@ -30,7 +30,7 @@ var text = i18n.Catalog{
 	"btn.stay":         {"it": "No, resto in coda", "en": "No, I stay in the queue"},
 
 	"ask.question":  {"it": "Scrivi la domanda o il problema in poche parole.", "en": "Write your question or problem in a few words."},
-	"answer.intro":  {"it": "Ho trovato questo nelle guide: *%s*", "en": "I found this in our guides: *%s*"},
+	"answer.intro":  {"it": "Ho trovato questo nelle guide: **%s**", "en": "I found this in our guides: **%s**"},
 	"answer.helped": {"it": "Ti è stato utile?", "en": "Did this help?"},
 	"didyoumean":    {"it": "Intendevi una di queste?", "en": "Did you mean one of these?"},
 	"noanswer": {
@@ -67,8 +67,8 @@ var text = i18n.Catalog{
 	"nothing.cancel":   {"it": "Non c'è nulla da annullare.", "en": "There is nothing to cancel."},
 
 	"ticket.opened": {
-		"it": "Ho aperto la segnalazione *%s* (priorità %s). Conserva il numero per seguirla.",
-		"en": "I opened ticket *%s* (priority %s). Keep the number to follow it up.",
+		"it": "Ho aperto la segnalazione **%s** (priorità %s). Conserva il numero per seguirla.",
+		"en": "I opened ticket **%s** (priority %s). Keep the number to follow it up.",
 	},
 	"ticket.firstresponse": {
 		"it": "Un operatore di primo livello ti risponderà entro %s.",
@@ -95,13 +95,13 @@ var text = i18n.Catalog{
 		"en": "We have added your message to request %s: the operator will read it before answering you. The request is in the queue (position %d); we will answer you by e-mail as soon as possible.",
 	},
 	"suggestion.thanks": {
-		"it": "Grazie del suggerimento! L'ho registrato con il numero *%s*: lo valuteremo.",
-		"en": "Thank you for the suggestion! I recorded it as *%s*: we will consider it.",
+		"it": "Grazie del suggerimento! L'ho registrato con il numero **%s**: lo valuteremo.",
+		"en": "Thank you for the suggestion! I recorded it as **%s**: we will consider it.",
 	},
 
 	"status.none":     {"it": "Non hai segnalazioni aperte con questo canale. Se hai un numero, scrivilo (es. HD-2026-000123).", "en": "You have no open tickets on this channel. If you have a number, write it (e.g. HD-2026-000123)."},
 	"status.notfound": {"it": "Non trovo la segnalazione %s tra le tue. Controlla il numero (es. HD-2026-000123).", "en": "I cannot find ticket %s among yours. Check the number (e.g. HD-2026-000123)."},
-	"status.line":     {"it": "*%s* — %s: %s", "en": "*%s* — %s: %s"},
+	"status.line":     {"it": "**%s** — %s: %s", "en": "**%s** — %s: %s"},
 	"status.update":   {"it": "Ultimo aggiornamento (%s): %s", "en": "Last update (%s): %s"},
 	"status.noupdate": {"it": "Nessun aggiornamento pubblico per ora.", "en": "No public update yet."},
 	"status.list":     {"it": "Le tue segnalazioni più recenti:", "en": "Your most recent tickets:"},
@@ -154,29 +154,29 @@ var text = i18n.Catalog{
 	"thanks.reply": {"it": "Prego! Buona giornata.", "en": "You're welcome! Have a good day."},
 	"smalltalk":    {"it": "Sono l'assistente dell'help desk: posso aiutarti con problemi e domande sui servizi informatici. Ecco cosa posso fare:", "en": "I am the help desk assistant: I can help with problems and questions about IT services. Here is what I can do:"},
 	"queued.wait": {
-		"it": "La tua segnalazione *%s* è in coda per un operatore (posizione %d). Ti risponderemo entro %s: resta in questa chat, ti scriverà qui.",
-		"en": "Your ticket *%s* is in the queue for an operator (position %d). We will answer you by %s: stay in this chat, they will write to you here.",
+		"it": "La tua segnalazione **%s** è in coda per un operatore (posizione %d). Ti risponderemo entro %s: resta in questa chat, ti scriverà qui.",
+		"en": "Your ticket **%s** is in the queue for an operator (position %d). We will answer you by %s: stay in this chat, they will write to you here.",
 	},
 	"queued.wait.late": {
-		"it": "La tua segnalazione *%s* è in coda per un operatore (posizione %d): ti risponderemo appena possibile, resta in questa chat.",
-		"en": "Your ticket *%s* is in the queue for an operator (position %d): we will answer you as soon as possible, stay in this chat.",
+		"it": "La tua segnalazione **%s** è in coda per un operatore (posizione %d): ti risponderemo appena possibile, resta in questa chat.",
+		"en": "Your ticket **%s** is in the queue for an operator (position %d): we will answer you as soon as possible, stay in this chat.",
 	},
 	"queued.closed": {"it": "L'help desk ora è chiuso e riapre %s.", "en": "The help desk is closed now and reopens %s."},
 	"queued.added": {
-		"it": "Ho aggiunto il tuo messaggio alla segnalazione *%s*: l'operatore lo leggerà prima di risponderti.",
-		"en": "I have added your message to ticket *%s*: the operator will read it before answering you.",
+		"it": "Ho aggiunto il tuo messaggio alla segnalazione **%s**: l'operatore lo leggerà prima di risponderti.",
+		"en": "I have added your message to ticket **%s**: the operator will read it before answering you.",
 	},
 	"queued.describe": {
 		"it": "Intanto scrivi pure qui il problema: lo aggiungo alla segnalazione per l'operatore.",
 		"en": "Meanwhile, describe the problem here: I will add it to the ticket for the operator.",
 	},
 	"queued.cancel.ask": {
-		"it": "Vuoi annullare la segnalazione *%s* e uscire dalla coda?",
-		"en": "Do you want to cancel ticket *%s* and leave the queue?",
+		"it": "Vuoi annullare la segnalazione **%s** e uscire dalla coda?",
+		"en": "Do you want to cancel ticket **%s** and leave the queue?",
 	},
 	"queued.cancelled": {
-		"it": "Ho annullato la segnalazione *%s*. Se ti serve altro, scrivimi.",
-		"en": "I have cancelled ticket *%s*. Write to me if you need anything else.",
+		"it": "Ho annullato la segnalazione **%s**. Se ti serve altro, scrivimi.",
+		"en": "I have cancelled ticket **%s**. Write to me if you need anything else.",
 	},
 	"queued.stay":    {"it": "Va bene, resti in coda.", "en": "All right, you stay in the queue."},
 	"handoff.asked":  {"it": "Il richiedente ha chiesto di parlare con un operatore.", "en": "The requester asked to talk to an operator."},

@@ -288,7 +288,8 @@ func TestWebChatAgentRepliesLive(t *testing.T) {
 func TestChatHTML(t *testing.T) {
 	tests := map[string]string{
 		"plain":                                "<p>plain</p>",
-		"*bold* and _it_":                      "<p><strong>bold</strong> and <em>it</em></p>",
+		"**bold** and _it_":                    "<p><strong>bold</strong> and <em>it</em></p>",
+		"**Stato**: *Aperta*":                  "<p><strong>Stato</strong>: <em>Aperta</em></p>",
 		"<script>alert(1)</script>":            "<p>alert(1)</p>",
 		"a <reader> b":                         "<p>a &lt;reader&gt; b</p>",
 		"[guida](https://hd.example/help/a/x)": `<p><a href="https://hd.example/help/a/x" target="_blank" rel="noopener noreferrer">guida</a></p>`,

@@ -30,7 +30,7 @@ func TestSendToDirectChannel(t *testing.T) {
 	alice := f.addUser("alice.rossi", "Alice", "Rossi", "", "it")
 	a := newTestAdapter(t, f, &recorder{}, Config{}, nil)
 	out := bots.Outbound{MessageID: 7, ExternalID: "out:3:0", Channel: "mattermost", ConversationKey: dmKey(alice.Id),
-		Reply: bots.Reply{Text: "Ho aperto la segnalazione *HD-2026-000001*."}}
+		Reply: bots.Reply{Text: "Ho aperto la segnalazione **HD-2026-000001**."}}
 	for i := 0; i < 2; i++ { // the second send reuses the cached direct channel
 		if err := a.Send(context.Background(), out); err != nil {
 			t.Fatal(err)
@@ -139,7 +139,7 @@ func TestRetryAfter(t *testing.T) {
 
 func TestRender(t *testing.T) {
 	reply := bots.Reply{
-		Text:    "Ho trovato questo nelle guide: *La VPN non si connette* e _altro_",
+		Text:    "Ho trovato questo nelle guide: **La VPN non si connette** e _altro_",
 		Buttons: []bots.Button{{Label: "Risolto", Action: "fb:yes"}, {Label: "Non risolto", Action: "fb:no"}},
 		Links:   []bots.Link{{Label: "Guida completa", URL: "http://hd.test/kb/vpn"}},
 		Media:   []bots.Media{{Type: "video", Title: "Configurare la VPN", URL: "http://hd.test/v.mp4", Duration: "3:20"}},
@@ -182,12 +182,13 @@ func TestRender(t *testing.T) {
 
 func TestToMarkdown(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"*a*", "**a**"},
-		{"*a* *b*", "**a** **b**"},
+		{"**a**", "**a**"},
+		{"*a* *b*", "_a_ _b_"}, // CommonMark's single star is italic
+		{"**Stato**: *Aperta*", "**Stato**: _Aperta_"},
 		{"già **grassetto**", "già **grassetto**"},
 		{"2 * 3 * 4", `2 \* 3 \* 4`},
-		{"un_nome_file e *HD-1*.", `un\_nome\_file e **HD-1**.`},
-		{"*riga\nspezzata*", "**riga\nspezzata**"},
+		{"un_nome_file e **HD-1**.", `un\_nome\_file e **HD-1**.`},
+		{"**riga\nspezzata**", "**riga\nspezzata**"},
 		{"[link](http://x/*a*)", "[link](http://x/*a*)"},
 		{"| Stato | Azione |\n|---|---|\n| Aperta | Attendere |", "**Stato:** Aperta\n**Azione:** Attendere"},
 		{`Visita\: il sito`, "Visita: il sito"},

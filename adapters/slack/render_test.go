@@ -20,7 +20,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMrkdwn(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"Ho aperto la segnalazione *HD-2026-000001*", "Ho aperto la segnalazione *HD-2026-000001*"},
+		{"Ho aperto la segnalazione **HD-2026-000001**", "Ho aperto la segnalazione *HD-2026-000001*"},
+		{"**Stato**: *Aperta*", "*Stato*: _Aperta_"}, // CommonMark's single star is italic
 		{"_corsivo_ e **grassetto** e __anche__", "_corsivo_ e *grassetto* e *anche*"},
 		{"Vedi [la guida](https://help.example.org/kb/a?x=1&y=2)", "Vedi <https://help.example.org/kb/a?x=1&amp;y=2|la guida>"},
 		{"[relativo](/kb/a)", "relativo"},
@@ -40,7 +41,7 @@ func TestMrkdwn(t *testing.T) {
 
 func TestRenderGolden(t *testing.T) {
 	r := bots.Reply{
-		Text: "Ho trovato questo nelle guide: *Il lettore non riconosce la smart card*\n\nVerificare che il **driver del lettore** sia installato.\n\nTi è stato utile?",
+		Text: "Ho trovato questo nelle guide: **Il lettore non riconosce la smart card**\n\nVerificare che il **driver del lettore** sia installato.\n\nTi è stato utile?",
 		Buttons: []bots.Button{
 			{Label: "Risolto", Action: "fb:yes"}, {Label: "Non risolto", Action: "fb:no"}, {Label: "Parla con un operatore", Action: "menu:human"},
 		},

@@ -61,7 +61,7 @@ func TestSendRateLimitedThenDelivered(t *testing.T) {
 	a.sleep = s.sleep
 
 	out := bots.Outbound{MessageID: 7, ExternalID: "out:1:0", Channel: Channel, ConversationKey: "D0ANNA",
-		Reply: bots.Reply{Text: "Ciao *Anna*", Buttons: []bots.Button{{Label: "Risolto", Action: "fb:yes"}}}}
+		Reply: bots.Reply{Text: "Ciao **Anna**", Buttons: []bots.Button{{Label: "Risolto", Action: "fb:yes"}}}}
 	if err := a.Send(context.Background(), out); err != nil {
 		t.Fatal(err)
 	}

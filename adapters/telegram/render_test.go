@@ -18,20 +18,22 @@ func TestRenderHTML(t *testing.T) {
 	}{
 		{"plain", "hello", "hello"},
 		{"escapes", "a < b && c > d", "a &lt; b &amp;&amp; c &gt; d"},
-		{"bold", "I opened *HD-2026-000001*.", "I opened <b>HD-2026-000001</b>."},
+		{"bold", "I opened **HD-2026-000001**.", "I opened <b>HD-2026-000001</b>."},
+		{"single star is italic", "*Stato* of the ticket", "<i>Stato</i> of the ticket"},
+		{"bold and italic side by side", "**Stato**: *Aperta*", "<b>Stato</b>: <i>Aperta</i>"},
 		{"double star bold", "Check the **reader driver** first", "Check the <b>reader driver</b> first"},
 		{"italic", "_really_ sure", "<i>really</i> sure"},
 		{"snake case stays", "run set_up_printer now", "run set_up_printer now"},
 		{"unclosed star is literal", "2 * 3 = 6", "2 * 3 = 6"},
 		{"star with spaces is literal", "a * b * c", "a * b * c"},
 		{"link", "see [the guide](https://x.test/kb/a?b=1&c=2)", `see <a href="https://x.test/kb/a?b=1&amp;c=2">the guide</a>`},
-		{"bold in link", "[*Full* guide](https://x.test)", `<a href="https://x.test"><b>Full</b> guide</a>`},
+		{"bold in link", "[**Full** guide](https://x.test)", `<a href="https://x.test"><b>Full</b> guide</a>`},
 		{"unsafe scheme not a link", "[click](javascript:alert(1))", "click"},
 		{"relative link as text", "[guide](/kb/a)", "guide"},
 		{"html in label dropped", "[<b>x</b>](https://x.test)", `<a href="https://x.test">x</a>`},
 		{"quote in address escaped", `[x](https://x.test/"a)`, `<a href="https://x.test/&quot;a">x</a>`},
 		{"table as label: value", "| Stato | Azione |\n|---|---|\n| Aperta | Attendere |", "<b>Stato:</b> Aperta\n<b>Azione:</b> Attendere"},
-		{"steps keep numbers", "1. Apri\n2. Premi *Invia*", "1. Apri\n2. Premi <b>Invia</b>"},
+		{"steps keep numbers", "1. Apri\n2. Premi **Invia**", "1. Apri\n2. Premi <b>Invia</b>"},
 		{"no stray backslash", `Visita\: il sito`, "Visita: il sito"},
 		{"code", "type `<enter>`", "type <code>&lt;enter&gt;</code>"},
 		{"bold across paragraphs is literal", "*a\n\nb*", "*a\n\nb*"},
@@ -143,7 +145,7 @@ func TestFitText(t *testing.T) {
 	if !strings.Contains(html, "2. Premi <b>Salva</b>.\n\n<b>Passo") {
 		t.Fatalf("steps not whole:\n%s", html[:300])
 	}
-	short, _ := fitText(bots.Reply{Text: "Ciao *Anna*"})
+	short, _ := fitText(bots.Reply{Text: "Ciao **Anna**"})
 	if len(short) != 1 || short[0] != "Ciao <b>Anna</b>" {
 		t.Fatalf("short reply: %q", short)
 	}

@@ -37,7 +37,7 @@ func TestSendRendersTextAndKeyboard(t *testing.T) {
 	a := newTestAdapter(t, Config{APIURL: api.URL()}, nil)
 	long := "pick:" + strings.Repeat("an-entry-id-far-too-long-for-telegram-", 2)
 	out := bots.Outbound{MessageID: 7, ExternalID: "out:3:0", Channel: "telegram", ConversationKey: "5012345678",
-		Reply: bots.Reply{Text: "Ho trovato questo: *Lettore smart card* <reader> & co.",
+		Reply: bots.Reply{Text: "Ho trovato questo: **Lettore smart card** <reader> & co.",
 			Buttons: []bots.Button{{Label: "Risolto", Action: "fb:yes"}, {Label: "Un titolo lungo", Action: long}},
 			Links:   []bots.Link{{Label: "Guida completa", URL: "https://desk.test/kb/smartcard-reader"}}}}
 	if err := a.Send(context.Background(), out); err != nil {

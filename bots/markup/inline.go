@@ -60,10 +60,10 @@ func (r *renderer) inline(n ast.Node) string {
 		if strings.TrimSpace(inner) == "" {
 			return inner
 		}
-		if n.Level >= 2 || r.starMarker(n) {
+		if n.Level >= 2 {
 			return r.strong(inner)
 		}
-		return r.em(inner)
+		return r.em(inner) // *x* and _x_ alike: CommonMark italic
 	case *east.Strikethrough:
 		inner := r.inlines(n)
 		switch r.f {
@@ -109,18 +109,6 @@ func (r *renderer) inline(n ast.Node) string {
 		return r.escape(b.String()) // "<reader>" in a sentence is text
 	}
 	return r.inlines(n)
-}
-
-// starMarker: the emphasis was written with a star (*bold*, the desk's and
-// Slack's convention for bold), not with underscores (_italic_).
-func (r *renderer) starMarker(n *ast.Emphasis) bool {
-	for c := ast.Node(n); c != nil; c = c.FirstChild() {
-		if t, ok := c.(*ast.Text); ok {
-			start := t.Segment.Start
-			return start > 0 && r.src[start-1] == '*'
-		}
-	}
-	return false
 }
 
 func (r *renderer) em(s string) string {

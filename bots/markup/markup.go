@@ -11,9 +11,12 @@
 // It lives under bots so that adapters, which import bots only, may use
 // it; it imports nothing of ours.
 //
-// Two conventions of the desk: a single *star* is bold (as in Slack and
-// Telegram, and the engine's catalogue), _underscores_ are italic; a soft
-// line break is a line break (chat texts are written line by line).
+// Emphasis is CommonMark's: **double** is bold, a single *star* or
+// _underscore_ is italic (knowledge-base articles are written that way;
+// the engine's catalogue writes **bold**). Italic stays italic where the
+// channel has it and is plain text in the terminal. One convention of the
+// desk: a soft line break is a line break (chat texts are written line by
+// line).
 // Tables become "Label: value" lines, one block per row, since no chat
 // shows a table well on a phone.
 package markup
