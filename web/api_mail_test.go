@@ -178,6 +178,7 @@ func TestAPIOpenedTicketMailsTheRequester(t *testing.T) {
 		t.Helper()
 		req, _ := http.NewRequest("POST", p.ts.URL+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -212,7 +213,7 @@ func TestAPIOpenedTicketMailsTheRequester(t *testing.T) {
 	if root := header(confirmation, "In-Reply-To"); root == "" || header(reply, "In-Reply-To") != root {
 		t.Errorf("the comment's mail is not in the confirmation's thread (%q):\n%s", root, reply)
 	}
-	if code, body := call(base+"/state", `{"state":"resolved","closure_code":"fixed","closure_note":"Badge riattivato."}`); code != 200 {
+	if code, body := call(base+"/state", `{"state":"resolved","closure_code":"solved","closure_note":"Badge riattivato."}`); code != 200 {
 		t.Fatalf("resolve: %d %s", code, body)
 	}
 	resolved := mb.mailWith(t, requester, "Badge riattivato.")
