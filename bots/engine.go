@@ -397,6 +397,7 @@ type turn struct {
 	silence   string  // a deliberate silence (states.go), when nothing is said
 	stale     bool    // a press on a prompt that is no longer live
 	memo      *memo   // model answers and searches across tries (modelcalls.go)
+	kept      string  // what details added to the ticket keep, when not in.Text (a whole mail)
 	events    []turnEvent
 }
 

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -144,6 +143,20 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 	actor := fmt.Sprintf("requester:%d", requester.ID)
 	res := MailResult{}
 	var replies []Reply
+	// The mail is recorded in its conversation once that is known; a turn
+	// that offers choices numbers them with its id (prompts.go).
+	payload, _ := json.Marshal(map[string]any{"subject": m.Subject, "from": m.FromAddress, "references": m.References})
+	in := &Message{Channel: ChannelEmail, ExternalID: m.MessageID, Direction: "in",
+		Author: strings.ToLower(m.FromAddress), Body: m.Text, Payload: payload, CreatedAt: now}
+	recorded := false
+	recordIn := func() (int64, error) {
+		if recorded {
+			return in.ID, nil
+		}
+		recorded, in.ConversationID = true, conv.ID
+		_, err := e.store.RecordMessage(ctx, tx, in)
+		return in.ID, err
+	}
 	if conv == nil && tk != nil {
 		// A ticket opened elsewhere (console, web form) answered by mail:
 		// give it an e-mail thread.
@@ -204,22 +217,45 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 		}
 		replies = append(replies, r)
 	} else if tk != nil {
-		// A reply in a known thread: a public comment from the requester.
-		added := strings.TrimSpace(m.Text) != ""
-		if added {
+		// A reply in a known thread.
+		live := tk.State != tickets.StateResolved && tk.State != tickets.StateClosed && tk.State != tickets.StateCancelled
+		if live && strings.TrimSpace(m.Text) != "" && (conv.State == StateQueued || conv.State == StateAgent) {
+			// The chat's state handlers answer it (mailturn.go).
+			inID, err := recordIn()
+			if err != nil {
+				return MailResult{}, nil, err
+			}
+			t := e.mailTurn(tx, conv, requester, in, m.Text, memo)
+			if conv.State == StateQueued {
+				err = e.whileQueued(ctx, t, "")
+			} else {
+				err = e.whileHeld(ctx, t, "")
+			}
+			if err != nil {
+				return MailResult{}, nil, err
+			}
+			if t.silence == SilenceAgentHolds {
+				// The agent answers; the mail is theirs, on the ticket.
+				if _, err := e.opt.Tickets.AddComment(ctx, tx, tk.ID, actor, true, m.Text); err != nil {
+					return MailResult{}, nil, err
+				}
+			}
+			if err := e.finishMailTurn(ctx, t, inID); err != nil {
+				return MailResult{}, nil, err
+			}
+			conv.Lang = t.lang
+			replies = append(replies, t.replies...)
+		} else if strings.TrimSpace(m.Text) != "" {
+			// A public comment from the requester.
 			if _, err := e.opt.Tickets.AddComment(ctx, tx, tk.ID, actor, true, m.Text); err != nil {
 				return MailResult{}, nil, err
 			}
 		}
-		// While the ticket waits in the queue no person reads the thread
-		// yet: say the mail was added, and where the ticket stands (every
-		// state answers). While an agent holds it, the agent answers.
-		if added && conv.State == StateQueued && tk.State != tickets.StateResolved && tk.State != tickets.StateClosed {
-			line, err := e.mailQueueLine(ctx, tx, conv, tk, now)
-			if err != nil {
+		if conv.State == StateQueued && conv.TicketID != nil && *conv.TicketID == tk.ID {
+			// The turn may have withdrawn the ticket: read it again.
+			if tk, err = e.opt.Tickets.Get(ctx, tx, tk.ID); err != nil {
 				return MailResult{}, nil, err
 			}
-			replies = append(replies, Reply{Text: line})
 		}
 		switch {
 		case tk.State == tickets.StateResolved && tk.ResolvedAt != nil && now.Sub(*tk.ResolvedAt) <= e.opt.ReopenWindow &&
@@ -247,10 +283,7 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 			}
 		}
 	}
-	payload, _ := json.Marshal(map[string]any{"subject": m.Subject, "from": m.FromAddress, "references": m.References})
-	in := &Message{ConversationID: conv.ID, Channel: ChannelEmail, ExternalID: m.MessageID, Direction: "in",
-		Author: strings.ToLower(m.FromAddress), Body: m.Text, Payload: payload, CreatedAt: now}
-	if _, err := e.store.RecordMessage(ctx, tx, in); err != nil {
+	if _, err := recordIn(); err != nil {
 		return MailResult{}, nil, err
 	}
 	conv.LastMessageAt, conv.UpdatedAt = now, now
@@ -266,30 +299,6 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 	}
 	res.Replies = outs
 	return res, conv, nil
-}
-
-// mailQueueLine says a reply was added to a queued ticket, its place in
-// the queue and when the desk expects to answer, on the business calendar.
-func (e *Engine) mailQueueLine(ctx context.Context, tx *sqlx.Tx, conv *Conversation, tk *tickets.Ticket, now time.Time) (string, error) {
-	var pos int
-	err := tx.GetContext(ctx, &pos, e.store.q.QueuePosition, conv.Level, conv.ID)
-	if errors.Is(err, sql.ErrNoRows) || pos < 1 {
-		pos = 1
-	} else if err != nil {
-		return "", err
-	}
-	// The calendars the chat's queue line uses (states.go queueLine).
-	queue := e.queueCalendar(conv.Level)
-	loc := queue.Location()
-	due := e.promiseCalendar(tk).AddWorkingHours(tk.CreatedAt, e.opt.FirstResponse[tk.Priority])
-	msg := text2(conv.Lang, "mail.queued.late", tk.Number, pos)
-	if due.After(now) {
-		msg = text2(conv.Lang, "mail.queued", tk.Number, pos, formatWhen(conv.Lang, due, now, loc))
-	}
-	if !queue.IsOpen(now) {
-		msg += "\n\n" + text2(conv.Lang, "queued.closed", formatWhen(conv.Lang, queue.NextOpening(now), now, loc))
-	}
-	return msg, nil
 }
 
 // mailThread finds the conversation and ticket a mail belongs to: by the

@@ -41,7 +41,7 @@ func TestMailOpensTicketAndThreadsReplies(t *testing.T) {
 	}
 	// A reply found by References only.
 	r2, err := h.engine.HandleMail(ctx, Mail{MessageID: "ghi@mail.example", References: []string{"out-unknown", "def@mail.example"},
-		FromAddress: "bianchi@studio.example", Subject: "Re: certificati", Text: "Ora funziona, grazie."})
+		FromAddress: "bianchi@studio.example", Subject: "Re: certificati", Text: "Succede anche con il portale INPS aperto da Chrome."})
 	if err != nil || r2.Created || r2.TicketNumber != res.TicketNumber {
 		t.Fatalf("reply by references: %+v, %v", r2, err)
 	}
@@ -93,10 +93,12 @@ func TestMailWithoutMessageIDIsRefused(t *testing.T) {
 	}
 }
 
-// TestMailWhileQueuedAnswers: a requester's reply while the ticket waits
-// in the queue is added to the ticket and answered (added, position, when
-// the desk expects to answer); while an agent holds the conversation the
-// reply is added and left to the agent.
+// TestMailWhileQueuedAnswers: a requester's status request by mail while
+// the ticket waits in the queue is answered as on a chat — the ticket's
+// status, then the place in the queue and when the desk expects to answer
+// by e-mail —; while an agent holds the conversation a reply is added to
+// the ticket and left to the agent, and a status request is still
+// answered. TestMailAnswersLikeChat walks every intent.
 func TestMailWhileQueuedAnswers(t *testing.T) {
 	h := newHarness(t)
 	h.engine.RegisterSender(ChannelEmail, h.mem)
@@ -108,12 +110,13 @@ func TestMailWhileQueuedAnswers(t *testing.T) {
 	}
 	key := MailKey("rossi@studio.example", "q1@mail.example")
 	if _, err := h.engine.HandleMail(ctx, Mail{MessageID: "q2@mail.example", References: []string{"q1@mail.example"},
-		FromAddress: "rossi@studio.example", Subject: "Re: [" + res.TicketNumber + "] La stampante non stampa", Text: "stato " + res.TicketNumber}); err != nil {
+		FromAddress: "rossi@studio.example", Subject: "Re: [" + res.TicketNumber + "] La stampante non stampa",
+		Text: "Buongiorno,\n\nstato " + res.TicketNumber + "\n\nMaria Rossi"}); err != nil {
 		t.Fatal(err)
 	}
 	sent := h.mem.Replies(key)
-	if len(sent) != 2 || !strings.Contains(sent[1].Text, "Abbiamo aggiunto il tuo messaggio alla richiesta "+res.TicketNumber) ||
-		!strings.Contains(sent[1].Text, "posizione 1") || !strings.Contains(sent[1].Text, "ti risponderemo per e-mail entro") {
+	if len(sent) != 3 || !strings.Contains(sent[1].Text, res.TicketNumber+"** — "+text.T("it", "state.new")) ||
+		!strings.Contains(sent[2].Text, "posizione 1") || !strings.Contains(sent[2].Text, "ti risponderemo per e-mail entro") {
 		t.Fatalf("replies while queued: %+v", sent)
 	}
 	var convID int64
@@ -131,11 +134,18 @@ func TestMailWhileQueuedAnswers(t *testing.T) {
 	if got := h.mem.Replies(key); len(got) != held {
 		t.Fatalf("a reply while the agent holds the conversation was answered by the desk: %+v", got[held:])
 	}
+	if _, err := h.engine.HandleMail(ctx, Mail{MessageID: "q4@mail.example", References: []string{"q1@mail.example"},
+		FromAddress: "rossi@studio.example", Subject: "Re: [" + res.TicketNumber + "]", Text: "a che punto è la mia richiesta?"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.mem.Replies(key); len(got) != held+1 || !strings.Contains(got[held].Text, res.TicketNumber) {
+		t.Fatalf("a status request while held: %+v", got[held:])
+	}
 	tk, err := h.tickets.GetByNumber(ctx, h.db, res.TicketNumber)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cs, err := h.tickets.Comments(ctx, h.db, tk.ID, false); err != nil || len(cs) != 2 {
-		t.Fatalf("%d comments (%v), want both replies", len(cs), err)
+	if cs, err := h.tickets.Comments(ctx, h.db, tk.ID, false); err != nil || len(cs) != 1 || cs[0].Body != "ci siete?" {
+		t.Fatalf("comments %+v (%v), want the reply left to the agent only", cs, err)
 	}
 }

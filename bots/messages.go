@@ -87,12 +87,12 @@ var text = i18n.Catalog{
 		"en": "We have received your request and registered it as %s (priority %s). To add information, reply to this e-mail keeping the number in the subject.",
 	},
 	"mail.queued": {
-		"it": "Abbiamo aggiunto il tuo messaggio alla richiesta %s: l'operatore lo leggerà prima di risponderti. La richiesta è in coda (posizione %d); ti risponderemo per e-mail entro %s.",
-		"en": "We have added your message to request %s: the operator will read it before answering you. The request is in the queue (position %d); we will answer you by e-mail by %s.",
+		"it": "La tua richiesta **%s** è in coda per un operatore (posizione %d): ti risponderemo per e-mail entro %s.",
+		"en": "Your request **%s** is in the queue for an operator (position %d): we will answer you by e-mail by %s.",
 	},
 	"mail.queued.late": {
-		"it": "Abbiamo aggiunto il tuo messaggio alla richiesta %s: l'operatore lo leggerà prima di risponderti. La richiesta è in coda (posizione %d); ti risponderemo per e-mail appena possibile.",
-		"en": "We have added your message to request %s: the operator will read it before answering you. The request is in the queue (position %d); we will answer you by e-mail as soon as possible.",
+		"it": "La tua richiesta **%s** è in coda per un operatore (posizione %d): ti risponderemo per e-mail appena possibile.",
+		"en": "Your request **%s** is in the queue for an operator (position %d): we will answer you by e-mail as soon as possible.",
 	},
 	"suggestion.thanks": {
 		"it": "Grazie del suggerimento! L'ho registrato con il numero **%s**: lo valuteremo.",

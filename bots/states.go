@@ -3,6 +3,7 @@
 package bots
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -131,11 +132,15 @@ func (e *Engine) queueLine(ctx context.Context, t *turn) (string, error) {
 	}
 	queue := e.queueCalendar(t.conv.Level)
 	loc := queue.Location()
+	wait := "queued.wait"
+	if t.in.Channel == ChannelEmail {
+		wait = "mail.queued" // "we will answer by e-mail", not "stay in this chat"
+	}
 	var msg string
 	if due.After(t.now) {
-		msg = e.t(t, "queued.wait", number, pos, formatWhen(t.lang, due, t.now, loc))
+		msg = e.t(t, wait, number, pos, formatWhen(t.lang, due, t.now, loc))
 	} else {
-		msg = e.t(t, "queued.wait.late", number, pos)
+		msg = e.t(t, wait+".late", number, pos)
 	}
 	if !queue.IsOpen(t.now) {
 		msg += "\n" + e.t(t, "queued.closed", formatWhen(t.lang, queue.NextOpening(t.now), t.now, loc))
@@ -167,7 +172,7 @@ func (e *Engine) addDetails(ctx context.Context, t *turn) error {
 	if tk == nil {
 		return e.queueWait(ctx, t, "")
 	}
-	if _, err := e.opt.Tickets.AddComment(ctx, t.tx, tk.ID, t.actor(), true, strings.TrimSpace(t.in.Text)); err != nil {
+	if _, err := e.opt.Tickets.AddComment(ctx, t.tx, tk.ID, t.actor(), true, strings.TrimSpace(cmp.Or(t.kept, t.in.Text))); err != nil {
 		return err
 	}
 	t.event(t.actor(), "details_added", "", tk.Number)

@@ -62,6 +62,9 @@ func (r *mailRunner) play() {
 	r.section("status while queued")
 	r.mail("", "stato "+number, ack)
 
+	r.section("voglio un operatore while queued (signed, as a mail is)")
+	r.mail("", "Buongiorno,\n\nvoglio un operatore\n\nMaria Rossi", ack)
+
 	r.section("an agent takes over and replies")
 	conv := r.conversation()
 	marco := r.agent()
