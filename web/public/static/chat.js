@@ -105,7 +105,7 @@
           Array.prototype.forEach.call(box.querySelectorAll("button"), function (x) { x.disabled = true; });
           // The pressed button is now disabled: the keyboard (and a screen
           // reader's cursor) would fall back to the top of the page.
-          input.focus();
+          input.focus({ preventScroll: true });
           send({ action: b.action }, b.label);
         });
         box.appendChild(btn);
