@@ -146,8 +146,8 @@ func TestDovecotPostfixThread(t *testing.T) {
 	if err != nil || len(cs) != 1 || cs[0].Body != "Aggiungo che succede anche sul secondo PC." {
 		t.Fatalf("comments %+v, %v", cs, err)
 	}
-	// Queued: the desk says it added the mail, and where the ticket stands.
-	if _, p, _ := parts(t, x.received(2)[1].Raw); !strings.Contains(p, "Abbiamo aggiunto il tuo messaggio alla richiesta "+number) {
+	// Queued: the desk says it added the details, as on a chat.
+	if _, p, _ := parts(t, x.received(2)[1].Raw); !strings.Contains(p, "Ho aggiunto il tuo messaggio alla segnalazione "+number) {
 		t.Fatalf("answer to a reply while queued:\n%s", p)
 	}
 

@@ -27,7 +27,7 @@ func TestRenderThroughMarkup(t *testing.T) {
 		t.Errorf("markup left in the plain part:\n%s", plain)
 	}
 	for _, want := range []string{"<p>Visita: il portale.</p>", "<strong>Stato:</strong> Aperta<br><strong>Azione:</strong> Attendere",
-		"<ol><li>Apri il <strong>gestionale</strong></li><li>Premi <strong>Invia</strong></li></ol>"} {
+		"<ol><li>Apri il <strong>gestionale</strong></li><li>Premi <em>Invia</em></li></ol>"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("html lacks %q:\n%s", want, html)
 		}

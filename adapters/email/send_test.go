@@ -65,7 +65,7 @@ func TestSendAcknowledgementIsThreadedAndAutomatic(t *testing.T) {
 	a := sendingAdapter(t, srv, SecurityNone)
 	out := bots.Outbound{MessageID: 7, ExternalID: "out:c3:00ff:0", Channel: bots.ChannelEmail,
 		ConversationKey: bots.MailKey("M.Rossi@Ambulatorio.example", "orig-123@ambulatorio.example"),
-		Reply: bots.Reply{Text: "Abbiamo ricevuto la tua richiesta e l'abbiamo registrata con il numero HD-2026-000042 (priorità P3).\n\nUn operatore ti risponderà entro *oggi alle 12:00*.",
+		Reply: bots.Reply{Text: "Abbiamo ricevuto la tua richiesta e l'abbiamo registrata con il numero HD-2026-000042 (priorità P3).\n\nUn operatore ti risponderà entro **oggi alle 12:00**.",
 			Links: []bots.Link{{Label: "HD-2026-000042", URL: "https://desk.example.org/track/HD-2026-000042"}}}}
 	if err := a.Send(context.Background(), out); err != nil {
 		t.Fatal(err)
