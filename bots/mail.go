@@ -140,6 +140,18 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 	if err != nil {
 		return MailResult{}, nil, err
 	}
+	// A message about a ticket that has ended (closed, cancelled, resolved
+	// longer ago than the reopening window) opens a new ticket linked to
+	// it, as Zammad's and GLPI's follow-up rule does: left as a comment on
+	// the ended ticket nobody would read it. A thank-you stays on the
+	// ended ticket; so does an empty mail. A mail with only attachments (a
+	// screenshot of the error) is taken as the problem being back, as it
+	// reopens a ticket resolved within the window.
+	var prior *tickets.Ticket
+	if tk != nil && tickets.Ended(tk, now, e.opt.ReopenWindow) && (strings.TrimSpace(m.Text) != "" || len(m.Attachments) > 0) &&
+		!thanksOnly(m.Text, lang) {
+		prior, conv, tk = tk, nil, nil
+	}
 	actor := fmt.Sprintf("requester:%d", requester.ID)
 	res := MailResult{}
 	var replies []Reply
@@ -182,6 +194,9 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 			typ = tickets.TypeIncident
 		}
 		subject := strings.TrimSpace(m.Subject)
+		if prior != nil {
+			subject = followUpSubject(subject, prior)
+		}
 		if subject == "" {
 			subject = subjectOf(m.Text)
 		}
@@ -201,6 +216,12 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 		}
 		res.Created = true
 		msg := text2(lang, "mail.opened", tk.Number, tk.Priority)
+		if prior != nil {
+			if err := e.opt.Tickets.LinkFollowUp(ctx, tx, actor, prior, tk); err != nil {
+				return MailResult{}, nil, err
+			}
+			msg = text2(lang, "mail.followup", prior.Number, tk.Number, tk.Priority)
+		}
 		queue := e.queueCalendar(tk.Level)
 		if !queue.IsOpen(now) {
 			msg += "\n\n" + text2(lang, "closed.now", formatWhen(lang, queue.NextOpening(now), now, queue.Location()))
@@ -259,7 +280,7 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 		}
 		switch {
 		case tk.State == tickets.StateResolved && tk.ResolvedAt != nil && now.Sub(*tk.ResolvedAt) <= e.opt.ReopenWindow &&
-			!thanksOnly(m.Text, conv.Lang):
+			(strings.TrimSpace(m.Text) != "" || len(m.Attachments) > 0) && !thanksOnly(m.Text, conv.Lang):
 			if _, err := e.opt.Tickets.Transition(ctx, tx, tk.ID, actor, tickets.StateOpen); err != nil {
 				return MailResult{}, nil, err
 			}
@@ -343,6 +364,29 @@ func (e *Engine) mailThread(ctx context.Context, tx *sqlx.Tx, m Mail, requesterI
 		return nil, nil, err
 	}
 	return conv, tk, nil
+}
+
+// replyPrefix matches the reply and forward markers mail programs put
+// before a subject, in Italian and English ("Re:", "R:", "I:", "Fwd:").
+var replyPrefix = regexp.MustCompile(`(?i)^\s*(re|r|i|fw|fwd|inoltro|aw)\s*:\s*`)
+
+// followUpSubject is a follow-up ticket's subject: the mail's subject
+// without the ended ticket's number and the reply markers, or the ended
+// ticket's subject when nothing else is left.
+func followUpSubject(subject string, prior *tickets.Ticket) string {
+	subject = strings.TrimSpace(subjectNumber.ReplaceAllString(subject, ""))
+	for {
+		s := replyPrefix.ReplaceAllString(subject, "")
+		s = strings.TrimSpace(subjectNumber.ReplaceAllString(s, ""))
+		if s == subject {
+			break
+		}
+		subject = s
+	}
+	if subject == "" {
+		return prior.Subject
+	}
+	return subject
 }
 
 func text2(lang, key string, args ...any) string { return text.T(lang, key, args...) }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"helpdesk/tickets"
 )
@@ -148,4 +149,144 @@ func TestMailWhileQueuedAnswers(t *testing.T) {
 	if cs, err := h.tickets.Comments(ctx, h.db, tk.ID, false); err != nil || len(cs) != 1 || cs[0].Body != "ci siete?" {
 		t.Fatalf("comments %+v (%v), want the reply left to the agent only", cs, err)
 	}
+}
+
+// TestMailToEndedTicket: a reply to a ticket that has ended, in every way
+// it can end, with every kind of reply. A message saying the problem is
+// (still or again) there opens a new ticket linked to the ended one and
+// says so — unless the ticket was resolved within the reopening window,
+// which reopens it. A mail with only attachments counts as the problem
+// being back; a thank-you or an empty mail stays on the ended ticket
+// without an answer.
+func TestMailToEndedTicket(t *testing.T) {
+	const window = 7 * 24 * time.Hour
+	ends := []struct {
+		name  string
+		end   func(h *harness, id int64)
+		fresh bool // resolved within the window: a reply reopens
+	}{
+		{"resolved-recently", func(h *harness, id int64) { h.resolve(id) }, true},
+		{"resolved-long-ago", func(h *harness, id int64) { h.resolve(id); h.now = h.now.Add(window + time.Hour) }, false},
+		{"closed", func(h *harness, id int64) { h.resolve(id); h.transition(id, tickets.StateClosed) }, false},
+		{"cancelled", func(h *harness, id int64) { h.transition(id, tickets.StateCancelled) }, false},
+	}
+	replies := []struct {
+		name, text string
+		mentions   bool // the reply names the problem: not a thank-you
+	}{
+		{"problem-it", "Il problema si ripresenta: il certificato non parte di nuovo.", true},
+		{"problem-en", "The problem is back: the certificate fails again.", true},
+		{"thanks", "Grazie mille, ora funziona tutto.", false},
+		{"attachment-only", "", true},
+		{"empty", " ", false},
+	}
+	for _, end := range ends {
+		for _, reply := range replies {
+			t.Run(end.name+"/"+reply.name, func(t *testing.T) {
+				h := newHarness(t)
+				h.engine.RegisterSender(ChannelEmail, h.mem)
+				ctx := context.Background()
+				first, err := h.engine.HandleMail(ctx, Mail{MessageID: "first@mail.example", FromAddress: "bianchi@studio.example",
+					Subject: "Certificati INPS non partono", Text: "L'invio dei certificati di malattia dà errore di connessione."})
+				if err != nil {
+					t.Fatal(err)
+				}
+				old, err := h.tickets.GetByNumber(ctx, h.db, first.TicketNumber)
+				if err != nil {
+					t.Fatal(err)
+				}
+				end.end(h, old.ID)
+				m := Mail{MessageID: "again@mail.example", FromAddress: "bianchi@studio.example",
+					Subject: "R: Re: [" + old.Number + "] Certificati INPS non partono", Text: reply.text}
+				if reply.name == "attachment-only" {
+					m.Attachments = []MailAttachment{{Filename: "schermata.png", ContentType: "image/png", Size: 3, SHA256: "00", StorageKey: "k1"}}
+				}
+				res, err := h.engine.HandleMail(ctx, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				before, err := h.tickets.Get(ctx, h.db, old.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch {
+				case reply.mentions && end.fresh:
+					if res.Created || res.TicketNumber != old.Number || before.State != tickets.StateOpen {
+						t.Fatalf("reply within the window: %+v, state %s; want %s reopened", res, before.State, old.Number)
+					}
+					if len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Reply.Text, old.Number) {
+						t.Fatalf("reopening answer = %+v", res.Replies)
+					}
+				case reply.mentions:
+					if !res.Created || res.TicketNumber == old.Number {
+						t.Fatalf("reply to an ended ticket: %+v; want a new ticket", res)
+					}
+					if len(res.Replies) != 1 {
+						t.Fatalf("%d answers, want 1: %+v", len(res.Replies), res.Replies)
+					}
+					if got := res.Replies[0].Reply.Text; !strings.Contains(got, old.Number) || !strings.Contains(got, res.TicketNumber) {
+						t.Fatalf("answer %q does not name both %s and %s", got, old.Number, res.TicketNumber)
+					}
+					next, err := h.tickets.GetByNumber(ctx, h.db, res.TicketNumber)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if next.Subject != "Certificati INPS non partono" || next.Description != reply.text || next.State == before.State {
+						t.Fatalf("follow-up ticket: subject %q, description %q, state %s", next.Subject, next.Description, next.State)
+					}
+					if as, err := h.tickets.Attachments(ctx, h.db, next.ID); err != nil || len(as) != len(m.Attachments) {
+						t.Fatalf("follow-up ticket has %d attachments, want %d (%v)", len(as), len(m.Attachments), err)
+					}
+					if before.State != old.State && before.State == tickets.StateOpen {
+						t.Fatalf("the ended ticket was reopened (%s)", before.State)
+					}
+					h.wantEvent(before.ID, tickets.EventFollowUp, next.Number)
+					h.wantEvent(next.ID, tickets.EventFollowUpOf, old.Number)
+					// The requester's next reply, to our answer, lands on the new ticket.
+					r2, err := h.engine.HandleMail(ctx, Mail{MessageID: "third@mail.example", FromAddress: "bianchi@studio.example",
+						References: []string{"again@mail.example", res.Replies[0].ExternalID}, Subject: "Re: nuova richiesta", Text: "Aggiungo la schermata dell'errore."})
+					if err != nil || r2.Created || r2.TicketNumber != next.Number {
+						t.Fatalf("reply to the follow-up answer: %+v, %v; want on %s", r2, err, next.Number)
+					}
+				default:
+					if res.Created || res.TicketNumber != old.Number || len(res.Replies) != 0 {
+						t.Fatalf("%s to an ended ticket: %+v; want it kept on %s, unanswered", reply.name, res, old.Number)
+					}
+					if before.State == tickets.StateOpen {
+						t.Fatalf("a %s reopened the ticket", reply.name)
+					}
+				}
+			})
+		}
+	}
+}
+
+func (h *harness) resolve(id int64) {
+	h.t.Helper()
+	if _, err := h.tickets.Resolve(context.Background(), h.db, id, "agent:1", "fixed", ""); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) transition(id int64, to tickets.State) {
+	h.t.Helper()
+	if _, err := h.tickets.Transition(context.Background(), h.db, id, "agent:1", to); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// wantEvent fails unless ticket id's audit trail has an event of kind
+// whose new value is value.
+func (h *harness) wantEvent(id int64, kind, value string) {
+	h.t.Helper()
+	evs, err := h.tickets.Events(context.Background(), h.db, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, e := range evs {
+		if e.Kind == kind && e.NewValue == value {
+			return
+		}
+	}
+	h.t.Fatalf("ticket %d has no %s event naming %s: %+v", id, kind, value, evs)
 }

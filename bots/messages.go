@@ -86,6 +86,10 @@ var text = i18n.Catalog{
 		"it": "Abbiamo ricevuto la tua richiesta e l'abbiamo registrata con il numero %s (priorità %s). Per aggiungere informazioni rispondi a questa e-mail lasciando il numero nell'oggetto.",
 		"en": "We have received your request and registered it as %s (priority %s). To add information, reply to this e-mail keeping the number in the subject.",
 	},
+	"mail.followup": {
+		"it": "La richiesta %s è già chiusa, quindi abbiamo registrato il tuo messaggio come nuova richiesta %s (priorità %s), collegata alla precedente. Per aggiungere informazioni rispondi a questa e-mail lasciando il nuovo numero nell'oggetto.",
+		"en": "Ticket %s is already closed, so we registered your message as a new ticket %s (priority %s), linked to the earlier one. To add information, reply to this e-mail keeping the new number in the subject.",
+	},
 	"mail.queued": {
 		"it": "La tua richiesta **%s** è in coda per un operatore (posizione %d): ti risponderemo per e-mail entro %s.",
 		"en": "Your request **%s** is in the queue for an operator (position %d): we will answer you by e-mail by %s.",

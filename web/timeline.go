@@ -169,6 +169,10 @@ func (c *console) describe(lang string, e tickets.Event, p *people) string {
 			return t("tl.unrouted")
 		}
 		return t("tl.routed", e.NewValue)
+	case tickets.EventFollowUp:
+		return t("tl.follow_up", e.NewValue)
+	case tickets.EventFollowUpOf:
+		return t("tl.follow_up_of", e.NewValue)
 	case tickets.EventComment:
 		return t("tl.comment")
 	case tickets.EventNote:

@@ -36,6 +36,8 @@ func TestTimelineInWords(t *testing.T) {
 		{"delivered", tickets.Event{Actor: "system", Kind: "delivered"}, "Il sistema", "la risposta è stata consegnata al richiedente", "the reply reached the requester"},
 		{"API", tickets.Event{Actor: "api:token-3", Kind: "note"}, "Un'applicazione (API)", "ha scritto una nota interna", "wrote an internal note"},
 		{"a user since removed", tickets.Event{Actor: "agent:99", Kind: "note"}, "Un operatore", "ha scritto una nota interna", "wrote an internal note"},
+		{"follow-up opened", tickets.Event{Actor: "requester:12", Kind: "follow_up", NewValue: "HD-2026-000002"}, "Giulia Verdi (richiedente)", "ha scritto dopo la chiusura: il messaggio ha aperto il ticket HD-2026-000002", "wrote after closure: the message opened ticket HD-2026-000002"},
+		{"follow-up of", tickets.Event{Actor: "requester:12", Kind: "follow_up_of", NewValue: "HD-2026-000001"}, "Giulia Verdi (richiedente)", "ha aperto questo ticket come seguito di HD-2026-000001, già chiuso", "opened this ticket as a follow-up of HD-2026-000001, already closed"},
 		{"unknown kind", tickets.Event{Actor: "bot", Kind: "teleported", NewValue: "x"}, "L'assistente (bot)", "altro evento: x", "other event: x"},
 	}
 	for _, tt := range tests {

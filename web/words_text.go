@@ -30,6 +30,8 @@ var wordsText = map[string]map[string]string{
 	"tl.unassigned":        {"it": "ha tolto l'assegnazione a %s", "en": "unassigned %s"},
 	"tl.level":             {"it": "Livello di supporto: %s° → %s°", "en": "Support level: %s → %s"},
 	"tl.routed":            {"it": "ha inoltrato il ticket a %s", "en": "routed the ticket to %s"},
+	"tl.follow_up":         {"it": "ha scritto dopo la chiusura: il messaggio ha aperto il ticket %s", "en": "wrote after closure: the message opened ticket %s"},
+	"tl.follow_up_of":      {"it": "ha aperto questo ticket come seguito di %s, già chiuso", "en": "opened this ticket as a follow-up of %s, already closed"},
 	"tl.unrouted":          {"it": "ha ripreso il ticket dall'organizzazione esterna", "en": "took the ticket back from the outside organisation"},
 	"tl.comment":           {"it": "ha risposto al richiedente", "en": "replied to the requester"},
 	"tl.note":              {"it": "ha scritto una nota interna", "en": "wrote an internal note"},
