@@ -46,6 +46,24 @@ type Agent struct {
 
 func (a Agent) actor() string { return "agent:" + strconv.FormatInt(a.ID, 10) }
 
+// AgentActions are the agents' operations on a conversation, as the web
+// console's inbox and the triage channel call them (*Engine implements
+// them). Each call is one transaction in the engine, which also tells the
+// user and NOTIFYs helpdesk_conversations so every console and triage
+// thread follows. Declared once here, because its two users must offer
+// agents the same operations with the same rules.
+type AgentActions interface {
+	Take(ctx context.Context, convID int64, agent Agent) error
+	Reply(ctx context.Context, convID int64, agent Agent, body string) error
+	Note(ctx context.Context, convID int64, agent Agent, body string) error
+	Escalate(ctx context.Context, convID int64, agent Agent, reason string) error
+	RouteExternal(ctx context.Context, convID int64, agent Agent, org, email string) error
+	HandBack(ctx context.Context, convID int64, agent Agent) error
+	Resolve(ctx context.Context, convID int64, agent Agent, code, note string) error
+}
+
+var _ AgentActions = (*Engine)(nil)
+
 // agentTurn is one agent operation on one conversation.
 type agentTurn struct {
 	tx      *sqlx.Tx

@@ -12,9 +12,11 @@ import (
 	"helpdesk/bots"
 )
 
-// TriageEvent is a post or a button press in the triage channel (see
-// package helpdesk/adapters/triage). Such events are agents at work, not
-// users asking for help: they go to the triage hook instead of the engine.
+// TriageEvent is a post or a button press in the triage channel. Such
+// events are agents at work, not users asking for help: they go to the
+// triage hook instead of the engine. Its fields are those of
+// helpdesk/adapters/triage's Event, which the wiring in cmd/helpdesk
+// converts it to.
 type TriageEvent struct {
 	// ID is stable per event: the post id, or the press of one button by
 	// one user on one post.

@@ -11,9 +11,12 @@ import (
 	"helpdesk/bots"
 )
 
-// TriageEvent is a message or a button press in the triage channel (see
-// package helpdesk/adapters/triage). Such events are agents at work, not
-// users asking for help: they go to the triage hook instead of the engine.
+// TriageEvent is a message or a button press in the triage channel. Such
+// events are agents at work, not users asking for help: they go to the
+// triage hook instead of the engine. Its fields are those of
+// helpdesk/adapters/triage's Event, which the wiring in cmd/helpdesk
+// converts it to; the two adapters import neither that package nor each
+// other.
 type TriageEvent struct {
 	// ID is stable per event: a redelivery carries the same one.
 	ID string
@@ -109,7 +112,8 @@ func (a *Adapter) PostMessage(ctx context.Context, channel, thread string, r bot
 }
 
 // Profile returns a Slack user's name, e-mail and language (users.info,
-// cached), and whether the account is a person rather than a bot.
-func (a *Adapter) Profile(ctx context.Context, userID string) (bots.User, bool) {
-	return a.users.lookup(ctx, a, userID)
+// cached); only the ID when users.info cannot tell.
+func (a *Adapter) Profile(ctx context.Context, userID string) bots.User {
+	u, _ := a.users.lookup(ctx, a, userID)
+	return u
 }

@@ -39,16 +39,16 @@ func levelOf(role string) int {
 // linked chat id, else by the profile's e-mail. When it cannot, or the
 // user may not handle conversations, refusal says why (in both languages
 // for a stranger, in the user's language otherwise).
-func (r *Relay) agentFor(ctx context.Context, ev event) (agent bots.Agent, lang, refusal string, err error) {
+func (r *Relay) agentFor(ctx context.Context, ev Event) (agent bots.Agent, lang, refusal string, err error) {
 	query := r.q.AgentBySlack
-	if r.chat.name() == PlatformMattermost {
+	if r.cfg.Platform == PlatformMattermost {
 		query = r.q.AgentByMattermost
 	}
 	var u consoleUser
 	err = r.db.GetContext(ctx, &u, query, ev.User)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil
-		if email := strings.TrimSpace(r.chat.profile(ctx, ev.User).Email); email != "" {
+		if email := strings.TrimSpace(r.chat.Profile(ctx, ev.User).Email); email != "" {
 			err = r.db.GetContext(ctx, &u, r.q.AgentByEmail, email)
 			if errors.Is(err, sql.ErrNoRows) {
 				err = nil
@@ -60,7 +60,7 @@ func (r *Relay) agentFor(ctx context.Context, ev event) (agent bots.Agent, lang,
 	}
 	if u.ID == 0 || !u.Active {
 		flag := "slack"
-		if r.chat.name() == PlatformMattermost {
+		if r.cfg.Platform == PlatformMattermost {
 			flag = "mattermost"
 		}
 		return bots.Agent{}, "", say("", "err.unmapped", flag, ev.User), nil

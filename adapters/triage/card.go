@@ -63,7 +63,7 @@ func (r *Relay) sync(ctx context.Context, convID int64) error {
 // latestCard reads the conversation's card of its latest handoff.
 func (r *Relay) latestCard(ctx context.Context, convID int64) (card, bool, error) {
 	var c card
-	err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.chat.name(), r.cfg.ChannelID, convID)
+	err := r.db.GetContext(ctx, &c, r.q.CardOfConversation, r.cfg.Platform, r.cfg.ChannelID, convID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}
@@ -78,9 +78,9 @@ func (r *Relay) latestCard(ctx context.Context, convID int64) (card, bool, error
 func (r *Relay) postCard(ctx context.Context, conv *bots.Conversation, handoff int) (bool, error) {
 	now := r.now()
 	var cardID int64
-	err := r.db.GetContext(ctx, &cardID, r.q.ClaimCard, r.chat.name(), r.cfg.ChannelID, conv.ID, now, handoff)
+	err := r.db.GetContext(ctx, &cardID, r.q.ClaimCard, r.cfg.Platform, r.cfg.ChannelID, conv.ID, now, handoff)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = r.db.GetContext(ctx, &cardID, r.q.ReclaimCard, r.chat.name(), r.cfg.ChannelID, conv.ID, now, now.Add(-r.cfg.ClaimTimeout), handoff)
+		err = r.db.GetContext(ctx, &cardID, r.q.ReclaimCard, r.cfg.Platform, r.cfg.ChannelID, conv.ID, now, now.Add(-r.cfg.ClaimTimeout), handoff)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil // another instance posts it
@@ -93,7 +93,7 @@ func (r *Relay) postCard(ctx context.Context, conv *bots.Conversation, handoff i
 		r.dropClaim(ctx, cardID)
 		return false, err
 	}
-	ts, err := r.chat.post(ctx, r.cfg.ChannelID, "", reply)
+	ts, err := r.chat.PostMessage(ctx, r.cfg.ChannelID, "", reply)
 	if err != nil {
 		r.dropClaim(ctx, cardID)
 		return false, fmt.Errorf("post card: %w", err)

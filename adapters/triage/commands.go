@@ -17,9 +17,9 @@ import (
 
 // handleEvent acts on one thread message or button press, once: an event
 // already acted on (redelivered, or seen by another instance) is skipped.
-func (r *Relay) handleEvent(ctx context.Context, ev event) error {
+func (r *Relay) handleEvent(ctx context.Context, ev Event) error {
 	var id string
-	err := r.db.GetContext(ctx, &id, r.q.SeenEvent, r.chat.name(), ev.ID, r.now())
+	err := r.db.GetContext(ctx, &id, r.q.SeenEvent, r.cfg.Platform, ev.ID, r.now())
 	if errors.Is(err, sql.ErrNoRows) {
 		r.log.Info("triage: event already handled", "event_id", ev.ID)
 		return nil
@@ -31,14 +31,14 @@ func (r *Relay) handleEvent(ctx context.Context, ev event) error {
 	if db.IsUnavailable(err) {
 		// Not acted on: forget it, so that the retry is not taken for a
 		// repeat (best effort: the database is just failing).
-		_, _ = r.db.ExecContext(context.WithoutCancel(ctx), r.q.UnseeEvent, r.chat.name(), ev.ID)
+		_, _ = r.db.ExecContext(context.WithoutCancel(ctx), r.q.UnseeEvent, r.cfg.Platform, ev.ID)
 	}
 	return err
 }
 
 // act finds the card the event belongs to, the console user behind the
 // chat account, and runs the command.
-func (r *Relay) act(ctx context.Context, ev event) error {
+func (r *Relay) act(ctx context.Context, ev Event) error {
 	var c card
 	var cmd Command
 	if ev.Action != "" {
@@ -211,7 +211,7 @@ func (r *Relay) explain(ctx context.Context, convID int64, agent bots.Agent, lan
 
 // answer posts the relay's own message in a thread; a failure is logged.
 func (r *Relay) answer(ctx context.Context, thread, msg string) {
-	if _, err := r.chat.post(ctx, r.cfg.ChannelID, thread, bots.Reply{Text: msg}); err != nil {
+	if _, err := r.chat.PostMessage(ctx, r.cfg.ChannelID, thread, bots.Reply{Text: msg}); err != nil {
 		r.log.Warn("triage: answer not posted", "thread", thread, "err", err)
 	}
 }
@@ -232,11 +232,11 @@ func (r *Relay) answer(ctx context.Context, thread, msg string) {
 func (r *Relay) findCard(ctx context.Context, c *card, query string, arg any) (bool, error) {
 	for {
 		var posting bool
-		if err := r.db.GetContext(ctx, &posting, r.q.UnpostedClaims, r.chat.name(), r.cfg.ChannelID,
+		if err := r.db.GetContext(ctx, &posting, r.q.UnpostedClaims, r.cfg.Platform, r.cfg.ChannelID,
 			r.now().Add(-r.cfg.ClaimTimeout)); err != nil {
 			return false, err
 		}
-		err := r.db.GetContext(ctx, c, query, r.chat.name(), r.cfg.ChannelID, arg)
+		err := r.db.GetContext(ctx, c, query, r.cfg.Platform, r.cfg.ChannelID, arg)
 		if err == nil && c.ThreadID != nil {
 			return true, nil
 		}

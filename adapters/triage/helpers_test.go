@@ -17,6 +17,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/adapters/mattermost"
+	"helpdesk/adapters/slack"
 	"helpdesk/bots"
 	"helpdesk/internal/db"
 	"helpdesk/internal/testdb"
@@ -183,17 +185,38 @@ func (v *env) ticketState(number string) string {
 	return s
 }
 
-// relay starts a triage relay until the test ends.
-func (v *env) relay(cfg Config, opts ...Option) *Relay {
+// chat is the triage channel's platform as a test wires it: the
+// production adapter, hooked to the relay the way cmd/helpdesk's
+// newTriage hooks it (the adapter's TriageEvent converted to Event).
+type chat struct {
+	poster Poster
+	attach func(r *Relay, channel string)
+}
+
+func viaSlack(a *slack.Adapter) chat {
+	return chat{poster: a, attach: func(r *Relay, channel string) {
+		a.SetTriage(channel, func(_ context.Context, ev slack.TriageEvent) { r.Receive(Event(ev)) })
+	}}
+}
+
+func viaMattermost(a *mattermost.Adapter) chat {
+	return chat{poster: a, attach: func(r *Relay, channel string) {
+		a.SetTriage(channel, func(_ context.Context, ev mattermost.TriageEvent) { r.Receive(Event(ev)) })
+	}}
+}
+
+// relay starts a triage relay on the chat until the test ends.
+func (v *env) relay(cfg Config, on chat) *Relay {
 	v.t.Helper()
 	cfg.DatabaseURL = v.dsn
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 300 * time.Millisecond
 	}
-	r, err := New(cfg, v.engine, quietLog(), append([]Option{WithDB(v.pool), WithClock(v.now)}, opts...)...)
+	r, err := New(cfg, v.engine, quietLog(), WithDB(v.pool), WithClock(v.now), WithPoster(on.poster))
 	if err != nil {
 		v.t.Fatal(err)
 	}
+	on.attach(r, cfg.ChannelID)
 	run(v.t, r.Run)
 	return r
 }

@@ -261,7 +261,7 @@ func TestMattermostTriageRelayEndToEnd(t *testing.T) {
 	mux := http.NewServeMux()
 	a.Routes(mux)
 	run(t, a.Run)
-	v.relay(Config{Platform: PlatformMattermost, ChannelID: f.triage, Lang: "en"}, WithMattermost(a))
+	v.relay(Config{Platform: PlatformMattermost, ChannelID: f.triage, Lang: "en"}, viaMattermost(a))
 	eventually(t, "the adapter connects", f.connected)
 
 	const key = "tg-99"

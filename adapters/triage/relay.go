@@ -73,7 +73,7 @@ func (r *Relay) copyMessages(ctx context.Context, tx *sqlx.Tx, c *card, skip ski
 			if skip == nil || !skip(m) {
 				line := r.relayLine(ctx, tx, m, names)
 				if line != "" {
-					if _, err := r.chat.post(ctx, r.cfg.ChannelID, *c.ThreadID, bots.Reply{Text: line}); err != nil {
+					if _, err := r.chat.PostMessage(ctx, r.cfg.ChannelID, *c.ThreadID, bots.Reply{Text: line}); err != nil {
 						return fmt.Errorf("relay message %d: %w", m.ID, err)
 					}
 				}

@@ -3,6 +3,7 @@
 package triage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,7 +23,7 @@ func TestNotificationAndCatchUp(t *testing.T) {
 	marco := v.agent("marco", "agent_l1", "", "U0MARCO", "")
 	side := newSlackSide(t, v, f)
 	before, _ := v.queued("tg-before")
-	r := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, PollInterval: time.Hour}, WithSlack(side.a))
+	r := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, PollInterval: time.Hour}, viaSlack(side.a))
 	f.card(before)
 
 	testwait.Closed(t, "the relay's LISTEN", r.Listening())
@@ -43,17 +44,40 @@ func TestNotificationAndCatchUp(t *testing.T) {
 	}
 }
 
+// nowhere is a Poster New accepts; the configuration tests never run the
+// relay, so it is never called.
+type nowhere struct{}
+
+func (nowhere) PostMessage(context.Context, string, string, bots.Reply) (string, error) {
+	return "", errors.New("nowhere")
+}
+func (nowhere) Profile(context.Context, string) bots.User { return bots.User{} }
+
 func TestNewRejectsBadConfig(t *testing.T) {
 	v := newEnv(t)
-	for _, cfg := range []Config{
-		{Platform: "teams", ChannelID: "C1"},
-		{Platform: PlatformSlack, ChannelID: "C1"},     // no Slack adapter
-		{Platform: PlatformMattermost, ChannelID: "x"}, // no Mattermost adapter
-		{Platform: PlatformSlack},
+	good := Config{Platform: PlatformSlack, ChannelID: "C1"}
+	if _, err := New(good, v.engine, quietLog(), WithDB(v.pool), WithPoster(nowhere{})); err != nil {
+		t.Fatalf("New(%+v) = %v", good, err)
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		eng  bots.AgentActions
+		opts []Option
+		want string
+	}{
+		{"unknown platform", Config{Platform: "teams", ChannelID: "C1"}, v.engine, []Option{WithDB(v.pool), WithPoster(nowhere{})}, `"teams" is unknown`},
+		{"no chat", good, v.engine, []Option{WithDB(v.pool)}, "no chat"},
+		{"no channel", Config{Platform: PlatformMattermost}, v.engine, []Option{WithDB(v.pool), WithPoster(nowhere{})}, "channel id is empty"},
+		{"no database", good, v.engine, []Option{WithPoster(nowhere{})}, "no database"},
+		{"no engine", good, nil, []Option{WithDB(v.pool), WithPoster(nowhere{})}, "no engine"},
 	} {
-		if _, err := New(cfg, v.engine, quietLog(), WithDB(v.pool)); !errors.Is(err, ErrConfig) {
-			t.Errorf("New(%+v) = %v, want ErrConfig", cfg, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(tc.cfg, tc.eng, quietLog(), tc.opts...)
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("New(%+v) = %v, want ErrConfig saying %q", tc.cfg, err, tc.want)
+			}
+		})
 	}
 }
 
@@ -97,7 +121,7 @@ func TestExplainUndelivered(t *testing.T) {
 	marco := v.agent("marco", "agent_l1", "", "U0MARCO", "")
 	side := newSlackSide(t, v, f)
 	conv, _ := v.queued("tg-undelivered")
-	r := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, PollInterval: time.Hour}, WithSlack(side.a))
+	r := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, PollInterval: time.Hour}, viaSlack(side.a))
 	msg, known := r.explain(t.Context(), conv, agentOf(marco, "Marco", 1), "it", fmt.Errorf("%w: %w", bots.ErrNotDelivered, bots.ErrNoSender))
 	if !known || !strings.Contains(msg, "NON consegnata") || !strings.Contains(msg, "no sender") {
 		t.Fatalf("explain = %q (known %v)", msg, known)

@@ -90,7 +90,7 @@ func (r *Relay) listen(ctx context.Context) {
 func (r *Relay) catchUp(ctx context.Context) {
 	now := r.now()
 	var ids []int64
-	if err := r.db.SelectContext(ctx, &ids, r.q.Pending, r.chat.name(), r.cfg.ChannelID,
+	if err := r.db.SelectContext(ctx, &ids, r.q.Pending, r.cfg.Platform, r.cfg.ChannelID,
 		now.Add(-r.cfg.ClaimTimeout), now.Add(-48*time.Hour)); err != nil {
 		if ctx.Err() == nil {
 			r.log.Warn("triage: catch-up query failed", "err", err)
@@ -154,7 +154,7 @@ func (r *Relay) eventLoop(ctx context.Context) {
 	wait := time.Second
 	for {
 		r.mu.Lock()
-		var ev *event
+		var ev *Event
 		if len(r.events) > 0 {
 			e := r.events[0]
 			ev = &e

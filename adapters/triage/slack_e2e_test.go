@@ -24,7 +24,7 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	f.addUser("U0MARCO", "marco@example.org")
 	side := newSlackSide(t, v, f)
 	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack, ClosureCodes: bots.ClosureCodes{
-		{Code: "solved", IT: "Risolto", EN: "Solved"}, {Code: "vendor_fix", IT: "Corretto dal fornitore", EN: "Fixed by the vendor"}}}, WithSlack(side.a))
+		{Code: "solved", IT: "Risolto", EN: "Solved"}, {Code: "vendor_fix", IT: "Corretto dal fornitore", EN: "Fixed by the vendor"}}}, viaSlack(side.a))
 
 	const key = "tg-4242"
 	convID, number := v.queued(key)
@@ -130,7 +130,7 @@ func TestSlackTriageRights(t *testing.T) {
 	f.addUser("U0STRANGER", "someone@elsewhere.example")
 	f.addUser("U0LUCA", "Luca@Example.org")
 	side := newSlackSide(t, v, f)
-	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(side.a))
+	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, viaSlack(side.a))
 
 	const key = "tg-7"
 	convID, _ := v.queued(key)
@@ -184,8 +184,8 @@ func TestSlackTriageTwoInstancesOneCardOneTake(t *testing.T) {
 	a, b := newSlackSide(t, v, f), newSlackSide(t, v, f)
 	// The second Slack adapter talks to the same workspace: each instance
 	// has its own adapter and relay on the same database.
-	ra := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(a.a))
-	rb := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(b.a))
+	ra := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, viaSlack(a.a))
+	rb := v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, viaSlack(b.a))
 
 	var ids []int64
 	for _, key := range []string{"tg-1", "tg-2", "tg-3"} {
@@ -255,7 +255,7 @@ func TestSlackTriageActBeforeTheCardIsRecorded(t *testing.T) {
 	f.addUser("U0STRANGER", "someone@elsewhere.example")
 	f.cardDelay = 6 * time.Second // platform emulation: longer than the old grace
 	side := newSlackSide(t, v, f)
-	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, WithSlack(side.a))
+	v.relay(Config{Platform: PlatformSlack, ChannelID: triageSlack}, viaSlack(side.a))
 
 	convID, _ := v.queued("tg-slow")
 	card := f.card(convID) // shown, not yet recorded

@@ -19,6 +19,11 @@
 // (the engine notifies on every change of a conversation people follow)
 // and a periodic catch-up poll, so nothing is missed across restarts and
 // instances; a unique key makes exactly one instance post each card.
+//
+// The relay imports no chat adapter: it receives Events and posts through
+// a Poster, and cmd/helpdesk connects it to the Slack or Mattermost
+// adapter (both are Posters, and their TriageEvent converts to Event).
+// The agents' operations are bots.AgentActions, as in the web console.
 package triage
 
 import (
@@ -34,8 +39,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"helpdesk/adapters/mattermost"
-	"helpdesk/adapters/slack"
 	"helpdesk/bots"
 	"helpdesk/internal/db"
 )
@@ -79,18 +82,6 @@ const (
 // ErrConfig is wrapped by every configuration problem New finds.
 var ErrConfig = errors.New("triage configuration")
 
-// Engine is what the relay needs of the conversation engine: the agents'
-// operations (bots.Engine has them).
-type Engine interface {
-	Take(ctx context.Context, convID int64, agent bots.Agent) error
-	Reply(ctx context.Context, convID int64, agent bots.Agent, body string) error
-	Note(ctx context.Context, convID int64, agent bots.Agent, body string) error
-	Escalate(ctx context.Context, convID int64, agent bots.Agent, reason string) error
-	RouteExternal(ctx context.Context, convID int64, agent bots.Agent, org, email string) error
-	HandBack(ctx context.Context, convID int64, agent bots.Agent) error
-	Resolve(ctx context.Context, convID int64, agent bots.Agent, code, note string) error
-}
-
 // Config is the triage channel's configuration.
 type Config struct {
 	// Platform is "slack" or "mattermost": where the triage channel is.
@@ -123,34 +114,26 @@ type Option func(*Relay)
 // WithDB sets the database (required): the pool the engine uses.
 func WithDB(pool *sqlx.DB) Option { return func(r *Relay) { r.db = pool } }
 
-// WithSlack sets the Slack adapter the triage channel lives on; New
-// diverts the channel's events to the relay.
-func WithSlack(a *slack.Adapter) Option {
-	return func(r *Relay) { r.slack = a }
-}
-
-// WithMattermost sets the Mattermost adapter the triage channel lives on.
-func WithMattermost(a *mattermost.Adapter) Option {
-	return func(r *Relay) { r.mm = a }
-}
+// WithPoster sets the chat the triage channel lives on (required): the
+// Slack or Mattermost adapter, whose triage events the caller passes to
+// Receive.
+func WithPoster(p Poster) Option { return func(r *Relay) { r.chat = p } }
 
 // WithClock sets the relay's clock.
 func WithClock(now func() time.Time) Option { return func(r *Relay) { r.now = now } }
 
 // Relay is the triage channel: cards, thread relay and thread commands.
 type Relay struct {
-	cfg   Config
-	eng   Engine
-	db    *sqlx.DB
-	log   *slog.Logger
-	now   func() time.Time
-	q     queries
-	slack *slack.Adapter
-	mm    *mattermost.Adapter
-	chat  platform
+	cfg  Config
+	eng  bots.AgentActions
+	db   *sqlx.DB
+	log  *slog.Logger
+	now  func() time.Time
+	q    queries
+	chat Poster
 
 	mu      sync.Mutex
-	events  []event        // thread events waiting, in arrival order
+	events  []Event        // thread events waiting, in arrival order
 	pending map[int64]bool // conversations waiting to be synced
 	order   []int64
 	syncing bool // a conversation taken from order is being synced
@@ -161,42 +144,43 @@ type Relay struct {
 	catchUps  atomic.Int64  // catch-ups done, for tests that wait for polls
 }
 
-// event is a message or button press in the triage channel.
-type event struct {
-	ID, Thread, User, UserName, Text, Action string
+// Event is a message or a button press in the triage channel, as the
+// Slack or Mattermost adapter reports it: agents at work, not users asking
+// for help. Its fields are those of the adapters' own TriageEvent, so the
+// wiring converts one into the other (triage.Event(ev)) and the relay
+// never sees a platform's type.
+type Event struct {
+	// ID is stable per event: a redelivery carries the same one.
+	ID string
+	// Channel is the triage channel's id.
+	Channel string
+	// Thread is the thread's root (Slack ts, Mattermost post id); "" for a
+	// message at the top level of the channel.
+	Thread string
+	// User is the writer's chat user id, UserName their name if known.
+	User, UserName string
+	// Text is the message as plain text (the bot's mention removed).
+	Text string
+	// Action is the pressed button's action; empty for a message.
+	Action string
 }
 
-// platform is the chat the triage channel lives on.
-type platform interface {
-	name() string
-	post(ctx context.Context, channel, thread string, r bots.Reply) (string, error)
-	profile(ctx context.Context, user string) bots.User
+// Poster is what the relay needs of the chat the triage channel lives on
+// (the Slack and Mattermost adapters implement it).
+type Poster interface {
+	// PostMessage posts r in channel, in thread when not empty, and
+	// returns the new message's id (the thread to answer in, for a
+	// message at the top level).
+	PostMessage(ctx context.Context, channel, thread string, r bots.Reply) (string, error)
+	// Profile is a chat user's name and e-mail, as far as known: an empty
+	// profile when the chat cannot tell.
+	Profile(ctx context.Context, user string) bots.User
 }
 
-type slackChat struct{ a *slack.Adapter }
-
-func (slackChat) name() string { return PlatformSlack }
-func (s slackChat) post(ctx context.Context, channel, thread string, r bots.Reply) (string, error) {
-	return s.a.PostMessage(ctx, channel, thread, r)
-}
-func (s slackChat) profile(ctx context.Context, user string) bots.User {
-	u, _ := s.a.Profile(ctx, user)
-	return u
-}
-
-type mattermostChat struct{ a *mattermost.Adapter }
-
-func (mattermostChat) name() string { return PlatformMattermost }
-func (m mattermostChat) post(ctx context.Context, channel, thread string, r bots.Reply) (string, error) {
-	return m.a.PostMessage(ctx, channel, thread, r)
-}
-func (m mattermostChat) profile(ctx context.Context, user string) bots.User {
-	return m.a.Profile(ctx, user)
-}
-
-// New builds the relay and diverts the triage channel's events from the
-// platform's adapter to it. Nothing runs before Run.
-func New(cfg Config, eng Engine, log *slog.Logger, opts ...Option) (*Relay, error) {
+// New builds the relay. The caller passes the triage channel's events to
+// Receive (the Slack or Mattermost adapter's SetTriage hook). Nothing runs
+// before Run.
+func New(cfg Config, eng bots.AgentActions, log *slog.Logger, opts ...Option) (*Relay, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -235,36 +219,18 @@ func New(cfg Config, eng Engine, log *slog.Logger, opts ...Option) (*Relay, erro
 		problems = append(problems, "the triage channel id is empty")
 	}
 	switch cfg.Platform {
-	case PlatformSlack:
-		if r.slack == nil {
-			problems = append(problems, "platform slack needs the Slack channel configured and running (WithSlack)")
-		} else {
-			r.chat = slackChat{r.slack}
-		}
-	case PlatformMattermost:
-		if r.mm == nil {
-			problems = append(problems, "platform mattermost needs the Mattermost channel configured and running (WithMattermost)")
-		} else {
-			r.chat = mattermostChat{r.mm}
-		}
+	case PlatformSlack, PlatformMattermost:
 	default:
 		problems = append(problems, fmt.Sprintf("platform %q is unknown: use slack or mattermost", cfg.Platform))
+	}
+	if r.chat == nil {
+		problems = append(problems, "no chat to post in (WithPoster)")
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("%w: %s", ErrConfig, strings.Join(problems, "; "))
 	}
 	if err := dbScan(&r.q); err != nil {
 		return nil, err
-	}
-	switch cfg.Platform {
-	case PlatformSlack:
-		r.slack.SetTriage(cfg.ChannelID, func(_ context.Context, ev slack.TriageEvent) {
-			r.enqueue(event{ID: ev.ID, Thread: ev.Thread, User: ev.User, UserName: ev.UserName, Text: ev.Text, Action: ev.Action})
-		})
-	case PlatformMattermost:
-		r.mm.SetTriage(cfg.ChannelID, func(_ context.Context, ev mattermost.TriageEvent) {
-			r.enqueue(event{ID: ev.ID, Thread: ev.Thread, User: ev.User, UserName: ev.UserName, Text: ev.Text, Action: ev.Action})
-		})
 	}
 	return r, nil
 }
@@ -273,7 +239,9 @@ func New(cfg Config, eng Engine, log *slog.Logger, opts ...Option) (*Relay, erro
 // dropped (logged): agents retype, the desk keeps running.
 const maxQueued = 10_000
 
-func (r *Relay) enqueue(ev event) {
+// Receive queues an event of the triage channel for the relay. It returns
+// at once, so the adapter can call it on its receiving path.
+func (r *Relay) Receive(ev Event) {
 	r.mu.Lock()
 	if len(r.events) >= maxQueued {
 		r.log.Error("triage: too many thread events waiting; dropping the oldest", "event_id", r.events[0].ID)

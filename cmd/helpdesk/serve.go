@@ -18,9 +18,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"helpdesk/adapters/mattermost"
-	"helpdesk/adapters/slack"
-	"helpdesk/adapters/triage"
 	"helpdesk/bots"
 	"helpdesk/internal/backup"
 	"helpdesk/internal/config"
@@ -119,16 +116,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// The triage relay hooks into the Slack or Mattermost adapter before it
 	// starts, so messages of the agents' channel never reach the bot.
 	if t := cfg.Channels.Triage; t.Enabled {
-		opts := []triage.Option{triage.WithDB(pool)}
-		if s, ok := chans["slack"].(*slack.Adapter); ok {
-			opts = append(opts, triage.WithSlack(s))
-		}
-		if m, ok := chans["mattermost"].(*mattermost.Adapter); ok {
-			opts = append(opts, triage.WithMattermost(m))
-		}
-		tr, err := triage.New(triage.Config{Platform: t.Platform, ChannelID: t.ChannelID, NotePrefix: t.NotePrefix,
-			Lang: t.Lang, PollInterval: t.PollInterval, DatabaseURL: dbURL,
-			ClosureCodes: closureCodes(cfg.Console.ClosureCodes)}, a.engine, log.With("component", "triage"), opts...)
+		tr, err := newTriage(t, chans, a.engine, pool, dbURL, closureCodes(cfg.Console.ClosureCodes), log.With("component", "triage"))
 		if err != nil {
 			return fmt.Errorf("triage: %w", err)
 		}
