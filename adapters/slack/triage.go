@@ -78,7 +78,7 @@ func (a *Adapter) divertMessage(ctx context.Context, m message, self string) boo
 		return true
 	}
 	hook(ctx, TriageEvent{ID: "msg:" + m.Channel + ":" + m.TS, Channel: m.Channel, Thread: m.ThreadTS,
-		User: m.User, Text: plainText(m.Text, self)})
+		User: m.User, Text: agentMarkdown(m.Text, self)})
 	return true
 }
 

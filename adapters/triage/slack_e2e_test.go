@@ -46,11 +46,11 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	}
 
 	// Slack delivers the reply twice (a retry after a slow answer): the
-	// user gets it once.
+	// user gets it once, with the agent's Slack *bold* as the desk's bold.
 	ts := nextTS()
-	side.writeAt("U0MARCO", card.TS, "Buongiorno, provi a riavviare il programma e mi dica", ts)
-	side.writeAt("U0MARCO", card.TS, "Buongiorno, provi a riavviare il programma e mi dica", ts)
-	v.userGot(key, "provi a riavviare il programma")
+	side.writeAt("U0MARCO", card.TS, "Buongiorno, provi a *riavviare* il programma e mi dica", ts)
+	side.writeAt("U0MARCO", card.TS, "Buongiorno, provi a *riavviare* il programma e mi dica", ts)
+	v.userGot(key, "provi a **riavviare** il programma")
 
 	v.say(key, "fatto, adesso stampa")
 	f.inThread(card.TS, "fatto, adesso stampa")
@@ -91,14 +91,14 @@ func TestSlackTriageRelayEndToEnd(t *testing.T) {
 	time.Sleep(testwait.Quiet)
 	got := 0
 	for _, r := range v.mem.Replies(key) {
-		if strings.Contains(r.Reply.Text, "provi a riavviare il programma") {
+		if strings.Contains(r.Reply.Text, "provi a **riavviare** il programma") {
 			got++
 		}
 	}
 	if got != 1 {
 		t.Fatalf("the redelivered reply reached the user %d times", got)
 	}
-	if n := f.countInThread(card.TS, "provi a riavviare"); n != 0 {
+	if n := f.countInThread(card.TS, "provi a *riavviare*"); n != 0 {
 		t.Fatalf("the relay copied the agent's thread reply back %d times", n)
 	}
 	if n := len(f.cards(convID)); n != 1 {
