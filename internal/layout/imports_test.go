@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -102,8 +101,8 @@ func ruleOf(rules []rule, pkg string) (rule, bool) {
 // it imports (tests' imports excluded: a test may reach further).
 func packages(t *testing.T) map[string][]string {
 	t.Helper()
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	cmd := exec.Command(gobin, "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./...")
+	// go test puts its own go first on PATH.
+	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./...")
 	cmd.Dir = root(t)
 	out, err := cmd.Output()
 	if err != nil {
