@@ -244,7 +244,7 @@ func (e *Engine) onAction(ctx context.Context, t *turn, action string) error {
 // question searches the knowledge base for the user's text.
 func (e *Engine) question(ctx context.Context, t *turn, q string) error {
 	t.dlg.Query = q
-	sev, err := e.assess(t, q)
+	sev, err := e.assess(ctx, t, q)
 	if err != nil {
 		return err
 	}

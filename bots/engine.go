@@ -72,9 +72,11 @@ type Composer interface {
 	Compose(ctx context.Context, question, lang string, sources []Answer) (text string, cited []string, err error)
 }
 
-// SeverityModel estimates urgency, impact and type of a problem text.
+// SeverityModel estimates urgency, impact and type of a problem text. A
+// model that calls out (the language model's opinion, see Remote) bounds
+// its call by ctx; the local model ignores it.
 type SeverityModel interface {
-	Assess(text, lang string) nlp.Severity
+	Assess(ctx context.Context, text, lang string) nlp.Severity
 }
 
 // Calendar is the desk's business calendar.

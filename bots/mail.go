@@ -185,7 +185,7 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 			return MailResult{}, nil, err
 		}
 		text := strings.TrimSpace(m.Subject + "\n\n" + m.Text)
-		sev, err := e.assessIn(memo, text, lang)
+		sev, err := e.assessIn(ctx, memo, text, lang)
 		if err != nil {
 			return MailResult{}, nil, err
 		}

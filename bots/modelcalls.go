@@ -69,15 +69,15 @@ func (m *memo) runMissing(ctx context.Context) {
 
 // assess is the severity of text: the local model inside the
 // transaction, a remote one through the memo.
-func (e *Engine) assess(t *turn, text string) (nlp.Severity, error) {
-	return e.assessIn(t.memo, text, t.lang)
+func (e *Engine) assess(ctx context.Context, t *turn, text string) (nlp.Severity, error) {
+	return e.assessIn(ctx, t.memo, text, t.lang)
 }
 
-func (e *Engine) assessIn(m *memo, text, lang string) (nlp.Severity, error) {
+func (e *Engine) assessIn(ctx context.Context, m *memo, text, lang string) (nlp.Severity, error) {
 	if !e.remoteSeverity() {
-		return e.opt.Severity.Assess(text, lang), nil
+		return e.opt.Severity.Assess(ctx, text, lang), nil
 	}
-	v, ok := m.model("assess\x00"+lang+"\x00"+text, func(context.Context) any { return e.opt.Severity.Assess(text, lang) })
+	v, ok := m.model("assess\x00"+lang+"\x00"+text, func(ctx context.Context) any { return e.opt.Severity.Assess(ctx, text, lang) })
 	if !ok {
 		return nlp.Severity{}, errNeedModel
 	}

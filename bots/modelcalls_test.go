@@ -65,9 +65,9 @@ type probeSeverity struct {
 }
 
 func (s probeSeverity) Remote() bool { return true }
-func (s probeSeverity) Assess(text, lang string) nlp.Severity {
+func (s probeSeverity) Assess(ctx context.Context, text, lang string) nlp.Severity {
 	s.p.check("the severity model")
-	return s.local.Assess(text, lang)
+	return s.local.Assess(ctx, text, lang)
 }
 
 // A language model is never asked inside the message's transaction nor

@@ -172,7 +172,7 @@ func (e *Engine) productOf(ctx context.Context, t *turn, text string) string {
 // number, the priority and when to expect an answer.
 func (e *Engine) openTicket(ctx context.Context, t *turn) error {
 	d := t.dlg
-	sev, err := e.assess(t, d.Description)
+	sev, err := e.assess(ctx, t, d.Description)
 	if err != nil {
 		return err
 	}

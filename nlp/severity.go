@@ -5,6 +5,7 @@ package nlp
 import (
 	"bufio"
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -187,8 +188,11 @@ func severityFeatures(text, lang string, cues []Cue) []string {
 // Assess estimates urgency, impact and type of a message in lang. The
 // model decides first; rules then correct it where a cue is known to
 // matter more than the words around it (a compromised account is urgent
-// however it is phrased; "nobody can work" is high impact).
-func (m *SeverityModel) Assess(text, lang string) Severity {
+// however it is phrased; "nobody can work" is high impact). The model is
+// local and quick, so ctx is not used: it is there because a severity
+// model may also call out (bots.SeverityModel, the language model's
+// opinion), and this one takes its place as it is.
+func (m *SeverityModel) Assess(_ context.Context, text, lang string) Severity {
 	cues := FindCues(text)
 	fs := severityFeatures(text, lang, cues)
 	s := Severity{Cues: cues}

@@ -4,6 +4,7 @@ package nlp
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -64,7 +65,7 @@ func crossValidateNLL(t *testing.T, exs []SeverityExample, opt trainOptions, k i
 					head.m.temperature = opt.temperature
 				}
 			}
-			s := m.Assess(ex.Text, ex.Lang)
+			s := m.Assess(context.Background(), ex.Text, ex.Lang)
 			gu, pu = append(gu, ex.Urgency), append(pu, s.Urgency.Level)
 			gi, pi = append(gi, ex.Impact), append(pi, s.Impact.Level)
 			gt, pt = append(gt, ex.Type), append(pt, s.Type.Level)

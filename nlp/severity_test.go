@@ -4,6 +4,7 @@ package nlp
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
 	"sync"
@@ -98,7 +99,7 @@ func TestSeverityRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := m.Assess(tt.text, tt.lang)
+			s := m.Assess(context.Background(), tt.text, tt.lang)
 			if tt.urgency != "" && s.Urgency.Level != tt.urgency {
 				t.Errorf("urgency = %+v, want %s", s.Urgency, tt.urgency)
 			}
@@ -141,8 +142,8 @@ func TestUrgentWordAloneDoesNotDecide(t *testing.T) {
 	for _, tt := range texts {
 		for _, shout := range []string{"URGENTE! ", "urgentissimo: ", "URGENT ", "urgent urgent urgent "} {
 			t.Run(shout+tt.text, func(t *testing.T) {
-				plain := m.Assess(tt.text, tt.lang)
-				loud := m.Assess(shout+tt.text, tt.lang)
+				plain := m.Assess(context.Background(), tt.text, tt.lang)
+				loud := m.Assess(context.Background(), shout+tt.text, tt.lang)
 				if loud.Urgency.Level != plain.Urgency.Level {
 					t.Errorf("urgency moved from %s to %s by %q", plain.Urgency.Level, loud.Urgency.Level, shout)
 				}
@@ -152,7 +153,7 @@ func TestUrgentWordAloneDoesNotDecide(t *testing.T) {
 			})
 		}
 	}
-	if s := m.Assess("URGENTE", Italian); s.Urgency.Level == High {
+	if s := m.Assess(context.Background(), "URGENTE", Italian); s.Urgency.Level == High {
 		t.Errorf("the bare word is high: %+v", s.Urgency)
 	}
 }
@@ -180,7 +181,7 @@ func FuzzSeverityAssess(f *testing.F) {
 		f.Add(s, Italian)
 	}
 	f.Fuzz(func(t *testing.T, text, lang string) {
-		s := m.Assess(text, lang)
+		s := m.Assess(context.Background(), text, lang)
 		for _, a := range []Assessment{s.Urgency, s.Impact} {
 			if indexOf(Levels, a.Level) < 0 || !(a.Confidence > 0 && a.Confidence <= 1) {
 				t.Fatalf("bad assessment %+v", a)
@@ -207,7 +208,7 @@ func BenchmarkClassifyAndAssess(b *testing.B) {
 		text := msgs[i%len(msgs)]
 		d := DetectLanguage(text, Italian)
 		Classify(text, d.Lang)
-		m.Assess(text, d.Lang)
+		m.Assess(context.Background(), text, d.Lang)
 	}
 }
 

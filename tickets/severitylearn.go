@@ -99,12 +99,12 @@ type SeverityFigures struct {
 
 // ScoreSeverity scores model on cases, mapping levels to priority through
 // the store's matrix (a case without a priority takes the matrix's).
-func (s *Store) ScoreSeverity(model interface {
-	Assess(text, lang string) nlp.Severity
+func (s *Store) ScoreSeverity(ctx context.Context, model interface {
+	Assess(ctx context.Context, text, lang string) nlp.Severity
 }, cases []nlp.SeverityExample) SeverityFigures {
 	var gu, pu, gi, pi, gp, pp, gt, pt []string
 	for _, c := range cases {
-		a := model.Assess(c.Text, c.Lang)
+		a := model.Assess(ctx, c.Text, c.Lang)
 		gold := c.Priority
 		if gold == "" {
 			gold = string(s.matrix.Priority(Level(c.Urgency), Level(c.Impact)))

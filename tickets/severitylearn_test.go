@@ -71,7 +71,7 @@ func TestSeverityLabelsAndVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	figures := f.store.ScoreSeverity(m, extra)
+	figures := f.store.ScoreSeverity(ctx, m, extra)
 	v, err := f.store.SaveSeverityModel(ctx, f.db, "cli", extra, figures)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestSeverityLabelsAndVersions(t *testing.T) {
 		return db.Tx(ctx, f.db, func(tx *sqlx.Tx) error { return f.store.UseSeverityModel(ctx, tx, v) })
 	}
 	const jargon = "zorblat in corso"
-	if got := live.Assess(jargon, "it").Urgency.Level; got == "high" {
+	if got := live.Assess(ctx, jargon, "it").Urgency.Level; got == "high" {
 		t.Fatalf("the shipped model already says high for %q", jargon)
 	}
 	if err := use(v); err != nil {
@@ -96,8 +96,8 @@ func TestSeverityLabelsAndVersions(t *testing.T) {
 	if err := live.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if live.Version() != v || live.Assess(jargon, "it").Urgency.Level != "high" {
-		t.Errorf("after use %d: version %d, urgency %s", v, live.Version(), live.Assess(jargon, "it").Urgency.Level)
+	if live.Version() != v || live.Assess(ctx, jargon, "it").Urgency.Level != "high" {
+		t.Errorf("after use %d: version %d, urgency %s", v, live.Version(), live.Assess(ctx, jargon, "it").Urgency.Level)
 	}
 	if err := use(v + 1); !errors.Is(err, tickets.ErrNoSeverityModel) {
 		t.Errorf("use of a missing version: %v", err)
@@ -108,7 +108,7 @@ func TestSeverityLabelsAndVersions(t *testing.T) {
 	if err := live.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if live.Version() != 0 || live.Assess(jargon, "it").Urgency.Level == "high" {
-		t.Errorf("back to shipped: version %d, urgency %s", live.Version(), live.Assess(jargon, "it").Urgency.Level)
+	if live.Version() != 0 || live.Assess(ctx, jargon, "it").Urgency.Level == "high" {
+		t.Errorf("back to shipped: version %d, urgency %s", live.Version(), live.Assess(ctx, jargon, "it").Urgency.Level)
 	}
 }

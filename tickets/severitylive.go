@@ -49,19 +49,21 @@ func NewLiveSeverity(ctx context.Context, store *Store, db Querier, shipped *nlp
 	return l, nil
 }
 
-// Assess is the model in use's assessment.
-func (l *LiveSeverity) Assess(text, lang string) nlp.Severity {
+// Assess is the model in use's assessment. A due refresh runs in the
+// background, detached from ctx: the message that happened to trigger it
+// may end long before the retrained model is read.
+func (l *LiveSeverity) Assess(ctx context.Context, text, lang string) nlp.Severity {
 	if time.Now().UnixNano()-l.checked.Load() > int64(l.every) && l.refreshing.CompareAndSwap(false, true) {
 		go func() {
 			defer l.refreshing.Store(false)
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
 			if err := l.Refresh(ctx); err != nil {
 				l.log.Warn("severity model refresh", "err", err)
 			}
 		}()
 	}
-	return l.cur.Load().model.Assess(text, lang)
+	return l.cur.Load().model.Assess(ctx, text, lang)
 }
 
 // Version is the version in use (0: the shipped model).

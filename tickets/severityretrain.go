@@ -90,7 +90,7 @@ func (s *Store) RetrainSeverity(ctx context.Context, pool *sqlx.DB, heldOut func
 			}
 		}
 		r.InUse, r.Labels = inUse, len(labels)
-		r.Before, r.After = s.ScoreSeverity(current, cases), s.ScoreSeverity(model, cases)
+		r.Before, r.After = s.ScoreSeverity(ctx, current, cases), s.ScoreSeverity(ctx, model, cases)
 		r.Version, err = s.saveSeverityModel(ctx, tx, by, labels, r.After, through)
 		return err
 	})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helpdesk/assist"
 	"helpdesk/bots"
 	"helpdesk/internal/db"
 	"helpdesk/internal/llm"
@@ -25,19 +26,19 @@ import (
 
 // Assist is the optional language model as the console uses it: the
 // handoff summary, reply suggestions the agent edits, FAQ drafts from
-// resolved tickets. *llm.Console implements it. Nil in Options means no
+// resolved tickets. *assist.Console implements it. Nil in Options means no
 // model is configured: the console hides the buttons and says why.
 //
 // Every call may fail (disabled, budget, timeout, endpoint down, answer
 // thrown away); the console then shows why in the user's language and
 // goes on without. Calls are never made inside a database transaction.
 type Assist interface {
-	Summarise(ctx context.Context, lang string, sum bots.Summary, turns []llm.Turn) (string, error)
-	Suggest(ctx context.Context, lang string, turns []llm.Turn, sources []llm.Source) (llm.Suggestion, error)
-	DraftFAQ(ctx context.Context, t llm.ResolvedTicket) (kb.Entry, error)
+	Summarise(ctx context.Context, lang string, sum bots.Summary, turns []assist.Turn) (string, error)
+	Suggest(ctx context.Context, lang string, turns []assist.Turn, sources []assist.Source) (assist.Suggestion, error)
+	DraftFAQ(ctx context.Context, t assist.ResolvedTicket) (kb.Entry, error)
 }
 
-var _ Assist = (*llm.Console)(nil)
+var _ Assist = (*assist.Console)(nil)
 
 // assistTimeout bounds one console request to the model even when an
 // Assist has no timeout of its own (llm.Client has: 8 s by default).
@@ -167,9 +168,9 @@ func assistProblem(err error) string {
 		return "assist.timeout"
 	case errors.Is(err, errNoSources):
 		return "assist.no_sources"
-	case errors.Is(err, llm.ErrUngrounded):
+	case errors.Is(err, assist.ErrUngrounded):
 		return "assist.ungrounded"
-	case errors.Is(err, llm.ErrBadResponse), errors.Is(err, llm.ErrLeak):
+	case errors.Is(err, llm.ErrBadResponse), errors.Is(err, assist.ErrLeak):
 		return "assist.unusable"
 	}
 	return "assist.unavailable"
@@ -239,7 +240,7 @@ func (c *console) summarise(ctx context.Context, lang string, conv *bots.Convers
 	}
 	ctx, cancel := context.WithTimeout(ctx, assistTimeout)
 	defer cancel()
-	return c.assist.Summarise(ctx, lang, bots.SummaryOf(conv), llm.TurnsFromMessages(ms))
+	return c.assist.Summarise(ctx, lang, bots.SummaryOf(conv), assist.TurnsFromMessages(ms))
 }
 
 // assistFailed tells the agent why the model gave nothing: in the
@@ -299,7 +300,7 @@ func (c *console) suggest(ctx context.Context, conv *bots.Conversation, ms []bot
 	if c.assist == nil {
 		return suggestionView{}, llm.ErrDisabled
 	}
-	turns := llm.TurnsFromMessages(ms)
+	turns := assist.TurnsFromMessages(ms)
 	hits, err := c.suggestionHits(ctx, conv, turns)
 	if err != nil {
 		return suggestionView{}, err
@@ -309,7 +310,7 @@ func (c *console) suggest(ctx context.Context, conv *bots.Conversation, ms []bot
 	}
 	ctx, cancel := context.WithTimeout(ctx, assistTimeout)
 	defer cancel()
-	sug, err := c.assist.Suggest(ctx, conv.Lang, turns, llm.SourcesFromHits(hits))
+	sug, err := c.assist.Suggest(ctx, conv.Lang, turns, assist.SourcesFromHits(hits))
 	if err != nil {
 		return suggestionView{}, err
 	}
@@ -329,8 +330,8 @@ func (c *console) suggest(ctx context.Context, conv *bots.Conversation, ms []bot
 // suggestionHits searches the knowledge base for what the user asked
 // first and what they said last, in the conversation's language. Only
 // public, published entries: the reply goes to the user, so internal
-// entries must not shape it (llm.SourcesFromHits says the same).
-func (c *console) suggestionHits(ctx context.Context, conv *bots.Conversation, turns []llm.Turn) ([]kb.Hit, error) {
+// entries must not shape it (assist.SourcesFromHits says the same).
+func (c *console) suggestionHits(ctx context.Context, conv *bots.Conversation, turns []assist.Turn) ([]kb.Hit, error) {
 	if c.searcher == nil {
 		return nil, nil
 	}
@@ -364,7 +365,7 @@ func (c *console) suggestionHits(ctx context.Context, conv *bots.Conversation, t
 
 // kbFromTicketAssist asks the model for a FAQ draft from a resolved
 // ticket and opens it in the editor. The entry is saved as a draft
-// (llm.SaveDraft can do nothing else): editors review and publish it
+// (assist.SaveDraft can do nothing else): editors review and publish it
 // through the usual workflow.
 func (c *console) kbFromTicketAssist(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
@@ -397,7 +398,7 @@ func (c *console) kbFromTicketAssist(w http.ResponseWriter, r *http.Request) {
 	}
 	c.countAssist("faq", "")
 	e.Category, e.Product = t.Category, t.Product
-	saved, err := llm.SaveDraft(ctx, c.kb, e, actor(r), t.Number)
+	saved, err := assist.SaveDraft(ctx, c.kb, e, actor(r), t.Number)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -405,7 +406,7 @@ func (c *console) kbFromTicketAssist(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/console/kb/"+url.PathEscape(saved.ID), "flash.drafted_llm")
 }
 
-func (c *console) draftFAQ(ctx context.Context, rt llm.ResolvedTicket) (kb.Entry, error) {
+func (c *console) draftFAQ(ctx context.Context, rt assist.ResolvedTicket) (kb.Entry, error) {
 	if c.assist == nil {
 		return kb.Entry{}, llm.ErrDisabled
 	}
@@ -421,7 +422,7 @@ const maxResolution = 6000
 // resolvedTicket gathers what the FAQ drafter reads: the problem, and how
 // it was solved (closure note, replies and internal notes, newest kept
 // when long). The language is the conversation's when there is one.
-func (c *console) resolvedTicket(ctx context.Context, t *tickets.Ticket, lang string) (llm.ResolvedTicket, error) {
+func (c *console) resolvedTicket(ctx context.Context, t *tickets.Ticket, lang string) (assist.ResolvedTicket, error) {
 	if t.ConversationID != nil {
 		if conv, err := c.convs.Get(ctx, c.db, *t.ConversationID); err == nil {
 			lang = conv.Lang
@@ -429,7 +430,7 @@ func (c *console) resolvedTicket(ctx context.Context, t *tickets.Ticket, lang st
 	}
 	cs, err := c.tickets.Comments(ctx, c.db, t.ID, true)
 	if err != nil {
-		return llm.ResolvedTicket{}, err
+		return assist.ResolvedTicket{}, err
 	}
 	var parts []string
 	for _, cm := range cs {
@@ -447,5 +448,5 @@ func (c *console) resolvedTicket(ctx context.Context, t *tickets.Ticket, lang st
 			res = res[i+1:] // start at a whole line
 		}
 	}
-	return llm.ResolvedTicket{Number: t.Number, Lang: lang, Subject: t.Subject, Description: t.Description, Resolution: res}, nil
+	return assist.ResolvedTicket{Number: t.Number, Lang: lang, Subject: t.Subject, Description: t.Description, Resolution: res}, nil
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"helpdesk/internal/llm"
+	"helpdesk/assist"
 	"helpdesk/internal/llm/llmtest"
 	"helpdesk/kb"
 )
@@ -39,7 +39,7 @@ func TestBrowserAssist(t *testing.T) {
 	})
 	var searcher *kb.Searcher
 	d := newDeskWith(t, func(o *Options) {
-		o.Assist = llm.NewConsole(fake.Client(t, nil))
+		o.Assist = assist.NewConsole(fake.Client(t, nil))
 		searcher = o.Searcher
 	})
 	d.addUser("anna", RoleAgentL1)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/assist"
 	"helpdesk/internal/llm"
 	"helpdesk/internal/llm/llmtest"
 	"helpdesk/kb"
@@ -79,7 +80,7 @@ func newAssistDesk(t *testing.T, fake *llmtest.Server, mod func(*llm.Config)) *a
 		}
 		o.KB, o.Searcher, o.Handoff = store, searcher, &fakeHandoff{}
 		if fake != nil {
-			o.Assist = llm.NewConsole(fake.Client(t, mod))
+			o.Assist = assist.NewConsole(fake.Client(t, mod))
 		}
 		d.kb = store
 	})

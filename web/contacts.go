@@ -110,7 +110,7 @@ func (c *console) contactSubmit(w http.ResponseWriter, r *http.Request) {
 		c.renderContact(w, r, http.StatusUnprocessableEntity, f, errs)
 		return
 	}
-	sev := c.severity.Assess(f.Description, f.Lang)
+	sev := c.severity.Assess(r.Context(), f.Description, f.Lang)
 	typ, urgency, impact := severityLevels(sev)
 	// The agent's choice wins over the model's suggestion; an empty field
 	// (a page without script) takes the suggestion.
@@ -320,8 +320,8 @@ type severitySuggestion struct {
 }
 
 // suggestSeverity runs the severity model the bot uses.
-func (c *console) suggestSeverity(text, lang, pageLang string) severitySuggestion {
-	sev := c.severity.Assess(text, lang)
+func (c *console) suggestSeverity(ctx context.Context, text, lang, pageLang string) severitySuggestion {
+	sev := c.severity.Assess(ctx, text, lang)
 	typ, u, i := severityLevels(sev)
 	s := severitySuggestion{Urgency: u, Impact: i, Type: typ, Priority: c.tickets.Matrix().Priority(u, i), Because: []string{}}
 	for _, cue := range sev.Cues {
@@ -347,7 +347,7 @@ func (c *console) contactSeverity(w http.ResponseWriter, r *http.Request) {
 	if lang != "en" {
 		lang = "it"
 	}
-	writeJSON(w, http.StatusOK, c.suggestSeverity(text, lang, pageLang(r)))
+	writeJSON(w, http.StatusOK, c.suggestSeverity(r.Context(), text, lang, pageLang(r)))
 }
 
 type contactDoneData struct {

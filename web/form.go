@@ -313,7 +313,7 @@ func (p *publicSite) storeAttachment(f *formFile) (bots.MailAttachment, error) {
 // bot does, and opens it through the intake shared with the console's
 // recorded contacts.
 func (p *publicSite) openFromForm(ctx context.Context, f requestForm, att *bots.MailAttachment, lang string) (*openedTicket, error) {
-	sev := p.severity.Assess(f.Subject+"\n\n"+f.Description, lang)
+	sev := p.severity.Assess(ctx, f.Subject+"\n\n"+f.Description, lang)
 	typ, urgency, impact := severityLevels(sev)
 	return p.intake.open(ctx, intakeRequest{Name: f.Name, Email: f.Email, Lang: lang, WebIdentity: true,
 		OriginChannel: chatChannel, Actor: "web", Via: "webform", Subject: f.Subject, Description: f.Description,

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
+	"helpdesk/assist"
 	"helpdesk/bots"
 	"helpdesk/internal/config"
 	"helpdesk/internal/llm"
@@ -124,7 +125,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	if err != nil {
 		return nil, fmt.Errorf("severity model: %w", err)
 	}
-	a.severity = llm.NewSeverityAssist(live, a.llm)
+	a.severity = assist.NewSeverityAssist(live, a.llm)
 	// With an embedding model the bot searches lexically and semantically;
 	// the semantic index follows publications like the lexical one.
 	var botSearch interface {
@@ -140,7 +141,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	}
 	a.engine, err = bots.New(bots.Options{
 		DB: pool, BookkeepingDB: async, Tickets: a.tickets, Severity: a.severity, Calendar: a.calendar, Calendars: a.calendars, Logger: log, Now: now,
-		Composer:          llm.NewComposer(a.llm),
+		Composer:          assist.NewComposer(a.llm),
 		Knowledge:         &bots.KBKnowledge{Searcher: botSearch, Store: kbLog, BaseURL: cfg.HTTP.BaseURL},
 		BaseURL:           cfg.HTTP.BaseURL,
 		DefaultLang:       cfg.Language,

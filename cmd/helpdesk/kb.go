@@ -18,7 +18,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"helpdesk/internal/db"
-	"helpdesk/internal/llm"
 	"helpdesk/kb"
 )
 
@@ -247,7 +246,7 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 			return sr.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
 		}
 		if *semantic {
-			hy, err := llm.EvalHybrid(ctx, env.loadConfig, s, sr, env.stderr)
+			hy, err := evalHybrid(ctx, env.loadConfig, s, sr, env.stderr)
 			if err != nil {
 				return err
 			}

@@ -33,11 +33,11 @@ func runNLP(ctx context.Context, env *environment, args []string) error {
 	}
 	switch args[0] {
 	case "severity-eval":
-		return runSeverityEval(env, args[1:])
+		return runSeverityEval(ctx, env, args[1:])
 	case "intent-eval":
 		return runIntentEval(env, args[1:])
 	case "classify":
-		return runClassify(env, args[1:])
+		return runClassify(ctx, env, args[1:])
 	case "retrain":
 		return runRetrain(ctx, env, args[1:])
 	case "models":
@@ -75,7 +75,7 @@ type severityReport struct {
 	PriorityAccuracy float64 `json:"priority_accuracy"`
 }
 
-func runSeverityEval(env *environment, args []string) error {
+func runSeverityEval(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("nlp severity-eval", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	path := fs.String("cases", "", "JSON lines file of labelled cases")
@@ -125,7 +125,7 @@ func runSeverityEval(env *environment, args []string) error {
 		fmt.Fprintf(env.stderr, "trained on %d shipped and %d extra cases; %d scored cases left out as trained on\n", len(shipped), len(extra), len(cases)-len(kept))
 		cases = kept
 	}
-	return scoreSeverity(env, *path, cases, model, *asJSON)
+	return scoreSeverity(ctx, env, *path, cases, model, *asJSON)
 }
 
 // readSeverityFile reads a file of labelled severity cases (at least one).
@@ -146,14 +146,14 @@ func readSeverityFile(path string) ([]nlp.SeverityExample, error) {
 }
 
 // scoreSeverity prints the figures of model on cases.
-func scoreSeverity(env *environment, path string, cases []nlp.SeverityExample, model *nlp.SeverityModel, asJSON bool) error {
+func scoreSeverity(ctx context.Context, env *environment, path string, cases []nlp.SeverityExample, model *nlp.SeverityModel, asJSON bool) error {
 	matrix, err := priorityMatrix(env)
 	if err != nil {
 		return err
 	}
 	var gu, pu, gi, pi, gp, pp, gt, pt []string
 	for _, c := range cases {
-		s := model.Assess(c.Text, c.Lang)
+		s := model.Assess(ctx, c.Text, c.Lang)
 		gold := c.Priority
 		if gold == "" { // a case without a priority takes the matrix's
 			gold = string(matrix.Priority(tickets.Level(c.Urgency), tickets.Level(c.Impact)))
@@ -277,7 +277,7 @@ func readIntentCases(b []byte) ([]intentCase, error) {
 	return out, sc.Err()
 }
 
-func runClassify(env *environment, args []string) error {
+func runClassify(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("nlp classify", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	lang := fs.String("lang", "it", "fallback language when the text does not tell")
@@ -299,7 +299,7 @@ func runClassify(env *environment, args []string) error {
 	}
 	d := nlp.DetectLanguage(text, *lang)
 	in := nlp.Classify(text, d.Lang)
-	s := model.Assess(text, d.Lang)
+	s := model.Assess(ctx, text, d.Lang)
 	env.printf("language  %s (confidence %.2f, sure %v)\n", d.Lang, d.Confidence, d.Sure)
 	env.printf("intent    %s (confidence %.2f, cue %q, ticket %q)\n", in.Kind, in.Confidence, in.Cue, in.TicketRef)
 	for _, a := range []struct {

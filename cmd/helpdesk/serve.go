@@ -18,11 +18,11 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"helpdesk/assist"
 	"helpdesk/bots"
 	"helpdesk/internal/backup"
 	"helpdesk/internal/config"
 	"helpdesk/internal/jobs"
-	"helpdesk/internal/llm"
 	"helpdesk/internal/webhooks"
 	"helpdesk/web"
 )
@@ -148,16 +148,16 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	// The console's summaries, reply suggestions and FAQ drafts need a
 	// chat model; without one the console hides those buttons. (A nil
-	// *llm.Console must not become a non-nil web.Assist.)
-	var assist web.Assist
+	// *assist.Console must not become a non-nil web.Assist.)
+	var console web.Assist
 	if a.llm.CanChat() {
-		assist = llm.NewConsole(a.llm)
+		console = assist.NewConsole(a.llm)
 	}
 	srv, err := web.New(web.Options{DB: pool, Registry: reg, Logger: log, BaseURL: cfg.HTTP.BaseURL,
 		MaxBodyBytes: int64(cfg.HTTP.MaxBodyBytes), SeparateMetrics: cfg.HTTP.MetricsAddr != "",
 		EditorsReadTickets: cfg.Console.EditorsReadTickets, ClosureCodes: closureCodes(cfg.Console.ClosureCodes),
 		Pool: pool, DatabaseURL: dbURL, Tickets: a.tickets, KB: a.kb, Conversations: a.engine.Store(),
-		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Calendars: a.calendars, Location: a.calendar.Location(), Webhooks: hooks, Assist: assist,
+		Searcher: a.searcher, Handoff: a.engine, Mount: mounts, Calendar: a.calendar, Calendars: a.calendars, Location: a.calendar.Location(), Webhooks: hooks, Assist: console,
 		Public: web.PublicOptions{Engine: a.engine, Mailer: chans[bots.ChannelEmail], Severity: a.severity,
 			ContentDir: cfg.KB.ContentDir, AttachmentDir: cfg.Channels.Email.AttachmentDir, ReopenWindow: cfg.Bot.ReopenWindow,
 			FirstResponse: a.firstResponse}})

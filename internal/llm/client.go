@@ -30,12 +30,6 @@ var (
 	ErrUnavailable = errors.New("llm: endpoint unavailable")
 	// ErrBadResponse: the answer was empty or not in the asked shape.
 	ErrBadResponse = errors.New("llm: unusable response")
-	// ErrUngrounded: an answer cited nothing, or cited something it was
-	// not given.
-	ErrUngrounded = errors.New("llm: answer not grounded in the given entries")
-	// ErrLeak: an answer echoed the instructions or named data it was not
-	// given (a ticket number, say): it is thrown away.
-	ErrLeak = errors.New("llm: answer would leak instructions or foreign data")
 )
 
 // Config is what the client needs; ConfigFrom builds it from the
@@ -114,11 +108,23 @@ func New(cfg Config) (*Client, error) {
 // CanChat reports whether chat calls may be attempted at all.
 func (c *Client) CanChat() bool { return c != nil && c.cfg.ChatModel != "" }
 
+// Logger is where the client's users log the failures of optional calls
+// (a discarding logger on a nil client).
+func (c *Client) Logger() *slog.Logger {
+	if c == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.log
+}
+
 // CanEmbed reports whether embedding calls may be attempted at all.
 func (c *Client) CanEmbed() bool { return c != nil && c.cfg.EmbeddingModel != "" }
 
-// mask applies the configured masking to user text.
-func (c *Client) mask(s string) string {
+// Mask applies the configured masking to user text. Chat sends its
+// messages as given (they hold instructions and the caller's markers), so
+// whoever builds a prompt masks the user's parts with this first; Embed
+// masks by itself.
+func (c *Client) Mask(s string) string {
 	if c != nil && c.cfg.MaskPersonalData {
 		return MaskPersonalData(s)
 	}
@@ -209,7 +215,7 @@ func (c *Client) Embed(ctx context.Context, texts []string) ([][]float32, error)
 	defer cancel()
 	in := make([]string, len(texts))
 	for i, t := range texts {
-		in[i] = c.mask(t)
+		in[i] = c.Mask(t)
 	}
 	resp, err := c.api.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{Input: in, Model: openai.EmbeddingModel(c.cfg.EmbeddingModel)})
 	if err != nil {

@@ -37,20 +37,12 @@ type fakeOpenAI struct {
 	requests int
 }
 
-var answers = func() map[string]string {
-	b, err := os.ReadFile("testdata/model_answers.json")
-	if err != nil {
-		panic(err)
-	}
-	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		panic(err)
-	}
-	return m
-}()
+// grounded is the answer of the recorded envelopes under testdata (the
+// prompts' own answers are the assist package's).
+const grounded = "Scolleghi il lettore e lo ricolleghi a una porta USB diversa, poi riavvii il programma [lettore-smartcard@1]."
 
 func newFake(t *testing.T) *fakeOpenAI {
-	f := &fakeOpenAI{t: t, answer: answers["grounded"]}
+	f := &fakeOpenAI{t: t, answer: grounded}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", f.chat)
 	mux.HandleFunc("POST /v1/embeddings", f.embeddings)
@@ -131,7 +123,7 @@ func (f *fakeOpenAI) chat(w http.ResponseWriter, r *http.Request) {
 		// The recorded stream splits its answer over chunks; other
 		// answers are cut in three the same way.
 		w.Header().Set("Content-Type", "text/event-stream")
-		if answer == answers["grounded"] {
+		if answer == grounded {
 			b, _ := os.ReadFile("testdata/chat_stream_grounded.sse")
 			w.Write(b)
 			return

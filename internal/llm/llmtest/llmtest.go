@@ -26,6 +26,7 @@ const Key = "llmtest-key"
 // Chat is one chat request as the fake received it.
 type Chat struct {
 	Model, System, User string
+	Messages            int // how many messages the request carried
 }
 
 // Server is the fake endpoint.
@@ -130,7 +131,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
 		return
 	}
-	c := Chat{Model: req.Model}
+	c := Chat{Model: req.Model, Messages: len(req.Messages)}
 	for _, m := range req.Messages {
 		switch m.Role {
 		case "system":

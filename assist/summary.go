@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"helpdesk/bots"
+	"helpdesk/internal/llm"
 )
 
 // Turn is one message of a conversation as the model sees it.
@@ -41,12 +42,12 @@ const maxTurns = 30
 // Summariser writes the handoff summary an agent reads before taking a
 // conversation over. Its output is for agents only.
 type Summariser struct {
-	client *Client
+	client *llm.Client
 }
 
 // NewSummariser returns a Summariser on c (nil-safe: Summarise then
-// answers ErrDisabled and the console shows bots.SummaryOf alone).
-func NewSummariser(c *Client) *Summariser { return &Summariser{client: c} }
+// answers llm.ErrDisabled and the console shows bots.SummaryOf alone).
+func NewSummariser(c *llm.Client) *Summariser { return &Summariser{client: c} }
 
 const summaryRules = `You help a help-desk agent take over a conversation. From the handoff data and the ` +
 	`conversation given as data, write in %s at most four short lines: the problem, what was already tried ` +
@@ -56,12 +57,12 @@ const summaryRules = `You help a help-desk agent take over a conversation. From 
 // Summarise returns a short summary of the conversation for the agent.
 func (s *Summariser) Summarise(ctx context.Context, lang string, sum bots.Summary, turns []Turn) (string, error) {
 	if s == nil || !s.client.CanChat() {
-		return "", ErrDisabled
+		return "", llm.ErrDisabled
 	}
 	env := newEnvelope()
 	var h strings.Builder
 	fmt.Fprintf(&h, "first request: %s\nreason for handoff: %s\nentries shown: %s\nurgency: %s, impact: %s, type: %s\nwhy: %s",
-		s.client.mask(sum.Query), sum.Reason, strings.Join(sum.Tried, ", "), sum.Urgency, sum.Impact, sum.Type, strings.Join(sum.Why, "; "))
+		s.client.Mask(sum.Query), sum.Reason, strings.Join(sum.Tried, ", "), sum.Urgency, sum.Impact, sum.Type, strings.Join(sum.Why, "; "))
 	env.add("HANDOFF", "", h.String())
 	env.add("CONVERSATION", "", transcript(s.client, turns))
 	system := fmt.Sprintf(summaryRules, languageName(lang)) + " " + env.dataRule()
@@ -78,7 +79,7 @@ func (s *Summariser) Summarise(ctx context.Context, lang string, sum bots.Summar
 }
 
 // transcript renders the last turns, user text masked as configured.
-func transcript(c *Client, turns []Turn) string {
+func transcript(c *llm.Client, turns []Turn) string {
 	if len(turns) > maxTurns {
 		turns = turns[len(turns)-maxTurns:]
 	}
@@ -86,7 +87,7 @@ func transcript(c *Client, turns []Turn) string {
 	for _, t := range turns {
 		text := t.Text
 		if t.From == "user" {
-			text = c.mask(text)
+			text = c.Mask(text)
 		}
 		fmt.Fprintf(&b, "%s: %s\n", t.From, strings.ReplaceAll(strings.TrimSpace(text), "\n", " "))
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"helpdesk/bots"
+	"helpdesk/internal/llm"
 	"helpdesk/kb"
 )
 
@@ -36,13 +37,13 @@ func TestConsole(t *testing.T) {
 	}
 
 	off := NewConsole(nil)
-	if _, err := off.Summarise(ctx, "it", bots.Summary{}, turns); !errors.Is(err, ErrDisabled) {
+	if _, err := off.Summarise(ctx, "it", bots.Summary{}, turns); !errors.Is(err, llm.ErrDisabled) {
 		t.Errorf("nil client Summarise: %v", err)
 	}
-	if _, err := off.Suggest(ctx, "it", turns, sources); !errors.Is(err, ErrDisabled) {
+	if _, err := off.Suggest(ctx, "it", turns, sources); !errors.Is(err, llm.ErrDisabled) {
 		t.Errorf("nil client Suggest: %v", err)
 	}
-	if _, err := off.DraftFAQ(ctx, ResolvedTicket{}); !errors.Is(err, ErrDisabled) {
+	if _, err := off.DraftFAQ(ctx, ResolvedTicket{}); !errors.Is(err, llm.ErrDisabled) {
 		t.Errorf("nil client DraftFAQ: %v", err)
 	}
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -9,18 +9,19 @@ import (
 	"strings"
 
 	"helpdesk/bots"
+	"helpdesk/internal/llm"
 )
 
 // Composer writes grounded answers for users from the knowledge-base
 // answers the engine retrieved (bots.KBKnowledge gives only public,
 // published entries). It satisfies bots.Composer.
 type Composer struct {
-	client *Client
+	client *llm.Client
 }
 
 // NewComposer returns a bots.Composer on c, or nil when c cannot chat, so
 // that the engine's Options.Composer stays unset without a model.
-func NewComposer(c *Client) bots.Composer {
+func NewComposer(c *llm.Client) bots.Composer {
 	if !c.CanChat() {
 		return nil
 	}
@@ -41,13 +42,13 @@ const composeRules = `You are the help desk assistant of a public body. Answer t
 // or naming a ticket that was not in the data.
 func (c *Composer) Compose(ctx context.Context, question, lang string, sources []bots.Answer) (string, []string, error) {
 	if c == nil {
-		return "", nil, ErrDisabled
+		return "", nil, llm.ErrDisabled
 	}
 	src := make([]Source, len(sources))
 	for i, a := range sources {
 		src[i] = Source{ID: a.EntryID, Revision: a.Revision, Title: a.Title, Text: a.Text}
 	}
-	system, user, env := composePrompt(c.client.mask(question), lang, src)
+	system, user, env := composePrompt(c.client.Mask(question), lang, src)
 	out, err := c.client.Chat(ctx, system, user)
 	if err != nil {
 		return "", nil, err

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func newDesk(t *testing.T, comp bots.Composer) *desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Import(ctx, "../../kb/testdata/content", kb.ImportOptions{}); err != nil {
+	if _, err := store.Import(ctx, "../kb/testdata/content", kb.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	search, err := kb.NewSearcher(ctx, store, kb.SearchOptions{RefreshEvery: -1})
@@ -127,7 +127,7 @@ func TestEngineWithComposer(t *testing.T) {
 			if tt.status != 0 {
 				return
 			}
-			prompt := userMessage(f.lastChat()) + systemMessage(f.lastChat())
+			prompt := f.lastChat().User + f.lastChat().System
 			for _, hidden := range []string{"procedura-interna-escalation", "accesso ai server", "bozza-pec"} {
 				if strings.Contains(prompt, hidden) {
 					t.Errorf("internal or draft content %q was sent to the model", hidden)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"helpdesk/internal/llm"
 	"helpdesk/kb"
 )
 
@@ -22,11 +23,11 @@ type Suggestion struct {
 // suggestions" button). The agent reads, edits and sends: nothing reaches
 // the user by itself.
 type ReplySuggester struct {
-	client *Client
+	client *llm.Client
 }
 
 // NewReplySuggester returns a ReplySuggester on c (nil-safe).
-func NewReplySuggester(c *Client) *ReplySuggester { return &ReplySuggester{client: c} }
+func NewReplySuggester(c *llm.Client) *ReplySuggester { return &ReplySuggester{client: c} }
 
 const suggestRules = `You draft a reply for a help-desk agent to send to a user, in %s, polite and short ` +
 	`(at most five sentences), from the knowledge-base entries and the conversation given as data. ` +
@@ -49,7 +50,7 @@ func SourcesFromHits(hits []kb.Hit) []Source {
 // console shows no suggestion rather than an invented one.
 func (r *ReplySuggester) Suggest(ctx context.Context, lang string, turns []Turn, sources []Source) (Suggestion, error) {
 	if r == nil || !r.client.CanChat() {
-		return Suggestion{}, ErrDisabled
+		return Suggestion{}, llm.ErrDisabled
 	}
 	if len(sources) == 0 {
 		return Suggestion{}, fmt.Errorf("%w: no entries to ground a reply", ErrUngrounded)

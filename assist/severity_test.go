@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"helpdesk/bots"
+	"helpdesk/internal/llm"
 	"helpdesk/nlp"
 )
 
 type fixedSeverity nlp.Severity
 
-func (f *fixedSeverity) Assess(text, lang string) nlp.Severity { return nlp.Severity(*f) }
+func (f *fixedSeverity) Assess(_ context.Context, text, lang string) nlp.Severity {
+	return nlp.Severity(*f)
+}
 
 func localMedium(conf float64) fixedSeverity {
 	return fixedSeverity{
@@ -44,8 +48,8 @@ func TestSeverityAssist(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t)
 			f.set(tt.answer, tt.status, tt.delay)
-			sev := NewSeverityAssist(&tt.local, f.client(t, func(c *Config) { c.Timeout = 100 * time.Millisecond }))
-			got := sev.Assess("il reparto non riesce a prescrivere", "it")
+			sev := NewSeverityAssist(&tt.local, f.client(t, func(c *llm.Config) { c.Timeout = 100 * time.Millisecond }))
+			got := sev.Assess(context.Background(), "il reparto non riesce a prescrivere", "it")
 			if got.Urgency.Level != tt.wantUrgency {
 				t.Errorf("urgency %s, want %s", got.Urgency.Level, tt.wantUrgency)
 			}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -10,7 +10,9 @@ import (
 	"regexp"
 	"strings"
 
+	"helpdesk/internal/llm"
 	"helpdesk/kb"
+	"helpdesk/nlp"
 )
 
 // ResolvedTicket is what the FAQ drafter reads of a resolved ticket: the
@@ -29,11 +31,11 @@ type ResolvedTicket struct {
 // (the console's "FAQ drafts" button). Drafts are saved with status draft
 // and must go through the editors' review: nothing is ever published here.
 type FAQDrafter struct {
-	client *Client
+	client *llm.Client
 }
 
 // NewFAQDrafter returns a FAQDrafter on c (nil-safe).
-func NewFAQDrafter(c *Client) *FAQDrafter { return &FAQDrafter{client: c} }
+func NewFAQDrafter(c *llm.Client) *FAQDrafter { return &FAQDrafter{client: c} }
 
 const faqRules = `You help the editors of a help-desk knowledge base. From the resolved ticket given as data, ` +
 	`write one FAQ entry in %s that would let the next user solve the same problem alone. Answer with one JSON ` +
@@ -51,16 +53,16 @@ type faqJSON struct {
 // "draft-" + a slug of its title.
 func (d *FAQDrafter) Draft(ctx context.Context, t ResolvedTicket) (kb.Entry, error) {
 	if d == nil || !d.client.CanChat() {
-		return kb.Entry{}, ErrDisabled
+		return kb.Entry{}, llm.ErrDisabled
 	}
 	lang := t.Lang
 	if lang != kb.LangEN {
 		lang = kb.LangIT
 	}
 	env := newEnvelope()
-	env.add("SUBJECT", "", d.client.mask(t.Subject))
-	env.add("PROBLEM", "", d.client.mask(t.Description))
-	env.add("RESOLUTION", "", d.client.mask(t.Resolution))
+	env.add("SUBJECT", "", d.client.Mask(t.Subject))
+	env.add("PROBLEM", "", d.client.Mask(t.Description))
+	env.add("RESOLUTION", "", d.client.Mask(t.Resolution))
 	system := fmt.Sprintf(faqRules, languageName(lang)) + " " + env.dataRule()
 	out, err := d.client.Chat(ctx, system, env.String())
 	if err != nil {
@@ -68,26 +70,26 @@ func (d *FAQDrafter) Draft(ctx context.Context, t ResolvedTicket) (kb.Entry, err
 	}
 	i, j := strings.IndexByte(out, '{'), strings.LastIndexByte(out, '}')
 	if i < 0 || j < i {
-		return kb.Entry{}, fmt.Errorf("%w: no JSON object", ErrBadResponse)
+		return kb.Entry{}, fmt.Errorf("%w: no JSON object", llm.ErrBadResponse)
 	}
 	var f faqJSON
 	if err := json.Unmarshal([]byte(out[i:j+1]), &f); err != nil {
-		return kb.Entry{}, fmt.Errorf("%w: %v", ErrBadResponse, err)
+		return kb.Entry{}, fmt.Errorf("%w: %v", llm.ErrBadResponse, err)
 	}
 	if strings.TrimSpace(f.Title) == "" || strings.TrimSpace(f.Body) == "" {
-		return kb.Entry{}, fmt.Errorf("%w: empty title or body", ErrBadResponse)
+		return kb.Entry{}, fmt.Errorf("%w: empty title or body", llm.ErrBadResponse)
 	}
 	// The model was asked to leave personal data out; masking again makes
 	// sure, whatever it did.
 	e := kb.Entry{ID: "draft-" + slug(f.Title), Kind: kb.KindFAQ, Lang: lang, Status: kb.StatusDraft,
-		Audience: kb.AudiencePublic, Title: MaskPersonalData(f.Title), Body: MaskPersonalData(f.Body),
+		Audience: kb.AudiencePublic, Title: nlp.MaskPersonalData(f.Title), Body: nlp.MaskPersonalData(f.Body),
 		Tags: []string{"llm-draft"}}
 	for _, q := range f.Questions {
-		e.Questions = append(e.Questions, MaskPersonalData(q))
+		e.Questions = append(e.Questions, nlp.MaskPersonalData(q))
 	}
 	e.Normalise()
 	if err := e.Validate(); err != nil {
-		return kb.Entry{}, fmt.Errorf("%w: %w", ErrBadResponse, err)
+		return kb.Entry{}, fmt.Errorf("%w: %w", llm.ErrBadResponse, err)
 	}
 	return e, nil
 }

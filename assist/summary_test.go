@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -36,7 +36,7 @@ func TestSummarise(t *testing.T) {
 	if !strings.HasPrefix(got, "Problema:") {
 		t.Errorf("summary %q", got)
 	}
-	user := userMessage(f.lastChat())
+	user := f.lastChat().User
 	for _, pd := range []string{"anna@example.org", "333 1234567"} {
 		if strings.Contains(user, pd) {
 			t.Errorf("%q sent to the model", pd)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/internal/llm"
 	"helpdesk/internal/testdb"
 	"helpdesk/kb"
 )
@@ -32,7 +33,7 @@ func TestFAQDraft(t *testing.T) {
 			t.Errorf("personal data from the model kept in the draft: %q", q)
 		}
 	}
-	sent := userMessage(f.lastChat())
+	sent := f.lastChat().User
 	if strings.Contains(sent, "anna@example.org") || strings.Contains(sent, "333 1234567") {
 		t.Errorf("personal data sent to the model:\n%s", sent)
 	}
@@ -64,7 +65,7 @@ func TestFAQDraft(t *testing.T) {
 	}
 
 	f.set(answers["severity_garbage"], 0, 0)
-	if _, err := d.Draft(ctx, tk); !errors.Is(err, ErrBadResponse) {
-		t.Errorf("no JSON: %v, want ErrBadResponse", err)
+	if _, err := d.Draft(ctx, tk); !errors.Is(err, llm.ErrBadResponse) {
+		t.Errorf("no JSON: %v, want llm.ErrBadResponse", err)
 	}
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"helpdesk/bots"
+	"helpdesk/internal/llm"
 )
 
 // publicSources are what bots.KBKnowledge gives the composer: public,
@@ -38,7 +39,7 @@ func TestComposeGrounding(t *testing.T) {
 			t.Run(tt.name+map[bool]string{true: " streaming"}[stream], func(t *testing.T) {
 				f := newFake(t)
 				f.set(tt.answer, 0, 0)
-				comp := NewComposer(f.client(t, func(c *Config) { c.Stream = stream }))
+				comp := NewComposer(f.client(t, func(c *llm.Config) { c.Stream = stream }))
 				text, cited, err := comp.Compose(context.Background(), "il lettore non legge la tessera", "it", publicSources)
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err %v, want %v", err, tt.wantErr)
@@ -67,15 +68,15 @@ func TestComposeFallsBack(t *testing.T) {
 		delay  time.Duration
 		want   error
 	}{
-		{"slow", 0, 3 * time.Second, ErrTimeout},
-		{"429", http.StatusTooManyRequests, 0, ErrUnavailable},
-		{"500", http.StatusInternalServerError, 0, ErrUnavailable},
+		{"slow", 0, 3 * time.Second, llm.ErrTimeout},
+		{"429", http.StatusTooManyRequests, 0, llm.ErrUnavailable},
+		{"500", http.StatusInternalServerError, 0, llm.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t)
 			f.set(answers["grounded"], tt.status, tt.delay)
-			comp := NewComposer(f.client(t, func(c *Config) { c.Timeout = 100 * time.Millisecond }))
+			comp := NewComposer(f.client(t, func(c *llm.Config) { c.Timeout = 100 * time.Millisecond }))
 			if _, _, err := comp.Compose(context.Background(), "q", "it", publicSources); !errors.Is(err, tt.want) {
 				t.Fatalf("err %v, want %v", err, tt.want)
 			}
@@ -83,13 +84,13 @@ func TestComposeFallsBack(t *testing.T) {
 	}
 	t.Run("budget", func(t *testing.T) {
 		f := newFake(t)
-		comp := NewComposer(f.client(t, func(c *Config) { c.PerMinute = 1 }))
+		comp := NewComposer(f.client(t, func(c *llm.Config) { c.PerMinute = 1 }))
 		ctx := context.Background()
 		if _, _, err := comp.Compose(ctx, "q", "it", publicSources); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := comp.Compose(ctx, "q", "it", publicSources); !errors.Is(err, ErrBudget) {
-			t.Fatalf("second compose: %v, want ErrBudget", err)
+		if _, _, err := comp.Compose(ctx, "q", "it", publicSources); !errors.Is(err, llm.ErrBudget) {
+			t.Fatalf("second compose: %v, want llm.ErrBudget", err)
 		}
 	})
 }
@@ -121,9 +122,9 @@ func TestComposePromptInjection(t *testing.T) {
 				t.Fatalf("answer %q accepted (err %v), want %v", text, err, tt.want)
 			}
 			req := f.lastChat()
-			user, system := userMessage(req), systemMessage(req)
-			if len(req.Messages) != 2 || strings.Contains(system, tt.question) {
-				t.Fatalf("the question must be in the user message only: %+v", req.Messages)
+			user, system := req.User, req.System
+			if req.Messages != 2 || strings.Contains(system, tt.question) {
+				t.Fatalf("the question must be in the user message only: %+v", req)
 			}
 			// The question sits whole inside the QUESTION block.
 			begin := strings.Index(user, "<<<BEGIN QUESTION ")
@@ -156,16 +157,16 @@ func TestComposeMasksTheQuestion(t *testing.T) {
 	if _, _, err := comp.Compose(context.Background(), q, "it", publicSources); err != nil {
 		t.Fatal(err)
 	}
-	user := userMessage(f.lastChat())
+	user := f.lastChat().User
 	for _, pd := range []string{"RSSMRA85T10A562S", "anna@example.org", "333 1234567"} {
 		if strings.Contains(user, pd) {
 			t.Errorf("%q sent to the model", pd)
 		}
 	}
 	f2 := newFake(t)
-	comp2 := NewComposer(f2.client(t, func(c *Config) { c.MaskPersonalData = false }))
+	comp2 := NewComposer(f2.client(t, func(c *llm.Config) { c.MaskPersonalData = false }))
 	comp2.Compose(context.Background(), q, "it", publicSources)
-	if !strings.Contains(userMessage(f2.lastChat()), "anna@example.org") {
+	if !strings.Contains(f2.lastChat().User, "anna@example.org") {
 		t.Error("with masking off the text must go as written")
 	}
 }

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
 
 	"helpdesk/bots"
+	"helpdesk/internal/llm"
 	"helpdesk/kb"
 )
 
 // Console is the language model as the agents' console uses it: the
 // handoff summary, reply suggestions and FAQ drafts (web.Assist). Every
-// method answers ErrDisabled on a nil or chat-less client, and the
+// method answers llm.ErrDisabled on a nil or chat-less client, and the
 // client's timeout and budget bound every call.
 type Console struct {
 	summariser *Summariser
@@ -20,7 +21,7 @@ type Console struct {
 }
 
 // NewConsole returns the console features on c.
-func NewConsole(c *Client) *Console {
+func NewConsole(c *llm.Client) *Console {
 	return &Console{summariser: NewSummariser(c), suggester: NewReplySuggester(c), drafter: NewFAQDrafter(c)}
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"helpdesk/bots"
+	"helpdesk/internal/llm"
 	"helpdesk/nlp"
 )
 
@@ -20,7 +21,7 @@ import (
 // the local assessment is returned unchanged.
 type SeverityAssist struct {
 	local  bots.SeverityModel
-	client *Client
+	client *llm.Client
 	// trust: where the two disagree, the local level stands when its
 	// confidence is at least this; below it the model's level is taken.
 	trust float64
@@ -28,7 +29,7 @@ type SeverityAssist struct {
 
 // NewSeverityAssist wraps local; with a client that cannot chat it returns
 // local itself.
-func NewSeverityAssist(local bots.SeverityModel, c *Client) bots.SeverityModel {
+func NewSeverityAssist(local bots.SeverityModel, c *llm.Client) bots.SeverityModel {
 	if !c.CanChat() {
 		return local
 	}
@@ -57,16 +58,15 @@ const severityTimeout = 3 * time.Second
 // the message's transaction (bots/modelcalls.go).
 func (s *SeverityAssist) Remote() bool { return true }
 
-// Assess implements bots.SeverityModel. The interface carries no context,
-// so the call is bounded by severityTimeout (or the client's timeout when
-// shorter).
-func (s *SeverityAssist) Assess(text, lang string) nlp.Severity {
-	local := s.local.Assess(text, lang)
-	ctx, cancel := context.WithTimeout(context.Background(), severityTimeout)
+// Assess implements bots.SeverityModel. The model's part is bounded by
+// ctx and by severityTimeout (or the client's timeout when shorter).
+func (s *SeverityAssist) Assess(ctx context.Context, text, lang string) nlp.Severity {
+	local := s.local.Assess(ctx, text, lang)
+	ctx, cancel := context.WithTimeout(ctx, severityTimeout)
 	defer cancel()
 	m, err := s.ask(ctx, text, lang)
 	if err != nil {
-		s.client.log.Info("severity assist unavailable; local model decides", "err", err)
+		s.client.Logger().Info("severity assist unavailable; local model decides", "err", err)
 		return local
 	}
 	return join(local, m, s.trust)
@@ -74,7 +74,7 @@ func (s *SeverityAssist) Assess(text, lang string) nlp.Severity {
 
 func (s *SeverityAssist) ask(ctx context.Context, text, lang string) (modelSeverity, error) {
 	env := newEnvelope()
-	env.add("REQUEST", "", s.client.mask(text))
+	env.add("REQUEST", "", s.client.Mask(text))
 	system := fmt.Sprintf(severityRules, languageName(lang)) + " " + env.dataRule()
 	out, err := s.client.Chat(ctx, system, env.String())
 	if err != nil {
@@ -87,15 +87,15 @@ func (s *SeverityAssist) ask(ctx context.Context, text, lang string) (modelSever
 func parseSeverity(out string) (modelSeverity, error) {
 	i, j := strings.IndexByte(out, '{'), strings.LastIndexByte(out, '}')
 	if i < 0 || j < i {
-		return modelSeverity{}, fmt.Errorf("%w: no JSON object", ErrBadResponse)
+		return modelSeverity{}, fmt.Errorf("%w: no JSON object", llm.ErrBadResponse)
 	}
 	var m modelSeverity
 	if err := json.Unmarshal([]byte(out[i:j+1]), &m); err != nil {
-		return modelSeverity{}, fmt.Errorf("%w: %v", ErrBadResponse, err)
+		return modelSeverity{}, fmt.Errorf("%w: %v", llm.ErrBadResponse, err)
 	}
 	m.Urgency, m.Impact, m.Type = strings.ToLower(m.Urgency), strings.ToLower(m.Impact), strings.ToLower(m.Type)
 	if !slices.Contains(nlp.Levels, m.Urgency) || !slices.Contains(nlp.Levels, m.Impact) || !slices.Contains(nlp.Types, m.Type) {
-		return modelSeverity{}, fmt.Errorf("%w: labels %q %q %q", ErrBadResponse, m.Urgency, m.Impact, m.Type)
+		return modelSeverity{}, fmt.Errorf("%w: labels %q %q %q", llm.ErrBadResponse, m.Urgency, m.Impact, m.Type)
 	}
 	if r := []rune(strings.TrimSpace(m.Reason)); len(r) > 200 {
 		m.Reason = string(r[:200]) + "…"

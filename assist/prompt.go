@@ -1,14 +1,26 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package llm
+package assist
 
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+)
+
+// Errors of an answer that came back but may not be shown: the model's
+// call itself failed with one of llm's errors.
+var (
+	// ErrUngrounded: an answer cited nothing, or cited something it was
+	// not given.
+	ErrUngrounded = errors.New("assist: answer not grounded in the given entries")
+	// ErrLeak: an answer echoed the instructions or named data it was not
+	// given (a ticket number, say): it is thrown away.
+	ErrLeak = errors.New("assist: answer would leak instructions or foreign data")
 )
 
 // Source is one knowledge-base entry given to the model: the only facts it
