@@ -16,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helpdesk/agents"
 	"helpdesk/internal/db"
 	"helpdesk/kb"
 	"helpdesk/nlp"
@@ -163,6 +164,7 @@ type Options struct {
 type Engine struct {
 	opt     Options
 	store   *Store
+	users   *agents.Users // presence and round-robin turn
 	log     *slog.Logger
 	convs   convLocks      // per-conversation order within this process
 	slots   chan struct{}  // admission: at most MaxConcurrent transactions
@@ -223,7 +225,11 @@ func New(opt Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{opt: opt, store: store, log: opt.Logger, senders: map[string]Sender{},
+	users, err := agents.NewUsers(opt.DB, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{opt: opt, store: store, users: users, log: opt.Logger, senders: map[string]Sender{},
 		slots: make(chan struct{}, opt.MaxConcurrent), metrics: m,
 		limiter: newUserLimiter(opt.UserRatePerMinute, opt.UserBurst)}, nil
 }

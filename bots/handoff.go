@@ -196,7 +196,7 @@ func (e *Engine) assignTo(ctx context.Context, t *agentTurn, agent Agent) error 
 	if err := e.store.Event(ctx, t.tx, t.conv.ID, t.now, agent.actor(), "taken", "", strconv.FormatInt(agent.ID, 10)); err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(ctx, e.store.q.MarkAssigned, agent.ID, t.now); err != nil {
+	if err := e.users.MarkAssigned(ctx, t.tx, agent.ID, t.now); err != nil {
 		return err
 	}
 	if t.conv.TicketID != nil {
@@ -422,12 +422,7 @@ func (e *Engine) conversationResolved(ctx context.Context, t *agentTurn, number,
 // SetPresence marks an agent online or away (round robin only picks
 // online agents).
 func (e *Engine) SetPresence(ctx context.Context, agentID int64, online bool) error {
-	p := "away"
-	if online {
-		p = "online"
-	}
-	_, err := e.opt.DB.ExecContext(ctx, e.store.q.SetPresence, agentID, p)
-	return err
+	return e.users.SetPresence(ctx, e.opt.DB, agentID, online)
 }
 
 // QueueItem is a conversation waiting for (or held by) an agent.

@@ -108,12 +108,6 @@ ORDER BY u.last_assigned_at NULLS FIRST, u.id
 LIMIT 1
 FOR UPDATE SKIP LOCKED;
 
--- name: mark-assigned
-UPDATE users SET last_assigned_at = $2 WHERE id = $1;
-
--- name: set-presence
-UPDATE users SET presence = $2 WHERE id = $1;
-
 -- name: insert-satisfaction
 INSERT INTO satisfaction (conversation_id, ticket_id, rating, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (conversation_id, ticket_id) DO UPDATE SET rating = EXCLUDED.rating, created_at = EXCLUDED.created_at;

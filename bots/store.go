@@ -42,8 +42,6 @@ type queries struct {
 	Queue                   string `query:"queue"`
 	HeldBy                  string `query:"held-by"`
 	PickAgent               string `query:"pick-agent"`
-	MarkAssigned            string `query:"mark-assigned"`
-	SetPresence             string `query:"set-presence"`
 	InsertSatisfaction      string `query:"insert-satisfaction"`
 	Notify                  string `query:"notify"`
 	HasOpen                 string `query:"has-open"`

@@ -85,3 +85,7 @@ UPDATE requesters SET
     name = CASE WHEN $2 <> '' THEN $2 ELSE name END,
     email = CASE WHEN $3 <> '' THEN $3 ELSE email END
 WHERE id = $1 AND (($2 <> '' AND name <> $2) OR ($3 <> '' AND email <> $3));
+
+-- name: requester-fill-email
+-- A known requester gives an e-mail address for the first time.
+UPDATE requesters SET email = $2 WHERE id = $1 AND email = '';

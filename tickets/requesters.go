@@ -153,3 +153,22 @@ func NormalizePhone(s string) string {
 	}
 	return b.String()
 }
+
+// LinkIdentity makes the requester known on one more channel (the web
+// form's requester on the web chat, a telephone number); an identity
+// already taken, by them or by someone else, is left as it is.
+func (s *Store) LinkIdentity(ctx context.Context, q Querier, channel, externalID string, requesterID int64) error {
+	if _, err := q.ExecContext(ctx, s.q.InsertIdentity, channel, externalID, requesterID); err != nil {
+		return fmt.Errorf("link %s identity: %w", channel, err)
+	}
+	return nil
+}
+
+// FillEmail gives a requester without an e-mail address this one; an
+// address already there is kept.
+func (s *Store) FillEmail(ctx context.Context, q Querier, requesterID int64, email string) error {
+	if _, err := q.ExecContext(ctx, s.q.FillRequesterEmail, requesterID, email); err != nil {
+		return fmt.Errorf("requester e-mail: %w", err)
+	}
+	return nil
+}

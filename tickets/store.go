@@ -17,7 +17,7 @@ import (
 	"helpdesk/internal/db"
 )
 
-//go:embed queries.sql sla.sql report.sql privacy.sql checklist.sql severity.sql
+//go:embed queries.sql sla.sql report.sql privacy.sql checklist.sql severity.sql tracking.sql
 var queryFS embed.FS
 
 type queries struct {
@@ -40,6 +40,7 @@ type queries struct {
 	InsertIdentity      string `query:"insert-identity"`
 	GetRequester        string `query:"get-requester"`
 	UpdateRequester     string `query:"update-requester"`
+	FillRequesterEmail  string `query:"requester-fill-email"`
 }
 
 // Querier is what the store runs its SQL on: the pool, or a transaction

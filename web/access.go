@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"helpdesk/agents"
 	"helpdesk/tickets"
 )
 
@@ -18,8 +19,8 @@ import (
 // mayServeLevel is the one rule for tickets and conversations alike: a
 // level-1 agent works on level-1 ones and on those they hold; the other
 // roles that reach the route work on every level.
-func mayServeLevel(s *session, level int, holder *int64) bool {
-	return s.Role != RoleAgentL1 || level <= 1 || (holder != nil && *holder == s.ID)
+func mayServeLevel(s *agents.Session, level int, holder *int64) bool {
+	return s.Role != agents.RoleAgentL1 || level <= 1 || (holder != nil && *holder == s.ID)
 }
 
 // ticketRoute says whether a console route shows or changes one ticket
@@ -32,16 +33,16 @@ func ticketRoute(pattern string) bool {
 
 // mayUse is roleAllowed with the console's grants: editors reach the
 // ticket pages only when an admin granted it (Options.EditorsReadTickets).
-func (c *console) mayUse(pattern string, role Role) bool {
+func (c *console) mayUse(pattern string, role agents.Role) bool {
 	if !roleAllowed(pattern, role) {
 		return false
 	}
-	return role != RoleEditor || !ticketRoute(pattern) || c.editorsReadTickets
+	return role != agents.RoleEditor || !ticketRoute(pattern) || c.editorsReadTickets
 }
 
 // ticketAccess applies mayServeLevel to the ticket of the path's {id}
 // (the list has no id: its rows are filtered by the same rule).
-func (c *console) ticketAccess(r *http.Request, s *session) error {
+func (c *console) ticketAccess(r *http.Request, s *agents.Session) error {
 	if r.PathValue("id") == "" {
 		return nil
 	}

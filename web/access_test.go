@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/kb"
 	"helpdesk/tickets"
@@ -132,75 +133,75 @@ func TestRoleRouteMatrix(t *testing.T) {
 	fh := &fakeHandoff{}
 	tc := newTestConsole(t, func(o *Options) { o.Handoff = fh })
 	s := seedConsole(t, tc)
-	tc.addUser("victim", RoleAgentL1)
-	clients := map[Role]*client{}
-	for _, r := range Roles {
+	tc.addUser("victim", agents.RoleAgentL1)
+	clients := map[agents.Role]*client{}
+	for _, r := range agents.Roles {
 		tc.addUser(string(r), r)
 	}
 	// allowedFor is the expected table, written out by hand so that a
 	// change in routes.go must be matched here.
-	allowedFor := map[string][]Role{
+	allowedFor := map[string][]agents.Role{
 		"GET /console/static/": nil, "GET /console/login": nil, "POST /console/login": nil,
 		"POST /console/logout": everyone, "GET /console/{$}": everyone,
 		// Editors reach no ticket page unless an admin grants it
 		// (leastprivilege_test.go checks the grant).
 		"GET /console/tickets": ticketDesk, "GET /console/tickets/{id}": ticketDesk,
 		"GET /console/tickets/{id}/attachments/{att}": ticketDesk,
-		"POST /console/tickets/{id}/classify":         {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/tickets/{id}/categorise":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/tickets/{id}/assign":           {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/tickets/{id}/note":             {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/tickets/{id}/called-back":      {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/tickets/{id}/faq":              {RoleSupervisor, RoleAdmin},
-		"POST /console/tickets/{id}/faq/assist":       {RoleSupervisor, RoleAdmin},
-		"GET /console/kb":                             {RoleEditor, RoleSupervisor, RoleAdmin},
-		"GET /console/kb/new":                         {RoleEditor, RoleSupervisor, RoleAdmin},
-		"POST /console/kb/new":                        {RoleEditor, RoleSupervisor, RoleAdmin},
-		"GET /console/kb/{id}":                        {RoleEditor, RoleSupervisor, RoleAdmin},
-		"POST /console/kb/{id}":                       {RoleEditor, RoleSupervisor, RoleAdmin},
-		"POST /console/kb/{id}/status":                {RoleEditor, RoleSupervisor, RoleAdmin},
-		"GET /console/kb/{id}/history":                {RoleEditor, RoleSupervisor, RoleAdmin},
-		"POST /console/kb/{id}/revert":                {RoleEditor, RoleSupervisor, RoleAdmin},
-		"POST /console/kb/{id}/learned":               {RoleEditor, RoleSupervisor, RoleAdmin},
-		"GET /console/inbox":                          {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"GET /console/inbox/list":                     {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"GET /console/inbox/events":                   {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"GET /console/conversations/{id}":             {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"GET /console/conversations/{id}/messages":    {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/take":       {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/reply":      {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/note":       {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/escalate":   {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/route":      {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/handback":   {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/resolve":    {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/summary":    {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/conversations/{id}/suggest":    {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"POST /console/presence":                      {RoleAgentL1, RoleAgentL2, RoleSupervisor},
-		"GET /console/canned":                         {RoleSupervisor, RoleAdmin},
-		"POST /console/canned":                        {RoleSupervisor, RoleAdmin},
-		"POST /console/canned/{id}/delete":            {RoleSupervisor, RoleAdmin},
-		"GET /console/admin/users":                    {RoleAdmin},
-		"POST /console/admin/users":                   {RoleAdmin},
-		"POST /console/admin/users/{username}/role":   {RoleAdmin},
-		"POST /console/admin/users/{username}/active": {RoleAdmin},
-		"GET /console/reports":                        {RoleSupervisor, RoleAdmin},
-		"GET /console/reports/print":                  {RoleSupervisor, RoleAdmin},
-		"GET /console/reports/csv/{table}":            {RoleSupervisor, RoleAdmin},
-		"GET /console/tickets/{id}/sla":               {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"GET /console/contacts/new":                   {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/contacts/new":                  {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"GET /console/contacts/requesters":            {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/contacts/severity":             {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"GET /console/contacts/{id}":                  {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/tickets/{id}/checklists":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/tickets/{id}/resolve":          {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"GET /console/notifications":                  {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"GET /console/notifications/list":             {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/notifications/read":            {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
-		"POST /console/notifications/{id}/read":       {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/classify":         {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/tickets/{id}/categorise":       {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/tickets/{id}/assign":           {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/tickets/{id}/note":             {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/tickets/{id}/called-back":      {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/tickets/{id}/faq":              {agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/tickets/{id}/faq/assist":       {agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/kb":                             {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/kb/new":                         {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/kb/new":                        {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/kb/{id}":                        {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/kb/{id}":                       {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/kb/{id}/status":                {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/kb/{id}/history":                {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/kb/{id}/revert":                {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/kb/{id}/learned":               {agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/inbox":                          {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"GET /console/inbox/list":                     {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"GET /console/inbox/events":                   {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"GET /console/conversations/{id}":             {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"GET /console/conversations/{id}/messages":    {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/take":       {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/reply":      {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/note":       {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/escalate":   {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/route":      {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/handback":   {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/resolve":    {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/summary":    {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/conversations/{id}/suggest":    {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"POST /console/presence":                      {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor},
+		"GET /console/canned":                         {agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/canned":                        {agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/canned/{id}/delete":            {agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/admin/users":                    {agents.RoleAdmin},
+		"POST /console/admin/users":                   {agents.RoleAdmin},
+		"POST /console/admin/users/{username}/role":   {agents.RoleAdmin},
+		"POST /console/admin/users/{username}/active": {agents.RoleAdmin},
+		"GET /console/reports":                        {agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/reports/print":                  {agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/reports/csv/{table}":            {agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/tickets/{id}/sla":               {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/contacts/new":                   {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/contacts/new":                  {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/contacts/requesters":            {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/contacts/severity":             {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/contacts/{id}":                  {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/tickets/{id}/checklists":       {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/tickets/{id}/resolve":          {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/notifications":                  {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"GET /console/notifications/list":             {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/notifications/read":            {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
+		"POST /console/notifications/{id}/read":       {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
 
-		"POST /console/tickets/{id}/checklists/{checklist}/steps/{position}": {RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin},
+		"POST /console/tickets/{id}/checklists/{checklist}/steps/{position}": {agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin},
 	}
 	routes := consoleRoutes(nil)
 	if len(routes) != len(allowedFor) {
@@ -218,7 +219,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		}
 		method := strings.SplitN(rt.pattern, " ", 2)[0]
 		path := pathOf(rt.pattern, s)
-		for _, role := range append([]Role{""}, Roles...) {
+		for _, role := range append([]agents.Role{""}, agents.Roles...) {
 			name := fmt.Sprintf("%s as %s", rt.pattern, map[bool]string{true: "anonymous", false: string(role)}[role == ""])
 			c := anon
 			if role != "" {
@@ -257,12 +258,12 @@ func TestRoleRouteMatrix(t *testing.T) {
 	if code, _, _ := anon.post("/console/logout", nil); code != http.StatusUnauthorized {
 		t.Errorf("anonymous logout: %d, want 401", code)
 	}
-	for _, role := range Roles {
+	for _, role := range agents.Roles {
 		if code, _, _ := clients[role].post("/console/logout", nil); code != http.StatusSeeOther {
 			t.Errorf("logout as %s: %d, want 303", role, code)
 		}
 	}
-	t.Logf("%d route × role checks (+%d logouts)", checked, len(Roles)+1)
+	t.Logf("%d route × role checks (+%d logouts)", checked, len(agents.Roles)+1)
 	if len(fh.calls) != 8*3+3 {
 		t.Errorf("handoff saw %d actions, want 27 (8 actions × 3 agent roles, and away at their logouts): %v", len(fh.calls), fh.calls)
 	}
@@ -301,7 +302,7 @@ func request(t *testing.T, c *client, method, path, pattern string) int {
 	return code
 }
 
-func contains(rs []Role, r Role) bool {
+func contains(rs []agents.Role, r agents.Role) bool {
 	for _, x := range rs {
 		if x == r {
 			return true

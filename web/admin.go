@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"helpdesk/agents"
 )
 
 type adminUsersData struct {
-	Users []User
-	Roles []Role
+	Users []agents.User
+	Roles []agents.Role
 }
 
 func (c *console) adminUsers(w http.ResponseWriter, r *http.Request) {
@@ -19,14 +21,14 @@ func (c *console) adminUsers(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "users", c.newView(r, "users.title", adminUsersData{Users: us, Roles: Roles}))
+	c.render(w, r, http.StatusOK, "users", c.newView(r, "users.title", adminUsersData{Users: us, Roles: agents.Roles}))
 }
 
 func (c *console) adminAddUser(w http.ResponseWriter, r *http.Request) {
-	_, err := c.users.Add(r.Context(), NewUser{
+	_, err := c.users.Add(r.Context(), agents.NewUser{
 		Username: r.PostFormValue("username"), DisplayName: strings.TrimSpace(r.PostFormValue("display_name")),
 		Email: strings.TrimSpace(r.PostFormValue("email")), Lang: r.PostFormValue("user_lang"),
-		Role: Role(r.PostFormValue("role")), Password: r.PostFormValue("password"),
+		Role: agents.Role(r.PostFormValue("role")), Password: r.PostFormValue("password"),
 	})
 	if err != nil {
 		c.fail(w, r, err)
@@ -36,7 +38,7 @@ func (c *console) adminAddUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *console) adminSetRole(w http.ResponseWriter, r *http.Request) {
-	if err := c.users.SetRole(r.Context(), r.PathValue("username"), Role(r.PostFormValue("role"))); err != nil {
+	if err := c.users.SetRole(r.Context(), r.PathValue("username"), agents.Role(r.PostFormValue("role"))); err != nil {
 		c.fail(w, r, err)
 		return
 	}

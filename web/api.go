@@ -18,6 +18,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/webhooks"
 	"helpdesk/kb"
@@ -28,8 +29,8 @@ import (
 // auth wrapper checks the scope, nothing else does.
 type apiRoute struct {
 	pattern string
-	scope   Scope
-	handler func(w http.ResponseWriter, r *http.Request, tok APIToken)
+	scope   agents.Scope
+	handler func(w http.ResponseWriter, r *http.Request, tok agents.APIToken)
 }
 
 // route is a pattern and its handler, as mounted on the mux.
@@ -42,11 +43,11 @@ type route struct {
 type api struct {
 	pool    *sqlx.DB
 	q       *apiQueries
-	tokens  *APITokens
+	tokens  *agents.APITokens
 	tickets *tickets.Store
 	kb      *kb.Store
 	convs   *bots.Store
-	users   *Users
+	users   *agents.Users
 	hooks   *webhooks.Service
 	log     *slog.Logger
 	limit   *apiLimiter
@@ -89,10 +90,10 @@ func newAPI(opt Options) (*api, error) {
 	if a.q, err = loadAPIQueries(); err != nil {
 		return nil, err
 	}
-	if a.tokens, err = NewAPITokens(opt.Pool, opt.Now); err != nil {
+	if a.tokens, err = agents.NewAPITokens(opt.Pool, opt.Now); err != nil {
 		return nil, err
 	}
-	if a.users, err = NewUsers(opt.Pool, opt.Now); err != nil {
+	if a.users, err = agents.NewUsers(opt.Pool, opt.Now); err != nil {
 		return nil, err
 	}
 	if a.tickets == nil {
@@ -147,26 +148,26 @@ func apiRoutes(s *Server) []route {
 // routes is the API's whole access table.
 func (a *api) routes() []apiRoute {
 	return []apiRoute{
-		{"GET /api/v1/tickets", ScopeTicketsRead, a.ticketList},
-		{"POST /api/v1/tickets", ScopeTicketsWrite, a.ticketCreate},
-		{"GET /api/v1/tickets/{number}", ScopeTicketsRead, a.ticketGet},
-		{"GET /api/v1/tickets/{number}/comments", ScopeTicketsRead, a.ticketComments},
-		{"POST /api/v1/tickets/{number}/comments", ScopeTicketsWrite, a.ticketComment},
-		{"POST /api/v1/tickets/{number}/state", ScopeTicketsWrite, a.ticketState},
-		{"GET /api/v1/tickets/{number}/checklists", ScopeTicketsRead, a.checklistList},
-		{"POST /api/v1/tickets/{number}/checklists", ScopeTicketsWrite, a.checklistAttach},
-		{"POST /api/v1/tickets/{number}/checklists/{checklist}/steps/{position}", ScopeTicketsWrite, a.checklistTick},
-		{"GET /api/v1/conversations/{id}", ScopeConversationsRead, a.conversationGet},
-		{"GET /api/v1/kb/entries", ScopeKBRead, a.kbList},
-		{"GET /api/v1/kb/entries/{id}", ScopeKBRead, a.kbGet},
-		{"POST /api/v1/kb/entries", ScopeKBWrite, a.kbCreate},
-		{"PUT /api/v1/kb/entries/{id}", ScopeKBWrite, a.kbUpdate},
-		{"POST /api/v1/kb/entries/{id}/status", ScopeKBWrite, a.kbStatus},
-		{"GET /api/v1/users", ScopeUsersRead, a.userList},
-		{"GET /api/v1/webhooks", ScopeAdmin, a.webhookList},
-		{"POST /api/v1/webhooks", ScopeAdmin, a.webhookCreate},
-		{"DELETE /api/v1/webhooks/{id}", ScopeAdmin, a.webhookDelete},
-		{"GET /api/v1/webhooks/{id}/deliveries", ScopeAdmin, a.webhookDeliveries},
+		{"GET /api/v1/tickets", agents.ScopeTicketsRead, a.ticketList},
+		{"POST /api/v1/tickets", agents.ScopeTicketsWrite, a.ticketCreate},
+		{"GET /api/v1/tickets/{number}", agents.ScopeTicketsRead, a.ticketGet},
+		{"GET /api/v1/tickets/{number}/comments", agents.ScopeTicketsRead, a.ticketComments},
+		{"POST /api/v1/tickets/{number}/comments", agents.ScopeTicketsWrite, a.ticketComment},
+		{"POST /api/v1/tickets/{number}/state", agents.ScopeTicketsWrite, a.ticketState},
+		{"GET /api/v1/tickets/{number}/checklists", agents.ScopeTicketsRead, a.checklistList},
+		{"POST /api/v1/tickets/{number}/checklists", agents.ScopeTicketsWrite, a.checklistAttach},
+		{"POST /api/v1/tickets/{number}/checklists/{checklist}/steps/{position}", agents.ScopeTicketsWrite, a.checklistTick},
+		{"GET /api/v1/conversations/{id}", agents.ScopeConversationsRead, a.conversationGet},
+		{"GET /api/v1/kb/entries", agents.ScopeKBRead, a.kbList},
+		{"GET /api/v1/kb/entries/{id}", agents.ScopeKBRead, a.kbGet},
+		{"POST /api/v1/kb/entries", agents.ScopeKBWrite, a.kbCreate},
+		{"PUT /api/v1/kb/entries/{id}", agents.ScopeKBWrite, a.kbUpdate},
+		{"POST /api/v1/kb/entries/{id}/status", agents.ScopeKBWrite, a.kbStatus},
+		{"GET /api/v1/users", agents.ScopeUsersRead, a.userList},
+		{"GET /api/v1/webhooks", agents.ScopeAdmin, a.webhookList},
+		{"POST /api/v1/webhooks", agents.ScopeAdmin, a.webhookCreate},
+		{"DELETE /api/v1/webhooks/{id}", agents.ScopeAdmin, a.webhookDelete},
+		{"GET /api/v1/webhooks/{id}/deliveries", agents.ScopeAdmin, a.webhookDeliveries},
 	}
 }
 
@@ -179,12 +180,12 @@ func (a *api) guard(rt apiRoute) http.Handler {
 		secret, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="helpdesk"`)
-			a.fail(w, ErrTokenInvalid)
+			a.fail(w, agents.ErrTokenInvalid)
 			return
 		}
 		tok, err := a.tokens.Authenticate(r.Context(), strings.TrimSpace(secret))
 		if err != nil {
-			if errors.Is(err, ErrTokenInvalid) {
+			if errors.Is(err, agents.ErrTokenInvalid) {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="helpdesk", error="invalid_token"`)
 			}
 			a.fail(w, err)
@@ -205,7 +206,7 @@ func (a *api) guard(rt apiRoute) http.Handler {
 }
 
 // apiActor is how the API's changes appear in audit trails.
-func apiActor(tok APIToken) string { return "api:" + tok.Name }
+func apiActor(tok agents.APIToken) string { return "api:" + tok.Name }
 
 // Errors of the API's own (the stores' sentinel errors are mapped too).
 var (
@@ -233,7 +234,7 @@ func apiStatus(err error) (int, string) {
 	var tooBig *http.MaxBytesError
 	var kbVal *kb.ValidationError
 	switch {
-	case errors.Is(err, ErrTokenInvalid):
+	case errors.Is(err, agents.ErrTokenInvalid):
 		return http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, errAPIForbidden):
 		return http.StatusForbidden, "forbidden"
@@ -244,17 +245,17 @@ func apiStatus(err error) (int, string) {
 	case errors.Is(err, errAPIMediaType):
 		return http.StatusUnsupportedMediaType, "unsupported_media_type"
 	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, tickets.ErrStepNotFound), errors.Is(err, kb.ErrNotFound),
-		errors.Is(err, bots.ErrNotFound), errors.Is(err, errAPINotFound), errors.Is(err, ErrUserNotFound),
+		errors.Is(err, bots.ErrNotFound), errors.Is(err, errAPINotFound), errors.Is(err, agents.ErrUserNotFound),
 		errors.Is(err, webhooks.ErrNotFound):
 		return http.StatusNotFound, "not_found"
 	case errors.Is(err, tickets.ErrIllegalTransition), errors.Is(err, kb.ErrTransition):
 		return http.StatusConflict, "illegal_transition"
-	case errors.Is(err, errAPIConflict), errors.Is(err, ErrUserExists):
+	case errors.Is(err, errAPIConflict), errors.Is(err, agents.ErrUserExists):
 		return http.StatusConflict, "conflict"
 	case errors.Is(err, tickets.ErrChecklistIncomplete):
 		return http.StatusConflict, "checklist_incomplete"
 	case errors.As(err, &kbVal), errors.Is(err, kb.ErrInvalid), errors.Is(err, tickets.ErrInvalid),
-		errors.Is(err, errAPIBadRequest), errors.Is(err, ErrBadScope), errors.Is(err, webhooks.ErrInvalid):
+		errors.Is(err, errAPIBadRequest), errors.Is(err, agents.ErrBadScope), errors.Is(err, webhooks.ErrInvalid):
 		return http.StatusBadRequest, "invalid"
 	}
 	return http.StatusInternalServerError, "internal"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/agents"
 	"helpdesk/internal/db"
 	"helpdesk/kb"
 	"helpdesk/tickets"
@@ -30,7 +31,7 @@ type apiChecklists struct {
 	Checklists []tickets.Checklist `json:"checklists"`
 }
 
-func (a *api) checklistList(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) checklistList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
 		a.fail(w, err)
@@ -47,7 +48,7 @@ func (a *api) checklistList(w http.ResponseWriter, r *http.Request, _ APIToken) 
 	apiJSON(w, http.StatusOK, apiChecklists{Checklists: cls})
 }
 
-func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var in apiChecklistAttach
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
@@ -87,7 +88,7 @@ func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok APITok
 	apiJSON(w, http.StatusCreated, cl)
 }
 
-func (a *api) checklistTick(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) checklistTick(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var in apiStepTick
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/db"
 	"helpdesk/kb"
@@ -84,7 +85,7 @@ func TestAPIContract(t *testing.T) {
 				// A token per request: the generated requests must not
 				// meet the rate limit (10/s per token).
 				seq++
-				tok, err := at.tokens.Create(ctx, "contract-"+strconv.Itoa(seq), Scopes)
+				tok, err := at.tokens.Create(ctx, "contract-"+strconv.Itoa(seq), agents.Scopes)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"helpdesk/adapters/email"
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/tickets"
 )
@@ -35,11 +36,11 @@ func TestAPICommentsAndResolutionMailTheRequester(t *testing.T) {
 		o.Mailer = a
 	})
 	ctx := context.Background()
-	toks, err := NewAPITokens(p.pool, nil)
+	toks, err := agents.NewAPITokens(p.pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := toks.Create(ctx, "crm", []Scope{ScopeTicketsRead, ScopeTicketsWrite})
+	tok, err := toks.Create(ctx, "crm", []agents.Scope{agents.ScopeTicketsRead, agents.ScopeTicketsWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,11 +70,11 @@ func TestAPICommentsAndResolutionMailTheRequester(t *testing.T) {
 		t.Fatal("a web-form ticket without a conversation")
 	}
 	mb.waitText(t, requester, number) // the confirmation
-	users, err := NewUsers(p.pool, nil)
+	users, err := agents.NewUsers(p.pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := users.Add(ctx, NewUser{Username: "paolo", DisplayName: "Paolo", Role: RoleAgentL1, Password: "pw-paolo-long-enough"})
+	id, err := users.Add(ctx, agents.NewUser{Username: "paolo", DisplayName: "Paolo", Role: agents.RoleAgentL1, Password: "pw-paolo-long-enough"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,11 +167,11 @@ func TestAPIOpenedTicketMailsTheRequester(t *testing.T) {
 		o.Mailer = a
 	})
 	ctx := context.Background()
-	toks, err := NewAPITokens(p.pool, nil)
+	toks, err := agents.NewAPITokens(p.pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := toks.Create(ctx, "crm", []Scope{ScopeTicketsRead, ScopeTicketsWrite})
+	tok, err := toks.Create(ctx, "crm", []agents.Scope{agents.ScopeTicketsRead, agents.ScopeTicketsWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"helpdesk/agents"
 	"helpdesk/internal/webhooks"
 	"helpdesk/kb"
 )
@@ -54,13 +55,13 @@ type apiKBStatus struct {
 
 // apiUser is a console user as the API shows it (no password hash).
 type apiUser struct {
-	ID          int64  `json:"id"`
-	Username    string `json:"username"`
-	DisplayName string `json:"display_name"`
-	Email       string `json:"email"`
-	Lang        string `json:"lang"`
-	Role        Role   `json:"role"`
-	Active      bool   `json:"active"`
+	ID          int64       `json:"id"`
+	Username    string      `json:"username"`
+	DisplayName string      `json:"display_name"`
+	Email       string      `json:"email"`
+	Lang        string      `json:"lang"`
+	Role        agents.Role `json:"role"`
+	Active      bool        `json:"active"`
 }
 
 // apiUsers wraps the user list.
@@ -93,7 +94,7 @@ func apiPathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func (a *api) conversationGet(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) conversationGet(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	id, err := apiPathID(r)
 	if err != nil {
 		a.fail(w, err)
@@ -122,11 +123,13 @@ func (a *api) conversationGet(w http.ResponseWriter, r *http.Request, _ APIToken
 // seesInternal says whether a token may read internal entries: kb:read
 // alone reads what the public help centre shows; kb:internal (or an
 // editor's kb:write) adds the desk's internal entries.
-func seesInternal(tok APIToken) bool { return tok.Has(ScopeKBInternal) || tok.Has(ScopeKBWrite) }
+func seesInternal(tok agents.APIToken) bool {
+	return tok.Has(agents.ScopeKBInternal) || tok.Has(agents.ScopeKBWrite)
+}
 
 // kbList lists published entries, filtered by lang and audience; internal
 // ones only for tokens that may see them.
-func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	q := r.URL.Query()
 	lang, ok := apiQuery(q, "lang")
 	if ok && lang != kb.LangIT && lang != kb.LangEN {
@@ -141,7 +144,7 @@ func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	}
 	if !seesInternal(tok) {
 		if aud == kb.AudienceInternal {
-			a.fail(w, fmt.Errorf("%w: internal entries need the %s scope", errAPIForbidden, ScopeKBInternal))
+			a.fail(w, fmt.Errorf("%w: internal entries need the %s scope", errAPIForbidden, agents.ScopeKBInternal))
 			return
 		}
 		aud = kb.AudiencePublic
@@ -156,20 +159,20 @@ func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok APIToken) {
 
 // kbGet returns a published entry; editors' tokens (kb:write) see
 // drafts too.
-func (a *api) kbGet(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) kbGet(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	e, err := a.kb.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.fail(w, err)
 		return
 	}
-	if (e.Status != kb.StatusPublished && !tok.Has(ScopeKBWrite)) || (e.Audience == kb.AudienceInternal && !seesInternal(tok)) {
+	if (e.Status != kb.StatusPublished && !tok.Has(agents.ScopeKBWrite)) || (e.Audience == kb.AudienceInternal && !seesInternal(tok)) {
 		a.fail(w, fmt.Errorf("%s: %w", e.ID, kb.ErrNotFound))
 		return
 	}
 	apiJSON(w, http.StatusOK, e)
 }
 
-func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var e kb.Entry
 	if err := apiDecode(r, &e); err != nil {
 		a.fail(w, err)
@@ -193,7 +196,7 @@ func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	apiJSON(w, http.StatusCreated, out)
 }
 
-func (a *api) kbUpdate(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) kbUpdate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var e kb.Entry
 	if err := apiDecode(r, &e); err != nil {
 		a.fail(w, err)
@@ -217,7 +220,7 @@ func (a *api) kbUpdate(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	apiJSON(w, http.StatusOK, out)
 }
 
-func (a *api) kbStatus(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) kbStatus(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var in apiKBStatus
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
@@ -237,7 +240,7 @@ func (a *api) kbStatus(w http.ResponseWriter, r *http.Request, tok APIToken) {
 	apiJSON(w, http.StatusOK, out)
 }
 
-func (a *api) userList(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) userList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	us, err := a.users.List(r.Context())
 	if err != nil {
 		a.fail(w, err)
@@ -259,7 +262,7 @@ func (a *api) hooksOrFail(w http.ResponseWriter) bool {
 	return true
 }
 
-func (a *api) webhookList(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) webhookList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	if !a.hooksOrFail(w) {
 		return
 	}
@@ -271,7 +274,7 @@ func (a *api) webhookList(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	apiJSON(w, http.StatusOK, apiWebhooks{Webhooks: subs})
 }
 
-func (a *api) webhookCreate(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) webhookCreate(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	if !a.hooksOrFail(w) {
 		return
 	}
@@ -288,7 +291,7 @@ func (a *api) webhookCreate(w http.ResponseWriter, r *http.Request, _ APIToken) 
 	apiJSON(w, http.StatusCreated, sub)
 }
 
-func (a *api) webhookDelete(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) webhookDelete(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	if !a.hooksOrFail(w) {
 		return
 	}
@@ -303,7 +306,7 @@ func (a *api) webhookDelete(w http.ResponseWriter, r *http.Request, _ APIToken) 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (a *api) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	if !a.hooksOrFail(w) {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/tickets"
 )
 
@@ -40,7 +41,7 @@ var subMicro = regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7,}`)
 // returns — times in microseconds, as PostgreSQL keeps them.
 func TestAPICreateAnswersAsRead(t *testing.T) {
 	at := newAPITest(t)
-	tok := at.token(ScopeTicketsRead, ScopeTicketsWrite)
+	tok := at.token(agents.ScopeTicketsRead, agents.ScopeTicketsWrite)
 	code, created := at.rawCall(tok, "POST", "/api/v1/tickets", "application/json", `{"subject":"stampante"}`)
 	if code != 201 || subMicro.MatchString(created) {
 		t.Fatalf("create: %d %s", code, created)
@@ -71,7 +72,7 @@ func TestAPICreateAnswersAsRead(t *testing.T) {
 func TestAPIRequestRules(t *testing.T) {
 	ctx := context.Background()
 	at := newAPITest(t)
-	tok := at.token(Scopes...)
+	tok := at.token(agents.Scopes...)
 	requesters := func() int {
 		var n int
 		if err := at.pool.GetContext(ctx, &n, `SELECT count(*) FROM requesters`); err != nil {

@@ -5,8 +5,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/netip"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/db"
 	"helpdesk/internal/webhooks"
@@ -27,7 +30,7 @@ import (
 
 type apiTest struct {
 	*testConsole
-	tokens *APITokens
+	tokens *agents.APITokens
 	store  *tickets.Store
 }
 
@@ -41,7 +44,7 @@ func newAPITest(t *testing.T) *apiTest {
 		}
 		o.Webhooks = hooks
 	})
-	toks, err := NewAPITokens(tc.pool, nil)
+	toks, err := agents.NewAPITokens(tc.pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +57,7 @@ func newAPITest(t *testing.T) *apiTest {
 
 var tokenSeq int
 
-func (at *apiTest) token(scopes ...Scope) string {
+func (at *apiTest) token(scopes ...agents.Scope) string {
 	at.t.Helper()
 	tokenSeq++
 	tok, err := at.tokens.Create(context.Background(), "it"+strings.Repeat("x", tokenSeq), scopes)
@@ -106,9 +109,9 @@ func (at *apiTest) call(token, method, path string, body any, out any) int {
 	return resp.StatusCode
 }
 
-func allScopesBut(s Scope) []Scope {
-	var out []Scope
-	for _, x := range Scopes {
+func allScopesBut(s agents.Scope) []agents.Scope {
+	var out []agents.Scope
+	for _, x := range agents.Scopes {
 		if x != s {
 			out = append(out, x)
 		}
@@ -120,7 +123,7 @@ func allScopesBut(s Scope) []Scope {
 // scope but the one it needs, and lets that scope through.
 func TestAPIScopeForbidden(t *testing.T) {
 	at := newAPITest(t)
-	full := at.token(Scopes...)
+	full := at.token(agents.Scopes...)
 	var tk tickets.Ticket
 	if code := at.call(full, "POST", "/api/v1/tickets", apiTicketCreate{Subject: "printer"}, &tk); code != 201 {
 		t.Fatalf("create: %d", code)
@@ -141,7 +144,7 @@ func TestAPIScopeForbidden(t *testing.T) {
 
 func TestAPIAuth(t *testing.T) {
 	at := newAPITest(t)
-	tok := at.token(ScopeTicketsRead)
+	tok := at.token(agents.ScopeTicketsRead)
 	if code := at.call("", "GET", "/api/v1/tickets", nil, nil); code != 401 {
 		t.Errorf("no token: %d", code)
 	}
@@ -153,7 +156,7 @@ func TestAPIAuth(t *testing.T) {
 	}
 	// Only the hash is stored.
 	var n int
-	if err := at.pool.Get(&n, `SELECT count(*) FROM api_tokens WHERE token_hash = $1 OR token_hash = $2`, tok, apiTokenHash(tok)); err != nil || n != 1 {
+	if err := at.pool.Get(&n, `SELECT count(*) FROM api_tokens WHERE token_hash = $1 OR token_hash = $2`, tok, fmt.Sprintf("%x", sha256.Sum256([]byte(tok)))); err != nil || n != 1 {
 		t.Fatalf("stored hash rows %d, %v", n, err)
 	}
 	ts, _ := at.tokens.List(context.Background())
@@ -163,17 +166,17 @@ func TestAPIAuth(t *testing.T) {
 	if code := at.call(tok, "GET", "/api/v1/tickets", nil, nil); code != 401 {
 		t.Errorf("revoked token: %d", code)
 	}
-	if code := at.call(at.token(ScopeTicketsRead), "GET", "/api/v1/nothing", nil, nil); code != 404 {
+	if code := at.call(at.token(agents.ScopeTicketsRead), "GET", "/api/v1/nothing", nil, nil); code != 404 {
 		t.Errorf("unknown path: %d", code)
 	}
-	if _, err := at.tokens.Create(context.Background(), "bad", []Scope{"tickets:everything"}); err == nil {
+	if _, err := at.tokens.Create(context.Background(), "bad", []agents.Scope{"tickets:everything"}); err == nil {
 		t.Error("unknown scope accepted")
 	}
 }
 
 func TestAPITicketsFlow(t *testing.T) {
 	at := newAPITest(t)
-	tok := at.token(ScopeTicketsRead, ScopeTicketsWrite)
+	tok := at.token(agents.ScopeTicketsRead, agents.ScopeTicketsWrite)
 	var created []tickets.Ticket
 	for i, c := range []apiTicketCreate{
 		{Subject: "Printer jammed", Urgency: "high", Impact: "high", RequesterEmail: "Anna@Example.org", RequesterName: "Anna"},
@@ -306,7 +309,7 @@ func firstTokenName(t *testing.T, at *apiTest) string {
 		t.Fatal(err)
 	}
 	for _, tk := range ts {
-		if tk.Has(ScopeTicketsWrite) {
+		if tk.Has(agents.ScopeTicketsWrite) {
 			return tk.Name
 		}
 	}
@@ -315,7 +318,7 @@ func firstTokenName(t *testing.T, at *apiTest) string {
 
 func TestAPIKnowledgeBase(t *testing.T) {
 	at := newAPITest(t)
-	reader, editor := at.token(ScopeKBRead), at.token(ScopeKBRead, ScopeKBWrite)
+	reader, editor := at.token(agents.ScopeKBRead), at.token(agents.ScopeKBRead, agents.ScopeKBWrite)
 	entry := map[string]any{"id": "vpn-slow", "kind": "faq", "lang": "en", "title": "The VPN is slow",
 		"audience": "public", "body": "Restart the client and pick the nearest gateway."}
 	if code := at.call(editor, "POST", "/api/v1/kb/entries", entry, nil); code != 201 {
@@ -351,7 +354,7 @@ func TestAPIKnowledgeBase(t *testing.T) {
 
 func TestAPIConversationAndUsers(t *testing.T) {
 	at := newAPITest(t)
-	at.addUser("maria", RoleAgentL1)
+	at.addUser("maria", agents.RoleAgentL1)
 	st, _ := bots.NewStore()
 	var convID int64
 	err := db.Tx(context.Background(), at.pool, func(tx *sqlx.Tx) error {
@@ -367,7 +370,7 @@ func TestAPIConversationAndUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok := at.token(ScopeConversationsRead, ScopeUsersRead)
+	tok := at.token(agents.ScopeConversationsRead, agents.ScopeUsersRead)
 	var c apiConversation
 	if code := at.call(tok, "GET", "/api/v1/conversations/"+strconv.FormatInt(convID, 10), nil, &c); code != 200 || len(c.Messages) != 1 || c.Messages[0].Body != "la stampante non va" {
 		t.Errorf("conversation: %d %+v", code, c)
@@ -383,7 +386,7 @@ func TestAPIConversationAndUsers(t *testing.T) {
 
 func TestAPIWebhookAdmin(t *testing.T) {
 	at := newAPITest(t)
-	tok := at.token(ScopeAdmin)
+	tok := at.token(agents.ScopeAdmin)
 	var sub webhooks.Subscription
 	if code := at.call(tok, "POST", "/api/v1/webhooks", apiWebhookCreate{URL: "https://example.org/hook", Secret: "0123456789abcdef",
 		Kinds: []string{webhooks.KindOpened}}, &sub); code != 201 {
@@ -448,7 +451,7 @@ func TestAPIChecklists(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tok := at.token(ScopeTicketsRead, ScopeTicketsWrite)
+	tok := at.token(agents.ScopeTicketsRead, agents.ScopeTicketsWrite)
 	var tk tickets.Ticket
 	at.call(tok, "POST", "/api/v1/tickets", apiTicketCreate{Subject: "Printer jam"}, &tk)
 	base := "/api/v1/tickets/" + tk.Number

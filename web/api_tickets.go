@@ -12,6 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/agents"
 	"helpdesk/internal/db"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
@@ -65,7 +66,7 @@ const (
 	apiPageMax     = 200
 )
 
-func (a *api) ticketList(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) ticketList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	q := r.URL.Query()
 	// A parameter given is checked as given: an empty value (limit=) is
 	// refused like any other bad one, never read as "absent" (but cursor).
@@ -120,7 +121,7 @@ func (a *api) ticketList(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	apiJSON(w, http.StatusOK, page)
 }
 
-func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var in apiTicketCreate
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
@@ -181,7 +182,7 @@ func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok APIToken)
 	apiJSON(w, http.StatusCreated, t)
 }
 
-func (a *api) ticketGet(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) ticketGet(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
 		a.fail(w, err)
@@ -190,7 +191,7 @@ func (a *api) ticketGet(w http.ResponseWriter, r *http.Request, _ APIToken) {
 	apiJSON(w, http.StatusOK, t)
 }
 
-func (a *api) ticketComments(w http.ResponseWriter, r *http.Request, _ APIToken) {
+func (a *api) ticketComments(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
 		a.fail(w, err)
@@ -216,7 +217,7 @@ func (a *api) ticketComments(w http.ResponseWriter, r *http.Request, _ APIToken)
 	apiJSON(w, http.StatusOK, apiComments{Comments: cs})
 }
 
-func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var in apiComment
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
@@ -242,7 +243,7 @@ func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok APIToken
 	apiJSON(w, http.StatusCreated, c)
 }
 
-func (a *api) ticketState(w http.ResponseWriter, r *http.Request, tok APIToken) {
+func (a *api) ticketState(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var in apiStateChange
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"helpdesk/agents"
 	"helpdesk/assist"
 	"helpdesk/internal/llm/llmtest"
 	"helpdesk/kb"
@@ -42,7 +43,7 @@ func TestBrowserAssist(t *testing.T) {
 		o.Assist = assist.NewConsole(fake.Client(t, nil))
 		searcher = o.Searcher
 	})
-	d.addUser("anna", RoleAgentL1)
+	d.addUser("anna", agents.RoleAgentL1)
 	conv := d.queue("chat-1")
 	// The entry is published after the handoff, so the bot did not answer
 	// with it; the agent's suggestion finds it.

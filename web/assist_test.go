@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/agents"
 	"helpdesk/assist"
 	"helpdesk/internal/llm"
 	"helpdesk/internal/llm/llmtest"
@@ -85,8 +86,8 @@ func newAssistDesk(t *testing.T, fake *llmtest.Server, mod func(*llm.Config)) *a
 		d.kb = store
 	})
 	d.testConsole = tc
-	anna := tc.addUser("anna", RoleAgentL1)
-	tc.addUser("elena", RoleEditor)
+	anna := tc.addUser("anna", agents.RoleAgentL1)
+	tc.addUser("elena", agents.RoleEditor)
 	ts, err := tickets.NewStore(tickets.Options{Now: tc.clock.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/tickets"
 )
 
@@ -67,7 +68,7 @@ func TestVoicemailPlayedInTicketPage(t *testing.T) {
 	bad := add(vm, "x.wav", "audio/wav", []byte("x"), "../../etc/passwd")
 	foreign := add(other, "other.wav", "audio/wav", []byte("other"), "")
 
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	code, body, _ := c.get(fmt.Sprintf("/console/tickets/%d", vm.ID))
 	if code != http.StatusOK {

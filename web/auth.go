@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"helpdesk/agents"
 	"helpdesk/internal/i18n"
 )
 
@@ -37,9 +38,9 @@ func (c *console) guard(rt consoleRoute) http.Handler {
 			http.SetCookie(w, &http.Cookie{Name: consoleLangCookie, Value: i18n.Normalize(l), Path: "/console/",
 				HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
 		}
-		var sess *session
+		var sess *agents.Session
 		if ck, err := r.Cookie(sessionCookie); err == nil {
-			s, err := c.sessions.lookup(r.Context(), ck.Value)
+			s, err := c.sessions.Lookup(r.Context(), ck.Value)
 			if err != nil {
 				c.fail(w, r, err)
 				return
@@ -67,7 +68,7 @@ func (c *console) guard(rt consoleRoute) http.Handler {
 			c.fail(w, r, errForbidden)
 			return
 		}
-		if unsafeMethod(r.Method) && !sess.validCSRF(r) {
+		if unsafeMethod(r.Method) && !validCSRF(sess, r) {
 			c.fail(w, r, errCSRF)
 			return
 		}
@@ -114,10 +115,10 @@ func safeNext(next string) string {
 func (c *console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	token, _, err := c.sessions.login(r.Context(), username, password, clientAddr(r), r.UserAgent())
+	token, _, err := c.sessions.Login(r.Context(), username, password, clientAddr(r), r.UserAgent())
 	if err != nil {
 		v := c.newView(r, "login.title", loginData{Username: username, Next: next})
-		var locked *LockedError
+		var locked *agents.LockedError
 		code := http.StatusUnauthorized
 		switch {
 		case errors.As(err, &locked):
@@ -126,7 +127,7 @@ func (c *console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			mins := int((d + time.Minute - 1) / time.Minute)
 			w.Header().Set("Retry-After", strconv.Itoa(int(d/time.Second)+1))
 			v.Error = v.T("login.locked", locked.Until.In(c.loc).Format("15:04"), mins)
-		case errors.Is(err, errLoginRejected):
+		case errors.Is(err, agents.ErrLoginRejected):
 			v.Error = v.T("login.wrong")
 		default:
 			c.fail(w, r, err)
@@ -152,7 +153,7 @@ func (c *console) logout(w http.ResponseWriter, r *http.Request) {
 				c.log.Warn("set presence away at logout", "user", s.Username, "err", err)
 			}
 		}
-		if err := c.sessions.logout(r.Context(), s); err != nil {
+		if err := c.sessions.Logout(r.Context(), s); err != nil {
 			c.fail(w, r, err)
 			return
 		}
@@ -165,9 +166,9 @@ func (c *console) logout(w http.ResponseWriter, r *http.Request) {
 // dashboard sends each role to where its work is.
 func (c *console) dashboard(w http.ResponseWriter, r *http.Request) {
 	switch sessionFrom(r).Role {
-	case RoleEditor:
+	case agents.RoleEditor:
 		http.Redirect(w, r, "/console/kb", http.StatusSeeOther)
-	case RoleAdmin:
+	case agents.RoleAdmin:
 		http.Redirect(w, r, "/console/tickets", http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/console/inbox", http.StatusSeeOther)

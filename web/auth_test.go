@@ -4,18 +4,21 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"helpdesk/agents"
 )
 
 func TestLoginLogout(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, nil)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.client()
 
 	if code, _, h := c.get("/console/tickets"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/console/login") {
@@ -44,7 +47,7 @@ func TestLoginLogout(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := strings.TrimPrefix(strings.SplitN(ck, ";", 2)[0], sessionCookie+"=")
-	if string(stored) == token || len(stored) != 32 || string(stored) != string(hashToken(token)) {
+	if string(stored) == token || len(stored) != 32 || string(stored) != string(sha256Of(token)) {
 		t.Fatalf("stored %x is not the SHA-256 of the token", stored)
 	}
 	c.refreshCSRF()
@@ -75,7 +78,7 @@ func TestLoginLogout(t *testing.T) {
 func TestSecureCookieOnHTTPS(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, func(o *Options) { o.BaseURL = "https://desk.example.org" })
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	_, _, h := tc.client().post("/console/login", url.Values{"username": {"anna"}, "password": {passwordOf("anna")}})
 	if !strings.Contains(h.Get("Set-Cookie"), "Secure") {
 		t.Fatalf("cookie %q is not Secure with an https base URL", h.Get("Set-Cookie"))
@@ -84,8 +87,8 @@ func TestSecureCookieOnHTTPS(t *testing.T) {
 
 func TestSessionExpiry(t *testing.T) {
 	t.Parallel()
-	tc := newTestConsole(t, func(o *Options) { o.Session = SessionOptions{Idle: 30 * time.Minute, Absolute: 2 * time.Hour} })
-	tc.addUser("anna", RoleAgentL1)
+	tc := newTestConsole(t, func(o *Options) { o.Session = agents.SessionOptions{Idle: 30 * time.Minute, Absolute: 2 * time.Hour} })
+	tc.addUser("anna", agents.RoleAgentL1)
 	t.Run("idle", func(t *testing.T) {
 		c := tc.login("anna")
 		tc.clock.Advance(29 * time.Minute)
@@ -130,10 +133,10 @@ func TestSessionExpiry(t *testing.T) {
 func TestLockout(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, func(o *Options) {
-		o.Session = SessionOptions{MaxFailures: 3, MaxAddrFailures: 6, LockWindow: 10 * time.Minute}
+		o.Session = agents.SessionOptions{MaxFailures: 3, MaxAddrFailures: 6, LockWindow: 10 * time.Minute}
 	})
-	tc.addUser("anna", RoleAgentL1)
-	tc.addUser("bruno", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
+	tc.addUser("bruno", agents.RoleAgentL1)
 	c := tc.client()
 	bad := func(user string) (int, string, http.Header) {
 		return c.post("/console/login?lang=en", url.Values{"username": {user}, "password": {"not-the-password"}})
@@ -173,7 +176,7 @@ func TestLockout(t *testing.T) {
 func TestCSRF(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, nil)
-	tc.addUser("ada", RoleAdmin)
+	tc.addUser("ada", agents.RoleAdmin)
 	c := tc.login("ada")
 	form := func(token string) url.Values {
 		return url.Values{"csrf": {token}, "title": {"Saluto"}, "body": {"Buongiorno"}, "canned_lang": {"it"}}
@@ -227,7 +230,7 @@ func TestConsoleTextComplete(t *testing.T) {
 func TestLanguageChoice(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, nil)
-	tc.addUser("anna", RoleAgentL1) // profile language: it
+	tc.addUser("anna", agents.RoleAgentL1) // profile language: it
 	c := tc.login("anna")
 	cases := []struct{ path, want string }{
 		{"/console/tickets", "Nessun ticket"},
@@ -246,4 +249,9 @@ func TestLanguageChoice(t *testing.T) {
 	if _, body, _ := tc.client().do(req); !strings.Contains(body, "Log in") {
 		t.Fatal("login page ignores Accept-Language")
 	}
+}
+
+func sha256Of(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/testdb"
 	"helpdesk/internal/testwait"
@@ -88,7 +89,7 @@ func newDeskWith(t *testing.T, opt func(*Options)) *desk {
 	t.Cleanup(srv.Close)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	users, err := NewUsers(pool, nil)
+	users, err := agents.NewUsers(pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,8 +195,8 @@ func (d *desk) waitReply(key, want string) {
 func TestBrowserHandoff(t *testing.T) {
 	b := browser(t)
 	d := newDesk(t)
-	d.addUser("anna", RoleAgentL1)
-	d.addUser("luca", RoleAgentL2)
+	d.addUser("anna", agents.RoleAgentL1)
+	d.addUser("luca", agents.RoleAgentL2)
 
 	anna := d.agentTab(b, "anna")
 	if url := d.read(anna, "location", chromedp.Location()); !strings.HasSuffix(url, "/console/inbox") {
@@ -285,7 +286,7 @@ func TestBrowserHandoff(t *testing.T) {
 func TestBrowserEditorPublishesFAQ(t *testing.T) {
 	b := browser(t)
 	d := newDesk(t)
-	d.addUser("elena", RoleEditor)
+	d.addUser("elena", agents.RoleEditor)
 	// Before: the bot has no answer about the new badge printer.
 	question := "come si stampa il badge visitatori"
 	res := d.say("q-1", question)

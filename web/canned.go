@@ -3,33 +3,16 @@
 package web
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
+	"helpdesk/agents"
 	"helpdesk/internal/i18n"
 )
 
-// cannedResponse is a ready-made reply an agent can insert.
-type cannedResponse struct {
-	ID    int64  `db:"id"`
-	Lang  string `db:"lang"`
-	Title string `db:"title"`
-	Body  string `db:"body"`
-}
-
-// canned lists the canned responses in lang ("" for all).
-func (c *console) canned(ctx context.Context, lang string) ([]cannedResponse, error) {
-	var cs []cannedResponse
-	if err := c.db.SelectContext(ctx, &cs, c.q.Canned, lang); err != nil {
-		return nil, fmt.Errorf("canned responses: %w", err)
-	}
-	return cs, nil
-}
-
 func (c *console) cannedPage(w http.ResponseWriter, r *http.Request) {
-	cs, err := c.canned(r.Context(), "")
+	cs, err := c.canned.List(r.Context(), "")
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -38,13 +21,12 @@ func (c *console) cannedPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *console) cannedSave(w http.ResponseWriter, r *http.Request) {
-	title, body := strings.TrimSpace(r.PostFormValue("title")), strings.TrimSpace(r.PostFormValue("body"))
-	if title == "" || body == "" {
-		c.fail(w, r, fmt.Errorf("%w: title and text are required", errBadRequest))
-		return
-	}
 	lang := i18n.Normalize(r.PostFormValue("canned_lang"))
-	if _, err := c.db.ExecContext(r.Context(), c.q.InsertCanned, lang, title, body, actor(r)); err != nil {
+	err := c.canned.Save(r.Context(), lang, r.PostFormValue("title"), r.PostFormValue("body"), actor(r))
+	if errors.Is(err, agents.ErrCannedInvalid) {
+		err = fmt.Errorf("%w: title and text are required", errBadRequest)
+	}
+	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
@@ -57,7 +39,7 @@ func (c *console) cannedDelete(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	if _, err := c.db.ExecContext(r.Context(), c.q.DeleteCanned, id); err != nil {
+	if err := c.canned.Delete(r.Context(), id); err != nil {
 		c.fail(w, r, err)
 		return
 	}

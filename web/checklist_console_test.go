@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/kb"
 	"helpdesk/tickets"
 )
@@ -71,8 +72,8 @@ func checklistConsole(t *testing.T, fh *fakeHandoff) (*testConsole, *tickets.Sto
 func TestChecklistOnTicketPage(t *testing.T) {
 	t.Parallel()
 	tc, ts, tk := checklistConsole(t, nil)
-	tc.addUser("anna", RoleAgentL1)
-	tc.addUser("elena", RoleEditor)
+	tc.addUser("anna", agents.RoleAgentL1)
+	tc.addUser("elena", agents.RoleEditor)
 	c := tc.login("anna")
 	page := fmt.Sprintf("/console/tickets/%d", tk.ID)
 
@@ -161,7 +162,7 @@ func TestChecklistBlocksConversationResolve(t *testing.T) {
 	t.Parallel()
 	fh := &fakeHandoff{}
 	tc, ts, tk := checklistConsole(t, fh)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	ctx := context.Background()
 	var convID int64

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"helpdesk/agents"
 )
 
 // Odd bytes: a NUL or a byte that is not UTF-8 from any web edge is
@@ -70,7 +72,7 @@ func TestOddBytesWebForm(t *testing.T) {
 
 func TestOddBytesAPI(t *testing.T) {
 	at := newAPITest(t)
-	tok := at.token(ScopeTicketsRead, ScopeTicketsWrite)
+	tok := at.token(agents.ScopeTicketsRead, agents.ScopeTicketsWrite)
 	var tk struct{ Subject string }
 	if code := at.call(tok, "POST", "/api/v1/tickets", "{\"subject\":\"VPN\\u0000 lenta \xff\",\"description\":\"da ieri\\u0000\"}", &tk); code != 201 {
 		t.Fatalf("create with U+0000 = %d", code)
@@ -90,8 +92,8 @@ func TestOddBytesAPI(t *testing.T) {
 // page or a 400, never a 500.
 func TestOddBytesConsoleFilters(t *testing.T) {
 	tc := newTestConsole(t, nil)
-	tc.addUser("sup", RoleSupervisor)
-	tc.addUser("adm", RoleAdmin)
+	tc.addUser("sup", agents.RoleSupervisor)
+	tc.addUser("adm", agents.RoleAdmin)
 	sup, adm := tc.login("sup"), tc.login("adm")
 	long := strings.Repeat("a", 199) + "è"
 	for _, path := range []string{"/console/tickets", "/console/kb", "/console/inbox/list", "/console/contacts/requesters",

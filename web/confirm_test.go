@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/kb"
 	"helpdesk/tickets"
 )
@@ -42,7 +43,7 @@ func TestAgentChoicesAreConfirmations(t *testing.T) {
 	tc := newTestConsole(t, func(o *Options) { o.Handoff = &fakeHandoff{} })
 	s := seedConsole(t, tc)
 	tc.pool.MustExec(`UPDATE kb_entries SET status = 'published' WHERE slug = 'stampante'`)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	anna := tc.login("anna")
 	rows := func() []string {
 		t.Helper()
@@ -99,7 +100,7 @@ func TestKBEditorLearnedPhrasings(t *testing.T) {
 	if _, err := store.Confirm(context.Background(), kb.Confirmation{Query: "stampante impallata", Entry: "stampante"}, kb.ConfirmSolved, "telegram:1"); err != nil {
 		t.Fatal(err)
 	}
-	tc.addUser("edo", RoleEditor)
+	tc.addUser("edo", agents.RoleEditor)
 	edo := tc.login("edo")
 	page := func() string {
 		t.Helper()
@@ -152,7 +153,7 @@ func TestConsoleClassifyIsASeverityLabel(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, nil)
 	s := seedConsole(t, tc)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	anna := tc.login("anna")
 	classify := func(u, i string) {
 		t.Helper()

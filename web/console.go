@@ -19,6 +19,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/bots/markup"
 	"helpdesk/internal/i18n"
@@ -38,8 +39,9 @@ type console struct {
 	q         *queries
 	log       *slog.Logger
 	now       func() time.Time
-	sessions  *sessions
-	users     *Users
+	sessions  *agents.Sessions
+	users     *agents.Users
+	canned    *agents.Canned
 	tickets   *tickets.Store
 	kb        *kb.Store
 	searcher  *kb.Searcher
@@ -77,8 +79,8 @@ type console struct {
 // ctxKey keys the session in a request's context.
 type ctxKey struct{}
 
-func sessionFrom(r *http.Request) *session {
-	s, _ := r.Context().Value(ctxKey{}).(*session)
+func sessionFrom(r *http.Request) *agents.Session {
+	s, _ := r.Context().Value(ctxKey{}).(*agents.Session)
 	return s
 }
 
@@ -91,13 +93,21 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 	if now == nil {
 		now = time.Now
 	}
-	users, err := NewUsers(opt.Pool, now)
+	users, err := agents.NewUsers(opt.Pool, now)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := agents.NewSessions(opt.Pool, opt.Session, now)
+	if err != nil {
+		return nil, err
+	}
+	canned, err := agents.NewCanned(opt.Pool)
 	if err != nil {
 		return nil, err
 	}
 	c := &console{
-		db: opt.Pool, q: q, log: log, now: now, users: users,
-		sessions: newSessions(opt.Pool, q, opt.Session, now),
+		db: opt.Pool, q: q, log: log, now: now, users: users, canned: canned,
+		sessions: sessions,
 		tickets:  opt.Tickets, kb: opt.KB, searcher: opt.Searcher, convs: opt.Conversations,
 		handoff: opt.Handoff, renderer: kb.NewRenderer(), assist: opt.Assist,
 		secure:   strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"),
@@ -196,7 +206,7 @@ func (c *console) parseTemplates() error {
 type view struct {
 	Lang    string
 	Title   string
-	User    *User
+	User    *agents.User
 	CSRF    string
 	Path    string
 	Flash   string
@@ -350,10 +360,10 @@ func statusOf(err error) (int, string) {
 	case errors.Is(err, errTicketLevel):
 		return http.StatusForbidden, "error.ticket_level"
 	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, tickets.ErrStepNotFound), errors.Is(err, kb.ErrNotFound), errors.Is(err, bots.ErrNotFound),
-		errors.Is(err, ErrUserNotFound):
+		errors.Is(err, agents.ErrUserNotFound):
 		return http.StatusNotFound, "error.notfound"
 	case errors.Is(err, errBadRequest), errors.Is(err, tickets.ErrInvalid), errors.Is(err, kb.ErrInvalid),
-		errors.Is(err, ErrInvalidUser), errors.Is(err, ErrWeakPassword), errors.Is(err, ErrUserExists):
+		errors.Is(err, agents.ErrInvalidUser), errors.Is(err, agents.ErrWeakPassword), errors.Is(err, agents.ErrUserExists):
 		return http.StatusBadRequest, "error.badrequest"
 	case errors.Is(err, tickets.ErrIllegalTransition), errors.Is(err, kb.ErrTransition), errors.Is(err, ErrConflict):
 		return http.StatusConflict, "error.conflict"
@@ -400,6 +410,6 @@ func (c *console) Close() {
 	}
 }
 
-func (c *console) withSession(ctx context.Context, s *session) context.Context {
+func (c *console) withSession(ctx context.Context, s *agents.Session) context.Context {
 	return context.WithValue(ctx, ctxKey{}, s)
 }

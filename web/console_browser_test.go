@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	chromekb "github.com/chromedp/chromedp/kb"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/kb"
 )
@@ -28,11 +29,11 @@ func TestBrowserConsolePages(t *testing.T) {
 	var searcher *kb.Searcher
 	d := newDeskWith(t, func(o *Options) { searcher = o.Searcher })
 	ctx := context.Background()
-	for _, u := range []NewUser{
-		{Username: "marco", DisplayName: "Marco Rossi", Role: RoleAgentL1},
-		{Username: "sara", DisplayName: "Sara Verdi", Role: RoleSupervisor},
-		{Username: "elena", DisplayName: "Elena Neri", Role: RoleEditor},
-		{Username: "ada", DisplayName: "Ada Conti", Role: RoleAdmin},
+	for _, u := range []agents.NewUser{
+		{Username: "marco", DisplayName: "Marco Rossi", Role: agents.RoleAgentL1},
+		{Username: "sara", DisplayName: "Sara Verdi", Role: agents.RoleSupervisor},
+		{Username: "elena", DisplayName: "Elena Neri", Role: agents.RoleEditor},
+		{Username: "ada", DisplayName: "Ada Conti", Role: agents.RoleAdmin},
 	} {
 		u.Password = passwordOf(u.Username)
 		if _, err := d.users.Add(ctx, u); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helpdesk/agents"
 	"helpdesk/internal/db"
 	"helpdesk/internal/testdb"
 )
@@ -47,7 +48,7 @@ type testConsole struct {
 	srv   *Server
 	ts    *httptest.Server
 	clock *clock
-	users *Users
+	users *agents.Users
 }
 
 // newTestConsole serves the console on a fresh database. opt may adjust
@@ -68,7 +69,7 @@ func newTestConsole(t *testing.T, opt func(*Options)) *testConsole {
 	t.Cleanup(srv.Close)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	users, err := NewUsers(pool, ck.Now)
+	users, err := agents.NewUsers(pool, ck.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,9 +91,9 @@ func openPool(t testing.TB, u string) *sqlx.DB {
 func passwordOf(username string) string { return "pw-" + username + "-long-enough" }
 
 // addUser creates a user whose password is passwordOf(username).
-func (tc *testConsole) addUser(username string, role Role) int64 {
+func (tc *testConsole) addUser(username string, role agents.Role) int64 {
 	tc.t.Helper()
-	id, err := tc.users.Add(context.Background(), NewUser{Username: username, DisplayName: strings.ToUpper(username), Role: role, Password: passwordOf(username)})
+	id, err := tc.users.Add(context.Background(), agents.NewUser{Username: username, DisplayName: strings.ToUpper(username), Role: role, Password: passwordOf(username)})
 	if err != nil {
 		tc.t.Fatal(err)
 	}

@@ -445,7 +445,11 @@ func newContactDesk(c *console, opt Options) error {
 	if err := db.ScanQueries(&hq, helpQueryFS, "help_queries.sql"); err != nil {
 		return err
 	}
-	c.intake = &intake{db: opt.Pool, q: hq, tickets: c.tickets, convs: c.convs, tracker: &TrackingTokens{q: hq, now: c.now},
+	tracker, err := tickets.NewTrackingTokens(c.now)
+	if err != nil {
+		return err
+	}
+	c.intake = &intake{db: opt.Pool, q: hq, tickets: c.tickets, convs: c.convs, tracker: tracker,
 		mailer: opt.Public.Mailer, baseURL: strings.TrimRight(opt.BaseURL, "/"), now: c.now}
 	return nil
 }

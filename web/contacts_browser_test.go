@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"helpdesk/agents"
 	"helpdesk/internal/testwait"
 	"helpdesk/tickets"
 )
@@ -30,7 +31,7 @@ import (
 func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 	b := browser(t)
 	d := newDesk(t)
-	d.addUser("anna", RoleAgentL1)
+	d.addUser("anna", agents.RoleAgentL1)
 	ctx := context.Background()
 	ts, err := tickets.NewStore(tickets.Options{})
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"helpdesk/agents"
 )
 
 var contactDoneLocation = regexp.MustCompile(`^/console/contacts/(\d+)\?mail=(\w+)$`)
@@ -27,7 +29,7 @@ func newContactConsole(t *testing.T) (*testConsole, *mailRecorder) {
 func TestContactPhoneCallOpensTicketAndMailsTrackingLink(t *testing.T) {
 	t.Parallel()
 	tc, rec := newContactConsole(t)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 
 	code, body, _ := c.get("/console/contacts/new?lang=en")
@@ -99,7 +101,7 @@ func TestContactPhoneCallOpensTicketAndMailsTrackingLink(t *testing.T) {
 func TestContactWithoutEmailAndLookup(t *testing.T) {
 	t.Parallel()
 	tc, rec := newContactConsole(t)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 
 	// A caller with a telephone number only: a ticket, no conversation,
@@ -167,7 +169,7 @@ func TestContactWithoutEmailAndLookup(t *testing.T) {
 func TestContactFormErrors(t *testing.T) {
 	t.Parallel()
 	tc, _ := newContactConsole(t)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	tests := []struct {
 		name  string
@@ -204,7 +206,7 @@ func TestContactFormErrors(t *testing.T) {
 func TestContactSeveritySuggestion(t *testing.T) {
 	t.Parallel()
 	tc, _ := newContactConsole(t)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	tests := []struct {
 		name, text, lang, wantLabel string

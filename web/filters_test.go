@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/kb"
 )
 
@@ -20,7 +21,7 @@ import (
 // without the filter (200) and never a 500. The good values still work.
 func TestConsoleFiltersRefuseBadValues(t *testing.T) {
 	tc := newTestConsole(t, nil)
-	tc.addUser("sara", RoleSupervisor)
+	tc.addUser("sara", agents.RoleSupervisor)
 	c := tc.login("sara")
 	store, err := kb.NewStore(tc.pool, nil)
 	if err != nil {

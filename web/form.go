@@ -267,7 +267,7 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	path := TrackingPath(opened.ticket.Number, opened.token)
+	path := tickets.TrackingPath(opened.ticket.Number, opened.token)
 	if err := p.sendConfirmation(r.Context(), opened, v.Lang); err != nil {
 		p.log.Error("web form confirmation mail", "ticket", opened.ticket.Number, "err", err)
 		path += "&flash=created-nomail"

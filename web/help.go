@@ -90,11 +90,7 @@ type helpQueries struct {
 	RateCount          string `query:"rate-count"`
 	RateAdd            string `query:"rate-add"`
 	RatePrune          string `query:"rate-prune"`
-	TokenInsert        string `query:"token-insert"`
-	TokenHashes        string `query:"token-hashes"`
-	LinkIdentity       string `query:"link-identity"`
 	RequesterEmail     string `query:"requester-email"`
-	RequesterFillEmail string `query:"requester-fill-email"`
 	NotifyConversation string `query:"notify-conversation"`
 	ChatMessages       string `query:"chat-messages"`
 	ChatState          string `query:"chat-state"`
@@ -119,7 +115,7 @@ type publicSite struct {
 	convs     *bots.Store
 	renderer  *kb.Renderer
 	severity  bots.SeverityModel
-	tracker   *TrackingTokens
+	tracker   *tickets.TrackingTokens
 	intake    *intake
 	limiter   *rateLimiter
 	chat      *chatHub
@@ -254,7 +250,9 @@ func newPublicSite(opt Options) (*publicSite, error) {
 			*l.v = l.def
 		}
 	}
-	p.tracker = &TrackingTokens{q: p.q, now: p.now}
+	if p.tracker, err = tickets.NewTrackingTokens(p.now); err != nil {
+		return nil, err
+	}
 	p.intake = &intake{db: opt.Pool, q: p.q, tickets: p.tickets, convs: p.convs, tracker: p.tracker,
 		mailer: p.opt.Mailer, baseURL: p.baseURL, now: p.now}
 	p.limiter = &rateLimiter{db: opt.Pool, q: p.q, now: p.now}

@@ -22,6 +22,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"helpdesk/adapters/email"
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/testwait"
 )
@@ -180,11 +181,11 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 	// An agent takes the ticket's conversation and answers: the engine
 	// records a public comment and mails the requester.
 	tk := p.ticket(number)
-	users, err := NewUsers(p.pool, nil)
+	users, err := agents.NewUsers(p.pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := users.Add(context.Background(), NewUser{Username: "paolo", DisplayName: "Paolo", Role: RoleAgentL1, Password: "pw-paolo-long-enough"})
+	id, err := users.Add(context.Background(), agents.NewUser{Username: "paolo", DisplayName: "Paolo", Role: agents.RoleAgentL1, Password: "pw-paolo-long-enough"})
 	if err != nil {
 		t.Fatal(err)
 	}

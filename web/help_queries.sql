@@ -15,24 +15,8 @@ INSERT INTO public_rate_events (bucket, key, at) VALUES ($1, $2, $3);
 -- Drops what no window can count any more (run now and then).
 DELETE FROM public_rate_events WHERE at < $1;
 
--- name: token-insert
-INSERT INTO tracking_tokens (ticket_id, token_hash, created_at) VALUES ($1, $2, $3);
-
--- name: token-hashes
--- Every token hash of a ticket: the caller compares them in constant time.
-SELECT token_hash FROM tracking_tokens WHERE ticket_id = $1 ORDER BY id;
-
--- name: link-identity
--- The web form's requester is also known on the web channel.
-INSERT INTO requester_identities (channel, external_id, requester_id) VALUES ($1, $2, $3)
-ON CONFLICT (channel, external_id) DO NOTHING;
-
 -- name: requester-email
 SELECT email FROM requesters WHERE id = $1;
-
--- name: requester-fill-email
--- A known requester gives an e-mail address for the first time.
-UPDATE requesters SET email = $2 WHERE id = $1 AND email = '';
 
 -- name: notify-conversation
 SELECT pg_notify('helpdesk_conversations', $1::text);

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/kb"
 	"helpdesk/tickets"
@@ -41,19 +42,19 @@ type InboxItem struct {
 
 // queueLevels are the support levels whose queue a role serves: an L2
 // agent also helps with level 1 when it is free; a supervisor sees all.
-func queueLevels(r Role) []int64 {
+func queueLevels(r agents.Role) []int64 {
 	switch r {
-	case RoleAgentL1:
+	case agents.RoleAgentL1:
 		return []int64{1}
 	default:
 		return []int64{1, 2}
 	}
 }
 
-func (c *console) inboxItems(ctx context.Context, s *session) ([]InboxItem, error) {
+func (c *console) inboxItems(ctx context.Context, s *agents.Session) ([]InboxItem, error) {
 	var items []InboxItem
 	if err := c.db.SelectContext(ctx, &items, c.q.Inbox, pq.Int64Array(queueLevels(s.Role)), s.ID,
-		s.Role == RoleSupervisor); err != nil {
+		s.Role == agents.RoleSupervisor); err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
 	for i := range items {
@@ -95,11 +96,11 @@ func (c *console) inboxData(r *http.Request) (inboxData, error) {
 			d.Items = append(d.Items, it)
 		}
 	}
-	var presence string
-	if err := c.db.GetContext(r.Context(), &presence, c.q.Presence, s.ID); err != nil {
+	presence, err := c.users.Presence(r.Context(), s.ID)
+	if err != nil {
 		return inboxData{}, err
 	}
-	d.Online = presence == "online"
+	d.Online = presence == agents.PresenceOnline
 	return d, nil
 }
 
@@ -190,7 +191,7 @@ type conversationData struct {
 	Ticket       *tickets.Ticket
 	Mine         bool
 	CanTake      bool
-	Canned       []cannedResponse
+	Canned       []agents.CannedResponse
 	Handoff      bool
 	Levels       []tickets.Level
 	Assist       assistPanel // the language model's summary and suggestion (assist.go)
@@ -263,7 +264,7 @@ func (c *console) conversationPage(r *http.Request) (*conversationData, error) {
 		}
 		d.OpenRequired = strings.Join(open, "; ")
 	}
-	if d.Canned, err = c.canned(ctx, conv.Lang); err != nil {
+	if d.Canned, err = c.canned.List(ctx, conv.Lang); err != nil {
 		return nil, err
 	}
 	lang := pageLang(r)
@@ -298,9 +299,9 @@ func (c *console) conversationMessages(w http.ResponseWriter, r *http.Request) {
 
 // agentOf is the console user as the engine sees them; a supervisor
 // works at level 2.
-func agentOf(s *session) bots.Agent {
+func agentOf(s *agents.Session) bots.Agent {
 	level := s.Role.Level()
-	if s.Role == RoleSupervisor {
+	if s.Role == agents.RoleSupervisor {
 		level = 2
 	}
 	return bots.Agent{ID: s.ID, Name: s.DisplayName, Level: level}

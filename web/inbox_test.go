@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/agents"
 	"helpdesk/internal/testwait"
 )
 
@@ -28,8 +29,8 @@ func TestInboxAndConversation(t *testing.T) {
 	}
 	tc.pool.MustExec(`INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, created_at)
 		VALUES ($1, 'memory', 'm1', 'in', 'u1', 'la stampante non va', now()), ($1, 'memory', 'm2', 'out', 'bot', 'Hai provato a riavviarla?', now())`, s.convID)
-	tc.addUser("anna", RoleAgentL1)
-	tc.addUser("luca", RoleAgentL2)
+	tc.addUser("anna", agents.RoleAgentL1)
+	tc.addUser("luca", agents.RoleAgentL2)
 	l1, l2 := tc.login("anna"), tc.login("luca")
 
 	_, body, _ := l1.get("/console/inbox/list")
@@ -93,7 +94,7 @@ func TestInboxWithoutHandoff(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, nil)
 	s := seedConsole(t, tc)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	if code, _, _ := c.post(fmt.Sprintf("/console/conversations/%d/take", s.convID), nil); code != http.StatusServiceUnavailable {
 		t.Fatalf("take without an engine = %d, want 503", code)
@@ -126,7 +127,7 @@ func readEvents(t *testing.T, c *client, ctx context.Context) <-chan string {
 func TestLiveEventsFromNotify(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, nil)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -153,9 +154,9 @@ func TestLiveFallbackPolling(t *testing.T) {
 
 func TestEventStreamFollowsSession(t *testing.T) {
 	t.Parallel()
-	tc := newTestConsole(t, func(o *Options) { o.Session = SessionOptions{Idle: 30 * time.Minute} })
+	tc := newTestConsole(t, func(o *Options) { o.Session = agents.SessionOptions{Idle: 30 * time.Minute} })
 	tc.srv.console.sessionRecheck = 50 * time.Millisecond
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -30,7 +30,7 @@ type intake struct {
 	q       helpQueries
 	tickets *tickets.Store
 	convs   *bots.Store
-	tracker *TrackingTokens
+	tracker *tickets.TrackingTokens
 	mailer  bots.Sender // nil: nothing is mailed
 	baseURL string
 	now     func() time.Time
@@ -43,7 +43,11 @@ func newIntake(opt Options, st *tickets.Store, convs *bots.Store, now func() tim
 	if err := db.ScanQueries(&hq, helpQueryFS, "help_queries.sql"); err != nil {
 		return nil, err
 	}
-	return &intake{db: opt.Pool, q: hq, tickets: st, convs: convs, tracker: &TrackingTokens{q: hq, now: now},
+	tracker, err := tickets.NewTrackingTokens(now)
+	if err != nil {
+		return nil, err
+	}
+	return &intake{db: opt.Pool, q: hq, tickets: st, convs: convs, tracker: tracker,
 		mailer: opt.Public.Mailer, baseURL: strings.TrimRight(opt.BaseURL, "/"), now: now}, nil
 }
 
@@ -171,11 +175,11 @@ func (in *intake) requester(ctx context.Context, tx *sqlx.Tx, req intakeRequest,
 		if email != "" {
 			// A known requester gives an address for the first time: keep
 			// it, so "find my ticket" and replies by mail recognise them.
-			if _, err := tx.ExecContext(ctx, in.q.RequesterFillEmail, rid, req.Email); err != nil {
-				return 0, fmt.Errorf("requester e-mail: %w", err)
+			if err := in.tickets.FillEmail(ctx, tx, rid, req.Email); err != nil {
+				return 0, err
 			}
-			if _, err := tx.ExecContext(ctx, in.q.LinkIdentity, bots.ChannelEmail, email, rid); err != nil {
-				return 0, fmt.Errorf("e-mail identity: %w", err)
+			if err := in.tickets.LinkIdentity(ctx, tx, bots.ChannelEmail, email, rid); err != nil {
+				return 0, err
 			}
 		}
 	case email != "":
@@ -189,13 +193,13 @@ func (in *intake) requester(ctx context.Context, tx *sqlx.Tx, req intakeRequest,
 		return 0, err
 	}
 	if req.WebIdentity && email != "" {
-		if _, err := tx.ExecContext(ctx, in.q.LinkIdentity, chatChannel, email, rid); err != nil {
-			return 0, fmt.Errorf("web identity: %w", err)
+		if err := in.tickets.LinkIdentity(ctx, tx, chatChannel, email, rid); err != nil {
+			return 0, err
 		}
 	}
 	if req.Phone != "" {
-		if _, err := tx.ExecContext(ctx, in.q.LinkIdentity, phoneChannel, req.Phone, rid); err != nil {
-			return 0, fmt.Errorf("telephone identity: %w", err)
+		if err := in.tickets.LinkIdentity(ctx, tx, phoneChannel, req.Phone, rid); err != nil {
+			return 0, err
 		}
 	}
 	return rid, nil
@@ -224,6 +228,6 @@ func (in *intake) confirm(ctx context.Context, o *openedTicket, lang string) err
 	tk := o.ticket
 	out := bots.Outbound{ExternalID: "webform-ack:" + tk.Number, Channel: bots.ChannelEmail, ConversationKey: o.key,
 		Reply: bots.Reply{Text: helpText.T(lang, "mail.confirm", tk.Subject, tk.Number, tk.Priority),
-			Links: []bots.Link{{Label: tk.Number, URL: in.baseURL + TrackingPath(tk.Number, o.token)}}}}
+			Links: []bots.Link{{Label: tk.Number, URL: in.baseURL + tickets.TrackingPath(tk.Number, o.token)}}}}
 	return in.mailer.Send(ctx, out)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/kb"
 	"helpdesk/tickets"
 )
@@ -27,7 +28,7 @@ func TestKBEditorFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	tc.srv.console.searcher = searcher
-	tc.addUser("elena", RoleEditor)
+	tc.addUser("elena", agents.RoleEditor)
 	c := tc.login("elena")
 
 	form := url.Values{"id": {"vpn-casa"}, "title": {"La VPN non si connette da casa"}, "kind": {"faq"}, "entry_lang": {"it"},
@@ -123,7 +124,7 @@ func TestDraftFAQFromTicket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc.addUser("elena", RoleEditor)
+	tc.addUser("elena", agents.RoleEditor)
 	c := tc.login("elena")
 	path := fmt.Sprintf("/console/tickets/%d/faq", tk.ID)
 	if code, _, _ := c.post(path, nil); code != http.StatusConflict {

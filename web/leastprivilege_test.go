@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/kb"
 	"helpdesk/tickets"
 )
@@ -29,11 +30,11 @@ type privilegeFixture struct {
 func newPrivilegeFixture(t *testing.T, opt func(*Options)) *privilegeFixture {
 	t.Helper()
 	f := &privilegeFixture{tc: newTestConsole(t, opt)}
-	f.luca = f.tc.addUser("luca", RoleAgentL1)
-	f.tc.addUser("giulia", RoleAgentL2)
-	f.tc.addUser("eva", RoleEditor)
-	f.tc.addUser("sara", RoleSupervisor)
-	f.tc.addUser("anna", RoleAdmin)
+	f.luca = f.tc.addUser("luca", agents.RoleAgentL1)
+	f.tc.addUser("giulia", agents.RoleAgentL2)
+	f.tc.addUser("eva", agents.RoleEditor)
+	f.tc.addUser("sara", agents.RoleSupervisor)
+	f.tc.addUser("anna", agents.RoleAdmin)
 	ctx, s, pool := context.Background(), f.tc.srv.console.tickets, f.tc.pool
 	mk := func(subject string) *tickets.Ticket {
 		tk, err := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: "web", Subject: subject, Urgency: tickets.Medium, Impact: tickets.Medium})
@@ -160,7 +161,7 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 func TestTicketBadIDsAndAgents(t *testing.T) {
 	f := newPrivilegeFixture(t, nil)
 	sara := f.tc.login("sara")
-	var eva User
+	var eva agents.User
 	if err := f.tc.pool.GetContext(t.Context(), &eva.ID, `SELECT id FROM users WHERE username = 'eva'`); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +265,7 @@ func TestUnansweredQueriesAreInert(t *testing.T) {
 // internal entries.
 func TestAPIKnowledgeBaseAudience(t *testing.T) {
 	at := newAPITest(t)
-	editor := at.token(ScopeKBRead, ScopeKBWrite)
+	editor := at.token(agents.ScopeKBRead, agents.ScopeKBWrite)
 	for _, e := range []map[string]any{
 		{"id": "vpn-public", "kind": "faq", "lang": "en", "title": "The VPN is slow", "audience": "public", "body": "Restart the client."},
 		{"id": "vpn-internal", "kind": "faq", "lang": "en", "title": "VPN gateway admin", "audience": "internal", "body": "The gateway password is in the vault."},
@@ -278,7 +279,7 @@ func TestAPIKnowledgeBaseAudience(t *testing.T) {
 			}
 		}
 	}
-	reader, internal := at.token(ScopeKBRead), at.token(ScopeKBRead, ScopeKBInternal)
+	reader, internal := at.token(agents.ScopeKBRead), at.token(agents.ScopeKBRead, agents.ScopeKBInternal)
 	for _, tc := range []struct {
 		name, token, path string
 		wantCode          int
@@ -290,7 +291,7 @@ func TestAPIKnowledgeBaseAudience(t *testing.T) {
 		{"reader gets public", reader, "/api/v1/kb/entries/vpn-public", 200, ""},
 		{"internal lists", internal, "/api/v1/kb/entries", 200, "vpn-internal,vpn-public"},
 		{"internal gets internal", internal, "/api/v1/kb/entries/vpn-internal", 200, ""},
-		{"kb:internal alone", at.token(ScopeKBInternal), "/api/v1/kb/entries", 403, ""},
+		{"kb:internal alone", at.token(agents.ScopeKBInternal), "/api/v1/kb/entries", 403, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var es apiEntries

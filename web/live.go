@@ -160,7 +160,7 @@ func (c *console) inboxEvents(w http.ResponseWriter, r *http.Request) {
 			// session alive (up to its absolute expiry), and it ends when
 			// the session does (logout elsewhere, user disabled, expiry),
 			// telling the page to go to the login form.
-			sess, err := c.sessions.lookup(r.Context(), token)
+			sess, err := c.sessions.Lookup(r.Context(), token)
 			if err == nil && sess == nil {
 				fmt.Fprintf(w, "event: logout\ndata: expired\n\n")
 				fl.Flush()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"helpdesk/agents"
 	"helpdesk/internal/db"
 )
 
@@ -52,9 +53,9 @@ type Notification struct {
 
 // notifRoles are the roles whose shared notifications a user sees: their
 // own, and for admins the supervisors' (breaches a supervisor must know).
-func notifRoles(r Role) []string {
-	if r == RoleAdmin {
-		return []string{string(RoleAdmin), string(RoleSupervisor)}
+func notifRoles(r agents.Role) []string {
+	if r == agents.RoleAdmin {
+		return []string{string(agents.RoleAdmin), string(agents.RoleSupervisor)}
 	}
 	return []string{string(r)}
 }
@@ -163,19 +164,19 @@ func (c *console) notifRead(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	c.markNotifications(w, r, func(q *notifQueries, s *session) (string, []any) {
+	c.markNotifications(w, r, func(q *notifQueries, s *agents.Session) (string, []any) {
 		return q.MarkRead, []any{s.ID, pq.Array(notifRoles(s.Role)), c.now(), id}
 	})
 }
 
 // notifReadAll marks every unread notification of the user as read.
 func (c *console) notifReadAll(w http.ResponseWriter, r *http.Request) {
-	c.markNotifications(w, r, func(q *notifQueries, s *session) (string, []any) {
+	c.markNotifications(w, r, func(q *notifQueries, s *agents.Session) (string, []any) {
 		return q.MarkAll, []any{s.ID, pq.Array(notifRoles(s.Role)), c.now()}
 	})
 }
 
-func (c *console) markNotifications(w http.ResponseWriter, r *http.Request, stmt func(*notifQueries, *session) (string, []any)) {
+func (c *console) markNotifications(w http.ResponseWriter, r *http.Request, stmt func(*notifQueries, *agents.Session) (string, []any)) {
 	q, err := loadNotifQueries()
 	if err != nil {
 		c.fail(w, r, err)

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/lib/pq"
+
+	"helpdesk/agents"
 )
 
 var notifRowRE = regexp.MustCompile(`<tr class="(notif-unread|notif-read)" id="notif-(\d+)">`)
@@ -114,18 +116,18 @@ func TestNotificationsPerUserAndRole(t *testing.T) {
 	if !strings.Contains(part, `data-unread="0"`) || strings.Contains(part, "<html") {
 		t.Errorf("list fragment after mark all:\n%s", part)
 	}
-	if n := unreadNotifications(t, f.tc, f.luca, RoleAgentL1); n != 0 {
+	if n := unreadNotifications(t, f.tc, f.luca, agents.RoleAgentL1); n != 0 {
 		t.Errorf("luca unread %d, want 0", n)
 	}
 	// Giulia's are untouched by Luca's mark all.
-	if n := unreadNotifications(t, f.tc, f.giulia, RoleAgentL2); n != 2 {
+	if n := unreadNotifications(t, f.tc, f.giulia, agents.RoleAgentL2); n != 2 {
 		t.Errorf("giulia unread %d, want 2", n)
 	}
 }
 
 // unreadNotifications counts a user's unread notifications with the
 // console's own query (what the list's data-unread shows).
-func unreadNotifications(t *testing.T, tc *testConsole, user int64, role Role) int {
+func unreadNotifications(t *testing.T, tc *testConsole, user int64, role agents.Role) int {
 	t.Helper()
 	q, err := loadNotifQueries()
 	if err != nil {

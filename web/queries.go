@@ -8,42 +8,32 @@ import (
 	"helpdesk/internal/db"
 )
 
-//go:embed queries.sql
+//go:embed queries.sql api.sql
 var queryFS embed.FS
 
 type queries struct {
-	UserByUsername        string `query:"user-by-username"`
-	UserByID              string `query:"user-by-id"`
-	InsertUser            string `query:"insert-user"`
-	SetPassword           string `query:"set-password"`
-	SetRole               string `query:"set-role"`
-	SetActive             string `query:"set-active"`
-	ListUsers             string `query:"list-users"`
-	Agents                string `query:"agents"`
-	TouchLogin            string `query:"touch-login"`
-	InsertSession         string `query:"insert-session"`
-	Session               string `query:"session"`
-	TouchSession          string `query:"touch-session"`
-	DeleteSession         string `query:"delete-session"`
-	DeleteUserSessions    string `query:"delete-user-sessions"`
-	DeleteExpiredSessions string `query:"delete-expired-sessions"`
-	InsertAttempt         string `query:"insert-attempt"`
-	NthFailureUser        string `query:"nth-failure-user"`
-	NthFailureAddr        string `query:"nth-failure-addr"`
-	TicketsPage           string `query:"tickets-page"`
-	Inbox                 string `query:"inbox"`
-	RequesterName         string `query:"requester-name"`
-	Canned                string `query:"canned"`
-	InsertCanned          string `query:"insert-canned"`
-	DeleteCanned          string `query:"delete-canned"`
-	Presence              string `query:"presence"`
-	TicketLevel           string `query:"ticket-level"`
-	AssignableAgent       string `query:"assignable-agent"`
+	TicketsPage   string `query:"tickets-page"`
+	Inbox         string `query:"inbox"`
+	RequesterName string `query:"requester-name"`
+	TicketLevel   string `query:"ticket-level"`
 }
 
 func loadQueries() (*queries, error) {
 	var q queries
 	if err := db.ScanQueries(&q, queryFS, "queries.sql"); err != nil {
+		return nil, err
+	}
+	return &q, nil
+}
+
+// apiQueries are the REST API's own reads.
+type apiQueries struct {
+	TicketsPage string `query:"tickets-page"`
+}
+
+func loadAPIQueries() (*apiQueries, error) {
+	var q apiQueries
+	if err := db.ScanQueries(&q, queryFS, "api.sql"); err != nil {
 		return nil, err
 	}
 	return &q, nil

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/agents"
 	"helpdesk/tickets"
 )
 
@@ -44,11 +45,11 @@ func newSLAFixture(t *testing.T) *slaFixture {
 	t.Helper()
 	f := &slaFixture{tc: newTestConsole(t, nil), cal: tickets.DefaultBusinessCalendar()}
 	tc := f.tc
-	f.luca = tc.addUser("luca", RoleAgentL1)
-	f.giulia = tc.addUser("giulia", RoleAgentL2)
-	f.sara = tc.addUser("sara", RoleSupervisor)
-	tc.addUser("anna", RoleAdmin)
-	tc.addUser("eva", RoleEditor)
+	f.luca = tc.addUser("luca", agents.RoleAgentL1)
+	f.giulia = tc.addUser("giulia", agents.RoleAgentL2)
+	f.sara = tc.addUser("sara", agents.RoleSupervisor)
+	tc.addUser("anna", agents.RoleAdmin)
+	tc.addUser("eva", agents.RoleEditor)
 	ctx := context.Background()
 	s := tc.srv.console.tickets
 	pool := tc.pool

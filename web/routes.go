@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"helpdesk/agents"
 )
 
 // Handler returns every route of the service, in one list.
@@ -44,24 +46,24 @@ func (s *Server) MetricsHandler() http.Handler {
 
 // Role sets of the console routes.
 var (
-	public     []Role // no login needed
-	everyone   = []Role{RoleAgentL1, RoleAgentL2, RoleEditor, RoleSupervisor, RoleAdmin}
-	agents     = []Role{RoleAgentL1, RoleAgentL2, RoleSupervisor}
-	ticketDesk = []Role{RoleAgentL1, RoleAgentL2, RoleSupervisor, RoleAdmin}
+	public     []agents.Role // no login needed
+	everyone   = []agents.Role{agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin}
+	convDesk   = []agents.Role{agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor}
+	ticketDesk = []agents.Role{agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin}
 	// ticketReaders may read tickets; editors only when an admin granted
 	// it (console.editors_read_tickets, console.mayUse in access.go), and a
 	// level-1 agent only level-1 tickets and theirs (mayServeLevel).
-	ticketReaders = []Role{RoleAgentL1, RoleAgentL2, RoleEditor, RoleSupervisor, RoleAdmin}
-	editors       = []Role{RoleEditor, RoleSupervisor, RoleAdmin}
-	managers      = []Role{RoleSupervisor, RoleAdmin}
-	admins        = []Role{RoleAdmin}
+	ticketReaders = []agents.Role{agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin}
+	editors       = []agents.Role{agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin}
+	managers      = []agents.Role{agents.RoleSupervisor, agents.RoleAdmin}
+	admins        = []agents.Role{agents.RoleAdmin}
 )
 
 // consoleRoute is one console route and the roles allowed on it; the
 // guard middleware checks them (nil roles: public).
 type consoleRoute struct {
 	pattern string
-	roles   []Role
+	roles   []agents.Role
 	handler http.HandlerFunc
 }
 
@@ -96,21 +98,21 @@ func consoleRoutes(c *console) []consoleRoute {
 		{"POST /console/kb/{id}/revert", editors, c.kbRevert},
 		{"POST /console/kb/{id}/learned", editors, c.kbLearned},
 
-		{"GET /console/inbox", agents, c.inbox},
-		{"GET /console/inbox/list", agents, c.inboxList},
-		{"GET /console/inbox/events", agents, c.inboxEvents},
-		{"GET /console/conversations/{id}", agents, c.conversation},
-		{"GET /console/conversations/{id}/messages", agents, c.conversationMessages},
-		{"POST /console/conversations/{id}/take", agents, c.convTake},
-		{"POST /console/conversations/{id}/reply", agents, c.convReply},
-		{"POST /console/conversations/{id}/note", agents, c.convNote},
-		{"POST /console/conversations/{id}/escalate", agents, c.convEscalate},
-		{"POST /console/conversations/{id}/route", agents, c.convRoute},
-		{"POST /console/conversations/{id}/handback", agents, c.convHandBack},
-		{"POST /console/conversations/{id}/resolve", agents, c.convResolveChecked},
-		{"POST /console/conversations/{id}/summary", agents, c.convSummary},
-		{"POST /console/conversations/{id}/suggest", agents, c.convSuggest},
-		{"POST /console/presence", agents, c.setPresence},
+		{"GET /console/inbox", convDesk, c.inbox},
+		{"GET /console/inbox/list", convDesk, c.inboxList},
+		{"GET /console/inbox/events", convDesk, c.inboxEvents},
+		{"GET /console/conversations/{id}", convDesk, c.conversation},
+		{"GET /console/conversations/{id}/messages", convDesk, c.conversationMessages},
+		{"POST /console/conversations/{id}/take", convDesk, c.convTake},
+		{"POST /console/conversations/{id}/reply", convDesk, c.convReply},
+		{"POST /console/conversations/{id}/note", convDesk, c.convNote},
+		{"POST /console/conversations/{id}/escalate", convDesk, c.convEscalate},
+		{"POST /console/conversations/{id}/route", convDesk, c.convRoute},
+		{"POST /console/conversations/{id}/handback", convDesk, c.convHandBack},
+		{"POST /console/conversations/{id}/resolve", convDesk, c.convResolveChecked},
+		{"POST /console/conversations/{id}/summary", convDesk, c.convSummary},
+		{"POST /console/conversations/{id}/suggest", convDesk, c.convSuggest},
+		{"POST /console/presence", convDesk, c.setPresence},
 
 		{"GET /console/canned", managers, c.cannedPage},
 		{"POST /console/canned", managers, c.cannedSave},
@@ -143,13 +145,13 @@ func consoleRoutes(c *console) []consoleRoute {
 
 var (
 	roleTableOnce sync.Once
-	roleTable     map[string][]Role
+	roleTable     map[string][]agents.Role
 )
 
 // roleAllowed says whether role may use the route pattern.
-func roleAllowed(pattern string, role Role) bool {
+func roleAllowed(pattern string, role agents.Role) bool {
 	roleTableOnce.Do(func() {
-		roleTable = map[string][]Role{}
+		roleTable = map[string][]agents.Role{}
 		for _, rt := range consoleRoutes(nil) {
 			roleTable[rt.pattern] = rt.roles
 		}

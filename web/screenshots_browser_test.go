@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 )
 
@@ -87,15 +88,15 @@ func TestBrowserScreenshots(t *testing.T) {
 	}
 	p := newPortalWith(t, portalSetup{Content: "../content/kb"})
 	ctx := context.Background()
-	users, err := NewUsers(p.pool, nil)
+	users, err := agents.NewUsers(p.pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	marco, err := users.Add(ctx, NewUser{Username: "marco", DisplayName: "Marco Rossi", Role: RoleAgentL1, Password: passwordOf("marco")})
+	marco, err := users.Add(ctx, agents.NewUser{Username: "marco", DisplayName: "Marco Rossi", Role: agents.RoleAgentL1, Password: passwordOf("marco")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := users.Add(ctx, NewUser{Username: "paolo", DisplayName: "Paolo Neri", Role: RoleSupervisor, Password: passwordOf("paolo")}); err != nil {
+	if _, err := users.Add(ctx, agents.NewUser{Username: "paolo", DisplayName: "Paolo Neri", Role: agents.RoleSupervisor, Password: passwordOf("paolo")}); err != nil {
 		t.Fatal(err)
 	}
 

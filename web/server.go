@@ -16,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/webhooks"
 	"helpdesk/kb"
@@ -57,7 +58,7 @@ type Options struct {
 	// hides those buttons.
 	Assist Assist
 	// Session bounds sessions and sets the login lockout.
-	Session SessionOptions
+	Session agents.SessionOptions
 	// Now is the clock (tests); nil: time.Now.
 	Now func() time.Time
 	// Location is the desk's time zone, for the times the console shows;

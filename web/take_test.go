@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"helpdesk/agents"
 )
 
 // TestConcurrentTake: two agents press Take on the same conversation at
@@ -17,7 +19,7 @@ import (
 func TestConcurrentTake(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	ids := map[string]int64{"anna": d.addUser("anna", RoleAgentL1), "bea": d.addUser("bea", RoleAgentL1)}
+	ids := map[string]int64{"anna": d.addUser("anna", agents.RoleAgentL1), "bea": d.addUser("bea", agents.RoleAgentL1)}
 	anna, bea := d.login("anna"), d.login("bea")
 	for round := 0; round < 5; round++ {
 		conv := d.queue(fmt.Sprintf("race-%d", round))

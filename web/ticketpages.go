@@ -15,6 +15,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/agents"
 	"helpdesk/internal/db"
 	"helpdesk/tickets"
 )
@@ -148,7 +149,7 @@ func (c *console) ticketList(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	if s := sessionFrom(r); s != nil && s.Role == RoleAgentL1 {
+	if s := sessionFrom(r); s != nil && s.Role == agents.RoleAgentL1 {
 		f.ServedBy = s.ID
 	}
 	after, err := filterInt(q, "after", 1, 1<<62)
@@ -181,7 +182,7 @@ type ticketPageData struct {
 	// Assessment is the bot's view, in its own panel (assessment.go).
 	Assessment assessmentView
 	Closure    string // the closure code's label
-	Agents     []User
+	Agents     []agents.User
 	Levels     []tickets.Level
 	Agent      string
 	SLA        template.HTML // the service-level clocks (sla_clocks.go)
@@ -263,7 +264,7 @@ func (c *console) ticketPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Assessment = c.assessmentOf(ctx, lang, t.Assessment)
 	d.Closure = c.closure.Label(lang, t.ClosureCode)
-	if err := c.db.SelectContext(ctx, &d.Agents, c.q.Agents); err != nil {
+	if d.Agents, err = c.users.Agents(ctx); err != nil {
 		c.fail(w, r, err)
 		return
 	}
@@ -320,11 +321,11 @@ func (c *console) ticketAssign(w http.ResponseWriter, r *http.Request) {
 			}
 			// An unknown, inactive or non-agent user is the form's
 			// mistake (400), not a foreign-key failure (500).
-			var n int
-			if err := tx.GetContext(r.Context(), &n, c.q.AssignableAgent, a); err != nil {
+			ok, err := c.users.Assignable(r.Context(), tx, a)
+			if err != nil {
 				return err
 			}
-			if n == 0 {
+			if !ok {
 				return fmt.Errorf("%w: no active agent %d", errBadRequest, a)
 			}
 			agent = &a

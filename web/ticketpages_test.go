@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/jmoiron/sqlx"
+
+	"helpdesk/agents"
 )
 
 // insertTickets adds n tickets cheaply, spread over states, priorities,
@@ -97,7 +99,7 @@ func TestTicketListPages(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, nil)
 	insertTickets(t, tc.pool, 120)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	seen := map[string]bool{}
 	path := "/console/tickets?state=open&lang=en"
@@ -129,7 +131,7 @@ func TestTicketPanel(t *testing.T) {
 	t.Parallel()
 	tc := newTestConsole(t, nil)
 	s := seedConsole(t, tc)
-	agentID := tc.addUser("anna", RoleAgentL1)
+	agentID := tc.addUser("anna", agents.RoleAgentL1)
 	c := tc.login("anna")
 	base := fmt.Sprintf("/console/tickets/%d", s.ticketID)
 	steps := []struct {

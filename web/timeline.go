@@ -33,8 +33,8 @@ type people struct {
 
 // newPeople loads the console users once for a page.
 func (c *console) newPeople(ctx context.Context) (*people, error) {
-	var users []User
-	if err := c.db.SelectContext(ctx, &users, c.q.ListUsers); err != nil {
+	users, err := c.users.List(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("users for names: %w", err)
 	}
 	p := &people{byID: map[int64]string{}, byUsername: map[string]string{}, idOf: map[string]int64{}, requesters: map[int64]string{}}

@@ -93,7 +93,7 @@ func (p *publicSite) openTicket(ctx context.Context, number, token string) (*tic
 	if err != nil {
 		return nil, err
 	}
-	good, err := p.tracker.valid(ctx, p.db, tk.ID, tok)
+	good, err := p.tracker.Valid(ctx, p.db, tk.ID, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
 	if reopened {
 		flash = "reopened"
 	}
-	http.Redirect(w, r, TrackingPath(tk.Number, token)+"&flash="+flash+"#timeline", http.StatusSeeOther)
+	http.Redirect(w, r, tickets.TrackingPath(tk.Number, token)+"&flash="+flash+"#timeline", http.StatusSeeOther)
 }
 
 // requesterReply records the reply in tx: a public comment, the reopening

@@ -261,7 +261,7 @@ func TestTrackingTokens(t *testing.T) {
 	ctx := context.Background()
 	number, _ := p.openByForm("gina@example.org")
 	tk := p.ticket(number)
-	tr, err := NewTrackingTokens(nil)
+	tr, err := tickets.NewTrackingTokens(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestTrackingTokens(t *testing.T) {
 	if !ok || len(tok)*8 < 128 {
 		t.Fatalf("token %q: %d bits", tokText, len(tok)*8)
 	}
-	if good, err := tr.valid(ctx, p.pool, tk.ID, tok); err != nil || !good {
+	if good, err := tr.Valid(ctx, p.pool, tk.ID, tok); err != nil || !good {
 		t.Fatalf("issued token refused: %v", err)
 	}
 	var n int

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 )
 
@@ -35,7 +36,7 @@ func TestUndeliveredReplyShown(t *testing.T) {
 	tc := newTestConsole(t, func(o *Options) { o.Handoff = &u })
 	u.tc = tc
 	s := seedConsole(t, tc)
-	tc.addUser("anna", RoleAgentL1)
+	tc.addUser("anna", agents.RoleAgentL1)
 	l1 := tc.login("anna")
 	code, _, h := l1.post(fmt.Sprintf("/console/conversations/%d/reply", s.convID), url.Values{"text": {"Provi a riavviare."}})
 	if code != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "flash=flash.undelivered") {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/testwait"
 )
@@ -235,11 +236,11 @@ func TestWebChatAgentRepliesLive(t *testing.T) {
 	if st := v.poll().State; st != "queued" {
 		t.Errorf("poll state %q", st)
 	}
-	users, err := NewUsers(p.pool, nil)
+	users, err := agents.NewUsers(p.pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := users.Add(ctx, NewUser{Username: "laura", DisplayName: "Laura", Role: RoleAgentL1, Password: "pw-laura-long-enough"})
+	id, err := users.Add(ctx, agents.NewUser{Username: "laura", DisplayName: "Laura", Role: agents.RoleAgentL1, Password: "pw-laura-long-enough"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
-
 	"helpdesk/bots"
 )
 
@@ -70,33 +68,4 @@ func (r *Relay) agentFor(ctx context.Context, ev Event) (agent bots.Agent, lang,
 		return bots.Agent{}, u.Lang, text.T(u.Lang, "err.role", u.Role), nil
 	}
 	return bots.Agent{ID: u.ID, Name: u.Name, Level: level}, u.Lang, "", nil
-}
-
-// ErrNoSuchUser is returned by Link for an unknown username.
-var ErrNoSuchUser = errors.New("no such console user")
-
-// Link sets (or, with chatUserID empty, clears) the chat account of a
-// console user on a platform ("slack" or "mattermost"): `helpdesk users
-// link` calls it.
-func Link(ctx context.Context, pool *sqlx.DB, username, platform, chatUserID string) error {
-	var q queries
-	if err := dbScan(&q); err != nil {
-		return err
-	}
-	query := q.LinkSlack
-	switch platform {
-	case PlatformSlack:
-	case PlatformMattermost:
-		query = q.LinkMattermost
-	default:
-		return fmt.Errorf("%w: platform %q is unknown: use slack or mattermost", ErrConfig, platform)
-	}
-	res, err := pool.ExecContext(ctx, query, username, strings.TrimSpace(chatUserID))
-	if err != nil {
-		return fmt.Errorf("link %s account of %s: %w", platform, username, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("%w: %s", ErrNoSuchUser, username)
-	}
-	return nil
 }

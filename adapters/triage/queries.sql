@@ -102,12 +102,6 @@ SELECT id, display_name, role, lang, active FROM users
 WHERE email <> '' AND lower(email) = lower($1)
   AND (SELECT count(*) FROM users u2 WHERE lower(u2.email) = lower($1)) = 1;
 
--- name: link-slack
-UPDATE users SET slack_user_id = nullif($2, '') WHERE username = $1;
-
--- name: link-mattermost
-UPDATE users SET mattermost_user_id = nullif($2, '') WHERE username = $1;
-
 -- name: unsee-event
 DELETE FROM triage_events WHERE platform = $1 AND event_id = $2;
 

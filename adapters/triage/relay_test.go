@@ -81,37 +81,6 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 }
 
-func TestLink(t *testing.T) {
-	v := newEnv(t)
-	v.agent("marco", "agent_l1", "", "", "")
-	ctx := t.Context()
-	if err := Link(ctx, v.pool, "marco", PlatformSlack, "U0MARCO"); err != nil {
-		t.Fatal(err)
-	}
-	if err := Link(ctx, v.pool, "marco", PlatformMattermost, "mm-marco"); err != nil {
-		t.Fatal(err)
-	}
-	var s, m *string
-	if err := v.pool.QueryRow(`SELECT slack_user_id, mattermost_user_id FROM users WHERE username = 'marco'`).Scan(&s, &m); err != nil {
-		t.Fatal(err)
-	}
-	if s == nil || *s != "U0MARCO" || m == nil || *m != "mm-marco" {
-		t.Fatalf("linked %v %v", s, m)
-	}
-	if err := Link(ctx, v.pool, "marco", PlatformSlack, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := v.pool.QueryRow(`SELECT slack_user_id FROM users WHERE username = 'marco'`).Scan(&s); err != nil || s != nil {
-		t.Fatalf("cleared: %v %v", s, err)
-	}
-	if err := Link(ctx, v.pool, "nobody", PlatformSlack, "U1"); !errors.Is(err, ErrNoSuchUser) {
-		t.Fatalf("unknown user: %v", err)
-	}
-	if err := Link(ctx, v.pool, "marco", "teams", "U1"); !errors.Is(err, ErrConfig) {
-		t.Fatalf("unknown platform: %v", err)
-	}
-}
-
 // TestExplainUndelivered: a reply written in the thread that did not
 // reach the user is said so in the thread — recorded, retried, not
 // delivered — rather than as a failed command.

@@ -66,8 +66,6 @@ type queries struct {
 	AgentBySlack       string `query:"agent-by-slack"`
 	AgentByMattermost  string `query:"agent-by-mattermost"`
 	AgentByEmail       string `query:"agent-by-email"`
-	LinkSlack          string `query:"link-slack"`
-	LinkMattermost     string `query:"link-mattermost"`
 	UnseeEvent         string `query:"unsee-event"`
 	LastMessage        string `query:"last-message"`
 	UnpostedClaims     string `query:"unposted-claims"`

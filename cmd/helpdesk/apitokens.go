@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"helpdesk/web"
+	"helpdesk/agents"
 )
 
 const apiTokensUsage = `usage: helpdesk api-tokens create NAME SCOPE…
@@ -39,17 +39,17 @@ func runAPITokens(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	tokens, err := web.NewAPITokens(pool, nil)
+	tokens, err := agents.NewAPITokens(pool, nil)
 	if err != nil {
 		return err
 	}
 	switch verb {
 	case "create":
-		var scopes []web.Scope
+		var scopes []agents.Scope
 		for _, s := range rest[1:] {
 			for _, one := range strings.Split(s, ",") {
 				if one = strings.TrimSpace(one); one != "" {
-					scopes = append(scopes, web.Scope(one))
+					scopes = append(scopes, agents.Scope(one))
 				}
 			}
 		}

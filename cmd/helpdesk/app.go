@@ -19,7 +19,6 @@ import (
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
-	"helpdesk/web"
 )
 
 // app is the service's object graph, built once from the configuration and
@@ -38,7 +37,7 @@ type app struct {
 	firstResponse map[tickets.Priority]time.Duration
 	engine        *bots.Engine
 	severity      bots.SeverityModel // the local model, with the language model's opinion when configured
-	tracking      *web.TrackingTokens
+	tracking      *tickets.TrackingTokens
 	kbLog         *kb.Store   // the bot's KB reads and its write-behind search log
 	llm           *llm.Client // nil unless llm.enabled: for the console's summaries, suggestions, FAQ drafts
 }
@@ -109,7 +108,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 	if err != nil {
 		return nil, fmt.Errorf("severity model: %w", err)
 	}
-	if a.tracking, err = web.NewTrackingTokens(now); err != nil {
+	if a.tracking, err = tickets.NewTrackingTokens(now); err != nil {
 		return nil, err
 	}
 	if a.llm, err = llm.New(llm.ConfigFrom(cfg.LLM).WithLogger(log)); err != nil {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"helpdesk/web"
+	"helpdesk/agents"
 )
 
 // demoUsers are the console logins `make run` creates on a fresh database,
@@ -26,14 +26,14 @@ var demoUsers = []struct {
 }
 
 func ensureDemoUsers(ctx context.Context, env *environment, pool *sqlx.DB) error {
-	users, err := web.NewUsers(pool, nil)
+	users, err := agents.NewUsers(pool, nil)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(env.stdout, "\nDemo console logins (console: /console/login) — user / password / role:")
 	for _, u := range demoUsers {
-		_, err := users.Add(ctx, web.NewUser{Username: u.username, DisplayName: u.name, Role: web.Role(u.role), Password: u.password})
-		if err != nil && !errors.Is(err, web.ErrUserExists) {
+		_, err := users.Add(ctx, agents.NewUser{Username: u.username, DisplayName: u.name, Role: agents.Role(u.role), Password: u.password})
+		if err != nil && !errors.Is(err, agents.ErrUserExists) {
 			return fmt.Errorf("demo user %s: %w", u.username, err)
 		}
 		fmt.Fprintf(env.stdout, "  %-6s %-12s %s\n", u.username, u.password, u.role)

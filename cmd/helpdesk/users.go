@@ -13,10 +13,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/jmoiron/sqlx"
-
-	"helpdesk/adapters/triage"
-	"helpdesk/web"
+	"helpdesk/agents"
 )
 
 const usersUsage = `usage: helpdesk users add USERNAME --role ROLE [--name NAME] [--email EMAIL] [--lang it|en] [--generate]
@@ -44,7 +41,7 @@ func runUsers(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	users, err := web.NewUsers(pool, nil)
+	users, err := agents.NewUsers(pool, nil)
 	if err != nil {
 		return err
 	}
@@ -74,7 +71,7 @@ func runUsers(ctx context.Context, env *environment, args []string) error {
 			fmt.Fprintln(env.stderr, usersUsage)
 			return errUsage
 		}
-		if err := users.SetRole(ctx, rest[0], web.Role(rest[1])); err != nil {
+		if err := users.SetRole(ctx, rest[0], agents.Role(rest[1])); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stdout, "%s is now %s\n", rest[0], rest[1])
@@ -90,7 +87,7 @@ func runUsers(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(env.stdout, "%s %sd\n", rest[0], verb)
 		return nil
 	case "link":
-		return usersLink(ctx, env, pool, rest)
+		return usersLink(ctx, env, users, rest)
 	case "list":
 		us, err := users.List(ctx)
 		if err != nil {
@@ -107,7 +104,7 @@ func runUsers(ctx context.Context, env *environment, args []string) error {
 	return errUsage
 }
 
-func usersAdd(ctx context.Context, env *environment, users *web.Users, args []string) error {
+func usersAdd(ctx context.Context, env *environment, users *agents.Users, args []string) error {
 	fs := flag.NewFlagSet("users add", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	role := fs.String("role", "", "agent_l1 | agent_l2 | editor | supervisor | admin")
@@ -127,8 +124,8 @@ func usersAdd(ctx context.Context, env *environment, users *web.Users, args []st
 	if err != nil {
 		return err
 	}
-	if _, err := users.Add(ctx, web.NewUser{Username: username, DisplayName: *name, Email: *email, Lang: *lang,
-		Role: web.Role(*role), Password: pw}); err != nil {
+	if _, err := users.Add(ctx, agents.NewUser{Username: username, DisplayName: *name, Email: *email, Lang: *lang,
+		Role: agents.Role(*role), Password: pw}); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "user %s added (%s)\n", username, *role)
@@ -137,7 +134,7 @@ func usersAdd(ctx context.Context, env *environment, users *web.Users, args []st
 
 // usersLink sets the chat accounts a console user works from in the
 // triage channel (an empty value clears one).
-func usersLink(ctx context.Context, env *environment, pool *sqlx.DB, args []string) error {
+func usersLink(ctx context.Context, env *environment, users *agents.Users, args []string) error {
 	fs := flag.NewFlagSet("users link", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	var ids [2]*string
@@ -148,11 +145,11 @@ func usersLink(ctx context.Context, env *environment, pool *sqlx.DB, args []stri
 		return err
 	}
 	done := false
-	for i, platform := range []string{triage.PlatformSlack, triage.PlatformMattermost} {
+	for i, platform := range []string{agents.PlatformSlack, agents.PlatformMattermost} {
 		if *ids[i] == "-" {
 			continue
 		}
-		if err := triage.Link(ctx, pool, username, platform, *ids[i]); err != nil {
+		if err := users.LinkChat(ctx, username, platform, *ids[i]); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stdout, "%s: %s account set to %q\n", username, platform, *ids[i])

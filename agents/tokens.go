@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package agents
 
 import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"embed"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -18,29 +17,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-
-	"helpdesk/internal/db"
 )
-
-//go:embed api.sql
-var apiQueryFS embed.FS
-
-type apiQueries struct {
-	InsertToken string `query:"insert-token"`
-	TokenByHash string `query:"token-by-hash"`
-	TouchToken  string `query:"touch-token"`
-	ListTokens  string `query:"list-tokens"`
-	RevokeToken string `query:"revoke-token"`
-	TicketsPage string `query:"tickets-page"`
-}
-
-func loadAPIQueries() (*apiQueries, error) {
-	var q apiQueries
-	if err := db.ScanQueries(&q, apiQueryFS, "api.sql"); err != nil {
-		return nil, err
-	}
-	return &q, nil
-}
 
 // Scope is one permission an API token may carry.
 type Scope string
@@ -87,13 +64,13 @@ func (t APIToken) Has(s Scope) bool { return slices.Contains(t.Scopes, string(s)
 // APITokens keeps the integrations' tokens, hashed.
 type APITokens struct {
 	db  *sqlx.DB
-	q   *apiQueries
+	q   *queries
 	now func() time.Time
 }
 
 // NewAPITokens returns the token store on pool.
 func NewAPITokens(pool *sqlx.DB, now func() time.Time) (*APITokens, error) {
-	q, err := loadAPIQueries()
+	q, err := load()
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package agents
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -57,7 +58,8 @@ var (
 	ErrUserExists    = errors.New("user already exists")
 	ErrWeakPassword  = errors.New("password too short: at least 10 characters")
 	ErrInvalidUser   = errors.New("invalid user")
-	errLoginRejected = errors.New("wrong username or password")
+	ErrLoginRejected = errors.New("wrong username or password")
+	ErrBadPlatform   = errors.New("unknown chat platform")
 )
 
 // MinPasswordLen is the shortest password accepted.
@@ -96,7 +98,7 @@ type Users struct {
 
 // NewUsers returns the user store on pool.
 func NewUsers(pool *sqlx.DB, now func() time.Time) (*Users, error) {
-	q, err := loadQueries()
+	q, err := load()
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +203,65 @@ func (u *Users) exec(ctx context.Context, query string, username string, args ..
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("%w: %s", ErrUserNotFound, username)
+	}
+	return nil
+}
+
+// Get returns the user with id, without the password hash.
+func (u *Users) Get(ctx context.Context, id int64) (User, error) {
+	var us User
+	err := u.db.GetContext(ctx, &us, u.q.UserByID, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return us, fmt.Errorf("%w: id %d", ErrUserNotFound, id)
+	}
+	if err != nil {
+		return us, fmt.Errorf("user %d: %w", id, err)
+	}
+	us.PasswordHash = ""
+	return us, nil
+}
+
+// Agents returns the active users who take conversations (both agent
+// levels and supervisors), by display name.
+func (u *Users) Agents(ctx context.Context) ([]User, error) {
+	var us []User
+	if err := u.db.SelectContext(ctx, &us, u.q.Agents); err != nil {
+		return nil, fmt.Errorf("agents: %w", err)
+	}
+	return us, nil
+}
+
+// Assignable reports whether id is an active user who may hold tickets,
+// read through q (the caller's transaction, or the pool).
+func (u *Users) Assignable(ctx context.Context, q sqlx.QueryerContext, id int64) (bool, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, u.q.AssignableAgent, id); err != nil {
+		return false, fmt.Errorf("assignable agent: %w", err)
+	}
+	return n > 0, nil
+}
+
+// The chat platforms a console user's account can be linked on.
+const (
+	PlatformSlack      = "slack"
+	PlatformMattermost = "mattermost"
+)
+
+// LinkChat sets (or, with chatUserID empty, clears) the chat account of a
+// user on platform (PlatformSlack or PlatformMattermost), so the triage
+// relay knows who acts in a channel: `helpdesk users link` calls it.
+func (u *Users) LinkChat(ctx context.Context, username, platform, chatUserID string) error {
+	var query string
+	switch platform {
+	case PlatformSlack:
+		query = u.q.LinkSlack
+	case PlatformMattermost:
+		query = u.q.LinkMattermost
+	default:
+		return fmt.Errorf("%w: %q: use slack or mattermost", ErrBadPlatform, platform)
+	}
+	if err := u.exec(ctx, query, username, strings.TrimSpace(chatUserID)); err != nil {
+		return fmt.Errorf("link %s account of %s: %w", platform, username, err)
 	}
 	return nil
 }
