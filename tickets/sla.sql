@@ -61,3 +61,16 @@ ON CONFLICT (name) DO UPDATE SET hash = EXCLUDED.hash, changed_at = EXCLUDED.cha
 
 -- name: open-tickets
 SELECT id FROM tickets WHERE state IN ('new', 'open', 'waiting_requester', 'waiting_third_party') ORDER BY id;
+
+-- The console marks notifications read: one ($4), or all of a user's,
+-- addressed to them ($1) or to one of their roles ($2).
+
+-- name: notif-mark-read
+UPDATE notifications n SET read_at = $3
+WHERE (n.user_id = $1 OR (n.user_id IS NULL AND n.role = ANY($2::text[])))
+  AND n.id = $4 AND n.read_at IS NULL;
+
+-- name: notif-mark-all
+UPDATE notifications n SET read_at = $3
+WHERE (n.user_id = $1 OR (n.user_id IS NULL AND n.role = ANY($2::text[])))
+  AND n.read_at IS NULL;

@@ -26,6 +26,8 @@ type slaQueries struct {
 	CalendarHashes     string `query:"calendar-hashes"`
 	UpsertCalendarHash string `query:"upsert-calendar-hash"`
 	OpenTickets        string `query:"open-tickets"`
+	NotifMarkRead      string `query:"notif-mark-read"`
+	NotifMarkAll       string `query:"notif-mark-all"`
 }
 
 type policyRow struct {

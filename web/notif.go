@@ -21,10 +21,8 @@ import (
 var notifQueryFS embed.FS
 
 type notifQueries struct {
-	List     string `query:"notif-list"`
-	Unread   string `query:"notif-unread"`
-	MarkRead string `query:"notif-mark-read"`
-	MarkAll  string `query:"notif-mark-all"`
+	List   string `query:"notif-list"`
+	Unread string `query:"notif-unread"`
 }
 
 // loadNotifQueries reads the notifications' SQL; it is a few hundred
@@ -164,27 +162,21 @@ func (c *console) notifRead(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	c.markNotifications(w, r, func(q *notifQueries, s *agents.Session) (string, []any) {
-		return q.MarkRead, []any{s.ID, pq.Array(notifRoles(s.Role)), c.now(), id}
+	c.markNotifications(w, r, func(s *agents.Session) error {
+		return c.tickets.MarkNotificationRead(r.Context(), c.db, s.ID, notifRoles(s.Role), id, c.now())
 	})
 }
 
 // notifReadAll marks every unread notification of the user as read.
 func (c *console) notifReadAll(w http.ResponseWriter, r *http.Request) {
-	c.markNotifications(w, r, func(q *notifQueries, s *agents.Session) (string, []any) {
-		return q.MarkAll, []any{s.ID, pq.Array(notifRoles(s.Role)), c.now()}
+	c.markNotifications(w, r, func(s *agents.Session) error {
+		return c.tickets.MarkAllNotificationsRead(r.Context(), c.db, s.ID, notifRoles(s.Role), c.now())
 	})
 }
 
-func (c *console) markNotifications(w http.ResponseWriter, r *http.Request, stmt func(*notifQueries, *agents.Session) (string, []any)) {
-	q, err := loadNotifQueries()
-	if err != nil {
+func (c *console) markNotifications(w http.ResponseWriter, r *http.Request, mark func(*agents.Session) error) {
+	if err := mark(sessionFrom(r)); err != nil {
 		c.fail(w, r, err)
-		return
-	}
-	sql, args := stmt(q, sessionFrom(r))
-	if _, err := c.db.ExecContext(r.Context(), sql, args...); err != nil {
-		c.fail(w, r, fmt.Errorf("mark notifications read: %w", err))
 		return
 	}
 	back := "/console/notifications"

@@ -16,13 +16,3 @@ SELECT count(*)
 FROM notifications n
 WHERE (n.user_id = $1 OR (n.user_id IS NULL AND n.role = ANY($2::text[])))
   AND n.read_at IS NULL;
-
--- name: notif-mark-read
-UPDATE notifications n SET read_at = $3
-WHERE (n.user_id = $1 OR (n.user_id IS NULL AND n.role = ANY($2::text[])))
-  AND n.id = $4 AND n.read_at IS NULL;
-
--- name: notif-mark-all
-UPDATE notifications n SET read_at = $3
-WHERE (n.user_id = $1 OR (n.user_id IS NULL AND n.role = ANY($2::text[])))
-  AND n.read_at IS NULL;

@@ -24,6 +24,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/testwait"
 	"helpdesk/kb"
@@ -336,9 +337,17 @@ func (r *runner) conversation() int64 {
 }
 
 func (r *runner) agent() bots.Agent {
-	var id int64
-	if err := r.desk.DB.GetContext(testwait.Context(r.t), &id, `INSERT INTO users (username, display_name, role, presence)
-		VALUES ('marco.journey', 'Marco', 'agent_l1', 'online') RETURNING id`); err != nil {
+	// Through agents, the users' owner, as the console's admin page adds one.
+	ctx := testwait.Context(r.t)
+	users, err := agents.NewUsers(r.desk.DB, nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	id, err := users.Add(ctx, agents.NewUser{Username: "marco.journey", DisplayName: "Marco", Role: agents.RoleAgentL1, Password: "journey-password"})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := users.SetPresence(ctx, r.desk.DB, id, true); err != nil {
 		r.t.Fatal(err)
 	}
 	return bots.Agent{ID: id, Name: "Marco", Level: 1}
