@@ -79,7 +79,7 @@ const (
 	actReopen   = "reopen"
 )
 
-func (e *Engine) t(t *turn, key string, args ...any) string { return text.T(t.lang, key, args...) }
+func (e *Engine) t(t *turn, key string, args ...any) string { return botText.T(t.lang, key, args...) }
 
 func (e *Engine) menu(t *turn) []Button {
 	return []Button{

@@ -205,7 +205,7 @@ func (e *Engine) assignTo(ctx context.Context, t *agentTurn, agent Agent) error 
 		}
 	}
 	t.author = agent.actor()
-	t.say(Reply{Text: text.T(t.lang, "handoff.joined", agent.Name, max(agent.Level, 1)), Auto: true})
+	t.say(Reply{Text: botText.T(t.lang, "handoff.joined", agent.Name, max(agent.Level, 1)), Auto: true})
 	return nil
 }
 
@@ -312,7 +312,7 @@ func (e *Engine) Escalate(ctx context.Context, convID int64, agent Agent, reason
 				return err
 			}
 		}
-		t.say(Reply{Text: text.T(t.lang, "handoff.escalated"), Auto: true})
+		t.say(Reply{Text: botText.T(t.lang, "handoff.escalated"), Auto: true})
 		return nil
 	})
 }
@@ -346,15 +346,15 @@ func (e *Engine) RouteExternal(ctx context.Context, convID int64, agent Agent, o
 			if err := e.store.Save(ctx, t.tx, orgConv); err != nil {
 				return err
 			}
-			body := text.T("it", "route.mail", org, tk.Number, tk.Subject, tk.Description, agent.Name) + "\n\n---\n\n" +
-				text.T("en", "route.mail", org, tk.Number, tk.Subject, tk.Description, agent.Name)
+			body := botText.T("it", "route.mail", org, tk.Number, tk.Subject, tk.Description, agent.Name) + "\n\n---\n\n" +
+				botText.T("en", "route.mail", org, tk.Number, tk.Subject, tk.Description, agent.Name)
 			outs, err := e.recordOut(ctx, t.tx, orgConv, agent.actor(), []Reply{{Text: body}}, t.now)
 			if err != nil {
 				return err
 			}
 			t.extra = append(t.extra, outs...)
 		}
-		t.say(Reply{Text: text.T(t.lang, "handoff.routed", org, tk.Number), Auto: true})
+		t.say(Reply{Text: botText.T(t.lang, "handoff.routed", org, tk.Number), Auto: true})
 		return nil
 	})
 }
@@ -372,7 +372,7 @@ func (e *Engine) HandBack(ctx context.Context, convID int64, agent Agent) error 
 		if err := e.store.SetState(ctx, t.tx, t.conv, agent.actor(), StateBot, t.now); err != nil {
 			return err
 		}
-		t.say(Reply{Text: text.T(t.lang, "handoff.handback"), Auto: true})
+		t.say(Reply{Text: botText.T(t.lang, "handoff.handback"), Auto: true})
 		return nil
 	})
 }
@@ -405,17 +405,17 @@ func (e *Engine) conversationResolved(ctx context.Context, t *agentTurn, number,
 	if err := e.store.SetState(ctx, t.tx, t.conv, t.author, StateResolved, t.now); err != nil {
 		return err
 	}
-	msg := text.T(t.lang, "handoff.resolved", number)
+	msg := botText.T(t.lang, "handoff.resolved", number)
 	if strings.TrimSpace(note) != "" {
 		msg += "\n" + note
 	}
-	msg += "\n" + text.T(t.lang, "handoff.reopen", int(e.opt.ReopenWindow.Hours()/24))
+	msg += "\n" + botText.T(t.lang, "handoff.reopen", int(e.opt.ReopenWindow.Hours()/24))
 	t.say(Reply{Text: msg, Auto: true})
 	var bs []Button
 	for i := 1; i <= 5; i++ {
 		bs = append(bs, Button{Label: strconv.Itoa(i), Action: actCSAT + strconv.Itoa(i)})
 	}
-	t.say(Reply{Text: text.T(t.lang, "csat.ask"), Buttons: bs, Auto: true})
+	t.say(Reply{Text: botText.T(t.lang, "csat.ask"), Buttons: bs, Auto: true})
 	return nil
 }
 

@@ -215,19 +215,19 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 			return MailResult{}, nil, err
 		}
 		res.Created = true
-		msg := text2(lang, "mail.opened", tk.Number, tk.Priority)
+		msg := botText.T(lang, "mail.opened", tk.Number, tk.Priority)
 		if prior != nil {
 			if err := e.opt.Tickets.LinkFollowUp(ctx, tx, actor, prior, tk); err != nil {
 				return MailResult{}, nil, err
 			}
-			msg = text2(lang, "mail.followup", prior.Number, tk.Number, tk.Priority)
+			msg = botText.T(lang, "mail.followup", prior.Number, tk.Number, tk.Priority)
 		}
 		queue := e.queueCalendar(tk.Level)
 		if !queue.IsOpen(now) {
-			msg += "\n\n" + text2(lang, "closed.now", formatWhen(lang, queue.NextOpening(now), now, queue.Location()))
+			msg += "\n\n" + botText.T(lang, "closed.now", formatWhen(lang, queue.NextOpening(now), now, queue.Location()))
 		}
 		due := e.promiseCalendar(tk).AddWorkingHours(now, e.opt.FirstResponse[tk.Priority])
-		msg += "\n\n" + text2(lang, "ticket.firstresponse", formatWhen(lang, due, now, queue.Location()))
+		msg += "\n\n" + botText.T(lang, "ticket.firstresponse", formatWhen(lang, due, now, queue.Location()))
 		r := Reply{Text: msg}
 		u, err := e.trackURL(ctx, tx, tk)
 		if err != nil {
@@ -288,7 +288,7 @@ func (e *Engine) handleMailTx(ctx context.Context, tx *sqlx.Tx, m Mail, memo *me
 			if err := e.store.SetState(ctx, tx, conv, actor, StateQueued, now); err != nil {
 				return MailResult{}, nil, err
 			}
-			replies = append(replies, Reply{Text: text2(conv.Lang, "handoff.reopened", tk.Number)})
+			replies = append(replies, Reply{Text: botText.T(conv.Lang, "handoff.reopened", tk.Number)})
 		case tk.State == tickets.StateWaitingRequester:
 			if _, err := e.opt.Tickets.Transition(ctx, tx, tk.ID, actor, tickets.StateOpen); err != nil {
 				return MailResult{}, nil, err
@@ -388,8 +388,6 @@ func followUpSubject(subject string, prior *tickets.Ticket) string {
 	}
 	return subject
 }
-
-func text2(lang, key string, args ...any) string { return text.T(lang, key, args...) }
 
 // thanksOnly tells a "grazie, tutto a posto" reply to a resolved ticket
 // from one that says the problem is back: only the latter reopens.

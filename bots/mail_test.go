@@ -116,7 +116,7 @@ func TestMailWhileQueuedAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := h.mem.Replies(key)
-	if len(sent) != 3 || !strings.Contains(sent[1].Text, res.TicketNumber+"** — "+text.T("it", "state.new")) ||
+	if len(sent) != 3 || !strings.Contains(sent[1].Text, res.TicketNumber+"** — "+botText.T("it", "state.new")) ||
 		!strings.Contains(sent[2].Text, "posizione 1") || !strings.Contains(sent[2].Text, "ti risponderemo per e-mail entro") {
 		t.Fatalf("replies while queued: %+v", sent)
 	}

@@ -21,7 +21,7 @@ func mailKinds(rs []Outbound) []string {
 	var out []string
 	for _, r := range rs {
 		kind, best := "?", 0
-		for key, texts := range text {
+		for key, texts := range botText {
 			fixed, _, _ := strings.Cut(texts["it"], "%")
 			if len(fixed) >= 6 && len(fixed) > best && strings.HasPrefix(r.Reply.Text, fixed) {
 				kind, best = key, len(fixed)

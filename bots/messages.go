@@ -4,8 +4,8 @@ package bots
 
 import "helpdesk/internal/i18n"
 
-// text is every string the bot says, in Italian and English, by key.
-var text = i18n.Catalog{
+// botText is every string the bot says, in Italian and English, by key.
+var botText = i18n.Catalog{
 	"greeting": {
 		"it": "Ciao%s! Sono l'assistente dell'help desk. Posso cercare una risposta nelle nostre guide, aprire una segnalazione, dirti a che punto è un ticket o passarti a un operatore. Scrivi pure il problema con parole tue.",
 		"en": "Hello%s! I am the help desk assistant. I can look for an answer in our guides, open a ticket, tell you where a ticket stands or put you through to an operator. Just describe the problem in your own words.",

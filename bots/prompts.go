@@ -118,7 +118,7 @@ var buttonKeys = map[string]string{
 // picked, a rating) or unknown: the console names those itself.
 func ButtonLabel(lang, action string) string {
 	if key, ok := buttonKeys[ActionOf(action)]; ok {
-		return text.T(lang, key)
+		return botText.T(lang, key)
 	}
 	return ""
 }

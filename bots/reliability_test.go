@@ -255,7 +255,7 @@ func TestInvalidAndOversizedInbound(t *testing.T) {
 }
 
 func TestCatalogueComplete(t *testing.T) {
-	if problems := text.Check(); len(problems) > 0 {
+	if problems := botText.Check(); len(problems) > 0 {
 		t.Fatal(strings.Join(problems, "\n"))
 	}
 }

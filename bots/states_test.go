@@ -127,7 +127,7 @@ func TestEveryStateAnswers(t *testing.T) {
 					t.Fatalf("replied %q yet reported silence %q", lines, res.Silence)
 				}
 				if (in.name == "stale button" || in.name == "double press") && !held {
-					if !res.Stale || !strings.Contains(strings.Join(lines, "\n"), text.T("it", "choice.stale")) {
+					if !res.Stale || !strings.Contains(strings.Join(lines, "\n"), botText.T("it", "choice.stale")) {
 						t.Fatalf("an old or repeated press was not refused: stale=%v %q", res.Stale, lines)
 					}
 				}
@@ -193,7 +193,7 @@ func TestDoublePressDoesNotSkipAStep(t *testing.T) {
 	}
 	_, first := h.sayRaw("u1", "c1", "{"+live+"}")
 	res, second := h.sayRaw("u1", "c1", "{"+live+"}")
-	if !res.Stale || len(second) != 1 || second[0] != "< "+text.T("it", "choice.stale") {
+	if !res.Stale || len(second) != 1 || second[0] != "< "+botText.T("it", "choice.stale") {
 		t.Fatalf("second press answered %q (stale %v)", second, res.Stale)
 	}
 	if res.TicketNumber != "" {
@@ -217,7 +217,7 @@ func TestDoublePressDoesNotSkipAStep(t *testing.T) {
 func TestIntentsBeforeSearch(t *testing.T) {
 	h := newHarness(t)
 	_, lines := h.say("u1", "c1", "vorrei aprire una segnalazione")
-	if len(h.kb.searches()) != 0 || !strings.Contains(strings.Join(lines, "\n"), text.T("it", "gather.describe")) {
+	if len(h.kb.searches()) != 0 || !strings.Contains(strings.Join(lines, "\n"), botText.T("it", "gather.describe")) {
 		t.Fatalf("open-ticket request: searches %v, reply %q", h.kb.searches(), lines)
 	}
 	res, _ := h.say("u2", "c2", "voglio un operatore")
@@ -240,7 +240,7 @@ func TestIntentsBeforeSearch(t *testing.T) {
 // product of the entry that did not help, is not asked again.
 func TestProductNotAskedWhenNamed(t *testing.T) {
 	h := newHarness(t)
-	ask := text.T("it", "gather.product")
+	ask := botText.T("it", "gather.product")
 	_, lines := h.say("u1", "c1", "vorrei aprire una segnalazione: la vpn si disconnette ogni cinque minuti da stamattina")
 	if strings.Contains(strings.Join(lines, "\n"), ask) {
 		t.Fatalf("asked for the product named in the text: %q", lines)
@@ -273,7 +273,7 @@ func TestQueuedAnswers(t *testing.T) {
 		t.Fatalf("status while queued: %q", got)
 	}
 	_, lines = h.say("u1", "c1", "aggiungo che succede solo con il promemoria della ricetta dematerializzata")
-	if !strings.Contains(strings.Join(lines, "\n"), text.T("it", "queued.added", tk.Number)) {
+	if !strings.Contains(strings.Join(lines, "\n"), botText.T("it", "queued.added", tk.Number)) {
 		t.Fatalf("details: %q", lines)
 	}
 	cs, err := h.tickets.Comments(ctx, h.db, tk.ID, false)
@@ -284,7 +284,7 @@ func TestQueuedAnswers(t *testing.T) {
 		t.Fatalf("comments = %+v", cs)
 	}
 	_, lines = h.say("u1", "c1", "annulla")
-	if !strings.Contains(strings.Join(lines, "\n"), text.T("it", "queued.cancel.ask", tk.Number)) {
+	if !strings.Contains(strings.Join(lines, "\n"), botText.T("it", "queued.cancel.ask", tk.Number)) {
 		t.Fatalf("cancel asks first: %q", lines)
 	}
 	h.say("u1", "c1", "[qcancel:yes]")

@@ -100,7 +100,7 @@ func (e FieldError) Error() string { return e.Message("en") }
 
 // Message is the problem in lang ("it" or "en").
 func (e FieldError) Message(lang string) string {
-	return e.Field + ": " + messages.T(lang, e.Code, e.Args...)
+	return e.Field + ": " + editorText.T(lang, e.Code, e.Args...)
 }
 
 // ValidationError lists every problem found in an entry; it matches
@@ -117,7 +117,7 @@ func (e *ValidationError) Message(lang string) string {
 	for i, p := range e.Problems {
 		parts[i] = p.Message(lang)
 	}
-	return messages.T(lang, "invalid_entry") + ": " + strings.Join(parts, "; ")
+	return editorText.T(lang, "invalid_entry") + ": " + strings.Join(parts, "; ")
 }
 
 // Is makes errors.Is(err, ErrInvalid) true.

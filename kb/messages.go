@@ -4,9 +4,9 @@ package kb
 
 import "helpdesk/internal/i18n"
 
-// messages are the texts editors read: validation problems and workflow
+// editorText is what editors read: validation problems and workflow
 // refusals, in Italian and English (checked by TestMessagesComplete).
-var messages = i18n.Catalog{
+var editorText = i18n.Catalog{
 	"invalid_entry":    {"it": "voce non valida", "en": "invalid entry"},
 	"required":         {"it": "obbligatorio", "en": "required"},
 	"required_kind":    {"it": "obbligatorio (faq, tutorial o manual)", "en": "required (faq, tutorial or manual)"},
@@ -31,8 +31,8 @@ var messages = i18n.Catalog{
 // StatusLabel names a workflow status in lang ("it" or "en"), for the
 // console.
 func StatusLabel(lang string, s Status) string {
-	if _, ok := messages["status."+string(s)]; !ok {
+	if _, ok := editorText["status."+string(s)]; !ok {
 		return string(s)
 	}
-	return messages.T(lang, "status."+string(s))
+	return editorText.T(lang, "status."+string(s))
 }

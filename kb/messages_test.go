@@ -9,7 +9,7 @@ import (
 )
 
 func TestMessagesComplete(t *testing.T) {
-	for _, p := range messages.Check() {
+	for _, p := range editorText.Check() {
 		t.Error(p)
 	}
 }

@@ -21,9 +21,9 @@ func (e *TransitionError) Error() string { return e.Message("en") }
 func (e *TransitionError) Message(lang string) string {
 	from := StatusLabel(lang, e.From)
 	if e.From == "" {
-		from = messages.T(lang, "status.new")
+		from = editorText.T(lang, "status.new")
 	}
-	return messages.T(lang, "transition", from, StatusLabel(lang, e.To))
+	return editorText.T(lang, "transition", from, StatusLabel(lang, e.To))
 }
 
 // Is makes errors.Is(err, ErrTransition) true.

@@ -14,9 +14,9 @@ import (
 	"helpdesk/internal/i18n"
 )
 
-// text holds the adapter's own user-facing strings; the replies' wording
+// mailText holds the adapter's own user-facing strings; the replies' wording
 // comes from the engine.
-var text = i18n.Catalog{
+var mailText = i18n.Catalog{
 	"subject.reply": {"it": "Re: [%s] %s", "en": "Re: [%s] %s"},
 	"subject.number": {
 		"it": "[%s] La tua richiesta all'help desk",
@@ -101,15 +101,15 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 // render gives the plain-text and HTML bodies of a reply. auto says the
 // reply was written by the bot (not an agent); number is the ticket's.
 func (a *Adapter) render(r bots.Reply, lang, number string, auto bool) (plain, html string, err error) {
-	b := body{Lang: lang, DeskName: a.cfg.FromName, LinksTitle: text.T(lang, "links"), MediaTitle: text.T(lang, "media"),
+	b := body{Lang: lang, DeskName: a.cfg.FromName, LinksTitle: mailText.T(lang, "links"), MediaTitle: mailText.T(lang, "media"),
 		Links: r.Links, Media: r.Media}
 	if b.DeskName == "" {
 		b.DeskName = a.cfg.FromAddress
 	}
 	if auto {
-		b.Footer = text.T(lang, "footer.auto")
+		b.Footer = mailText.T(lang, "footer.auto")
 	} else if number != "" {
-		b.Footer = text.T(lang, "footer.reply", number)
+		b.Footer = mailText.T(lang, "footer.reply", number)
 	}
 	numbers := len(r.Buttons) > 0
 	for i, btn := range r.Buttons {
@@ -120,9 +120,9 @@ func (a *Adapter) render(r bots.Reply, lang, number string, auto bool) (plain, h
 	}
 	if numbers {
 		b.NumbersOf = len(r.Buttons)
-		b.ChoicesTxt = text.T(lang, "choices.numbers", len(r.Buttons))
+		b.ChoicesTxt = mailText.T(lang, "choices.numbers", len(r.Buttons))
 	} else if len(r.Buttons) > 0 {
-		b.ChoicesTxt = text.T(lang, "choices.list")
+		b.ChoicesTxt = mailText.T(lang, "choices.list")
 	}
 	// The text through bots/markup, the one renderer of every channel:
 	// plain text for the text part, sanitised HTML blocks (each with its

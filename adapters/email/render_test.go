@@ -63,7 +63,7 @@ func TestSubjectOf(t *testing.T) {
 // TestCatalogComplete: every string of the adapter exists in Italian and
 // English with the same placeholders.
 func TestCatalogComplete(t *testing.T) {
-	for _, p := range text.Check() {
+	for _, p := range mailText.Check() {
 		t.Error(p)
 	}
 }

@@ -113,11 +113,11 @@ func subjectOf(rc replyContext) string {
 				break
 			}
 		}
-		return text.T(rc.Lang, "subject.reply", rc.Number, s)
+		return mailText.T(rc.Lang, "subject.reply", rc.Number, s)
 	case rc.Number != "":
-		return text.T(rc.Lang, "subject.number", rc.Number)
+		return mailText.T(rc.Lang, "subject.number", rc.Number)
 	}
-	return text.T(rc.Lang, "subject.fallback")
+	return mailText.T(rc.Lang, "subject.fallback")
 }
 
 // compose writes the mail: plain text and HTML alternatives, threading

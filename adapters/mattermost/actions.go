@@ -106,10 +106,10 @@ func (a *Adapter) serveAction(w http.ResponseWriter, r *http.Request) {
 		// Mattermost does not repeat a callback: tell the user to press
 		// again instead of failing silently.
 		a.log.Warn("database unavailable during a button press", "post_id", p.postID)
-		resp.EphemeralText = msgs.T("it", "action.unavailable") + "\n" + msgs.T("en", "action.unavailable")
+		resp.EphemeralText = mattermostText.T("it", "action.unavailable") + "\n" + mattermostText.T("en", "action.unavailable")
 	default:
 		a.log.Error("mattermost action not handled", "post_id", p.postID, "action", p.action, "err", err)
-		resp.EphemeralText = msgs.T("it", "error.internal") + "\n" + msgs.T("en", "error.internal")
+		resp.EphemeralText = mattermostText.T("it", "error.internal") + "\n" + mattermostText.T("en", "error.internal")
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if err := json.NewEncoder(w).Encode(resp); err != nil {

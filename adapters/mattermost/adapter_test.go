@@ -83,7 +83,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestMessagesInBothLanguages(t *testing.T) {
-	if problems := msgs.Check(); len(problems) > 0 {
+	if problems := mattermostText.Check(); len(problems) > 0 {
 		t.Fatal(problems)
 	}
 }

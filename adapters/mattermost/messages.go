@@ -4,9 +4,9 @@ package mattermost
 
 import "helpdesk/internal/i18n"
 
-// msgs holds the adapter's own user-facing strings (the engine writes
+// mattermostText holds the adapter's own user-facing strings (the engine writes
 // everything else).
-var msgs = i18n.Catalog{
+var mattermostText = i18n.Catalog{
 	"choices.hint": {"it": "Rispondi con il numero della scelta", "en": "Reply with the number of your choice"},
 	"too.long": {
 		"it": "Il messaggio è troppo lungo: dividilo in parti più brevi e invialo di nuovo.",

@@ -82,7 +82,7 @@ func (a *Adapter) render(r bots.Reply, key string) *model.Post {
 			fmt.Fprintf(&b, "\n**%d.** %s", i+1, escapeLabel(btn.Label))
 			choices = append(choices, btn.Action)
 		}
-		fmt.Fprintf(&b, "\n_%s · %s_", msgs.T("it", "choices.hint"), msgs.T("en", "choices.hint"))
+		fmt.Fprintf(&b, "\n_%s · %s_", mattermostText.T("it", "choices.hint"), mattermostText.T("en", "choices.hint"))
 		p.AddProp(choicesProp, choices)
 	}
 	p.Message = truncateRunes(b.String(), maxMessageRunes)

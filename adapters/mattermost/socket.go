@@ -285,7 +285,7 @@ func choiceNumber(text string) (int, bool) {
 // notice posts one of the adapter's own messages (in both languages: the
 // engine, which knows the conversation's language, did not get the post).
 func (a *Adapter) notice(ctx context.Context, key, msgKey string) {
-	text := msgs.T("it", msgKey) + "\n\n" + msgs.T("en", msgKey)
+	text := mattermostText.T("it", msgKey) + "\n\n" + mattermostText.T("en", msgKey)
 	if err := a.post(ctx, key, &model.Post{Message: text}); err != nil {
 		a.log.Error("mattermost notice not sent", "key", msgKey, "err", err)
 	}

@@ -29,10 +29,10 @@ func TestEngineErrors(t *testing.T) {
 		h.next(t)
 	}
 	posts := f.waitPosts(2)
-	if posts[0].Text != escape(text.T("it", "too.long")) || posts[0].Channel != "D0ANNA" {
+	if posts[0].Text != escape(slackText.T("it", "too.long")) || posts[0].Channel != "D0ANNA" {
 		t.Errorf("too-long notice = %+v", posts[0])
 	}
-	if posts[1].Text != escape(text.T("it", "error.internal")) {
+	if posts[1].Text != escape(slackText.T("it", "error.internal")) {
 		t.Errorf("error notice = %+v", posts[1])
 	}
 	for _, want := range []string{"event dropped", "engine failed on an event"} {

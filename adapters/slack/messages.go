@@ -4,9 +4,9 @@ package slack
 
 import "helpdesk/internal/i18n"
 
-// text holds what the adapter itself says to users (everything else comes
+// slackText holds what the adapter itself says to users (everything else comes
 // from the engine), in Italian and English, by key.
-var text = i18n.Catalog{
+var slackText = i18n.Catalog{
 	"too.long": {
 		"it": "Il messaggio è troppo lungo per me: dividilo in parti più brevi e mandale una alla volta.",
 		"en": "That message is too long for me: please split it into shorter parts and send them one at a time.",
@@ -26,7 +26,7 @@ var text = i18n.Catalog{
 func say(lang, key string) string {
 	switch lang {
 	case "it", "en":
-		return text.T(lang, key)
+		return slackText.T(lang, key)
 	}
-	return text.T("it", key) + "\n\n" + text.T("en", key)
+	return slackText.T("it", key) + "\n\n" + slackText.T("en", key)
 }

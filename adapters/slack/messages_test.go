@@ -8,13 +8,13 @@ import (
 )
 
 func TestCatalog(t *testing.T) {
-	if problems := text.Check(); len(problems) > 0 {
+	if problems := slackText.Check(); len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	if got := say("", "too.long"); !strings.Contains(got, text.T("it", "too.long")) || !strings.Contains(got, text.T("en", "too.long")) {
+	if got := say("", "too.long"); !strings.Contains(got, slackText.T("it", "too.long")) || !strings.Contains(got, slackText.T("en", "too.long")) {
 		t.Errorf("unknown language must give both texts: %q", got)
 	}
-	if got := say("en", "too.long"); got != text.T("en", "too.long") {
+	if got := say("en", "too.long"); got != slackText.T("en", "too.long") {
 		t.Errorf("say(en) = %q", got)
 	}
 }

@@ -68,7 +68,7 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 		}
 		var cs []models.BotCommand
 		for _, c := range commands {
-			cs = append(cs, models.BotCommand{Command: c, Description: text.T(l, "cmd."+c)})
+			cs = append(cs, models.BotCommand{Command: c, Description: telegramText.T(l, "cmd."+c)})
 		}
 		err := a.call(ctx, "setMyCommands", func(ctx context.Context) error {
 			_, err := a.bot.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: cs, LanguageCode: lang})

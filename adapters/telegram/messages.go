@@ -8,9 +8,9 @@ import (
 	"helpdesk/internal/i18n"
 )
 
-// text holds what the adapter itself says (the engine says the rest), in
+// telegramText holds what the adapter itself says (the engine says the rest), in
 // Italian and English, by key.
-var text = i18n.Catalog{
+var telegramText = i18n.Catalog{
 	// Command descriptions shown in Telegram's command menu (setMyCommands:
 	// at most 256 characters each).
 	"cmd.start":  {"it": "Inizia: cosa può fare l'assistente", "en": "Start: what the assistant can do"},

@@ -46,13 +46,13 @@ func (a *Adapter) process(ctx context.Context, id int64, ev event) error {
 		act, err := a.action(ctx, ev.data)
 		switch {
 		case errors.Is(err, errExpiredButton):
-			a.answerCallback(ctx, ev.callbackID, text.T(ev.lang, "callback.expired"))
+			a.answerCallback(ctx, ev.callbackID, telegramText.T(ev.lang, "callback.expired"))
 			return nil
 		case err != nil && (db.IsUnavailable(err) || ctx.Err() != nil):
 			return fmt.Errorf("%w: %w", errRetry, err)
 		case err != nil:
 			log.Error("read button payload", "err", err)
-			a.answerCallback(ctx, ev.callbackID, text.T(ev.lang, "error.internal"))
+			a.answerCallback(ctx, ev.callbackID, telegramText.T(ev.lang, "error.internal"))
 			return nil
 		}
 		ev.in.Action = act

@@ -119,7 +119,7 @@ func (a *Adapter) sendPart(ctx context.Context, chatID int64, html, plain string
 // say sends one of the adapter's own messages (not part of the engine's
 // conversation: nothing to record or retry).
 func (a *Adapter) say(ctx context.Context, chatID int64, lang, key string) {
-	md := text.T(lang, key)
+	md := telegramText.T(lang, key)
 	if err := a.sendPart(ctx, chatID, renderHTML(md), markup.Render(md, markup.Plain), nil); err != nil {
 		a.log.Warn("send notice", "key", key, "err", err)
 	}

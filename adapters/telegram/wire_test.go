@@ -91,12 +91,12 @@ func TestDecodeFixtures(t *testing.T) {
 }
 
 func TestMessagesCatalog(t *testing.T) {
-	if p := text.Check(); len(p) > 0 {
+	if p := telegramText.Check(); len(p) > 0 {
 		t.Fatal(strings.Join(p, "\n"))
 	}
 	for _, c := range commands {
 		for _, l := range []string{"it", "en"} {
-			if d := text.T(l, "cmd."+c); len(d) > 256 || len(d) < 3 {
+			if d := telegramText.T(l, "cmd."+c); len(d) > 256 || len(d) < 3 {
 				t.Errorf("command %s (%s) description of %d bytes: Telegram wants 3–256", c, l, len(d))
 			}
 		}

@@ -65,7 +65,7 @@ func (r *Relay) agentFor(ctx context.Context, ev Event) (agent bots.Agent, lang,
 	}
 	level := levelOf(u.Role)
 	if level == 0 {
-		return bots.Agent{}, u.Lang, text.T(u.Lang, "err.role", u.Role), nil
+		return bots.Agent{}, u.Lang, triageText.T(u.Lang, "err.role", u.Role), nil
 	}
 	return bots.Agent{ID: u.ID, Name: u.Name, Level: level}, u.Lang, "", nil
 }

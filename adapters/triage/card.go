@@ -140,40 +140,40 @@ func (r *Relay) cardReply(ctx context.Context, conv *bots.Conversation) (bots.Re
 	}
 	s := bots.SummaryOf(conv)
 	lang := r.cfg.Lang
-	lines := []string{text.T(lang, "card.title", max(conv.Level, 1))}
+	lines := []string{triageText.T(lang, "card.title", max(conv.Level, 1))}
 	if f.TicketNumber != "" {
-		lines = append(lines, text.T(lang, "card.ticket", f.TicketNumber, f.Priority))
+		lines = append(lines, triageText.T(lang, "card.ticket", f.TicketNumber, f.Priority))
 	} else {
-		lines = append(lines, text.T(lang, "card.noticket"))
+		lines = append(lines, triageText.T(lang, "card.noticket"))
 	}
 	who := f.Requester
 	if who == "" {
 		who = "—"
 	}
-	lines = append(lines, text.T(lang, "card.from", clip(who, 80), conv.Channel))
+	lines = append(lines, triageText.T(lang, "card.from", clip(who, 80), conv.Channel))
 	asked := s.Query
 	if asked == "" {
 		asked = f.Subject
 	}
 	if asked != "" {
-		lines = append(lines, text.T(lang, "card.asked", clip(oneLine(asked), maxQuoted)))
+		lines = append(lines, triageText.T(lang, "card.asked", clip(oneLine(asked), maxQuoted)))
 	}
 	if len(s.Tried) > 0 {
-		lines = append(lines, text.T(lang, "card.tried", clip(strings.Join(s.Tried, ", "), maxQuoted)))
+		lines = append(lines, triageText.T(lang, "card.tried", clip(strings.Join(s.Tried, ", "), maxQuoted)))
 	}
 	if s.Urgency != "" {
-		lines = append(lines, text.T(lang, "card.severity", s.Urgency, s.Impact, s.Type))
+		lines = append(lines, triageText.T(lang, "card.severity", s.Urgency, s.Impact, s.Type))
 		if len(s.Why) > 0 {
-			lines = append(lines, text.T(lang, "card.why", clip(strings.Join(s.Why, "; "), maxQuoted)))
+			lines = append(lines, triageText.T(lang, "card.why", clip(strings.Join(s.Why, "; "), maxQuoted)))
 		}
 	}
 	if s.Reason != "" {
-		lines = append(lines, text.T(lang, "card.reason", s.Reason))
+		lines = append(lines, triageText.T(lang, "card.reason", s.Reason))
 	}
-	lines = append(lines, text.T(lang, "card.hint", r.cfg.NotePrefix))
+	lines = append(lines, triageText.T(lang, "card.hint", r.cfg.NotePrefix))
 	return bots.Reply{Text: strings.Join(lines, "\n"), Buttons: []bots.Button{
-		{Label: text.T(lang, "button.take"), Action: cardAction(VerbTake, conv.ID)},
-		{Label: text.T(lang, "button.escalate"), Action: cardAction(VerbEscalate, conv.ID)},
+		{Label: triageText.T(lang, "button.take"), Action: cardAction(VerbTake, conv.ID)},
+		{Label: triageText.T(lang, "button.escalate"), Action: cardAction(VerbEscalate, conv.ID)},
 	}}, nil
 }
 

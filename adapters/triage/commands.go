@@ -90,15 +90,15 @@ func (r *Relay) act(ctx context.Context, ev Event) error {
 	}
 	if cmd.Missing {
 		if cmd.Verb == VerbResolve {
-			r.answer(ctx, thread, text.T(lang, "err.resolve", closureChoices(r.cfg.ClosureCodes, lang)))
+			r.answer(ctx, thread, triageText.T(lang, "err.resolve", closureChoices(r.cfg.ClosureCodes, lang)))
 		} else {
-			r.answer(ctx, thread, text.T(lang, map[Verb]string{VerbRoute: "err.route", VerbNote: "err.note"}[cmd.Verb]))
+			r.answer(ctx, thread, triageText.T(lang, map[Verb]string{VerbRoute: "err.route", VerbNote: "err.note"}[cmd.Verb]))
 		}
 		return nil
 	}
 	if cmd.Verb == VerbResolve && !r.cfg.ClosureCodes.Valid(cmd.Code) {
 		// The console's list, checked here as there: the reports count by code.
-		r.answer(ctx, thread, text.T(lang, "err.closure_code", cmd.Code, closureChoices(r.cfg.ClosureCodes, lang)))
+		r.answer(ctx, thread, triageText.T(lang, "err.closure_code", cmd.Code, closureChoices(r.cfg.ClosureCodes, lang)))
 		return nil
 	}
 	ran := false
@@ -122,7 +122,7 @@ func (r *Relay) act(ctx context.Context, ev Event) error {
 	switch {
 	case err == nil:
 		if cmd.Verb == VerbNote {
-			r.answer(ctx, thread, text.T(lang, "note.saved"))
+			r.answer(ctx, thread, triageText.T(lang, "note.saved"))
 		}
 		return nil
 	case db.IsUnavailable(err):
@@ -175,7 +175,7 @@ func (r *Relay) run(ctx context.Context, c *card, agent bots.Agent, cmd Command)
 // known is false for an unexpected failure.
 func (r *Relay) explain(ctx context.Context, convID int64, agent bots.Agent, lang string, err error) (msg string, known bool) {
 	conv, cerr := r.conversation(ctx, convID)
-	holder := text.T(lang, "someone")
+	holder := triageText.T(lang, "someone")
 	if cerr == nil && conv.AgentID != nil {
 		var name string
 		if r.db.GetContext(ctx, &name, r.q.UserName, *conv.AgentID) == nil && name != "" {
@@ -184,29 +184,29 @@ func (r *Relay) explain(ctx context.Context, convID int64, agent bots.Agent, lan
 	}
 	switch {
 	case errors.Is(err, bots.ErrTaken):
-		return text.T(lang, "err.taken", holder), true
+		return triageText.T(lang, "err.taken", holder), true
 	case errors.Is(err, bots.ErrLevel):
 		level := 2
 		if cerr == nil {
 			level = conv.Level
 		}
-		return text.T(lang, "err.level", level, agent.Level), true
+		return triageText.T(lang, "err.level", level, agent.Level), true
 	case errors.Is(err, bots.ErrNotHolder):
-		return text.T(lang, "err.notholder", holder), true
+		return triageText.T(lang, "err.notholder", holder), true
 	case errors.Is(err, bots.ErrWrongState):
 		state := "?"
 		if cerr == nil {
 			state = string(conv.State)
 		}
-		return text.T(lang, "err.state", state), true
+		return triageText.T(lang, "err.state", state), true
 	case errors.Is(err, bots.ErrInvalidInbound):
-		return text.T(lang, "err.invalid", err.Error()), true
+		return triageText.T(lang, "err.invalid", err.Error()), true
 	case errors.Is(err, bots.ErrNotDelivered):
 		// Recorded and retried: the agent must not think it was sent, nor
 		// write it again.
-		return text.T(lang, "err.undelivered", err.Error()), true
+		return triageText.T(lang, "err.undelivered", err.Error()), true
 	}
-	return text.T(lang, "err.internal"), false
+	return triageText.T(lang, "err.internal"), false
 }
 
 // answer posts the relay's own message in a thread; a failure is logged.

@@ -4,11 +4,11 @@ package triage
 
 import "helpdesk/internal/i18n"
 
-// text holds what the triage relay writes in the triage channel, in
+// triageText holds what the triage relay writes in the triage channel, in
 // Italian and English, by key. Cards use the configured language; answers
 // to an agent use the agent's console language; answers to a chat user
 // the desk does not know use both.
-var text = i18n.Catalog{
+var triageText = i18n.Catalog{
 	"card.title": {
 		"it": "*Nuova conversazione da prendere in carico* (livello %d)",
 		"en": "*New conversation to take over* (level %d)",
@@ -138,7 +138,7 @@ var text = i18n.Catalog{
 // say gives text in lang; with lang empty, both languages, Italian first.
 func say(lang, key string, args ...any) string {
 	if lang == "" {
-		return text.T("it", key, args...) + "\n" + text.T("en", key, args...)
+		return triageText.T("it", key, args...) + "\n" + triageText.T("en", key, args...)
 	}
-	return text.T(lang, key, args...)
+	return triageText.T(lang, key, args...)
 }

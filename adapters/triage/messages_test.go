@@ -10,14 +10,14 @@ import (
 )
 
 func TestCatalog(t *testing.T) {
-	if problems := text.Check(); len(problems) > 0 {
+	if problems := triageText.Check(); len(problems) > 0 {
 		t.Fatal(problems)
 	}
 	got := say("", "err.unmapped", "slack", "U1")
-	if !strings.Contains(got, text.T("it", "err.unmapped", "slack", "U1")) || !strings.Contains(got, text.T("en", "err.unmapped", "slack", "U1")) {
+	if !strings.Contains(got, triageText.T("it", "err.unmapped", "slack", "U1")) || !strings.Contains(got, triageText.T("en", "err.unmapped", "slack", "U1")) {
 		t.Errorf("a stranger must get both languages: %q", got)
 	}
-	if got := say("en", "note.saved"); got != text.T("en", "note.saved") {
+	if got := say("en", "note.saved"); got != triageText.T("en", "note.saved") {
 		t.Errorf("say(en) = %q", got)
 	}
 }
@@ -50,7 +50,7 @@ func TestClosureRefusal(t *testing.T) {
 		{"it", "⛔ «fixed» non è un codice di chiusura di questo servizio: nulla è stato chiuso. Codici: `solved` (Risolto), `duplicate` (Duplicato)."},
 		{"en", "⛔ “fixed” is not one of this desk's closure codes: nothing was resolved. Codes: `solved` (Solved), `duplicate` (Duplicate)."},
 	} {
-		if got := text.T(tt.lang, "err.closure_code", "fixed", closureChoices(cc, tt.lang)); got != tt.want {
+		if got := triageText.T(tt.lang, "err.closure_code", "fixed", closureChoices(cc, tt.lang)); got != tt.want {
 			t.Errorf("%s:\n got %s\nwant %s", tt.lang, got, tt.want)
 		}
 	}

@@ -94,7 +94,7 @@ func (r *Relay) relayLine(ctx context.Context, tx *sqlx.Tx, m *bots.Message, nam
 		}
 		_ = json.Unmarshal(m.Payload, &p)
 		if body == "" && p.Action != "" {
-			body = text.T(lang, "relay.pressed", p.Action)
+			body = triageText.T(lang, "relay.pressed", p.Action)
 		}
 		who := p.UserName
 		if who == "" {
@@ -109,14 +109,14 @@ func (r *Relay) relayLine(ctx context.Context, tx *sqlx.Tx, m *bots.Message, nam
 		if who == "" {
 			who = m.Author
 		}
-		return text.T(lang, "relay.user", clip(who, 80), clip(body, maxRelayed))
+		return triageText.T(lang, "relay.user", clip(who, 80), clip(body, maxRelayed))
 	}
 	if body == "" {
 		return ""
 	}
 	id, ok := strings.CutPrefix(m.Author, "agent:")
 	if !ok {
-		return text.T(lang, "relay.bot", clip(body, maxRelayed))
+		return triageText.T(lang, "relay.bot", clip(body, maxRelayed))
 	}
 	name, known := names[id]
 	if !known {
@@ -126,9 +126,9 @@ func (r *Relay) relayLine(ctx context.Context, tx *sqlx.Tx, m *bots.Message, nam
 			}
 		}
 		if name == "" {
-			name = text.T(lang, "someone")
+			name = triageText.T(lang, "someone")
 		}
 		names[id] = name
 	}
-	return text.T(lang, "relay.agent", name, clip(body, maxRelayed))
+	return triageText.T(lang, "relay.agent", name, clip(body, maxRelayed))
 }
