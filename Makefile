@@ -32,6 +32,7 @@ run: build
 test: deps
 	./.ci/setup-tools
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags kbeval ./cmd/helpdesk
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed on:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(MAKE) --no-print-directory staticcheck
 	$(GO) run ./cmd/helpdesk db start >/dev/null
@@ -91,6 +92,7 @@ bench: build
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags kbeval ./cmd/helpdesk
 	$(MAKE) --no-print-directory staticcheck
 
 ## staticcheck: honnef.co/go/tools at a pinned version, fetched once from the

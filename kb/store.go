@@ -51,7 +51,6 @@ type queries struct {
 	StatsWorstRated   string `query:"stats-worst-rated"`
 	StatsGaps         string `query:"stats-gaps"`
 	StatsTotals       string `query:"stats-totals"`
-	PgSearch          string `query:"pg-search"`
 	Translations      string `query:"translations"`
 	InsertConfirm     string `query:"insert-confirmation"`
 	ConfirmCount      string `query:"confirmation-count"`

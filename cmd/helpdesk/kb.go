@@ -137,6 +137,13 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
+// evalEngine is an engine `kb eval` measures against ours, with its own
+// threshold (kb/kbeval's, in a binary built with -tags kbeval).
+type evalEngine interface {
+	Search(ctx context.Context, q kb.Query) ([]kb.Hit, error)
+	Threshold() float64
+}
+
 func kbEval(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("kb eval", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
@@ -144,7 +151,7 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 	var files multiFlag
 	fs.Var(&files, "queries", "JSON-lines query file (required; repeat to merge several)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	engine := fs.String("engine", "memory", "search engine: memory (our in-process index), postgres (full-text search) or bleve")
+	engine := fs.String("engine", "memory", "search engine: memory (our in-process index), postgres (full-text search) or bleve; the last two only in a binary built with -tags kbeval")
 	misses := fs.Bool("misses", false, "list the queries that went wrong (on stderr)")
 	semantic := fs.Bool("semantic", false, "merge semantic search into the memory engine (embeddings: llm.embedding_model when llm.enabled, else the hashed n-gram stand-in)")
 	threshold := fs.Float64("threshold", 0, "confidence threshold (default: the engine's)")
@@ -202,6 +209,9 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(env.stderr, "rejected  %s: %s\n", p.File, p.Reason)
 	}
 
+	if *learn != "" && *engine != "memory" {
+		return fmt.Errorf("--learn works with the memory engine only")
+	}
 	var search kb.SearchFunc
 	th := *threshold
 	switch *engine {
@@ -254,30 +264,19 @@ func kbEval(ctx context.Context, env *environment, args []string) error {
 				return hy.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
 			}
 		}
-	case "postgres":
-		pg := kb.NewPostgresSearcher(s)
-		if th == 0 {
-			th = pg.Threshold()
-		}
-		search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
-			return pg.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
-		}
-	case "bleve":
-		bs, err := kb.NewBleveSearcher(ctx, s)
+	case "postgres", "bleve":
+		eng, err := comparisonEngine(ctx, *engine, s, pool)
 		if err != nil {
 			return err
 		}
 		if th == 0 {
-			th = bs.Threshold()
+			th = eng.Threshold()
 		}
 		search = func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {
-			return bs.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
+			return eng.Search(ctx, kb.Query{Text: q.Query, Lang: q.Lang, Limit: 10, NoLog: true})
 		}
 	default:
 		return fmt.Errorf("unknown engine %q (memory, postgres or bleve)", *engine)
-	}
-	if *learn != "" && *engine != "memory" {
-		return fmt.Errorf("--learn works with the memory engine only")
 	}
 	var lat []time.Duration
 	timed := func(ctx context.Context, q kb.EvalQuery) ([]kb.Hit, error) {

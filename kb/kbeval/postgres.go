@@ -1,32 +1,45 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package kb
+package kbeval
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"helpdesk/kb"
 )
+
+// postgresSearch is the engine's one query; it reads kb's tables, which
+// only kb writes. $1 regconfig, $2 text, $3 lang filter, $4 audience,
+// $5 limit.
+//
+//go:embed postgres.sql
+var postgresSearch string
 
 // PostgresSearcher is the alternative engine: PostgreSQL full-text search
 // (italian/english configurations, unaccent) with pg_trgm for typos. It
 // needs no index in memory and is always current, but ranks worse on the
 // dev queries and cannot tell a confident answer from a weak one as well;
-// it is kept for the comparison in docs/kb-search.md and as a fallback.
+// it is kept for the comparison in docs/kb-search.md.
 type PostgresSearcher struct {
-	store *Store
+	db sqlx.QueryerContext
 }
 
-// NewPostgresSearcher returns a PostgresSearcher on store.
-func NewPostgresSearcher(store *Store) *PostgresSearcher { return &PostgresSearcher{store: store} }
+// NewPostgresSearcher returns a PostgresSearcher on the knowledge base
+// in db.
+func NewPostgresSearcher(db sqlx.QueryerContext) *PostgresSearcher { return &PostgresSearcher{db: db} }
 
 // Threshold is the score under which a hit is not an answer (chosen on
-// the dev set like DefaultThreshold).
+// the dev set like kb.DefaultThreshold).
 func (p *PostgresSearcher) Threshold() float64 { return 0.9 }
 
 // Search runs q with PostgreSQL full-text search. Synonyms are not applied.
-func (p *PostgresSearcher) Search(ctx context.Context, q Query) ([]Hit, error) {
+func (p *PostgresSearcher) Search(ctx context.Context, q kb.Query) ([]kb.Hit, error) {
 	cfg := "italian"
-	if q.Lang == LangEN {
+	if q.Lang == kb.LangEN {
 		cfg = "english"
 	}
 	limit := q.Limit
@@ -35,7 +48,7 @@ func (p *PostgresSearcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	aud := q.Audience
 	if aud == "" {
-		aud = AudiencePublic
+		aud = kb.AudiencePublic
 	}
 	var rows []struct {
 		Slug     string  `db:"slug"`
@@ -47,17 +60,13 @@ func (p *PostgresSearcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		Body     string  `db:"body"`
 		Score    float64 `db:"score"`
 	}
-	if err := p.store.db.SelectContext(ctx, &rows, p.store.q.PgSearch, cfg, q.Text, q.Lang, string(aud), limit); err != nil {
+	if err := sqlx.SelectContext(ctx, p.db, &rows, postgresSearch, cfg, q.Text, q.Lang, string(aud), limit); err != nil {
 		return nil, fmt.Errorf("postgres search: %w", err)
 	}
-	hits := make([]Hit, 0, len(rows))
+	hits := make([]kb.Hit, 0, len(rows))
 	for _, r := range rows {
-		var passage string
-		if b := blocks(r.Body); len(b) > 0 {
-			passage = cut(b[0], passageLen)
-		}
-		hits = append(hits, Hit{EntryID: r.Slug, Title: r.Title, Kind: Kind(r.Kind), Lang: r.Lang, Category: r.Category,
-			Revision: r.Revision, Passage: passage, Score: r.Score, Confidence: clamp01(r.Score)})
+		hits = append(hits, kb.Hit{EntryID: r.Slug, Title: r.Title, Kind: kb.Kind(r.Kind), Lang: r.Lang, Category: r.Category,
+			Revision: r.Revision, Passage: kb.FirstPassage(r.Body), Score: r.Score, Confidence: min(max(r.Score, 0), 1)})
 	}
 	return hits, nil
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package kb
+package kbeval
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"helpdesk/kb"
 )
 
 // BleveSearcher is the third engine measured for docs/kb-search.md: a
@@ -20,8 +22,8 @@ import (
 // matching of one edit. It has no synonyms and no calibrated confidence;
 // its Confidence is the bleve score squashed into [0, 1].
 type BleveSearcher struct {
-	idx  bleve.Index
-	docs map[string]*analysedEntry
+	idx     bleve.Index
+	entries map[string]kb.Entry
 }
 
 type bleveDoc struct {
@@ -34,13 +36,13 @@ type bleveDoc struct {
 }
 
 // NewBleveSearcher indexes the published entries of store.
-func NewBleveSearcher(ctx context.Context, store *Store) (*BleveSearcher, error) {
+func NewBleveSearcher(ctx context.Context, store *kb.Store) (*BleveSearcher, error) {
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomAnalyzer("stems", map[string]any{"type": custom.Name, "tokenizer": whitespace.Name}); err != nil {
 		return nil, err
 	}
 	doc := bleve.NewDocumentMapping()
-	for _, f := range []string{"title", "questions", "tags", "body"} {
+	for _, f := range kb.IndexedFields {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = "stems"
 		doc.AddFieldMappingsAt(f, fm)
@@ -55,17 +57,17 @@ func NewBleveSearcher(ctx context.Context, store *Store) (*BleveSearcher, error)
 	if err != nil {
 		return nil, fmt.Errorf("bleve index: %w", err)
 	}
-	entries, err := store.List(ctx, Filter{Status: StatusPublished})
+	entries, err := store.List(ctx, kb.Filter{Status: kb.StatusPublished})
 	if err != nil {
 		return nil, err
 	}
-	b := &BleveSearcher{idx: idx, docs: map[string]*analysedEntry{}}
+	b := &BleveSearcher{idx: idx, entries: map[string]kb.Entry{}}
 	batch := idx.NewBatch()
 	for _, e := range entries {
-		a := analyseEntry(e, nil)
-		b.docs[e.ID] = a
-		d := bleveDoc{Title: strings.Join(a.field(fieldTitle), " "), Questions: strings.Join(a.field(fieldQuestions), " "),
-			Tags: strings.Join(a.field(fieldTags), " "), Body: strings.Join(a.field(fieldBody), " "),
+		b.entries[e.ID] = e
+		f := kb.AnalysedFields(e)
+		d := bleveDoc{Title: strings.Join(f[0], " "), Questions: strings.Join(f[1], " "),
+			Tags: strings.Join(f[2], " "), Body: strings.Join(f[3], " "),
 			Lang: e.Lang, Audience: string(e.Audience)}
 		if err := batch.Index(e.ID, d); err != nil {
 			return nil, err
@@ -81,20 +83,19 @@ func NewBleveSearcher(ctx context.Context, store *Store) (*BleveSearcher, error)
 func (b *BleveSearcher) Threshold() float64 { return 0.4 }
 
 // Search runs q on the bleve index.
-func (b *BleveSearcher) Search(ctx context.Context, q Query) ([]Hit, error) {
+func (b *BleveSearcher) Search(ctx context.Context, q kb.Query) ([]kb.Hit, error) {
 	var should []query.Query
-	for _, s := range analyzeQuery(q.Lang, q.Text) {
-		for f := range numFields {
-			name := [numFields]string{"title", "questions", "tags", "body"}[f]
+	for _, s := range kb.QueryStems(q.Lang, q.Text) {
+		for f, name := range kb.IndexedFields {
 			tq := bleve.NewTermQuery(s)
 			tq.SetField(name)
-			tq.SetBoost(fieldBoost[f])
+			tq.SetBoost(kb.FieldBoost(f))
 			should = append(should, tq)
-			if len(s) >= minFuzzyLen {
+			if len(s) >= kb.FuzzyMinLen {
 				fq := bleve.NewFuzzyQuery(s)
 				fq.SetField(name)
 				fq.SetFuzziness(1)
-				fq.SetBoost(fieldBoost[f] * typoFactor)
+				fq.SetBoost(kb.FieldBoost(f) * kb.TypoFactor)
 				should = append(should, fq)
 			}
 		}
@@ -109,8 +110,8 @@ func (b *BleveSearcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		lq.SetField("lang")
 		bq.AddMust(lq)
 	}
-	if q.Audience != AudienceInternal {
-		aq := bleve.NewTermQuery(string(AudiencePublic))
+	if q.Audience != kb.AudienceInternal {
+		aq := bleve.NewTermQuery(string(kb.AudiencePublic))
 		aq.SetField("audience")
 		bq.AddMust(aq)
 	}
@@ -123,15 +124,11 @@ func (b *BleveSearcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleve search: %w", err)
 	}
-	hits := make([]Hit, 0, len(res.Hits))
+	hits := make([]kb.Hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		d := b.docs[h.ID]
-		var passage string
-		if len(d.blocks) > 0 {
-			passage = cut(d.blocks[0], passageLen)
-		}
-		hits = append(hits, Hit{EntryID: h.ID, Title: d.entry.Title, Kind: d.entry.Kind, Lang: d.entry.Lang,
-			Category: d.entry.Category, Revision: d.entry.Revision, Passage: passage, Score: h.Score,
+		e := b.entries[h.ID]
+		hits = append(hits, kb.Hit{EntryID: h.ID, Title: e.Title, Kind: e.Kind, Lang: e.Lang,
+			Category: e.Category, Revision: e.Revision, Passage: kb.FirstPassage(e.Body), Score: h.Score,
 			Confidence: h.Score / (h.Score + 1)})
 	}
 	return hits, nil
