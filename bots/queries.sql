@@ -211,3 +211,6 @@ SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
 WHERE c.channel = $1 AND c.conversation_key = $2 AND c.state <> 'closed'
   AND m.direction = 'out' AND m.sent_at IS NULL AND m.failed_at IS NULL
 ORDER BY m.id;
+
+-- name: queue-length
+SELECT count(*) FROM conversations WHERE state = 'queued' AND level = $1;

@@ -45,6 +45,7 @@ type queries struct {
 	InsertSatisfaction      string `query:"insert-satisfaction"`
 	Notify                  string `query:"notify"`
 	HasOpen                 string `query:"has-open"`
+	QueueLength             string `query:"queue-length"`
 	QueuePosition           string `query:"queue-position"`
 	NextPrompt              string `query:"next-prompt"`
 	UnsentReplies           string `query:"unsent-replies"`
@@ -306,4 +307,13 @@ func (s *Store) RecordReplies(ctx context.Context, q Querier, ms []*Message) err
 		byExt[ext].ID = id
 	}
 	return rows.Err()
+}
+
+// QueueLength counts the conversations waiting for an agent of level.
+func (s *Store) QueueLength(ctx context.Context, q Querier, level int) (int, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, s.q.QueueLength, level); err != nil {
+		return 0, fmt.Errorf("queue length: %w", err)
+	}
+	return n, nil
 }

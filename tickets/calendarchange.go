@@ -88,7 +88,7 @@ func (s *Store) markCalendarChanged(ctx context.Context, tx *sqlx.Tx, cals *Cale
 		policies = DefaultPolicies()
 	}
 	var ids []int64
-	if err := tx.SelectContext(ctx, &ids, s.sla.OpenTickets); err != nil {
+	if err := tx.SelectContext(ctx, &ids, s.sla.OpenTickets, OpenStatesArg()); err != nil {
 		return 0, fmt.Errorf("open tickets: %w", err)
 	}
 	n := 0

@@ -89,3 +89,12 @@ WHERE id = $1 AND (($2 <> '' AND name <> $2) OR ($3 <> '' AND email <> $3));
 -- name: requester-fill-email
 -- A known requester gives an e-mail address for the first time.
 UPDATE requesters SET email = $2 WHERE id = $1 AND email = '';
+
+-- name: requesters-by-email
+SELECT id FROM requesters WHERE lower(email) = lower($1) ORDER BY id;
+
+-- name: count-open
+SELECT count(*) FROM tickets WHERE state = ANY($1::text[]); -- $1: tickets.OpenStates
+
+-- name: count-sla-events
+SELECT count(*) FROM sla_events WHERE kind = $1;

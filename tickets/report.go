@@ -111,7 +111,9 @@ func (s *Store) Report(ctx context.Context, q Querier, from, to time.Time) (*Rep
 			return nil
 		},
 		func() error { return wrap("sla", s.slaRows(ctx, q, &r.SLA, from, to)) },
-		func() error { return wrap("backlog", q.SelectContext(ctx, &r.Backlog, s.rep.Backlog, asOf)) },
+		func() error {
+			return wrap("backlog", q.SelectContext(ctx, &r.Backlog, s.rep.Backlog, asOf, OpenStatesArg()))
+		},
 		func() error { return wrap("rates", q.GetContext(ctx, &r.Rates.Tickets, s.rep.RateTickets, from, to)) },
 		func() error {
 			return wrap("rates", q.GetContext(ctx, &r.Rates.Escalated, s.rep.RateEscalated, from, to))

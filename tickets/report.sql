@@ -37,7 +37,7 @@ SELECT priority,
        count(*) FILTER (WHERE created_at <= $1::timestamptz - interval '7 days') AS over_7d,
        count(*) AS total
 FROM tickets
-WHERE state IN ('new', 'open', 'waiting_requester', 'waiting_third_party') AND created_at < $1::timestamptz
+WHERE state = ANY($2::text[]) AND created_at < $1::timestamptz -- $2: tickets.OpenStates (index tickets_backlog)
 GROUP BY priority
 ORDER BY priority;
 

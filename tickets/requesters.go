@@ -172,3 +172,47 @@ func (s *Store) FillEmail(ctx context.Context, q Querier, requesterID int64, ema
 	}
 	return nil
 }
+
+// RequestersByEmail returns the requesters who gave the e-mail address
+// (compared without case), oldest first: one address may name several,
+// one per channel that gave it.
+func (s *Store) RequestersByEmail(ctx context.Context, q Querier, email string) ([]int64, error) {
+	var ids []int64
+	if err := q.SelectContext(ctx, &ids, s.q.RequestersByEmail, email); err != nil {
+		return nil, fmt.Errorf("requesters by e-mail: %w", err)
+	}
+	return ids, nil
+}
+
+// RequesterOf returns the requester known on channel as externalID, or
+// ErrNotFound.
+func (s *Store) RequesterOf(ctx context.Context, q Querier, channel, externalID string) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, s.q.FindIdentity, channel, externalID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: no requester %s:%s", ErrNotFound, channel, externalID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("requester of %s identity: %w", channel, err)
+	}
+	return id, nil
+}
+
+// CountOpen counts the tickets still needing work (OpenStates).
+func (s *Store) CountOpen(ctx context.Context, q Querier) (int, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, s.q.CountOpen, OpenStatesArg()); err != nil {
+		return 0, fmt.Errorf("count open tickets: %w", err)
+	}
+	return n, nil
+}
+
+// CountSLAEvents counts the SLA events of kind ("warning", "breach")
+// ever recorded: each ticket and target once.
+func (s *Store) CountSLAEvents(ctx context.Context, q Querier, kind string) (int, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, s.q.CountSLAEvents, kind); err != nil {
+		return 0, fmt.Errorf("count SLA events: %w", err)
+	}
+	return n, nil
+}

@@ -9,7 +9,7 @@ FROM sla_policies ORDER BY priority, category, product;
 -- Tickets whose clocks may have moved: every one still open, and any whose
 -- summary is missing or older than its last change.
 SELECT t.id FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id
-WHERE t.state IN ('new', 'open', 'waiting_requester', 'waiting_third_party')
+WHERE t.state = ANY($2::text[]) -- tickets.OpenStates
    OR s.ticket_id IS NULL OR s.computed_at < t.updated_at
 ORDER BY t.id
 LIMIT $1;
@@ -60,7 +60,7 @@ INSERT INTO calendar_hashes (name, hash, changed_at) VALUES ($1, $2, $3)
 ON CONFLICT (name) DO UPDATE SET hash = EXCLUDED.hash, changed_at = EXCLUDED.changed_at;
 
 -- name: open-tickets
-SELECT id FROM tickets WHERE state IN ('new', 'open', 'waiting_requester', 'waiting_third_party') ORDER BY id;
+SELECT id FROM tickets WHERE state = ANY($1::text[]) ORDER BY id; -- $1: tickets.OpenStates
 
 -- The console marks notifications read: one ($4), or all of a user's,
 -- addressed to them ($1) or to one of their roles ($2).

@@ -156,7 +156,7 @@ func (s *Store) ScanSLAOn(ctx context.Context, pool *sqlx.DB, cals *Calendars, n
 		policies = DefaultPolicies()
 	}
 	var ids []int64
-	if err := pool.SelectContext(ctx, &ids, s.sla.ToScan, 5000); err != nil {
+	if err := pool.SelectContext(ctx, &ids, s.sla.ToScan, 5000, OpenStatesArg()); err != nil {
 		return res, fmt.Errorf("tickets to scan: %w", err)
 	}
 	for _, id := range ids {

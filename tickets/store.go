@@ -41,6 +41,9 @@ type queries struct {
 	GetRequester        string `query:"get-requester"`
 	UpdateRequester     string `query:"update-requester"`
 	FillRequesterEmail  string `query:"requester-fill-email"`
+	RequestersByEmail   string `query:"requesters-by-email"`
+	CountOpen           string `query:"count-open"`
+	CountSLAEvents      string `query:"count-sla-events"`
 }
 
 // Querier is what the store runs its SQL on: the pool, or a transaction

@@ -9,7 +9,10 @@ package tickets
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // Sentinel errors. Callers test them with errors.Is.
@@ -79,10 +82,24 @@ func (s State) Valid() bool {
 	return ok
 }
 
-// Open reports whether the ticket still needs work (not resolved, closed or
-// cancelled).
+// OpenStates are the states of a ticket that still needs work (not
+// resolved, closed or cancelled). This is the one list: SQL takes it as a
+// parameter, state = ANY($n), from OpenStatesArg.
+var OpenStates = []State{StateNew, StateOpen, StateWaitingRequester, StateWaitingThirdParty}
+
+// OpenStatesArg is OpenStates as a PostgreSQL text[] query argument.
+func OpenStatesArg() pq.StringArray {
+	a := make(pq.StringArray, len(OpenStates))
+	for i, s := range OpenStates {
+		a[i] = string(s)
+	}
+	return a
+}
+
+// Open reports whether the ticket still needs work: its state is one of
+// OpenStates.
 func (s State) Open() bool {
-	return s == StateNew || s == StateOpen || s == StateWaitingRequester || s == StateWaitingThirdParty
+	return slices.Contains(OpenStates, s)
 }
 
 // Type is the kind of contact.

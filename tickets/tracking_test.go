@@ -60,39 +60,3 @@ func TestTrackingTokens(t *testing.T) {
 		t.Errorf("%d hashed tokens stored, want 2 (none in clear)", hashes)
 	}
 }
-
-func TestRequesterIdentityAndEmail(t *testing.T) {
-	f := newFixture(t)
-	ctx := t.Context()
-	rid, err := f.store.EnsureRequester(ctx, f.db, tickets.Identity{Channel: "phone", ExternalID: "+390612345678", Name: "Gina"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := f.store.EnsureRequester(ctx, f.db, tickets.Identity{Channel: "email", ExternalID: "taken@example.org"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, step := range []struct{ channel, id string }{{"email", "gina@example.org"}, {"email", "gina@example.org"}, {"email", "taken@example.org"}} {
-		if err := f.store.LinkIdentity(ctx, f.db, step.channel, step.id, rid); err != nil {
-			t.Fatalf("link %s: %v", step.id, err)
-		}
-	}
-	for id, want := range map[string]int64{"gina@example.org": rid, "taken@example.org": other} {
-		got, err := f.store.EnsureRequester(ctx, f.db, tickets.Identity{Channel: "email", ExternalID: id})
-		if err != nil || got != want {
-			t.Errorf("%s belongs to %d (%v), want %d", id, got, err, want)
-		}
-	}
-	for _, e := range []string{"gina@example.org", "later@example.org"} {
-		if err := f.store.FillEmail(ctx, f.db, rid, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, err := f.store.GetRequester(ctx, f.db, rid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Email != "gina@example.org" {
-		t.Errorf("e-mail %q: the first one should stay", r.Email)
-	}
-}

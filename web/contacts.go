@@ -285,7 +285,7 @@ func (c *console) lookupRequesters(ctx context.Context, q string) ([]requesterMa
 	if phone != "" {
 		query, arg = c.contactQ.LookupPhone, phone
 	}
-	if err := c.db.SelectContext(ctx, &out, query, arg); err != nil {
+	if err := c.db.SelectContext(ctx, &out, query, arg, tickets.OpenStatesArg()); err != nil {
 		return nil, fmt.Errorf("requester lookup: %w", err)
 	}
 	return out, nil

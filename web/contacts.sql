@@ -16,7 +16,7 @@ SELECT r.id, r.name, r.email, r.lang,
                  WHERE i.requester_id = r.id AND i.channel = 'phone'), '') AS phone,
        (SELECT count(*) FROM tickets t
         WHERE t.requester_id = r.id
-          AND t.state IN ('new', 'open', 'waiting_requester', 'waiting_third_party')) AS open_tickets
+          AND t.state = ANY($2::text[])) AS open_tickets -- $2: tickets.OpenStates
 FROM requesters r JOIN m ON m.id = r.id
 ORDER BY r.id DESC
 LIMIT 8;
@@ -31,7 +31,7 @@ SELECT r.id, r.name, r.email, r.lang,
                  WHERE i.requester_id = r.id AND i.channel = 'phone'), '') AS phone,
        (SELECT count(*) FROM tickets t
         WHERE t.requester_id = r.id
-          AND t.state IN ('new', 'open', 'waiting_requester', 'waiting_third_party')) AS open_tickets
+          AND t.state = ANY($2::text[])) AS open_tickets -- $2: tickets.OpenStates
 FROM requesters r
 WHERE r.id IN (SELECT i.requester_id FROM requester_identities i
                WHERE i.channel = 'phone' AND i.external_id LIKE $1)

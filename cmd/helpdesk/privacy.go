@@ -48,10 +48,13 @@ func runPrivacy(ctx context.Context, env *environment, args []string) error {
 	case strings.HasPrefix(who, "requester-"):
 		_, err = fmt.Sscan(strings.TrimPrefix(who, "requester-"), &rid)
 	case strings.Contains(who, "@") && !strings.Contains(who, ":"):
-		err = pool.GetContext(ctx, &rid, `SELECT id FROM requesters WHERE lower(email) = lower($1) ORDER BY id LIMIT 1`, who)
+		var rids []int64
+		if rids, err = store.RequestersByEmail(ctx, pool, who); err == nil && len(rids) > 0 {
+			rid = rids[0]
+		}
 	default:
 		ch, ext, _ := strings.Cut(who, ":")
-		err = pool.GetContext(ctx, &rid, `SELECT requester_id FROM requester_identities WHERE channel = $1 AND external_id = $2`, ch, ext)
+		rid, err = store.RequesterOf(ctx, pool, ch, ext)
 	}
 	if err != nil || rid == 0 {
 		return fmt.Errorf("no requester found for %q (give an e-mail, CHANNEL:ID such as telegram:12345, or requester-ID)", who)
@@ -72,7 +75,8 @@ func runPrivacy(ctx context.Context, env *environment, args []string) error {
 	// that gave it): the person asked to be forgotten, so all of them go.
 	rids := []int64{rid}
 	if strings.Contains(who, "@") && !strings.Contains(who, ":") {
-		if err := pool.SelectContext(ctx, &rids, `SELECT id FROM requesters WHERE lower(email) = lower($1) ORDER BY id`, who); err != nil {
+		var err error
+		if rids, err = store.RequestersByEmail(ctx, pool, who); err != nil {
 			return err
 		}
 	}

@@ -78,7 +78,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if len(change.Changed) > 0 {
 		log.Info("calendars changed since the last start", "calendars", change.Changed, "open_tickets", change.Tickets)
 	}
-	if err := registerDBMetrics(reg, pool); err != nil {
+	if err := registerDBMetrics(reg, pool, a.engine.Store(), a.tickets); err != nil {
 		return err
 	}
 	private, err := webhooks.ParseNetworks(cfg.API.Webhooks.AllowPrivateTargets)
