@@ -33,12 +33,6 @@ type apiRoute struct {
 	handler func(w http.ResponseWriter, r *http.Request, tok agents.APIToken)
 }
 
-// route is a pattern and its handler, as mounted on the mux.
-type route struct {
-	pattern string
-	handler http.Handler
-}
-
 // api serves /api/v1. Its stores default to the console's.
 type api struct {
 	pool    *sqlx.DB
@@ -122,55 +116,6 @@ func newAPI(opt Options) (*api, error) {
 	return a, nil
 }
 
-// apiRoutes returns the API's routes, wrapped with authentication, scope
-// check, rate limit and body limit; none without a database.
-func apiRoutes(s *Server) []route {
-	if s.opt.Pool == nil {
-		return nil
-	}
-	a, err := newAPI(s.opt)
-	if err != nil {
-		s.log.Error("REST API disabled", "err", err)
-		return nil
-	}
-	out := []route{
-		{"GET /api/v1/openapi.json", http.HandlerFunc(serveOpenAPI)},
-		{"/api/v1/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			a.fail(w, fmt.Errorf("%w: %s %s", errAPINotFound, r.Method, r.URL.Path))
-		})},
-	}
-	for _, rt := range a.routes() {
-		out = append(out, route{rt.pattern, a.guard(rt)})
-	}
-	return out
-}
-
-// routes is the API's whole access table.
-func (a *api) routes() []apiRoute {
-	return []apiRoute{
-		{"GET /api/v1/tickets", agents.ScopeTicketsRead, a.ticketList},
-		{"POST /api/v1/tickets", agents.ScopeTicketsWrite, a.ticketCreate},
-		{"GET /api/v1/tickets/{number}", agents.ScopeTicketsRead, a.ticketGet},
-		{"GET /api/v1/tickets/{number}/comments", agents.ScopeTicketsRead, a.ticketComments},
-		{"POST /api/v1/tickets/{number}/comments", agents.ScopeTicketsWrite, a.ticketComment},
-		{"POST /api/v1/tickets/{number}/state", agents.ScopeTicketsWrite, a.ticketState},
-		{"GET /api/v1/tickets/{number}/checklists", agents.ScopeTicketsRead, a.checklistList},
-		{"POST /api/v1/tickets/{number}/checklists", agents.ScopeTicketsWrite, a.checklistAttach},
-		{"POST /api/v1/tickets/{number}/checklists/{checklist}/steps/{position}", agents.ScopeTicketsWrite, a.checklistTick},
-		{"GET /api/v1/conversations/{id}", agents.ScopeConversationsRead, a.conversationGet},
-		{"GET /api/v1/kb/entries", agents.ScopeKBRead, a.kbList},
-		{"GET /api/v1/kb/entries/{id}", agents.ScopeKBRead, a.kbGet},
-		{"POST /api/v1/kb/entries", agents.ScopeKBWrite, a.kbCreate},
-		{"PUT /api/v1/kb/entries/{id}", agents.ScopeKBWrite, a.kbUpdate},
-		{"POST /api/v1/kb/entries/{id}/status", agents.ScopeKBWrite, a.kbStatus},
-		{"GET /api/v1/users", agents.ScopeUsersRead, a.userList},
-		{"GET /api/v1/webhooks", agents.ScopeAdmin, a.webhookList},
-		{"POST /api/v1/webhooks", agents.ScopeAdmin, a.webhookCreate},
-		{"DELETE /api/v1/webhooks/{id}", agents.ScopeAdmin, a.webhookDelete},
-		{"GET /api/v1/webhooks/{id}/deliveries", agents.ScopeAdmin, a.webhookDeliveries},
-	}
-}
-
 // guard authenticates the bearer token, checks the route's scope and the
 // token's rate, and bounds the body.
 func (a *api) guard(rt apiRoute) http.Handler {
@@ -193,11 +138,11 @@ func (a *api) guard(rt apiRoute) http.Handler {
 		}
 		if !a.limit.allow(tok.ID) {
 			w.Header().Set("Retry-After", "1")
-			a.fail(w, errRateLimited)
+			a.fail(w, errTooMany)
 			return
 		}
 		if !tok.Has(rt.scope) {
-			a.fail(w, fmt.Errorf("%w: this call needs the %s scope", errAPIForbidden, rt.scope))
+			a.fail(w, fmt.Errorf("%w: this call needs the %s scope", errForbidden, rt.scope))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, a.maxBody)
@@ -207,16 +152,6 @@ func (a *api) guard(rt apiRoute) http.Handler {
 
 // apiActor is how the API's changes appear in audit trails.
 func apiActor(tok agents.APIToken) string { return "api:" + tok.Name }
-
-// Errors of the API's own (the stores' sentinel errors are mapped too).
-var (
-	errAPIForbidden  = errors.New("forbidden")
-	errRateLimited   = errors.New("too many requests")
-	errAPIBadRequest = errors.New("bad request")
-	errAPINotFound   = errors.New("not found")
-	errAPIConflict   = errors.New("conflict")
-	errAPIMediaType  = errors.New("unsupported media type")
-)
 
 // apiErrorBody is the one shape of every error answer.
 type apiErrorBody struct {
@@ -228,51 +163,16 @@ type apiErrorDetail struct {
 	Message string `json:"message"`
 }
 
-// apiStatus is the one place that chooses the HTTP status and the error
-// code for an error.
-func apiStatus(err error) (int, string) {
-	var tooBig *http.MaxBytesError
-	var kbVal *kb.ValidationError
-	switch {
-	case errors.Is(err, agents.ErrTokenInvalid):
-		return http.StatusUnauthorized, "unauthorized"
-	case errors.Is(err, errAPIForbidden):
-		return http.StatusForbidden, "forbidden"
-	case errors.Is(err, errRateLimited):
-		return http.StatusTooManyRequests, "rate_limited"
-	case errors.As(err, &tooBig):
-		return http.StatusRequestEntityTooLarge, "body_too_large"
-	case errors.Is(err, errAPIMediaType):
-		return http.StatusUnsupportedMediaType, "unsupported_media_type"
-	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, tickets.ErrStepNotFound), errors.Is(err, kb.ErrNotFound),
-		errors.Is(err, bots.ErrNotFound), errors.Is(err, errAPINotFound), errors.Is(err, agents.ErrUserNotFound),
-		errors.Is(err, webhooks.ErrNotFound):
-		return http.StatusNotFound, "not_found"
-	case errors.Is(err, tickets.ErrIllegalTransition), errors.Is(err, kb.ErrTransition):
-		return http.StatusConflict, "illegal_transition"
-	case errors.Is(err, errAPIConflict), errors.Is(err, agents.ErrUserExists):
-		return http.StatusConflict, "conflict"
-	case errors.Is(err, tickets.ErrChecklistIncomplete):
-		return http.StatusConflict, "checklist_incomplete"
-	case errors.As(err, &kbVal), errors.Is(err, kb.ErrInvalid), errors.Is(err, tickets.ErrInvalid),
-		errors.Is(err, errAPIBadRequest), errors.Is(err, agents.ErrBadScope), errors.Is(err, webhooks.ErrInvalid):
-		return http.StatusBadRequest, "invalid"
-	}
-	return http.StatusInternalServerError, "internal"
-}
-
 // fail writes err as the API's error object.
 func (a *api) fail(w http.ResponseWriter, err error) { apiFail(a.log, w, err) }
 
 // apiFail writes err as an error object; internal errors are logged, not
 // shown.
 func apiFail(log *slog.Logger, w http.ResponseWriter, err error) {
-	code, name := apiStatus(err)
+	pr := problemOf(err)
+	code, name := pr.Status, pr.Code
 	msg := err.Error()
 	if code == http.StatusInternalServerError {
-		if log == nil {
-			log = slog.Default()
-		}
 		log.Error("API call failed", "err", err)
 		msg = "internal error"
 	}
@@ -291,7 +191,7 @@ func apiJSON(w http.ResponseWriter, code int, v any) {
 // an integration fails loudly, and a body that does not say it is JSON.
 func apiDecode(r *http.Request, v any) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return fmt.Errorf("%w: the body must be sent as Content-Type: application/json", errAPIMediaType)
+		return fmt.Errorf("%w: the body must be sent as Content-Type: application/json", errMediaType)
 	}
 	// Every body is one JSON object: null, an array or a bare value would
 	// decode into the request type as if the fields were absent.
@@ -303,13 +203,13 @@ func apiDecode(r *http.Request, v any) error {
 			if errors.As(err, &tooBig) {
 				return err
 			}
-			return fmt.Errorf("%w: one JSON object expected", errAPIBadRequest)
+			return fmt.Errorf("%w: one JSON object expected", errBadRequest)
 		}
 		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
 			continue
 		}
 		if c != '{' {
-			return fmt.Errorf("%w: one JSON object expected", errAPIBadRequest)
+			return fmt.Errorf("%w: one JSON object expected", errBadRequest)
 		}
 		br.UnreadByte()
 		break
@@ -321,10 +221,10 @@ func apiDecode(r *http.Request, v any) error {
 		if errors.As(err, &tooBig) {
 			return err
 		}
-		return fmt.Errorf("%w: %v", errAPIBadRequest, err)
+		return fmt.Errorf("%w: %v", errBadRequest, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: one JSON object expected", errAPIBadRequest)
+		return fmt.Errorf("%w: one JSON object expected", errBadRequest)
 	}
 	cleanStrings(v)
 	return nil

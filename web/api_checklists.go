@@ -101,7 +101,7 @@ func (a *api) checklistTick(w http.ResponseWriter, r *http.Request, tok agents.A
 	clID, err1 := strconv.ParseInt(r.PathValue("checklist"), 10, 64)
 	pos, err2 := strconv.Atoi(r.PathValue("position"))
 	if err1 != nil || err2 != nil {
-		a.fail(w, errAPINotFound)
+		a.fail(w, errNotFound)
 		return
 	}
 	var st *tickets.Step

@@ -24,7 +24,7 @@ func FuzzAPIDecode(f *testing.F) {
 		r.Body = http.MaxBytesReader(w, r.Body, 1024)
 		var in apiTicketCreate
 		if err := apiDecode(r, &in); err != nil {
-			if code, _ := apiStatus(err); code != http.StatusBadRequest && code != http.StatusRequestEntityTooLarge {
+			if code := problemOf(err).Status; code != http.StatusBadRequest && code != http.StatusRequestEntityTooLarge {
 				t.Fatalf("%q: status %d for %v", body, code, err)
 			}
 		}

@@ -103,7 +103,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 		}
 	}
 	routed := map[string]string{}
-	for _, rt := range (&api{}).routes() {
+	for _, rt := range apiRoutes(&api{}) {
 		routed[rt.pattern] = string(rt.scope)
 	}
 	for p, scope := range routed {

@@ -14,7 +14,7 @@ import (
 )
 
 func apiBadRequestf(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", errAPIBadRequest, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", errBadRequest, fmt.Sprintf(format, args...))
 }
 
 // apiConversation is a conversation with its messages.
@@ -89,7 +89,7 @@ type apiDeliveries struct {
 func apiPathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, fmt.Errorf("%w: %q", errAPINotFound, r.PathValue("id"))
+		return 0, fmt.Errorf("%w: %q", errNotFound, r.PathValue("id"))
 	}
 	return id, nil
 }
@@ -144,7 +144,7 @@ func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok agents.APIToken
 	}
 	if !seesInternal(tok) {
 		if aud == kb.AudienceInternal {
-			a.fail(w, fmt.Errorf("%w: internal entries need the %s scope", errAPIForbidden, agents.ScopeKBInternal))
+			a.fail(w, fmt.Errorf("%w: internal entries need the %s scope", errForbidden, agents.ScopeKBInternal))
 			return
 		}
 		aud = kb.AudiencePublic
@@ -185,7 +185,7 @@ func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok agents.APITok
 		return
 	}
 	if _, err := a.kb.Get(r.Context(), e.ID); err == nil {
-		a.fail(w, fmt.Errorf("%w: entry %s exists: use PUT", errAPIConflict, e.ID))
+		a.fail(w, fmt.Errorf("%w: entry %s exists: use PUT", errConflict, e.ID))
 		return
 	}
 	out, _, err := a.kb.Save(r.Context(), e, apiActor(tok), "API")
@@ -256,7 +256,7 @@ func (a *api) userList(w http.ResponseWriter, r *http.Request, _ agents.APIToken
 
 func (a *api) hooksOrFail(w http.ResponseWriter) bool {
 	if a.hooks == nil {
-		a.fail(w, fmt.Errorf("%w: webhooks are not enabled", errAPINotFound))
+		a.fail(w, fmt.Errorf("%w: webhooks are not enabled", errNotFound))
 		return false
 	}
 	return true

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -321,7 +320,8 @@ func (c *console) render(w http.ResponseWriter, r *http.Request, code int, page 
 // fail shows an error page: the one place that turns errors into status
 // codes for the console.
 func (c *console) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code, key := statusOf(err)
+	pr := problemOf(err)
+	code, key := pr.Status, pr.keyIn(consoleText)
 	if code >= 500 {
 		c.log.Error("console request failed", "path", r.URL.Path, "err", err)
 	}
@@ -333,54 +333,6 @@ func (c *console) fail(w http.ResponseWriter, r *http.Request, err error) {
 		v.Error += " " + err.Error()
 	}
 	c.render(w, r, code, "error", v)
-}
-
-// errForbidden, errBadRequest are the console's own request errors.
-var (
-	errForbidden  = errors.New("forbidden")
-	errBadRequest = errors.New("bad request")
-	errNoHandoff  = errors.New("handoff actions are not available")
-	// errCSRF: an unsafe request without this session's form token.
-	errCSRF = errors.New("request without a valid form token")
-	// errCrossOrigin: an unsafe request sent by another site's page.
-	errCrossOrigin = errors.New("cross-origin request")
-	// errTicketLevel: a level-1 agent and a level-2 ticket they do not hold.
-	errTicketLevel = errors.New("ticket needs a higher support level")
-)
-
-// statusOf maps an error to an HTTP status and the message shown.
-func statusOf(err error) (int, string) {
-	switch {
-	case errors.Is(err, errForbidden):
-		return http.StatusForbidden, "error.forbidden"
-	case errors.Is(err, errCSRF):
-		return http.StatusForbidden, "error.csrf"
-	case errors.Is(err, errCrossOrigin):
-		return http.StatusForbidden, "error.cross_origin"
-	case errors.Is(err, errTicketLevel):
-		return http.StatusForbidden, "error.ticket_level"
-	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, tickets.ErrStepNotFound), errors.Is(err, kb.ErrNotFound), errors.Is(err, bots.ErrNotFound),
-		errors.Is(err, agents.ErrUserNotFound):
-		return http.StatusNotFound, "error.notfound"
-	case errors.Is(err, errBadRequest), errors.Is(err, tickets.ErrInvalid), errors.Is(err, kb.ErrInvalid),
-		errors.Is(err, agents.ErrInvalidUser), errors.Is(err, agents.ErrWeakPassword), errors.Is(err, agents.ErrUserExists):
-		return http.StatusBadRequest, "error.badrequest"
-	case errors.Is(err, tickets.ErrIllegalTransition), errors.Is(err, kb.ErrTransition), errors.Is(err, ErrConflict):
-		return http.StatusConflict, "error.conflict"
-	case errors.Is(err, bots.ErrTaken):
-		return http.StatusConflict, "error.taken"
-	case errors.Is(err, bots.ErrNotHolder):
-		return http.StatusConflict, "error.not_holder"
-	case errors.Is(err, bots.ErrLevel):
-		return http.StatusForbidden, "error.level"
-	case errors.Is(err, bots.ErrWrongState):
-		return http.StatusConflict, "error.conflict"
-	case errors.Is(err, bots.ErrInvalidInbound):
-		return http.StatusBadRequest, "error.badrequest"
-	case errors.Is(err, errNoHandoff):
-		return http.StatusServiceUnavailable, "error.nohandoff"
-	}
-	return http.StatusInternalServerError, "error.internal"
 }
 
 // redirect answers a form post with 303 to path, carrying a flash key.

@@ -42,6 +42,9 @@ var consoleText = i18n.Catalog{
 	"error.level":        {"it": "Questa conversazione richiede un operatore di livello superiore.", "en": "This conversation needs a higher-level agent."},
 	"error.nohandoff":    {"it": "Le azioni sulle conversazioni non sono disponibili su questo server.", "en": "Conversation actions are not available on this server."},
 	"error.internal":     {"it": "Errore interno. Riprova tra poco.", "en": "Internal error. Try again shortly."},
+	"error.toolarge":     {"it": "Richiesta troppo grande.", "en": "Request too large."},
+	"error.toomany":      {"it": "Troppe richieste in poco tempo: riprova tra poco.", "en": "Too many requests in a short time: try again shortly."},
+	"error.unavailable":  {"it": "Il servizio non è disponibile in questo momento: riprova tra qualche minuto.", "en": "The service is unavailable right now: try again in a few minutes."},
 	"error.back":         {"it": "Torna alla console", "en": "Back to the console"},
 
 	"flash.saved":       {"it": "Salvato.", "en": "Saved."},

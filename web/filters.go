@@ -37,7 +37,7 @@ const (
 
 func (e *filterError) Error() string { return "invalid filter " + e.field + ": " + e.problem }
 
-// Unwrap makes a filterError a bad request for statusOf.
+// Unwrap makes a filterError a bad request for problemOf.
 func (e *filterError) Unwrap() error { return errBadRequest }
 
 // message is the error in lang: "Filtro «Stato» non valido: …".

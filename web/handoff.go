@@ -4,7 +4,6 @@ package web
 
 import (
 	"context"
-	"errors"
 
 	"helpdesk/bots"
 )
@@ -21,7 +20,3 @@ type Handoff interface {
 }
 
 var _ Handoff = (*bots.Engine)(nil)
-
-// ErrConflict is returned when an action no longer applies: the thing
-// changed meanwhile, or is not in a state that allows it.
-var ErrConflict = errors.New("the state changed meanwhile")

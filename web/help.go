@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -123,68 +122,10 @@ type publicSite struct {
 	static    http.Handler
 }
 
-// publicRoute is one route of the public side.
-type publicRoute struct {
-	pattern string
-	handler http.Handler
-}
-
-// publicRoutes lists every route of the help centre, web form, web chat
-// and tracking pages. The site is built on the first call (Handler).
-func publicRoutes(s *Server) []publicRoute {
-	if s.opt.Pool == nil {
-		return nil
-	}
-	p, err := newPublicSite(s.opt)
-	if err != nil {
-		// Only embedded templates and queries can fail here: a build
-		// defect that every test run shows.
-		panic(fmt.Sprintf("web: public pages: %v", err))
-	}
-	routes := []struct {
-		pattern string
-		h       http.HandlerFunc
-	}{
-		{"GET /help/{$}", p.helpHome},
-		{"GET /help/static/", p.serveStatic},
-		{"GET /help/media/{path...}", p.serveMedia},
-		{"GET /help/c/{category}", p.helpCategory},
-		{"GET /help/k/{kind}", p.helpKind},
-		{"GET /help/a/{id}", p.helpArticle},
-		{"POST /help/a/{id}/feedback", p.helpFeedback},
-		{"GET /help/search", p.helpSearch},
-		{"GET /kb/{path...}", p.kbLink},
-		{"GET /help/{path...}", p.helpFallback},
-
-		{"GET /help/request", p.formPage},
-		{"POST /help/request", p.formSubmit},
-
-		{"GET /help/chat", p.chatPage},
-		{"GET /help/chat/embed", p.chatEmbed},
-		{"GET /help/chat.js", p.chatSnippet},
-		{"POST /help/chat/start", p.chatStart},
-		{"POST /help/chat/send", p.chatSend},
-		{"GET /help/chat/poll", p.chatPoll},
-
-		{"GET /track/{$}", p.trackFindPage},
-		{"POST /track/{$}", p.trackFindSubmit},
-		{"GET /track/{number}", p.trackPage},
-		{"POST /track/{number}/reply", p.trackReply},
-	}
-	out := make([]publicRoute, len(routes))
-	for i, rt := range routes {
-		out[i] = publicRoute{rt.pattern, p.guard(rt.h)}
-	}
-	return out
-}
-
 func newPublicSite(opt Options) (*publicSite, error) {
 	p := &publicSite{opt: opt.Public, db: opt.Pool, log: opt.Logger, now: opt.Now, baseURL: strings.TrimRight(opt.BaseURL, "/"),
 		secure: strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"), tickets: opt.Tickets, kb: opt.KB,
 		searcher: opt.Searcher, convs: opt.Conversations, renderer: kb.NewRenderer(), severity: opt.Public.Severity}
-	if p.log == nil {
-		p.log = slog.Default()
-	}
 	if p.now == nil {
 		p.now = time.Now
 	}
@@ -387,30 +328,10 @@ func (p *publicSite) render(w http.ResponseWriter, code int, page string, v *pub
 	buf.WriteTo(w)
 }
 
-// errTooMany is a rate limit reached.
-var errTooMany = errors.New("too many requests")
-
-// publicStatus maps an error to the status and message of the public
-// pages: the one place they choose a status code.
-func publicStatus(err error) (int, string) {
-	switch {
-	case errors.Is(err, tickets.ErrNotFound), errors.Is(err, kb.ErrNotFound), errors.Is(err, errNoTicket):
-		return http.StatusNotFound, "error.notfound"
-	case errors.Is(err, errTooMany):
-		return http.StatusTooManyRequests, "error.toomany"
-	case errors.Is(err, errBadRequest), errors.Is(err, bots.ErrInvalidInbound), errors.Is(err, bots.ErrTooLong):
-		return http.StatusBadRequest, "error.badrequest"
-	case errors.Is(err, errForbidden):
-		return http.StatusForbidden, "error.forbidden"
-	case errors.Is(err, db.ErrUnavailable):
-		return http.StatusServiceUnavailable, "error.unavailable"
-	}
-	return http.StatusInternalServerError, "error.internal"
-}
-
 // fail shows the public error page.
 func (p *publicSite) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code, key := publicStatus(err)
+	pr := problemOf(err)
+	code, key := pr.Status, pr.keyIn(helpText)
 	if code >= 500 {
 		p.log.Error("public request failed", "path", r.URL.Path, "err", err)
 	}

@@ -143,4 +143,6 @@ var helpText = i18n.Catalog{
 	"error.forbidden":   {"it": "Operazione non consentita. Ricarica la pagina e riprova.", "en": "Operation not allowed. Reload the page and try again."},
 	"error.unavailable": {"it": "Il servizio non è disponibile in questo momento: riprova tra qualche minuto.", "en": "The service is unavailable right now: try again in a few minutes."},
 	"error.internal":    {"it": "Si è verificato un errore. Riprova più tardi.", "en": "Something went wrong. Try again later."},
+	"error.conflict":    {"it": "Operazione non più possibile: la situazione è cambiata. Ricarica la pagina.", "en": "This can no longer be done: things changed meanwhile. Reload the page."},
+	"error.toolarge":    {"it": "Richiesta troppo grande.", "en": "Request too large."},
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -11,7 +12,10 @@ import (
 	"helpdesk/agents"
 )
 
-// Handler returns every route of the service, in one list.
+// Handler returns every route of the service. The lists below are the
+// whole map: the requesters' pages (publicRoutes), the REST API with the
+// scope each call needs (apiRoutes) and the console with the roles each
+// page allows (consoleRoutes).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -20,21 +24,97 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("GET /metrics", s.MetricsHandler())
 	}
 	mux.HandleFunc("GET /{$}", s.home)
-	for _, rt := range publicRoutes(s) {
-		mux.Handle(rt.pattern, rt.handler)
+	if p := s.public; p != nil {
+		for _, rt := range publicRoutes(p) {
+			mux.Handle(rt.pattern, p.guard(rt.handler))
+		}
 	}
-	for _, rt := range apiRoutes(s) {
-		mux.Handle(rt.pattern, rt.handler)
+	if a := s.api; a != nil {
+		// Open to anyone: the document, and the API's own 404 for a path
+		// or method it does not have.
+		mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
+		mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+			a.fail(w, fmt.Errorf("%w: %s %s", errNotFound, r.Method, r.URL.Path))
+		})
+		for _, rt := range apiRoutes(a) {
+			mux.Handle(rt.pattern, a.guard(rt))
+		}
 	}
 	for _, mount := range s.opt.Mount {
 		mount(mux)
 	}
-	if s.console != nil {
-		for _, rt := range consoleRoutes(s.console) {
-			mux.Handle(rt.pattern, s.console.guard(rt))
+	if c := s.console; c != nil {
+		for _, rt := range consoleRoutes(c) {
+			mux.Handle(rt.pattern, c.guard(rt))
 		}
 	}
 	return s.middleware(mux)
+}
+
+// publicRoute is one route of the requesters' pages; publicSite.guard
+// sets their security headers and refuses cross-site posts.
+type publicRoute struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// publicRoutes lists every route of the help centre, web form, web chat
+// and tracking pages: no login, no roles.
+func publicRoutes(p *publicSite) []publicRoute {
+	return []publicRoute{
+		{"GET /help/{$}", p.helpHome},
+		{"GET /help/static/", p.serveStatic},
+		{"GET /help/media/{path...}", p.serveMedia},
+		{"GET /help/c/{category}", p.helpCategory},
+		{"GET /help/k/{kind}", p.helpKind},
+		{"GET /help/a/{id}", p.helpArticle},
+		{"POST /help/a/{id}/feedback", p.helpFeedback},
+		{"GET /help/search", p.helpSearch},
+		{"GET /kb/{path...}", p.kbLink},
+		{"GET /help/{path...}", p.helpFallback},
+
+		{"GET /help/request", p.formPage},
+		{"POST /help/request", p.formSubmit},
+
+		{"GET /help/chat", p.chatPage},
+		{"GET /help/chat/embed", p.chatEmbed},
+		{"GET /help/chat.js", p.chatSnippet},
+		{"POST /help/chat/start", p.chatStart},
+		{"POST /help/chat/send", p.chatSend},
+		{"GET /help/chat/poll", p.chatPoll},
+
+		{"GET /track/{$}", p.trackFindPage},
+		{"POST /track/{$}", p.trackFindSubmit},
+		{"GET /track/{number}", p.trackPage},
+		{"POST /track/{number}/reply", p.trackReply},
+	}
+}
+
+// apiRoutes is the REST API's whole access table: every call with the
+// token scope it needs (api.guard checks it, nothing else does).
+func apiRoutes(a *api) []apiRoute {
+	return []apiRoute{
+		{"GET /api/v1/tickets", agents.ScopeTicketsRead, a.ticketList},
+		{"POST /api/v1/tickets", agents.ScopeTicketsWrite, a.ticketCreate},
+		{"GET /api/v1/tickets/{number}", agents.ScopeTicketsRead, a.ticketGet},
+		{"GET /api/v1/tickets/{number}/comments", agents.ScopeTicketsRead, a.ticketComments},
+		{"POST /api/v1/tickets/{number}/comments", agents.ScopeTicketsWrite, a.ticketComment},
+		{"POST /api/v1/tickets/{number}/state", agents.ScopeTicketsWrite, a.ticketState},
+		{"GET /api/v1/tickets/{number}/checklists", agents.ScopeTicketsRead, a.checklistList},
+		{"POST /api/v1/tickets/{number}/checklists", agents.ScopeTicketsWrite, a.checklistAttach},
+		{"POST /api/v1/tickets/{number}/checklists/{checklist}/steps/{position}", agents.ScopeTicketsWrite, a.checklistTick},
+		{"GET /api/v1/conversations/{id}", agents.ScopeConversationsRead, a.conversationGet},
+		{"GET /api/v1/kb/entries", agents.ScopeKBRead, a.kbList},
+		{"GET /api/v1/kb/entries/{id}", agents.ScopeKBRead, a.kbGet},
+		{"POST /api/v1/kb/entries", agents.ScopeKBWrite, a.kbCreate},
+		{"PUT /api/v1/kb/entries/{id}", agents.ScopeKBWrite, a.kbUpdate},
+		{"POST /api/v1/kb/entries/{id}/status", agents.ScopeKBWrite, a.kbStatus},
+		{"GET /api/v1/users", agents.ScopeUsersRead, a.userList},
+		{"GET /api/v1/webhooks", agents.ScopeAdmin, a.webhookList},
+		{"POST /api/v1/webhooks", agents.ScopeAdmin, a.webhookCreate},
+		{"DELETE /api/v1/webhooks/{id}", agents.ScopeAdmin, a.webhookDelete},
+		{"GET /api/v1/webhooks/{id}/deliveries", agents.ScopeAdmin, a.webhookDeliveries},
+	}
 }
 
 // MetricsHandler serves the Prometheus metrics; with

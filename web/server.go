@@ -9,6 +9,7 @@ package web
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -97,6 +98,8 @@ type Server struct {
 	log     *slog.Logger
 	metrics *httpMetrics
 	console *console
+	public  *publicSite // the requesters' pages; nil without a database
+	api     *api        // the REST API; nil without a database
 }
 
 // New builds the server and registers its metrics.
@@ -112,10 +115,20 @@ func New(opt Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opt: opt, log: opt.Logger, metrics: m}
-	if opt.Pool != nil {
-		if s.console, err = newConsole(opt, opt.Logger); err != nil {
-			return nil, err
-		}
+	if opt.Pool == nil {
+		return s, nil // health and metrics only
+	}
+	// Every part is built here, not on the first Handler call: a part
+	// that cannot be built (a template, a query, a store) stops the start
+	// with its error rather than leaving its routes out.
+	if s.public, err = newPublicSite(opt); err != nil {
+		return nil, fmt.Errorf("public pages: %w", err)
+	}
+	if s.api, err = newAPI(opt); err != nil {
+		return nil, fmt.Errorf("REST API: %w", err)
+	}
+	if s.console, err = newConsole(opt, opt.Logger); err != nil {
+		return nil, fmt.Errorf("console: %w", err)
 	}
 	return s, nil
 }

@@ -22,10 +22,6 @@ import (
 	"helpdesk/tickets"
 )
 
-// errNoTicket is a tracking link that opens nothing (unknown number or
-// wrong token: the requester is not told which).
-var errNoTicket = errors.New("no ticket for this link")
-
 // maxReplyBytes caps a reply written on the tracking page.
 const maxReplyBytes = 8000
 

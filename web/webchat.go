@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -223,7 +222,8 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // chatFail answers a chat call with a status and a message in the
 // visitor's language.
 func (p *publicSite) chatFail(w http.ResponseWriter, r *http.Request, err error) {
-	code, key := publicStatus(err)
+	pr := problemOf(err)
+	code, key := pr.Status, pr.keyIn(helpText)
 	if code >= 500 {
 		p.log.Error("web chat", "path", r.URL.Path, "err", err)
 	}
@@ -238,8 +238,6 @@ func (p *publicSite) chatStart(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"key": base64.RawURLEncoding.EncodeToString(randomBytes(tokenBytes))})
 }
-
-var errChatOff = errors.New("web chat is not configured")
 
 func (p *publicSite) chatSend(w http.ResponseWriter, r *http.Request) {
 	key, ok := parseChatKey(r.Header.Get(chatKeyHeader))
