@@ -214,3 +214,15 @@ ORDER BY m.id;
 
 -- name: queue-length
 SELECT count(*) FROM conversations WHERE state = 'queued' AND level = $1;
+
+-- The privacy retention (tickets.ApplyRetention) masks an old conversation
+-- through Store.MaskConversation, in its transaction.
+
+-- name: message-texts
+SELECT id, body FROM messages WHERE conversation_id = $1;
+
+-- name: set-message-text
+UPDATE messages SET body = $2, payload = '{}' WHERE id = $1;
+
+-- name: clear-conversation
+UPDATE conversations SET context = '{}' WHERE id = $1;

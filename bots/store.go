@@ -46,6 +46,9 @@ type queries struct {
 	Notify                  string `query:"notify"`
 	HasOpen                 string `query:"has-open"`
 	QueueLength             string `query:"queue-length"`
+	MessageTexts            string `query:"message-texts"`
+	SetMessageText          string `query:"set-message-text"`
+	ClearConversation       string `query:"clear-conversation"`
 	QueuePosition           string `query:"queue-position"`
 	NextPrompt              string `query:"next-prompt"`
 	UnsentReplies           string `query:"unsent-replies"`
@@ -316,4 +319,27 @@ func (s *Store) QueueLength(ctx context.Context, q Querier, level int) (int, err
 		return 0, fmt.Errorf("queue length: %w", err)
 	}
 	return n, nil
+}
+
+// MaskConversation masks the personal data of a conversation's messages
+// with mask (their payloads go) and drops its context. The privacy
+// retention calls it (as a tickets.ConversationMasker) inside its
+// transaction, which has allowed the update of message texts.
+func (s *Store) MaskConversation(ctx context.Context, tx *sqlx.Tx, id int64, mask func(string) string) error {
+	var msgs []struct {
+		ID   int64  `db:"id"`
+		Body string `db:"body"`
+	}
+	if err := tx.SelectContext(ctx, &msgs, s.q.MessageTexts, id); err != nil {
+		return fmt.Errorf("mask conversation %d: %w", id, err)
+	}
+	for _, m := range msgs {
+		if _, err := tx.ExecContext(ctx, s.q.SetMessageText, m.ID, mask(m.Body)); err != nil {
+			return fmt.Errorf("mask message %d: %w", m.ID, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, s.q.ClearConversation, id); err != nil {
+		return fmt.Errorf("clear conversation %d: %w", id, err)
+	}
+	return nil
 }

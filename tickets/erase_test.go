@@ -48,7 +48,7 @@ func TestRetentionMasksTheSearchLog(t *testing.T) {
 		VALUES ($1, 1, 'ticket.opened', '{"event_id": 3331234567, "ticket": {"subject": "chiamare 333 7654321"}}', $2)`, sub, now.AddDate(-3, 0, 0)); err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.ApplyRetention(ctx, pool, now.AddDate(-2, 0, 0))
+	res, err := s.ApplyRetention(ctx, pool, now.AddDate(-2, 0, 0), convs(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestRetentionMasksTheSearchLog(t *testing.T) {
 		t.Errorf("retention reports %d log values masked, want 4", res.Logs)
 	}
 	// A second run finds nothing more to mask.
-	if res, err = s.ApplyRetention(ctx, pool, now.AddDate(-2, 0, 0)); err != nil || res.Logs != 0 {
+	if res, err = s.ApplyRetention(ctx, pool, now.AddDate(-2, 0, 0), convs(t)); err != nil || res.Logs != 0 {
 		t.Errorf("second retention run: %d values masked (%v), want 0", res.Logs, err)
 	}
 }

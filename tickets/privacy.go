@@ -4,6 +4,7 @@ package tickets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,9 +26,6 @@ type privacyQueries struct {
 	SetCommentText         string `query:"set-comment-text"`
 	EventTexts             string `query:"event-texts"`
 	SetEventTexts          string `query:"set-event-texts"`
-	MessageTexts           string `query:"message-texts"`
-	SetMessageText         string `query:"set-message-text"`
-	ClearConversation      string `query:"clear-conversation"`
 	ClearRequester         string `query:"clear-requester"`
 	DeleteIdentities       string `query:"delete-identities"`
 	MarkAnonymised         string `query:"mark-anonymised"`
@@ -54,9 +52,13 @@ type RetentionResult struct {
 // closed conversations (messages masked, context dropped), and requesters
 // with nothing left after the cut-off (name and e-mail cleared, channel
 // identities deleted). Counts, states, times, priorities and categories
-// stay, so reports are unchanged. The run is audited.
-func (s *Store) ApplyRetention(ctx context.Context, pool *sqlx.DB, cutoff time.Time) (RetentionResult, error) {
+// stay, so reports are unchanged. The run is audited. convs masks the
+// conversations (their owner's code).
+func (s *Store) ApplyRetention(ctx context.Context, pool *sqlx.DB, cutoff time.Time, convs ConversationMasker) (RetentionResult, error) {
 	var res RetentionResult
+	if convs == nil {
+		return res, errors.New("retention: no conversation masker")
+	}
 	now := s.now()
 	steps := []struct {
 		query string
@@ -65,7 +67,7 @@ func (s *Store) ApplyRetention(ctx context.Context, pool *sqlx.DB, cutoff time.T
 		kind  string
 	}{
 		{s.priv.ExpiredTickets, &res.Tickets, s.maskTicket, "ticket"},
-		{s.priv.ExpiredConversations, &res.Conversations, s.maskConversation, "conversation"},
+		{s.priv.ExpiredConversations, &res.Conversations, convs.MaskConversation, "conversation"},
 		{s.priv.ExpiredRequesters, &res.Requesters, s.clearRequester, "requester"},
 	}
 	for _, st := range steps {
@@ -151,21 +153,14 @@ func (s *Store) maskTicket(ctx context.Context, tx *sqlx.Tx, id int64, mask func
 	return nil
 }
 
-func (s *Store) maskConversation(ctx context.Context, tx *sqlx.Tx, id int64, mask func(string) string) error {
-	var msgs []struct {
-		ID   int64  `db:"id"`
-		Body string `db:"body"`
-	}
-	if err := tx.SelectContext(ctx, &msgs, s.priv.MessageTexts, id); err != nil {
-		return err
-	}
-	for _, m := range msgs {
-		if _, err := tx.ExecContext(ctx, s.priv.SetMessageText, m.ID, mask(m.Body)); err != nil {
-			return err
-		}
-	}
-	_, err := tx.ExecContext(ctx, s.priv.ClearConversation, id)
-	return err
+// ConversationMasker is what the retention needs of the conversations'
+// owner (bots.Store, wired by cmd/helpdesk): masking a conversation inside
+// the retention's transaction. It is declared here because tickets cannot
+// import bots, which imports tickets.
+type ConversationMasker interface {
+	// MaskConversation masks the personal data of the conversation's
+	// messages with mask and drops its context.
+	MaskConversation(ctx context.Context, tx *sqlx.Tx, id int64, mask func(string) string) error
 }
 
 func (s *Store) clearRequester(ctx context.Context, tx *sqlx.Tx, id int64, _ func(string) string) error {
@@ -328,13 +323,14 @@ func (RetentionArgs) Kind() string { return "privacy_retention" }
 // RetentionWorker anonymises data older than After.
 type RetentionWorker struct {
 	river.WorkerDefaults[RetentionArgs]
-	Store *Store
-	DB    *sqlx.DB
-	After time.Duration
+	Store         *Store
+	DB            *sqlx.DB
+	After         time.Duration
+	Conversations ConversationMasker // bots.Store
 }
 
 // Work applies the retention rule.
 func (w *RetentionWorker) Work(ctx context.Context, job *river.Job[RetentionArgs]) error {
-	_, err := w.Store.ApplyRetention(ctx, w.DB, w.Store.now().Add(-w.After))
+	_, err := w.Store.ApplyRetention(ctx, w.DB, w.Store.now().Add(-w.After), w.Conversations)
 	return err
 }

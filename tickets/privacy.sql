@@ -46,15 +46,6 @@ SELECT id, old_value, new_value FROM ticket_events WHERE ticket_id = $1 AND (old
 -- name: set-event-texts
 UPDATE ticket_events SET old_value = $2, new_value = $3 WHERE id = $1;
 
--- name: message-texts
-SELECT id, body FROM messages WHERE conversation_id = $1;
-
--- name: set-message-text
-UPDATE messages SET body = $2, payload = '{}' WHERE id = $1;
-
--- name: clear-conversation
-UPDATE conversations SET context = '{}' WHERE id = $1;
-
 -- name: clear-requester
 UPDATE requesters SET name = '', email = '' WHERE id = $1;
 

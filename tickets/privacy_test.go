@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/bots"
 	"helpdesk/internal/testdb"
 	"helpdesk/tickets"
 )
@@ -57,7 +58,7 @@ func TestRetentionMasksOldDataAndKeepsReports(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res, err := s.ApplyRetention(ctx, pool, now.AddDate(-1, 0, 0))
+	res, err := s.ApplyRetention(ctx, pool, now.AddDate(-1, 0, 0), convs(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestRetentionMasksOldDataAndKeepsReports(t *testing.T) {
 		t.Fatalf("report changed by anonymisation:\n%s\n%s", b1, b2)
 	}
 	// A second run finds nothing new.
-	if res, err := s.ApplyRetention(ctx, pool, now.AddDate(-1, 0, 0)); err != nil || res != (tickets.RetentionResult{}) {
+	if res, err := s.ApplyRetention(ctx, pool, now.AddDate(-1, 0, 0), convs(t)); err != nil || res != (tickets.RetentionResult{}) {
 		t.Fatalf("second run = %+v (%v)", res, err)
 	}
 }
@@ -184,5 +185,26 @@ func TestTicketViewsAreRecorded(t *testing.T) {
 	vs, err := s.Viewers(ctx, pool, tk.ID, 10)
 	if err != nil || len(vs) != 1 || vs[0].UserID != uid {
 		t.Fatalf("viewers = %+v, %v", vs, err)
+	}
+}
+
+// convs is the conversations' owner the retention masks them through, as
+// cmd/helpdesk wires it.
+func convs(t *testing.T) tickets.ConversationMasker {
+	t.Helper()
+	s, err := bots.NewStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestRetentionNeedsAConversationMasker(t *testing.T) {
+	s, err := tickets.NewStore(tickets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyRetention(t.Context(), testdb.New(t), time.Now(), nil); err == nil {
+		t.Error("retention ran without a way to mask conversations")
 	}
 }

@@ -208,7 +208,7 @@ func (a *app) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &bots.CloseIdleWorker{Engine: a.engine, After: a.cfg.Bot.InactivityTimeout})
 	river.AddWorker(w, &bots.AutoAssignWorker{Engine: a.engine})
 	river.AddWorker(w, &tickets.SLAScanWorker{Store: a.tickets, DB: a.db, Calendars: a.calendars})
-	river.AddWorker(w, &tickets.RetentionWorker{Store: a.tickets, DB: a.db, After: a.cfg.Privacy.Retention})
+	river.AddWorker(w, &tickets.RetentionWorker{Store: a.tickets, DB: a.db, After: a.cfg.Privacy.Retention, Conversations: a.engine.Store()})
 	river.AddWorker(w, &tickets.SeverityRetrainWorker{Store: a.tickets, DB: a.db, MinNew: a.cfg.Tickets.SeverityRetrainAfter,
 		HeldOut: func() ([]nlp.SeverityExample, error) { return readSeverityFile(a.cfg.Tickets.SeverityHeldOut) },
 		Logger:  a.log.With("component", "severity")})
