@@ -181,37 +181,6 @@ func (h *harness) sayRaw(user, key, msg string) (Result, []string) {
 	return res, lines
 }
 
-// TestDoublePressDoesNotSkipAStep: pressing "Non risolto" twice (two
-// block_actions, an old keyboard) used to skip the product question and
-// open a ticket with an empty product.
-func TestDoublePressDoesNotSkipAStep(t *testing.T) {
-	h := newHarness(t)
-	h.say("u1", "c1", "il programma delle presenze mostra errore 500 quando salvo la smart card")
-	live := h.liveAction("c1", 1)
-	if ActionOf(live) != actUnsolved {
-		t.Fatalf("second button %q, want %s", live, actUnsolved)
-	}
-	_, first := h.sayRaw("u1", "c1", "{"+live+"}")
-	res, second := h.sayRaw("u1", "c1", "{"+live+"}")
-	if !res.Stale || len(second) != 1 || second[0] != "< "+botText.T("it", "choice.stale") {
-		t.Fatalf("second press answered %q (stale %v)", second, res.Stale)
-	}
-	if res.TicketNumber != "" {
-		t.Fatal("the second press opened a ticket")
-	}
-	// The first press's question still stands: its buttons still work.
-	if h.conversation("c1").State != StateBot || len(first) == 0 {
-		t.Fatalf("after the first press: %q", first)
-	}
-	var open int
-	if err := h.db.Get(&open, `SELECT count(*) FROM tickets`); err != nil {
-		t.Fatal(err)
-	}
-	if open != 0 {
-		t.Fatalf("%d tickets opened by pressing twice", open)
-	}
-}
-
 // TestIntentsBeforeSearch: a request for a ticket or a person is acted on
 // without searching the guides; a person starts the handoff at once.
 func TestIntentsBeforeSearch(t *testing.T) {
@@ -233,26 +202,6 @@ func TestIntentsBeforeSearch(t *testing.T) {
 	}
 	if !strings.Contains(tk.Description, "smart card") || tk.Product != "Smart card CNS" {
 		t.Fatalf("ticket from a handoff: description %q product %q", tk.Description, tk.Product)
-	}
-}
-
-// TestProductNotAskedWhenNamed: the application named in the text, or the
-// product of the entry that did not help, is not asked again.
-func TestProductNotAskedWhenNamed(t *testing.T) {
-	h := newHarness(t)
-	ask := botText.T("it", "gather.product")
-	_, lines := h.say("u1", "c1", "vorrei aprire una segnalazione: la vpn si disconnette ogni cinque minuti da stamattina")
-	if strings.Contains(strings.Join(lines, "\n"), ask) {
-		t.Fatalf("asked for the product named in the text: %q", lines)
-	}
-	h.say("u2", "c2", "il lettore non legge la smart card")
-	_, lines = h.say("u2", "c2", "[fb:no]")
-	if strings.Contains(strings.Join(lines, "\n"), ask) {
-		t.Fatalf("asked for the product of the entry that did not help: %q", lines)
-	}
-	_, lines = h.say("u3", "c3", "vorrei aprire una segnalazione: il programma delle presenze mostra errore 500")
-	if !strings.Contains(strings.Join(lines, "\n"), ask) {
-		t.Fatalf("did not ask for a product nothing names: %q", lines)
 	}
 }
 
