@@ -145,26 +145,30 @@ SELECT (SELECT to_jsonb(r) FROM r) AS requester,
 -- The end of a message in one round trip: the conversation's new state
 -- and audit lines, the replies (ids back in order), and whether an earlier reply of the
 -- conversation is still unsent (the new ones then wait behind it; the
--- statement's snapshot does not see its own inserts).
+-- statement's snapshot does not see its own inserts). Named parameters:
+-- the fields of finishTurnRow (turnstore.go); casts are written CAST(…)
+-- because sqlx reads a double colon as an escaped colon.
 WITH u AS (
     UPDATE conversations SET
-        requester_id = $2, lang = $3, state = $4, level = $5, agent_id = $6,
-        ticket_id = $7, context = $8, updated_at = $9, last_message_at = $10
-    WHERE id = $1
+        requester_id = :requester_id, lang = :lang, state = :state, level = :level, agent_id = :agent_id,
+        ticket_id = :ticket_id, context = :context, updated_at = :updated_at, last_message_at = :last_message_at
+    WHERE id = :id
 ), ins AS (
     INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
-    SELECT $1, $11, x.ext, 'out', 'bot', x.body, x.payload::jsonb, $9
-    FROM unnest($12::text[], $13::text[], $14::text[]) WITH ORDINALITY AS x(ext, body, payload, n)
+    SELECT :id, :channel, x.ext, 'out', 'bot', x.body, CAST(x.payload AS jsonb), :updated_at
+    FROM unnest(CAST(:reply_external_ids AS text[]), CAST(:reply_bodies AS text[]), CAST(:reply_payloads AS text[]))
+         WITH ORDINALITY AS x(ext, body, payload, n)
     ORDER BY x.n
     RETURNING id, external_id
 ), ev AS (
     INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
-    SELECT $1, $9, x.actor, x.kind, x.old, x.new
-    FROM unnest($15::text[], $16::text[], $17::text[], $18::text[]) WITH ORDINALITY AS x(actor, kind, old, new, n)
+    SELECT :id, :updated_at, x.actor, x.kind, x.old, x.new
+    FROM unnest(CAST(:event_actors AS text[]), CAST(:event_kinds AS text[]), CAST(:event_old AS text[]), CAST(:event_new AS text[]))
+         WITH ORDINALITY AS x(actor, kind, old, new, n)
     ORDER BY x.n
 )
 SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
-       EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL) AS behind;
+       EXISTS (SELECT 1 FROM messages WHERE conversation_id = :id AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL) AS behind;
 
 -- name: create-conversation
 -- Opens a conversation with its "opened" event and records the message

@@ -71,21 +71,23 @@ const (
 	StateClosed   ConversationState = "closed"
 )
 
-// Conversation is one exchange with one requester on one channel.
+// Conversation is one exchange with one requester on one channel: a
+// conversations row, read by column (db) or as to_jsonb writes it (json,
+// the hot path's open-turn; see conversationFromJSON).
 type Conversation struct {
-	ID            int64             `db:"id"`
-	Channel       string            `db:"channel"`
-	Key           string            `db:"conversation_key"`
-	RequesterID   *int64            `db:"requester_id"`
-	Lang          string            `db:"lang"`
-	State         ConversationState `db:"state"`
-	Level         int               `db:"level"`
-	AgentID       *int64            `db:"agent_id"`
-	TicketID      *int64            `db:"ticket_id"`
-	Context       db.JSON           `db:"context"`
-	CreatedAt     time.Time         `db:"created_at"`
-	UpdatedAt     time.Time         `db:"updated_at"`
-	LastMessageAt time.Time         `db:"last_message_at"`
+	ID            int64             `db:"id" json:"id"`
+	Channel       string            `db:"channel" json:"channel"`
+	Key           string            `db:"conversation_key" json:"conversation_key"`
+	RequesterID   *int64            `db:"requester_id" json:"requester_id"`
+	Lang          string            `db:"lang" json:"lang"`
+	State         ConversationState `db:"state" json:"state"`
+	Level         int               `db:"level" json:"level"`
+	AgentID       *int64            `db:"agent_id" json:"agent_id"`
+	TicketID      *int64            `db:"ticket_id" json:"ticket_id"`
+	Context       db.JSON           `db:"context" json:"-"` // see conversationFromJSON
+	CreatedAt     time.Time         `db:"created_at" json:"created_at"`
+	UpdatedAt     time.Time         `db:"updated_at" json:"updated_at"`
+	LastMessageAt time.Time         `db:"last_message_at" json:"last_message_at"`
 }
 
 // Message is one message in or out of a conversation.

@@ -22,7 +22,8 @@ import (
 // costs more than their execution). database/sql prepares them again on
 // each new connection by itself.
 type hot struct {
-	openTurn, finishTurn *sqlx.Stmt
+	openTurn   *sqlx.Stmt
+	finishTurn *sqlx.NamedStmt
 }
 
 // prepare readies the hot statements on pool. On failure (the database is
@@ -32,7 +33,7 @@ func (s *Store) prepare(ctx context.Context, pool *sqlx.DB) error {
 	if err != nil {
 		return err
 	}
-	f, err := pool.PreparexContext(ctx, s.q.FinishTurn)
+	f, err := pool.PrepareNamedContext(ctx, s.q.FinishTurn)
 	if err != nil {
 		o.Close()
 		return err
@@ -49,6 +50,18 @@ func get(ctx context.Context, tx *sqlx.Tx, prepared *sqlx.Stmt, query string, de
 	return tx.GetContext(ctx, dest, query, args...)
 }
 
+// getFinishTurn runs finish-turn with arg, prepared when it could be.
+func (s *Store) getFinishTurn(ctx context.Context, tx *sqlx.Tx, dest any, arg finishTurnRow) error {
+	if s.hot != nil {
+		return tx.NamedStmtContext(ctx, s.hot.finishTurn).GetContext(ctx, dest, arg)
+	}
+	query, args, err := tx.BindNamed(s.q.FinishTurn, arg)
+	if err != nil {
+		return err
+	}
+	return tx.GetContext(ctx, dest, query, args...)
+}
+
 // opened is what the open-turn statement found.
 type opened struct {
 	requester    *tickets.Requester // nil: identity not known yet
@@ -57,21 +70,19 @@ type opened struct {
 	recorded     bool               // ... and stored it (false: a redelivery)
 }
 
-// conversationJSON is a conversations row as to_jsonb writes it.
-type conversationJSON struct {
-	ID            int64             `json:"id"`
-	Channel       string            `json:"channel"`
-	Key           string            `json:"conversation_key"`
-	RequesterID   *int64            `json:"requester_id"`
-	Lang          string            `json:"lang"`
-	State         ConversationState `json:"state"`
-	Level         int               `json:"level"`
-	AgentID       *int64            `json:"agent_id"`
-	TicketID      *int64            `json:"ticket_id"`
-	Context       json.RawMessage   `json:"context"`
-	CreatedAt     time.Time         `json:"created_at"`
-	UpdatedAt     time.Time         `json:"updated_at"`
-	LastMessageAt time.Time         `json:"last_message_at"`
+// conversationFromJSON reads a conversations row as to_jsonb writes it.
+// The context column is a JSON document inside the document: db.JSON is
+// bytes to encoding/json (base64), so it is read raw beside the rest.
+func conversationFromJSON(b []byte) (*Conversation, error) {
+	var row struct {
+		Conversation
+		Context json.RawMessage `json:"context"`
+	}
+	if err := json.Unmarshal(b, &row); err != nil {
+		return nil, err
+	}
+	row.Conversation.Context = db.JSON(row.Context)
+	return &row.Conversation, nil
 }
 
 // openTurn runs the hot path's first statement for the inbound message m
@@ -100,18 +111,30 @@ func (s *Store) openTurn(ctx context.Context, tx *sqlx.Tx, m *Message, key strin
 		}
 	}
 	if row.Conversation != nil {
-		var c conversationJSON
-		if err := json.Unmarshal(row.Conversation, &c); err != nil {
+		c, err := conversationFromJSON(row.Conversation)
+		if err != nil {
 			return opened{}, fmt.Errorf("open turn: conversation: %w", err)
 		}
-		o.conversation = &Conversation{ID: c.ID, Channel: c.Channel, Key: c.Key, RequesterID: c.RequesterID, Lang: c.Lang,
-			State: c.State, Level: c.Level, AgentID: c.AgentID, TicketID: c.TicketID, Context: db.JSON(c.Context),
-			CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, LastMessageAt: c.LastMessageAt}
+		o.conversation = c
 	}
 	o.attempted = o.requester != nil && o.conversation != nil
 	o.recorded = row.MessageID.Valid
 	m.ID = row.MessageID.Int64
 	return o, nil
+}
+
+// finishTurnRow is what the finish-turn statement reads: the saved
+// conversation, then the replies and the audit lines as parallel arrays
+// (one statement whatever their number).
+type finishTurnRow struct {
+	*Conversation
+	ReplyExternalIDs pq.StringArray `db:"reply_external_ids"`
+	ReplyBodies      pq.StringArray `db:"reply_bodies"`
+	ReplyPayloads    pq.StringArray `db:"reply_payloads"`
+	EventActors      pq.StringArray `db:"event_actors"`
+	EventKinds       pq.StringArray `db:"event_kinds"`
+	EventOld         pq.StringArray `db:"event_old"`
+	EventNew         pq.StringArray `db:"event_new"`
 }
 
 // finishTurn saves c and records the replies ms (setting their ids) in
@@ -120,29 +143,26 @@ func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms
 	if len(c.Context) == 0 {
 		c.Context = db.JSON(`{}`)
 	}
-	exts, bodies, payloads := make([]string, len(ms)), make([]string, len(ms)), make([]string, len(ms))
-	for i, m := range ms {
+	arg := finishTurnRow{Conversation: c}
+	for _, m := range ms {
 		if len(m.Payload) == 0 {
 			m.Payload = db.JSON(`{}`)
 		}
-		exts[i], bodies[i], payloads[i] = m.ExternalID, m.Body, string(m.Payload)
+		arg.ReplyExternalIDs = append(arg.ReplyExternalIDs, m.ExternalID)
+		arg.ReplyBodies = append(arg.ReplyBodies, m.Body)
+		arg.ReplyPayloads = append(arg.ReplyPayloads, string(m.Payload))
 	}
-	actors, kinds, olds, news := make([]string, len(evs)), make([]string, len(evs)), make([]string, len(evs)), make([]string, len(evs))
-	for i, ev := range evs {
-		actors[i], kinds[i], olds[i], news[i] = ev.actor, ev.kind, ev.old, ev.new
+	for _, ev := range evs {
+		arg.EventActors = append(arg.EventActors, ev.actor)
+		arg.EventKinds = append(arg.EventKinds, ev.kind)
+		arg.EventOld = append(arg.EventOld, ev.old)
+		arg.EventNew = append(arg.EventNew, ev.new)
 	}
 	var row struct {
 		IDs    pq.Int64Array `db:"ids"`
 		Behind bool          `db:"behind"`
 	}
-	var stmt *sqlx.Stmt
-	if s.hot != nil {
-		stmt = s.hot.finishTurn
-	}
-	if err := get(ctx, tx, stmt, s.q.FinishTurn, &row, c.ID, c.RequesterID, c.Lang, string(c.State), c.Level, c.AgentID,
-		c.TicketID, string(c.Context), c.UpdatedAt, c.LastMessageAt, c.Channel,
-		pq.Array(exts), pq.Array(bodies), pq.Array(payloads),
-		pq.Array(actors), pq.Array(kinds), pq.Array(olds), pq.Array(news)); err != nil {
+	if err := s.getFinishTurn(ctx, tx, &row, arg); err != nil {
 		return false, fmt.Errorf("save conversation %d and its replies: %w", c.ID, err)
 	}
 	if len(row.IDs) != len(ms) {
