@@ -40,21 +40,15 @@ func writes(sql string) []string {
 	return out
 }
 
-// packageWrites maps each package (its directory under the root) to the
-// tables its SQL writes, with where: the .sql files beside its Go code
-// and the string literals of its non-test Go files. Tests are left out:
-// a fixture may seed any table. So are the migrations, which make every
-// table. SQL put together at run time (fmt.Sprintf of a table name) is not
-// seen; the test names the one place that does it (db.Erasure).
-func packageWrites(t *testing.T, root string) map[string]map[string][]string {
+// walkSQL calls fn with every piece of SQL of the module's code: each
+// .sql file beside the Go code (pkg is its directory under root) and each
+// string literal of the non-test Go files. Tests are left out: a fixture
+// may seed any table. So are the migrations, which make every table. SQL
+// put together at run time (fmt.Sprintf of a table name) is not seen;
+// docs/architecture-tables.md names the one place that does it
+// (db.Erasure).
+func walkSQL(t *testing.T, root string, fn func(pkg, where, sql string)) {
 	t.Helper()
-	out := map[string]map[string][]string{}
-	add := func(pkg, table, where string) {
-		if out[pkg] == nil {
-			out[pkg] = map[string][]string{}
-		}
-		out[pkg][table] = append(out[pkg][table], where)
-	}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -74,9 +68,7 @@ func packageWrites(t *testing.T, root string) map[string]map[string][]string {
 			if err != nil {
 				return err
 			}
-			for _, table := range writes(string(b)) {
-				add(pkg, table, filepath.ToSlash(rel))
-			}
+			fn(pkg, filepath.ToSlash(rel), string(b))
 		case strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go"):
 			fset := token.NewFileSet()
 			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
@@ -88,12 +80,8 @@ func packageWrites(t *testing.T, root string) map[string]map[string][]string {
 				if !ok || lit.Kind != token.STRING {
 					return true
 				}
-				s, err := strconv.Unquote(lit.Value)
-				if err != nil {
-					return true
-				}
-				for _, table := range writes(s) {
-					add(pkg, table, filepath.ToSlash(rel)+":"+strconv.Itoa(fset.Position(lit.Pos()).Line))
+				if s, err := strconv.Unquote(lit.Value); err == nil {
+					fn(pkg, filepath.ToSlash(rel)+":"+strconv.Itoa(fset.Position(lit.Pos()).Line), s)
 				}
 				return true
 			})
@@ -103,7 +91,42 @@ func packageWrites(t *testing.T, root string) map[string]map[string][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// packageWrites maps each package (its directory under the root) to the
+// tables its SQL writes, with where.
+func packageWrites(t *testing.T, root string) map[string]map[string][]string {
+	t.Helper()
+	out := map[string]map[string][]string{}
+	walkSQL(t, root, func(pkg, where, sql string) {
+		for _, table := range writes(sql) {
+			if out[pkg] == nil {
+				out[pkg] = map[string][]string{}
+			}
+			out[pkg][table] = append(out[pkg][table], where)
+		}
+	})
 	return out
+}
+
+// openStatesList is the open ticket states written out in SQL, in any
+// order: two of the waiting states side by side in an IN list.
+var openStatesList = regexp.MustCompile(`'waiting_(requester|third_party)'\s*,\s*'waiting_(requester|third_party)'`)
+
+// TestOpenStatesWrittenOnce: the list of open ticket states is
+// tickets.OpenStates only; SQL takes it as a parameter (state = ANY($n)
+// from tickets.OpenStatesArg), never as a list of its own. The migrations
+// are history and keep theirs (index tickets_backlog).
+func TestOpenStatesWrittenOnce(t *testing.T) {
+	walkSQL(t, root(t), func(_, where, sql string) {
+		if openStatesList.MatchString(sqlComment.ReplaceAllString(sql, "")) {
+			t.Errorf("%s writes out the open ticket states: pass tickets.OpenStatesArg() as a parameter instead", where)
+		}
+	})
+	if !openStatesList.MatchString("state IN ('new', 'open', 'waiting_requester', 'waiting_third_party')") ||
+		!openStatesList.MatchString("'waiting_third_party','waiting_requester'") || openStatesList.MatchString("state = 'waiting_requester'") {
+		t.Error("the pattern misreads a list of open states")
+	}
 }
 
 // owner is one row of docs/architecture-tables.md.
