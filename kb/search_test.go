@@ -206,51 +206,6 @@ func before0(h []Hit) float64 {
 	return h[0].Confidence
 }
 
-func TestFeedbackAndStats(t *testing.T) {
-	ctx := context.Background()
-	s, sr := importedSearcher(t)
-	hits, err := sr.Search(ctx, Query{Text: "il lettore non legge la tessera", Lang: "it", Channel: "telegram"})
-	if err != nil || len(hits) == 0 || hits[0].SearchID == 0 {
-		t.Fatalf("logged search: %v %+v", err, hits)
-	}
-	for i, helpful := range []bool{true, false, false} {
-		id, err := s.RecordAnswer(ctx, hits[0].SearchID, hits[0], "telegram")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.RateAnswer(ctx, id, helpful); err != nil {
-			t.Fatalf("rate %d: %v", i, err)
-		}
-	}
-	if _, err := s.RecordAnswer(ctx, 0, Hit{EntryID: "reset-password", Revision: 1}, "web"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RateAnswer(ctx, 999999, true); err == nil {
-		t.Fatal("rating a missing answer succeeded")
-	}
-	for range 3 {
-		if _, err := sr.Search(ctx, Query{Text: "Orari della mensa ", Lang: "it"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := s.Stats(ctx, StatsOptions{MinVotes: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Searches != 4 || st.Confident != 1 {
-		t.Errorf("totals = %d searches, %d confident", st.Searches, st.Confident)
-	}
-	if len(st.MostUsed) != 2 || st.MostUsed[0].Entry != "lettore-smartcard" || st.MostUsed[0].Shown != 3 || st.MostUsed[0].NotHelpful != 2 {
-		t.Errorf("most used = %+v", st.MostUsed)
-	}
-	if len(st.WorstRated) != 1 || st.WorstRated[0].Entry != "lettore-smartcard" {
-		t.Errorf("worst rated = %+v", st.WorstRated)
-	}
-	if len(st.Gaps) != 1 || st.Gaps[0].Query != "orari della mensa" || st.Gaps[0].Times != 3 {
-		t.Errorf("gaps = %+v", st.Gaps)
-	}
-}
-
 // TestSearchWhileRefreshing searches from several goroutines while entries
 // are published and archived (run with -race to check the index swap).
 func TestSearchWhileRefreshing(t *testing.T) {
