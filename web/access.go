@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"net/http"
 	"strings"
 
@@ -61,7 +62,7 @@ func (c *console) ticketAccess(r *http.Request, s *agents.Session) error {
 		return fmt.Errorf("ticket access: %w", err)
 	}
 	if !mayServeLevel(s, t.Level, t.AgentID) {
-		return errTicketLevel
+		return problem.ErrTicketLevel
 	}
 	return nil
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"helpdesk/web/problem"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,7 +49,7 @@ func (c *console) adminSetRole(w http.ResponseWriter, r *http.Request) {
 func (c *console) adminSetActive(w http.ResponseWriter, r *http.Request) {
 	username := r.PathValue("username")
 	if s := sessionFrom(r); s != nil && strings.EqualFold(s.Username, username) {
-		c.fail(w, r, errForbidden) // an admin does not lock themselves out
+		c.fail(w, r, problem.ErrForbidden) // an admin does not lock themselves out
 		return
 	}
 	if err := c.users.SetActive(r.Context(), username, r.PostFormValue("active") == "true"); err != nil {

@@ -5,6 +5,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"helpdesk/web/api"
 	"maps"
 	"regexp"
 	"slices"
@@ -286,7 +287,7 @@ func generate(op *openapi3.Operation, path map[string]string) ([]contractCase, e
 		add(contractCase{name: "Content-Type " + ct, body: ok.body, contentType: ct, want: expectUnsupported})
 	}
 	big := maps.Clone(sample)
-	big["zz_padding"] = strings.Repeat("a", apiMaxBody)
+	big["zz_padding"] = strings.Repeat("a", api.MaxBody)
 	add(withBody(contractCase{name: "a body over 256 KiB", want: expectTooLarge}, big))
 	return out, nil
 }

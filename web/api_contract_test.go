@@ -30,6 +30,7 @@ import (
 	"helpdesk/internal/db"
 	"helpdesk/kb"
 	"helpdesk/tickets"
+	"helpdesk/web/api"
 )
 
 // TestAPIContract generates requests from the OpenAPI document itself —
@@ -105,7 +106,7 @@ func TestAPIContract(t *testing.T) {
 func loadKinOpenAPI(t *testing.T) *openapi3.T {
 	t.Helper()
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(openAPIDoc)
+	doc, err := loader.LoadFromData(api.Document())
 	if err != nil {
 		t.Fatal(err)
 	}

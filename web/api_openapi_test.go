@@ -4,6 +4,7 @@ package web
 
 import (
 	"encoding/json"
+	"helpdesk/web/api"
 	"net/http"
 	"reflect"
 	"slices"
@@ -50,40 +51,40 @@ type openAPIDocument struct {
 // schemaTypes ties each schema of the document to the Go type the
 // handlers decode or encode.
 var schemaTypes = map[string]reflect.Type{
-	"Error":           reflect.TypeFor[apiErrorBody](),
+	"Error":           reflect.TypeFor[api.ErrorBody](),
 	"Ticket":          reflect.TypeFor[tickets.Ticket](),
-	"TicketCreate":    reflect.TypeFor[apiTicketCreate](),
-	"TicketPage":      reflect.TypeFor[apiTicketPage](),
+	"TicketCreate":    reflect.TypeFor[api.TicketCreate](),
+	"TicketPage":      reflect.TypeFor[api.TicketPage](),
 	"Comment":         reflect.TypeFor[tickets.Comment](),
-	"CommentCreate":   reflect.TypeFor[apiComment](),
-	"Comments":        reflect.TypeFor[apiComments](),
-	"StateChange":     reflect.TypeFor[apiStateChange](),
-	"Message":         reflect.TypeFor[apiMessage](),
+	"CommentCreate":   reflect.TypeFor[api.Comment](),
+	"Comments":        reflect.TypeFor[api.Comments](),
+	"StateChange":     reflect.TypeFor[api.StateChange](),
+	"Message":         reflect.TypeFor[api.Message](),
 	"Step":            reflect.TypeFor[tickets.Step](),
 	"Checklist":       reflect.TypeFor[tickets.Checklist](),
-	"Checklists":      reflect.TypeFor[apiChecklists](),
-	"ChecklistAttach": reflect.TypeFor[apiChecklistAttach](),
-	"StepTick":        reflect.TypeFor[apiStepTick](),
-	"Conversation":    reflect.TypeFor[apiConversation](),
+	"Checklists":      reflect.TypeFor[api.Checklists](),
+	"ChecklistAttach": reflect.TypeFor[api.ChecklistAttach](),
+	"StepTick":        reflect.TypeFor[api.StepTick](),
+	"Conversation":    reflect.TypeFor[api.Conversation](),
 	"Media":           reflect.TypeFor[kb.Media](),
 	"Entry":           reflect.TypeFor[kb.Entry](),
 	"EntryCreate":     reflect.TypeFor[kb.Entry](),
 	"EntryUpdate":     reflect.TypeFor[kb.Entry](),
-	"Entries":         reflect.TypeFor[apiEntries](),
-	"KBStatus":        reflect.TypeFor[apiKBStatus](),
-	"User":            reflect.TypeFor[apiUser](),
-	"Users":           reflect.TypeFor[apiUsers](),
-	"WebhookCreate":   reflect.TypeFor[apiWebhookCreate](),
+	"Entries":         reflect.TypeFor[api.Entries](),
+	"KBStatus":        reflect.TypeFor[api.KBStatus](),
+	"User":            reflect.TypeFor[api.User](),
+	"Users":           reflect.TypeFor[api.Users](),
+	"WebhookCreate":   reflect.TypeFor[api.WebhookCreate](),
 	"Webhook":         reflect.TypeFor[webhooks.Subscription](),
-	"Webhooks":        reflect.TypeFor[apiWebhooks](),
+	"Webhooks":        reflect.TypeFor[api.Webhooks](),
 	"Delivery":        reflect.TypeFor[webhooks.Delivery](),
-	"Deliveries":      reflect.TypeFor[apiDeliveries](),
+	"Deliveries":      reflect.TypeFor[api.Deliveries](),
 }
 
 func loadOpenAPI(t *testing.T) openAPIDocument {
 	t.Helper()
 	var doc openAPIDocument
-	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+	if err := json.Unmarshal(api.Document(), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(doc.OpenAPI, "3.") || len(doc.Servers) != 1 || doc.Servers[0].URL != "/api/v1" {
@@ -103,8 +104,8 @@ func TestOpenAPIRoutes(t *testing.T) {
 		}
 	}
 	routed := map[string]string{}
-	for _, rt := range apiRoutes(&api{}) {
-		routed[rt.pattern] = string(rt.scope)
+	for _, rt := range apiRoutes(&api.API{}) {
+		routed[rt.Pattern] = string(rt.Scope)
 	}
 	for p, scope := range routed {
 		ds, ok := documented[p]

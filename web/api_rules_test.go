@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"helpdesk/web/api"
 	"io"
 	"net/http"
 	"regexp"
@@ -59,7 +60,7 @@ func TestAPICreateAnswersAsRead(t *testing.T) {
 	if err := json.Unmarshal([]byte(comment), &cm); err != nil || code != 201 || subMicro.MatchString(comment) {
 		t.Fatalf("comment: %d %s %v", code, comment, err)
 	}
-	var list apiComments
+	var list api.Comments
 	if code := at.call(tok, "GET", "/api/v1/tickets/"+c.Number+"/comments?internal=true", nil, &list); code != 200 ||
 		len(list.Comments) != 1 || !list.Comments[0].CreatedAt.Equal(cm.CreatedAt) {
 		t.Errorf("comment created at %v, read %+v", cm.CreatedAt, list)
@@ -102,10 +103,10 @@ func TestAPIRequestRules(t *testing.T) {
 	}
 	// internal: true/1 add the notes, false/0 do not, anything else is refused.
 	base := "/api/v1/tickets/" + tk.Number
-	at.call(tok, "POST", base+"/comments", apiComment{Body: "nota interna"}, nil)
-	at.call(tok, "POST", base+"/comments", apiComment{Body: "risposta", Public: true}, nil)
+	at.call(tok, "POST", base+"/comments", api.Comment{Body: "nota interna"}, nil)
+	at.call(tok, "POST", base+"/comments", api.Comment{Body: "risposta", Public: true}, nil)
 	for v, want := range map[string]int{"true": 2, "1": 2, "false": 1, "0": 1, "": -1, "yes": -1} {
-		var cs apiComments
+		var cs api.Comments
 		code := at.call(tok, "GET", base+"/comments?internal="+v, nil, &cs)
 		if (want < 0 && code != 400) || (want >= 0 && (code != 200 || len(cs.Comments) != want)) {
 			t.Errorf("internal=%s: %d, %d comments; want %d", v, code, len(cs.Comments), want)
@@ -121,7 +122,7 @@ func TestAPIRequestRules(t *testing.T) {
 	}
 	// The delivery log of a deleted or unknown subscription is a 404.
 	var sub struct{ ID int64 }
-	if code := at.call(tok, "POST", "/api/v1/webhooks", apiWebhookCreate{URL: "https://example.org/h", Secret: "0123456789abcdef", Kinds: []string{"ticket.opened"}}, &sub); code != 201 {
+	if code := at.call(tok, "POST", "/api/v1/webhooks", api.WebhookCreate{URL: "https://example.org/h", Secret: "0123456789abcdef", Kinds: []string{"ticket.opened"}}, &sub); code != 201 {
 		t.Fatalf("subscribe: %d", code)
 	}
 	id := strconv.FormatInt(sub.ID, 10)

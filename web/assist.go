@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"net/http"
 	"net/url"
 	"strings"
@@ -381,7 +382,7 @@ func (c *console) kbFromTicketAssist(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t.State != tickets.StateResolved && t.State != tickets.StateClosed {
-		c.fail(w, r, fmt.Errorf("%w: ticket %s is not resolved", ErrConflict, t.Number))
+		c.fail(w, r, fmt.Errorf("%w: ticket %s is not resolved", problem.ErrChanged, t.Number))
 		return
 	}
 	rt, err := c.resolvedTicket(ctx, t, pageLang(r))

@@ -4,6 +4,7 @@ package web
 
 import (
 	"errors"
+	"helpdesk/web/problem"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,7 +26,7 @@ func (c *console) guard(rt consoleRoute) http.Handler {
 	// login form, which has no session (and so no token) yet.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c.fail(w, r, errCrossOrigin)
+		c.fail(w, r, problem.ErrCrossOrigin)
 	}))
 	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hdr := w.Header()
@@ -65,11 +66,11 @@ func (c *console) guard(rt consoleRoute) http.Handler {
 			return
 		}
 		if !c.mayUse(rt.pattern, sess.Role) {
-			c.fail(w, r, errForbidden)
+			c.fail(w, r, problem.ErrForbidden)
 			return
 		}
 		if unsafeMethod(r.Method) && !validCSRF(sess, r) {
-			c.fail(w, r, errCSRF)
+			c.fail(w, r, problem.ErrCSRF)
 			return
 		}
 		if ticketRoute(rt.pattern) {

@@ -5,6 +5,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"net/http"
 
 	"helpdesk/agents"
@@ -24,7 +25,7 @@ func (c *console) cannedSave(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.Normalize(r.PostFormValue("canned_lang"))
 	err := c.canned.Save(r.Context(), lang, r.PostFormValue("title"), r.PostFormValue("body"), actor(r))
 	if errors.Is(err, agents.ErrCannedInvalid) {
-		err = fmt.Errorf("%w: title and text are required", errBadRequest)
+		err = fmt.Errorf("%w: title and text are required", problem.ErrBadRequest)
 	}
 	if err != nil {
 		c.fail(w, r, err)

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -116,7 +117,7 @@ func (c *console) checklistAttach(w http.ResponseWriter, r *http.Request) {
 	}
 	steps := e.Checklist()
 	if e.Audience != kb.AudienceInternal || e.Status != kb.StatusPublished || len(steps) == 0 {
-		c.fail(w, r, fmt.Errorf("%w: %s is not a published internal procedure with a checklist", errBadRequest, e.ID))
+		c.fail(w, r, fmt.Errorf("%w: %s is not a published internal procedure with a checklist", problem.ErrBadRequest, e.ID))
 		return
 	}
 	specs := make([]tickets.StepSpec, len(steps))
@@ -151,7 +152,7 @@ func (c *console) checklistTick(w http.ResponseWriter, r *http.Request) {
 	clID, err1 := strconv.ParseInt(r.PathValue("checklist"), 10, 64)
 	pos, err2 := strconv.Atoi(r.PathValue("position"))
 	if err1 != nil || err2 != nil {
-		c.fail(w, r, fmt.Errorf("%w: step", errBadRequest))
+		c.fail(w, r, fmt.Errorf("%w: step", problem.ErrBadRequest))
 		return
 	}
 	done := r.PostFormValue("done") != "false"
@@ -179,7 +180,7 @@ func (c *console) ticketResolve(w http.ResponseWriter, r *http.Request) {
 	}
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	if !c.closure.Valid(code) {
-		c.fail(w, r, fmt.Errorf("%w: closure code %q is not on the list (console.closure_codes)", errBadRequest, code))
+		c.fail(w, r, fmt.Errorf("%w: closure code %q is not on the list (console.closure_codes)", problem.ErrBadRequest, code))
 		return
 	}
 	note := strings.TrimSpace(r.PostFormValue("note"))
@@ -193,7 +194,7 @@ func (c *console) ticketResolve(w http.ResponseWriter, r *http.Request) {
 		if t.ConversationID != nil {
 			conv, err := c.convs.Get(r.Context(), tx, *t.ConversationID)
 			if err == nil && (conv.State == bots.StateQueued || conv.State == bots.StateAgent) {
-				return fmt.Errorf("%w: ticket %s is worked in conversation %d", ErrConflict, t.Number, conv.ID)
+				return fmt.Errorf("%w: ticket %s is worked in conversation %d", problem.ErrChanged, t.Number, conv.ID)
 			}
 			if err == nil {
 				query, lang = cmp.Or(conversationQuery(conv.Context), query), conv.Lang

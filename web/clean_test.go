@@ -3,6 +3,7 @@
 package web
 
 import (
+	"helpdesk/web/clean"
 	"net/http"
 	"net/url"
 	"strings"
@@ -123,7 +124,7 @@ func TestCleanStrings(t *testing.T) {
 		f string
 	}{A: "a\x00", B: new(string), C: []string{"\xff"}, D: map[string]any{"k\x00": "v\x00", "n": []any{"x\x00"}}, E: inner{"\x00e"}, f: "\x00"}
 	*v.B = "b\x00"
-	cleanStrings(&v)
+	clean.Strings(&v)
 	if v.A != "a" || *v.B != "b" || v.C[0] != "\uFFFD" || v.D["k"] != "v" || v.D["n"].([]any)[0] != "x" || v.E.S != "e" || v.f != "\x00" {
 		t.Fatalf("%+v", v)
 	}

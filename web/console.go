@@ -7,6 +7,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"helpdesk/web/intake"
+	"helpdesk/web/problem"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -67,7 +69,7 @@ type console struct {
 	// bot uses, and the ticket intake shared with the web form.
 	contactQ contactQueries
 	severity bots.SeverityModel
-	intake   *intake
+	intake   *intake.Intake
 	// editorsReadTickets: an admin granted editors the ticket pages
 	// (Options.EditorsReadTickets).
 	editorsReadTickets bool
@@ -83,7 +85,7 @@ func sessionFrom(r *http.Request) *agents.Session {
 	return s
 }
 
-func newConsole(opt Options, log *slog.Logger) (*console, error) {
+func newConsole(opt Options, log *slog.Logger, in *intake.Intake) (*console, error) {
 	q, err := loadQueries()
 	if err != nil {
 		return nil, err
@@ -137,7 +139,7 @@ func newConsole(opt Options, log *slog.Logger) (*console, error) {
 	if c.assistOut, err = newAssistMetrics(opt.Registry); err != nil {
 		return nil, err
 	}
-	if err := newContactDesk(c, opt); err != nil {
+	if err := newContactDesk(c, opt, in); err != nil {
 		return nil, err
 	}
 	if err := c.parseTemplates(); err != nil {
@@ -320,8 +322,8 @@ func (c *console) render(w http.ResponseWriter, r *http.Request, code int, page 
 // fail shows an error page: the one place that turns errors into status
 // codes for the console.
 func (c *console) fail(w http.ResponseWriter, r *http.Request, err error) {
-	pr := problemOf(err)
-	code, key := pr.Status, pr.keyIn(consoleText)
+	pr := problem.Of(err)
+	code, key := pr.Status, pr.KeyIn(consoleText)
 	if code >= 500 {
 		c.log.Error("console request failed", "path", r.URL.Path, "err", err)
 	}

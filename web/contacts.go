@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"helpdesk/web/intake"
 	"net/http"
 	"net/mail"
 	"slices"
@@ -39,15 +40,9 @@ type contactQueries struct {
 	Products    string `query:"products"`
 }
 
-// phoneChannel is the identity channel of telephone numbers.
-const phoneChannel = "phone"
-
 // contactChannels are the channels an agent records contacts from, in
 // the order the page offers them; they become the ticket's origin.
 var contactChannels = []string{"phone", "fax", "in_person", "mail"}
-
-// errNoAddress: the requester has no e-mail address to confirm to.
-var errNoAddress = errors.New("the requester has no e-mail address")
 
 // contactForm is the page's fields, as posted.
 type contactForm struct {
@@ -123,7 +118,7 @@ func (c *console) contactSubmit(w http.ResponseWriter, r *http.Request) {
 	if typ == tickets.TypeSuggestion {
 		typ = tickets.TypeIncident
 	}
-	opened, err := c.intake.open(r.Context(), intakeRequest{RequesterID: f.RequesterID, Name: f.Name, Email: f.Email,
+	opened, err := c.intake.Open(r.Context(), intake.Request{RequesterID: f.RequesterID, Name: f.Name, Email: f.Email,
 		Phone: tickets.NormalizePhone(f.Phone), Lang: f.Lang, OriginChannel: f.Channel, Actor: actor(r), Via: "contact-" + f.Channel,
 		Subject: subjectOf(f.Description), Description: f.Description, Product: f.Product, Type: typ, Urgency: urgency, Impact: impact})
 	if err != nil {
@@ -137,18 +132,18 @@ func (c *console) contactSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mail := "sent"
-	if err := c.intake.confirm(r.Context(), opened, f.Lang); err != nil {
+	if err := c.intake.Confirm(r.Context(), opened, f.Lang); err != nil {
 		switch {
-		case errors.Is(err, errNoAddress):
+		case errors.Is(err, intake.ErrNoAddress):
 			mail = "noaddress"
-		case errors.Is(err, errNoMailer):
+		case errors.Is(err, intake.ErrNoMailer):
 			mail = "nomailer"
 		default:
-			c.log.Error("contact confirmation mail", "ticket", opened.ticket.Number, "err", err)
+			c.log.Error("contact confirmation mail", "ticket", opened.Ticket.Number, "err", err)
 			mail = "failed"
 		}
 	}
-	http.Redirect(w, r, fmt.Sprintf("/console/contacts/%d?mail=%s", opened.ticket.ID, mail), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/console/contacts/%d?mail=%s", opened.Ticket.ID, mail), http.StatusSeeOther)
 }
 
 // decodeContactForm reads and checks the posted fields.
@@ -429,7 +424,7 @@ func spokenNumber(n string) string {
 
 // newContactDesk builds what the contact page needs beyond the console:
 // its queries, the severity model and the ticket intake.
-func newContactDesk(c *console, opt Options) error {
+func newContactDesk(c *console, opt Options, in *intake.Intake) error {
 	if err := db.ScanQueries(&c.contactQ, contactQueryFS, "contacts.sql"); err != nil {
 		return err
 	}
@@ -441,15 +436,6 @@ func newContactDesk(c *console, opt Options) error {
 		}
 		c.severity = m
 	}
-	var hq helpQueries
-	if err := db.ScanQueries(&hq, helpQueryFS, "help_queries.sql"); err != nil {
-		return err
-	}
-	tracker, err := tickets.NewTrackingTokens(c.now)
-	if err != nil {
-		return err
-	}
-	c.intake = &intake{db: opt.Pool, q: hq, tickets: c.tickets, convs: c.convs, tracker: tracker,
-		mailer: opt.Public.Mailer, baseURL: strings.TrimRight(opt.BaseURL, "/"), now: c.now}
+	c.intake = in
 	return nil
 }

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"helpdesk/web/intake"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.EnsureRequester(ctx, d.pool, tickets.Identity{Channel: phoneChannel, ExternalID: "0612345678", Name: "Giulia Bianchi"}); err != nil {
+	if _, err := ts.EnsureRequester(ctx, d.pool, tickets.Identity{Channel: intake.PhoneChannel, ExternalID: "0612345678", Name: "Giulia Bianchi"}); err != nil {
 		t.Fatal(err)
 	}
 	publishProcedure(t, d.kb, "stampante-inceppata", "it", "Stampante di rete: carta inceppata", jamProcedure)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"helpdesk/web/api"
+	"helpdesk/web/problem"
 	"html"
 	"io"
 	"log/slog"
@@ -31,10 +33,10 @@ var errorStatuses = []struct {
 	status int
 }{
 	{agents.ErrTokenInvalid, http.StatusUnauthorized},
-	{errForbidden, http.StatusForbidden},
-	{errCSRF, http.StatusForbidden},
-	{errCrossOrigin, http.StatusForbidden},
-	{errTicketLevel, http.StatusForbidden},
+	{problem.ErrForbidden, http.StatusForbidden},
+	{problem.ErrCSRF, http.StatusForbidden},
+	{problem.ErrCrossOrigin, http.StatusForbidden},
+	{problem.ErrTicketLevel, http.StatusForbidden},
 	{bots.ErrLevel, http.StatusForbidden},
 	{tickets.ErrNotFound, http.StatusNotFound},
 	{tickets.ErrStepNotFound, http.StatusNotFound},
@@ -43,9 +45,9 @@ var errorStatuses = []struct {
 	{webhooks.ErrNotFound, http.StatusNotFound},
 	{agents.ErrUserNotFound, http.StatusNotFound},
 	{agents.ErrTokenNotFound, http.StatusNotFound},
-	{errNotFound, http.StatusNotFound},
-	{errNoTicket, http.StatusNotFound},
-	{errBadRequest, http.StatusBadRequest},
+	{problem.ErrNotFound, http.StatusNotFound},
+	{problem.ErrNoTicket, http.StatusNotFound},
+	{problem.ErrBadRequest, http.StatusBadRequest},
 	{&filterError{field: "state", problem: filterUnknown}, http.StatusBadRequest},
 	{tickets.ErrInvalid, http.StatusBadRequest},
 	{kb.ErrInvalid, http.StatusBadRequest},
@@ -63,14 +65,14 @@ var errorStatuses = []struct {
 	{bots.ErrTaken, http.StatusConflict},
 	{bots.ErrNotHolder, http.StatusConflict},
 	{bots.ErrWrongState, http.StatusConflict},
-	{ErrConflict, http.StatusConflict},
-	{errConflict, http.StatusConflict},
+	{problem.ErrChanged, http.StatusConflict},
+	{problem.ErrConflict, http.StatusConflict},
 	{agents.ErrUserExists, http.StatusConflict},
 	{&http.MaxBytesError{Limit: 10}, http.StatusRequestEntityTooLarge},
-	{errMediaType, http.StatusUnsupportedMediaType},
-	{errTooMany, http.StatusTooManyRequests},
-	{errNoHandoff, http.StatusServiceUnavailable},
-	{errChatOff, http.StatusServiceUnavailable},
+	{problem.ErrMediaType, http.StatusUnsupportedMediaType},
+	{problem.ErrTooMany, http.StatusTooManyRequests},
+	{problem.ErrNoHandoff, http.StatusServiceUnavailable},
+	{problem.ErrChatOff, http.StatusServiceUnavailable},
 	{db.ErrUnavailable, http.StatusServiceUnavailable},
 	{errors.New("disk on fire"), http.StatusInternalServerError},
 }
@@ -89,23 +91,22 @@ func TestOneStatusPerError(t *testing.T) {
 	if err := p.parseTemplates(); err != nil {
 		t.Fatal(err)
 	}
-	a := &api{log: log}
 	audiences := []struct {
 		name string
 		fail func(w http.ResponseWriter, r *http.Request, err error)
 		// message is what the answer must say for the problem.
-		message func(pr problem) string
+		message func(pr problem.Problem) string
 	}{
-		{"console", c.fail, func(pr problem) string { return consoleText.T("en", pr.keyIn(consoleText)) }},
-		{"public page", p.fail, func(pr problem) string { return helpText.T("en", pr.keyIn(helpText)) }},
-		{"web chat", p.chatFail, func(pr problem) string { return helpText.T("en", pr.keyIn(helpText)) }},
-		{"REST API", func(w http.ResponseWriter, r *http.Request, err error) { a.fail(w, err) },
-			func(pr problem) string { return `"code":"` + pr.Code + `"` }},
+		{"console", c.fail, func(pr problem.Problem) string { return consoleText.T("en", pr.KeyIn(consoleText)) }},
+		{"public page", p.fail, func(pr problem.Problem) string { return helpText.T("en", pr.KeyIn(helpText)) }},
+		{"web chat", p.chatFail, func(pr problem.Problem) string { return helpText.T("en", pr.KeyIn(helpText)) }},
+		{"REST API", func(w http.ResponseWriter, r *http.Request, err error) { api.Fail(log, w, err) },
+			func(pr problem.Problem) string { return `"code":"` + pr.Code + `"` }},
 	}
 	for _, tc := range errorStatuses {
 		err := fmt.Errorf("handling the request: %w", tc.err)
-		if got := problemOf(err).Status; got != tc.status {
-			t.Errorf("problemOf(%v) = %d, want %d", tc.err, got, tc.status)
+		if got := problem.Of(err).Status; got != tc.status {
+			t.Errorf("problem.Of(%v) = %d, want %d", tc.err, got, tc.status)
 		}
 		for _, au := range audiences {
 			t.Run(fmt.Sprintf("%s/%v", au.name, tc.err), func(t *testing.T) {
@@ -120,7 +121,7 @@ func TestOneStatusPerError(t *testing.T) {
 				if strings.Contains(w.Header().Get("Content-Type"), "json") && !json.Valid(w.Body.Bytes()) {
 					t.Fatalf("invalid JSON: %s", body)
 				}
-				if want := au.message(problemOf(err)); !strings.Contains(body, want) {
+				if want := au.message(problem.Of(err)); !strings.Contains(body, want) {
 					t.Errorf("the answer does not say %q:\n%s", want, body)
 				}
 			})
@@ -137,7 +138,7 @@ func TestProblemKeysInEveryCatalogue(t *testing.T) {
 		cat  i18n.Catalog
 	}{{"console", consoleText}, {"public", helpText}} {
 		for _, tc := range errorStatuses {
-			key := problemOf(tc.err).keyIn(cat.cat)
+			key := problem.Of(tc.err).KeyIn(cat.cat)
 			for _, lang := range []string{"it", "en"} {
 				if cat.cat[key][lang] == "" {
 					t.Errorf("%s catalogue: %s (for %v) has no %s text", cat.name, key, tc.err, lang)
@@ -155,7 +156,7 @@ func TestAPIErrorCodesDocumented(t *testing.T) {
 			Schemas map[string]json.RawMessage `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+	if err := json.Unmarshal(api.Document(), &doc); err != nil {
 		t.Fatal(err)
 	}
 	raw, ok := doc.Components.Schemas["Error"]
@@ -181,7 +182,7 @@ func TestAPIErrorCodesDocumented(t *testing.T) {
 		enum[c] = true
 	}
 	for _, tc := range errorStatuses {
-		if code := problemOf(tc.err).Code; !enum[code] {
+		if code := problem.Of(tc.err).Code; !enum[code] {
 			t.Errorf("%v: code %q is not in openapi.json's Error enum %v", tc.err, code, schema.Properties.Error.Properties.Code.Enum)
 		}
 	}

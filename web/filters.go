@@ -5,6 +5,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"net/http"
 	"net/url"
 	"slices"
@@ -38,7 +39,7 @@ const (
 func (e *filterError) Error() string { return "invalid filter " + e.field + ": " + e.problem }
 
 // Unwrap makes a filterError a bad request for problemOf.
-func (e *filterError) Unwrap() error { return errBadRequest }
+func (e *filterError) Unwrap() error { return problem.ErrBadRequest }
 
 // message is the error in lang: "Filtro «Stato» non valido: …".
 func (e *filterError) message(lang string) string {

@@ -8,6 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"helpdesk/web/clean"
+	"helpdesk/web/intake"
+	"helpdesk/web/problem"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -76,9 +79,9 @@ func decodeRequestForm(r *http.Request, categories []string, maxFile int64) (req
 		if errors.As(err, &tooBig) || errors.Is(err, multipart.ErrMessageTooLarge) {
 			return requestForm{}, nil, errFormTooLarge
 		}
-		return requestForm{}, nil, fmt.Errorf("%w: %v", errBadRequest, err)
+		return requestForm{}, nil, fmt.Errorf("%w: %v", problem.ErrBadRequest, err)
 	}
-	cleanValues(r.PostForm)
+	clean.Values(r.PostForm)
 	f, errs := validateRequest(r.PostForm, categories)
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
@@ -244,7 +247,7 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := p.limiter.allow(r.Context(), rateLimit{"form-addr", p.clientKey(r), p.opt.FormsPerAddress, hour},
 		rateLimit{"form-email", strings.ToLower(f.Email), p.opt.FormsPerEmail, hour}); err != nil {
-		if !errors.Is(err, errTooMany) {
+		if !errors.Is(err, problem.ErrTooMany) {
 			p.fail(w, r, err)
 			return
 		}
@@ -267,9 +270,9 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	path := tickets.TrackingPath(opened.ticket.Number, opened.token)
+	path := tickets.TrackingPath(opened.Ticket.Number, opened.Token)
 	if err := p.sendConfirmation(r.Context(), opened, v.Lang); err != nil {
-		p.log.Error("web form confirmation mail", "ticket", opened.ticket.Number, "err", err)
+		p.log.Error("web form confirmation mail", "ticket", opened.Ticket.Number, "err", err)
 		path += "&flash=created-nomail"
 	} else {
 		path += "&flash=created"
@@ -312,10 +315,10 @@ func (p *publicSite) storeAttachment(f *formFile) (bots.MailAttachment, error) {
 // openFromForm classifies the request with the severity model, as the
 // bot does, and opens it through the intake shared with the console's
 // recorded contacts.
-func (p *publicSite) openFromForm(ctx context.Context, f requestForm, att *bots.MailAttachment, lang string) (*openedTicket, error) {
+func (p *publicSite) openFromForm(ctx context.Context, f requestForm, att *bots.MailAttachment, lang string) (*intake.Opened, error) {
 	sev := p.severity.Assess(ctx, f.Subject+"\n\n"+f.Description, lang)
 	typ, urgency, impact := severityLevels(sev)
-	return p.intake.open(ctx, intakeRequest{Name: f.Name, Email: f.Email, Lang: lang, WebIdentity: true,
+	return p.intake.Open(ctx, intake.Request{Name: f.Name, Email: f.Email, Lang: lang, WebIdentity: true,
 		OriginChannel: chatChannel, Actor: "web", Via: "webform", Subject: f.Subject, Description: f.Description,
 		Category: f.Category, Type: typ, Urgency: urgency, Impact: impact, Attachment: att})
 }
@@ -338,6 +341,6 @@ func severityLevels(sev nlp.Severity) (tickets.Type, tickets.Level, tickets.Leve
 }
 
 // sendConfirmation mails the number and the tracking link (intake.confirm).
-func (p *publicSite) sendConfirmation(ctx context.Context, o *openedTicket, lang string) error {
-	return p.intake.confirm(ctx, o, lang)
+func (p *publicSite) sendConfirmation(ctx context.Context, o *intake.Opened, lang string) error {
+	return p.intake.Confirm(ctx, o, lang)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"sync/atomic"
 	"time"
 
@@ -33,7 +34,7 @@ type rateLimit struct {
 	window      time.Duration
 }
 
-// allow records one request under every limit, or returns errTooMany when
+// allow records one request under every limit, or returns problem.ErrTooMany when
 // any of them is reached (and then records nothing: a refused request
 // does not count). Checks and counts are one transaction under advisory
 // locks on each (bucket, key), so concurrent requests on any instance
@@ -50,7 +51,7 @@ func (l *rateLimiter) allow(ctx context.Context, limits ...rateLimit) error {
 				return err
 			}
 			if n >= lim.n {
-				return fmt.Errorf("%w: %s", errTooMany, lim.bucket)
+				return fmt.Errorf("%w: %s", problem.ErrTooMany, lim.bucket)
 			}
 		}
 		for _, lim := range limits {
@@ -61,7 +62,7 @@ func (l *rateLimiter) allow(ctx context.Context, limits ...rateLimit) error {
 		return nil
 	})
 	if err != nil {
-		if errors.Is(err, errTooMany) {
+		if errors.Is(err, problem.ErrTooMany) {
 			return err
 		}
 		return fmt.Errorf("rate limit: %w", err)

@@ -7,6 +7,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"helpdesk/web/intake"
+	"helpdesk/web/problem"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -115,14 +117,14 @@ type publicSite struct {
 	renderer  *kb.Renderer
 	severity  bots.SeverityModel
 	tracker   *tickets.TrackingTokens
-	intake    *intake
+	intake    *intake.Intake
 	limiter   *rateLimiter
 	chat      *chatHub
 	pages     map[string]*template.Template
 	static    http.Handler
 }
 
-func newPublicSite(opt Options) (*publicSite, error) {
+func newPublicSite(opt Options, in *intake.Intake) (*publicSite, error) {
 	p := &publicSite{opt: opt.Public, db: opt.Pool, log: opt.Logger, now: opt.Now, baseURL: strings.TrimRight(opt.BaseURL, "/"),
 		secure: strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"), tickets: opt.Tickets, kb: opt.KB,
 		searcher: opt.Searcher, convs: opt.Conversations, renderer: kb.NewRenderer(), severity: opt.Public.Severity}
@@ -194,8 +196,7 @@ func newPublicSite(opt Options) (*publicSite, error) {
 	if p.tracker, err = tickets.NewTrackingTokens(p.now); err != nil {
 		return nil, err
 	}
-	p.intake = &intake{db: opt.Pool, q: p.q, tickets: p.tickets, convs: p.convs, tracker: p.tracker,
-		mailer: p.opt.Mailer, baseURL: p.baseURL, now: p.now}
+	p.intake = in
 	p.limiter = &rateLimiter{db: opt.Pool, q: p.q, now: p.now}
 	if err := p.parseTemplates(); err != nil {
 		return nil, err
@@ -330,8 +331,8 @@ func (p *publicSite) render(w http.ResponseWriter, code int, page string, v *pub
 
 // fail shows the public error page.
 func (p *publicSite) fail(w http.ResponseWriter, r *http.Request, err error) {
-	pr := problemOf(err)
-	code, key := pr.Status, pr.keyIn(helpText)
+	pr := problem.Of(err)
+	code, key := pr.Status, pr.KeyIn(helpText)
 	if code >= 500 {
 		p.log.Error("public request failed", "path", r.URL.Path, "err", err)
 	}
@@ -348,7 +349,7 @@ func (p *publicSite) fail(w http.ResponseWriter, r *http.Request, err error) {
 // session, so this is their CSRF protection.
 func (p *publicSite) guard(h http.HandlerFunc) http.Handler {
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.fail(w, r, errForbidden) }))
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.fail(w, r, problem.ErrForbidden) }))
 	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hdr := w.Header()
 		hdr.Set("X-Content-Type-Options", "nosniff")

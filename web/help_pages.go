@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"helpdesk/web/problem"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -290,7 +291,7 @@ func (p *publicSite) helpFeedback(w http.ResponseWriter, r *http.Request) {
 		helpful = true
 	case "no":
 	default:
-		p.fail(w, r, errBadRequest)
+		p.fail(w, r, problem.ErrBadRequest)
 		return
 	}
 	if err := p.limiter.allow(r.Context(), rateLimit{"feedback", p.clientKey(r), 30, hour}); err != nil {

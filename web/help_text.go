@@ -133,7 +133,6 @@ var helpText = i18n.Catalog{
 	"chat.state.agent":  {"it": "Stai parlando con un operatore.", "en": "You are talking with an agent."},
 	"chat.off":          {"it": "La chat non è disponibile in questo momento: apri una richiesta.", "en": "The chat is not available right now: open a request."},
 
-	"mail.confirm":   {"it": "Abbiamo ricevuto la tua richiesta «%s» con il numero %s (priorità %s).\n\nPuoi seguirla e aggiungere informazioni dal collegamento qui sotto, oppure rispondendo a questa e-mail.", "en": "We have received your request “%s” with number %s (priority %s).\n\nYou can follow it and add information from the link below, or by replying to this e-mail."},
 	"mail.tracklink": {"it": "Ecco il collegamento per seguire la richiesta %s «%s». Se non l'hai chiesto tu, ignora questa e-mail.", "en": "Here is the link to follow request %s “%s”. If you did not ask for it, ignore this e-mail."},
 
 	"error.heading":     {"it": "Non è stato possibile mostrare la pagina", "en": "This page could not be shown"},

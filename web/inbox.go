@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"net/http"
 	"strings"
 	"time"
@@ -117,7 +118,7 @@ func (c *console) inbox(w http.ResponseWriter, r *http.Request) {
 // them conversations) and away.
 func (c *console) setPresence(w http.ResponseWriter, r *http.Request) {
 	if c.handoff == nil {
-		c.fail(w, r, errNoHandoff)
+		c.fail(w, r, problem.ErrNoHandoff)
 		return
 	}
 	if err := c.handoff.SetPresence(r.Context(), sessionFrom(r).ID, r.PostFormValue("online") == "true"); err != nil {
@@ -212,7 +213,7 @@ func (c *console) loadConversation(r *http.Request) (*bots.Conversation, error) 
 		return nil, err
 	}
 	if !mayServeLevel(sessionFrom(r), conv.Level, conv.AgentID) {
-		return nil, errForbidden
+		return nil, problem.ErrForbidden
 	}
 	return conv, nil
 }
@@ -315,7 +316,7 @@ func (c *console) convAction(w http.ResponseWriter, r *http.Request, flash strin
 		return
 	}
 	if c.handoff == nil {
-		c.fail(w, r, errNoHandoff)
+		c.fail(w, r, problem.ErrNoHandoff)
 		return
 	}
 	if err := fn(r.Context(), conv.ID, agentOf(sessionFrom(r))); err != nil {
@@ -334,7 +335,7 @@ func (c *console) convAction(w http.ResponseWriter, r *http.Request, flash strin
 func required(r *http.Request, field string) (string, error) {
 	v := strings.TrimSpace(r.PostFormValue(field))
 	if v == "" {
-		return "", fmt.Errorf("%w: %s is required", errBadRequest, field)
+		return "", fmt.Errorf("%w: %s is required", problem.ErrBadRequest, field)
 	}
 	return v, nil
 }
@@ -413,7 +414,7 @@ func (c *console) convResolve(w http.ResponseWriter, r *http.Request) {
 	c.convAction(w, r, "flash.resolved", func(ctx context.Context, id int64, a bots.Agent) error {
 		code := strings.TrimSpace(r.PostFormValue("code"))
 		if !c.closure.Valid(code) {
-			return fmt.Errorf("%w: closure code %q is not on the list (console.closure_codes)", errBadRequest, code)
+			return fmt.Errorf("%w: closure code %q is not on the list (console.closure_codes)", problem.ErrBadRequest, code)
 		}
 		note := strings.TrimSpace(r.PostFormValue("note"))
 		if err := c.handoff.Resolve(ctx, id, a, code, note); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -157,7 +158,7 @@ func entryFromForm(r *http.Request, base kb.Entry) (kb.Entry, error) {
 			parts[j] = strings.TrimSpace(parts[j])
 		}
 		if parts[0] == "" || parts[1] == "" {
-			return e, fmt.Errorf("%w: media line %d needs a type and a URL", errBadRequest, i+1)
+			return e, fmt.Errorf("%w: media line %d needs a type and a URL", problem.ErrBadRequest, i+1)
 		}
 		e.Media = append(e.Media, kb.Media{Type: parts[0], URL: parts[1], Title: parts[2], Duration: parts[3]})
 	}
@@ -184,11 +185,11 @@ func (c *console) kbCreate(w http.ResponseWriter, r *http.Request) {
 	id := strings.TrimSpace(r.PostFormValue("id"))
 	e, err := entryFromForm(r, kb.Entry{ID: id, Status: kb.StatusDraft})
 	if err == nil && !entryIDPattern.MatchString(id) {
-		err = fmt.Errorf("%w: id must be lower-case letters, digits and dashes", errBadRequest)
+		err = fmt.Errorf("%w: id must be lower-case letters, digits and dashes", problem.ErrBadRequest)
 	}
 	if err == nil {
 		if _, gerr := c.kb.Get(r.Context(), id); gerr == nil {
-			err = fmt.Errorf("%w: an entry with id %s exists", errBadRequest, id)
+			err = fmt.Errorf("%w: an entry with id %s exists", problem.ErrBadRequest, id)
 		}
 	}
 	c.saveEntry(w, r, e, true, err)
@@ -317,7 +318,7 @@ func (c *console) kbRevert(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	n, err := strconv.Atoi(r.PostFormValue("revision"))
 	if err != nil || n <= 0 {
-		c.fail(w, r, fmt.Errorf("%w: revision", errBadRequest))
+		c.fail(w, r, fmt.Errorf("%w: revision", problem.ErrBadRequest))
 		return
 	}
 	if _, err := c.kb.Revert(r.Context(), id, n, actor(r)); err != nil {
@@ -350,7 +351,7 @@ func (c *console) draftFromTicket(ctx context.Context, ticketID int64, lang, aut
 		return kb.Entry{}, err
 	}
 	if t.State != tickets.StateResolved && t.State != tickets.StateClosed {
-		return kb.Entry{}, fmt.Errorf("%w: ticket %s is not resolved", ErrConflict, t.Number)
+		return kb.Entry{}, fmt.Errorf("%w: ticket %s is not resolved", problem.ErrChanged, t.Number)
 	}
 	if c.convs != nil && t.ConversationID != nil {
 		if conv, err := c.convs.Get(ctx, c.db, *t.ConversationID); err == nil {

@@ -5,6 +5,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"net/http"
 	"net/url"
 
@@ -23,7 +24,7 @@ func (c *console) kbLearned(w http.ResponseWriter, r *http.Request) {
 		accept = true
 	case "remove":
 	default:
-		c.fail(w, r, fmt.Errorf("%w: decision must be accept or remove", errBadRequest))
+		c.fail(w, r, fmt.Errorf("%w: decision must be accept or remove", problem.ErrBadRequest))
 		return
 	}
 	if _, err := c.kb.Get(r.Context(), id); err != nil {

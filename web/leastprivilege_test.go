@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"helpdesk/web/api"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -274,7 +275,7 @@ func TestAPIKnowledgeBaseAudience(t *testing.T) {
 			t.Fatalf("create %s: %d", e["id"], code)
 		}
 		for _, s := range []string{"in_review", "published"} {
-			if code := at.call(editor, "POST", "/api/v1/kb/entries/"+e["id"].(string)+"/status", apiKBStatus{Status: kb.Status(s)}, nil); code != 200 {
+			if code := at.call(editor, "POST", "/api/v1/kb/entries/"+e["id"].(string)+"/status", api.KBStatus{Status: kb.Status(s)}, nil); code != 200 {
 				t.Fatalf("→%s: %d", s, code)
 			}
 		}
@@ -294,7 +295,7 @@ func TestAPIKnowledgeBaseAudience(t *testing.T) {
 		{"kb:internal alone", at.token(agents.ScopeKBInternal), "/api/v1/kb/entries", 403, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var es apiEntries
+			var es api.Entries
 			var out any
 			if strings.HasSuffix(tc.path, "entries") {
 				out = &es

@@ -4,6 +4,8 @@ package web
 
 import (
 	"context"
+	"helpdesk/web/api"
+	"helpdesk/web/clean"
 	"mime"
 	"net/http"
 	"strconv"
@@ -82,7 +84,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// 413 with the form and the field marked.
 		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		raw := r.URL.RawQuery
-		if (r.ContentLength > s.opt.MaxBodyBytes && ct != "multipart/form-data") || cleanRequest(r) != nil {
+		if (r.ContentLength > s.opt.MaxBodyBytes && ct != "multipart/form-data") || clean.Request(r) != nil {
 			s.tooLarge(rec, r)
 			return
 		}
@@ -100,7 +102,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Connection", "close") // the rest of the body is not read
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		apiFail(s.log, w, &http.MaxBytesError{Limit: s.opt.MaxBodyBytes})
+		api.Fail(s.log, w, &http.MaxBytesError{Limit: s.opt.MaxBodyBytes})
 		return
 	}
 	mb := strconv.FormatFloat(float64(s.opt.MaxBodyBytes)/(1<<20), 'f', 1, 64)

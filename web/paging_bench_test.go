@@ -27,7 +27,7 @@ func BenchmarkTicketPage(b *testing.B) {
 	}
 	pool := openPool(b, testdb.NewURL(b))
 	insertTickets(b, pool, n)
-	c, err := newConsole(Options{Pool: pool}, slog.Default())
+	c, err := newConsole(Options{Pool: pool}, slog.Default(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

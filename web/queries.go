@@ -8,7 +8,7 @@ import (
 	"helpdesk/internal/db"
 )
 
-//go:embed queries.sql api.sql
+//go:embed queries.sql
 var queryFS embed.FS
 
 type queries struct {
@@ -21,19 +21,6 @@ type queries struct {
 func loadQueries() (*queries, error) {
 	var q queries
 	if err := db.ScanQueries(&q, queryFS, "queries.sql"); err != nil {
-		return nil, err
-	}
-	return &q, nil
-}
-
-// apiQueries are the REST API's own reads.
-type apiQueries struct {
-	TicketsPage string `query:"tickets-page"`
-}
-
-func loadAPIQueries() (*apiQueries, error) {
-	var q apiQueries
-	if err := db.ScanQueries(&q, queryFS, "api.sql"); err != nil {
 		return nil, err
 	}
 	return &q, nil

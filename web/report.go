@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"helpdesk/web/problem"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -333,7 +334,7 @@ func (c *console) reportCSV(w http.ResponseWriter, r *http.Request) {
 		known = known || n == name
 	}
 	if !known {
-		c.fail(w, r, fmt.Errorf("%w: no table %q", errBadRequest, name))
+		c.fail(w, r, fmt.Errorf("%w: no table %q", problem.ErrBadRequest, name))
 		return
 	}
 	d, err := c.loadReport(r)

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/xml"
 	"errors"
+	"helpdesk/web/problem"
 	"html/template"
 	"io"
 	"net/http"
@@ -383,7 +384,7 @@ func TestParsePeriod(t *testing.T) {
 			q, _ := url.ParseQuery(tt.query)
 			p, err := parsePeriod(q, now, time.UTC)
 			if tt.err {
-				if !errors.Is(err, errBadRequest) {
+				if !errors.Is(err, problem.ErrBadRequest) {
 					t.Fatalf("err = %v, want bad request", err)
 				}
 				return

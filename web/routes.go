@@ -3,7 +3,7 @@
 package web
 
 import (
-	"fmt"
+	"helpdesk/web/api"
 	"net/http"
 	"sync"
 
@@ -29,15 +29,13 @@ func (s *Server) Handler() http.Handler {
 			mux.Handle(rt.pattern, p.guard(rt.handler))
 		}
 	}
-	if a := s.api; a != nil {
+	if a := s.rest; a != nil {
 		// Open to anyone: the document, and the API's own 404 for a path
 		// or method it does not have.
-		mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
-		mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
-			a.fail(w, fmt.Errorf("%w: %s %s", errNotFound, r.Method, r.URL.Path))
-		})
+		mux.HandleFunc("GET /api/v1/openapi.json", api.ServeOpenAPI)
+		mux.HandleFunc("/api/v1/", a.NotFound)
 		for _, rt := range apiRoutes(a) {
-			mux.Handle(rt.pattern, a.guard(rt))
+			mux.Handle(rt.Pattern, a.Guard(rt))
 		}
 	}
 	for _, mount := range s.opt.Mount {
@@ -91,29 +89,32 @@ func publicRoutes(p *publicSite) []publicRoute {
 }
 
 // apiRoutes is the REST API's whole access table: every call with the
-// token scope it needs (api.guard checks it, nothing else does).
-func apiRoutes(a *api) []apiRoute {
-	return []apiRoute{
-		{"GET /api/v1/tickets", agents.ScopeTicketsRead, a.ticketList},
-		{"POST /api/v1/tickets", agents.ScopeTicketsWrite, a.ticketCreate},
-		{"GET /api/v1/tickets/{number}", agents.ScopeTicketsRead, a.ticketGet},
-		{"GET /api/v1/tickets/{number}/comments", agents.ScopeTicketsRead, a.ticketComments},
-		{"POST /api/v1/tickets/{number}/comments", agents.ScopeTicketsWrite, a.ticketComment},
-		{"POST /api/v1/tickets/{number}/state", agents.ScopeTicketsWrite, a.ticketState},
-		{"GET /api/v1/tickets/{number}/checklists", agents.ScopeTicketsRead, a.checklistList},
-		{"POST /api/v1/tickets/{number}/checklists", agents.ScopeTicketsWrite, a.checklistAttach},
-		{"POST /api/v1/tickets/{number}/checklists/{checklist}/steps/{position}", agents.ScopeTicketsWrite, a.checklistTick},
-		{"GET /api/v1/conversations/{id}", agents.ScopeConversationsRead, a.conversationGet},
-		{"GET /api/v1/kb/entries", agents.ScopeKBRead, a.kbList},
-		{"GET /api/v1/kb/entries/{id}", agents.ScopeKBRead, a.kbGet},
-		{"POST /api/v1/kb/entries", agents.ScopeKBWrite, a.kbCreate},
-		{"PUT /api/v1/kb/entries/{id}", agents.ScopeKBWrite, a.kbUpdate},
-		{"POST /api/v1/kb/entries/{id}/status", agents.ScopeKBWrite, a.kbStatus},
-		{"GET /api/v1/users", agents.ScopeUsersRead, a.userList},
-		{"GET /api/v1/webhooks", agents.ScopeAdmin, a.webhookList},
-		{"POST /api/v1/webhooks", agents.ScopeAdmin, a.webhookCreate},
-		{"DELETE /api/v1/webhooks/{id}", agents.ScopeAdmin, a.webhookDelete},
-		{"GET /api/v1/webhooks/{id}/deliveries", agents.ScopeAdmin, a.webhookDeliveries},
+// token scope it needs (API.Guard checks it, nothing else does).
+func apiRoutes(a *api.API) []api.Route {
+	route := func(pattern string, scope agents.Scope, h func(http.ResponseWriter, *http.Request, agents.APIToken)) api.Route {
+		return api.Route{Pattern: pattern, Scope: scope, Handler: h}
+	}
+	return []api.Route{
+		route("GET /api/v1/tickets", agents.ScopeTicketsRead, a.TicketList),
+		route("POST /api/v1/tickets", agents.ScopeTicketsWrite, a.TicketCreate),
+		route("GET /api/v1/tickets/{number}", agents.ScopeTicketsRead, a.TicketGet),
+		route("GET /api/v1/tickets/{number}/comments", agents.ScopeTicketsRead, a.TicketComments),
+		route("POST /api/v1/tickets/{number}/comments", agents.ScopeTicketsWrite, a.TicketComment),
+		route("POST /api/v1/tickets/{number}/state", agents.ScopeTicketsWrite, a.TicketState),
+		route("GET /api/v1/tickets/{number}/checklists", agents.ScopeTicketsRead, a.ChecklistList),
+		route("POST /api/v1/tickets/{number}/checklists", agents.ScopeTicketsWrite, a.ChecklistAttach),
+		route("POST /api/v1/tickets/{number}/checklists/{checklist}/steps/{position}", agents.ScopeTicketsWrite, a.ChecklistTick),
+		route("GET /api/v1/conversations/{id}", agents.ScopeConversationsRead, a.ConversationGet),
+		route("GET /api/v1/kb/entries", agents.ScopeKBRead, a.KBList),
+		route("GET /api/v1/kb/entries/{id}", agents.ScopeKBRead, a.KBGet),
+		route("POST /api/v1/kb/entries", agents.ScopeKBWrite, a.KBCreate),
+		route("PUT /api/v1/kb/entries/{id}", agents.ScopeKBWrite, a.KBUpdate),
+		route("POST /api/v1/kb/entries/{id}/status", agents.ScopeKBWrite, a.KBSetStatus),
+		route("GET /api/v1/users", agents.ScopeUsersRead, a.UserList),
+		route("GET /api/v1/webhooks", agents.ScopeAdmin, a.WebhookList),
+		route("POST /api/v1/webhooks", agents.ScopeAdmin, a.WebhookCreate),
+		route("DELETE /api/v1/webhooks/{id}", agents.ScopeAdmin, a.WebhookDelete),
+		route("GET /api/v1/webhooks/{id}/deliveries", agents.ScopeAdmin, a.WebhookDeliveries),
 	}
 }
 

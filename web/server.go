@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-// Package web is the HTTP side: health and metrics, the agents' console,
-// the requester portal, the help centre, the web chat and the REST API.
-// Every route is listed in routes.go; HTTP status codes are chosen in one
-// place (errors.go).
+// Package web is the HTTP side: the server, its middleware, health and
+// metrics, and every route of the service listed in routes.go. The REST
+// API is the package web/api; the agents' console and the requesters'
+// pages (help centre, web form, web chat, tracking) are still in this
+// package. Below them all: web/problem chooses the HTTP status of every
+// error (one mapping for every audience), web/intake opens the tickets of
+// the web form, the console's contacts and the API, web/clean takes NULs
+// and invalid UTF-8 out of requests. Those three are packages of their own
+// because web imports the audiences to list their routes, and the
+// audiences need them.
 package web
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"helpdesk/web/api"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,6 +29,7 @@ import (
 	"helpdesk/internal/webhooks"
 	"helpdesk/kb"
 	"helpdesk/tickets"
+	"helpdesk/web/intake"
 )
 
 // ReadinessDB is what readiness needs of the database: a query saying
@@ -99,7 +107,7 @@ type Server struct {
 	metrics *httpMetrics
 	console *console
 	public  *publicSite // the requesters' pages; nil without a database
-	api     *api        // the REST API; nil without a database
+	rest    *api.API    // the REST API; nil without a database
 }
 
 // New builds the server and registers its metrics.
@@ -121,13 +129,25 @@ func New(opt Options) (*Server, error) {
 	// Every part is built here, not on the first Handler call: a part
 	// that cannot be built (a template, a query, a store) stops the start
 	// with its error rather than leaving its routes out.
-	if s.public, err = newPublicSite(opt); err != nil {
+	// One intake for the web form, the console's contacts and the API.
+	in, err := intake.New(intake.Options{Pool: opt.Pool, Tickets: opt.Tickets, Convs: opt.Conversations,
+		Mailer: opt.Public.Mailer, BaseURL: opt.BaseURL, Now: opt.Now})
+	if err != nil {
+		return nil, fmt.Errorf("ticket intake: %w", err)
+	}
+	if s.public, err = newPublicSite(opt, in); err != nil {
 		return nil, fmt.Errorf("public pages: %w", err)
 	}
-	if s.api, err = newAPI(opt); err != nil {
+	var desk api.TicketDesk
+	if d, ok := opt.Handoff.(api.TicketDesk); ok {
+		desk = d
+	}
+	if s.rest, err = api.New(api.Options{Pool: opt.Pool, Logger: opt.Logger, Now: opt.Now, Location: opt.Location,
+		Tickets: opt.Tickets, KB: opt.KB, Conversations: opt.Conversations, Desk: desk, Webhooks: opt.Webhooks,
+		ClosureCodes: bots.ClosureCodes(opt.ClosureCodes), Intake: in}); err != nil {
 		return nil, fmt.Errorf("REST API: %w", err)
 	}
-	if s.console, err = newConsole(opt, opt.Logger); err != nil {
+	if s.console, err = newConsole(opt, opt.Logger, in); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
 	return s, nil

@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"helpdesk/web/problem"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -211,7 +212,7 @@ func (c *console) pathTicket(w http.ResponseWriter, r *http.Request) (*tickets.T
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("%w: id", errBadRequest)
+		return 0, fmt.Errorf("%w: id", problem.ErrBadRequest)
 	}
 	return id, nil
 }
@@ -317,7 +318,7 @@ func (c *console) ticketAssign(w http.ResponseWriter, r *http.Request) {
 		if s := r.PostFormValue("agent"); s != "" {
 			a, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				return fmt.Errorf("%w: agent", errBadRequest)
+				return fmt.Errorf("%w: agent", problem.ErrBadRequest)
 			}
 			// An unknown, inactive or non-agent user is the form's
 			// mistake (400), not a foreign-key failure (500).
@@ -326,7 +327,7 @@ func (c *console) ticketAssign(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			if !ok {
-				return fmt.Errorf("%w: no active agent %d", errBadRequest, a)
+				return fmt.Errorf("%w: no active agent %d", problem.ErrBadRequest, a)
 			}
 			agent = &a
 		}

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"helpdesk/web/intake"
+	"helpdesk/web/problem"
 	"net/http"
 	"net/mail"
 	"slices"
@@ -80,11 +82,11 @@ func (p *publicSite) openTicket(ctx context.Context, number, token string) (*tic
 	n, ok := parseTicketNumber(number)
 	tok, tokOK := parseToken(token)
 	if !ok || !tokOK {
-		return nil, errNoTicket
+		return nil, problem.ErrNoTicket
 	}
 	tk, err := p.tickets.GetByNumber(ctx, p.db, n)
 	if errors.Is(err, tickets.ErrNotFound) {
-		return nil, errNoTicket
+		return nil, problem.ErrNoTicket
 	}
 	if err != nil {
 		return nil, err
@@ -94,7 +96,7 @@ func (p *publicSite) openTicket(ctx context.Context, number, token string) (*tic
 		return nil, err
 	}
 	if !good {
-		return nil, errNoTicket
+		return nil, problem.ErrNoTicket
 	}
 	return tk, nil
 }
@@ -114,7 +116,7 @@ func (p *publicSite) canReply(tk *tickets.Ticket) (can, reopens bool) {
 
 func (p *publicSite) trackPage(w http.ResponseWriter, r *http.Request) {
 	tk, err := p.openTicket(r.Context(), r.PathValue("number"), r.URL.Query().Get("t"))
-	if errors.Is(err, errNoTicket) {
+	if errors.Is(err, problem.ErrNoTicket) {
 		// The same page whether the number exists or not: the link is
 		// incomplete, so offer to mail a fresh one.
 		v := p.view(w, r, "track.find.title", nil)
@@ -193,8 +195,8 @@ func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("t")
 	tk, err := p.openTicket(r.Context(), r.PathValue("number"), token)
 	if err != nil {
-		if errors.Is(err, errNoTicket) {
-			err = errForbidden
+		if errors.Is(err, problem.ErrNoTicket) {
+			err = problem.ErrForbidden
 		}
 		p.fail(w, r, err)
 		return
@@ -202,32 +204,32 @@ func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
 	body := strings.TrimSpace(r.PostFormValue("body"))
 	v := p.view(w, r, "track.title", nil)
 	can, _ := p.canReply(tk)
-	var problem string
+	var why string
 	switch {
 	case !can:
-		problem = "track.reply.closed"
+		why = "track.reply.closed"
 	case body == "":
-		problem = "field.required"
+		why = "field.required"
 	case len(body) > maxReplyBytes || !utf8.ValidString(body):
-		problem = "field.toolong"
+		why = "field.toolong"
 	}
-	if problem == "" {
+	if why == "" {
 		if err := p.limiter.allow(r.Context(), rateLimit{"track-reply", tk.Number, p.opt.RepliesPerTicket, hour}); err != nil {
-			if !errors.Is(err, errTooMany) {
+			if !errors.Is(err, problem.ErrTooMany) {
 				p.fail(w, r, err)
 				return
 			}
-			problem = "error.toomany"
+			why = "error.toomany"
 		}
 	}
-	if problem != "" {
+	if why != "" {
 		d, err := p.trackData(r.Context(), tk)
 		if err != nil {
 			p.fail(w, r, err)
 			return
 		}
 		d.Token, d.Reply = token, body
-		v.Error, v.Title, v.Data = v.T(problem), tk.Number+" · "+tk.Subject, d
+		v.Error, v.Title, v.Data = v.T(why), tk.Number+" · "+tk.Subject, d
 		p.render(w, http.StatusUnprocessableEntity, "track", v)
 		return
 	}
@@ -366,7 +368,7 @@ func (p *publicSite) mailLinkIfOwner(ctx context.Context, number, email, lang st
 		return nil
 	}
 	if p.opt.Mailer == nil {
-		return errNoMailer
+		return intake.ErrNoMailer
 	}
 	link, err := p.tracker.Link(ctx, p.db, p.baseURL, tk.ID, tk.Number)
 	if err != nil {
@@ -377,9 +379,6 @@ func (p *publicSite) mailLinkIfOwner(ctx context.Context, number, email, lang st
 		Reply:           bots.Reply{Text: helpText.T(lang, "mail.tracklink", tk.Number, tk.Subject), Links: []bots.Link{{Label: tk.Number, URL: link}}}}
 	return p.opt.Mailer.Send(ctx, out)
 }
-
-// errNoMailer: no e-mail sender is configured.
-var errNoMailer = errors.New("no e-mail sender configured")
 
 func randomBytes(n int) []byte {
 	b := make([]byte, n)

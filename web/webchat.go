@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"helpdesk/web/clean"
+	"helpdesk/web/problem"
 	"html"
 	"io"
 	"net/http"
@@ -98,15 +100,15 @@ type chatInput struct {
 func decodeChatInput(body []byte) (chatInput, error) {
 	var in chatInput
 	if err := json.Unmarshal(body, &in); err != nil {
-		return in, fmt.Errorf("%w: %v", errBadRequest, err)
+		return in, fmt.Errorf("%w: %v", problem.ErrBadRequest, err)
 	}
-	cleanStrings(&in)
+	clean.Strings(&in)
 	in.Text = strings.TrimSpace(in.Text)
 	switch {
 	case !clientMsgID.MatchString(in.ID):
-		return in, fmt.Errorf("%w: message id", errBadRequest)
+		return in, fmt.Errorf("%w: message id", problem.ErrBadRequest)
 	case in.Text == "" && in.Action == "":
-		return in, fmt.Errorf("%w: empty message", errBadRequest)
+		return in, fmt.Errorf("%w: empty message", problem.ErrBadRequest)
 	case len(in.Text) > bots.MaxTextBytes || len(in.Action) > 200:
 		return in, fmt.Errorf("%w: message too long", bots.ErrTooLong)
 	}
@@ -222,8 +224,8 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // chatFail answers a chat call with a status and a message in the
 // visitor's language.
 func (p *publicSite) chatFail(w http.ResponseWriter, r *http.Request, err error) {
-	pr := problemOf(err)
-	code, key := pr.Status, pr.keyIn(helpText)
+	pr := problem.Of(err)
+	code, key := pr.Status, pr.KeyIn(helpText)
 	if code >= 500 {
 		p.log.Error("web chat", "path", r.URL.Path, "err", err)
 	}
@@ -233,7 +235,7 @@ func (p *publicSite) chatFail(w http.ResponseWriter, r *http.Request, err error)
 // chatStart gives a new visitor a conversation key.
 func (p *publicSite) chatStart(w http.ResponseWriter, r *http.Request) {
 	if p.opt.Engine == nil {
-		p.chatFail(w, r, errChatOff)
+		p.chatFail(w, r, problem.ErrChatOff)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"key": base64.RawURLEncoding.EncodeToString(randomBytes(tokenBytes))})
@@ -242,12 +244,12 @@ func (p *publicSite) chatStart(w http.ResponseWriter, r *http.Request) {
 func (p *publicSite) chatSend(w http.ResponseWriter, r *http.Request) {
 	key, ok := parseChatKey(r.Header.Get(chatKeyHeader))
 	if !ok || p.opt.Engine == nil {
-		p.chatFail(w, r, errForbidden)
+		p.chatFail(w, r, problem.ErrForbidden)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 2*bots.MaxTextBytes+1))
 	if err != nil {
-		p.chatFail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+		p.chatFail(w, r, fmt.Errorf("%w: %v", problem.ErrBadRequest, err))
 		return
 	}
 	if len(body) > 2*bots.MaxTextBytes {
@@ -292,7 +294,7 @@ const (
 func (p *publicSite) chatPoll(w http.ResponseWriter, r *http.Request) {
 	key, ok := parseChatKey(r.Header.Get(chatKeyHeader))
 	if !ok {
-		p.chatFail(w, r, errForbidden)
+		p.chatFail(w, r, problem.ErrForbidden)
 		return
 	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)

@@ -1,6 +1,15 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+// Package api is the REST API under /api/v1 for the desk's integrations:
+// tickets, their comments, states and checklists, conversations, the
+// knowledge base, users and (for admins) outgoing webhooks. It owns the
+// OpenAPI document (openapi.json, served as /api/v1/openapi.json and
+// checked against the handlers' types and the route table), the bearer
+// tokens' scope check, the per-token rate limit and the body rules (one
+// JSON object, 256 KiB). The routes and the scope each needs are listed,
+// with every other route of the service, in web/routes.go; errors become
+// statuses in web/problem, as for the console and the public pages.
+package api
 
 import (
 	"bufio"
@@ -8,6 +17,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"helpdesk/web/clean"
+	"helpdesk/web/intake"
+	"helpdesk/web/problem"
 	"io"
 	"log/slog"
 	"mime"
@@ -25,16 +37,16 @@ import (
 	"helpdesk/tickets"
 )
 
-// apiRoute is one route of the REST API and the scope it needs; the
-// auth wrapper checks the scope, nothing else does.
-type apiRoute struct {
-	pattern string
-	scope   agents.Scope
-	handler func(w http.ResponseWriter, r *http.Request, tok agents.APIToken)
+// Route is one route of the REST API and the scope it needs; Guard
+// checks the scope, nothing else does.
+type Route struct {
+	Pattern string
+	Scope   agents.Scope
+	Handler func(w http.ResponseWriter, r *http.Request, tok agents.APIToken)
 }
 
-// api serves /api/v1. Its stores default to the console's.
-type api struct {
+// API serves /api/v1. Its stores default to new ones on the pool.
+type API struct {
 	pool    *sqlx.DB
 	q       *apiQueries
 	tokens  *agents.APITokens
@@ -52,10 +64,10 @@ type api struct {
 	desk TicketDesk
 	// closure is the desk's closure codes (console.closure_codes): a
 	// resolution through the API is checked against the console's list.
-	closure closureList
+	closure bots.ClosureCodes
 	// intake opens a ticket with a requester's address as the console
 	// does: with an e-mail thread for its mails (intake.go).
-	intake *intake
+	intake *intake.Intake
 }
 
 // TicketDesk is what the API needs of the conversation engine: a public
@@ -68,17 +80,46 @@ type TicketDesk interface {
 
 var _ TicketDesk = (*bots.Engine)(nil)
 
-// apiMaxBody bounds a request body of the API (KB entries are the largest).
-const apiMaxBody = 256 << 10
+// MaxBody bounds a request body of the API (KB entries are the largest).
+const MaxBody = 256 << 10
 
-func newAPI(opt Options) (*api, error) {
-	a := &api{pool: opt.Pool, tickets: opt.Tickets, kb: opt.KB, convs: opt.Conversations, log: opt.Logger,
-		limit: newAPILimiter(10, 60, opt.Now), maxBody: apiMaxBody, closure: opt.ClosureCodes}
-	if len(a.closure) == 0 {
-		a.closure = defaultClosureCodes
+// Options are the API's stores and settings.
+type Options struct {
+	Pool   *sqlx.DB
+	Logger *slog.Logger
+	// Now is the clock (tests); nil: time.Now.
+	Now func() time.Time
+	// Location counts the year of new ticket numbers; nil: UTC.
+	Location *time.Location
+	// Tickets, KB and Conversations are the stores; nil ones are built
+	// with defaults on Pool.
+	Tickets       *tickets.Store
+	KB            *kb.Store
+	Conversations *bots.Store
+	// Desk sends public comments and resolutions to the requester; nil:
+	// the ticket is changed, nothing is sent.
+	Desk TicketDesk
+	// Webhooks lets admins manage outgoing webhooks; nil: those routes
+	// answer 404.
+	Webhooks *webhooks.Service
+	// ClosureCodes are the codes a resolution may carry
+	// (console.closure_codes); empty: bots.DefaultClosureCodes.
+	ClosureCodes bots.ClosureCodes
+	// Intake opens a ticket with a requester's address as the console
+	// and the web form do.
+	Intake *intake.Intake
+}
+
+// New builds the API on opt's stores.
+func New(opt Options) (*API, error) {
+	if opt.Logger == nil {
+		return nil, errors.New("api: no logger")
 	}
-	if d, ok := opt.Handoff.(TicketDesk); ok {
-		a.desk = d
+	a := &API{pool: opt.Pool, tickets: opt.Tickets, kb: opt.KB, convs: opt.Conversations, log: opt.Logger,
+		limit: newAPILimiter(10, 60, opt.Now), maxBody: MaxBody, closure: opt.ClosureCodes, desk: opt.Desk,
+		intake: opt.Intake}
+	if len(a.closure) == 0 {
+		a.closure = bots.DefaultClosureCodes
 	}
 	var err error
 	if a.q, err = loadAPIQueries(); err != nil {
@@ -106,19 +147,12 @@ func newAPI(opt Options) (*api, error) {
 		}
 	}
 	a.hooks = opt.Webhooks
-	now := opt.Now
-	if now == nil {
-		now = time.Now
-	}
-	if a.intake, err = newIntake(opt, a.tickets, a.convs, now); err != nil {
-		return nil, err
-	}
 	return a, nil
 }
 
-// guard authenticates the bearer token, checks the route's scope and the
+// Guard authenticates the bearer token, checks the route's scope and the
 // token's rate, and bounds the body.
-func (a *api) guard(rt apiRoute) http.Handler {
+func (a *API) Guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		auth := r.Header.Get("Authorization")
@@ -138,45 +172,51 @@ func (a *api) guard(rt apiRoute) http.Handler {
 		}
 		if !a.limit.allow(tok.ID) {
 			w.Header().Set("Retry-After", "1")
-			a.fail(w, errTooMany)
+			a.fail(w, problem.ErrTooMany)
 			return
 		}
-		if !tok.Has(rt.scope) {
-			a.fail(w, fmt.Errorf("%w: this call needs the %s scope", errForbidden, rt.scope))
+		if !tok.Has(rt.Scope) {
+			a.fail(w, fmt.Errorf("%w: this call needs the %s scope", problem.ErrForbidden, rt.Scope))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, a.maxBody)
-		rt.handler(w, r, tok)
+		rt.Handler(w, r, tok)
 	})
 }
 
 // apiActor is how the API's changes appear in audit trails.
 func apiActor(tok agents.APIToken) string { return "api:" + tok.Name }
 
-// apiErrorBody is the one shape of every error answer.
-type apiErrorBody struct {
-	Error apiErrorDetail `json:"error"`
+// ErrorBody is the one shape of every error answer.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
 }
 
-type apiErrorDetail struct {
+type ErrorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 }
 
-// fail writes err as the API's error object.
-func (a *api) fail(w http.ResponseWriter, err error) { apiFail(a.log, w, err) }
+// NotFound answers a path or method the API does not have with its
+// error object (the mux's plain 404 would not be one).
+func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
+	a.fail(w, fmt.Errorf("%w: %s %s", problem.ErrNotFound, r.Method, r.URL.Path))
+}
 
-// apiFail writes err as an error object; internal errors are logged, not
+// fail writes err as the API's error object.
+func (a *API) fail(w http.ResponseWriter, err error) { Fail(a.log, w, err) }
+
+// Fail writes err as an error object; internal errors are logged, not
 // shown.
-func apiFail(log *slog.Logger, w http.ResponseWriter, err error) {
-	pr := problemOf(err)
+func Fail(log *slog.Logger, w http.ResponseWriter, err error) {
+	pr := problem.Of(err)
 	code, name := pr.Status, pr.Code
 	msg := err.Error()
 	if code == http.StatusInternalServerError {
 		log.Error("API call failed", "err", err)
 		msg = "internal error"
 	}
-	apiJSON(w, code, apiErrorBody{apiErrorDetail{Code: name, Message: msg}})
+	apiJSON(w, code, ErrorBody{ErrorDetail{Code: name, Message: msg}})
 }
 
 func apiJSON(w http.ResponseWriter, code int, v any) {
@@ -191,7 +231,7 @@ func apiJSON(w http.ResponseWriter, code int, v any) {
 // an integration fails loudly, and a body that does not say it is JSON.
 func apiDecode(r *http.Request, v any) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return fmt.Errorf("%w: the body must be sent as Content-Type: application/json", errMediaType)
+		return fmt.Errorf("%w: the body must be sent as Content-Type: application/json", problem.ErrMediaType)
 	}
 	// Every body is one JSON object: null, an array or a bare value would
 	// decode into the request type as if the fields were absent.
@@ -203,13 +243,13 @@ func apiDecode(r *http.Request, v any) error {
 			if errors.As(err, &tooBig) {
 				return err
 			}
-			return fmt.Errorf("%w: one JSON object expected", errBadRequest)
+			return fmt.Errorf("%w: one JSON object expected", problem.ErrBadRequest)
 		}
 		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
 			continue
 		}
 		if c != '{' {
-			return fmt.Errorf("%w: one JSON object expected", errBadRequest)
+			return fmt.Errorf("%w: one JSON object expected", problem.ErrBadRequest)
 		}
 		br.UnreadByte()
 		break
@@ -221,12 +261,12 @@ func apiDecode(r *http.Request, v any) error {
 		if errors.As(err, &tooBig) {
 			return err
 		}
-		return fmt.Errorf("%w: %v", errBadRequest, err)
+		return fmt.Errorf("%w: %v", problem.ErrBadRequest, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: one JSON object expected", errBadRequest)
+		return fmt.Errorf("%w: one JSON object expected", problem.ErrBadRequest)
 	}
-	cleanStrings(v)
+	clean.Strings(v)
 	return nil
 }
 

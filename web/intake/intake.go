@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+// Package intake opens the tickets that reach the desk through the web
+// side rather than through the engine: the requesters' web form
+// (web/portal), the contacts an agent records in the console
+// (web/console) and the REST API's tickets with a requester's address
+// (web/api). All take this one path, so a requester gets the same things
+// whichever way they came.
+package intake
 
 import (
 	"context"
+	"crypto/rand"
+	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"helpdesk/web/problem"
 	"net/url"
 	"strings"
 	"time"
@@ -17,17 +27,12 @@ import (
 	"helpdesk/tickets"
 )
 
-// intake opens the tickets that reach the desk through the web side
-// rather than through the engine: the requesters' web form, the
-// contacts an agent records in the console (telephone, fax, in person, a
-// mail forwarded by hand) and the REST API's tickets with a requester's
-// address. All take the same path, so a requester gets
-// the same things whichever way they came: a ticket number, an e-mail
+// Intake opens the tickets of the web side: a ticket number, an e-mail
 // thread that replies come back to, a tracking link and the confirmation
-// mail.
-type intake struct {
+// mail, for every way a requester came.
+type Intake struct {
 	db      *sqlx.DB
-	q       helpQueries
+	q       queries
 	tickets *tickets.Store
 	convs   *bots.Store
 	tracker *tickets.TrackingTokens
@@ -36,23 +41,73 @@ type intake struct {
 	now     func() time.Time
 }
 
-// newIntake is the intake of the console's stores: the REST API's (the
-// console and the web form build theirs beside their own pages).
-func newIntake(opt Options, st *tickets.Store, convs *bots.Store, now func() time.Time) (*intake, error) {
-	var hq helpQueries
-	if err := db.ScanQueries(&hq, helpQueryFS, "help_queries.sql"); err != nil {
-		return nil, err
-	}
-	tracker, err := tickets.NewTrackingTokens(now)
-	if err != nil {
-		return nil, err
-	}
-	return &intake{db: opt.Pool, q: hq, tickets: st, convs: convs, tracker: tracker,
-		mailer: opt.Public.Mailer, baseURL: strings.TrimRight(opt.BaseURL, "/"), now: now}, nil
+// Options are the intake's stores and settings.
+type Options struct {
+	Pool    *sqlx.DB
+	Tickets *tickets.Store
+	Convs   *bots.Store
+	// Mailer sends the confirmation (the e-mail adapter); nil: nothing is
+	// mailed, Confirm answers ErrNoMailer.
+	Mailer bots.Sender
+	// BaseURL is the service's public address, for the tracking link.
+	BaseURL string
+	Now     func() time.Time
 }
 
-// intakeRequest is one contact to register.
-type intakeRequest struct {
+// The identity channels the intake links a requester under.
+const (
+	// PhoneChannel is the identity channel of telephone numbers.
+	PhoneChannel = "phone"
+	// WebChannel is the web's channel: the web form's and the web chat's
+	// requesters share it, so one may later use the other.
+	WebChannel = "web"
+)
+
+var (
+	// ErrNoMailer: no e-mail sender is configured.
+	ErrNoMailer = errors.New("no e-mail sender configured")
+	// ErrNoAddress: the requester has no e-mail address to confirm to.
+	ErrNoAddress = errors.New("the requester has no e-mail address")
+)
+
+//go:embed queries.sql
+var queryFS embed.FS
+
+// queries are the intake's SQL (queries.sql).
+type queries struct {
+	RequesterEmail     string `query:"requester-email"`
+	NotifyConversation string `query:"notify-conversation"`
+}
+
+// New returns the intake on opt's stores.
+func New(opt Options) (*Intake, error) {
+	in := &Intake{db: opt.Pool, tickets: opt.Tickets, convs: opt.Convs, mailer: opt.Mailer,
+		baseURL: strings.TrimRight(opt.BaseURL, "/"), now: opt.Now}
+	if in.now == nil {
+		in.now = time.Now
+	}
+	if err := db.ScanQueries(&in.q, queryFS, "queries.sql"); err != nil {
+		return nil, err
+	}
+	var err error
+	if in.tickets == nil {
+		if in.tickets, err = tickets.NewStore(tickets.Options{Now: in.now}); err != nil {
+			return nil, err
+		}
+	}
+	if in.convs == nil {
+		if in.convs, err = bots.NewStore(); err != nil {
+			return nil, err
+		}
+	}
+	if in.tracker, err = tickets.NewTrackingTokens(in.now); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// Request is one contact to register.
+type Request struct {
 	// RequesterID is a requester already chosen (the console's lookup);
 	// 0: found or created by Email, else by Phone.
 	RequesterID int64
@@ -79,22 +134,22 @@ type intakeRequest struct {
 	Attachment    *bots.MailAttachment
 }
 
-// openedTicket is what the intake created.
-type openedTicket struct {
-	ticket *tickets.Ticket
-	email  string // where the confirmation goes ("" : no address known)
-	token  string // the tracking link's secret ("" without an address)
-	key    string // the e-mail conversation's key
+// Opened is what the intake created.
+type Opened struct {
+	Ticket *tickets.Ticket
+	Email  string // where the confirmation goes ("" : no address known)
+	Token  string // the tracking link's secret ("" without an address)
+	Key    string // the e-mail conversation's key
 }
 
-// open registers the contact in one transaction: the requester (known by
+// Open registers the contact in one transaction: the requester (known by
 // e-mail address, so that their replies by mail find the ticket, and by
 // telephone number when given), an e-mail conversation queued for the
 // agents (so agents answer by mail from the console), the ticket, the
 // attachment and a tracking token. Without any e-mail address there is
 // no conversation and no token: the ticket number is the reference.
-func (in *intake) open(ctx context.Context, req intakeRequest) (*openedTicket, error) {
-	out := &openedTicket{}
+func (in *Intake) Open(ctx context.Context, req Request) (*Opened, error) {
+	out := &Opened{}
 	email := strings.ToLower(strings.TrimSpace(req.Email))
 	err := db.Tx(ctx, in.db, func(tx *sqlx.Tx) error {
 		now := in.now()
@@ -115,8 +170,8 @@ func (in *intake) open(ctx context.Context, req intakeRequest) (*openedTicket, e
 			// The thread's root is a Message-ID of our own making, unique
 			// per request, so that two requests of one person stay two
 			// threads.
-			out.key = bots.MailKey(email, "webform."+hex.EncodeToString(randomBytes(12))+"@"+in.mailDomain())
-			if conv, _, err = in.convs.LockOpen(ctx, tx, bots.ChannelEmail, out.key, &rid, req.Lang, now); err != nil {
+			out.Key = bots.MailKey(email, "webform."+randomHex(12)+"@"+in.mailDomain())
+			if conv, _, err = in.convs.LockOpen(ctx, tx, bots.ChannelEmail, out.Key, &rid, req.Lang, now); err != nil {
 				return err
 			}
 			convID = &conv.ID
@@ -128,7 +183,7 @@ func (in *intake) open(ctx context.Context, req intakeRequest) (*openedTicket, e
 		if err != nil {
 			return err
 		}
-		out.ticket = tk
+		out.Ticket = tk
 		if conv != nil {
 			conv.TicketID = &tk.ID
 			if err := in.convs.SetState(ctx, tx, conv, req.Actor, bots.StateQueued, now); err != nil {
@@ -149,8 +204,8 @@ func (in *intake) open(ctx context.Context, req intakeRequest) (*openedTicket, e
 		if email == "" {
 			return nil
 		}
-		out.email = email
-		if out.token, err = in.tracker.Issue(ctx, tx, tk.ID); err != nil {
+		out.Email = email
+		if out.Token, err = in.tracker.Issue(ctx, tx, tk.ID); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, in.q.NotifyConversation, fmt.Sprint(conv.ID))
@@ -164,7 +219,7 @@ func (in *intake) open(ctx context.Context, req intakeRequest) (*openedTicket, e
 
 // requester finds or creates the contact's requester and links the
 // identities given (e-mail, telephone).
-func (in *intake) requester(ctx context.Context, tx *sqlx.Tx, req intakeRequest, email string) (int64, error) {
+func (in *Intake) requester(ctx context.Context, tx *sqlx.Tx, req Request, email string) (int64, error) {
 	rid := req.RequesterID
 	var err error
 	switch {
@@ -185,20 +240,20 @@ func (in *intake) requester(ctx context.Context, tx *sqlx.Tx, req intakeRequest,
 	case email != "":
 		rid, err = in.tickets.EnsureRequester(ctx, tx, tickets.Identity{Channel: bots.ChannelEmail, ExternalID: email, Name: req.Name, Email: req.Email, Lang: req.Lang})
 	case req.Phone != "":
-		rid, err = in.tickets.EnsureRequester(ctx, tx, tickets.Identity{Channel: phoneChannel, ExternalID: req.Phone, Name: req.Name, Lang: req.Lang})
+		rid, err = in.tickets.EnsureRequester(ctx, tx, tickets.Identity{Channel: PhoneChannel, ExternalID: req.Phone, Name: req.Name, Lang: req.Lang})
 	default:
-		return 0, fmt.Errorf("%w: a contact needs a requester, an e-mail address or a telephone number", errBadRequest)
+		return 0, fmt.Errorf("%w: a contact needs a requester, an e-mail address or a telephone number", problem.ErrBadRequest)
 	}
 	if err != nil {
 		return 0, err
 	}
 	if req.WebIdentity && email != "" {
-		if err := in.tickets.LinkIdentity(ctx, tx, chatChannel, email, rid); err != nil {
+		if err := in.tickets.LinkIdentity(ctx, tx, WebChannel, email, rid); err != nil {
 			return 0, err
 		}
 	}
 	if req.Phone != "" {
-		if err := in.tickets.LinkIdentity(ctx, tx, phoneChannel, req.Phone, rid); err != nil {
+		if err := in.tickets.LinkIdentity(ctx, tx, PhoneChannel, req.Phone, rid); err != nil {
 			return 0, err
 		}
 	}
@@ -206,28 +261,35 @@ func (in *intake) requester(ctx context.Context, tx *sqlx.Tx, req intakeRequest,
 }
 
 // mailDomain is the host of the base URL, for Message-IDs of our own.
-func (in *intake) mailDomain() string {
+func (in *Intake) mailDomain() string {
 	if u, err := url.Parse(in.baseURL); err == nil && u.Hostname() != "" {
 		return u.Hostname()
 	}
 	return "helpdesk.invalid"
 }
 
-// confirm mails the number and the tracking link, threaded as the e-mail
+// Confirm mails the number and the tracking link, threaded as the e-mail
 // conversation's root so that replies come back to the ticket. The
 // link's token is never stored in clear, so the mail is not kept as a
-// conversation message (a retry would need the token). errNoMailer: no
-// sender configured; errNoAddress: the requester has no e-mail address.
-func (in *intake) confirm(ctx context.Context, o *openedTicket, lang string) error {
-	if o.email == "" {
-		return errNoAddress
+// conversation message (a retry would need the token). ErrNoMailer: no
+// sender configured; ErrNoAddress: the requester has no e-mail address.
+func (in *Intake) Confirm(ctx context.Context, o *Opened, lang string) error {
+	if o.Email == "" {
+		return ErrNoAddress
 	}
 	if in.mailer == nil {
-		return errNoMailer
+		return ErrNoMailer
 	}
-	tk := o.ticket
-	out := bots.Outbound{ExternalID: "webform-ack:" + tk.Number, Channel: bots.ChannelEmail, ConversationKey: o.key,
-		Reply: bots.Reply{Text: helpText.T(lang, "mail.confirm", tk.Subject, tk.Number, tk.Priority),
-			Links: []bots.Link{{Label: tk.Number, URL: in.baseURL + tickets.TrackingPath(tk.Number, o.token)}}}}
+	tk := o.Ticket
+	out := bots.Outbound{ExternalID: "webform-ack:" + tk.Number, Channel: bots.ChannelEmail, ConversationKey: o.Key,
+		Reply: bots.Reply{Text: mailText.T(lang, "mail.confirm", tk.Subject, tk.Number, tk.Priority),
+			Links: []bots.Link{{Label: tk.Number, URL: in.baseURL + tickets.TrackingPath(tk.Number, o.Token)}}}}
 	return in.mailer.Send(ctx, out)
+}
+
+// randomHex is n random bytes in hex, for Message-IDs of our own.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package api
 
 import (
+	"helpdesk/web/problem"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,9 +23,9 @@ func FuzzAPIDecode(f *testing.F) {
 		r := httptest.NewRequest(http.MethodPost, "/api/v1/tickets", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
 		r.Body = http.MaxBytesReader(w, r.Body, 1024)
-		var in apiTicketCreate
+		var in TicketCreate
 		if err := apiDecode(r, &in); err != nil {
-			if code := problemOf(err).Status; code != http.StatusBadRequest && code != http.StatusRequestEntityTooLarge {
+			if code := problem.Of(err).Status; code != http.StatusBadRequest && code != http.StatusRequestEntityTooLarge {
 				t.Fatalf("%q: status %d for %v", body, code, err)
 			}
 		}

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package api
 
 import (
 	"errors"
+	"helpdesk/web/intake"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -18,8 +19,8 @@ import (
 	"helpdesk/tickets"
 )
 
-// apiTicketCreate is the body of POST /api/v1/tickets.
-type apiTicketCreate struct {
+// TicketCreate is the body of POST /api/v1/tickets.
+type TicketCreate struct {
 	Subject        string        `json:"subject"`
 	Description    string        `json:"description"`
 	Type           tickets.Type  `json:"type"`
@@ -34,30 +35,30 @@ type apiTicketCreate struct {
 	RequesterName  string        `json:"requester_name"`
 }
 
-// apiTicketPage is a page of the ticket list; NextCursor is empty on the
+// TicketPage is a page of the ticket list; NextCursor is empty on the
 // last page.
-type apiTicketPage struct {
+type TicketPage struct {
 	Tickets    []tickets.Ticket `json:"tickets"`
 	NextCursor string           `json:"next_cursor"`
 }
 
-// apiComment is the body of POST …/comments.
-type apiComment struct {
+// Comment is the body of POST …/comments.
+type Comment struct {
 	Body   string `json:"body"`
 	Public bool   `json:"public"`
 }
 
-// apiStateChange is the body of POST …/state. Resolving needs a closure
+// StateChange is the body of POST …/state. Resolving needs a closure
 // code; a required checklist step left unticked needs a reason.
-type apiStateChange struct {
+type StateChange struct {
 	State           tickets.State `json:"state"`
 	ClosureCode     string        `json:"closure_code"`
 	ClosureNote     string        `json:"closure_note"`
 	UncheckedReason string        `json:"unchecked_reason"`
 }
 
-// apiComments wraps a ticket's comments.
-type apiComments struct {
+// Comments wraps a ticket's comments.
+type Comments struct {
 	Comments []tickets.Comment `json:"comments"`
 }
 
@@ -66,7 +67,8 @@ const (
 	apiPageMax     = 200
 )
 
-func (a *api) ticketList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// TicketList serves GET /api/v1/tickets.
+func (a *API) TicketList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	q := r.URL.Query()
 	// A parameter given is checked as given: an empty value (limit=) is
 	// refused like any other bad one, never read as "absent" (but cursor).
@@ -108,7 +110,7 @@ func (a *api) ticketList(w http.ResponseWriter, r *http.Request, _ agents.APITok
 		a.fail(w, apiBadRequestf("priority must be P1 to P4"))
 		return
 	}
-	page := apiTicketPage{Tickets: []tickets.Ticket{}}
+	page := TicketPage{Tickets: []tickets.Ticket{}}
 	if err := a.pool.SelectContext(r.Context(), &page.Tickets, a.q.TicketsPage, after, state, priority, level,
 		q.Get("channel"), strings.TrimSpace(q.Get("text")), limit+1); err != nil {
 		a.fail(w, err)
@@ -121,8 +123,9 @@ func (a *api) ticketList(w http.ResponseWriter, r *http.Request, _ agents.APITok
 	apiJSON(w, http.StatusOK, page)
 }
 
-func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
-	var in apiTicketCreate
+// TicketCreate serves POST /api/v1/tickets.
+func (a *API) TicketCreate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+	var in TicketCreate
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
 		return
@@ -141,7 +144,7 @@ func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok agents.AP
 		// comments and its resolution reach them by mail, and the
 		// confirmation with the number and the tracking link.
 		lang := nlp.DetectLanguage(in.Subject+"\n"+in.Description, "it").Lang
-		opened, err := a.intake.open(r.Context(), intakeRequest{Name: in.RequesterName, Email: email, Lang: lang,
+		opened, err := a.intake.Open(r.Context(), intake.Request{Name: in.RequesterName, Email: email, Lang: lang,
 			OriginChannel: in.OriginChannel, Actor: apiActor(tok), Via: "api", Subject: in.Subject, Description: in.Description,
 			Category: in.Category, Product: in.Product, Type: in.Type, Urgency: in.Urgency, Impact: in.Impact,
 			Level: in.Level, GroupName: in.GroupName})
@@ -149,12 +152,12 @@ func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok agents.AP
 			a.fail(w, err)
 			return
 		}
-		if err := a.intake.confirm(r.Context(), opened, lang); err != nil && !errors.Is(err, errNoMailer) {
+		if err := a.intake.Confirm(r.Context(), opened, lang); err != nil && !errors.Is(err, intake.ErrNoMailer) {
 			// The ticket stands; the confirmation is the only thing lost.
-			a.log.Error("API ticket confirmation mail", "ticket", opened.ticket.Number, "err", err)
+			a.log.Error("API ticket confirmation mail", "ticket", opened.Ticket.Number, "err", err)
 		}
-		w.Header().Set("Location", "/api/v1/tickets/"+opened.ticket.Number)
-		apiJSON(w, http.StatusCreated, opened.ticket)
+		w.Header().Set("Location", "/api/v1/tickets/"+opened.Ticket.Number)
+		apiJSON(w, http.StatusCreated, opened.Ticket)
 		return
 	}
 	var t *tickets.Ticket
@@ -182,7 +185,8 @@ func (a *api) ticketCreate(w http.ResponseWriter, r *http.Request, tok agents.AP
 	apiJSON(w, http.StatusCreated, t)
 }
 
-func (a *api) ticketGet(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// TicketGet serves GET /api/v1/tickets/{number}.
+func (a *API) TicketGet(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
 		a.fail(w, err)
@@ -191,7 +195,8 @@ func (a *api) ticketGet(w http.ResponseWriter, r *http.Request, _ agents.APIToke
 	apiJSON(w, http.StatusOK, t)
 }
 
-func (a *api) ticketComments(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// TicketComments serves GET /api/v1/tickets/{number}/comments.
+func (a *API) TicketComments(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
 		a.fail(w, err)
@@ -214,11 +219,12 @@ func (a *api) ticketComments(w http.ResponseWriter, r *http.Request, _ agents.AP
 	if cs == nil {
 		cs = []tickets.Comment{}
 	}
-	apiJSON(w, http.StatusOK, apiComments{Comments: cs})
+	apiJSON(w, http.StatusOK, Comments{Comments: cs})
 }
 
-func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
-	var in apiComment
+// TicketComment serves POST /api/v1/tickets/{number}/comments.
+func (a *API) TicketComment(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+	var in Comment
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
 		return
@@ -243,8 +249,9 @@ func (a *api) ticketComment(w http.ResponseWriter, r *http.Request, tok agents.A
 	apiJSON(w, http.StatusCreated, c)
 }
 
-func (a *api) ticketState(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
-	var in apiStateChange
+// TicketState serves POST /api/v1/tickets/{number}/state.
+func (a *API) TicketState(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+	var in StateChange
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
 		return

@@ -1,4 +1,4 @@
--- Queries of the REST API (api*.go), loaded by db.ScanQueries.
+-- Queries of the REST API (web/api), loaded by db.ScanQueries.
 
 -- name: tickets-page
 -- Keyset pagination, newest first: $1 is the last id of the previous page

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package api
 
 import (
 	"fmt"
+	"helpdesk/web/problem"
 	"net/http"
 	"strconv"
 	"time"
@@ -14,27 +15,27 @@ import (
 )
 
 func apiBadRequestf(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", errBadRequest, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", problem.ErrBadRequest, fmt.Sprintf(format, args...))
 }
 
-// apiConversation is a conversation with its messages.
-type apiConversation struct {
-	ID            int64        `json:"id"`
-	Channel       string       `json:"channel"`
-	RequesterID   *int64       `json:"requester_id"`
-	Lang          string       `json:"lang"`
-	State         string       `json:"state"`
-	Level         int          `json:"level"`
-	AgentID       *int64       `json:"agent_id"`
-	TicketID      *int64       `json:"ticket_id"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
-	LastMessageAt time.Time    `json:"last_message_at"`
-	Messages      []apiMessage `json:"messages"`
+// Conversation is a conversation with its messages.
+type Conversation struct {
+	ID            int64     `json:"id"`
+	Channel       string    `json:"channel"`
+	RequesterID   *int64    `json:"requester_id"`
+	Lang          string    `json:"lang"`
+	State         string    `json:"state"`
+	Level         int       `json:"level"`
+	AgentID       *int64    `json:"agent_id"`
+	TicketID      *int64    `json:"ticket_id"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	LastMessageAt time.Time `json:"last_message_at"`
+	Messages      []Message `json:"messages"`
 }
 
-// apiMessage is one message of a conversation.
-type apiMessage struct {
+// Message is one message of a conversation.
+type Message struct {
 	ID        int64      `json:"id"`
 	Direction string     `json:"direction"`
 	Author    string     `json:"author"`
@@ -43,18 +44,18 @@ type apiMessage struct {
 	SentAt    *time.Time `json:"sent_at"`
 }
 
-// apiEntries wraps a list of KB entries.
-type apiEntries struct {
+// Entries wraps a list of KB entries.
+type Entries struct {
 	Entries []kb.Entry `json:"entries"`
 }
 
-// apiKBStatus is the body of POST …/status.
-type apiKBStatus struct {
+// KBStatus is the body of POST …/status.
+type KBStatus struct {
 	Status kb.Status `json:"status"`
 }
 
-// apiUser is a console user as the API shows it (no password hash).
-type apiUser struct {
+// User is a console user as the API shows it (no password hash).
+type User struct {
 	ID          int64       `json:"id"`
 	Username    string      `json:"username"`
 	DisplayName string      `json:"display_name"`
@@ -64,37 +65,38 @@ type apiUser struct {
 	Active      bool        `json:"active"`
 }
 
-// apiUsers wraps the user list.
-type apiUsers struct {
-	Users []apiUser `json:"users"`
+// Users wraps the user list.
+type Users struct {
+	Users []User `json:"users"`
 }
 
-// apiWebhookCreate is the body of POST /api/v1/webhooks.
-type apiWebhookCreate struct {
+// WebhookCreate is the body of POST /api/v1/webhooks.
+type WebhookCreate struct {
 	URL    string   `json:"url"`
 	Secret string   `json:"secret"`
 	Kinds  []string `json:"kinds"`
 }
 
-// apiWebhooks wraps the subscriptions.
-type apiWebhooks struct {
+// Webhooks wraps the subscriptions.
+type Webhooks struct {
 	Webhooks []webhooks.Subscription `json:"webhooks"`
 }
 
-// apiDeliveries wraps a subscription's delivery log.
-type apiDeliveries struct {
+// Deliveries wraps a subscription's delivery log.
+type Deliveries struct {
 	Deliveries []webhooks.Delivery `json:"deliveries"`
 }
 
 func apiPathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, fmt.Errorf("%w: %q", errNotFound, r.PathValue("id"))
+		return 0, fmt.Errorf("%w: %q", problem.ErrNotFound, r.PathValue("id"))
 	}
 	return id, nil
 }
 
-func (a *api) conversationGet(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// ConversationGet serves GET /api/v1/conversations/{id}.
+func (a *API) ConversationGet(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	id, err := apiPathID(r)
 	if err != nil {
 		a.fail(w, err)
@@ -110,11 +112,11 @@ func (a *api) conversationGet(w http.ResponseWriter, r *http.Request, _ agents.A
 		a.fail(w, err)
 		return
 	}
-	out := apiConversation{ID: c.ID, Channel: c.Channel, RequesterID: c.RequesterID, Lang: c.Lang, State: string(c.State),
+	out := Conversation{ID: c.ID, Channel: c.Channel, RequesterID: c.RequesterID, Lang: c.Lang, State: string(c.State),
 		Level: c.Level, AgentID: c.AgentID, TicketID: c.TicketID, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		LastMessageAt: c.LastMessageAt, Messages: make([]apiMessage, 0, len(ms))}
+		LastMessageAt: c.LastMessageAt, Messages: make([]Message, 0, len(ms))}
 	for _, m := range ms {
-		out.Messages = append(out.Messages, apiMessage{ID: m.ID, Direction: m.Direction, Author: m.Author, Body: m.Body,
+		out.Messages = append(out.Messages, Message{ID: m.ID, Direction: m.Direction, Author: m.Author, Body: m.Body,
 			CreatedAt: m.CreatedAt, SentAt: m.SentAt})
 	}
 	apiJSON(w, http.StatusOK, out)
@@ -127,9 +129,9 @@ func seesInternal(tok agents.APIToken) bool {
 	return tok.Has(agents.ScopeKBInternal) || tok.Has(agents.ScopeKBWrite)
 }
 
-// kbList lists published entries, filtered by lang and audience; internal
+// KBList lists published entries, filtered by lang and audience; internal
 // ones only for tokens that may see them.
-func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+func (a *API) KBList(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	q := r.URL.Query()
 	lang, ok := apiQuery(q, "lang")
 	if ok && lang != kb.LangIT && lang != kb.LangEN {
@@ -144,7 +146,7 @@ func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok agents.APIToken
 	}
 	if !seesInternal(tok) {
 		if aud == kb.AudienceInternal {
-			a.fail(w, fmt.Errorf("%w: internal entries need the %s scope", errForbidden, agents.ScopeKBInternal))
+			a.fail(w, fmt.Errorf("%w: internal entries need the %s scope", problem.ErrForbidden, agents.ScopeKBInternal))
 			return
 		}
 		aud = kb.AudiencePublic
@@ -154,12 +156,12 @@ func (a *api) kbList(w http.ResponseWriter, r *http.Request, tok agents.APIToken
 		a.fail(w, err)
 		return
 	}
-	apiJSON(w, http.StatusOK, apiEntries{Entries: es})
+	apiJSON(w, http.StatusOK, Entries{Entries: es})
 }
 
-// kbGet returns a published entry; editors' tokens (kb:write) see
+// KBGet returns a published entry; editors' tokens (kb:write) see
 // drafts too.
-func (a *api) kbGet(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+func (a *API) KBGet(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	e, err := a.kb.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.fail(w, err)
@@ -172,7 +174,8 @@ func (a *api) kbGet(w http.ResponseWriter, r *http.Request, tok agents.APIToken)
 	apiJSON(w, http.StatusOK, e)
 }
 
-func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+// KBCreate serves POST /api/v1/kb/entries.
+func (a *API) KBCreate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var e kb.Entry
 	if err := apiDecode(r, &e); err != nil {
 		a.fail(w, err)
@@ -185,7 +188,7 @@ func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok agents.APITok
 		return
 	}
 	if _, err := a.kb.Get(r.Context(), e.ID); err == nil {
-		a.fail(w, fmt.Errorf("%w: entry %s exists: use PUT", errConflict, e.ID))
+		a.fail(w, fmt.Errorf("%w: entry %s exists: use PUT", problem.ErrConflict, e.ID))
 		return
 	}
 	out, _, err := a.kb.Save(r.Context(), e, apiActor(tok), "API")
@@ -196,7 +199,8 @@ func (a *api) kbCreate(w http.ResponseWriter, r *http.Request, tok agents.APITok
 	apiJSON(w, http.StatusCreated, out)
 }
 
-func (a *api) kbUpdate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+// KBUpdate serves PUT /api/v1/kb/entries/{id}.
+func (a *API) KBUpdate(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
 	var e kb.Entry
 	if err := apiDecode(r, &e); err != nil {
 		a.fail(w, err)
@@ -220,8 +224,9 @@ func (a *api) kbUpdate(w http.ResponseWriter, r *http.Request, tok agents.APITok
 	apiJSON(w, http.StatusOK, out)
 }
 
-func (a *api) kbStatus(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
-	var in apiKBStatus
+// KBSetStatus serves POST /api/v1/kb/entries/{id}/status.
+func (a *API) KBSetStatus(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+	var in KBStatus
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
 		return
@@ -240,29 +245,31 @@ func (a *api) kbStatus(w http.ResponseWriter, r *http.Request, tok agents.APITok
 	apiJSON(w, http.StatusOK, out)
 }
 
-func (a *api) userList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// UserList serves GET /api/v1/users.
+func (a *API) UserList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	us, err := a.users.List(r.Context())
 	if err != nil {
 		a.fail(w, err)
 		return
 	}
-	out := apiUsers{Users: make([]apiUser, 0, len(us))}
+	out := Users{Users: make([]User, 0, len(us))}
 	for _, u := range us {
-		out.Users = append(out.Users, apiUser{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Email: u.Email,
+		out.Users = append(out.Users, User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Email: u.Email,
 			Lang: u.Lang, Role: u.Role, Active: u.Active})
 	}
 	apiJSON(w, http.StatusOK, out)
 }
 
-func (a *api) hooksOrFail(w http.ResponseWriter) bool {
+func (a *API) hooksOrFail(w http.ResponseWriter) bool {
 	if a.hooks == nil {
-		a.fail(w, fmt.Errorf("%w: webhooks are not enabled", errNotFound))
+		a.fail(w, fmt.Errorf("%w: webhooks are not enabled", problem.ErrNotFound))
 		return false
 	}
 	return true
 }
 
-func (a *api) webhookList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// WebhookList serves GET /api/v1/webhooks.
+func (a *API) WebhookList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	if !a.hooksOrFail(w) {
 		return
 	}
@@ -271,14 +278,15 @@ func (a *api) webhookList(w http.ResponseWriter, r *http.Request, _ agents.APITo
 		a.fail(w, err)
 		return
 	}
-	apiJSON(w, http.StatusOK, apiWebhooks{Webhooks: subs})
+	apiJSON(w, http.StatusOK, Webhooks{Webhooks: subs})
 }
 
-func (a *api) webhookCreate(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// WebhookCreate serves POST /api/v1/webhooks.
+func (a *API) WebhookCreate(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	if !a.hooksOrFail(w) {
 		return
 	}
-	var in apiWebhookCreate
+	var in WebhookCreate
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
 		return
@@ -291,7 +299,8 @@ func (a *api) webhookCreate(w http.ResponseWriter, r *http.Request, _ agents.API
 	apiJSON(w, http.StatusCreated, sub)
 }
 
-func (a *api) webhookDelete(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// WebhookDelete serves DELETE /api/v1/webhooks/{id}.
+func (a *API) WebhookDelete(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	if !a.hooksOrFail(w) {
 		return
 	}
@@ -306,7 +315,8 @@ func (a *api) webhookDelete(w http.ResponseWriter, r *http.Request, _ agents.API
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (a *api) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// WebhookDeliveries serves GET /api/v1/webhooks/{id}/deliveries.
+func (a *API) WebhookDeliveries(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	if !a.hooksOrFail(w) {
 		return
 	}
@@ -320,5 +330,5 @@ func (a *api) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ agents
 		a.fail(w, err)
 		return
 	}
-	apiJSON(w, http.StatusOK, apiDeliveries{Deliveries: ds})
+	apiJSON(w, http.StatusOK, Deliveries{Deliveries: ds})
 }

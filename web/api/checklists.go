@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package api
 
 import (
+	"helpdesk/web/problem"
 	"net/http"
 	"strconv"
 
@@ -14,24 +15,25 @@ import (
 	"helpdesk/tickets"
 )
 
-// apiChecklistAttach is the body of POST …/checklists: the internal KB
+// ChecklistAttach is the body of POST …/checklists: the internal KB
 // entry whose task list becomes the ticket's checklist.
-type apiChecklistAttach struct {
+type ChecklistAttach struct {
 	EntryID string `json:"entry_id"`
 }
 
-// apiStepTick is the body of POST …/steps/{position}; done is required
+// StepTick is the body of POST …/steps/{position}; done is required
 // (a pointer, so that a missing one is not read as false).
-type apiStepTick struct {
+type StepTick struct {
 	Done *bool `json:"done"`
 }
 
-// apiChecklists wraps a ticket's checklists.
-type apiChecklists struct {
+// Checklists wraps a ticket's checklists.
+type Checklists struct {
 	Checklists []tickets.Checklist `json:"checklists"`
 }
 
-func (a *api) checklistList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
+// ChecklistList serves GET /api/v1/tickets/{number}/checklists.
+func (a *API) ChecklistList(w http.ResponseWriter, r *http.Request, _ agents.APIToken) {
 	t, err := a.tickets.GetByNumber(r.Context(), a.pool, r.PathValue("number"))
 	if err != nil {
 		a.fail(w, err)
@@ -45,11 +47,12 @@ func (a *api) checklistList(w http.ResponseWriter, r *http.Request, _ agents.API
 	if cls == nil {
 		cls = []tickets.Checklist{}
 	}
-	apiJSON(w, http.StatusOK, apiChecklists{Checklists: cls})
+	apiJSON(w, http.StatusOK, Checklists{Checklists: cls})
 }
 
-func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
-	var in apiChecklistAttach
+// ChecklistAttach serves POST /api/v1/tickets/{number}/checklists.
+func (a *API) ChecklistAttach(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+	var in ChecklistAttach
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
 		return
@@ -88,8 +91,9 @@ func (a *api) checklistAttach(w http.ResponseWriter, r *http.Request, tok agents
 	apiJSON(w, http.StatusCreated, cl)
 }
 
-func (a *api) checklistTick(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
-	var in apiStepTick
+// ChecklistTick serves POST /api/v1/tickets/{number}/checklists/{checklist}/steps/{position}.
+func (a *API) ChecklistTick(w http.ResponseWriter, r *http.Request, tok agents.APIToken) {
+	var in StepTick
 	if err := apiDecode(r, &in); err != nil {
 		a.fail(w, err)
 		return
@@ -101,7 +105,7 @@ func (a *api) checklistTick(w http.ResponseWriter, r *http.Request, tok agents.A
 	clID, err1 := strconv.ParseInt(r.PathValue("checklist"), 10, 64)
 	pos, err2 := strconv.Atoi(r.PathValue("position"))
 	if err1 != nil || err2 != nil {
-		a.fail(w, errNotFound)
+		a.fail(w, problem.ErrNotFound)
 		return
 	}
 	var st *tickets.Step

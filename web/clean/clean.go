@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+// Package clean takes out of what a client sends the characters the
+// database refuses (a NUL, bytes that are not UTF-8) before any handler
+// reads it, with bots.CleanText: the server's middleware cleans queries and
+// urlencoded forms, the web form its multipart fields, the API and the web
+// chat their JSON bodies. A request with such a byte is recorded cleaned,
+// never answered with a 500.
+package clean
 
 import (
 	"bytes"
@@ -14,16 +20,16 @@ import (
 	"helpdesk/bots"
 )
 
-// cleanRequest passes the request's query and urlencoded form through
+// Request passes the request's query and urlencoded form through
 // bots.CleanText before any handler reads them: a NUL or a byte that is
 // not UTF-8 in a filter or a form field would otherwise reach PostgreSQL,
 // which refuses it, and turn a user's submission into a 500. Multipart
-// forms are cleaned where they are parsed (cleanValues in form.go) and JSON
-// bodies where they are decoded (cleanStrings).
+// forms are cleaned where they are parsed (Values in form.go) and JSON
+// bodies where they are decoded (Strings).
 //
 // The error is a body over the server's limit (*http.MaxBytesError), which
 // the middleware answers with 413.
-func cleanRequest(r *http.Request) error {
+func Request(r *http.Request) error {
 	if q, ok := cleanedQuery(r.URL.RawQuery); ok {
 		r.URL.RawQuery = q
 	}
@@ -66,15 +72,15 @@ func cleanedQuery(raw string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	if !cleanValues(vals) {
+	if !Values(vals) {
 		return "", false
 	}
 	return vals.Encode(), true
 }
 
-// cleanValues cleans every key and value in place and says whether any
+// Values cleans every key and value in place and says whether any
 // changed.
-func cleanValues(vals url.Values) bool {
+func Values(vals url.Values) bool {
 	changed := false
 	for k, vs := range vals {
 		for i, v := range vs {
@@ -91,10 +97,10 @@ func cleanValues(vals url.Values) bool {
 	return changed
 }
 
-// cleanStrings applies bots.CleanText to every string reachable from v (a
+// Strings applies bots.CleanText to every string reachable from v (a
 // pointer to what a JSON body was decoded into): JSON's "\u0000" decodes
 // to a NUL that the database refuses.
-func cleanStrings(v any) {
+func Strings(v any) {
 	cleanValue(reflect.ValueOf(v))
 }
 
