@@ -24,14 +24,22 @@ UPDATE conversations SET
     ticket_id = :ticket_id, context = :context, updated_at = :updated_at, last_message_at = :last_message_at
 WHERE id = :id;
 
--- name: insert-message
--- A platform that delivers the same event twice hits the unique key:
--- nothing is inserted and no id comes back, which tells the caller the
--- message is not new.
+-- name: insert-messages
+-- Messages outside a turn's own statements (RecordMessage, RecordReplies):
+-- any number in one statement, from the parallel arrays of messageRows
+-- (store.go), in order. A platform that delivers the same event twice hits
+-- the unique key: nothing is inserted and no id comes back for it, which
+-- tells the caller the message is not new. Casts are written CAST(…):
+-- sqlx reads a double colon as an escaped colon.
 INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
-VALUES (:conversation_id, :channel, :external_id, :direction, :author, :body, :payload, :created_at)
+SELECT x.conv, x.channel, x.ext, x.dir, x.author, x.body, CAST(x.payload AS jsonb), x.at
+FROM unnest(CAST(:conversation_ids AS bigint[]), CAST(:channels AS text[]), CAST(:external_ids AS text[]),
+            CAST(:directions AS text[]), CAST(:authors AS text[]), CAST(:bodies AS text[]),
+            CAST(:payloads AS text[]), CAST(:created_at AS timestamptz[]))
+     WITH ORDINALITY AS x(conv, channel, ext, dir, author, body, payload, at, n)
+ORDER BY x.n
 ON CONFLICT (channel, external_id) DO NOTHING
-RETURNING id;
+RETURNING id, channel, external_id;
 
 -- name: messages
 SELECT * FROM messages WHERE conversation_id = $1 ORDER BY id;

@@ -8,10 +8,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"helpdesk/internal/db"
 )
@@ -28,7 +28,7 @@ type queries struct {
 	OpenTurn                string `query:"open-turn"`
 	CreateConversation      string `query:"create-conversation"`
 	FinishTurn              string `query:"finish-turn"`
-	InsertMessage           string `query:"insert-message"`
+	InsertMessages          string `query:"insert-messages"`
 	Messages                string `query:"messages"`
 	InsertConversationEvent string `query:"insert-conversation-event"`
 	ConversationEvents      string `query:"conversation-events"`
@@ -238,21 +238,63 @@ func (s *Store) RecordMessage(ctx context.Context, q Querier, m *Message) (isNew
 	if m.ExternalID == "" {
 		return false, fmt.Errorf("record message: empty external id")
 	}
-	if len(m.Payload) == 0 {
-		m.Payload = db.JSON(`{}`)
-	}
-	rows, err := sqlx.NamedQueryContext(ctx, q, s.q.InsertMessage, m)
+	n, err := s.insertMessages(ctx, q, []*Message{m})
 	if err != nil {
 		return false, fmt.Errorf("record message: %w", err)
 	}
+	return n == 1, nil
+}
+
+// messageRows is what insert-messages reads: messages as parallel arrays.
+type messageRows struct {
+	ConversationIDs pq.Int64Array  `db:"conversation_ids"`
+	Channels        pq.StringArray `db:"channels"`
+	ExternalIDs     pq.StringArray `db:"external_ids"`
+	Directions      pq.StringArray `db:"directions"`
+	Authors         pq.StringArray `db:"authors"`
+	Bodies          pq.StringArray `db:"bodies"`
+	Payloads        pq.StringArray `db:"payloads"`
+	CreatedAt       pq.StringArray `db:"created_at"` // RFC 3339 with nanoseconds and offset
+}
+
+// insertMessages is the one way messages are inserted outside a turn's
+// statements: ms in one statement, their ids set; it returns how many
+// were new (a redelivered one keeps ID 0).
+func (s *Store) insertMessages(ctx context.Context, q Querier, ms []*Message) (int, error) {
+	var r messageRows
+	byExt := make(map[string]*Message, len(ms))
+	for _, m := range ms {
+		if len(m.Payload) == 0 {
+			m.Payload = db.JSON(`{}`)
+		}
+		r.ConversationIDs = append(r.ConversationIDs, m.ConversationID)
+		r.Channels = append(r.Channels, m.Channel)
+		r.ExternalIDs = append(r.ExternalIDs, m.ExternalID)
+		r.Directions = append(r.Directions, m.Direction)
+		r.Authors = append(r.Authors, m.Author)
+		r.Bodies = append(r.Bodies, m.Body)
+		r.Payloads = append(r.Payloads, string(m.Payload))
+		r.CreatedAt = append(r.CreatedAt, m.CreatedAt.Format(time.RFC3339Nano))
+		byExt[m.Channel+"\x00"+m.ExternalID] = m
+	}
+	rows, err := sqlx.NamedQueryContext(ctx, q, s.q.InsertMessages, r)
+	if err != nil {
+		return 0, err
+	}
 	defer rows.Close()
-	if !rows.Next() {
-		return false, rows.Err()
+	n := 0
+	for rows.Next() {
+		var id int64
+		var channel, ext string
+		if err := rows.Scan(&id, &channel, &ext); err != nil {
+			return 0, err
+		}
+		if m := byExt[channel+"\x00"+ext]; m != nil {
+			m.ID = id
+			n++
+		}
 	}
-	if err := rows.Scan(&m.ID); err != nil {
-		return false, err
-	}
-	return true, nil
+	return n, rows.Err()
 }
 
 // Messages returns the conversation's messages, oldest first.
@@ -276,42 +318,19 @@ func (s *Store) CloseIdle(ctx context.Context, q Querier, before, now time.Time)
 
 // RecordReplies stores outgoing messages in one statement and sets their
 // ids. Their external ids are derived from the inbound message's, so they
-// never collide.
+// never collide: one that does is an error, not a redelivery.
 func (s *Store) RecordReplies(ctx context.Context, q Querier, ms []*Message) error {
 	if len(ms) == 0 {
 		return nil
 	}
-	var sb strings.Builder
-	sb.WriteString(`INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at) VALUES `)
-	args := make([]any, 0, 8*len(ms))
-	byExt := make(map[string]*Message, len(ms))
-	for i, m := range ms {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		n := len(args)
-		fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
-		if len(m.Payload) == 0 {
-			m.Payload = db.JSON(`{}`)
-		}
-		args = append(args, m.ConversationID, m.Channel, m.ExternalID, m.Direction, m.Author, m.Body, m.Payload, m.CreatedAt)
-		byExt[m.ExternalID] = m
-	}
-	sb.WriteString(` RETURNING id, external_id`)
-	rows, err := q.QueryxContext(ctx, sb.String(), args...)
+	n, err := s.insertMessages(ctx, q, ms)
 	if err != nil {
 		return fmt.Errorf("record replies: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var ext string
-		if err := rows.Scan(&id, &ext); err != nil {
-			return err
-		}
-		byExt[ext].ID = id
+	if n != len(ms) {
+		return fmt.Errorf("record replies: %d of %d stored: an external id was already taken", n, len(ms))
 	}
-	return rows.Err()
+	return nil
 }
 
 // QueueLength counts the conversations waiting for an agent of level.
