@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -87,19 +86,6 @@ func TestDecodeFixtures(t *testing.T) {
 				t.Errorf("command %q callback %q lang %q; want %q %q %q", ev.command, ev.callbackID, ev.lang, tt.command, tt.callback, tt.lang)
 			}
 		})
-	}
-}
-
-func TestMessagesCatalog(t *testing.T) {
-	if p := telegramText.Check(); len(p) > 0 {
-		t.Fatal(strings.Join(p, "\n"))
-	}
-	for _, c := range commands {
-		for _, l := range []string{"it", "en"} {
-			if d := telegramText.T(l, "cmd."+c); len(d) > 256 || len(d) < 3 {
-				t.Errorf("command %s (%s) description of %d bytes: Telegram wants 3–256", c, l, len(d))
-			}
-		}
 	}
 }
 
