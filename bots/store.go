@@ -73,7 +73,7 @@ const (
 
 // Conversation is one exchange with one requester on one channel: a
 // conversations row, read by column (db) or as to_jsonb writes it (json,
-// the hot path's open-turn; see conversationFromJSON).
+// the hot path's open-turn).
 type Conversation struct {
 	ID            int64             `db:"id" json:"id"`
 	Channel       string            `db:"channel" json:"channel"`
@@ -84,7 +84,7 @@ type Conversation struct {
 	Level         int               `db:"level" json:"level"`
 	AgentID       *int64            `db:"agent_id" json:"agent_id"`
 	TicketID      *int64            `db:"ticket_id" json:"ticket_id"`
-	Context       db.JSON           `db:"context" json:"-"` // see conversationFromJSON
+	Context       db.JSON           `db:"context" json:"context"`
 	CreatedAt     time.Time         `db:"created_at" json:"created_at"`
 	UpdatedAt     time.Time         `db:"updated_at" json:"updated_at"`
 	LastMessageAt time.Time         `db:"last_message_at" json:"last_message_at"`

@@ -70,21 +70,6 @@ type opened struct {
 	recorded     bool               // ... and stored it (false: a redelivery)
 }
 
-// conversationFromJSON reads a conversations row as to_jsonb writes it.
-// The context column is a JSON document inside the document: db.JSON is
-// bytes to encoding/json (base64), so it is read raw beside the rest.
-func conversationFromJSON(b []byte) (*Conversation, error) {
-	var row struct {
-		Conversation
-		Context json.RawMessage `json:"context"`
-	}
-	if err := json.Unmarshal(b, &row); err != nil {
-		return nil, err
-	}
-	row.Conversation.Context = db.JSON(row.Context)
-	return &row.Conversation, nil
-}
-
 // openTurn runs the hot path's first statement for the inbound message m
 // (its ConversationID is not set yet) and sets m.ID when it was recorded.
 func (s *Store) openTurn(ctx context.Context, tx *sqlx.Tx, m *Message, key string) (opened, error) {
@@ -111,11 +96,10 @@ func (s *Store) openTurn(ctx context.Context, tx *sqlx.Tx, m *Message, key strin
 		}
 	}
 	if row.Conversation != nil {
-		c, err := conversationFromJSON(row.Conversation)
-		if err != nil {
+		o.conversation = &Conversation{}
+		if err := json.Unmarshal(row.Conversation, o.conversation); err != nil {
 			return opened{}, fmt.Errorf("open turn: conversation: %w", err)
 		}
-		o.conversation = c
 	}
 	o.attempted = o.requester != nil && o.conversation != nil
 	o.recorded = row.MessageID.Valid
