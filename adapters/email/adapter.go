@@ -14,9 +14,10 @@
 // is read again at the next round. The engine ignores a Message-ID it has
 // seen, so a redelivered mail opens nothing twice.
 //
-// Several instances may run: with a database (WithDB) only the one holding
-// a PostgreSQL advisory lock polls the mailbox. Sending works on every
-// instance. No IMAP, SMTP or MIME type leaves the package.
+// Several instances may run: cmd/helpdesk runs the poller (Run) only on
+// the instance that holds the mailbox's leadership (internal/leader,
+// named by LeaderName). Sending works on every instance. No IMAP, SMTP or
+// MIME type leaves the package.
 package email
 
 import (
@@ -24,7 +25,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -136,17 +136,16 @@ type Handler interface {
 
 // Adapter is one help-desk mailbox connected to the engine.
 type Adapter struct {
-	cfg     Config
-	h       Handler
-	log     *slog.Logger
-	now     func() time.Time
-	tls     *tls.Config
-	db      *sqlx.DB
-	q       queries
-	files   *attachmentStore
-	voice   *voicemailMatcher
-	lockKey int64
-	sleep   func(ctx context.Context, d time.Duration) error
+	cfg   Config
+	h     Handler
+	log   *slog.Logger
+	now   func() time.Time
+	tls   *tls.Config
+	db    *sqlx.DB
+	q     queries
+	files *attachmentStore
+	voice *voicemailMatcher
+	sleep func(ctx context.Context, d time.Duration) error
 
 	mu       sync.Mutex
 	sent     map[string]bool // ExternalIDs sent by this process, so a repeated Send does not mail twice
@@ -172,10 +171,9 @@ type options struct {
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
-// WithDB lets the adapter take the mailbox's poll lock (one instance
-// polls) and look up the ticket number, subject and language of a
-// conversation to thread replies. Without it only one instance may run,
-// and replies find the number in their text.
+// WithDB lets the adapter look up the ticket number, subject and language
+// of a conversation to thread replies. Without it replies find the
+// number in their text.
 func WithDB(db *sqlx.DB) Option { return func(o *options) { o.db = db } }
 
 // WithClock sets the clock used for the Date header.
@@ -236,10 +234,14 @@ func New(cfg Config, h Handler, log *slog.Logger, opts ...Option) (*Adapter, err
 		}
 		a.q = q
 	}
-	h64 := fnv.New64a()
-	h64.Write([]byte("helpdesk-email-poll\x00" + strings.ToLower(cfg.IMAPAddr) + "\x00" + strings.ToLower(cfg.IMAPUsername) + "\x00" + cfg.Mailbox))
-	a.lockKey = int64(h64.Sum64())
 	return a, nil
+}
+
+// LeaderName is the leadership (internal/leader) under which one instance
+// polls the mailbox: one per server, account and mailbox. The password is
+// not part of it.
+func (a *Adapter) LeaderName() string {
+	return "email:" + strings.ToLower(a.cfg.IMAPAddr) + "/" + strings.ToLower(a.cfg.IMAPUsername) + "/" + a.cfg.Mailbox
 }
 
 func (c *Config) normalize() error {

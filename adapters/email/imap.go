@@ -15,44 +15,27 @@ import (
 )
 
 // batchSize is how many mails one round handles before it looks again
-// (and checks the poll lock is still held).
+// (and sees whether ctx, which ends with the leadership, is still live).
 const batchSize = 50
 
 // errNoKeywords means the mailbox cannot keep our keyword, so flag mode
 // would read the same mail forever.
 var errNoKeywords = errors.New("email: the mailbox does not accept custom keywords")
 
-// Run polls the mailbox until ctx ends: it takes the poll lock (when the
-// adapter has a database), logs in, handles what is waiting, then waits
-// in IDLE (or sleeps PollInterval) for new mail. It reconnects with
-// backoff after any failure. Without an IMAP server it only waits.
+// Run polls the mailbox until ctx ends: it logs in, handles what is
+// waiting, then waits in IDLE (or sleeps PollInterval) for new mail. It
+// reconnects with backoff after any failure. Without an IMAP server it
+// only waits. With several instances, cmd/helpdesk runs it under the
+// leadership LeaderName, which cancels ctx when the leadership is lost.
 func (a *Adapter) Run(ctx context.Context) error {
 	if a.cfg.IMAPAddr == "" {
 		<-ctx.Done()
 		return nil
 	}
 	backoff := time.Second
-	waiting := false
 	for ctx.Err() == nil {
-		lock, ok, err := a.acquire(ctx)
-		if err != nil {
-			a.log.Warn("poll lock", "err", err)
-			a.sleep(ctx, backoff)
-			backoff = min(2*backoff, 5*time.Minute)
-			continue
-		}
-		if !ok {
-			if !waiting {
-				a.log.Info("another instance polls this mailbox; waiting to take over", "mailbox", a.cfg.Mailbox)
-				waiting = true
-			}
-			a.sleep(ctx, a.cfg.PollInterval)
-			continue
-		}
-		waiting = false
 		start := time.Now()
-		err = a.session(ctx, lock)
-		lock.release()
+		err := a.session(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -122,7 +105,7 @@ func (a *Adapter) selectMailbox(c *imapclient.Client) (*imap.SelectData, error) 
 }
 
 // session is one login: rounds until an error or the end of ctx.
-func (a *Adapter) session(ctx context.Context, lock *pollLock) error {
+func (a *Adapter) session(ctx context.Context) error {
 	news := make(chan struct{}, 1)
 	handler := &imapclient.UnilateralDataHandler{Mailbox: func(d *imapclient.UnilateralDataMailbox) {
 		if d.NumMessages != nil {
@@ -145,7 +128,7 @@ func (a *Adapter) session(ctx context.Context, lock *pollLock) error {
 	idle := !a.cfg.DisableIdle && c.Caps().Has(imap.CapIdle)
 	a.log.Info("mailbox open", "mailbox", a.cfg.Mailbox, "messages", sel.NumMessages, "idle", idle)
 	for {
-		if err := lock.check(ctx); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if !idle {

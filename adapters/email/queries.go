@@ -15,8 +15,6 @@ var queryFS embed.FS
 type queries struct {
 	ReplyContext   string `query:"reply-context"`
 	OfferedChoices string `query:"offered-choices"`
-	LockTry        string `query:"lock-try"`
-	LockRelease    string `query:"lock-release"`
 }
 
 func loadQueries() (queries, error) {

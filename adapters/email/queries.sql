@@ -20,9 +20,3 @@ JOIN conversations c ON c.id = m.conversation_id
 WHERE m.channel = 'email' AND m.direction = 'out' AND m.external_id = ANY($1) AND c.state <> 'closed'
 ORDER BY m.id DESC
 LIMIT 1;
-
--- name: lock-try
-SELECT pg_try_advisory_lock($1);
-
--- name: lock-release
-SELECT pg_advisory_unlock($1);

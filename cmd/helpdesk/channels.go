@@ -115,6 +115,14 @@ func buildChannels(cfg config.Config, h engine, openConv func(ctx context.Contex
 			return nil, fmt.Errorf("email: %w", err)
 		}
 		out[bots.ChannelEmail] = a
+		if pool != nil && e.IMAPAddr != "" {
+			// One poller per mailbox across instances (internal/leader).
+			el, err := leader.New(pool.DB, leader.Options{Logger: log})
+			if err != nil {
+				return nil, err
+			}
+			out[bots.ChannelEmail] = leaderChannel{channel: a, name: a.LeaderName(), elector: el}
+		}
 	}
 	return out, nil
 }
