@@ -27,6 +27,26 @@ func sendingAdapter(t *testing.T, srv *smtpServer, security string, opts ...Opti
 
 // parts splits a sent mail into its header and its text/plain and
 // text/html bodies.
+// mailSaying is the one mail of got whose text part contains text; the
+// test fails when none or several do. Mails a desk sends together reach a
+// mailbox through Postfix in any order, so tests find them by content.
+func mailSaying(t *testing.T, got []hostMail, text string) hostMail {
+	t.Helper()
+	var found []hostMail
+	var texts []string
+	for _, m := range got {
+		_, plain, _ := parts(t, m.Raw)
+		texts = append(texts, plain)
+		if strings.Contains(plain, text) {
+			found = append(found, m)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d of %d mails say %q, want 1:\n%s", len(found), len(got), text, strings.Join(texts, "\n----\n"))
+	}
+	return found[0]
+}
+
 func parts(t *testing.T, data []byte) (message.Header, string, string) {
 	t.Helper()
 	e, err := message.Read(bytes.NewReader(data))
