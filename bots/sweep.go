@@ -80,7 +80,7 @@ func (e *Engine) SweepUnsent(ctx context.Context, after time.Duration) (int, err
 		Channel string `db:"channel"`
 	}
 	if err := e.opt.DB.SelectContext(ctx, &rows, q.Unsent, now.Add(-after), now.Add(-sweepHorizon),
-		pq.Array(channels), sweepMaxAttempts, sweepBatch); err != nil {
+		pq.Array(channels), sweepMaxAttempts, sweepBatch, after.Seconds()); err != nil {
 		return 0, err
 	}
 	for i, r := range rows {

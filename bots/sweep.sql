@@ -3,10 +3,17 @@
 -- died between commit and send, or the send failed and its retry job was
 -- lost. Only channels this instance can send on; capped attempts, so a
 -- reply the platform refuses for good is not retried for ever.
+-- Nothing is taken until PostgreSQL has been up as long as a reply must
+-- wait ($6 seconds, the same as its age): a reply sent just before a
+-- restart has its "sent" mark retried in the background by the instance
+-- that sent it (markSent), and that mark must get the time to land before
+-- any instance's sweep takes the reply for lost and sends it again. The
+-- database's own clock measures it, whatever the desk's clock says.
 SELECT id, channel FROM messages
 WHERE direction = 'out' AND sent_at IS NULL AND failed_at IS NULL
   AND created_at < $1 AND created_at > $2
   AND channel = ANY($3) AND send_attempts < $4
+  AND now() - pg_postmaster_start_time() >= make_interval(secs => $6)
 ORDER BY id
 LIMIT $5;
 
