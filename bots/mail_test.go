@@ -4,6 +4,7 @@ package bots
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -180,13 +181,21 @@ func TestMailToEndedTicket(t *testing.T) {
 		{"attachment-only", "", true},
 		{"empty", " ", false},
 	}
+	// One desk for every case: each case writes from its own address with
+	// its own Message-IDs, and starts at the same hour.
+	h := newHarness(t)
+	h.engine.RegisterSender(ChannelEmail, h.mem)
+	start := h.now
+	n := 0
 	for _, end := range ends {
 		for _, reply := range replies {
+			n++
+			from := fmt.Sprintf("bianchi%d@studio.example", n)
+			id := func(s string) string { return fmt.Sprintf("%s-%d@mail.example", s, n) }
 			t.Run(end.name+"/"+reply.name, func(t *testing.T) {
-				h := newHarness(t)
-				h.engine.RegisterSender(ChannelEmail, h.mem)
+				h.t, h.now = t, start
 				ctx := context.Background()
-				first, err := h.engine.HandleMail(ctx, Mail{MessageID: "first@mail.example", FromAddress: "bianchi@studio.example",
+				first, err := h.engine.HandleMail(ctx, Mail{MessageID: id("first"), FromAddress: from,
 					Subject: "Certificati INPS non partono", Text: "L'invio dei certificati di malattia dà errore di connessione."})
 				if err != nil {
 					t.Fatal(err)
@@ -196,10 +205,10 @@ func TestMailToEndedTicket(t *testing.T) {
 					t.Fatal(err)
 				}
 				end.end(h, old.ID)
-				m := Mail{MessageID: "again@mail.example", FromAddress: "bianchi@studio.example",
+				m := Mail{MessageID: id("again"), FromAddress: from,
 					Subject: "R: Re: [" + old.Number + "] Certificati INPS non partono", Text: reply.text}
 				if reply.name == "attachment-only" {
-					m.Attachments = []MailAttachment{{Filename: "schermata.png", ContentType: "image/png", Size: 3, SHA256: "00", StorageKey: "k1"}}
+					m.Attachments = []MailAttachment{{Filename: "schermata.png", ContentType: "image/png", Size: 3, SHA256: "00", StorageKey: id("k")}}
 				}
 				res, err := h.engine.HandleMail(ctx, m)
 				if err != nil {
@@ -243,8 +252,8 @@ func TestMailToEndedTicket(t *testing.T) {
 					h.wantEvent(before.ID, tickets.EventFollowUp, next.Number)
 					h.wantEvent(next.ID, tickets.EventFollowUpOf, old.Number)
 					// The requester's next reply, to our answer, lands on the new ticket.
-					r2, err := h.engine.HandleMail(ctx, Mail{MessageID: "third@mail.example", FromAddress: "bianchi@studio.example",
-						References: []string{"again@mail.example", res.Replies[0].ExternalID}, Subject: "Re: nuova richiesta", Text: "Aggiungo la schermata dell'errore."})
+					r2, err := h.engine.HandleMail(ctx, Mail{MessageID: id("third"), FromAddress: from,
+						References: []string{id("again"), res.Replies[0].ExternalID}, Subject: "Re: nuova richiesta", Text: "Aggiungo la schermata dell'errore."})
 					if err != nil || r2.Created || r2.TicketNumber != next.Number {
 						t.Fatalf("reply to the follow-up answer: %+v, %v; want on %s", r2, err, next.Number)
 					}
