@@ -240,13 +240,13 @@ func TestMailToEndedTicket(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if next.Subject != "Certificati INPS non partono" || next.Description != reply.text || next.State == before.State {
+					if next.Subject != "Certificati INPS non partono" || next.Description != reply.text || !next.State.Open() {
 						t.Fatalf("follow-up ticket: subject %q, description %q, state %s", next.Subject, next.Description, next.State)
 					}
 					if as, err := h.tickets.Attachments(ctx, h.db, next.ID); err != nil || len(as) != len(m.Attachments) {
 						t.Fatalf("follow-up ticket has %d attachments, want %d (%v)", len(as), len(m.Attachments), err)
 					}
-					if before.State != old.State && before.State == tickets.StateOpen {
+					if before.State.Open() {
 						t.Fatalf("the ended ticket was reopened (%s)", before.State)
 					}
 					h.wantEvent(before.ID, tickets.EventFollowUp, next.Number)
