@@ -46,6 +46,7 @@ import (
 // where the document says so), a valid one is not, the example itself
 // succeeds, and nothing answers 5xx.
 func TestAPIContract(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	doc := loadKinOpenAPI(t)
 	at := newAPITest(t)
@@ -273,6 +274,7 @@ func contractPath(fix map[string]string, tmpl string) map[string]string {
 // TestAPIContractLicence: the document states the licence of the
 // repository's LICENSE file.
 func TestAPIContractLicence(t *testing.T) {
+	t.Parallel()
 	doc := loadKinOpenAPI(t)
 	lic, err := os.ReadFile("../LICENSE")
 	if err != nil {

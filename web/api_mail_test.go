@@ -24,6 +24,7 @@ import (
 // and the e-mail adapter, to a loopback SMTP server — while an internal
 // note sends nothing.
 func TestAPICommentsAndResolutionMailTheRequester(t *testing.T) {
+	t.Parallel()
 	mb := newMailbox(t)
 	p := newPortal(t, func(o *PublicOptions) {
 		engine := o.Engine.(*bots.Engine)
@@ -155,6 +156,7 @@ func TestAPICommentsAndResolutionMailTheRequester(t *testing.T) {
 // resolution by mail in the same thread — and one without an address has
 // no thread and mails nobody.
 func TestAPIOpenedTicketMailsTheRequester(t *testing.T) {
+	t.Parallel()
 	mb := newMailbox(t)
 	p := newPortal(t, func(o *PublicOptions) {
 		engine := o.Engine.(*bots.Engine)

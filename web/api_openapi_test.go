@@ -96,6 +96,7 @@ func loadOpenAPI(t *testing.T) openAPIDocument {
 // TestOpenAPIRoutes: every documented path and method is routed with the
 // documented scope, and every route is documented.
 func TestOpenAPIRoutes(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	documented := map[string]string{}
 	for path, ops := range doc.Paths {
@@ -152,6 +153,7 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 // TestOpenAPISchemas: each schema's properties are exactly the JSON
 // fields of its Go type, and every schema the paths use is one of them.
 func TestOpenAPISchemas(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	for name, s := range doc.Components.Schemas {
 		t.Run(name, func(t *testing.T) {
@@ -213,6 +215,7 @@ func checkSchema(t *testing.T, doc openAPIDocument, name string, s *openAPISchem
 
 // TestOpenAPIServed: the binary serves the document.
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	resp, err := http.Get(at.ts.URL + "/api/v1/openapi.json")
 	if err != nil {

@@ -41,6 +41,7 @@ var subMicro = regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7,}`)
 // TestAPICreateAnswersAsRead: what a create answers is what a later read
 // returns — times in microseconds, as PostgreSQL keeps them.
 func TestAPICreateAnswersAsRead(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	tok := at.token(agents.ScopeTicketsRead, agents.ScopeTicketsWrite)
 	code, created := at.rawCall(tok, "POST", "/api/v1/tickets", "application/json", `{"subject":"stampante"}`)
@@ -71,6 +72,7 @@ func TestAPICreateAnswersAsRead(t *testing.T) {
 // status alone — what a refused request leaves behind, which message a
 // 404 carries, what internal=1 means.
 func TestAPIRequestRules(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	at := newAPITest(t)
 	tok := at.token(agents.Scopes...)

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,12 +57,12 @@ func newAPITest(t *testing.T) *apiTest {
 	return &apiTest{testConsole: tc, tokens: toks, store: st}
 }
 
-var tokenSeq int
+var tokenSeq atomic.Int64
 
 func (at *apiTest) token(scopes ...agents.Scope) string {
 	at.t.Helper()
-	tokenSeq++
-	tok, err := at.tokens.Create(context.Background(), "it"+strings.Repeat("x", tokenSeq), scopes)
+	seq := tokenSeq.Add(1)
+	tok, err := at.tokens.Create(context.Background(), "it"+strings.Repeat("x", int(seq)), scopes)
 	if err != nil {
 		at.t.Fatal(err)
 	}
@@ -123,6 +124,7 @@ func allScopesBut(s agents.Scope) []agents.Scope {
 // TestAPIScopeForbidden: every route refuses a token that has every
 // scope but the one it needs, and lets that scope through.
 func TestAPIScopeForbidden(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	full := at.token(agents.Scopes...)
 	var tk tickets.Ticket
@@ -144,6 +146,7 @@ func TestAPIScopeForbidden(t *testing.T) {
 }
 
 func TestAPIAuth(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	tok := at.token(agents.ScopeTicketsRead)
 	if code := at.call("", "GET", "/api/v1/tickets", nil, nil); code != 401 {
@@ -176,6 +179,7 @@ func TestAPIAuth(t *testing.T) {
 }
 
 func TestAPITicketsFlow(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	tok := at.token(agents.ScopeTicketsRead, agents.ScopeTicketsWrite)
 	var created []tickets.Ticket
@@ -318,6 +322,7 @@ func firstTokenName(t *testing.T, at *apiTest) string {
 }
 
 func TestAPIKnowledgeBase(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	reader, editor := at.token(agents.ScopeKBRead), at.token(agents.ScopeKBRead, agents.ScopeKBWrite)
 	entry := map[string]any{"id": "vpn-slow", "kind": "faq", "lang": "en", "title": "The VPN is slow",
@@ -354,6 +359,7 @@ func TestAPIKnowledgeBase(t *testing.T) {
 }
 
 func TestAPIConversationAndUsers(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	at.addUser("maria", agents.RoleAgentL1)
 	st, _ := bots.NewStore()
@@ -386,6 +392,7 @@ func TestAPIConversationAndUsers(t *testing.T) {
 }
 
 func TestAPIWebhookAdmin(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	tok := at.token(agents.ScopeAdmin)
 	var sub webhooks.Subscription
@@ -416,6 +423,7 @@ func TestAPIWebhookAdmin(t *testing.T) {
 }
 
 func TestAPIChecklists(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	ctx := context.Background()
 	kbs, err := kb.NewStore(at.pool, nil)

@@ -27,6 +27,7 @@ var cacheEntryRevision = regexp.MustCompile(`id=cartella-cache revision=(\d+)`)
 // box, the agent edits and sends it, and a failing model leaves a message
 // and a working page.
 func TestBrowserAssist(t *testing.T) {
+	t.Parallel()
 	b := browser(t)
 	fake := llmtest.New(t)
 	fake.AnswerWith(func(c llmtest.Chat) string {

@@ -222,6 +222,7 @@ func TestCSRF(t *testing.T) {
 }
 
 func TestConsoleTextComplete(t *testing.T) {
+	t.Parallel()
 	if p := consoleText.Check(); len(p) > 0 {
 		t.Fatalf("catalogue problems:\n%s", strings.Join(p, "\n"))
 	}

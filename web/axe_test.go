@@ -197,6 +197,7 @@ func checkNoRawText(t *testing.T, ctx context.Context, page string) {
 // the check fails a page that breaks the rules (an image with no text, a
 // field with no label) and passes the same page fixed.
 func TestBrowserAxeFindsViolations(t *testing.T) {
+	t.Parallel()
 	src, err := loadAxe()
 	if err != nil {
 		t.Fatal(err)

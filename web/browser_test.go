@@ -193,6 +193,7 @@ func (d *desk) waitReply(key, want string) {
 }
 
 func TestBrowserHandoff(t *testing.T) {
+	t.Parallel()
 	b := browser(t)
 	d := newDesk(t)
 	d.addUser("anna", agents.RoleAgentL1)
@@ -284,6 +285,7 @@ func TestBrowserHandoff(t *testing.T) {
 }
 
 func TestBrowserEditorPublishesFAQ(t *testing.T) {
+	t.Parallel()
 	b := browser(t)
 	d := newDesk(t)
 	d.addUser("elena", agents.RoleEditor)

@@ -16,6 +16,7 @@ import (
 // cleaned before it is recorded, never answered with a 500 and never lost.
 
 func TestOddBytesWebChat(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	v := p.visitor()
 	// JSON carries the NUL as \u0000; json.Marshal turns the invalid byte
@@ -46,6 +47,7 @@ func TestOddBytesWebChat(t *testing.T) {
 }
 
 func TestOddBytesWebForm(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	for name, post := range map[string]func(url.Values) (int, string, http.Header){
@@ -72,6 +74,7 @@ func TestOddBytesWebForm(t *testing.T) {
 }
 
 func TestOddBytesAPI(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	tok := at.token(agents.ScopeTicketsRead, agents.ScopeTicketsWrite)
 	var tk struct{ Subject string }
@@ -92,6 +95,7 @@ func TestOddBytesAPI(t *testing.T) {
 // NUL, an invalid byte or a filter cut in the middle of a character with a
 // page or a 400, never a 500.
 func TestOddBytesConsoleFilters(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	tc.addUser("sup", agents.RoleSupervisor)
 	tc.addUser("adm", agents.RoleAdmin)
@@ -114,6 +118,7 @@ func TestOddBytesConsoleFilters(t *testing.T) {
 }
 
 func TestCleanStrings(t *testing.T) {
+	t.Parallel()
 	type inner struct{ S string }
 	v := struct {
 		A string

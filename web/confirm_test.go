@@ -17,6 +17,7 @@ import (
 )
 
 func TestLinkedEntries(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, text string
 		want       []string

@@ -25,6 +25,7 @@ import (
 // A/AA violations) and that the conversation, ticket and report pages
 // show words, never the machine's keys or raw Markdown.
 func TestBrowserConsolePages(t *testing.T) {
+	t.Parallel()
 	b := browser(t)
 	var searcher *kb.Searcher
 	d := newDeskWith(t, func(o *Options) { searcher = o.Searcher })

@@ -30,6 +30,7 @@ import (
 // procedure is attached, and resolving with a required step left open is
 // refused until the operator writes why.
 func TestBrowserPhoneCallAndChecklist(t *testing.T) {
+	t.Parallel()
 	b := browser(t)
 	d := newDesk(t)
 	d.addUser("anna", agents.RoleAgentL1)

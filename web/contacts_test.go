@@ -235,6 +235,7 @@ func TestContactSeveritySuggestion(t *testing.T) {
 }
 
 func TestNormalizePhoneAndSubject(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ lookup, name, email, phone string }{
 		{"mario.rossi@asl.example.it", "", "mario.rossi@asl.example.it", ""},
 		{"06 1234 5678", "", "", "06 1234 5678"},

@@ -82,6 +82,7 @@ var errorStatuses = []struct {
 // answers the same status and a message (never a missing key) — wrapped
 // as handlers wrap errors, with %w.
 func TestOneStatusPerError(t *testing.T) {
+	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := &console{log: log, loc: time.UTC}
 	if err := c.parseTemplates(); err != nil {
@@ -133,6 +134,7 @@ func TestOneStatusPerError(t *testing.T) {
 // the console's and the public pages' catalogues, in both languages (its
 // own key, or the general one of its status).
 func TestProblemKeysInEveryCatalogue(t *testing.T) {
+	t.Parallel()
 	for _, cat := range []struct {
 		name string
 		cat  i18n.Catalog
@@ -151,6 +153,7 @@ func TestProblemKeysInEveryCatalogue(t *testing.T) {
 // TestAPIErrorCodesDocumented: every code problemOf can give is in the
 // OpenAPI document's enum of error codes.
 func TestAPIErrorCodesDocumented(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Components struct {
 			Schemas map[string]json.RawMessage `json:"schemas"`

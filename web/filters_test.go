@@ -20,6 +20,7 @@ import (
 // naming the filter in the agent's language; never a page quietly built
 // without the filter (200) and never a 500. The good values still work.
 func TestConsoleFiltersRefuseBadValues(t *testing.T) {
+	t.Parallel()
 	tc := newTestConsole(t, nil)
 	tc.addUser("sara", agents.RoleSupervisor)
 	c := tc.login("sara")

@@ -11,6 +11,7 @@ import (
 // The footer's sentence is written from the calendar: its days grouped,
 // split shifts, the holidays rule and the zone, in both languages.
 func TestDeskHours(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		cfg    tickets.CalendarConfig

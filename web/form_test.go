@@ -19,6 +19,7 @@ import (
 var trackLocation = regexp.MustCompile(`^/track/(HD-\d{4}-\d{6})\?t=([A-Za-z0-9_-]{32})&flash=created$`)
 
 func TestFormOpensTicketAndMailsLink(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	code, _, _ := p.get(c, "/help/request")
@@ -97,6 +98,7 @@ func TestFormOpensTicketAndMailsLink(t *testing.T) {
 }
 
 func TestFormFieldErrors(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	with := func(k, v string) url.Values {
@@ -156,6 +158,7 @@ func TestFormFieldErrors(t *testing.T) {
 }
 
 func TestFormHoneypotOpensNothing(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	f := validForm("robot@example.org")
 	f.Set("website", "http://spam.example")
@@ -173,6 +176,7 @@ func TestFormHoneypotOpensNothing(t *testing.T) {
 }
 
 func TestFormRateLimits(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, func(o *PublicOptions) { o.FormsPerEmail, o.FormsPerAddress = 2, 3 })
 	c := p.client()
 	post := func(email string) int {
@@ -199,6 +203,7 @@ func TestFormRateLimits(t *testing.T) {
 }
 
 func TestFormCrossSitePostRefused(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	code, _, _ := p.postMultipart(p.client(), "/help/request", validForm("x@example.org"), "", nil, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
 	if code != http.StatusForbidden {
@@ -207,6 +212,7 @@ func TestFormCrossSitePostRefused(t *testing.T) {
 }
 
 func TestFormMailFailureStillOpensTicket(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	p.mail.fail = errors.New("smtp down")
 	code, _, h := p.postMultipart(p.client(), "/help/request", validForm("e@example.org"), "", nil)
@@ -220,6 +226,7 @@ func TestFormMailFailureStillOpensTicket(t *testing.T) {
 }
 
 func TestValidateRequest(t *testing.T) {
+	t.Parallel()
 	cats := []string{"Stampa", "Rete"}
 	tests := []struct {
 		name string
@@ -257,6 +264,7 @@ func TestValidateRequest(t *testing.T) {
 }
 
 func TestCleanFilename(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"report.pdf":             "report.pdf",
 		`C:\Users\me\shot.png`:   "shot.png",
@@ -318,6 +326,7 @@ var (
 // TestPublicFormsAreLabelled: every field of the public forms has a label
 // and the page says its language.
 func TestPublicFormsAreLabelled(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	for _, path := range []string{"/help/request", "/track/", "/help/chat", "/help/"} {

@@ -139,6 +139,7 @@ var mailedLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+/track/HD-\d{4}-\d{6
 // and the tracking page opened from the mail shows the answer; the
 // requester replies from the page.
 func TestBrowserFormToTrackingPage(t *testing.T) {
+	t.Parallel()
 	mb := newMailbox(t)
 	p := newPortal(t, func(o *PublicOptions) {
 		engine := o.Engine.(*bots.Engine)
@@ -222,6 +223,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 // the knowledge-base answer with its buttons, then presses one; another
 // site hosting the snippet gets the launcher and the panel's frame.
 func TestBrowserWebChat(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	ctx := tab(t)
 	do(t, ctx, "ask the chat",

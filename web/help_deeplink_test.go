@@ -32,6 +32,7 @@ func publishEntry(t *testing.T, store *kb.Store, e kb.Entry) {
 }
 
 func TestHelpDeepLinks(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	for _, e := range []kb.Entry{
 		{ID: "manuale-gestionale-ricette", Kind: kb.KindManual, Lang: "it", Title: "Manuale del gestionale – Stati delle ricette",
@@ -121,6 +122,7 @@ func TestHelpDeepLinks(t *testing.T) {
 }
 
 func TestApplicationsOf(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		tags []string
 		want string
@@ -139,6 +141,7 @@ func TestApplicationsOf(t *testing.T) {
 // TestHelpDeepLinksDemoContent checks the examples of docs/web.md against
 // the demo knowledge base they are written for.
 func TestHelpDeepLinksDemoContent(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	rep, err := p.kb.Import(context.Background(), "../content/kb", kb.ImportOptions{})
 	if err != nil || len(rep.Rejected) > 0 {

@@ -14,12 +14,14 @@ import (
 )
 
 func TestHelpTextCatalogue(t *testing.T) {
+	t.Parallel()
 	if problems := helpText.Check(); len(problems) > 0 {
 		t.Fatalf("catalogue problems:\n%s", strings.Join(problems, "\n"))
 	}
 }
 
 func TestHelpCentrePages(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	tests := []struct {
@@ -70,6 +72,7 @@ func TestHelpCentrePages(t *testing.T) {
 }
 
 func TestHelpLanguageSwitchIsRemembered(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	_, body, _ := p.get(c, "/help/?lang=en", "Accept-Language", "it")
@@ -83,6 +86,7 @@ func TestHelpLanguageSwitchIsRemembered(t *testing.T) {
 }
 
 func TestHelpMedia(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	tests := []struct {
@@ -120,6 +124,7 @@ func TestHelpMedia(t *testing.T) {
 var hitLink = regexp.MustCompile(`href="/help/a/([a-z0-9-]+)\?s=(\d+)"`)
 
 func TestHelpSearch(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	tests := []struct {
@@ -151,6 +156,7 @@ func TestHelpSearch(t *testing.T) {
 }
 
 func TestHelpFeedback(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	_, body, _ := p.get(c, "/help/search?q=la+stampante+non+stampa")
@@ -231,6 +237,7 @@ func TestHelpFeedback(t *testing.T) {
 }
 
 func TestMediaOf(t *testing.T) {
+	t.Parallel()
 	// Captions exist for a/b.mp4 in both languages, for a/c.webm only in
 	// English; a remote video's are never looked for.
 	files := map[string]bool{"a/b.it.vtt": true, "a/b.en.vtt": true, "a/c.en.vtt": true, "x.it.vtt": true}

@@ -142,6 +142,7 @@ func TestLiveEventsFromNotify(t *testing.T) {
 }
 
 func TestLiveFallbackPolling(t *testing.T) {
+	t.Parallel()
 	// No database to listen on: the hub tells pages to refresh on a timer.
 	h := newLiveHub("", 50*time.Millisecond, slog.Default())
 	defer h.Close()

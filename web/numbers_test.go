@@ -8,6 +8,7 @@ import (
 )
 
 func TestFormatNumbers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, lang string
 		got        string
@@ -35,6 +36,7 @@ func TestFormatNumbers(t *testing.T) {
 // The report's period and date read as the language writes them, Italian
 // with its elisions ("dall'1", "l'8", "all'11").
 func TestReportDatesInWords(t *testing.T) {
+	t.Parallel()
 	rome, err := time.LoadLocation("Europe/Rome")
 	if err != nil {
 		t.Fatal(err)

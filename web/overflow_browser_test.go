@@ -53,6 +53,7 @@ func checkNoSidewaysOverflow(t *testing.T, ctx context.Context, page string) {
 // scrolling box that does not need to scroll, the skip link parked off
 // screen and a screen-reader text.
 func TestBrowserOverflowCheck(t *testing.T) {
+	t.Parallel()
 	cells := strings.Repeat("<td style=\"white-space:nowrap\">lunedì 7 dicembre alle 08:00</td>", 7)
 	pages := map[string]string{
 		"/half": `<div style="display:grid;grid-template-columns:1fr 1fr"><div class="card" style="overflow:auto"><table><tr>` + cells + `</tr></table></div><div>x</div></div>`,

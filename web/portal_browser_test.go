@@ -20,6 +20,7 @@ import (
 // form, web chat with an answer shown, tracking page — in both languages
 // where the text differs: 0 WCAG 2.1 A/AA violations.
 func TestBrowserPublicAccessibility(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	ctx := tab(t)
 	for _, lang := range []string{"it", "en"} {
@@ -94,6 +95,7 @@ const readChat = `(() => {
 // that its buttons (Risolto / Non risolto / Parla con un operatore) are in
 // the log's visible part and in the window (a laptop's short screen).
 func TestBrowserWebChatOnceAndInView(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	ctx := tab(t)
 	do(t, ctx, "open the chat on a short screen", chromedp.EmulateViewport(1280, 640),
@@ -151,6 +153,7 @@ func TestBrowserWebChatOnceAndInView(t *testing.T) {
 // (/) leads to the help centre, says where the console is, and passes
 // axe-core.
 func TestBrowserHomeLeadsToHelpCentre(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	ctx := tab(t)
 	for _, lang := range []string{"it", "en"} {
@@ -182,6 +185,7 @@ type mediaView struct {
 // English from WebVTT files — the page's language shown — and its slides;
 // axe-core passes the page.
 func TestBrowserDemoTutorialPlays(t *testing.T) {
+	t.Parallel()
 	p := newPortalWith(t, portalSetup{Content: "../content/kb"})
 	ctx := tab(t)
 	for _, tc := range []struct{ id, lang string }{{"vpn-configurare-client", "it"}, {"vpn-set-up-client", "en"}} {
@@ -215,6 +219,7 @@ func TestBrowserDemoTutorialPlays(t *testing.T) {
 // stays; a video page that is no file (watch?v=) is a link from the start;
 // the shipped video keeps its player; axe-core passes the page.
 func TestBrowserRemoteVideoGivesWay(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	e, err := p.kb.Get(context.Background(), "vpn-configurazione")
 	if err != nil {

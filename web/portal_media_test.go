@@ -20,6 +20,7 @@ import (
 // article lists them as <track>s, the page's language by default; a
 // video with no captions beside it gets none.
 func TestMediaCaptionsServed(t *testing.T) {
+	t.Parallel()
 	p := newPortalWith(t, portalSetup{Content: "../content/kb"})
 	c := p.client()
 	code, body, h := p.get(c, "/help/media/health/vpn-tutorial.it.vtt")
@@ -48,6 +49,7 @@ func TestMediaCaptionsServed(t *testing.T) {
 // which a demo cannot promise to answer — and every video has its
 // captions in Italian and English. The shipped media stay small.
 func TestDemoMediaShipped(t *testing.T) {
+	t.Parallel()
 	const root = "../content/kb"
 	var entries, videos int
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -111,6 +113,7 @@ func TestDemoMediaShipped(t *testing.T) {
 // slides come from the script in the repository, and a slide changed in
 // the script without running it again fails here.
 func TestTutorialVideoScriptMatchesCommittedFiles(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash not installed")
 	}

@@ -42,6 +42,7 @@ func elementText(page, id string) string {
 // the desk's zone (the process runs in UTC, TestMain); a mail that did not
 // leave is a warning beside the confirmation, not inside it.
 func TestFormConfirmationPromise(t *testing.T) {
+	t.Parallel()
 	// 09:10 UTC is 10:10 in Rome on Wednesday 2 December 2026 (desk open);
 	// 19:30 UTC on Friday 4 December is 20:30 in Rome (closed until Monday
 	// 08:00; Tuesday 8 December is a national holiday).
@@ -124,6 +125,7 @@ func TestFormConfirmationPromise(t *testing.T) {
 // configured hours and zone, not a fixed sentence — here a desk open on
 // Saturday mornings too, in both languages.
 func TestFooterHoursFromCalendar(t *testing.T) {
+	t.Parallel()
 	cal, err := tickets.NewBusinessCalendar(tickets.CalendarConfig{Hours: map[string]string{"mon": "07:00-18:30", "tue": "07:00-18:30",
 		"wed": "07:00-18:30", "thu": "07:00-18:30", "fri": "07:00-18:30", "sat": "07:00-13:30"}})
 	if err != nil {

@@ -124,6 +124,7 @@ func (f *slaFixture) quarterReport(t *testing.T) fullReport {
 }
 
 func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
+	t.Parallel()
 	f := newSLAFixture(t)
 	sup := f.tc.login("sara")
 	code, body, _ := sup.get("/console/reports")
@@ -194,6 +195,7 @@ func checkXML(t *testing.T, doc string) {
 }
 
 func TestReportChartsAreWellFormedSVG(t *testing.T) {
+	t.Parallel()
 	f := newSLAFixture(t)
 	_, body, _ := f.tc.login("sara").get("/console/reports")
 	charts := svgRE.FindAllString(body, -1)
@@ -217,6 +219,7 @@ func TestReportChartsAreWellFormedSVG(t *testing.T) {
 }
 
 func TestBarChartEscapesAndScales(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		bars []chartBar
@@ -246,6 +249,7 @@ func TestBarChartEscapesAndScales(t *testing.T) {
 }
 
 func TestReportCSVFiles(t *testing.T) {
+	t.Parallel()
 	f := newSLAFixture(t)
 	sup := f.tc.login("sara")
 	rep := f.quarterReport(t)
@@ -300,6 +304,7 @@ func TestReportCSVFiles(t *testing.T) {
 }
 
 func TestReportAccess(t *testing.T) {
+	t.Parallel()
 	f := newSLAFixture(t)
 	paths := []string{"/console/reports", "/console/reports/print", "/console/reports/csv/volumes"}
 	tests := []struct {
@@ -329,6 +334,7 @@ func TestReportAccess(t *testing.T) {
 }
 
 func TestReportPrintPage(t *testing.T) {
+	t.Parallel()
 	f := newSLAFixture(t)
 	sup := f.tc.login("sara")
 	code, body, _ := sup.get("/console/reports/print?period=quarter&quarter=2026-Q1&lang=it")
@@ -360,6 +366,7 @@ func TestReportPrintPage(t *testing.T) {
 }
 
 func TestParsePeriod(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 17, 12, 0, 0, 0, time.UTC)
 	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
 	tests := []struct {
@@ -427,6 +434,7 @@ func FuzzParsePeriod(f *testing.F) {
 }
 
 func TestReportTextComplete(t *testing.T) {
+	t.Parallel()
 	if p := reportText.Check(); len(p) > 0 {
 		t.Error(p)
 	}

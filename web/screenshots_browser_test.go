@@ -38,6 +38,7 @@ var screenshotFiles = []string{"help-centre.png", "console-inbox.png", "console-
 // committed and shown in the README, and every screenshot the README and
 // docs/ show exists.
 func TestScreenshotsDocumented(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +83,7 @@ type screenshot struct {
 // reports in a 1280×800 window (a desk PC), where nothing may overflow
 // sideways.
 func TestBrowserScreenshots(t *testing.T) {
+	t.Parallel()
 	dir := *screenshotsDir
 	if dir == "" {
 		dir = t.TempDir()

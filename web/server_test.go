@@ -31,6 +31,7 @@ func get(t *testing.T, h http.Handler, path, acceptLang string) (int, string) {
 }
 
 func TestHealthReadyMetrics(t *testing.T) {
+	t.Parallel()
 	srv, err := New(Options{DB: testdb.New(t), Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +54,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 }
 
 func TestReadyzWhenDatabaseIsDown(t *testing.T) {
+	t.Parallel()
 	// A real driver pointed at a port where nothing listens.
 	dead, err := sqlx.Open("postgres", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1")
 	if err != nil {
@@ -70,6 +72,7 @@ func TestReadyzWhenDatabaseIsDown(t *testing.T) {
 }
 
 func TestHomeInBothLanguages(t *testing.T) {
+	t.Parallel()
 	srv, _ := New(Options{DB: testdb.New(t), Registry: prometheus.NewRegistry()})
 	_, it := get(t, srv.Handler(), "/", "it-IT")
 	_, en := get(t, srv.Handler(), "/", "en-GB,en")
@@ -92,6 +95,7 @@ func TestHomeInBothLanguages(t *testing.T) {
 }
 
 func TestOversizedBodyIsRefused(t *testing.T) {
+	t.Parallel()
 	srv, _ := New(Options{DB: testdb.New(t), Registry: prometheus.NewRegistry(), MaxBodyBytes: 10})
 	var got error
 	called := false

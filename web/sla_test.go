@@ -33,6 +33,7 @@ func slaRows(t *testing.T, body string) map[string][]string {
 }
 
 func TestTicketSLAClocks(t *testing.T) {
+	t.Parallel()
 	f := newSLAFixture(t)
 	// T4 was escalated to level 2: a level-2 agent sees every clock.
 	giulia := f.tc.login("giulia")
@@ -125,6 +126,7 @@ func TestTicketSLAClocks(t *testing.T) {
 }
 
 func TestSLAPanelForTheTicketPage(t *testing.T) {
+	t.Parallel()
 	f := newSLAFixture(t)
 	ctx := context.Background()
 	s := f.tc.srv.console.tickets
@@ -148,6 +150,7 @@ func TestSLAPanelForTheTicketPage(t *testing.T) {
 }
 
 func TestWorkingDuration(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		0: "0 min", 59 * time.Second: "1 min", 90 * time.Minute: "1 h 30 min",
 		-2 * time.Hour: "-2 h 00 min", 125 * time.Hour: "125 h 00 min",

@@ -11,6 +11,7 @@ import (
 // TestTimelineInWords: every kind of event, and every kind of actor, reads
 // as words in both languages; nothing of the machine's notation shows.
 func TestTimelineInWords(t *testing.T) {
+	t.Parallel()
 	c := &console{closure: defaultClosureCodes}
 	p := &people{byID: map[int64]string{7: "Marco Rossi", 8: "Anna Bianchi"}, byUsername: map[string]string{"marco": "Marco Rossi"},
 		idOf: map[string]int64{"marco": 7}, requesters: map[int64]string{12: "Giulia Verdi"}}
@@ -57,6 +58,7 @@ func TestTimelineInWords(t *testing.T) {
 
 // TestWhyWords: the severity model's English reasons in the agent's words.
 func TestWhyWords(t *testing.T) {
+	t.Parallel()
 	got := whyWords("it", []string{`word "ricett"`, `words "non funziona"`, `blocked: "non riesco"`, `security incident`,
 		`everyone affected: "tutti"`, `"urgente" alone does not decide`, `something new: "x"`, `word "ricett"`})
 	want := []string{"la parola «ricett»", "le parole «non funziona»", "lavoro bloccato: «non riesco»", "incidente di sicurezza",

@@ -37,6 +37,7 @@ func (p *portal) ticket(number string) *tickets.Ticket {
 }
 
 func TestTrackingLinkNeedsItsToken(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	number, path := p.openByForm("anna@example.org")
@@ -88,6 +89,7 @@ func flip(s string) string {
 }
 
 func TestTrackingTimelineShowsPublicHistoryOnly(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	number, path := p.openByForm("carla@example.org")
 	tk := p.ticket(number)
@@ -113,6 +115,7 @@ func TestTrackingTimelineShowsPublicHistoryOnly(t *testing.T) {
 }
 
 func TestTrackingReply(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, func(o *PublicOptions) { o.ReopenWindow = 48 * time.Hour })
 	c := p.client()
 	ctx := context.Background()
@@ -187,6 +190,7 @@ func TestTrackingReply(t *testing.T) {
 }
 
 func TestTrackingReplyValidation(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, func(o *PublicOptions) { o.RepliesPerTicket = 1 })
 	c := p.client()
 	number, path := p.openByForm("elena@example.org")
@@ -214,6 +218,7 @@ func TestTrackingReplyValidation(t *testing.T) {
 }
 
 func TestFindMyTicketMailsTheLinkWithoutTelling(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	c := p.client()
 	number, _ := p.openByForm("Franco@Example.org")
@@ -257,6 +262,7 @@ func TestFindMyTicketMailsTheLinkWithoutTelling(t *testing.T) {
 }
 
 func TestTrackingTokens(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	ctx := context.Background()
 	number, _ := p.openByForm("gina@example.org")
@@ -290,6 +296,7 @@ func TestTrackingTokens(t *testing.T) {
 }
 
 func TestParseTrackingParts(t *testing.T) {
+	t.Parallel()
 	numbers := map[string]string{"HD-2026-000123": "HD-2026-000123", " hd-2026-000001 ": "HD-2026-000001",
 		"HD-2026-00012": "", "HD-2026-0001234": "", "XX-2026-000123": "", "HD-２０２６-000123": ""}
 	for in, want := range numbers {

@@ -115,6 +115,7 @@ func (v *chatVisitor) wait(from, want string) chatMessage {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestWebChatAnswersFromTheKnowledgeBase(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, nil)
 	v := p.visitor()
 	if code := v.send(map[string]string{"text": "la stampante non stampa"}); code != 200 {
@@ -158,6 +159,7 @@ func TestWebChatAnswersFromTheKnowledgeBase(t *testing.T) {
 }
 
 func TestWebChatRefusesBadCalls(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, func(o *PublicOptions) { o.ChatPerAddress = 3 })
 	v := p.visitor()
 	good := v.key
@@ -214,6 +216,7 @@ func (s *hubSpy) waiting(key string) bool {
 }
 
 func TestWebChatAgentRepliesLive(t *testing.T) {
+	t.Parallel()
 	spy := &hubSpy{}
 	p := newPortal(t, func(o *PublicOptions) { spy.ChatEngine = o.Engine; o.Engine = spy })
 	ctx := context.Background()
@@ -287,6 +290,7 @@ func TestWebChatAgentRepliesLive(t *testing.T) {
 }
 
 func TestChatHTML(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"plain":                                "<p>plain</p>",
 		"**bold** and _it_":                    "<p><strong>bold</strong> and <em>it</em></p>",
@@ -339,6 +343,7 @@ func FuzzChatInput(f *testing.F) {
 }
 
 func TestChatSnippetAndPages(t *testing.T) {
+	t.Parallel()
 	p := newPortal(t, func(o *PublicOptions) { o.ChatFrameAncestors = []string{"https://www.asl.example"} })
 	c := p.client()
 	code, body, h := p.get(c, "/help/chat.js")

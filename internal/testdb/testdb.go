@@ -90,7 +90,7 @@ func NewURL(t testing.TB) string {
 	// to copy it. On a busy machine that can take seconds, so the retry is
 	// bounded by a generous deadline, not by a count: the refusal decides.
 	for end := time.Now().Add(2 * time.Minute); ; {
-		_, err = admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, tmpl))
+		_, err = admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s STRATEGY FILE_COPY`, name, tmpl))
 		if err == nil || time.Now().After(end) || !strings.Contains(err.Error(), "being accessed by other users") {
 			break
 		}
