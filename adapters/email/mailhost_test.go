@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/internal/devdb"
 	"helpdesk/internal/testwait"
 )
 
@@ -189,19 +190,18 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// freePorts are loopback ports nothing listens on now. Another process
-// may take one before the server binds it; the server then fails to
-// start and says so (its log is in the failure).
+// freePorts are loopback ports nothing listens on now, for the mail
+// servers to bind; devdb.FreePort says why they are not taken with
+// bind(":0").
 func freePorts(t *testing.T, n int) []string {
 	t.Helper()
 	var out []string
 	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		p, err := devdb.FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer ln.Close()
-		out = append(out, ln.Addr().String())
+		out = append(out, net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
 	}
 	return out
 }

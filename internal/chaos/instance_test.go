@@ -8,9 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
+
+	"helpdesk/internal/devdb"
 )
 
 const (
@@ -30,12 +33,13 @@ type instance struct {
 }
 
 func newInstance(t *testing.T, name, dbURL, apiURL string) *instance {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// Below the ephemeral range (devdb.FreePort says why): the instance is
+	// killed and started again on this address mid-load.
+	port, err := devdb.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	dir := t.TempDir()
 	in := &instance{t: t, name: name, addr: addr, log: filepath.Join(dir, name+".log")}
 	in.env = append(os.Environ(),

@@ -229,12 +229,10 @@ func (c *Cluster) port() (int, error) {
 }
 
 func (c *Cluster) newPort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := FreePort()
 	if err != nil {
 		return 0, fmt.Errorf("find a free port: %w", err)
 	}
-	p := l.Addr().(*net.TCPAddr).Port
-	l.Close()
 	if err := os.WriteFile(filepath.Join(c.Dir, "port"), []byte(strconv.Itoa(p)+"\n"), 0o644); err != nil {
 		return 0, err
 	}
