@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"helpdesk/internal/llm"
+	"helpdesk/internal/pii"
 	"helpdesk/kb"
-	"helpdesk/nlp"
 )
 
 // ResolvedTicket is what the FAQ drafter reads of a resolved ticket: the
@@ -82,10 +82,10 @@ func (d *FAQDrafter) Draft(ctx context.Context, t ResolvedTicket) (kb.Entry, err
 	// The model was asked to leave personal data out; masking again makes
 	// sure, whatever it did.
 	e := kb.Entry{ID: "draft-" + slug(f.Title), Kind: kb.KindFAQ, Lang: lang, Status: kb.StatusDraft,
-		Audience: kb.AudiencePublic, Title: nlp.MaskPersonalData(f.Title), Body: nlp.MaskPersonalData(f.Body),
+		Audience: kb.AudiencePublic, Title: pii.Mask(f.Title), Body: pii.Mask(f.Body),
 		Tags: []string{"llm-draft"}}
 	for _, q := range f.Questions {
-		e.Questions = append(e.Questions, nlp.MaskPersonalData(q))
+		e.Questions = append(e.Questions, pii.Mask(q))
 	}
 	e.Normalise()
 	if err := e.Validate(); err != nil {

@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"helpdesk/nlp"
+	"helpdesk/internal/pii"
 )
 
 // logSearch records a search with its best hit and returns the log id.
@@ -49,7 +49,7 @@ const maxLoggedQuery = 1000
 // numbers, tax codes and IBANs (the bot logs whole messages) are masked
 // before it keeps them.
 func logText(s string) string {
-	s = nlp.MaskPersonalData(strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD"))
+	s = pii.Mask(strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD"))
 	if len(s) <= maxLoggedQuery {
 		return s
 	}

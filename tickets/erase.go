@@ -13,7 +13,7 @@ import (
 	"github.com/lib/pq"
 
 	"helpdesk/internal/db"
-	"helpdesk/nlp"
+	"helpdesk/internal/pii"
 )
 
 // identifiers are what an erasure looks for beyond the requester's own
@@ -77,7 +77,7 @@ func (s *Store) collectIdentifiers(ctx context.Context, tx *sqlx.Tx, requesterID
 		return ids, fmt.Errorf("erase: texts: %w", err)
 	}
 	for _, t := range texts {
-		for _, p := range nlp.FindPersonalData(t) {
+		for _, p := range pii.Find(t) {
 			ids.addText(p)
 		}
 	}
@@ -120,7 +120,7 @@ func (s *Store) maskAged(ctx context.Context, pool *sqlx.DB, cutoff any) (int, e
 				return changed, fmt.Errorf("retention of %s.%s: %w", p.Table, col, err)
 			}
 			for _, r := range rows {
-				m := nlp.MaskPersonalData(r.Val)
+				m := pii.Mask(r.Val)
 				if r.Type == "jsonb" {
 					m = maskJSON(r.Val) // strings only: an id that looks like a phone stays a number
 				}
@@ -152,7 +152,7 @@ func maskJSON(doc string) string {
 	walk = func(x any) any {
 		switch x := x.(type) {
 		case string:
-			m := nlp.MaskPersonalData(x)
+			m := pii.Mask(x)
 			changed = changed || m != x
 			return m
 		case []any:

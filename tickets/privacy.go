@@ -12,7 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"helpdesk/internal/db"
-	"helpdesk/nlp"
+	"helpdesk/internal/pii"
 )
 
 type privacyQueries struct {
@@ -84,7 +84,7 @@ func (s *Store) ApplyRetention(ctx context.Context, pool *sqlx.DB, cutoff time.T
 					return err
 				}
 				for _, id := range ids {
-					if err := st.one(ctx, tx, id, nlp.MaskPersonalData); err != nil {
+					if err := st.one(ctx, tx, id, pii.Mask); err != nil {
 						return err
 					}
 					if _, err := tx.ExecContext(ctx, s.priv.MarkAnonymised, st.kind, id, now); err != nil {

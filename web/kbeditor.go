@@ -14,8 +14,8 @@ import (
 	"strconv"
 	"strings"
 
+	"helpdesk/internal/pii"
 	"helpdesk/kb"
-	"helpdesk/nlp"
 	"helpdesk/tickets"
 )
 
@@ -80,7 +80,7 @@ func (c *console) kbList(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, g := range st.Gaps {
-			g.Query = nlp.MaskPersonalData(g.Query)
+			g.Query = pii.Mask(g.Query)
 			d.Gaps = append(d.Gaps, g)
 		}
 	}

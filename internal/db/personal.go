@@ -27,7 +27,7 @@ import (
 // Set lists column = SQL expression; a plan with Delete removes the rows
 // instead (its Columns are what it removes). Aged, when set, selects rows
 // older than the retention cut-off ($1), whose Set columns the daily
-// retention masks (nlp.MaskPersonalData) rather than blanks.
+// retention masks (pii.Mask) rather than blanks.
 type ErasePlan struct {
 	Table   string
 	Rows    string

@@ -15,6 +15,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"helpdesk/internal/config"
+	"helpdesk/internal/pii"
 )
 
 // Errors of a call. Callers need only know that the model gave nothing
@@ -126,7 +127,7 @@ func (c *Client) CanEmbed() bool { return c != nil && c.cfg.EmbeddingModel != ""
 // masks by itself.
 func (c *Client) Mask(s string) string {
 	if c != nil && c.cfg.MaskPersonalData {
-		return MaskPersonalData(s)
+		return pii.Mask(s)
 	}
 	return s
 }

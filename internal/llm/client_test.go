@@ -15,6 +15,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"helpdesk/internal/config"
+	"helpdesk/internal/pii"
 )
 
 func TestChat(t *testing.T) {
@@ -172,7 +173,7 @@ func TestEmbed(t *testing.T) {
 	f.mu.Lock()
 	sent := f.embeds[0]
 	f.mu.Unlock()
-	if strings.Contains(sent.Input[0], "anna.bianchi") || !strings.Contains(sent.Input[0], MaskEmail) {
+	if strings.Contains(sent.Input[0], "anna.bianchi") || !strings.Contains(sent.Input[0], pii.MaskEmail) {
 		t.Errorf("sent %q: the address must be masked", sent.Input[0])
 	}
 	if sent.Model != "test-embed" {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package nlp
+package pii
 
 import (
 	"regexp"
@@ -31,13 +31,13 @@ var (
 	phoneRe = regexp.MustCompile(`(?:\+|00)[1-9](?:[ .\-/]?[0-9]){6,14}|\b3[0-9]{2}(?:[ .\-/]?[0-9]){6,7}|\b0[0-9]{1,3}(?:[ .\-/]?[0-9]){5,9}`)
 )
 
-// MaskPersonalData replaces e-mail addresses, phone numbers, Italian tax
+// Mask replaces e-mail addresses, phone numbers, Italian tax
 // codes and IBANs in s with placeholders. It is the one masker of the
 // project: the language model's prompts and the retention of old data use
 // it. It errs on the side of masking:
 // a number that merely looks like a phone is masked too. Ticket numbers
 // (HD-2026-000123) and dates are left alone.
-func MaskPersonalData(s string) string {
+func Mask(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -118,10 +118,10 @@ func countDigits(s string) int {
 	return n
 }
 
-// FindPersonalData returns the e-mail addresses, phone numbers, tax codes
+// Find returns the e-mail addresses, phone numbers, tax codes
 // and IBANs written in s, as written: the identifiers an erasure looks for
 // in text that is not the person's own (search logs, notifications).
-func FindPersonalData(s string) []string {
+func Find(s string) []string {
 	var out []string
 	out = append(out, emailRe.FindAllString(s, -1)...)
 	for _, m := range ibanRe.FindAllString(s, -1) {
