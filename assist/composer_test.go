@@ -170,31 +170,3 @@ func TestComposeMasksTheQuestion(t *testing.T) {
 		t.Error("with masking off the text must go as written")
 	}
 }
-
-func TestCitations(t *testing.T) {
-	tests := []struct {
-		in       string
-		want     []Citation
-		wantText string
-	}{
-		{"Fatto [a@1].", []Citation{{"a", 1}}, "Fatto."},
-		{"Uno [a@1], due [b-c.d@12] e ancora [a@1].", []Citation{{"a", 1}, {"b-c.d", 12}}, "Uno, due e ancora."},
-		{"Niente [Maiuscole@1] né [x@] né [@3].", nil, "Niente [Maiuscole@1] né [x@] né [@3]."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, text := citations(tt.in)
-			if len(got) != len(tt.want) {
-				t.Fatalf("got %v, want %v", got, tt.want)
-			}
-			for i := range got {
-				if got[i] != tt.want[i] {
-					t.Fatalf("got %v, want %v", got, tt.want)
-				}
-			}
-			if text != tt.wantText {
-				t.Errorf("text %q, want %q", text, tt.wantText)
-			}
-		})
-	}
-}

@@ -5,6 +5,7 @@ package assist
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,4 +71,21 @@ func TestSeverityAssist(t *testing.T) {
 	if NewSeverityAssist(local, nil) != local {
 		t.Error("without a model the local severity model must be used as is")
 	}
+}
+
+// Model answers are outside input: the severity parser must never panic
+// and must only return labels of the sets.
+func FuzzParseSeverity(f *testing.F) {
+	for _, s := range []string{answers["severity_high"], answers["severity_garbage"], "{}", "}{", `{"urgency":"HIGH","impact":"low","type":"request"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		m, err := parseSeverity(in)
+		if err != nil {
+			return
+		}
+		if !slices.Contains(nlp.Levels, m.Urgency) || !slices.Contains(nlp.Levels, m.Impact) || !slices.Contains(nlp.Types, m.Type) {
+			t.Fatalf("labels outside the sets accepted: %+v", m)
+		}
+	})
 }

@@ -47,27 +47,6 @@ func TestSummarise(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	f := newFake(t)
-	r := NewReplySuggester(f.client(t, nil))
-	turns := []Turn{{From: "user", Text: "il lettore non legge la tessera"}}
-	sources := []Source{{ID: "lettore-smartcard", Revision: 1, Title: "Lettore", Text: "Scollegare e ricollegare."}}
-	got, err := r.Suggest(context.Background(), "it", turns, sources)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Cited) != 1 || got.Cited[0] != (Citation{"lettore-smartcard", 1}) || strings.Contains(got.Text, "[") {
-		t.Errorf("suggestion %+v", got)
-	}
-	f.set(answers["foreign_citation"], 0, 0)
-	if _, err := r.Suggest(context.Background(), "it", turns, sources); !errors.Is(err, ErrUngrounded) {
-		t.Errorf("foreign citation: %v, want ErrUngrounded", err)
-	}
-	if _, err := r.Suggest(context.Background(), "it", turns, nil); !errors.Is(err, ErrUngrounded) {
-		t.Errorf("no sources: %v, want ErrUngrounded", err)
-	}
-}
-
 func TestSummaryTicketNumbers(t *testing.T) {
 	f := newFake(t)
 	s := NewSummariser(f.client(t, nil))

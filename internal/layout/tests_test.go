@@ -16,12 +16,13 @@ import (
 )
 
 // testedDirs are the packages (with those under them) where a file's tests
-// sit beside it, as issue 20 asked; web/, assist, agents, cmd and
-// internal/llm were being split when the rule came and are not held to it
-// yet (the log line of TestCodeFilesHaveTests counts them all the same).
-var testedDirs = []string{"adapters", "bots", "internal", "kb", "nlp", "tickets"}
+// sit beside it, as issue 20 asked; web/ and cmd were being split when the
+// rule came and are not held to it yet (the log line of
+// TestCodeFilesHaveTests counts them all the same).
+var testedDirs = []string{"adapters", "agents", "assist", "bots", "internal", "kb", "nlp", "tickets"}
 
-var notYet = []string{"internal/llm"}
+// notYet are folders under testedDirs left out of the rule for now.
+var notYet []string
 
 // needsTest reports whether a Go file has behaviour of its own: a function
 // or method with a body. A file of only types, constants, variables and
@@ -166,7 +167,7 @@ func TestUntestedFinder(t *testing.T) {
 	if code != 2 || len(got) != 1 || got[0] != "p/a.go" {
 		t.Fatalf("untested %v of %d, want [p/a.go] of 2", got, code)
 	}
-	for p, want := range map[string]bool{"bots/x.go": true, "internal/db/x.go": true, "internal/llm/x.go": false,
+	for p, want := range map[string]bool{"bots/x.go": true, "internal/db/x.go": true, "internal/llm/x.go": true, "agents/x.go": true, "assist/x.go": true,
 		"web/x.go": false, "cmd/helpdesk/x.go": false, "kb/kbeval/x.go": true, "botsy/x.go": false} {
 		if held(p) != want {
 			t.Errorf("held(%s) = %v", p, !want)
