@@ -61,7 +61,10 @@ func ServerURL(t testing.TB) string {
 // returns a pool on it.
 func New(t testing.TB) *sqlx.DB {
 	t.Helper()
-	u := NewURL(t)
+	// A generous connect timeout: the production default (5 s) bounds a
+	// desk's wait for a dead server, but a test's own server, busy with the
+	// whole suite on two cores, can take longer to start a backend.
+	u := withParam(NewURL(t), "connect_timeout", "60")
 	pool, err := db.Open(context.Background(), u, db.Options{MaxOpenConns: 20})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
@@ -170,6 +173,21 @@ func withDatabase(server, name string) string {
 		return server
 	}
 	u.Path = "/" + name
+	return u.String()
+}
+
+// withParam sets the query parameter key of a postgres:// URL when the URL
+// does not set it already.
+func withParam(raw, key, value string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	if q.Get(key) == "" {
+		q.Set(key, value)
+		u.RawQuery = q.Encode()
+	}
 	return u.String()
 }
 
