@@ -258,6 +258,21 @@ func (s *onceSender) Send(ctx context.Context, out Outbound) error {
 // mark is retried until it lands, so the sweep does not send the reply a
 // second time.
 func TestDeliveryMarkRetriedWhileTheDatabaseIsAway(t *testing.T) {
+	deliveryMarkOutage(t, 30*time.Second, 700*time.Millisecond)
+}
+
+// The same when the database stays away longer than MarkSentRetry (a
+// PostgreSQL restart under load took 20 s in the chaos tests): the retry
+// window counts from the database's return, not from the send. Before,
+// the mark gave up during the outage and the sweep sent the reply again.
+func TestDeliveryMarkOutlastsALongOutage(t *testing.T) {
+	deliveryMarkOutage(t, 100*time.Millisecond, 1500*time.Millisecond)
+}
+
+// deliveryMarkOutage refuses the bookkeeping connections for outage (the
+// fault's length, not a wait) right after a reply is sent, with marks
+// retried for retry, and checks the reply ends up marked.
+func deliveryMarkOutage(t *testing.T, retry, outage time.Duration) {
 	h := newHarness(t)
 	ctx := context.Background()
 	var dbname string
@@ -297,7 +312,7 @@ func TestDeliveryMarkRetriedWhileTheDatabaseIsAway(t *testing.T) {
 		}
 		go func() {
 			defer close(back)
-			time.Sleep(700 * time.Millisecond)
+			time.Sleep(outage) // the outage itself
 			if _, err := admin.Exec(`ALTER DATABASE ` + pq.QuoteIdentifier(dbname) + ` ALLOW_CONNECTIONS true`); err != nil {
 				t.Errorf("allow connections: %v", err)
 			}
@@ -305,7 +320,7 @@ func TestDeliveryMarkRetriedWhileTheDatabaseIsAway(t *testing.T) {
 	}}
 	eng, err := New(Options{DB: h.db, BookkeepingDB: book, Tickets: h.tickets, Knowledge: h.kb, Severity: severityModel(t),
 		Calendar: tickets.DefaultBusinessCalendar(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return h.now }, MarkSentRetry: 30 * time.Second})
+		Now: func() time.Time { return h.now }, MarkSentRetry: retry})
 	if err != nil {
 		t.Fatal(err)
 	}

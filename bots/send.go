@@ -116,8 +116,11 @@ func (e *Engine) send(ctx context.Context, out Outbound) error {
 // the platform: a mark that does not reach the database would make the
 // sweep send them a second time. So when the database is away (restarted,
 // failing over) the mark is retried in the background, with backoff, for
-// up to MarkSentRetry — well inside bot.resend_unsent_after, after which
-// the sweep takes unsent replies for lost.
+// as long as the database stays away and then up to MarkSentRetry more —
+// well inside bot.resend_unsent_after, which the sweep also counts from
+// the database's start (sweep.sql). A retry window counted from the send
+// ran out during a long outage (20 s in a chaos run) and the sweep sent
+// those replies again.
 func (e *Engine) markSent(ctx context.Context, ids []int64) {
 	if len(ids) == 0 {
 		return
@@ -138,6 +141,11 @@ func (e *Engine) markSent(ctx context.Context, ids []int64) {
 			if err = e.tryMarkSent(context.Background(), ids, at); err == nil {
 				e.log.Info("replies recorded as sent after a retry", "message_ids", ids)
 				return
+			}
+			if db.IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded) {
+				// Still away (or too slow to answer): the window starts
+				// again from now.
+				deadline = time.Now().Add(e.opt.MarkSentRetry)
 			}
 			wait = min(2*wait, 5*time.Second)
 		}

@@ -200,8 +200,10 @@ func IsUnavailable(err error) bool {
 		// cannot connect now; 25006: a write reached a server that is (or
 		// became) read-only, e.g. an address still pointing at a standby
 		// during a fail-over: the write succeeds once a primary answers.
+		// 55000 with this message: the database refuses connections for
+		// now (ALTER DATABASE … ALLOW_CONNECTIONS false, maintenance).
 		return pqErr.Code.Class() == "08" || pqErr.Code == "57P01" || pqErr.Code == "57P02" || pqErr.Code == "57P03" ||
-			pqErr.Code == "25006"
+			pqErr.Code == "25006" || (pqErr.Code == "55000" && strings.Contains(pqErr.Message, "not currently accepting connections"))
 	}
 	// lib/pq's refusals under target_session_attrs=read-write (see Open)
 	// are plain errors: the address leads to a standby for now.

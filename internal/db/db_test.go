@@ -4,7 +4,10 @@ package db_test
 
 import (
 	"context"
+	"syscall"
 	"testing"
+
+	"github.com/lib/pq"
 
 	"helpdesk/internal/db"
 	"helpdesk/internal/testdb"
@@ -57,6 +60,31 @@ func TestMigrateUpDownUp(t *testing.T) {
 	for i := range before {
 		if before[i] != after[i] {
 			t.Fatalf("tables after up-down-up = %v, want %v", after, before)
+		}
+	}
+}
+
+// TestIsUnavailable: what means "the database cannot be reached now" (and
+// is worth waiting for) against what PostgreSQL refused for good.
+func TestIsUnavailable(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused", syscall.ECONNREFUSED, true},
+		{"connection exception", &pq.Error{Code: "08006"}, true},
+		{"admin shutdown", &pq.Error{Code: "57P01"}, true},
+		{"starting up", &pq.Error{Code: "57P03"}, true},
+		{"read-only standby", &pq.Error{Code: "25006"}, true},
+		{"connections not allowed now", &pq.Error{Code: "55000", Message: `database "x" is not currently accepting connections`}, true},
+		{"another prerequisite", &pq.Error{Code: "55000", Message: "cannot do this now"}, false},
+		{"unique violation", &pq.Error{Code: "23505"}, false},
+		{"syntax", &pq.Error{Code: "42601"}, false},
+		{"nil", nil, false},
+	} {
+		if got := db.IsUnavailable(tt.err); got != tt.want {
+			t.Errorf("%s: IsUnavailable = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
