@@ -9,8 +9,9 @@ BIN       := bin/helpdesk
 PKGS      := ./...
 # The same packages, the slowest first: go test starts packages in the order
 # given (depth-first priority), so the browser tests of web no longer start
-# last and run alone on one core at the end (about 100 s of make test).
-TESTPKGS  := ./web ./internal/chaos ./cmd/helpdesk ./adapters/email ./bots ./kb ./...
+# last and run alone on one core at the end (about 100 s of make test);
+# web/webtest starts its own Chromium (about 20 s), web/portal takes 1 s.
+TESTPKGS  := ./web ./internal/chaos ./cmd/helpdesk ./adapters/email ./bots ./kb ./web/webtest ./...
 TESTFLAGS ?= -count=1 -timeout 40m
 
 .PHONY: all run test test-stress build bench lint staticcheck db db-stop clean deps chaos fuzz vulncheck screenshots

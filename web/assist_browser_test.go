@@ -16,6 +16,7 @@ import (
 	"helpdesk/assist"
 	"helpdesk/internal/llm/llmtest"
 	"helpdesk/kb"
+	"helpdesk/web/webtest"
 )
 
 const browserSuggestion = "Buongiorno, svuoti la cache del programma da Impostazioni, Avanzate, poi lo riapra"
@@ -28,7 +29,7 @@ var cacheEntryRevision = regexp.MustCompile(`id=cartella-cache revision=(\d+)`)
 // and a working page.
 func TestBrowserAssist(t *testing.T) {
 	t.Parallel()
-	b := browser(t)
+	b := webtest.Browser(t)
 	fake := llmtest.New(t)
 	fake.AnswerWith(func(c llmtest.Chat) string {
 		if strings.Contains(c.System, "take over a conversation") {
@@ -68,7 +69,7 @@ func TestBrowserAssist(t *testing.T) {
 	d.run(anna, "take",
 		chromedp.Navigate(fmt.Sprintf("%s/console/conversations/%d", d.ts.URL, conv)),
 		chromedp.WaitVisible(chromedp.ID("take")),
-		submit(chromedp.Click(chromedp.ID("take"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("take"))),
 		chromedp.WaitVisible(chromedp.ID("reply-text")),
 	)
 	if _, err := chromedp.Run(anna, chromedp.Evaluate[bool](`window.__noReload = true`)); err != nil {
@@ -76,7 +77,7 @@ func TestBrowserAssist(t *testing.T) {
 	}
 	until := func(what, expr string) {
 		t.Helper()
-		if _, err := chromedp.Run(anna, poll[bool](expr)); err != nil {
+		if _, err := chromedp.Run(anna, webtest.Poll[bool](expr)); err != nil {
 			d.fatal(anna, what, err)
 		}
 	}
@@ -110,7 +111,7 @@ func TestBrowserAssist(t *testing.T) {
 	// form leads to, or the Navigate below races the form's navigation.
 	d.run(anna, "edit and send",
 		chromedp.SetValue(chromedp.ID("reply-text"), edited),
-		submit(chromedp.Click(chromedp.ID("send-reply"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("send-reply"))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.waitReply("chat-1", "sono Anna: svuoti la cache")
@@ -145,7 +146,7 @@ func TestBrowserAssist(t *testing.T) {
 		t.Errorf("a failed suggestion changed the reply box to %q", box)
 	}
 	d.run(anna, "send after failure",
-		submit(chromedp.Click(chromedp.ID("send-reply"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("send-reply"))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.waitReply("chat-1", "testo mio")

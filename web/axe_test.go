@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"helpdesk/web/webtest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -158,7 +159,7 @@ func checkA11y(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
 	vs, err := axeViolations(ctx)
 	if err != nil {
-		loc, _ := pageState(ctx)
+		loc, _ := webtest.PageState(ctx)
 		t.Fatalf("%s (%s): %v", page, loc, err)
 	}
 	for _, v := range vs {
@@ -213,7 +214,7 @@ func TestBrowserAxeFindsViolations(t *testing.T) {
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1>%s</main></body></html>`, body)
 	}))
 	t.Cleanup(page.Close)
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 	for _, tc := range []struct {
 		path string
 		want []string

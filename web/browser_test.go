@@ -22,6 +22,7 @@ import (
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
+	"helpdesk/web/webtest"
 )
 
 // desk is the whole service in one process: the real engine, knowledge
@@ -135,13 +136,13 @@ func (d *desk) queue(key string) int64 {
 // a browser context of its own (each agent has their own cookies).
 func (d *desk) agentTab(b context.Context, username string) context.Context {
 	d.t.Helper()
-	ctx := openTab(d.t, b)
+	ctx := webtest.OpenTab(d.t, b)
 	d.run(ctx, "login "+username,
 		chromedp.Navigate(d.ts.URL+"/console/login"),
 		chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), username),
 		chromedp.SendKeys(chromedp.ID("password"), passwordOf(username)),
-		submit(chromedp.Click(chromedp.ID("login"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("login"))),
 		chromedp.WaitVisible(chromedp.ID("logout")),
 	)
 	return ctx
@@ -166,7 +167,7 @@ func (d *desk) read(ctx context.Context, what string, a chromedp.Action[string])
 
 func (d *desk) fatal(ctx context.Context, what string, err error) {
 	d.t.Helper()
-	loc, body := pageState(ctx)
+	loc, body := webtest.PageState(ctx)
 	d.t.Fatalf("%s: %v (at %s: %.400s)", what, err, loc, body)
 }
 
@@ -194,7 +195,7 @@ func (d *desk) waitReply(key, want string) {
 
 func TestBrowserHandoff(t *testing.T) {
 	t.Parallel()
-	b := browser(t)
+	b := webtest.Browser(t)
 	d := newDesk(t)
 	d.addUser("anna", agents.RoleAgentL1)
 	d.addUser("luca", agents.RoleAgentL2)
@@ -222,7 +223,7 @@ func TestBrowserHandoff(t *testing.T) {
 	// A screen reader hears the new row once, from the page's status
 	// region; the list itself is not a live region (it would be read
 	// again whole at every refresh).
-	said := d.read(anna, "the new row said", poll[string](fmt.Sprintf(
+	said := d.read(anna, "the new row said", webtest.Poll[string](fmt.Sprintf(
 		`(() => { const s = document.getElementById("live-status").textContent; return s.includes("#%d ·") && s; })()`, conv)))
 	lang := d.read(anna, "page language", chromedp.Evaluate[string](`document.documentElement.lang`))
 	if want := consoleText.T(lang, "live.inbox_new") + fmt.Sprintf(": #%d · ", conv); !strings.HasPrefix(said, want) {
@@ -235,20 +236,20 @@ func TestBrowserHandoff(t *testing.T) {
 	d.run(anna, "take",
 		chromedp.Click(chromedp.CSS(row)),
 		chromedp.WaitVisible(chromedp.ID("sum-query")),
-		submit(chromedp.Click(chromedp.ID("take"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("take"))),
 		chromedp.WaitVisible(chromedp.ID("reply-text")),
 	)
 	d.waitReply("chat-1", "ANNA")
 	d.run(anna, "reply",
 		chromedp.SendKeys(chromedp.ID("reply-text"), "Buongiorno, sono Anna: provi a svuotare la cache del programma."),
-		submit(chromedp.Click(chromedp.ID("send-reply"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("send-reply"))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.waitReply("chat-1", "provi a svuotare la cache")
 	// The user answers: the message appears in Anna's open page by itself.
 	d.say("chat-1", "Fatto, ma si chiude ancora")
 	d.run(anna, "live message", chromedp.WaitVisible(chromedp.Search(`//ol[@id="messages"]//div[contains(., "si chiude ancora")]`)))
-	said = d.read(anna, "the new message said", poll[string](
+	said = d.read(anna, "the new message said", webtest.Poll[string](
 		`(() => { const s = document.getElementById("live-status").textContent; return s.includes("si chiude ancora") && s; })()`))
 	if want := consoleText.T(lang, "live.message_new") + ": " + consoleText.T(lang, "conv.user") + ": Fatto, ma si chiude ancora"; said != want {
 		t.Errorf("live status %q, want the new message once, with who wrote it", said)
@@ -258,7 +259,7 @@ func TestBrowserHandoff(t *testing.T) {
 	luca := d.agentTab(b, "luca")
 	d.run(anna, "escalate",
 		chromedp.SendKeys(chromedp.ID("esc-reason"), "crash riproducibile, serve il secondo livello"),
-		submit(chromedp.Click(chromedp.ID("escalate"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("escalate"))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	d.run(luca, "L2 inbox", chromedp.Navigate(d.ts.URL+"/console/inbox"), chromedp.WaitVisible(chromedp.CSS(row)))
@@ -286,7 +287,7 @@ func TestBrowserHandoff(t *testing.T) {
 
 func TestBrowserEditorPublishesFAQ(t *testing.T) {
 	t.Parallel()
-	b := browser(t)
+	b := webtest.Browser(t)
 	d := newDesk(t)
 	d.addUser("elena", agents.RoleEditor)
 	// Before: the bot has no answer about the new badge printer.
@@ -313,11 +314,11 @@ func TestBrowserEditorPublishesFAQ(t *testing.T) {
 		t.Fatalf("preview %q is not rendered Markdown", preview)
 	}
 	d.run(elena, "save, review, publish",
-		submit(chromedp.Click(chromedp.ID("kb-save"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("kb-save"))),
 		chromedp.WaitVisible(chromedp.ID("to-in_review")),
-		submit(chromedp.Click(chromedp.ID("to-in_review"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("to-in_review"))),
 		chromedp.WaitVisible(chromedp.ID("to-published")),
-		submit(chromedp.Click(chromedp.ID("to-published"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("to-published"))),
 		chromedp.WaitVisible(chromedp.ID("to-archived")),
 	)
 	// After: the bot answers with the new entry. The searcher follows the

@@ -4,6 +4,7 @@ package web
 
 import (
 	"helpdesk/web/clean"
+	"helpdesk/web/portal"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,7 +35,7 @@ func TestOddBytesWebChat(t *testing.T) {
 	}
 	req, _ := http.NewRequest(http.MethodPost, p.ts.URL+"/help/chat/send", strings.NewReader("{\"id\":\"raw1\",\"text\":\"grazie \xff\xfe\"}"))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(chatKeyHeader, v.key)
+	req.Header.Set(portal.ChatKeyHeader, v.key)
 	if code, b, _ := p.do(v.c, req); code != 200 {
 		t.Fatalf("send with invalid UTF-8 = %d %s", code, b)
 	}

@@ -16,6 +16,7 @@ import (
 	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/kb"
+	"helpdesk/web/webtest"
 )
 
 // TestBrowserConsolePages walks the agents' console as its people use it —
@@ -26,7 +27,7 @@ import (
 // show words, never the machine's keys or raw Markdown.
 func TestBrowserConsolePages(t *testing.T) {
 	t.Parallel()
-	b := browser(t)
+	b := webtest.Browser(t)
 	var searcher *kb.Searcher
 	d := newDeskWith(t, func(o *Options) { searcher = o.Searcher })
 	ctx := context.Background()
@@ -88,7 +89,7 @@ func TestBrowserConsolePages(t *testing.T) {
 	}
 
 	t.Run("login", func(t *testing.T) {
-		anon := openTab(t, b)
+		anon := webtest.OpenTab(t, b)
 		d.run(anon, "login page", chromedp.Navigate(d.ts.URL+"/console/login?lang=it"), chromedp.WaitVisible(chromedp.ID("username")))
 		if title := d.read(anon, "title", chromedp.Title()); !strings.Contains(title, "Console dell'help desk") {
 			t.Errorf("login page title %q, want the console's Italian name", title)
@@ -103,11 +104,11 @@ func TestBrowserConsolePages(t *testing.T) {
 	checkA11y(t, marco, "inbox")
 	d.run(marco, "take",
 		chromedp.Navigate(convURL), chromedp.WaitVisible(chromedp.ID("take")),
-		submit(chromedp.Click(chromedp.ID("take"))), chromedp.WaitVisible(chromedp.ID("reply-text")))
+		webtest.Submit(chromedp.Click(chromedp.ID("take"))), chromedp.WaitVisible(chromedp.ID("reply-text")))
 	// Ctrl+Enter sends, as the hint under the box says.
 	d.run(marco, "reply with Ctrl+Enter",
 		chromedp.SendKeys(chromedp.ID("reply-text"), "Buongiorno, provi a **riavviare** il PC e mi dica."),
-		submit(chromedp.KeyEvent(chromekb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl))),
+		webtest.Submit(chromedp.KeyEvent(chromekb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl))),
 		chromedp.WaitVisible(chromedp.CSS(".flash")))
 	d.waitReply("chat-7", "riavviare")
 
@@ -157,7 +158,7 @@ func TestBrowserConsolePages(t *testing.T) {
 	d.run(marco, "resolve",
 		chromedp.SetValue(chromedp.ID("conv-closure-code"), "workaround"),
 		chromedp.SendKeys(chromedp.ID("conv-closure-note"), "Cache svuotata a mano"),
-		submit(chromedp.Click(chromedp.ID("resolve"))), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		webtest.Submit(chromedp.Click(chromedp.ID("resolve"))), chromedp.WaitVisible(chromedp.CSS(".flash")))
 
 	t.Run("ticket", func(t *testing.T) {
 		d.run(marco, "ticket", chromedp.Navigate(fmt.Sprintf("%s/console/tickets/%d", d.ts.URL, ticketID)), chromedp.WaitVisible(chromedp.ID("timeline")))

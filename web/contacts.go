@@ -62,7 +62,7 @@ type contactForm struct {
 
 type contactPageData struct {
 	Form     contactForm
-	Errors   fieldErrors
+	Errors   intake.FieldErrors
 	Channels []string
 	Levels   []tickets.Level
 	Products []string
@@ -81,10 +81,10 @@ func (c *console) contactPage(w http.ResponseWriter, r *http.Request) {
 	if ch != "" {
 		f.Channel = ch
 	}
-	c.renderContact(w, r, http.StatusOK, f, fieldErrors{})
+	c.renderContact(w, r, http.StatusOK, f, intake.FieldErrors{})
 }
 
-func (c *console) renderContact(w http.ResponseWriter, r *http.Request, code int, f contactForm, errs fieldErrors) {
+func (c *console) renderContact(w http.ResponseWriter, r *http.Request, code int, f contactForm, errs intake.FieldErrors) {
 	matrix, _ := json.Marshal(c.tickets.Matrix())
 	d := contactPageData{Form: f, Errors: errs, Channels: contactChannels, Levels: []tickets.Level{tickets.High, tickets.Medium, tickets.Low},
 		Matrix: string(matrix)}
@@ -106,7 +106,7 @@ func (c *console) contactSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sev := c.severity.Assess(r.Context(), f.Description, f.Lang)
-	typ, urgency, impact := severityLevels(sev)
+	typ, urgency, impact := intake.SeverityLevels(sev)
 	// The agent's choice wins over the model's suggestion; an empty field
 	// (a page without script) takes the suggestion.
 	if l := tickets.Level(f.Urgency); l.Valid() {
@@ -147,7 +147,7 @@ func (c *console) contactSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeContactForm reads and checks the posted fields.
-func decodeContactForm(r *http.Request) (contactForm, fieldErrors) {
+func decodeContactForm(r *http.Request) (contactForm, intake.FieldErrors) {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := contactForm{Requester: v("requester"), Lookup: v("lookup"), Name: v("name"), Email: v("email"), Phone: v("phone"),
 		Lang: v("lang"), Channel: v("channel"), Product: v("product"), Description: v("description"),
@@ -156,28 +156,28 @@ func decodeContactForm(r *http.Request) (contactForm, fieldErrors) {
 	if f.Lang != "en" {
 		f.Lang = "it"
 	}
-	errs := fieldErrors{}
+	errs := intake.FieldErrors{}
 	if !slices.Contains(contactChannels, f.Channel) {
 		errs["channel"] = "field.invalid"
 	}
 	switch {
 	case f.Description == "":
 		errs["description"] = "field.required"
-	case len(f.Description) > maxDescriptionBytes:
+	case len(f.Description) > intake.MaxDescriptionBytes:
 		errs["description"] = "field.toolong"
 	case !utf8.ValidString(f.Description) || strings.ContainsFunc(f.Description, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
 		errs["description"] = "field.invalid"
-	case utf8.RuneCountInString(f.Description) < minDescriptionRunes:
+	case utf8.RuneCountInString(f.Description) < intake.MinDescriptionRunes:
 		errs["description"] = "field.tooshort"
 	}
-	if len(f.Product) > maxSubjectBytes || strings.ContainsAny(f.Product, "\r\n") {
+	if len(f.Product) > intake.MaxSubjectBytes || strings.ContainsAny(f.Product, "\r\n") {
 		errs["product"] = "field.invalid"
 	}
-	if len(f.Name) > maxNameBytes || strings.ContainsAny(f.Name, "\r\n") {
+	if len(f.Name) > intake.MaxNameBytes || strings.ContainsAny(f.Name, "\r\n") {
 		errs["name"] = "field.invalid"
 	}
 	if f.Email != "" {
-		if a, err := mail.ParseAddress(f.Email); err != nil || a.Name != "" || a.Address != f.Email || len(f.Email) > maxEmailBytes {
+		if a, err := mail.ParseAddress(f.Email); err != nil || a.Name != "" || a.Address != f.Email || len(f.Email) > intake.MaxEmailBytes {
 			errs["email"] = "field.email"
 		}
 	}
@@ -288,7 +288,7 @@ func (c *console) lookupRequesters(ctx context.Context, q string) ([]requesterMa
 
 // contactLookup answers the page's type-ahead (JSON).
 func (c *console) contactLookup(w http.ResponseWriter, r *http.Request) {
-	q, err := filterText(filterQuery(r), "q", maxNameBytes)
+	q, err := filterText(filterQuery(r), "q", intake.MaxNameBytes)
 	if err != nil {
 		msg, _ := filterMessage(err, pageLang(r))
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": msg})
@@ -317,7 +317,7 @@ type severitySuggestion struct {
 // suggestSeverity runs the severity model the bot uses.
 func (c *console) suggestSeverity(ctx context.Context, text, lang, pageLang string) severitySuggestion {
 	sev := c.severity.Assess(ctx, text, lang)
-	typ, u, i := severityLevels(sev)
+	typ, u, i := intake.SeverityLevels(sev)
 	s := severitySuggestion{Urgency: u, Impact: i, Type: typ, Priority: c.tickets.Matrix().Priority(u, i), Because: []string{}}
 	for _, cue := range sev.Cues {
 		if cue.Match != "" && !slices.Contains(s.Because, cue.Match) {
@@ -335,8 +335,8 @@ func (c *console) suggestSeverity(ctx context.Context, text, lang, pageLang stri
 // contactSeverity answers the page's live suggestion (JSON).
 func (c *console) contactSeverity(w http.ResponseWriter, r *http.Request) {
 	text := strings.TrimSpace(r.PostFormValue("description"))
-	if len(text) > maxDescriptionBytes {
-		text = text[:maxDescriptionBytes]
+	if len(text) > intake.MaxDescriptionBytes {
+		text = text[:intake.MaxDescriptionBytes]
 	}
 	lang := r.PostFormValue("lang")
 	if lang != "en" {
@@ -438,4 +438,13 @@ func newContactDesk(c *console, opt Options, in *intake.Intake) error {
 	}
 	c.intake = in
 	return nil
+}
+
+// writeJSON answers a script of the page (the requester lookup, the
+// severity suggestion) with v and no caching.
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
 }

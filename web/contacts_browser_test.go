@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"helpdesk/web/intake"
+	"helpdesk/web/webtest"
 	"regexp"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ import (
 // refused until the operator writes why.
 func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 	t.Parallel()
-	b := browser(t)
+	b := webtest.Browser(t)
 	d := newDesk(t)
 	d.addUser("anna", agents.RoleAgentL1)
 	ctx := context.Background()
@@ -69,7 +70,7 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 		d.step(anna, "describe; the model suggests the severity",
 			chromedp.KeyEvent("La stampante di rete del secondo piano ha la carta inceppata e non stampa nulla"),
 		)
-		sugg := d.read(anna, "suggestion", poll[string](`(function(){var h=document.getElementById("severity-hint");`+
+		sugg := d.read(anna, "suggestion", webtest.Poll[string](`(function(){var h=document.getElementById("severity-hint");`+
 			`return h.dataset.urgency && document.getElementById("contact-urgency").value ? h.textContent : false})()`))
 		if !strings.Contains(sugg, "Suggerita dal modello") {
 			t.Fatalf("suggestion %q", sugg)
@@ -117,12 +118,12 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 			return d.read(anna, "suggestion", chromedp.Evaluate[string](`document.getElementById("attach-stampante-inceppata") ? "yes" : "no"`)) == "yes"
 		})
 		d.step(anna, "attach the suggested procedure, tick a step, resolve",
-			submit(chromedp.Click(chromedp.ID("attach-stampante-inceppata"))),
+			webtest.Submit(chromedp.Click(chromedp.ID("attach-stampante-inceppata"))),
 			chromedp.WaitVisible(chromedp.CSS(`button[id^="tick-"][id$="-1"]`)),
-			submit(chromedp.Click(chromedp.CSS(`button[id^="tick-"][id$="-1"]`))),
+			webtest.Submit(chromedp.Click(chromedp.CSS(`button[id^="tick-"][id$="-1"]`))),
 			chromedp.WaitVisible(chromedp.CSS(`button[id^="tick-"][id$="-1"][aria-pressed="true"]`)),
 			chromedp.SetValue(chromedp.ID("resolve-code"), "solved"),
-			submit(chromedp.Click(chromedp.ID("ticket-resolve"))),
+			webtest.Submit(chromedp.Click(chromedp.ID("ticket-resolve"))),
 			chromedp.WaitVisible(chromedp.ID("checklist-refused")),
 		)
 		msg := d.read(anna, "refusal", chromedp.Text(chromedp.ID("checklist-refused")))
@@ -137,7 +138,7 @@ func TestBrowserPhoneCallAndChecklist(t *testing.T) {
 		d.step(anna, "write why and resolve",
 			chromedp.KeyEvent("Manca la carta per la pagina di prova: l'utente confermerà domani."),
 			chromedp.SetValue(chromedp.ID("resolve-code"), "solved"),
-			submit(chromedp.Click(chromedp.ID("ticket-resolve"))),
+			webtest.Submit(chromedp.Click(chromedp.ID("ticket-resolve"))),
 			chromedp.WaitVisible(chromedp.CSS(".flash")),
 		)
 		state = d.read(anna, "state", chromedp.Text(chromedp.ID("ticket-state")))

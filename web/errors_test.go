@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"helpdesk/web/api"
+	"helpdesk/web/portal"
 	"helpdesk/web/problem"
 	"html"
 	"io"
@@ -88,8 +89,8 @@ func TestOneStatusPerError(t *testing.T) {
 	if err := c.parseTemplates(); err != nil {
 		t.Fatal(err)
 	}
-	p := &publicSite{log: log, loc: time.UTC}
-	if err := p.parseTemplates(); err != nil {
+	p, err := portal.New(portal.Options{}, portal.Deps{Logger: log, Location: time.UTC})
+	if err != nil {
 		t.Fatal(err)
 	}
 	audiences := []struct {
@@ -99,8 +100,8 @@ func TestOneStatusPerError(t *testing.T) {
 		message func(pr problem.Problem) string
 	}{
 		{"console", c.fail, func(pr problem.Problem) string { return consoleText.T("en", pr.KeyIn(consoleText)) }},
-		{"public page", p.fail, func(pr problem.Problem) string { return helpText.T("en", pr.KeyIn(helpText)) }},
-		{"web chat", p.chatFail, func(pr problem.Problem) string { return helpText.T("en", pr.KeyIn(helpText)) }},
+		{"public page", p.Fail, func(pr problem.Problem) string { return portal.Text.T("en", pr.KeyIn(portal.Text)) }},
+		{"web chat", p.ChatFail, func(pr problem.Problem) string { return portal.Text.T("en", pr.KeyIn(portal.Text)) }},
 		{"REST API", func(w http.ResponseWriter, r *http.Request, err error) { api.Fail(log, w, err) },
 			func(pr problem.Problem) string { return `"code":"` + pr.Code + `"` }},
 	}
@@ -138,7 +139,7 @@ func TestProblemKeysInEveryCatalogue(t *testing.T) {
 	for _, cat := range []struct {
 		name string
 		cat  i18n.Catalog
-	}{{"console", consoleText}, {"public", helpText}} {
+	}{{"console", consoleText}, {"public", portal.Text}} {
 		for _, tc := range errorStatuses {
 			key := problem.Of(tc.err).KeyIn(cat.cat)
 			for _, lang := range []string{"it", "en"} {

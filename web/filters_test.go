@@ -12,6 +12,7 @@ import (
 
 	"helpdesk/agents"
 	"helpdesk/kb"
+	"helpdesk/web/intake"
 )
 
 // TestConsoleFiltersRefuseBadValues: every filter of the console's pages
@@ -104,7 +105,7 @@ func TestConsoleFiltersRefuseBadValues(t *testing.T) {
 	}
 
 	// The contact page's type-ahead answers JSON: 400 with the message.
-	for _, v := range []string{nul, badUTF8, strings.Repeat("x", maxNameBytes+1)} {
+	for _, v := range []string{nul, badUTF8, strings.Repeat("x", intake.MaxNameBytes+1)} {
 		code, body, _ := c.get("/console/contacts/requesters?" + url.Values{"q": {v}, "lang": {"en"}}.Encode())
 		var msg map[string]string
 		if code != http.StatusBadRequest || json.Unmarshal([]byte(body), &msg) != nil || !strings.Contains(msg["error"], "Text") {

@@ -5,6 +5,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log"
@@ -25,6 +26,8 @@ import (
 	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/testwait"
+	"helpdesk/tickets"
+	"helpdesk/web/webtest"
 )
 
 // mailbox is a loopback SMTP server that keeps every mail it accepts.
@@ -126,7 +129,7 @@ func value[T any](t *testing.T, ctx context.Context, what string, a chromedp.Act
 
 func browserFatal(t *testing.T, ctx context.Context, what string, err error) {
 	t.Helper()
-	loc, body := pageState(ctx)
+	loc, body := webtest.PageState(ctx)
 	t.Fatalf("%s: %v (at %s: %.500s)", what, err, loc, body)
 }
 
@@ -151,7 +154,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 		engine.RegisterSender(bots.ChannelEmail, a)
 		o.Mailer = a
 	})
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 
 	do(t, ctx, "submit the web form",
 		chromedp.Navigate(p.ts.URL+"/help/request?lang=it"),
@@ -161,7 +164,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("subject"), "Non riesco a stampare le ricette"),
 		chromedp.SetValue(chromedp.ID("category"), "Stampa"),
 		chromedp.SendKeys(chromedp.ID("description"), "Dalle nove la stampante dell'ambulatorio non stampa le ricette: i documenti restano in coda."),
-		submit(chromedp.Click(chromedp.ID("send"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("send"))),
 		chromedp.WaitVisible(chromedp.ID("ticket-number")),
 	)
 	number := value(t, ctx, "ticket number", chromedp.Text(chromedp.ID("ticket-number")))
@@ -210,7 +213,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 	}
 	do(t, ctx, "reply from the tracking page",
 		chromedp.SendKeys(chromedp.ID("body"), "Ora funziona, grazie!"),
-		submit(chromedp.Click(chromedp.ID("reply-send"))),
+		webtest.Submit(chromedp.Click(chromedp.ID("reply-send"))),
 		chromedp.WaitVisible(chromedp.ID("notice")),
 	)
 	timeline = value(t, ctx, "timeline", chromedp.Text(chromedp.ID("timeline")))
@@ -225,7 +228,7 @@ func TestBrowserFormToTrackingPage(t *testing.T) {
 func TestBrowserWebChat(t *testing.T) {
 	t.Parallel()
 	p := newPortal(t, nil)
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 	do(t, ctx, "ask the chat",
 		chromedp.Navigate(p.ts.URL+"/help/chat?lang=it"),
 		chromedp.WaitVisible(chromedp.ID("chat-text")),
@@ -240,9 +243,9 @@ func TestBrowserWebChat(t *testing.T) {
 	}
 	count := value(t, ctx, "messages", chromedp.Evaluate[int](`document.querySelectorAll(".chat-log li").length`))
 	do(t, ctx, "press the first button", chromedp.Click(chromedp.CSS(".msg.from-bot .buttons button")))
-	value(t, ctx, "a reply to the button", poll[bool](fmt.Sprintf(`document.querySelectorAll(".chat-log li").length >= %d`, count+2)))
+	value(t, ctx, "a reply to the button", webtest.Poll[bool](fmt.Sprintf(`document.querySelectorAll(".chat-log li").length >= %d`, count+2)))
 	key := value(t, ctx, "the key is kept", chromedp.Evaluate[string](`localStorage.getItem("helpdesk-chat-key") || ""`))
-	if _, ok := parseChatKey(key); !ok {
+	if b, err := base64.RawURLEncoding.Strict().DecodeString(key); err != nil || len(b) != tickets.TrackingTokenBytes {
 		t.Errorf("conversation key %q not kept in localStorage", key)
 	}
 

@@ -121,23 +121,6 @@ func TestHelpDeepLinks(t *testing.T) {
 	}
 }
 
-func TestApplicationsOf(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		tags []string
-		want string
-	}{
-		{[]string{"vpn", "app:vpn"}, "vpn"},
-		{[]string{"App:Gestionale ", "app:ricette"}, "gestionale,ricette"},
-		{[]string{"app:", "application"}, ""},
-	}
-	for _, tt := range tests {
-		if got := strings.Join(applicationsOf(kb.Entry{Tags: tt.tags}), ","); got != tt.want {
-			t.Errorf("applicationsOf(%q) = %q, want %q", tt.tags, got, tt.want)
-		}
-	}
-}
-
 // TestHelpDeepLinksDemoContent checks the examples of docs/web.md against
 // the demo knowledge base they are written for.
 func TestHelpDeepLinksDemoContent(t *testing.T) {

@@ -31,11 +31,11 @@ import (
 	"helpdesk/tickets"
 )
 
-// portal is the public side of the service in one process: real engine,
-// knowledge base (imported from public/testdata/kb), ticket store and
+// portalServer is the public side of the service in one process: real engine,
+// knowledge base (imported from testdata/kb), ticket store and
 // server on a fresh test database; mail goes to a recorder unless the
 // test gives a Mailer.
-type portal struct {
+type portalServer struct {
 	t       *testing.T
 	pool    *sqlx.DB
 	dbURL   string
@@ -91,7 +91,7 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 
 // newPortal starts the service; edit changes the public options (and may
 // set a Mailer of its own). The desk is open round the clock.
-func newPortal(t *testing.T, edit func(*PublicOptions)) *portal {
+func newPortal(t *testing.T, edit func(*PublicOptions)) *portalServer {
 	t.Helper()
 	return newPortalWith(t, portalSetup{Edit: edit})
 }
@@ -104,11 +104,11 @@ type portalSetup struct {
 	// Now is the clock of the engine, the stores and the pages; nil: time.Now.
 	Now func() time.Time
 	// Content is the knowledge base's folder, imported and served as the
-	// media's root; "": public/testdata/kb.
+	// media's root; "": testdata/kb.
 	Content string
 }
 
-func newPortalWith(t *testing.T, setup portalSetup) *portal {
+func newPortalWith(t *testing.T, setup portalSetup) *portalServer {
 	t.Helper()
 	edit := setup.Edit
 	ctx := context.Background()
@@ -137,7 +137,7 @@ func newPortalWith(t *testing.T, setup portalSetup) *portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	content, err := filepath.Abs(cmp.Or(setup.Content, "public/testdata/kb"))
+	content, err := filepath.Abs(cmp.Or(setup.Content, "testdata/kb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func newPortalWith(t *testing.T, setup portalSetup) *portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &portal{t: t, pool: pool, dbURL: u, ts: hs, engine: engine, tickets: ts, kb: store, mail: &mailRecorder{}, files: t.TempDir()}
+	p := &portalServer{t: t, pool: pool, dbURL: u, ts: hs, engine: engine, tickets: ts, kb: store, mail: &mailRecorder{}, files: t.TempDir()}
 	pub := PublicOptions{Engine: engine, Mailer: p.mail, Severity: sev, ContentDir: content, AttachmentDir: p.files,
 		MaxAttachmentBytes: 64 << 10}
 	if edit != nil {
@@ -182,7 +182,7 @@ func newPortalWith(t *testing.T, setup portalSetup) *portal {
 }
 
 // client is a visitor's HTTP client: cookies kept, redirects not followed.
-func (p *portal) client() *http.Client {
+func (p *portalServer) client() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Timeout: 40 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
@@ -190,7 +190,7 @@ func (p *portal) client() *http.Client {
 }
 
 // get fetches a path and returns status and body.
-func (p *portal) get(c *http.Client, path string, header ...string) (int, string, http.Header) {
+func (p *portalServer) get(c *http.Client, path string, header ...string) (int, string, http.Header) {
 	p.t.Helper()
 	req, err := http.NewRequest(http.MethodGet, p.ts.URL+path, nil)
 	if err != nil {
@@ -202,7 +202,7 @@ func (p *portal) get(c *http.Client, path string, header ...string) (int, string
 	return p.do(c, req)
 }
 
-func (p *portal) do(c *http.Client, req *http.Request) (int, string, http.Header) {
+func (p *portalServer) do(c *http.Client, req *http.Request) (int, string, http.Header) {
 	p.t.Helper()
 	resp, err := c.Do(req)
 	if err != nil {
@@ -214,7 +214,7 @@ func (p *portal) do(c *http.Client, req *http.Request) (int, string, http.Header
 }
 
 // postForm posts url-encoded fields.
-func (p *portal) postForm(c *http.Client, path string, form url.Values, header ...string) (int, string, http.Header) {
+func (p *portalServer) postForm(c *http.Client, path string, form url.Values, header ...string) (int, string, http.Header) {
 	p.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, p.ts.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -228,7 +228,7 @@ func (p *portal) postForm(c *http.Client, path string, form url.Values, header .
 }
 
 // postMultipart posts the web form with an optional file.
-func (p *portal) postMultipart(c *http.Client, path string, form url.Values, fileName string, file []byte, header ...string) (int, string, http.Header) {
+func (p *portalServer) postMultipart(c *http.Client, path string, form url.Values, fileName string, file []byte, header ...string) (int, string, http.Header) {
 	p.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)

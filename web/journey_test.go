@@ -14,6 +14,7 @@ import (
 
 	"helpdesk/bots"
 	"helpdesk/bots/journey"
+	"helpdesk/web/portal"
 )
 
 var updateJourney = flag.Bool("update", false, "rewrite the journey's golden transcript")
@@ -24,10 +25,10 @@ type webJourney struct {
 	v     *chatVisitor
 	db    *sqlx.DB
 	mu    sync.Mutex
-	shown []chatMessage
+	shown []portal.ChatMessage
 }
 
-func (j *webJourney) Name() string { return chatChannel }
+func (j *webJourney) Name() string { return portal.ChatChannel }
 
 func (j *webJourney) Write(t *testing.T, text string) {
 	t.Helper()
@@ -58,14 +59,14 @@ func (j *webJourney) Press(t *testing.T, action string, oldest bool) {
 
 // read takes what the chat has for the visitor so far (one poll: the
 // journey calls it once the replies are recorded as delivered).
-func (j *webJourney) read() []chatMessage {
+func (j *webJourney) read() []portal.ChatMessage {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for {
 		// A poll with nothing new waits (long polling): ask only when the
 		// database has something after what was read.
 		var newer int
-		if err := j.db.Get(&newer, `SELECT count(*) FROM messages WHERE channel = $1 AND id > $2`, chatChannel, j.v.after); err != nil || newer == 0 {
+		if err := j.db.Get(&newer, `SELECT count(*) FROM messages WHERE channel = $1 AND id > $2`, portal.ChatChannel, j.v.after); err != nil || newer == 0 {
 			break
 		}
 		d, err := j.v.tryPoll()
@@ -78,7 +79,7 @@ func (j *webJourney) read() []chatMessage {
 			}
 		}
 	}
-	return append([]chatMessage(nil), j.shown...)
+	return append([]portal.ChatMessage(nil), j.shown...)
 }
 
 func (j *webJourney) Shown() []journey.Shown {
@@ -109,7 +110,7 @@ func TestJourney(t *testing.T) {
 	hs := httptest.NewUnstartedServer(nil)
 	hs.Start()
 	t.Cleanup(hs.Close)
-	p := &portal{t: t, pool: desk.DB, ts: hs, engine: desk.Engine, tickets: desk.Tickets, kb: desk.KB, mail: &mailRecorder{}, files: t.TempDir()}
+	p := &portalServer{t: t, pool: desk.DB, ts: hs, engine: desk.Engine, tickets: desk.Tickets, kb: desk.KB, mail: &mailRecorder{}, files: t.TempDir()}
 	pub := PublicOptions{Engine: desk.Engine, Mailer: p.mail, Severity: desk.Severity, ContentDir: content, AttachmentDir: p.files,
 		MaxAttachmentBytes: 64 << 10}
 	p.srv, err = New(Options{DB: desk.DB, Pool: desk.DB, Registry: prometheus.NewRegistry(), Logger: quietLog(), BaseURL: hs.URL,

@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"helpdesk/web/webtest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -66,7 +67,7 @@ func TestBrowserOverflowCheck(t *testing.T) {
 		fmt.Fprintf(w, `<!doctype html><html lang="it"><head><title>t</title></head><body style="margin:0"><main id="m">%s</main></body></html>`, pages[r.URL.Path])
 	}))
 	t.Cleanup(page.Close)
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 	do(t, ctx, "window size", chromedp.EmulateViewport(shotWidth, shotHeight))
 	for _, tc := range []struct{ path, want string }{
 		{"/half", "div.card holds"}, {"/wide", "div#banner ends at 1500 px"}, {"/fine", ""},

@@ -13,6 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"helpdesk/kb"
+	"helpdesk/web/portal"
+	"helpdesk/web/webtest"
 )
 
 // TestBrowserPublicAccessibility runs axe-core on every public page — help
@@ -22,7 +24,7 @@ import (
 func TestBrowserPublicAccessibility(t *testing.T) {
 	t.Parallel()
 	p := newPortal(t, nil)
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 	for _, lang := range []string{"it", "en"} {
 		topic := map[string]string{"it": "Rete", "en": "Printing"}[lang]
 		pages := []struct{ what, path, ready string }{
@@ -46,14 +48,14 @@ func TestBrowserPublicAccessibility(t *testing.T) {
 		// on the tracking page, its times in the desk's zone.
 		do(t, ctx, "send the form empty",
 			chromedp.Navigate(p.ts.URL+"/help/request?lang="+lang), chromedp.WaitVisible(chromedp.ID("name")),
-			submit(chromedp.Click(chromedp.ID("send"))), chromedp.WaitVisible(chromedp.ID("page-error")))
+			webtest.Submit(chromedp.Click(chromedp.ID("send"))), chromedp.WaitVisible(chromedp.ID("page-error")))
 		checkA11y(t, ctx, "web form with errors ("+lang+")")
 		do(t, ctx, "send the form",
 			chromedp.SendKeys(chromedp.ID("name"), "Marta Neri"),
 			chromedp.SendKeys(chromedp.ID("email"), "marta.neri@example.org"),
 			chromedp.SendKeys(chromedp.ID("subject"), "Non riesco a stampare le ricette"),
 			chromedp.SendKeys(chromedp.ID("description"), "Dalle nove la stampante dell'ambulatorio non stampa le ricette."),
-			submit(chromedp.Click(chromedp.ID("send"))), chromedp.WaitVisible(chromedp.ID("first-response")))
+			webtest.Submit(chromedp.Click(chromedp.ID("send"))), chromedp.WaitVisible(chromedp.ID("first-response")))
 		checkA11y(t, ctx, "web form confirmation and tracking page ("+lang+")")
 		tk := p.ticket(value(t, ctx, "ticket number", chromedp.Text(chromedp.ID("ticket-number"))))
 		rome, err := time.LoadLocation("Europe/Rome")
@@ -97,7 +99,7 @@ const readChat = `(() => {
 func TestBrowserWebChatOnceAndInView(t *testing.T) {
 	t.Parallel()
 	p := newPortal(t, nil)
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 	do(t, ctx, "open the chat on a short screen", chromedp.EmulateViewport(1280, 640),
 		chromedp.Navigate(p.ts.URL+"/help/chat?lang=it"), chromedp.WaitVisible(chromedp.ID("chat-text")))
 	ask := func(question string, answers int) chatView {
@@ -106,7 +108,7 @@ func TestBrowserWebChatOnceAndInView(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("chat-text"), question),
 			chromedp.Click(chromedp.ID("chat-send")),
 		)
-		value(t, ctx, "the answer to "+question, poll[bool](fmt.Sprintf(
+		value(t, ctx, "the answer to "+question, webtest.Poll[bool](fmt.Sprintf(
 			`document.querySelectorAll("#chat-log .msg.from-bot .buttons").length >= %d`, answers)))
 		return value(t, ctx, "the chat", chromedp.Evaluate[chatView](readChat))
 	}
@@ -143,7 +145,7 @@ func TestBrowserWebChatOnceAndInView(t *testing.T) {
 	// A reload shows the history from the server, once, and the next
 	// message too.
 	do(t, ctx, "reload the chat", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("chat-text")))
-	value(t, ctx, "the history", poll[bool](`document.querySelectorAll("#chat-log .msg.from-bot .buttons").length >= 2`))
+	value(t, ctx, "the history", webtest.Poll[bool](`document.querySelectorAll("#chat-log .msg.from-bot .buttons").length >= 2`))
 	v = ask("come configuro la vpn", 3)
 	once(v, "la stampante non stampa", "la vpn non si collega da casa", "come configuro la vpn")
 	inView(v)
@@ -155,7 +157,7 @@ func TestBrowserWebChatOnceAndInView(t *testing.T) {
 func TestBrowserHomeLeadsToHelpCentre(t *testing.T) {
 	t.Parallel()
 	p := newPortal(t, nil)
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 	for _, lang := range []string{"it", "en"} {
 		do(t, ctx, "open /", chromedp.Navigate(p.ts.URL+"/?lang="+lang), chromedp.WaitVisible(chromedp.ID("to-help")))
 		checkA11y(t, ctx, "home ("+lang+")")
@@ -163,11 +165,11 @@ func TestBrowserHomeLeadsToHelpCentre(t *testing.T) {
 		if !strings.Contains(where, "/console/") {
 			t.Errorf("the home page (%s) says %q about the console", lang, where)
 		}
-		do(t, ctx, "follow the link to the help centre", submit(chromedp.Click(chromedp.ID("to-help"))),
+		do(t, ctx, "follow the link to the help centre", webtest.Submit(chromedp.Click(chromedp.ID("to-help"))),
 			chromedp.WaitVisible(chromedp.CSS("main h1")))
 		loc := value(t, ctx, "location", chromedp.Location())
 		h1 := value(t, ctx, "heading", chromedp.Text(chromedp.CSS("main h1")))
-		if !strings.HasPrefix(loc, p.ts.URL+"/help/") || h1 != helpText.T(lang, "help.heading") {
+		if !strings.HasPrefix(loc, p.ts.URL+"/help/") || h1 != portal.Text.T(lang, "help.heading") {
 			t.Errorf("the home page's link leads to %s (%q), want the help centre", loc, h1)
 		}
 	}
@@ -187,11 +189,11 @@ type mediaView struct {
 func TestBrowserDemoTutorialPlays(t *testing.T) {
 	t.Parallel()
 	p := newPortalWith(t, portalSetup{Content: "../content/kb"})
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 	for _, tc := range []struct{ id, lang string }{{"vpn-configurare-client", "it"}, {"vpn-set-up-client", "en"}} {
 		do(t, ctx, "open the tutorial "+tc.id, chromedp.Navigate(p.ts.URL+"/help/a/"+tc.id+"?lang="+tc.lang),
 			chromedp.WaitVisible(chromedp.CSS("article video")))
-		m := value(t, ctx, "the video loaded", poll[mediaView](`(() => {
+		m := value(t, ctx, "the video loaded", webtest.Poll[mediaView](`(() => {
 		  const v = document.querySelector("article video");
 		  const imgs = [...document.querySelectorAll("article figure.media-slides img")];
 		  const tracks = [...v.textTracks].map(t => t.language + ":" + t.mode + ":" + (t.cues ? t.cues.length : 0));
@@ -230,21 +232,21 @@ func TestBrowserRemoteVideoGivesWay(t *testing.T) {
 	if _, _, err := p.kb.Save(context.Background(), e, "ed", "a remote video"); err != nil {
 		t.Fatal(err)
 	}
-	ctx := tab(t)
+	ctx := webtest.Tab(t)
 	do(t, ctx, "open the tutorial", chromedp.Navigate(p.ts.URL+"/help/a/vpn-configurazione?lang=it"))
 	type figures struct {
 		Message  string
 		Players  []string
 		Captions []string
 	}
-	got := value(t, ctx, "the remote player gave way", poll[figures](`(() => {
+	got := value(t, ctx, "the remote player gave way", webtest.Poll[figures](`(() => {
 	  const note = document.querySelector("p.media-unavailable:not([hidden])");
 	  if (!note || document.querySelector("video[data-remote]")) return null;
 	  return {message: note.textContent.trim(),
 	    players: [...document.querySelectorAll("article video")].map(v => v.getAttribute("src")),
 	    captions: [...document.querySelectorAll("article figcaption")].map(c => c.textContent.trim().replace(/\s+/g, " "))};
 	})()`))
-	if want := helpText.T("it", "help.media.unavailable", "127.0.0.1:1"); got.Message != want {
+	if want := portal.Text.T("it", "help.media.unavailable", "127.0.0.1:1"); got.Message != want {
 		t.Errorf("message %q, want %q", got.Message, want)
 	}
 	if strings.Join(got.Players, " ") != "/help/media/test/vpn.mp4" {

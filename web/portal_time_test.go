@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"helpdesk/tickets"
+	"helpdesk/web/portal"
 )
 
 // deskCalendar is the desk of the default configuration: Europe/Rome,
@@ -88,7 +89,7 @@ func TestFormConfirmationPromise(t *testing.T) {
 			_, page, _ := p.get(c, h.Get("Location"))
 			number := elementText(page, "ticket-number")
 			tk := p.ticket(number)
-			T := func(key string, args ...any) string { return helpText.T(tc.lang, key, args...) }
+			T := func(key string, args ...any) string { return portal.Text.T(tc.lang, key, args...) }
 
 			notice, warning := elementText(page, "notice"), elementText(page, "page-warning")
 			if tc.mailFails {

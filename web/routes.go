@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"helpdesk/agents"
+	"helpdesk/web/portal"
 )
 
 // Handler returns every route of the service. The lists below are the
@@ -26,7 +27,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.home)
 	if p := s.public; p != nil {
 		for _, rt := range publicRoutes(p) {
-			mux.Handle(rt.pattern, p.guard(rt.handler))
+			mux.Handle(rt.pattern, p.Guard(rt.handler))
 		}
 	}
 	if a := s.rest; a != nil {
@@ -49,7 +50,7 @@ func (s *Server) Handler() http.Handler {
 	return s.middleware(mux)
 }
 
-// publicRoute is one route of the requesters' pages; publicSite.guard
+// publicRoute is one route of the requesters' pages; portal.Site.Guard
 // sets their security headers and refuses cross-site posts.
 type publicRoute struct {
 	pattern string
@@ -58,33 +59,33 @@ type publicRoute struct {
 
 // publicRoutes lists every route of the help centre, web form, web chat
 // and tracking pages: no login, no roles.
-func publicRoutes(p *publicSite) []publicRoute {
+func publicRoutes(p *portal.Site) []publicRoute {
 	return []publicRoute{
-		{"GET /help/{$}", p.helpHome},
-		{"GET /help/static/", p.serveStatic},
-		{"GET /help/media/{path...}", p.serveMedia},
-		{"GET /help/c/{category}", p.helpCategory},
-		{"GET /help/k/{kind}", p.helpKind},
-		{"GET /help/a/{id}", p.helpArticle},
-		{"POST /help/a/{id}/feedback", p.helpFeedback},
-		{"GET /help/search", p.helpSearch},
-		{"GET /kb/{path...}", p.kbLink},
-		{"GET /help/{path...}", p.helpFallback},
+		{"GET /help/{$}", p.HelpHome},
+		{"GET /help/static/", p.ServeStatic},
+		{"GET /help/media/{path...}", p.ServeMedia},
+		{"GET /help/c/{category}", p.HelpCategory},
+		{"GET /help/k/{kind}", p.HelpKind},
+		{"GET /help/a/{id}", p.HelpArticle},
+		{"POST /help/a/{id}/feedback", p.HelpFeedback},
+		{"GET /help/search", p.HelpSearch},
+		{"GET /kb/{path...}", p.KbLink},
+		{"GET /help/{path...}", p.HelpFallback},
 
-		{"GET /help/request", p.formPage},
-		{"POST /help/request", p.formSubmit},
+		{"GET /help/request", p.FormPage},
+		{"POST /help/request", p.FormSubmit},
 
-		{"GET /help/chat", p.chatPage},
-		{"GET /help/chat/embed", p.chatEmbed},
-		{"GET /help/chat.js", p.chatSnippet},
-		{"POST /help/chat/start", p.chatStart},
-		{"POST /help/chat/send", p.chatSend},
-		{"GET /help/chat/poll", p.chatPoll},
+		{"GET /help/chat", p.ChatPage},
+		{"GET /help/chat/embed", p.ChatEmbed},
+		{"GET /help/chat.js", p.ChatSnippet},
+		{"POST /help/chat/start", p.ChatStart},
+		{"POST /help/chat/send", p.ChatSend},
+		{"GET /help/chat/poll", p.ChatPoll},
 
-		{"GET /track/{$}", p.trackFindPage},
-		{"POST /track/{$}", p.trackFindSubmit},
-		{"GET /track/{number}", p.trackPage},
-		{"POST /track/{number}/reply", p.trackReply},
+		{"GET /track/{$}", p.TrackFindPage},
+		{"POST /track/{$}", p.TrackFindSubmit},
+		{"GET /track/{number}", p.TrackPage},
+		{"POST /track/{number}/reply", p.TrackReply},
 	}
 }
 

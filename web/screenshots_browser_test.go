@@ -19,6 +19,8 @@ import (
 
 	"helpdesk/agents"
 	"helpdesk/bots"
+	"helpdesk/web/portal"
+	"helpdesk/web/webtest"
 )
 
 // screenshotsDir is where TestBrowserScreenshots writes the README's
@@ -108,8 +110,8 @@ func TestBrowserScreenshots(t *testing.T) {
 	say := func(key, text, action string) bots.Result {
 		t.Helper()
 		seq++
-		res, err := p.engine.Handle(ctx, bots.Inbound{Channel: chatChannel, ExternalID: fmt.Sprintf("%s:m%d", visitorID(key), seq),
-			ConversationKey: key, User: bots.User{ID: visitorID(key), Name: "Giulia Bianchi", Lang: "it"}, Text: text, Action: action})
+		res, err := p.engine.Handle(ctx, bots.Inbound{Channel: portal.ChatChannel, ExternalID: fmt.Sprintf("%s:m%d", portal.VisitorID(key), seq),
+			ConversationKey: key, User: bots.User{ID: portal.VisitorID(key), Name: "Giulia Bianchi", Lang: "it"}, Text: text, Action: action})
 		if err != nil {
 			t.Fatalf("Handle(%q): %v", text, err)
 		}
@@ -149,12 +151,12 @@ func TestBrowserScreenshots(t *testing.T) {
 		{screenshotFiles[3], fmt.Sprintf("/console/tickets/%d", ticket), "main", "marco"},
 		{screenshotFiles[4], "/console/reports", "main", "paolo"},
 	}
-	b := browser(t)
+	b := webtest.Browser(t)
 	tabs := map[string]context.Context{}
 	for _, s := range shots {
 		tctx, ok := tabs[s.as]
 		if !ok {
-			tctx = openTab(t, b)
+			tctx = webtest.OpenTab(t, b)
 			do(t, tctx, "window size", chromedp.EmulateViewport(shotWidth, shotHeight))
 			if s.as != "" {
 				do(t, tctx, "log in as "+s.as,
@@ -162,7 +164,7 @@ func TestBrowserScreenshots(t *testing.T) {
 					chromedp.WaitVisible(chromedp.ID("username")),
 					chromedp.SendKeys(chromedp.ID("username"), s.as),
 					chromedp.SendKeys(chromedp.ID("password"), passwordOf(s.as)),
-					submit(chromedp.Click(chromedp.ID("login"))),
+					webtest.Submit(chromedp.Click(chromedp.ID("login"))),
 					chromedp.WaitVisible(chromedp.ID("logout")))
 			}
 			tabs[s.as] = tctx

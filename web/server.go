@@ -2,14 +2,19 @@
 
 // Package web is the HTTP side: the server, its middleware, health and
 // metrics, and every route of the service listed in routes.go. The REST
-// API is the package web/api; the agents' console and the requesters'
-// pages (help centre, web form, web chat, tracking) are still in this
-// package. Below them all: web/problem chooses the HTTP status of every
-// error (one mapping for every audience), web/intake opens the tickets of
-// the web form, the console's contacts and the API, web/clean takes NULs
-// and invalid UTF-8 out of requests. Those three are packages of their own
-// because web imports the audiences to list their routes, and the
-// audiences need them.
+// API is the package web/api and the requesters' pages (help centre, web
+// form, web chat, tracking) are web/portal; the agents' console is still
+// in this package. Below them all: web/problem chooses the HTTP status of
+// every error (one mapping for every audience), web/intake opens the
+// tickets of the web form, the console's contacts and the API, web/clean
+// takes NULs and invalid UTF-8 out of requests. Those three are packages
+// of their own because web imports the audiences to list their routes,
+// and the audiences need them. Each audience embeds its own templates and
+// static files.
+//
+// The tests that drive the assembled server (over HTTP or in Chromium,
+// for any audience) are in this package: they need New and Handler,
+// which the audiences' own packages cannot import without a cycle.
 package web
 
 import (
@@ -30,6 +35,7 @@ import (
 	"helpdesk/kb"
 	"helpdesk/tickets"
 	"helpdesk/web/intake"
+	"helpdesk/web/portal"
 )
 
 // ReadinessDB is what readiness needs of the database: a query saying
@@ -106,8 +112,8 @@ type Server struct {
 	log     *slog.Logger
 	metrics *httpMetrics
 	console *console
-	public  *publicSite // the requesters' pages; nil without a database
-	rest    *api.API    // the REST API; nil without a database
+	public  *portal.Site // the requesters' pages; nil without a database
+	rest    *api.API     // the REST API; nil without a database
 }
 
 // New builds the server and registers its metrics.
@@ -135,7 +141,9 @@ func New(opt Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ticket intake: %w", err)
 	}
-	if s.public, err = newPublicSite(opt, in); err != nil {
+	if s.public, err = portal.New(opt.Public, portal.Deps{Pool: opt.Pool, Logger: opt.Logger, Now: opt.Now,
+		BaseURL: opt.BaseURL, Tickets: opt.Tickets, KB: opt.KB, Searcher: opt.Searcher, Conversations: opt.Conversations,
+		Calendar: opt.Calendar, Calendars: opt.Calendars, Location: opt.Location, Intake: in}); err != nil {
 		return nil, fmt.Errorf("public pages: %w", err)
 	}
 	var desk api.TicketDesk
@@ -188,3 +196,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write([]byte("ready\n"))
 }
+
+// PublicOptions configure the requesters' pages (Options.Public): they
+// are portal's, named here too so that a server is configured from this
+// package alone.
+type PublicOptions = portal.Options

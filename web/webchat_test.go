@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,18 +16,19 @@ import (
 	"helpdesk/agents"
 	"helpdesk/bots"
 	"helpdesk/internal/testwait"
+	"helpdesk/web/portal"
 )
 
 // chatVisitor is an anonymous visitor of the web chat over HTTP.
 type chatVisitor struct {
-	p     *portal
+	p     *portalServer
 	c     *http.Client
 	key   string
 	after int64
 	seq   int
 }
 
-func (p *portal) visitor() *chatVisitor {
+func (p *portalServer) visitor() *chatVisitor {
 	p.t.Helper()
 	v := &chatVisitor{p: p, c: p.client()}
 	code, body, _ := p.postForm(v.c, "/help/chat/start", nil)
@@ -49,14 +49,14 @@ func (v *chatVisitor) send(msg map[string]string) int {
 	b, _ := json.Marshal(msg)
 	req, _ := http.NewRequest(http.MethodPost, v.p.ts.URL+"/help/chat/send", strings.NewReader(string(b)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(chatKeyHeader, v.key)
+	req.Header.Set(portal.ChatKeyHeader, v.key)
 	req.Header.Set("Accept-Language", "it")
 	code, _, _ := v.p.do(v.c, req)
 	return code
 }
 
 type polled struct {
-	Messages []chatMessage
+	Messages []portal.ChatMessage
 	State    string
 }
 
@@ -78,7 +78,7 @@ func (v *chatVisitor) tryPoll() (polled, error) {
 	if err != nil {
 		return d, err
 	}
-	req.Header.Set(chatKeyHeader, v.key)
+	req.Header.Set(portal.ChatKeyHeader, v.key)
 	res, err := v.c.Do(req)
 	if err != nil {
 		return d, fmt.Errorf("poll: %w", err)
@@ -98,7 +98,7 @@ func (v *chatVisitor) tryPoll() (polled, error) {
 }
 
 // waitBot polls until a bot or agent message containing want arrives.
-func (v *chatVisitor) wait(from, want string) chatMessage {
+func (v *chatVisitor) wait(from, want string) portal.ChatMessage {
 	v.p.t.Helper()
 	deadline := testwait.Deadline(v.p.t)
 	for time.Now().Before(deadline) {
@@ -109,7 +109,7 @@ func (v *chatVisitor) wait(from, want string) chatMessage {
 		}
 	}
 	v.p.t.Fatalf("no %s message with %q", from, want)
-	return chatMessage{}
+	return portal.ChatMessage{}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -187,7 +187,7 @@ func TestWebChatRefusesBadCalls(t *testing.T) {
 			}
 		})
 	}
-	code, _, _ := p.get(v.c, "/help/chat/poll?after=0", chatKeyHeader, "short")
+	code, _, _ := p.get(v.c, "/help/chat/poll?after=0", portal.ChatKeyHeader, "short")
 	if code != 403 {
 		t.Errorf("poll with a bad key = %d", code)
 	}
@@ -196,12 +196,12 @@ func TestWebChatRefusesBadCalls(t *testing.T) {
 // hubSpy passes the engine through and keeps the web chat's sender, so a
 // test can see when a visitor's poll is waiting on it.
 type hubSpy struct {
-	ChatEngine
-	hub *chatHub
+	portal.ChatEngine
+	hub interface{ Waiting(key string) bool } // the portal's chat sender
 }
 
 func (s *hubSpy) RegisterSender(channel string, snd bots.Sender) {
-	if h, ok := snd.(*chatHub); ok {
+	if h, ok := snd.(interface{ Waiting(key string) bool }); ok {
 		s.hub = h
 	}
 	s.ChatEngine.RegisterSender(channel, snd)
@@ -210,9 +210,7 @@ func (s *hubSpy) RegisterSender(channel string, snd bots.Sender) {
 // waiting reports whether a poll on key is registered with the hub: from
 // then on a reply wakes it (the wake channel keeps one signal).
 func (s *hubSpy) waiting(key string) bool {
-	s.hub.mu.Lock()
-	defer s.hub.mu.Unlock()
-	return len(s.hub.waiters[key]) > 0
+	return s.hub.Waiting(key)
 }
 
 func TestWebChatAgentRepliesLive(t *testing.T) {
@@ -287,59 +285,6 @@ func TestWebChatAgentRepliesLive(t *testing.T) {
 		t.Errorf("state %q, want agent", r.d.State)
 	}
 	t.Logf("agent reply reached the waiting poll after %v", r.at)
-}
-
-func TestChatHTML(t *testing.T) {
-	t.Parallel()
-	tests := map[string]string{
-		"plain":                                "<p>plain</p>",
-		"**bold** and _it_":                    "<p><strong>bold</strong> and <em>it</em></p>",
-		"**Stato**: *Aperta*":                  "<p><strong>Stato</strong>: <em>Aperta</em></p>",
-		"<script>alert(1)</script>":            "<p>alert(1)</p>",
-		"a <reader> b":                         "<p>a &lt;reader&gt; b</p>",
-		"[guida](https://hd.example/help/a/x)": `<p><a href="https://hd.example/help/a/x" target="_blank" rel="noopener noreferrer">guida</a></p>`,
-		"[traccia](/track/HD-1)":               `<p><a href="/track/HD-1" target="_blank" rel="noopener noreferrer">traccia</a></p>`,
-		"[x](javascript:alert(1))":             "<p>x</p>",
-		// The quote stays an entity inside the attribute: it cannot close it.
-		"[x](https://a.example/\"onmouseover=1)": `<p><a href="https://a.example/%22onmouseover=1" target="_blank" rel="noopener noreferrer">x</a></p>`,
-		"two\nlines":                             "<p>two<br>lines</p>",
-		"file_name_here":                         "<p>file_name_here</p>",
-		"| Stato | Azione |\n|---|---|\n| Aperta | Attendere |": "<p><strong>Stato:</strong> Aperta<br><strong>Azione:</strong> Attendere</p>",
-		"1. Apri\n2. Premi": "<ol><li>Apri</li><li>Premi</li></ol>",
-		`Visita\: il sito`:  "<p>Visita: il sito</p>",
-	}
-	for in, want := range tests {
-		if got := chatHTML(in); got != want {
-			t.Errorf("chatHTML(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-var allowedTag = regexp.MustCompile(`<(/?(strong|em|del|code|pre|p|ol|ul|li|blockquote)|br|hr|ol start="[0-9]+"|a href="(https?://|mailto:|tel:|/)[^"<>]*" target="_blank" rel="noopener noreferrer"|/a)>`)
-
-// FuzzChatInput: a posted message is decoded or refused, never a panic;
-// whatever text is shown back holds no markup but the subset's own tags.
-func FuzzChatInput(f *testing.F) {
-	f.Add([]byte(`{"id":"a1","text":"ciao *mondo*"}`))
-	f.Add([]byte(`{"id":"a1","action":"answer:1"}`))
-	f.Add([]byte(`{"id":"a1","text":"[a](https://x.example/<b>)"}`))
-	f.Add([]byte(`{"id":"","text":""}`))
-	f.Fuzz(func(t *testing.T, body []byte) {
-		in, err := decodeChatInput(body)
-		if err != nil {
-			return
-		}
-		if !clientMsgID.MatchString(in.ID) || len(in.Text) > bots.MaxTextBytes {
-			t.Fatalf("accepted %+v", in)
-		}
-		out := allowedTag.ReplaceAllString(chatHTML(in.Text), "")
-		if strings.ContainsAny(out, "<>") {
-			t.Fatalf("markup leaked from %q: %q", in.Text, chatHTML(in.Text))
-		}
-		if strings.ContainsAny(strings.ReplaceAll(userHTML(in.Text), "<br>", ""), "<>") {
-			t.Fatalf("markup leaked from %q: %q", in.Text, userHTML(in.Text))
-		}
-	})
 }
 
 func TestChatSnippetAndPages(t *testing.T) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package portal
 
 import (
 	"bytes"
@@ -28,10 +28,10 @@ import (
 	"helpdesk/tickets"
 )
 
-//go:embed public/templates/*.html
+//go:embed templates/*.html
 var publicTemplateFS embed.FS
 
-//go:embed public/static
+//go:embed static
 var publicStaticFS embed.FS
 
 //go:embed help_queries.sql
@@ -46,9 +46,10 @@ type ChatEngine interface {
 	RegisterSender(channel string, s bots.Sender)
 }
 
-// PublicOptions configure the requesters' side: help centre, web form,
-// web chat and tracking pages (served when Options.Pool is set).
-type PublicOptions struct {
+// Options configure the requesters' side: help centre, web form, web
+// chat and tracking pages (web.Options.Public; served when the server
+// has a database).
+type Options struct {
 	// Engine runs the web chat; nil: no chat.
 	Engine ChatEngine
 	// Mailer sends the web form's confirmation and "find my ticket" links:
@@ -97,9 +98,9 @@ type helpQueries struct {
 	ChatState          string `query:"chat-state"`
 }
 
-// publicSite serves the pages requesters see without logging in.
-type publicSite struct {
-	opt       PublicOptions
+// Site serves the pages requesters see without logging in.
+type Site struct {
+	opt       Options
 	db        *sqlx.DB
 	q         helpQueries
 	log       *slog.Logger
@@ -124,10 +125,31 @@ type publicSite struct {
 	static    http.Handler
 }
 
-func newPublicSite(opt Options, in *intake.Intake) (*publicSite, error) {
-	p := &publicSite{opt: opt.Public, db: opt.Pool, log: opt.Logger, now: opt.Now, baseURL: strings.TrimRight(opt.BaseURL, "/"),
+// Deps are what the server shares with the requesters' pages: the
+// database, the stores (nil ones are built with defaults on Pool), the
+// desk's clock, calendars and zone, and the intake that opens tickets.
+type Deps struct {
+	Pool          *sqlx.DB
+	Logger        *slog.Logger
+	Now           func() time.Time // nil: time.Now
+	BaseURL       string
+	Tickets       *tickets.Store
+	KB            *kb.Store
+	Searcher      *kb.Searcher
+	Conversations *bots.Store
+	Calendar      *tickets.BusinessCalendar // nil: the default calendar
+	Calendars     *tickets.Calendars        // nil: Calendar for every queue
+	Location      *time.Location            // nil: Calendar's
+	Intake        *intake.Intake
+}
+
+// New builds the requesters' pages; web.New calls it and lists their
+// routes (the exported handlers) in web/routes.go.
+func New(public Options, opt Deps) (*Site, error) {
+	in := opt.Intake
+	p := &Site{opt: public, db: opt.Pool, log: opt.Logger, now: opt.Now, baseURL: strings.TrimRight(opt.BaseURL, "/"),
 		secure: strings.HasPrefix(strings.ToLower(opt.BaseURL), "https://"), tickets: opt.Tickets, kb: opt.KB,
-		searcher: opt.Searcher, convs: opt.Conversations, renderer: kb.NewRenderer(), severity: opt.Public.Severity}
+		searcher: opt.Searcher, convs: opt.Conversations, renderer: kb.NewRenderer(), severity: public.Severity}
 	if p.now == nil {
 		p.now = time.Now
 	}
@@ -201,14 +223,14 @@ func newPublicSite(opt Options, in *intake.Intake) (*publicSite, error) {
 	if err := p.parseTemplates(); err != nil {
 		return nil, err
 	}
-	sub, err := fs.Sub(publicStaticFS, "public/static")
+	sub, err := fs.Sub(publicStaticFS, "static")
 	if err != nil {
 		return nil, err
 	}
 	p.static = http.StripPrefix("/help/static/", http.FileServerFS(sub))
 	p.chat = newChatHub()
 	if p.opt.Engine != nil {
-		p.opt.Engine.RegisterSender(chatChannel, p.chat)
+		p.opt.Engine.RegisterSender(ChatChannel, p.chat)
 	}
 	return p, nil
 }
@@ -227,18 +249,18 @@ func publicFuncs(loc *time.Location) template.FuncMap {
 }
 
 // parseTemplates builds one set per page: the public layout and the page.
-func (p *publicSite) parseTemplates() error {
+func (p *Site) parseTemplates() error {
 	p.pages = map[string]*template.Template{}
-	files, err := fs.Glob(publicTemplateFS, "public/templates/*.html")
+	files, err := fs.Glob(publicTemplateFS, "templates/*.html")
 	if err != nil {
 		return err
 	}
 	for _, f := range files {
-		name := strings.TrimSuffix(strings.TrimPrefix(f, "public/templates/"), ".html")
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(publicFuncs(p.loc)).ParseFS(publicTemplateFS, "public/templates/layout.html", f)
+		t, err := template.New(name).Funcs(publicFuncs(p.loc)).ParseFS(publicTemplateFS, "templates/layout.html", f)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
@@ -263,7 +285,7 @@ type publicView struct {
 }
 
 // T looks a string up in the page's language.
-func (v *publicView) T(key string, args ...any) string { return helpText.T(v.Lang, key, args...) }
+func (v *publicView) T(key string, args ...any) string { return Text.T(v.Lang, key, args...) }
 
 // Other is the other language, for the switch.
 func (v *publicView) Other() string {
@@ -277,7 +299,7 @@ const langCookie = "hd_lang"
 
 // publicLang picks the language: ?lang= (remembered in a cookie), the
 // cookie, then the browser's preference.
-func (p *publicSite) publicLang(w http.ResponseWriter, r *http.Request) string {
+func (p *Site) publicLang(w http.ResponseWriter, r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {
 		l = i18n.Normalize(l)
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
@@ -290,7 +312,7 @@ func (p *publicSite) publicLang(w http.ResponseWriter, r *http.Request) string {
 	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
-func (p *publicSite) view(w http.ResponseWriter, r *http.Request, titleKey string, data any) *publicView {
+func (p *Site) view(w http.ResponseWriter, r *http.Request, titleKey string, data any) *publicView {
 	v := &publicView{Lang: p.publicLang(w, r), Path: r.URL.Path, Data: data}
 	v.Hours = p.hours[v.Lang]
 	v.Title = v.T(titleKey)
@@ -307,7 +329,7 @@ func (p *publicSite) view(w http.ResponseWriter, r *http.Request, titleKey strin
 }
 
 // render writes a page through a buffer, so a template error is a clean 500.
-func (p *publicSite) render(w http.ResponseWriter, code int, page string, v *publicView) {
+func (p *Site) render(w http.ResponseWriter, code int, page string, v *publicView) {
 	t, ok := p.pages[page]
 	if !ok {
 		p.log.Error("no such public template", "page", page)
@@ -329,10 +351,10 @@ func (p *publicSite) render(w http.ResponseWriter, code int, page string, v *pub
 	buf.WriteTo(w)
 }
 
-// fail shows the public error page.
-func (p *publicSite) fail(w http.ResponseWriter, r *http.Request, err error) {
+// Fail shows the public error page.
+func (p *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	pr := problem.Of(err)
-	code, key := pr.Status, pr.KeyIn(helpText)
+	code, key := pr.Status, pr.KeyIn(Text)
 	if code >= 500 {
 		p.log.Error("public request failed", "path", r.URL.Path, "err", err)
 	}
@@ -344,12 +366,12 @@ func (p *publicSite) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p.render(w, code, "error", v)
 }
 
-// guard sets the public pages' security headers and refuses unsafe
+// Guard sets the public pages' security headers and refuses unsafe
 // cross-site requests (Sec-Fetch-Site / Origin): the public forms have no
 // session, so this is their CSRF protection.
-func (p *publicSite) guard(h http.HandlerFunc) http.Handler {
+func (p *Site) Guard(h http.HandlerFunc) http.Handler {
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.fail(w, r, problem.ErrForbidden) }))
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.Fail(w, r, problem.ErrForbidden) }))
 	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hdr := w.Header()
 		hdr.Set("X-Content-Type-Options", "nosniff")
@@ -369,13 +391,13 @@ func (p *publicSite) guard(h http.HandlerFunc) http.Handler {
 	}))
 }
 
-func (p *publicSite) serveStatic(w http.ResponseWriter, r *http.Request) {
+func (p *Site) ServeStatic(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	p.static.ServeHTTP(w, r)
 }
 
 // clientKey is the address rate limits count by.
-func (p *publicSite) clientKey(r *http.Request) string {
+func (p *Site) clientKey(r *http.Request) string {
 	if p.opt.TrustForwardedFor {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			parts := strings.Split(xff, ",")
@@ -384,11 +406,17 @@ func (p *publicSite) clientKey(r *http.Request) string {
 			}
 		}
 	}
-	return clientAddr(r)
+	// Else the peer's address (the console's login lockout counts by
+	// the same, never trusting X-Forwarded-For).
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // notifyConsoles tells the consoles a conversation changed.
-func (p *publicSite) notifyConsoles(ctx context.Context, q sqlx.ExecerContext, convID int64) error {
+func (p *Site) notifyConsoles(ctx context.Context, q sqlx.ExecerContext, convID int64) error {
 	_, err := q.ExecContext(ctx, p.q.NotifyConversation, fmt.Sprint(convID))
 	return err
 }

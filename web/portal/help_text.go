@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package portal
 
 import "helpdesk/internal/i18n"
 
-// helpText holds every string of the public pages (help centre, web form,
+// Text holds every string of the public pages (help centre, web form,
 // web chat, tracking) and of the mails they send, in Italian and English.
-var helpText = i18n.Catalog{
+var Text = i18n.Catalog{
 	"site.name": {"it": "Assistenza", "en": "Help desk"},
 	// The desk's week (deskHours: "lun–ven 8:00–20:00; sab 8:00–13:00") and its time zone.
 	"footer.hours":               {"it": "Servizio di assistenza: %s, esclusi i festivi (fuso orario %s).", "en": "Help desk service: %s, public holidays excluded (time zone %s)."},

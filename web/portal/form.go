@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package portal
 
 import (
 	"context"
@@ -25,19 +25,12 @@ import (
 	"unicode/utf8"
 
 	"helpdesk/bots"
-	"helpdesk/nlp"
 	"helpdesk/tickets"
 )
 
-// Field limits of the web form, in bytes.
-const (
-	maxNameBytes        = 120
-	maxEmailBytes       = 254
-	maxSubjectBytes     = 200
-	maxDescriptionBytes = 8000
-	minDescriptionRunes = 10
-	maxFilenameBytes    = 200
-)
+// Field limits of the web form, in bytes: those it shares with the
+// console's contacts are intake's.
+const maxFilenameBytes = 200
 
 // honeypotField is a field people never see (hidden by CSS and from
 // assistive technology): software that fills every field fills it.
@@ -57,16 +50,13 @@ type formFile struct {
 	Data        []byte
 }
 
-// fieldErrors maps a field name to the key of its problem.
-type fieldErrors map[string]string
-
 // errFormTooLarge is a request bigger than the server accepts.
 var errFormTooLarge = errors.New("form too large")
 
 // decodeRequestForm reads a submission (multipart or urlencoded), with the
 // attachment capped at maxFile bytes. Field problems come back as keys of
 // the catalogue; an unreadable request is an error.
-func decodeRequestForm(r *http.Request, categories []string, maxFile int64) (requestForm, fieldErrors, error) {
+func decodeRequestForm(r *http.Request, categories []string, maxFile int64) (requestForm, intake.FieldErrors, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
 	if ct == "multipart/form-data" {
@@ -114,13 +104,13 @@ func decodeRequestForm(r *http.Request, categories []string, maxFile int64) (req
 }
 
 // validateRequest checks the text fields of a submission.
-func validateRequest(v url.Values, categories []string) (requestForm, fieldErrors) {
+func validateRequest(v url.Values, categories []string) (requestForm, intake.FieldErrors) {
 	f := requestForm{
 		Name: strings.TrimSpace(v.Get("name")), Email: strings.TrimSpace(v.Get("email")),
 		Subject: strings.TrimSpace(v.Get("subject")), Description: strings.TrimSpace(v.Get("description")),
 		Category: strings.TrimSpace(v.Get("category")), Honeypot: v.Get(honeypotField) != "",
 	}
-	errs := fieldErrors{}
+	errs := intake.FieldErrors{}
 	text := func(field, val string, maxBytes int) {
 		switch {
 		case val == "":
@@ -131,21 +121,21 @@ func validateRequest(v url.Values, categories []string) (requestForm, fieldError
 			errs[field] = "field.invalid"
 		}
 	}
-	text("name", f.Name, maxNameBytes)
+	text("name", f.Name, intake.MaxNameBytes)
 	if strings.ContainsAny(f.Name, "\r\n") {
 		errs["name"] = "field.invalid"
 	}
-	text("subject", f.Subject, maxSubjectBytes)
+	text("subject", f.Subject, intake.MaxSubjectBytes)
 	if strings.ContainsAny(f.Subject, "\r\n") {
 		errs["subject"] = "field.invalid"
 	}
-	text("description", f.Description, maxDescriptionBytes)
-	if _, bad := errs["description"]; !bad && utf8.RuneCountInString(f.Description) < minDescriptionRunes {
+	text("description", f.Description, intake.MaxDescriptionBytes)
+	if _, bad := errs["description"]; !bad && utf8.RuneCountInString(f.Description) < intake.MinDescriptionRunes {
 		errs["description"] = "field.tooshort"
 	}
 	if f.Email == "" {
 		errs["email"] = "field.required"
-	} else if a, err := mail.ParseAddress(f.Email); err != nil || a.Name != "" || len(f.Email) > maxEmailBytes ||
+	} else if a, err := mail.ParseAddress(f.Email); err != nil || a.Name != "" || len(f.Email) > intake.MaxEmailBytes ||
 		a.Address != f.Email || !strings.Contains(a.Address[strings.LastIndexByte(a.Address, '@')+1:], ".") {
 		errs["email"] = "field.email"
 	}
@@ -177,14 +167,14 @@ func cleanFilename(name string) string {
 
 type formData struct {
 	Form       requestForm
-	Errors     fieldErrors
+	Errors     intake.FieldErrors
 	Categories []string
 	MaxFileMB  string
 	Files      bool
 }
 
 // categories are the help centre's categories in lang, offered in the form.
-func (p *publicSite) categories(r *http.Request, lang string) []string {
+func (p *Site) categories(r *http.Request, lang string) []string {
 	es, err := p.published(r, lang)
 	if err != nil {
 		p.log.Warn("form categories", "err", err)
@@ -197,25 +187,25 @@ func (p *publicSite) categories(r *http.Request, lang string) []string {
 	return out
 }
 
-func (p *publicSite) maxFile() int64 { return p.opt.MaxAttachmentBytes }
+func (p *Site) maxFile() int64 { return p.opt.MaxAttachmentBytes }
 
-func (p *publicSite) formView(w http.ResponseWriter, r *http.Request) (*publicView, *formData) {
+func (p *Site) formView(w http.ResponseWriter, r *http.Request) (*publicView, *formData) {
 	v := p.view(w, r, "form.title", nil)
-	d := &formData{Categories: p.categories(r, v.Lang), Errors: fieldErrors{}, Files: p.opt.AttachmentDir != "",
+	d := &formData{Categories: p.categories(r, v.Lang), Errors: intake.FieldErrors{}, Files: p.opt.AttachmentDir != "",
 		MaxFileMB: fmt.Sprintf("%.1f", float64(p.maxFile())/(1<<20))}
 	v.Data = d
 	return v, d
 }
 
-func (p *publicSite) formPage(w http.ResponseWriter, r *http.Request) {
+func (p *Site) FormPage(w http.ResponseWriter, r *http.Request) {
 	v, d := p.formView(w, r)
 	d.Form.Category = r.URL.Query().Get("category")
 	p.render(w, http.StatusOK, "form", v)
 }
 
-// formSubmit opens a ticket from the web form and mails the requester the
+// FormSubmit opens a ticket from the web form and mails the requester the
 // number and the tracking link, then shows the tracking page.
-func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
+func (p *Site) FormSubmit(w http.ResponseWriter, r *http.Request) {
 	v, d := p.formView(w, r)
 	f, errs, err := decodeRequestForm(r, d.Categories, p.maxFile())
 	switch {
@@ -225,7 +215,7 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusRequestEntityTooLarge, "form", v)
 		return
 	case err != nil:
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	if f.Attachment != nil && p.opt.AttachmentDir == "" {
@@ -248,7 +238,7 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := p.limiter.allow(r.Context(), rateLimit{"form-addr", p.clientKey(r), p.opt.FormsPerAddress, hour},
 		rateLimit{"form-email", strings.ToLower(f.Email), p.opt.FormsPerEmail, hour}); err != nil {
 		if !errors.Is(err, problem.ErrTooMany) {
-			p.fail(w, r, err)
+			p.Fail(w, r, err)
 			return
 		}
 		w.Header().Set("Retry-After", "3600")
@@ -260,14 +250,14 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 	if f.Attachment != nil {
 		a, err := p.storeAttachment(f.Attachment)
 		if err != nil {
-			p.fail(w, r, err)
+			p.Fail(w, r, err)
 			return
 		}
 		att = &a
 	}
 	opened, err := p.openFromForm(r.Context(), f, att, v.Lang)
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	path := tickets.TrackingPath(opened.Ticket.Number, opened.Token)
@@ -282,7 +272,7 @@ func (p *publicSite) formSubmit(w http.ResponseWriter, r *http.Request) {
 
 // storeAttachment writes the file by content hash (the e-mail adapter's
 // layout: "ab/abcdef…"), so both channels share one folder.
-func (p *publicSite) storeAttachment(f *formFile) (bots.MailAttachment, error) {
+func (p *Site) storeAttachment(f *formFile) (bots.MailAttachment, error) {
 	sum := sha256.Sum256(f.Data)
 	h := hex.EncodeToString(sum[:])
 	key := h[:2] + "/" + h
@@ -315,32 +305,15 @@ func (p *publicSite) storeAttachment(f *formFile) (bots.MailAttachment, error) {
 // openFromForm classifies the request with the severity model, as the
 // bot does, and opens it through the intake shared with the console's
 // recorded contacts.
-func (p *publicSite) openFromForm(ctx context.Context, f requestForm, att *bots.MailAttachment, lang string) (*intake.Opened, error) {
+func (p *Site) openFromForm(ctx context.Context, f requestForm, att *bots.MailAttachment, lang string) (*intake.Opened, error) {
 	sev := p.severity.Assess(ctx, f.Subject+"\n\n"+f.Description, lang)
-	typ, urgency, impact := severityLevels(sev)
+	typ, urgency, impact := intake.SeverityLevels(sev)
 	return p.intake.Open(ctx, intake.Request{Name: f.Name, Email: f.Email, Lang: lang, WebIdentity: true,
-		OriginChannel: chatChannel, Actor: "web", Via: "webform", Subject: f.Subject, Description: f.Description,
+		OriginChannel: ChatChannel, Actor: "web", Via: "webform", Subject: f.Subject, Description: f.Description,
 		Category: f.Category, Type: typ, Urgency: urgency, Impact: impact, Attachment: att})
 }
 
-// severityLevels turns the model's assessment into ticket fields, with
-// the defaults of a ticket when a label is unknown.
-func severityLevels(sev nlp.Severity) (tickets.Type, tickets.Level, tickets.Level) {
-	typ := tickets.Type(sev.Type.Level)
-	if !typ.Valid() {
-		typ = tickets.TypeIncident
-	}
-	urgency, impact := tickets.Level(sev.Urgency.Level), tickets.Level(sev.Impact.Level)
-	if !urgency.Valid() {
-		urgency = tickets.Medium
-	}
-	if !impact.Valid() {
-		impact = tickets.Low
-	}
-	return typ, urgency, impact
-}
-
 // sendConfirmation mails the number and the tracking link (intake.confirm).
-func (p *publicSite) sendConfirmation(ctx context.Context, o *intake.Opened, lang string) error {
+func (p *Site) sendConfirmation(ctx context.Context, o *intake.Opened, lang string) error {
 	return p.intake.Confirm(ctx, o, lang)
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package portal
 
 import (
 	"context"
@@ -24,14 +24,14 @@ import (
 	"helpdesk/bots/markup"
 )
 
-// chatChannel is the engine channel of the web chat (and of the web
+// ChatChannel is the engine channel of the web chat (and of the web
 // form's requester identity).
-const chatChannel = "web"
+const ChatChannel = "web"
 
-// chatKeyHeader carries the visitor's conversation key: the panel keeps
+// ChatKeyHeader carries the visitor's conversation key: the panel keeps
 // it in localStorage (a third-party cookie would be blocked when the
 // panel is embedded in another site).
-const chatKeyHeader = "X-Chat-Key"
+const ChatKeyHeader = "X-Chat-Key"
 
 // chatHub is the web channel's sender. Replies are already stored by the
 // engine when Send is called, so delivering one means waking the
@@ -44,6 +44,14 @@ type chatHub struct {
 
 func newChatHub() *chatHub {
 	return &chatHub{waiters: map[string]map[chan struct{}]struct{}{}}
+}
+
+// Waiting says whether a poll on key waits for a reply: a test that
+// makes the reply waits on it, a signal rather than a pause.
+func (h *chatHub) Waiting(key string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.waiters[key]) > 0
 }
 
 // Send wakes the polls waiting on the reply's conversation.
@@ -115,8 +123,8 @@ func decodeChatInput(body []byte) (chatInput, error) {
 	return in, nil
 }
 
-// chatMessage is one message as the panel shows it.
-type chatMessage struct {
+// ChatMessage is one message as the panel shows it.
+type ChatMessage struct {
 	ID      int64         `json:"id"`
 	From    string        `json:"from"`             // me | bot | agent
 	Client  string        `json:"client,omitempty"` // the panel's id of a visitor's message
@@ -148,8 +156,8 @@ func userHTML(text string) string {
 	return strings.ReplaceAll(html.EscapeString(text), "\n", "<br>")
 }
 
-func toChatMessage(r chatRow) (chatMessage, bool) {
-	m := chatMessage{ID: r.ID, At: r.CreatedAt}
+func toChatMessage(r chatRow) (ChatMessage, bool) {
+	m := ChatMessage{ID: r.ID, At: r.CreatedAt}
 	if r.Direction == "in" {
 		if strings.TrimSpace(r.Body) == "" {
 			return m, false // a pressed button: the panel showed its label already
@@ -183,7 +191,7 @@ type chatPageData struct {
 	Embed bool
 }
 
-func (p *publicSite) chatPage(w http.ResponseWriter, r *http.Request) {
+func (p *Site) ChatPage(w http.ResponseWriter, r *http.Request) {
 	v := p.view(w, r, "chat.title", chatPageData{})
 	if p.opt.Engine == nil {
 		v.Error = v.T("chat.off")
@@ -191,7 +199,7 @@ func (p *publicSite) chatPage(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "chat", v)
 }
 
-func (p *publicSite) chatEmbed(w http.ResponseWriter, r *http.Request) {
+func (p *Site) ChatEmbed(w http.ResponseWriter, r *http.Request) {
 	v := p.view(w, r, "chat.title", chatPageData{Embed: true})
 	v.Embed = true
 	if p.opt.Engine == nil {
@@ -200,12 +208,12 @@ func (p *publicSite) chatEmbed(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "chat", v)
 }
 
-// chatSnippet is the script another site includes to host the panel:
+// ChatSnippet is the script another site includes to host the panel:
 // a button that opens the panel in a frame served from here.
-func (p *publicSite) chatSnippet(w http.ResponseWriter, r *http.Request) {
-	b, err := publicStaticFS.ReadFile("public/static/embed.js")
+func (p *Site) ChatSnippet(w http.ResponseWriter, r *http.Request) {
+	b, err := publicStaticFS.ReadFile("static/embed.js")
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
@@ -221,63 +229,63 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// chatFail answers a chat call with a status and a message in the
+// ChatFail answers a chat call with a status and a message in the
 // visitor's language.
-func (p *publicSite) chatFail(w http.ResponseWriter, r *http.Request, err error) {
+func (p *Site) ChatFail(w http.ResponseWriter, r *http.Request, err error) {
 	pr := problem.Of(err)
-	code, key := pr.Status, pr.KeyIn(helpText)
+	code, key := pr.Status, pr.KeyIn(Text)
 	if code >= 500 {
 		p.log.Error("web chat", "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, code, map[string]string{"error": helpText.T(p.publicLang(w, r), key)})
+	writeJSON(w, code, map[string]string{"error": Text.T(p.publicLang(w, r), key)})
 }
 
-// chatStart gives a new visitor a conversation key.
-func (p *publicSite) chatStart(w http.ResponseWriter, r *http.Request) {
+// ChatStart gives a new visitor a conversation key.
+func (p *Site) ChatStart(w http.ResponseWriter, r *http.Request) {
 	if p.opt.Engine == nil {
-		p.chatFail(w, r, problem.ErrChatOff)
+		p.ChatFail(w, r, problem.ErrChatOff)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"key": base64.RawURLEncoding.EncodeToString(randomBytes(tokenBytes))})
 }
 
-func (p *publicSite) chatSend(w http.ResponseWriter, r *http.Request) {
-	key, ok := parseChatKey(r.Header.Get(chatKeyHeader))
+func (p *Site) ChatSend(w http.ResponseWriter, r *http.Request) {
+	key, ok := parseChatKey(r.Header.Get(ChatKeyHeader))
 	if !ok || p.opt.Engine == nil {
-		p.chatFail(w, r, problem.ErrForbidden)
+		p.ChatFail(w, r, problem.ErrForbidden)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 2*bots.MaxTextBytes+1))
 	if err != nil {
-		p.chatFail(w, r, fmt.Errorf("%w: %v", problem.ErrBadRequest, err))
+		p.ChatFail(w, r, fmt.Errorf("%w: %v", problem.ErrBadRequest, err))
 		return
 	}
 	if len(body) > 2*bots.MaxTextBytes {
-		p.chatFail(w, r, bots.ErrTooLong)
+		p.ChatFail(w, r, bots.ErrTooLong)
 		return
 	}
 	in, err := decodeChatInput(body)
 	if err != nil {
-		p.chatFail(w, r, err)
+		p.ChatFail(w, r, err)
 		return
 	}
 	if err := p.limiter.allow(r.Context(), rateLimit{"chat-addr", p.clientKey(r), p.opt.ChatPerAddress, 10 * time.Minute}); err != nil {
-		p.chatFail(w, r, err)
+		p.ChatFail(w, r, err)
 		return
 	}
 	lang := p.publicLang(w, r)
-	_, err = p.opt.Engine.Handle(r.Context(), bots.Inbound{Channel: chatChannel, ExternalID: visitorID(key) + ":" + in.ID,
-		ConversationKey: key, User: bots.User{ID: visitorID(key), Lang: lang}, Text: in.Text, Action: in.Action})
+	_, err = p.opt.Engine.Handle(r.Context(), bots.Inbound{Channel: ChatChannel, ExternalID: VisitorID(key) + ":" + in.ID,
+		ConversationKey: key, User: bots.User{ID: VisitorID(key), Lang: lang}, Text: in.Text, Action: in.Action})
 	if err != nil {
-		p.chatFail(w, r, err)
+		p.ChatFail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 
-// visitorID names an anonymous visitor without repeating their key (a
+// VisitorID names an anonymous visitor without repeating their key (a
 // bearer secret) in every message row.
-func visitorID(key string) string {
+func VisitorID(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return "visitor-" + hex.EncodeToString(sum[:8])
 }
@@ -289,12 +297,12 @@ const (
 	pollCheck = 2 * time.Second
 )
 
-// chatPoll returns the visitor's messages after ?after=, waiting up to
+// ChatPoll returns the visitor's messages after ?after=, waiting up to
 // pollWait for new ones (long polling: plain HTTP, proxies pass it).
-func (p *publicSite) chatPoll(w http.ResponseWriter, r *http.Request) {
-	key, ok := parseChatKey(r.Header.Get(chatKeyHeader))
+func (p *Site) ChatPoll(w http.ResponseWriter, r *http.Request) {
+	key, ok := parseChatKey(r.Header.Get(ChatKeyHeader))
 	if !ok {
-		p.chatFail(w, r, problem.ErrForbidden)
+		p.ChatFail(w, r, problem.ErrForbidden)
 		return
 	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
@@ -307,7 +315,7 @@ func (p *publicSite) chatPoll(w http.ResponseWriter, r *http.Request) {
 	for {
 		msgs, state, err := p.chatMessages(r.Context(), key, after)
 		if err != nil {
-			p.chatFail(w, r, err)
+			p.ChatFail(w, r, err)
 			return
 		}
 		if len(msgs) > 0 || after < 0 {
@@ -318,7 +326,7 @@ func (p *publicSite) chatPoll(w http.ResponseWriter, r *http.Request) {
 		case <-wake:
 		case <-tick.C:
 		case <-deadline.C:
-			writeJSON(w, http.StatusOK, map[string]any{"messages": []chatMessage{}, "state": state})
+			writeJSON(w, http.StatusOK, map[string]any{"messages": []ChatMessage{}, "state": state})
 			return
 		case <-r.Context().Done():
 			return
@@ -326,7 +334,7 @@ func (p *publicSite) chatPoll(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (p *publicSite) chatMessages(ctx context.Context, key string, after int64) ([]chatMessage, string, error) {
+func (p *Site) chatMessages(ctx context.Context, key string, after int64) ([]ChatMessage, string, error) {
 	var rows []chatRow
 	if err := p.db.SelectContext(ctx, &rows, p.q.ChatMessages, key, max(after, 0)); err != nil {
 		return nil, "", err
@@ -335,7 +343,7 @@ func (p *publicSite) chatMessages(ctx context.Context, key string, after int64) 
 	if err := p.db.GetContext(ctx, &state, p.q.ChatState, key); err != nil {
 		return nil, "", err
 	}
-	out := make([]chatMessage, 0, len(rows))
+	out := make([]ChatMessage, 0, len(rows))
 	for _, row := range rows {
 		if m, ok := toChatMessage(row); ok {
 			out = append(out, m)
@@ -344,7 +352,7 @@ func (p *publicSite) chatMessages(ctx context.Context, key string, after int64) 
 	if len(out) == 0 && len(rows) > 0 {
 		// Only button presses: move the cursor past them, or the poll
 		// would return at once forever.
-		out = append(out, chatMessage{ID: rows[len(rows)-1].ID, From: "cursor"})
+		out = append(out, ChatMessage{ID: rows[len(rows)-1].ID, From: "cursor"})
 	}
 	return out, state, nil
 }

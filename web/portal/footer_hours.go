@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package portal
 
 import (
 	"fmt"
@@ -56,13 +56,13 @@ func deskHours(cal *tickets.BusinessCalendar, lang string) string {
 		for j, o := range r.hours {
 			clocks[j] = wallClock(o.From) + "–" + wallClock(o.To)
 		}
-		parts[i] = span + " " + strings.Join(clocks, helpText.T(lang, "footer.hours.and"))
+		parts[i] = span + " " + strings.Join(clocks, Text.T(lang, "footer.hours.and"))
 	}
 	key := "footer.hours"
 	if !cal.ClosedOnNationalHolidays() {
 		key = "footer.hours.holidays_open"
 	}
-	return helpText.T(lang, key, strings.Join(parts, "; "), cal.Location().String())
+	return Text.T(lang, key, strings.Join(parts, "; "), cal.Location().String())
 }
 
 // wallClock writes minutes since midnight as "8:00", "13:30", "24:00".

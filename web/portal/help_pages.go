@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package portal
 
 import (
 	"cmp"
@@ -49,7 +49,7 @@ type helpKindList struct {
 }
 
 // published returns the public, published entries in lang, by title.
-func (p *publicSite) published(r *http.Request, lang string) ([]kb.Entry, error) {
+func (p *Site) published(r *http.Request, lang string) ([]kb.Entry, error) {
 	es, err := p.kb.List(r.Context(), kb.Filter{Status: kb.StatusPublished, Lang: lang, Audience: kb.AudiencePublic})
 	if err != nil {
 		return nil, err
@@ -80,11 +80,11 @@ func categoriesOf(es []kb.Entry) []helpCategory {
 
 var helpKinds = []kb.Kind{kb.KindFAQ, kb.KindTutorial, kb.KindManual}
 
-func (p *publicSite) helpHome(w http.ResponseWriter, r *http.Request) {
+func (p *Site) HelpHome(w http.ResponseWriter, r *http.Request) {
 	v := p.view(w, r, "help.title", nil)
 	es, err := p.published(r, v.Lang)
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	d := helpHomeData{Categories: categoriesOf(es)}
@@ -110,12 +110,12 @@ type helpListData struct {
 	Entries []helpEntry
 }
 
-func (p *publicSite) helpCategory(w http.ResponseWriter, r *http.Request) {
+func (p *Site) HelpCategory(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("category")
 	v := p.view(w, r, "help.title", nil)
 	es, err := p.published(r, v.Lang)
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	d := helpListData{Heading: name}
@@ -125,23 +125,23 @@ func (p *publicSite) helpCategory(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(d.Entries) == 0 {
-		p.fail(w, r, kb.ErrNotFound)
+		p.Fail(w, r, kb.ErrNotFound)
 		return
 	}
 	v.Title, v.Data = name, d
 	p.render(w, http.StatusOK, "help_list", v)
 }
 
-func (p *publicSite) helpKind(w http.ResponseWriter, r *http.Request) {
+func (p *Site) HelpKind(w http.ResponseWriter, r *http.Request) {
 	kind := kb.Kind(r.PathValue("kind"))
 	if !slices.Contains(helpKinds, kind) {
-		p.fail(w, r, kb.ErrNotFound)
+		p.Fail(w, r, kb.ErrNotFound)
 		return
 	}
 	v := p.view(w, r, "kind."+string(kind), nil)
 	es, err := p.published(r, v.Lang)
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	d := helpListData{Heading: v.Title}
@@ -244,20 +244,20 @@ func mediaOf(e kb.Entry, lang string, exists func(rel string) bool) []helpMedia 
 	return out
 }
 
-func (p *publicSite) helpArticle(w http.ResponseWriter, r *http.Request) {
+func (p *Site) HelpArticle(w http.ResponseWriter, r *http.Request) {
 	v := p.view(w, r, "help.title", nil)
 	e, err := p.kb.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	if e.Status != kb.StatusPublished || e.Audience != kb.AudiencePublic {
-		p.fail(w, r, kb.ErrNotFound)
+		p.Fail(w, r, kb.ErrNotFound)
 		return
 	}
 	body, err := p.renderer.HTML(e.Body)
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	d := helpArticleData{Entry: e, Body: template.HTML(body), Media: mediaOf(e, v.Lang, p.mediaExists), KindLabelKey: "kind." + string(e.Kind),
@@ -276,13 +276,13 @@ func (p *publicSite) helpArticle(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "help_article", v)
 }
 
-// helpFeedback records "was this helpful?": the page view becomes a shown
+// HelpFeedback records "was this helpful?": the page view becomes a shown
 // answer (tied to the search that led to it, if any) and is rated.
-func (p *publicSite) helpFeedback(w http.ResponseWriter, r *http.Request) {
+func (p *Site) HelpFeedback(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	e, err := p.kb.Get(r.Context(), id)
 	if err != nil || e.Status != kb.StatusPublished || e.Audience != kb.AudiencePublic {
-		p.fail(w, r, kb.ErrNotFound)
+		p.Fail(w, r, kb.ErrNotFound)
 		return
 	}
 	var helpful bool
@@ -291,24 +291,24 @@ func (p *publicSite) helpFeedback(w http.ResponseWriter, r *http.Request) {
 		helpful = true
 	case "no":
 	default:
-		p.fail(w, r, problem.ErrBadRequest)
+		p.Fail(w, r, problem.ErrBadRequest)
 		return
 	}
 	if err := p.limiter.allow(r.Context(), rateLimit{"feedback", p.clientKey(r), 30, hour}); err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	sid, _ := strconv.ParseInt(r.PostFormValue("s"), 10, 64)
-	ref, err := p.kb.RecordAnswer(r.Context(), max(sid, 0), kb.Hit{EntryID: e.ID, Revision: e.Revision}, chatChannel)
+	ref, err := p.kb.RecordAnswer(r.Context(), max(sid, 0), kb.Hit{EntryID: e.ID, Revision: e.Revision}, ChatChannel)
 	if err != nil && sid > 0 {
 		// A forged or pruned search id: record the vote without it.
-		ref, err = p.kb.RecordAnswer(r.Context(), 0, kb.Hit{EntryID: e.ID, Revision: e.Revision}, chatChannel)
+		ref, err = p.kb.RecordAnswer(r.Context(), 0, kb.Hit{EntryID: e.ID, Revision: e.Revision}, ChatChannel)
 	}
 	if err == nil {
 		err = p.kb.RateAnswer(r.Context(), ref, helpful)
 	}
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	if helpful && sid > 0 {
@@ -332,7 +332,7 @@ type helpSearchData struct {
 // maxQueryBytes caps a search text.
 const maxQueryBytes = 500
 
-func (p *publicSite) helpSearch(w http.ResponseWriter, r *http.Request) {
+func (p *Site) HelpSearch(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if len(q) > maxQueryBytes {
 		q = q[:maxQueryBytes]
@@ -341,9 +341,9 @@ func (p *publicSite) helpSearch(w http.ResponseWriter, r *http.Request) {
 	v.Query = q
 	d := helpSearchData{}
 	if q != "" && p.searcher != nil {
-		hits, err := p.searcher.Search(r.Context(), kb.Query{Text: q, Lang: v.Lang, Audience: kb.AudiencePublic, Limit: 10, Channel: chatChannel})
+		hits, err := p.searcher.Search(r.Context(), kb.Query{Text: q, Lang: v.Lang, Audience: kb.AudiencePublic, Limit: 10, Channel: ChatChannel})
 		if err != nil {
-			p.fail(w, r, err)
+			p.Fail(w, r, err)
 			return
 		}
 		for _, h := range hits {
@@ -362,7 +362,7 @@ func (p *publicSite) helpSearch(w http.ResponseWriter, r *http.Request) {
 // slides) and nothing else.
 // mediaExists says whether rel names a file under the content folder's
 // media/ (captions beside a video).
-func (p *publicSite) mediaExists(rel string) bool {
+func (p *Site) mediaExists(rel string) bool {
 	if p.opt.ContentDir == "" {
 		return false
 	}
@@ -375,7 +375,7 @@ func (p *publicSite) mediaExists(rel string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-func (p *publicSite) serveMedia(w http.ResponseWriter, r *http.Request) {
+func (p *Site) ServeMedia(w http.ResponseWriter, r *http.Request) {
 	rel := r.PathValue("path")
 	if p.opt.ContentDir == "" || rel == "" || strings.Contains(rel, "\\") || strings.HasPrefix(path.Clean("/"+rel), "/..") {
 		http.NotFound(w, r)
@@ -411,13 +411,13 @@ func (p *publicSite) serveMedia(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, st.Name(), st.ModTime(), f)
 }
 
-// kbLink answers the bot's links (/kb/<id>, /kb/media/…): entries move to
+// KbLink answers the bot's links (/kb/<id>, /kb/media/…): entries move to
 // the help centre, media are served from the content folder.
-func (p *publicSite) kbLink(w http.ResponseWriter, r *http.Request) {
+func (p *Site) KbLink(w http.ResponseWriter, r *http.Request) {
 	rest := r.PathValue("path")
 	if media, ok := strings.CutPrefix(rest, "media/"); ok {
 		r.SetPathValue("path", media)
-		p.serveMedia(w, r)
+		p.ServeMedia(w, r)
 		return
 	}
 	if rest == "" || strings.Contains(rest, "/") {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+// Package webtest holds what the web packages' tests share: one headless
+// Chromium per test binary, with a fresh browser context (an incognito
+// window) per tab. It is not a _test.go file so that the tests of web,
+// web/portal and later web/console use the same helper, and it imports no
+// web package, so that their in-package tests can import it.
+package webtest
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"os/exec"
 	"sync"
 	"testing"
@@ -41,9 +42,9 @@ func chromiumOptions(path string) []chromedp.ExecAllocatorOption {
 		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "it-IT"))
 }
 
-// browser returns the shared Chromium, starting it if none runs or the
+// Browser returns the shared Chromium, starting it if none runs or the
 // last one died. Tests open their tabs in it with openTab.
-func browser(t *testing.T) context.Context {
+func Browser(t *testing.T) context.Context {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser tests skipped in -short mode")
@@ -86,9 +87,9 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// openTab opens a tab for t in b, in a browser context of its own, closed
+// OpenTab opens a tab for t in b, in a browser context of its own, closed
 // when t ends. Its steps end at t's deadline (testwait).
-func openTab(t *testing.T, b context.Context) context.Context {
+func OpenTab(t *testing.T, b context.Context) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
@@ -102,33 +103,33 @@ func openTab(t *testing.T, b context.Context) context.Context {
 	return tctx
 }
 
-// tab is a fresh tab in the shared Chromium.
-func tab(t *testing.T) context.Context {
+// Tab is a fresh tab in the shared Chromium.
+func Tab(t *testing.T) context.Context {
 	t.Helper()
-	return openTab(t, browser(t))
+	return OpenTab(t, Browser(t))
 }
 
-// submit runs click, which sends a form or follows a link, and returns
+// Submit runs click, which sends a form or follows a link, and returns
 // once the page it leads to has loaded. Waiting only for an element of the
 // new page is not enough when the old page had it too (the .flash of the
 // previous action): the test went on while the navigation was still in
 // flight, and its next Navigate collided with it (net::ERR_ABORTED).
-func submit(click chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+func Submit(click chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.RunResponse(ctx, click)
 		return err
 	})
 }
 
-// poll waits, in the page, until expr is truthy and returns its value; the
+// Poll waits, in the page, until expr is truthy and returns its value; the
 // tab's deadline bounds it (no polling timeout of its own).
-func poll[T any](expr string) chromedp.Action[T] {
+func Poll[T any](expr string) chromedp.Action[T] {
 	return chromedp.Poll[T](expr, chromedp.WithPollingTimeout(0))
 }
 
-// pageState is where a tab stands, for a failure message: it is read with
+// PageState is where a tab stands, for a failure message: it is read with
 // a few seconds of its own, since the tab's deadline may be what failed.
-func pageState(ctx context.Context) (loc, main string) {
+func PageState(ctx context.Context) (loc, main string) {
 	short, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	loc, _ = chromedp.Run(short, chromedp.Location())
@@ -136,60 +137,13 @@ func pageState(ctx context.Context) (loc, main string) {
 	return loc, main
 }
 
-func TestMain(m *testing.M) {
-	// The process runs in UTC, as a server in a container does, whatever
-	// the developer's zone: pages must show the desk's zone (Europe/Rome
-	// in the tests), never the process's, and a test run in Rome would
-	// not see the difference. Set before any test starts a goroutine.
-	time.Local = time.UTC
-	code := m.Run()
+// Stop ends the shared Chromium, if one runs: a package's TestMain calls
+// it once its tests have run.
+func Stop() {
 	chromium.mu.Lock()
+	defer chromium.mu.Unlock()
 	if chromium.stop != nil {
 		chromium.stop()
+		chromium.stop, chromium.ctx = nil, nil
 	}
-	chromium.mu.Unlock()
-	os.Exit(code)
-}
-
-// TestBrowserSharedChromium: two tabs share the process but not their
-// cookies, and a Chromium that dies (killed here, as the kernel's
-// out-of-memory killer would) is replaced for the next tab.
-func TestBrowserSharedChromium(t *testing.T) {
-	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `<!doctype html><html><body><p id="ready">ready</p></body></html>`)
-	}))
-	t.Cleanup(page.Close)
-	open := func(t *testing.T) context.Context {
-		ctx := tab(t)
-		if err := chromedp.Do(ctx, chromedp.Navigate(page.URL), chromedp.WaitVisible(chromedp.ID("ready"))); err != nil {
-			t.Fatal(err)
-		}
-		return ctx
-	}
-	// Subtests, so that their tabs are closed before the kill.
-	t.Run("a tab's cookies stay in its tab", func(t *testing.T) {
-		if _, err := chromedp.Run(open(t), chromedp.Evaluate[string](`document.cookie = "session=first; path=/"`)); err != nil {
-			t.Fatal(err)
-		}
-		if c, err := chromedp.Run(open(t), chromedp.Evaluate[string](`document.cookie`)); err != nil || c != "" {
-			t.Fatalf("a second tab sees cookies %q (%v), want none", c, err)
-		}
-	})
-	t.Run("a dead browser is replaced", func(t *testing.T) {
-		dead := browser(t)
-		chromium.mu.Lock()
-		starts := chromium.starts
-		chromium.mu.Unlock()
-		if err := chromedp.FromContext(dead).Browser.Process().Kill(); err != nil {
-			t.Fatal(err)
-		}
-		testwait.Closed(t, "the killed browser's context to end", dead.Done())
-		open(t)
-		chromium.mu.Lock()
-		restarted := chromium.starts
-		chromium.mu.Unlock()
-		if restarted != starts+1 {
-			t.Fatalf("%d starts after the kill, want %d", restarted, starts+1)
-		}
-	})
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package portal
 
 import (
 	"fmt"
@@ -54,12 +54,12 @@ type helpDeepLinkData struct {
 	Entries     []helpEntry // the application's pages in the reader's language
 }
 
-// helpFallback serves every /help/ address no other route claims: the
+// HelpFallback serves every /help/ address no other route claims: the
 // two-segment ones are context-help deep links; the rest, and links that
 // point nowhere, get the help centre's 404 page with the search box.
 // (A pattern "/help/{app}/{anchor}" would conflict with the prefix
 // routes /help/static/ and /help/media/….)
-func (p *publicSite) helpFallback(w http.ResponseWriter, r *http.Request) {
+func (p *Site) HelpFallback(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(r.PathValue("path"), "/")
 	if len(parts) == 2 && parts[1] == "" {
 		parts = parts[:1] // "/help/gestionale/": the application's page list
@@ -75,7 +75,7 @@ func (p *publicSite) helpFallback(w http.ResponseWriter, r *http.Request) {
 	}
 	entries, err := p.kb.List(r.Context(), kb.Filter{Status: kb.StatusPublished, Audience: kb.AudiencePublic})
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	var ofApp []kb.Entry
@@ -138,7 +138,7 @@ func deepLinkTarget(ofApp []kb.Entry, anchor string) (kb.Entry, bool) {
 
 // inLanguage returns the published public translation of e in lang, or e
 // itself when there is none.
-func (p *publicSite) inLanguage(r *http.Request, e kb.Entry, lang string) kb.Entry {
+func (p *Site) inLanguage(r *http.Request, e kb.Entry, lang string) kb.Entry {
 	ts, err := p.kb.Translations(r.Context(), e.ID)
 	if err != nil {
 		p.log.Warn("deep link translations", "entry", e.ID, "err", err)
@@ -154,7 +154,7 @@ func (p *publicSite) inLanguage(r *http.Request, e kb.Entry, lang string) kb.Ent
 
 // applicationPages lists an application's help pages in the reader's
 // language (/help/<application>): the index an application may link to.
-func (p *publicSite) applicationPages(w http.ResponseWriter, r *http.Request, app string, ofApp []kb.Entry) {
+func (p *Site) applicationPages(w http.ResponseWriter, r *http.Request, app string, ofApp []kb.Entry) {
 	v := p.view(w, r, "help.title", nil)
 	d := helpListData{Heading: v.T("deeplink.app", app)}
 	for _, e := range ofApp {
@@ -169,7 +169,7 @@ func (p *publicSite) applicationPages(w http.ResponseWriter, r *http.Request, ap
 
 // deepLinkMissing is the 404 page: what was asked, the search box filled
 // with the anchor's words, and the application's pages when it has some.
-func (p *publicSite) deepLinkMissing(w http.ResponseWriter, r *http.Request, app, anchor string, ofApp []kb.Entry) {
+func (p *Site) deepLinkMissing(w http.ResponseWriter, r *http.Request, app, anchor string, ofApp []kb.Entry) {
 	v := p.view(w, r, "deeplink.title", nil)
 	d := helpDeepLinkData{Application: app, Anchor: anchor}
 	for _, e := range ofApp {
@@ -185,7 +185,7 @@ func (p *publicSite) deepLinkMissing(w http.ResponseWriter, r *http.Request, app
 }
 
 // deepLinkText holds the strings of the context-help pages; they join
-// helpText when the package starts (a key defined twice is a build
+// Text when the package starts (a key defined twice is a build
 // defect every test run shows).
 var deepLinkText = map[string]map[string]string{
 	"deeplink.title":   {"it": "Pagina di aiuto non trovata", "en": "Help page not found"},
@@ -198,9 +198,9 @@ var deepLinkText = map[string]map[string]string{
 
 func init() {
 	for k, v := range deepLinkText {
-		if _, dup := helpText[k]; dup {
+		if _, dup := Text[k]; dup {
 			panic(fmt.Sprintf("web: help string %q defined twice", k))
 		}
-		helpText[k] = v
+		Text[k] = v
 	}
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 
-package web
+package portal
 
 import (
 	"context"
@@ -24,8 +24,8 @@ import (
 	"helpdesk/tickets"
 )
 
-// maxReplyBytes caps a reply written on the tracking page.
-const maxReplyBytes = 8000
+// MaxReplyBytes caps a reply written on the tracking page.
+const MaxReplyBytes = 8000
 
 // timelineItem is one line of a ticket's public history.
 type timelineItem struct {
@@ -61,7 +61,7 @@ type deskPromise struct {
 	ClosedUntil   string // "" while the desk is open
 }
 
-func (p *publicSite) promise(lang string, tk *tickets.Ticket) *deskPromise {
+func (p *Site) promise(lang string, tk *tickets.Ticket) *deskPromise {
 	now := p.now()
 	// With named calendars, the promise is counted on the calendar the
 	// first-response clock runs on, and "reopens" is the ticket's queue's.
@@ -78,7 +78,7 @@ func (p *publicSite) promise(lang string, tk *tickets.Ticket) *deskPromise {
 }
 
 // openTicket checks a tracking link: the ticket if number and token match.
-func (p *publicSite) openTicket(ctx context.Context, number, token string) (*tickets.Ticket, error) {
+func (p *Site) openTicket(ctx context.Context, number, token string) (*tickets.Ticket, error) {
 	n, ok := parseTicketNumber(number)
 	tok, tokOK := parseToken(token)
 	if !ok || !tokOK {
@@ -103,7 +103,7 @@ func (p *publicSite) openTicket(ctx context.Context, number, token string) (*tic
 
 // canReply says whether the requester may still write on the ticket, and
 // whether doing so reopens it.
-func (p *publicSite) canReply(tk *tickets.Ticket) (can, reopens bool) {
+func (p *Site) canReply(tk *tickets.Ticket) (can, reopens bool) {
 	switch tk.State {
 	case tickets.StateClosed, tickets.StateCancelled:
 		return false, false
@@ -114,7 +114,7 @@ func (p *publicSite) canReply(tk *tickets.Ticket) (can, reopens bool) {
 	return true, false
 }
 
-func (p *publicSite) trackPage(w http.ResponseWriter, r *http.Request) {
+func (p *Site) TrackPage(w http.ResponseWriter, r *http.Request) {
 	tk, err := p.openTicket(r.Context(), r.PathValue("number"), r.URL.Query().Get("t"))
 	if errors.Is(err, problem.ErrNoTicket) {
 		// The same page whether the number exists or not: the link is
@@ -128,13 +128,13 @@ func (p *publicSite) trackPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	v := p.view(w, r, "track.title", nil)
 	d, err := p.trackData(r.Context(), tk)
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	d.Token = r.URL.Query().Get("t")
@@ -161,7 +161,7 @@ func (p *publicSite) trackPage(w http.ResponseWriter, r *http.Request) {
 
 // trackData gathers the ticket's public timeline: its opening, public
 // comments and state changes, never internal notes.
-func (p *publicSite) trackData(ctx context.Context, tk *tickets.Ticket) (*trackData, error) {
+func (p *Site) trackData(ctx context.Context, tk *tickets.Ticket) (*trackData, error) {
 	d := &trackData{Ticket: tk}
 	cs, err := p.tickets.Comments(ctx, p.db, tk.ID, false)
 	if err != nil {
@@ -188,17 +188,17 @@ func (p *publicSite) trackData(ctx context.Context, tk *tickets.Ticket) (*trackD
 	return d, nil
 }
 
-// trackReply adds the requester's reply as a public comment; a resolved
+// TrackReply adds the requester's reply as a public comment; a resolved
 // ticket within the reopening window, or one waiting for the requester,
 // goes back to open and its conversation back to the agents' queue.
-func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
+func (p *Site) TrackReply(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("t")
 	tk, err := p.openTicket(r.Context(), r.PathValue("number"), token)
 	if err != nil {
 		if errors.Is(err, problem.ErrNoTicket) {
 			err = problem.ErrForbidden
 		}
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	body := strings.TrimSpace(r.PostFormValue("body"))
@@ -210,13 +210,13 @@ func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
 		why = "track.reply.closed"
 	case body == "":
 		why = "field.required"
-	case len(body) > maxReplyBytes || !utf8.ValidString(body):
+	case len(body) > MaxReplyBytes || !utf8.ValidString(body):
 		why = "field.toolong"
 	}
 	if why == "" {
 		if err := p.limiter.allow(r.Context(), rateLimit{"track-reply", tk.Number, p.opt.RepliesPerTicket, hour}); err != nil {
 			if !errors.Is(err, problem.ErrTooMany) {
-				p.fail(w, r, err)
+				p.Fail(w, r, err)
 				return
 			}
 			why = "error.toomany"
@@ -225,7 +225,7 @@ func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
 	if why != "" {
 		d, err := p.trackData(r.Context(), tk)
 		if err != nil {
-			p.fail(w, r, err)
+			p.Fail(w, r, err)
 			return
 		}
 		d.Token, d.Reply = token, body
@@ -240,7 +240,7 @@ func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	flash := "sent"
@@ -253,7 +253,7 @@ func (p *publicSite) trackReply(w http.ResponseWriter, r *http.Request) {
 // requesterReply records the reply in tx: a public comment, the reopening
 // when it applies, and a message in the ticket's conversation so the
 // agent holding it sees it live.
-func (p *publicSite) requesterReply(ctx context.Context, tx *sqlx.Tx, tk *tickets.Ticket, body string) (reopened bool, err error) {
+func (p *Site) requesterReply(ctx context.Context, tx *sqlx.Tx, tk *tickets.Ticket, body string) (reopened bool, err error) {
 	actor := "requester:?"
 	if tk.RequesterID != nil {
 		actor = fmt.Sprintf("requester:%d", *tk.RequesterID)
@@ -303,17 +303,17 @@ func (p *publicSite) requesterReply(ctx context.Context, tx *sqlx.Tx, tk *ticket
 	return reopened, p.notifyConsoles(ctx, tx, conv.ID)
 }
 
-func (p *publicSite) trackFindPage(w http.ResponseWriter, r *http.Request) {
+func (p *Site) TrackFindPage(w http.ResponseWriter, r *http.Request) {
 	v := p.view(w, r, "track.find.title", nil)
 	n, _ := parseTicketNumber(r.URL.Query().Get("number"))
 	v.Data = trackFindData{Number: n}
 	p.render(w, http.StatusOK, "track_find", v)
 }
 
-// trackFindSubmit mails a fresh tracking link when number and e-mail
+// TrackFindSubmit mails a fresh tracking link when number and e-mail
 // belong together, and answers the same page either way: nobody learns
 // from it whether a ticket or an address exists.
-func (p *publicSite) trackFindSubmit(w http.ResponseWriter, r *http.Request) {
+func (p *Site) TrackFindSubmit(w http.ResponseWriter, r *http.Request) {
 	v := p.view(w, r, "track.find.title", nil)
 	d := trackFindData{Number: strings.TrimSpace(r.PostFormValue("number")), Email: strings.TrimSpace(r.PostFormValue("email")), Errors: map[string]string{}}
 	number, ok := parseTicketNumber(d.Number)
@@ -332,7 +332,7 @@ func (p *publicSite) trackFindSubmit(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(addr.Address)
 	if err := p.limiter.allow(r.Context(), rateLimit{"find-addr", p.clientKey(r), p.opt.FindsPerAddress, hour},
 		rateLimit{"find-email", email, 3, hour}); err != nil {
-		p.fail(w, r, err)
+		p.Fail(w, r, err)
 		return
 	}
 	// The lookup and the mail run after the answer, so that neither the
@@ -352,7 +352,7 @@ func (p *publicSite) trackFindSubmit(w http.ResponseWriter, r *http.Request) {
 
 // mailLinkIfOwner issues a token and mails the link when the ticket's
 // requester has this e-mail address; otherwise it does nothing.
-func (p *publicSite) mailLinkIfOwner(ctx context.Context, number, email, lang string) error {
+func (p *Site) mailLinkIfOwner(ctx context.Context, number, email, lang string) error {
 	tk, err := p.tickets.GetByNumber(ctx, p.db, number)
 	if errors.Is(err, tickets.ErrNotFound) {
 		return nil
@@ -376,7 +376,7 @@ func (p *publicSite) mailLinkIfOwner(ctx context.Context, number, email, lang st
 	}
 	out := bots.Outbound{ExternalID: "track-link:" + tk.Number + ":" + hex.EncodeToString(randomBytes(6)), Channel: bots.ChannelEmail,
 		ConversationKey: bots.MailKey(email, ""),
-		Reply:           bots.Reply{Text: helpText.T(lang, "mail.tracklink", tk.Number, tk.Subject), Links: []bots.Link{{Label: tk.Number, URL: link}}}}
+		Reply:           bots.Reply{Text: Text.T(lang, "mail.tracklink", tk.Number, tk.Subject), Links: []bots.Link{{Label: tk.Number, URL: link}}}}
 	return p.opt.Mailer.Send(ctx, out)
 }
 
