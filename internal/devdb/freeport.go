@@ -5,7 +5,6 @@ package devdb
 import (
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -37,11 +36,9 @@ func freePortIn(from, to int) (int, error) {
 		if handedOut.ports[port] {
 			continue
 		}
-		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		if err != nil {
+		if !portFree(port) {
 			continue // taken by someone else: try another
 		}
-		ln.Close()
 		handedOut.ports[port] = true
 		return port, nil
 	}
