@@ -4,8 +4,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,7 +17,6 @@ import (
 
 	"helpdesk/assist"
 	"helpdesk/bots"
-	"helpdesk/internal/db"
 	"helpdesk/internal/llm"
 	"helpdesk/kb"
 	"helpdesk/tickets"
@@ -52,37 +49,10 @@ const suggestSources = 4
 // nothing to ground a suggestion in.
 var errNoSources = errors.New("no knowledge-base entry to ground a reply")
 
-//go:embed assist.sql
-var assistQueryFS embed.FS
-
-type assistQueries struct {
-	Summary     string `query:"assist-summary"`
-	SaveSummary string `query:"assist-save-summary"`
-}
-
-// loadAssistQueries reads the assist's SQL (a few hundred bytes of an
-// embedded file, read per request like the notifications').
-func loadAssistQueries() (*assistQueries, error) {
-	var q assistQueries
-	if err := db.ScanQueries(&q, assistQueryFS, "assist.sql"); err != nil {
-		return nil, err
-	}
-	return &q, nil
-}
-
-// storedSummary is the model's last summary of a conversation.
-type storedSummary struct {
-	Lang          string    `db:"lang"`
-	Body          string    `db:"body"`
-	LastMessageID int64     `db:"last_message_id"`
-	CreatedBy     string    `db:"created_by"`
-	CreatedAt     time.Time `db:"created_at"`
-}
-
 // assistPanel is what the conversation page shows of the model.
 type assistPanel struct {
 	On         bool // a model is configured
-	Summary    *storedSummary
+	Summary    *assist.StoredSummary
 	Stale      bool   // messages arrived after the summary
 	Problem    string // catalogue key: why the model gave nothing this time
 	Suggestion *suggestionView
@@ -118,16 +88,12 @@ type assistResult struct {
 // message is lastMsg.
 func (c *console) assistPanelFor(ctx context.Context, convID, lastMsg int64) (assistPanel, error) {
 	p := assistPanel{On: c.assist != nil}
-	q, err := loadAssistQueries()
+	s, err := assist.StoredSummaryOf(ctx, c.db, convID)
 	if err != nil {
 		return p, err
 	}
-	var s storedSummary
-	switch err := c.db.GetContext(ctx, &s, q.Summary, convID); {
-	case err == nil:
-		p.Summary, p.Stale = &s, lastMsg > s.LastMessageID
-	case !errors.Is(err, sql.ErrNoRows):
-		return p, err
+	if s != nil {
+		p.Summary, p.Stale = s, lastMsg > s.LastMessageID
 	}
 	return p, nil
 }
@@ -219,10 +185,8 @@ func (c *console) convSummary(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.countAssist("summary", "")
-	q, err := loadAssistQueries()
-	if err == nil {
-		_, err = c.db.ExecContext(ctx, q.SaveSummary, conv.ID, lang, text, lastMessageID(ms), s.DisplayName, c.now())
-	}
+	err = assist.SaveSummary(ctx, c.db, conv.ID, assist.StoredSummary{Lang: lang, Body: text,
+		LastMessageID: lastMessageID(ms), CreatedBy: s.DisplayName, CreatedAt: c.now()})
 	if err != nil {
 		c.fail(w, r, err)
 		return

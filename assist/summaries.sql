@@ -1,11 +1,11 @@
--- The language model's handoff summaries (migration 00140), loaded by
--- db.ScanQueries.
+-- The language model's handoff summaries (migration 00140): assist owns
+-- conversation_summaries (summaries.go); loaded by db.ScanQueries.
 
--- name: assist-summary
+-- name: summary
 SELECT lang, body, last_message_id, created_by, created_at
 FROM conversation_summaries WHERE conversation_id = $1;
 
--- name: assist-save-summary
+-- name: save-summary
 -- Never for an anonymised conversation; of two agents asking at once,
 -- the summary covering more messages stays.
 INSERT INTO conversation_summaries (conversation_id, lang, body, last_message_id, created_by, created_at)
