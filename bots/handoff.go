@@ -154,8 +154,17 @@ func (e *Engine) recordOut(ctx context.Context, q Querier, conv *Conversation, a
 // notify tells every instance's console that the conversation changed
 // (delivered by PostgreSQL on commit).
 func (e *Engine) notify(ctx context.Context, q Querier, convID int64) error {
-	_, err := q.ExecContext(ctx, e.store.q.Notify, strconv.FormatInt(convID, 10))
-	return err
+	return e.store.NotifyConversation(ctx, q, convID)
+}
+
+// NotifyConversation tells every instance's consoles and triage threads
+// that the conversation changed: a NOTIFY on NotifyChannel, which
+// PostgreSQL delivers when q's transaction commits.
+func (s *Store) NotifyConversation(ctx context.Context, q Querier, convID int64) error {
+	if _, err := q.ExecContext(ctx, s.q.Notify, strconv.FormatInt(convID, 10)); err != nil {
+		return fmt.Errorf("notify conversation %d: %w", convID, err)
+	}
+	return nil
 }
 
 func (t *agentTurn) holds() error {

@@ -10,7 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/internal/testdb"
+	"helpdesk/internal/testwait"
 	"helpdesk/tickets"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 func (h *harness) agent(username, role string, online bool) Agent {
@@ -251,5 +256,51 @@ func TestRouteExternalMailsTheOrganisation(t *testing.T) {
 	}
 	if tk.State != tickets.StateWaitingThirdParty {
 		t.Fatalf("ticket state %s", tk.State)
+	}
+}
+
+// NotifyConversation announces a conversation's change on NotifyChannel
+// when its transaction commits, never before, and not at all when it
+// rolls back.
+func TestNotifyConversationOnCommit(t *testing.T) {
+	url := testdb.NewURL(t)
+	pool, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	l := pq.NewListener(url, time.Second, time.Minute, nil)
+	t.Cleanup(func() { l.Close() })
+	if err := l.Listen(NotifyChannel); err != nil { // returns once the server acknowledged it
+		t.Fatal(err)
+	}
+	s, err := NewStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	notifyIn := func(id int64, commit bool) {
+		t.Helper()
+		tx, err := pool.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.NotifyConversation(ctx, tx, id); err != nil {
+			t.Fatal(err)
+		}
+		if commit {
+			err = tx.Commit()
+		} else {
+			err = tx.Rollback()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	notifyIn(41, false)
+	notifyIn(42, true)
+	n := testwait.Recv(t, "the notification", l.Notify)
+	if n == nil || n.Channel != NotifyChannel || n.Extra != "42" {
+		t.Fatalf("got %+v, want conversation 42 on %s (the rolled-back 41 never sent)", n, NotifyChannel)
 	}
 }

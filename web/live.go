@@ -13,6 +13,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"helpdesk/bots"
 	"helpdesk/internal/db"
 )
 
@@ -20,7 +21,7 @@ import (
 // whenever a conversation changes; the payload is the conversation id.
 // LISTEN/NOTIFY reaches every instance, so a message handled by one
 // process shows in consoles served by another.
-const LiveChannel = "helpdesk_conversations"
+const LiveChannel = bots.NotifyChannel
 
 // liveHub fans notifications out to the open event streams. When the
 // listener is down it sends "refresh" every pollEvery instead, so pages

@@ -10,11 +10,12 @@ import (
 
 	"github.com/lib/pq"
 
+	"helpdesk/bots"
 	"helpdesk/internal/db"
 )
 
 // notifyChannel is where the engine announces conversation changes.
-const notifyChannel = "helpdesk_conversations"
+const notifyChannel = bots.NotifyChannel
 
 // opTimeout bounds one sync or one thread event, chat API calls
 // included (each may wait out rate limits).

@@ -75,8 +75,6 @@ var queryFS embed.FS
 
 // queries are the intake's SQL (queries.sql).
 type queries struct {
-	RequesterEmail     string `query:"requester-email"`
-	NotifyConversation string `query:"notify-conversation"`
 }
 
 // New returns the intake on opt's stores.
@@ -158,11 +156,11 @@ func (in *Intake) Open(ctx context.Context, req Request) (*Opened, error) {
 			return err
 		}
 		if email == "" {
-			var known string
-			if err := tx.GetContext(ctx, &known, in.q.RequesterEmail, rid); err != nil {
+			known, err := in.tickets.GetRequester(ctx, tx, rid)
+			if err != nil {
 				return fmt.Errorf("requester e-mail: %w", err)
 			}
-			email = strings.ToLower(strings.TrimSpace(known))
+			email = strings.ToLower(strings.TrimSpace(known.Email))
 		}
 		var convID *int64
 		var conv *bots.Conversation
@@ -208,7 +206,7 @@ func (in *Intake) Open(ctx context.Context, req Request) (*Opened, error) {
 		if out.Token, err = in.tracker.Issue(ctx, tx, tk.ID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, in.q.NotifyConversation, fmt.Sprint(conv.ID))
+		err = in.convs.NotifyConversation(ctx, tx, conv.ID)
 		return err
 	})
 	if err != nil {

@@ -88,14 +88,12 @@ type Options struct {
 
 // helpQueries are the public side's SQL (help_queries.sql).
 type helpQueries struct {
-	RateLock           string `query:"rate-lock"`
-	RateCount          string `query:"rate-count"`
-	RateAdd            string `query:"rate-add"`
-	RatePrune          string `query:"rate-prune"`
-	RequesterEmail     string `query:"requester-email"`
-	NotifyConversation string `query:"notify-conversation"`
-	ChatMessages       string `query:"chat-messages"`
-	ChatState          string `query:"chat-state"`
+	RateLock     string `query:"rate-lock"`
+	RateCount    string `query:"rate-count"`
+	RateAdd      string `query:"rate-add"`
+	RatePrune    string `query:"rate-prune"`
+	ChatMessages string `query:"chat-messages"`
+	ChatState    string `query:"chat-state"`
 }
 
 // Site serves the pages requesters see without logging in.
@@ -416,7 +414,6 @@ func (p *Site) clientKey(r *http.Request) string {
 }
 
 // notifyConsoles tells the consoles a conversation changed.
-func (p *Site) notifyConsoles(ctx context.Context, q sqlx.ExecerContext, convID int64) error {
-	_, err := q.ExecContext(ctx, p.q.NotifyConversation, fmt.Sprint(convID))
-	return err
+func (p *Site) notifyConsoles(ctx context.Context, q bots.Querier, convID int64) error {
+	return p.convs.NotifyConversation(ctx, q, convID)
 }

@@ -15,12 +15,6 @@ INSERT INTO public_rate_events (bucket, key, at) VALUES ($1, $2, $3);
 -- Drops what no window can count any more (run now and then).
 DELETE FROM public_rate_events WHERE at < $1;
 
--- name: requester-email
-SELECT email FROM requesters WHERE id = $1;
-
--- name: notify-conversation
-SELECT pg_notify('helpdesk_conversations', $1::text);
-
 -- name: chat-messages
 -- The web chat's messages after a given id, in every conversation the
 -- visitor's key has had (a closed conversation's history stays visible).

@@ -360,11 +360,11 @@ func (p *Site) mailLinkIfOwner(ctx context.Context, number, email, lang string) 
 	if err != nil || tk.RequesterID == nil {
 		return err
 	}
-	var owner string
-	if err := p.db.GetContext(ctx, &owner, p.q.RequesterEmail, *tk.RequesterID); err != nil {
+	owner, err := p.tickets.GetRequester(ctx, p.db, *tk.RequesterID)
+	if err != nil {
 		return err
 	}
-	if !strings.EqualFold(strings.TrimSpace(owner), email) {
+	if !strings.EqualFold(strings.TrimSpace(owner.Email), email) {
 		return nil
 	}
 	if p.opt.Mailer == nil {
