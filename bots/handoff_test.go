@@ -13,9 +13,6 @@ import (
 	"helpdesk/internal/testdb"
 	"helpdesk/internal/testwait"
 	"helpdesk/tickets"
-
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 func (h *harness) agent(username, role string, online bool) Agent {
@@ -263,17 +260,7 @@ func TestRouteExternalMailsTheOrganisation(t *testing.T) {
 // when its transaction commits, never before, and not at all when it
 // rolls back.
 func TestNotifyConversationOnCommit(t *testing.T) {
-	url := testdb.NewURL(t)
-	pool, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pool.Close() })
-	l := pq.NewListener(url, time.Second, time.Minute, nil)
-	t.Cleanup(func() { l.Close() })
-	if err := l.Listen(NotifyChannel); err != nil { // returns once the server acknowledged it
-		t.Fatal(err)
-	}
+	pool, l := testdb.Listen(t, NotifyChannel)
 	s, err := NewStore()
 	if err != nil {
 		t.Fatal(err)

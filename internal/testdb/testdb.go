@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"helpdesk/internal/db"
 	"helpdesk/internal/devdb"
@@ -61,11 +62,35 @@ func ServerURL(t testing.TB) string {
 // returns a pool on it.
 func New(t testing.TB) *sqlx.DB {
 	t.Helper()
-	// A generous connect timeout: the production default (5 s) bounds a
-	// desk's wait for a dead server, but a test's own server, busy with the
-	// whole suite on two cores, can take longer to start a backend.
-	u := withParam(NewURL(t), "connect_timeout", "60")
-	pool, err := db.Open(context.Background(), u, db.Options{MaxOpenConns: 20})
+	return open(t, NewURL(t))
+}
+
+// Listen creates a fresh migrated database for t, like New, and returns a
+// pool on it with a listener already subscribed to channel: the server has
+// acknowledged the LISTEN when it returns, so a NOTIFY sent afterwards
+// (after its transaction commits) arrives on l.Notify. Both are closed when
+// t ends.
+func Listen(t testing.TB, channel string) (pool *sqlx.DB, l *pq.Listener) {
+	t.Helper()
+	u := withParam(NewURL(t), "connect_timeout", connectTimeout)
+	pool = open(t, u)
+	l = pq.NewListener(u, time.Second, time.Minute, nil)
+	t.Cleanup(func() { l.Close() })
+	if err := l.Listen(channel); err != nil { // returns once the server acknowledged it
+		t.Fatalf("listen on %s: %v", channel, err)
+	}
+	return pool, l
+}
+
+// connectTimeout is generous: the production default (5 s) bounds a
+// desk's wait for a dead server, but a test's own server, busy with the
+// whole suite on two cores, can take longer to start a backend.
+const connectTimeout = "60"
+
+// open returns a pool on the test database at u, closed when t ends.
+func open(t testing.TB, u string) *sqlx.DB {
+	t.Helper()
+	pool, err := db.Open(context.Background(), withParam(u, "connect_timeout", connectTimeout), db.Options{MaxOpenConns: 20})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}

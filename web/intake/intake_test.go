@@ -33,17 +33,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, mailer bool) *fixture {
 	t.Helper()
-	url := testdb.NewURL(t)
-	pool, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pool.Close() })
-	l := pq.NewListener(url, time.Second, time.Minute, nil)
-	t.Cleanup(func() { l.Close() })
-	if err := l.Listen(bots.NotifyChannel); err != nil { // returns once the server acknowledged it
-		t.Fatal(err)
-	}
+	pool, l := testdb.Listen(t, bots.NotifyChannel)
 	ts, err := tickets.NewStore(tickets.Options{})
 	if err != nil {
 		t.Fatal(err)
