@@ -348,9 +348,16 @@ func grounded(cited []string, sources []Answer) bool {
 }
 
 func (e *Engine) showAnswer(ctx context.Context, t *turn, a Answer) {
-	ref, err := e.opt.Knowledge.Shown(ctx, a, t.in.Channel)
-	if err != nil {
-		e.log.Warn("record answer shown", "entry", a.EntryID, "err", err)
+	// Recorded once per message, whatever the number of tries (search).
+	key := fmt.Sprintf("shown\x00%d\x00%s@%d", a.SearchID, a.EntryID, a.Revision)
+	ref, ok := t.memo.vals[key].(int64)
+	if !ok {
+		var err error
+		if ref, err = e.opt.Knowledge.Shown(ctx, a, t.in.Channel); err != nil {
+			e.log.Warn("record answer shown", "entry", a.EntryID, "err", err)
+		} else {
+			t.memo.keep(key, ref)
+		}
 	}
 	t.dlg.Step, t.dlg.Shown, t.dlg.ShownRef, t.dlg.ShownProduct = "feedback", a.EntryID, ref, a.Product
 	t.dlg.Tried = appendOnce(t.dlg.Tried, a.EntryID)
@@ -373,11 +380,17 @@ func (e *Engine) solved(ctx context.Context, t *turn) error {
 		}
 		t.event(t.actor(), "solved_by_bot", "", t.dlg.Shown)
 		// "Risolto" says the user's words ask for that entry: the
-		// knowledge base learns them once enough people say so.
+		// knowledge base learns them once enough people say so. The
+		// confirmation commits on its own, so it is recorded after the
+		// message's transaction: once, and never for a try rolled back
+		// (a language model asked between tries).
 		if c, ok := e.opt.Knowledge.(Confirmer); ok && t.dlg.Query != "" {
-			if err := c.Confirm(ctx, t.dlg.Query, t.lang, t.dlg.Shown, t.in.User.ID); err != nil {
-				e.log.Warn("record confirmation", "entry", t.dlg.Shown, "err", err)
-			}
+			query, lang, entry, who := t.dlg.Query, t.lang, t.dlg.Shown, t.in.User.ID
+			t.afterCommit = append(t.afterCommit, func(ctx context.Context) {
+				if err := c.Confirm(ctx, query, lang, entry, who); err != nil {
+					e.log.Warn("record confirmation", "entry", entry, "err", err)
+				}
+			})
 		}
 	}
 	t.dlg = dialogue{}

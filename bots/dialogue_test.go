@@ -88,3 +88,85 @@ func TestComposedAnswerOnlyWhenGrounded(t *testing.T) {
 		})
 	}
 }
+
+// confirmingKnowledge is the fake knowledge base that also takes
+// confirmations, and notes for each whether the message's transaction had
+// committed (its "solved_by_bot" event visible from another connection).
+type confirmingKnowledge struct {
+	*fakeKnowledge
+	h         *harness
+	confirmed []string
+	committed []bool
+}
+
+func (k *confirmingKnowledge) Confirm(ctx context.Context, query, lang, entry, who string) error {
+	var n int
+	if err := k.h.db.GetContext(ctx, &n, `SELECT count(*) FROM conversation_events WHERE kind = 'solved_by_bot' AND new_value = $1`, entry); err != nil {
+		return err
+	}
+	k.confirmed = append(k.confirmed, query+"|"+lang+"|"+entry+"|"+who)
+	k.committed = append(k.committed, n > 0)
+	return nil
+}
+
+// "Risolto" confirms the entry for the user's words once, after the
+// message's transaction committed: the confirmation commits on its own,
+// so inside the transaction a try rolled back would leave it behind.
+func TestSolvedConfirmsAfterCommit(t *testing.T) {
+	h := newHarness(t)
+	k := &confirmingKnowledge{fakeKnowledge: h.kb, h: h}
+	h.engine.opt.Knowledge = k
+	h.say("u1", "c1", "il lettore non legge la smart card")
+	h.say("u1", "c1", "[fb:yes]")
+	want := "il lettore non legge la smart card|it|cns-lettore|u1"
+	if len(k.confirmed) != 1 || k.confirmed[0] != want {
+		t.Fatalf("confirmations %q, want one: %q", k.confirmed, want)
+	}
+	if !k.committed[0] {
+		t.Error("the confirmation was made before the message's transaction committed")
+	}
+}
+
+// A message tried twice — its first try rolled back, as when a language
+// model is asked between tries — searches the knowledge base
+// and records the answer shown once, and its reply points at that record.
+func TestTriedTwiceLogsOnce(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.say("u1", "c1", "buongiorno")
+	in := Inbound{Channel: "memory", ExternalID: "q1", ConversationKey: "c1", User: User{ID: "u1", Name: "Anna Rossi"},
+		Text: "il lettore non legge la smart card", At: h.now}
+	m := newMemo()
+	before := len(h.kb.searches())
+	try := func(commit bool) {
+		t.Helper()
+		tx, err := h.db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := h.engine.handleTx(ctx, tx, in, m); err != nil {
+			t.Fatal(err)
+		}
+		if commit {
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	try(false)
+	try(true)
+	if n := len(h.kb.searches()) - before; n != 1 {
+		t.Errorf("%d searches for one message, want 1", n)
+	}
+	if len(h.kb.shown) != 1 {
+		t.Errorf("answers recorded as shown: %v, want one", h.kb.shown)
+	}
+	var ref int64
+	if err := h.db.GetContext(ctx, &ref, `SELECT (context->>'shown_ref')::bigint FROM conversations WHERE conversation_key = 'c1'`); err != nil {
+		t.Fatal(err)
+	}
+	if ref != 1 {
+		t.Errorf("the conversation points at shown answer %d, want 1 (the one recorded)", ref)
+	}
+}

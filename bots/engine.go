@@ -277,7 +277,8 @@ type Result struct {
 	Silence string
 
 	ticketPriority string
-	behind         bool // an earlier reply of the conversation is still unsent
+	behind         bool                    // an earlier reply of the conversation is still unsent
+	afterCommit    []func(context.Context) // the turn's writes outside its transaction (turn.afterCommit)
 }
 
 // Handle runs one inbound message through the engine: in one transaction
@@ -334,6 +335,10 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error)
 		e.metrics.tickets.WithLabelValues(in.Channel, res.ticketPriority).Inc()
 	}
 	e.deliverBehind(ctx, res.Replies, res.behind)
+	for _, f := range res.afterCommit {
+		f(ctx)
+	}
+	res.afterCommit = nil
 	return res, nil
 }
 
@@ -407,6 +412,10 @@ type turn struct {
 	memo      *memo   // model answers and searches across tries (modelcalls.go)
 	kept      string  // what details added to the ticket keep, when not in.Text (a whole mail)
 	events    []turnEvent
+	// afterCommit are writes of other stores that must not run inside the
+	// message's transaction (they commit on their own): run once, after
+	// it committed, however many times the turn itself was tried.
+	afterCommit []func(context.Context)
 }
 
 // turnEvent is an audit line of the conversation, written with the turn's
@@ -514,7 +523,8 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 		return Result{}, err
 	}
 	conv.Context, conv.UpdatedAt = ctxJSON, now
-	res := Result{ConversationID: conv.ID, RateLimited: t.limit != allowed, Stale: t.stale, Silence: t.silence}
+	res := Result{ConversationID: conv.ID, RateLimited: t.limit != allowed, Stale: t.stale, Silence: t.silence,
+		afterCommit: t.afterCommit}
 	if t.ticket != nil {
 		res.TicketNumber, res.ticketPriority = t.ticket.Number, string(t.ticket.Priority)
 	}

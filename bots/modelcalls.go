@@ -90,11 +90,9 @@ func (e *Engine) remoteSeverity() bool {
 }
 
 // search runs the knowledge base search once per message, whatever the
-// number of tries (kept only when a model may cause another try).
+// number of tries (a model asked between them): the search log then holds
+// it once.
 func (e *Engine) search(ctx context.Context, t *turn, q string) ([]Answer, error) {
-	if e.opt.Composer == nil && !e.remoteSeverity() {
-		return e.opt.Knowledge.Search(ctx, q, t.lang, t.in.Channel)
-	}
 	key := "search\x00" + t.lang + "\x00" + q
 	if v, ok := t.memo.vals[key]; ok {
 		return v.([]Answer), nil
