@@ -91,12 +91,14 @@ func TestComposedAnswerOnlyWhenGrounded(t *testing.T) {
 
 // confirmingKnowledge is the fake knowledge base that also takes
 // confirmations, and notes for each whether the message's transaction had
-// committed (its "solved_by_bot" event visible from another connection).
+// committed (its "solved_by_bot" event visible from another connection)
+// and how many replies the conversation had been sent by then.
 type confirmingKnowledge struct {
 	*fakeKnowledge
 	h         *harness
 	confirmed []string
 	committed []bool
+	sent      []int
 }
 
 func (k *confirmingKnowledge) Confirm(ctx context.Context, query, lang, entry, who string) error {
@@ -106,6 +108,7 @@ func (k *confirmingKnowledge) Confirm(ctx context.Context, query, lang, entry, w
 	}
 	k.confirmed = append(k.confirmed, query+"|"+lang+"|"+entry+"|"+who)
 	k.committed = append(k.committed, n > 0)
+	k.sent = append(k.sent, len(k.h.mem.Replies("c1")))
 	return nil
 }
 
@@ -117,6 +120,7 @@ func TestSolvedConfirmsAfterCommit(t *testing.T) {
 	k := &confirmingKnowledge{fakeKnowledge: h.kb, h: h}
 	h.engine.opt.Knowledge = k
 	h.say("u1", "c1", "il lettore non legge la smart card")
+	before := len(h.mem.Replies("c1"))
 	h.say("u1", "c1", "[fb:yes]")
 	want := "il lettore non legge la smart card|it|cns-lettore|u1"
 	if len(k.confirmed) != 1 || k.confirmed[0] != want {
@@ -124,6 +128,14 @@ func TestSolvedConfirmsAfterCommit(t *testing.T) {
 	}
 	if !k.committed[0] {
 		t.Error("the confirmation was made before the message's transaction committed")
+	}
+	// Before the "thanks": whoever reads it (a test, the user's next
+	// message) finds the confirmation recorded.
+	if k.sent[0] != before {
+		t.Errorf("the confirmation was made after %d more replies were sent, want before them", k.sent[0]-before)
+	}
+	if after := len(h.mem.Replies("c1")); after <= before {
+		t.Errorf("no reply to Risolto (replies %d → %d)", before, after)
 	}
 }
 

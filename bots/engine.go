@@ -334,11 +334,13 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error)
 	if res.TicketNumber != "" && res.ticketPriority != "" {
 		e.metrics.tickets.WithLabelValues(in.Channel, res.ticketPriority).Inc()
 	}
-	e.deliverBehind(ctx, res.Replies, res.behind)
+	// Before the replies go: what the user is told ("thanks, noted")
+	// is then already recorded when they read it.
 	for _, f := range res.afterCommit {
 		f(ctx)
 	}
 	res.afterCommit = nil
+	e.deliverBehind(ctx, res.Replies, res.behind)
 	return res, nil
 }
 
