@@ -24,22 +24,33 @@ UPDATE conversations SET
     ticket_id = :ticket_id, context = :context, updated_at = :updated_at, last_message_at = :last_message_at
 WHERE id = :id;
 
+-- name: new-messages
+-- The one INSERT of messages: every statement that records messages
+-- (insert-messages, open-turn, finish-turn, create-conversation) names its
+-- rows new_messages, with the columns below and n (their order), and
+-- includes this part with {{new-messages}} (db.ScanQueries puts it in);
+-- internal/layout's TestOneMessageInsert holds that no other SQL of the
+-- module inserts messages. A message whose (channel, external_id) is
+-- stored already (a platform delivered the same event twice) is skipped
+-- and no row comes back for it: that tells the caller it is not new.
+INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
+SELECT conversation_id, channel, external_id, direction, author, body, payload, created_at
+FROM new_messages
+ORDER BY n
+ON CONFLICT (channel, external_id) DO NOTHING
+RETURNING id, channel, external_id
+
 -- name: insert-messages
 -- Messages outside a turn's own statements (RecordMessage, RecordReplies):
--- any number in one statement, from the parallel arrays of messageRows
--- (store.go), in order. A platform that delivers the same event twice hits
--- the unique key: nothing is inserted and no id comes back for it, which
--- tells the caller the message is not new. Casts are written CAST(…):
--- sqlx reads a double colon as an escaped colon.
-INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
-SELECT x.conv, x.channel, x.ext, x.dir, x.author, x.body, CAST(x.payload AS jsonb), x.at
-FROM unnest(CAST(:conversation_ids AS bigint[]), CAST(:channels AS text[]), CAST(:external_ids AS text[]),
-            CAST(:directions AS text[]), CAST(:authors AS text[]), CAST(:bodies AS text[]),
-            CAST(:payloads AS text[]), CAST(:created_at AS timestamptz[]))
-     WITH ORDINALITY AS x(conv, channel, ext, dir, author, body, payload, at, n)
-ORDER BY x.n
-ON CONFLICT (channel, external_id) DO NOTHING
-RETURNING id, channel, external_id;
+-- any number in one statement, $1 a JSON array of messageRow (store.go),
+-- inserted in its order.
+WITH new_messages AS (
+    SELECT * FROM ROWS FROM (jsonb_to_recordset($1) AS (
+            conversation_id bigint, channel text, external_id text, direction text, author text,
+            body text, payload jsonb, created_at timestamptz))
+        WITH ORDINALITY AS x(conversation_id, channel, external_id, direction, author, body, payload, created_at, n)
+)
+{{new-messages}};
 
 -- name: messages
 SELECT * FROM messages WHERE conversation_id = $1 ORDER BY id;
@@ -139,11 +150,13 @@ WITH r AS (
     SELECT * FROM conversations
     WHERE channel = $1 AND conversation_key = $2 AND state <> 'closed'
     FOR UPDATE
+), new_messages AS (
+    SELECT c.id AS conversation_id, CAST($1 AS text) AS channel, CAST($4 AS text) AS external_id,
+           'in' AS direction, CAST($3 AS text) AS author, CAST($5 AS text) AS body,
+           CAST($6 AS jsonb) AS payload, CAST($7 AS timestamptz) AS created_at, 1 AS n
+    FROM c WHERE EXISTS (SELECT 1 FROM r)
 ), m AS (
-    INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
-    SELECT c.id, $1, $4, 'in', $3, $5, $6, $7 FROM c WHERE EXISTS (SELECT 1 FROM r)
-    ON CONFLICT (channel, external_id) DO NOTHING
-    RETURNING id
+    {{new-messages}}
 )
 SELECT (SELECT to_jsonb(r) FROM r) AS requester,
        (SELECT to_jsonb(c) FROM c) AS conversation,
@@ -161,13 +174,14 @@ WITH u AS (
         requester_id = :requester_id, lang = :lang, state = :state, level = :level, agent_id = :agent_id,
         ticket_id = :ticket_id, context = :context, updated_at = :updated_at, last_message_at = :last_message_at
     WHERE id = :id
-), ins AS (
-    INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
-    SELECT :id, :channel, x.ext, 'out', 'bot', x.body, CAST(x.payload AS jsonb), :updated_at
+), new_messages AS (
+    SELECT CAST(:id AS bigint) AS conversation_id, CAST(:channel AS text) AS channel, x.ext AS external_id,
+           'out' AS direction, 'bot' AS author, x.body, CAST(x.payload AS jsonb) AS payload,
+           CAST(:updated_at AS timestamptz) AS created_at, x.n
     FROM unnest(CAST(:reply_external_ids AS text[]), CAST(:reply_bodies AS text[]), CAST(:reply_payloads AS text[]))
          WITH ORDINALITY AS x(ext, body, payload, n)
-    ORDER BY x.n
-    RETURNING id, external_id
+), ins AS (
+    {{new-messages}}
 ), ev AS (
     INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
     SELECT :id, :updated_at, x.actor, x.kind, x.old, x.new
@@ -192,11 +206,13 @@ WITH c AS (
 ), e AS (
     INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
     SELECT id, $5, 'system', 'opened', '', 'bot' FROM c
+), new_messages AS (
+    SELECT c.id AS conversation_id, CAST($1 AS text) AS channel, CAST($6 AS text) AS external_id,
+           'in' AS direction, CAST($7 AS text) AS author, CAST($8 AS text) AS body,
+           CAST($9 AS jsonb) AS payload, CAST($10 AS timestamptz) AS created_at, 1 AS n
+    FROM c
 ), m AS (
-    INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
-    SELECT c.id, $1, $6, 'in', $7, $8, $9::jsonb, $10 FROM c
-    ON CONFLICT (channel, external_id) DO NOTHING
-    RETURNING id
+    {{new-messages}}
 )
 SELECT c.*, (SELECT id FROM m) AS message_id FROM c;
 

@@ -6,12 +6,12 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"helpdesk/internal/db"
 )
@@ -245,39 +245,38 @@ func (s *Store) RecordMessage(ctx context.Context, q Querier, m *Message) (isNew
 	return n == 1, nil
 }
 
-// messageRows is what insert-messages reads: messages as parallel arrays.
-type messageRows struct {
-	ConversationIDs pq.Int64Array  `db:"conversation_ids"`
-	Channels        pq.StringArray `db:"channels"`
-	ExternalIDs     pq.StringArray `db:"external_ids"`
-	Directions      pq.StringArray `db:"directions"`
-	Authors         pq.StringArray `db:"authors"`
-	Bodies          pq.StringArray `db:"bodies"`
-	Payloads        pq.StringArray `db:"payloads"`
-	CreatedAt       pq.StringArray `db:"created_at"` // RFC 3339 with nanoseconds and offset
+// messageRow is one message as insert-messages reads it: an element of
+// its JSON array.
+type messageRow struct {
+	ConversationID int64     `json:"conversation_id"`
+	Channel        string    `json:"channel"`
+	ExternalID     string    `json:"external_id"`
+	Direction      string    `json:"direction"`
+	Author         string    `json:"author"`
+	Body           string    `json:"body"`
+	Payload        db.JSON   `json:"payload"`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
 // insertMessages is the one way messages are inserted outside a turn's
 // statements: ms in one statement, their ids set; it returns how many
 // were new (a redelivered one keeps ID 0).
 func (s *Store) insertMessages(ctx context.Context, q Querier, ms []*Message) (int, error) {
-	var r messageRows
+	rs := make([]messageRow, len(ms))
 	byExt := make(map[string]*Message, len(ms))
-	for _, m := range ms {
+	for i, m := range ms {
 		if len(m.Payload) == 0 {
 			m.Payload = db.JSON(`{}`)
 		}
-		r.ConversationIDs = append(r.ConversationIDs, m.ConversationID)
-		r.Channels = append(r.Channels, m.Channel)
-		r.ExternalIDs = append(r.ExternalIDs, m.ExternalID)
-		r.Directions = append(r.Directions, m.Direction)
-		r.Authors = append(r.Authors, m.Author)
-		r.Bodies = append(r.Bodies, m.Body)
-		r.Payloads = append(r.Payloads, string(m.Payload))
-		r.CreatedAt = append(r.CreatedAt, m.CreatedAt.Format(time.RFC3339Nano))
+		rs[i] = messageRow{ConversationID: m.ConversationID, Channel: m.Channel, ExternalID: m.ExternalID,
+			Direction: m.Direction, Author: m.Author, Body: m.Body, Payload: m.Payload, CreatedAt: m.CreatedAt}
 		byExt[m.Channel+"\x00"+m.ExternalID] = m
 	}
-	rows, err := sqlx.NamedQueryContext(ctx, q, s.q.InsertMessages, r)
+	arg, err := json.Marshal(rs)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := q.QueryxContext(ctx, s.q.InsertMessages, string(arg))
 	if err != nil {
 		return 0, err
 	}

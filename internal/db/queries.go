@@ -16,6 +16,11 @@ import (
 // block whose name is in its `query:"some-name"` tag. A field without a
 // block, or a block without a field, is an error: a typo is found at start,
 // not at the first call.
+//
+// A block may include another of the same file by writing {{its-name}}:
+// a part several statements must share word for word (one INSERT all of
+// them run) is then written once. The included block ends without a
+// semicolon, needs no field of its own and includes nothing itself.
 func ScanQueries(dst any, fsys fs.FS, file string) error {
 	b, err := fs.ReadFile(fsys, file)
 	if err != nil {
@@ -48,10 +53,13 @@ func ScanQueries(dst any, fsys fs.FS, file string) error {
 		sb.WriteByte('\n')
 	}
 	flush()
+	used := map[string]bool{}
+	if err := includeBlocks(file, blocks, used); err != nil {
+		return err
+	}
 
 	v := reflect.ValueOf(dst).Elem()
 	t := v.Type()
-	used := map[string]bool{}
 	for i := 0; i < t.NumField(); i++ {
 		tag := t.Field(i).Tag.Get("query")
 		if tag == "" {
@@ -68,6 +76,39 @@ func ScanQueries(dst any, fsys fs.FS, file string) error {
 		if !used[n] {
 			return fmt.Errorf("%s: query %q is not used by %s", file, n, t.Name())
 		}
+	}
+	return nil
+}
+
+// includeBlocks replaces each {{name}} in blocks with the block of that
+// name, marking it used.
+func includeBlocks(file string, blocks map[string]string, used map[string]bool) error {
+	written := make(map[string]string, len(blocks)) // as in the file, before any include
+	for name, q := range blocks {
+		written[name] = q
+	}
+	for name, q := range written {
+		for {
+			start := strings.Index(q, "{{")
+			if start < 0 {
+				break
+			}
+			end := strings.Index(q[start:], "}}")
+			if end < 0 {
+				return fmt.Errorf("%s: query %q: {{ without }}", file, name)
+			}
+			inc := strings.TrimSpace(q[start+2 : start+end])
+			part, ok := written[inc]
+			if !ok {
+				return fmt.Errorf("%s: query %q includes %q, which is not defined", file, name, inc)
+			}
+			if strings.Contains(part, "{{") || strings.HasSuffix(part, ";") {
+				return fmt.Errorf("%s: query %q is included, so it includes nothing and ends without a semicolon", file, inc)
+			}
+			q = q[:start] + part + q[start+end+2:]
+			used[inc] = true
+		}
+		blocks[name] = q
 	}
 	return nil
 }

@@ -129,6 +129,24 @@ func TestOpenStatesWrittenOnce(t *testing.T) {
 	}
 }
 
+// TestOneMessageInsert: messages are inserted by one piece of SQL, the
+// new-messages block of bots/queries.sql, which every statement that
+// records messages includes (issue 20: they were inserted five ways, each
+// with its own column list and conflict rule). The migrations and the
+// tests' fixtures are not looked at (walkSQL).
+func TestOneMessageInsert(t *testing.T) {
+	var at []string
+	insert := regexp.MustCompile(`(?i)\binsert\s+into\s+messages\b`)
+	walkSQL(t, root(t), func(_, where, sql string) {
+		for range insert.FindAllString(sqlComment.ReplaceAllString(sql, ""), -1) {
+			at = append(at, where)
+		}
+	})
+	if len(at) != 1 || at[0] != "bots/queries.sql" {
+		t.Errorf("messages are inserted at %v: the one INSERT is the new-messages block of bots/queries.sql; include it with {{new-messages}} (db.ScanQueries)", at)
+	}
+}
+
 // owner is one row of docs/architecture-tables.md.
 type owner struct {
 	pkg  string
