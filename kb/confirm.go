@@ -63,41 +63,41 @@ func (s *Store) Confirm(ctx context.Context, c Confirmation, source, who string)
 	if phrasing == "" || c.Entry == "" || who == "" {
 		return false, nil
 	}
+	// One statement, committed on its own: a "Risolto" costs the
+	// message one round trip here (issue 21). Learning, rare, is a
+	// transaction of its own after it; should it fail, the next
+	// confirmation of the same words learns them.
+	now := s.now()
+	var r struct {
+		Lang       string `db:"lang"`
+		Confirmers int    `db:"confirmers"`
+		Decided    bool   `db:"decided"`
+	}
+	err := s.db.GetContext(ctx, &r, s.q.Confirm, now, query, phrasing, c.Lang, c.Entry, source, logText(who))
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // not published, or in another language
+	}
+	if err != nil {
+		return false, fmt.Errorf("kb confirm %s: %w", c.Entry, err)
+	}
+	if r.Decided || r.Confirmers < s.learnThreshold() {
+		return false, nil
+	}
 	var learned bool
-	err := db.Tx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var lang string
-		if err := tx.GetContext(ctx, &lang, s.q.EntryLang, c.Entry); errors.Is(err, sql.ErrNoRows) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if c.Lang != "" && c.Lang != lang {
-			return nil
-		}
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, s.q.InsertConfirm, now, query, phrasing, lang, c.Entry, source, logText(who)); err != nil {
-			return err
-		}
-		var n int
-		if err := tx.GetContext(ctx, &n, s.q.ConfirmCount, c.Entry, phrasing); err != nil {
-			return err
-		}
-		if n < s.learnThreshold() {
-			return nil
-		}
-		res, err := tx.ExecContext(ctx, s.q.AutoLearn, c.Entry, phrasing, lang, query, now)
+	err = db.Tx(ctx, s.db, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.AutoLearn, c.Entry, phrasing, r.Lang, query, now)
 		if err != nil {
 			return err
 		}
 		if k, _ := res.RowsAffected(); k == 0 {
-			return nil
+			return nil // decided meanwhile
 		}
 		learned = true
 		_, err = tx.ExecContext(ctx, s.q.SyncLearned, c.Entry)
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("kb confirm %s: %w", c.Entry, err)
+		return false, fmt.Errorf("kb learn a phrasing of %s: %w", c.Entry, err)
 	}
 	return learned, nil
 }

@@ -135,3 +135,42 @@ func TestConfirmationsBecomeLearnedPhrasings(t *testing.T) {
 		t.Errorf("deciding an unknown phrasing: %v, want ErrNoPhrasing", err)
 	}
 }
+
+// TestConfirmLearnsLate: confirmations that reached the threshold without
+// learning (two at once, each counting without the other; or the learning
+// failed after the confirmation committed) are learned by the next one;
+// a confirmation of an entry in any language ("" asked) is recorded in the
+// entry's own; one more confirmation of a learned phrasing learns nothing.
+func TestConfirmLearnsLate(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	if _, err := s.Import(ctx, "testdata/content", ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetLearnAfter(2)
+	const phrasing = "la luce rossa resta accesa"
+	for _, who := range []string{"telegram:1", "telegram:2"} {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO kb_confirmations (at, query, phrasing, lang, entry_slug, source, who)
+			VALUES (now(), $1, $1, 'it', 'lettore-smartcard', 'solved', $2)`, phrasing, who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	learned, err := s.Confirm(ctx, Confirmation{Query: "La luce rossa resta accesa", Entry: "lettore-smartcard"}, ConfirmSolved, "telegram:1")
+	if err != nil || !learned {
+		t.Fatalf("a known confirmer's third press over the threshold: learned %v, %v; want learned", learned, err)
+	}
+	var lang string
+	if err := s.db.GetContext(ctx, &lang, `SELECT lang FROM kb_confirmations WHERE entry_slug = 'lettore-smartcard' ORDER BY id DESC LIMIT 1`); err != nil || lang != "it" {
+		t.Errorf("recorded in %q (%v), want the entry's own language it", lang, err)
+	}
+	var inUse []string
+	if err := s.db.SelectContext(ctx, &inUse, `SELECT unnest(learned) FROM kb_entries WHERE slug = 'lettore-smartcard'`); err != nil {
+		t.Fatal(err)
+	}
+	if len(inUse) != 1 || inUse[0] != "La luce rossa resta accesa" {
+		t.Errorf("the entry's learned phrasings: %q", inUse)
+	}
+	if learned, err := s.Confirm(ctx, Confirmation{Query: "la luce rossa resta accesa", Lang: "it", Entry: "lettore-smartcard"}, ConfirmSolved, "web:9"); err != nil || learned {
+		t.Errorf("a learned phrasing confirmed again: learned %v, %v", learned, err)
+	}
+}

@@ -144,17 +144,26 @@ FROM (SELECT DISTINCT ON (id) id, helpful, at
       ORDER BY id, n DESC) v
 WHERE a.id = v.id;
 
--- name: insert-confirmation
-INSERT INTO kb_confirmations (at, query, phrasing, lang, entry_slug, source, who)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
-
--- name: confirmation-count
--- Distinct confirmers of a phrasing for an entry: one person pressing
--- "Risolto" ten times is one confirmation.
-SELECT count(DISTINCT who) FROM kb_confirmations WHERE entry_slug = $1 AND phrasing = $2;
-
--- name: entry-lang
-SELECT lang FROM kb_entries WHERE slug = $1 AND status = 'published';
+-- name: confirm
+-- A confirmation in one statement: recorded only for a published entry
+-- in the language asked ($4; empty: any), and back come the entry's
+-- language (no row: not recorded), the distinct confirmers of the
+-- phrasing counting this one (one person pressing "Risolto" ten times is
+-- one), and whether an editor or an earlier count already decided on it
+-- (auto-learn then has nothing to do). The statement's snapshot does not
+-- see its own insert, hence the UNION with it.
+WITH e AS (
+    SELECT lang FROM kb_entries WHERE slug = $5 AND status = 'published' AND ($4 = '' OR lang = $4)
+), ins AS (
+    INSERT INTO kb_confirmations (at, query, phrasing, lang, entry_slug, source, who)
+    SELECT $1, $2, $3, e.lang, $5, $6, $7 FROM e
+    RETURNING lang, who
+)
+SELECT ins.lang,
+       (SELECT count(*) FROM (SELECT who FROM kb_confirmations WHERE entry_slug = $5 AND phrasing = $3
+                              UNION SELECT who FROM ins) w) AS confirmers,
+       EXISTS (SELECT 1 FROM kb_learned_phrasings WHERE entry_slug = $5 AND phrasing = $3) AS decided
+FROM ins;
 
 -- name: auto-learn
 -- A phrasing confirmed often enough is learned, unless an editor already

@@ -52,9 +52,7 @@ type queries struct {
 	StatsGaps         string `query:"stats-gaps"`
 	StatsTotals       string `query:"stats-totals"`
 	Translations      string `query:"translations"`
-	InsertConfirm     string `query:"insert-confirmation"`
-	ConfirmCount      string `query:"confirmation-count"`
-	EntryLang         string `query:"entry-lang"`
+	Confirm           string `query:"confirm"`
 	AutoLearn         string `query:"auto-learn"`
 	DecidePhrasing    string `query:"decide-phrasing"`
 	SyncLearned       string `query:"sync-learned"`
