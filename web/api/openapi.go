@@ -7,9 +7,9 @@ import (
 	"net/http"
 )
 
-// openAPIDoc describes /api/v1; openapi_test.go checks it against the
-// Go types the handlers read and write, web/api_openapi_test.go against
-// the route table.
+// openAPIDoc describes /api/v1; web/api_openapi_test.go checks it against
+// the Go types the handlers read and write and against the route table,
+// web/api_contract_test.go against the running server.
 //
 //go:embed openapi.json
 var openAPIDoc []byte
