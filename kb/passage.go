@@ -5,6 +5,7 @@ package kb
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -189,15 +190,49 @@ func (s *Searcher) BestPassage(lang, query string, ps []Passage) int {
 	cs := ix.buildQuery(lang, query)
 	best, bestW := 0, float32(0)
 	for i, p := range ps {
-		stems := map[string]bool{}
-		for _, st := range analyzeText(lang, p.Heading+"\n"+plainText(p.Markdown)) {
-			stems[st] = true
-		}
+		stems := s.passages.of(lang, p)
 		if w := ix.coverage(cs, func(st string) bool { return stems[st] }); w > bestW {
 			best, bestW = i, w
 		}
 	}
 	return best
+}
+
+// passageStems keeps the stems of the passages analysed: the bot shows
+// the same few entries again and again, and analysing their passages anew
+// for each answer was a third of the engine's CPU per message (issue 21's
+// profile). A passage's stems depend on its text and language only, so
+// they stay right across index refreshes; an edited entry's passage is
+// another text. At most passageStemsMax are kept: past that the cache
+// starts afresh (entries in use come back at once).
+type passageStems struct {
+	mu sync.Mutex
+	m  map[string]map[string]bool
+}
+
+const passageStemsMax = 4096
+
+// of returns the stems of p's heading and text in lang; the map returned
+// is shared, read-only.
+func (c *passageStems) of(lang string, p Passage) map[string]bool {
+	key := lang + "\x00" + p.Heading + "\x00" + p.Markdown
+	c.mu.Lock()
+	stems, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return stems
+	}
+	stems = map[string]bool{}
+	for _, st := range analyzeText(lang, p.Heading+"\n"+plainText(p.Markdown)) {
+		stems[st] = true
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= passageStemsMax {
+		c.m = make(map[string]map[string]bool)
+	}
+	c.m[key] = stems
+	c.mu.Unlock()
+	return stems
 }
 
 // coverage is the weight of the clauses of cs that a text matches; has

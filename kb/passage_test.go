@@ -4,6 +4,7 @@ package kb
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -120,6 +121,60 @@ func TestBestPassageRealEntries(t *testing.T) {
 	}
 	if got := sr.BestPassage("fr", "timeout", ps); got != 0 {
 		t.Errorf("a language without an index: passage %d, want 0", got)
+	}
+}
+
+// TestPassageStems: a passage is analysed once and its stems served from
+// then on; an edited text is another key; the same text in another
+// language is analysed in that language; past passageStemsMax the cache
+// starts afresh rather than growing.
+func TestPassageStems(t *testing.T) {
+	var c passageStems
+	p := Passage{Heading: "Stampante", Markdown: "La stampante di rete non stampa i fogli."}
+	a := c.of(LangIT, p)
+	if !a[analyzeText(LangIT, "stampante")[0]] || !a[analyzeText(LangIT, "fogli")[0]] {
+		t.Fatalf("stems of the passage: %v", a)
+	}
+	a["marker"] = true // the map is shared: a second call returns this one
+	if !c.of(LangIT, p)["marker"] {
+		t.Error("the passage was analysed again")
+	}
+	edited := p
+	edited.Markdown += " Riavviala."
+	if c.of(LangIT, edited)["marker"] {
+		t.Error("an edited passage got the old stems")
+	}
+	if en := c.of(LangEN, p); en["marker"] || len(en) == 0 {
+		t.Errorf("the same text in English: %v", en)
+	}
+	for i := range passageStemsMax + 10 {
+		c.of(LangIT, Passage{Markdown: strings.Repeat("parola ", i%5+1) + strconv.Itoa(i)})
+	}
+	if n := len(c.m); n > passageStemsMax {
+		t.Errorf("%d passages kept, want at most %d", n, passageStemsMax)
+	}
+}
+
+// BenchmarkBestPassage: choosing the passage of an entry for a question,
+// as the bot does for every answer (its stems are kept after the first).
+func BenchmarkBestPassage(b *testing.B) {
+	ctx := context.Background()
+	s := newTestStore(b)
+	if _, err := s.Import(ctx, "../content/kb", ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	sr, err := NewSearcher(ctx, s, SearchOptions{RefreshEvery: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := s.Get(ctx, "vpn-non-si-connette")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps := Passages(e.Body)
+	b.ResetTimer()
+	for b.Loop() {
+		sr.BestPassage(e.Lang, "la vpn va in timeout da casa", ps)
 	}
 }
 

@@ -109,6 +109,8 @@ type Searcher struct {
 	lastConf   int64               // the highest confirmation id read
 	checked    atomic.Int64        // unix nanoseconds of the last check
 	refreshing atomic.Bool         // a background refresh runs
+
+	passages passageStems // the analysed text of passages shown (passage.go)
 }
 
 // NewSearcher loads every published entry of store and builds the index.

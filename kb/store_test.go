@@ -8,7 +8,7 @@ import (
 	"helpdesk/internal/testdb"
 )
 
-func newTestStore(t *testing.T) *Store {
+func newTestStore(t testing.TB) *Store {
 	t.Helper()
 	s, err := NewStore(testdb.New(t), nil)
 	if err != nil {
