@@ -210,17 +210,17 @@ func TestRoleRouteMatrix(t *testing.T) {
 	anon := tc.client()
 	checked := 0
 	for _, rt := range routes {
-		want, ok := allowedFor[rt.pattern]
+		want, ok := allowedFor[rt.Pattern]
 		if !ok {
-			t.Fatalf("route %s missing from the expected table", rt.pattern)
+			t.Fatalf("route %s missing from the expected table", rt.Pattern)
 		}
-		if rt.pattern == "POST /console/logout" {
+		if rt.Pattern == "POST /console/logout" {
 			continue // checked last: it ends the sessions
 		}
-		method := strings.SplitN(rt.pattern, " ", 2)[0]
-		path := pathOf(rt.pattern, s)
+		method := strings.SplitN(rt.Pattern, " ", 2)[0]
+		path := pathOf(rt.Pattern, s)
 		for _, role := range append([]agents.Role{""}, agents.Roles...) {
-			name := fmt.Sprintf("%s as %s", rt.pattern, map[bool]string{true: "anonymous", false: string(role)}[role == ""])
+			name := fmt.Sprintf("%s as %s", rt.Pattern, map[bool]string{true: "anonymous", false: string(role)}[role == ""])
 			c := anon
 			if role != "" {
 				if clients[role] == nil {
@@ -228,11 +228,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 				}
 				c = clients[role]
 			}
-			code := request(t, c, method, path, rt.pattern)
+			code := request(t, c, method, path, rt.Pattern)
 			checked++
 			allowed := want == nil || (role != "" && contains(want, role))
 			switch {
-			case rt.pattern == "POST /console/login":
+			case rt.Pattern == "POST /console/login":
 				if code != http.StatusUnauthorized { // the matrix form has no valid credentials
 					t.Errorf("%s: %d, want 401", name, code)
 				}

@@ -127,13 +127,28 @@ func (d *assistDesk) convPath(suffix string) string {
 }
 
 // postJSON posts a form as the page's script does, and decodes the answer.
-func postJSON(t *testing.T, c *client, path string) (int, assistResult) {
+// assistAnswer is the console's JSON answer to the assist buttons, as
+// the page's script reads it.
+type assistAnswer struct {
+	OK    bool   `json:"ok"`
+	Text  string `json:"text"`
+	Meta  string `json:"meta"`
+	Cited []struct {
+		ID       string `json:"id"`
+		Revision int    `json:"revision"`
+		Title    string `json:"title"`
+		URL      string `json:"url"`
+	} `json:"cited"`
+	Problem string `json:"problem"`
+}
+
+func postJSON(t *testing.T, c *client, path string) (int, assistAnswer) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(url.Values{"csrf": {c.csrf}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	code, body, _ := c.do(req)
-	var res assistResult
+	var res assistAnswer
 	if code == http.StatusOK {
 		if err := json.Unmarshal([]byte(body), &res); err != nil {
 			t.Fatalf("%s: %v in %q", path, err, body)

@@ -46,7 +46,7 @@ func TestLoginLogout(t *testing.T) {
 	if err := tc.pool.Get(&stored, `SELECT token_hash FROM console_sessions`); err != nil {
 		t.Fatal(err)
 	}
-	token := strings.TrimPrefix(strings.SplitN(ck, ";", 2)[0], sessionCookie+"=")
+	token := strings.TrimPrefix(strings.SplitN(ck, ";", 2)[0], "helpdesk_session=")
 	if string(stored) == token || len(stored) != 32 || string(stored) != string(sha256Of(token)) {
 		t.Fatalf("stored %x is not the SHA-256 of the token", stored)
 	}
@@ -66,12 +66,6 @@ func TestLoginLogout(t *testing.T) {
 	}
 	if n != 0 {
 		t.Fatalf("%d sessions left after logout", n)
-	}
-	// An open redirect is not possible through next.
-	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
-		if got := safeNext(next); got != "/console/" {
-			t.Errorf("safeNext(%q) = %q", next, got)
-		}
 	}
 }
 
@@ -218,13 +212,6 @@ func TestCSRF(t *testing.T) {
 	req.Header.Set("X-CSRF-Token", c.csrf)
 	if code, _, _ := c.do(req); code != http.StatusSeeOther {
 		t.Fatalf("token in header = %d", code)
-	}
-}
-
-func TestConsoleTextComplete(t *testing.T) {
-	t.Parallel()
-	if p := consoleText.Check(); len(p) > 0 {
-		t.Fatalf("catalogue problems:\n%s", strings.Join(p, "\n"))
 	}
 }
 

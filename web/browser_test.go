@@ -22,6 +22,7 @@ import (
 	"helpdesk/kb"
 	"helpdesk/nlp"
 	"helpdesk/tickets"
+	"helpdesk/web/console"
 	"helpdesk/web/webtest"
 )
 
@@ -226,7 +227,7 @@ func TestBrowserHandoff(t *testing.T) {
 	said := d.read(anna, "the new row said", webtest.Poll[string](fmt.Sprintf(
 		`(() => { const s = document.getElementById("live-status").textContent; return s.includes("#%d ·") && s; })()`, conv)))
 	lang := d.read(anna, "page language", chromedp.Evaluate[string](`document.documentElement.lang`))
-	if want := consoleText.T(lang, "live.inbox_new") + fmt.Sprintf(": #%d · ", conv); !strings.HasPrefix(said, want) {
+	if want := console.Text.T(lang, "live.inbox_new") + fmt.Sprintf(": #%d · ", conv); !strings.HasPrefix(said, want) {
 		t.Errorf("live status %q, want it to start %q", said, want)
 	}
 	if n := d.read(anna, "live regions", chromedp.Evaluate[string](`String(document.querySelectorAll("#inbox[aria-live], #inbox [aria-live]").length)`)); n != "0" {
@@ -251,7 +252,7 @@ func TestBrowserHandoff(t *testing.T) {
 	d.run(anna, "live message", chromedp.WaitVisible(chromedp.Search(`//ol[@id="messages"]//div[contains(., "si chiude ancora")]`)))
 	said = d.read(anna, "the new message said", webtest.Poll[string](
 		`(() => { const s = document.getElementById("live-status").textContent; return s.includes("si chiude ancora") && s; })()`))
-	if want := consoleText.T(lang, "live.message_new") + ": " + consoleText.T(lang, "conv.user") + ": Fatto, ma si chiude ancora"; said != want {
+	if want := console.Text.T(lang, "live.message_new") + ": " + console.Text.T(lang, "conv.user") + ": Fatto, ma si chiude ancora"; said != want {
 		t.Errorf("live status %q, want the new message once, with who wrote it", said)
 	}
 

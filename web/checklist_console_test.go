@@ -60,7 +60,7 @@ func checklistConsole(t *testing.T, fh *fakeHandoff) (*testConsole, *tickets.Sto
 			o.Handoff = fh
 		}
 	})
-	ts := tc.srv.console.tickets
+	ts := tc.tickets
 	tk, err := ts.Create(ctx, tc.pool, "test", tickets.NewTicket{OriginChannel: "phone", Subject: "Stampante di rete con carta inceppata",
 		Description: "La stampante di rete del secondo piano segnala carta inceppata e non stampa."})
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"helpdesk/agents"
 	"helpdesk/internal/db"
 	"helpdesk/internal/testdb"
+	"helpdesk/tickets"
 )
 
 // clock is a settable time source for session and lockout tests.
@@ -49,6 +50,9 @@ type testConsole struct {
 	ts    *httptest.Server
 	clock *clock
 	users *agents.Users
+	// tickets is a ticket store on the server's clock, as the console's
+	// own: tests set up and read tickets through it.
+	tickets *tickets.Store
 }
 
 // newTestConsole serves the console on a fresh database. opt may adjust
@@ -73,7 +77,11 @@ func newTestConsole(t *testing.T, opt func(*Options)) *testConsole {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testConsole{t: t, pool: pool, srv: srv, ts: ts, clock: ck, users: users}
+	ts2, err := tickets.NewStore(tickets.Options{Now: ck.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testConsole{t: t, pool: pool, srv: srv, ts: ts, clock: ck, users: users, tickets: ts2}
 }
 
 // openPool opens the pool as the service does (db.Open: binary

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"helpdesk/agents"
+	"helpdesk/tickets"
 )
 
 var contactDoneLocation = regexp.MustCompile(`^/console/contacts/(\d+)\?mail=(\w+)$`)
@@ -128,7 +129,11 @@ func TestContactWithoutEmailAndLookup(t *testing.T) {
 	for _, q := range []string{"3331234567", "333 123 4567", "verdi", "Luisa"} {
 		code, body, _ := c.get("/console/contacts/requesters?q=" + url.QueryEscape(q))
 		var got struct {
-			Requesters []requesterMatch `json:"requesters"`
+			Requesters []struct {
+				Name        string `json:"name"`
+				Phone       string `json:"phone"`
+				OpenTickets int    `json:"open_tickets"`
+			} `json:"requesters"`
 		}
 		if err := json.Unmarshal([]byte(body), &got); err != nil || code != 200 {
 			t.Fatalf("lookup %q: %d %v", q, code, err)
@@ -219,11 +224,16 @@ func TestContactSeveritySuggestion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, body, _ := c.post("/console/contacts/severity?lang="+tt.lang, url.Values{"description": {tt.text}, "lang": {tt.lang}})
-			var s severitySuggestion
+			var s struct {
+				Urgency  tickets.Level    `json:"urgency"`
+				Impact   tickets.Level    `json:"impact"`
+				Priority tickets.Priority `json:"priority"`
+				Label    string           `json:"label"`
+			}
 			if err := json.Unmarshal([]byte(body), &s); err != nil || code != 200 {
 				t.Fatalf("%d %v: %s", code, err, body)
 			}
-			if !s.Urgency.Valid() || !s.Impact.Valid() || s.Priority != tc.srv.console.tickets.Matrix().Priority(s.Urgency, s.Impact) ||
+			if !s.Urgency.Valid() || !s.Impact.Valid() || s.Priority != tc.tickets.Matrix().Priority(s.Urgency, s.Impact) ||
 				!strings.HasPrefix(s.Label, tt.wantLabel) {
 				t.Fatalf("suggestion %+v", s)
 			}
@@ -231,34 +241,5 @@ func TestContactSeveritySuggestion(t *testing.T) {
 				t.Errorf("urgency %s impact %s, want high=%v", s.Urgency, s.Impact, tt.high)
 			}
 		})
-	}
-}
-
-func TestNormalizePhoneAndSubject(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct{ lookup, name, email, phone string }{
-		{"mario.rossi@asl.example.it", "", "mario.rossi@asl.example.it", ""},
-		{"06 1234 5678", "", "", "06 1234 5678"},
-		{"Mario Rossi", "Mario Rossi", "", ""},
-	} {
-		f := contactForm{Lookup: tt.lookup}
-		carryLookup(&f)
-		if f.Name != tt.name || f.Email != tt.email || f.Phone != tt.phone {
-			t.Errorf("carryLookup(%q) = %+v", tt.lookup, f)
-		}
-	}
-	kept := contactForm{Lookup: "Rossi", Email: "a@b.it"}
-	if carryLookup(&kept); kept.Name != "" {
-		t.Errorf("the lookup overwrote a detail the agent gave: %+v", kept)
-	}
-	long := strings.Repeat("parola ", 30)
-	if s := subjectOf(long); len([]rune(s)) > 81 || !strings.HasSuffix(s, "…") {
-		t.Errorf("subjectOf(long) = %q", s)
-	}
-	if s := subjectOf("  Prima riga\nseconda"); s != "Prima riga" {
-		t.Errorf("subjectOf = %q", s)
-	}
-	if got := spokenNumber("HD-2026-000123"); got != "HD · 2026 · 000 123" {
-		t.Errorf("spokenNumber = %q", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"helpdesk/web/api"
+	"helpdesk/web/console"
 	"helpdesk/web/portal"
 	"helpdesk/web/problem"
 	"html"
@@ -49,7 +50,6 @@ var errorStatuses = []struct {
 	{problem.ErrNotFound, http.StatusNotFound},
 	{problem.ErrNoTicket, http.StatusNotFound},
 	{problem.ErrBadRequest, http.StatusBadRequest},
-	{&filterError{field: "state", problem: filterUnknown}, http.StatusBadRequest},
 	{tickets.ErrInvalid, http.StatusBadRequest},
 	{kb.ErrInvalid, http.StatusBadRequest},
 	{&kb.ValidationError{Problems: []kb.FieldError{{Field: "title", Code: "required"}}}, http.StatusBadRequest},
@@ -85,10 +85,11 @@ var errorStatuses = []struct {
 func TestOneStatusPerError(t *testing.T) {
 	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c := &console{log: log, loc: time.UTC}
-	if err := c.parseTemplates(); err != nil {
+	c, err := console.New(console.Options{Logger: log, Location: time.UTC})
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer c.Close()
 	p, err := portal.New(portal.Options{}, portal.Deps{Logger: log, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +100,7 @@ func TestOneStatusPerError(t *testing.T) {
 		// message is what the answer must say for the problem.
 		message func(pr problem.Problem) string
 	}{
-		{"console", c.fail, func(pr problem.Problem) string { return consoleText.T("en", pr.KeyIn(consoleText)) }},
+		{"console", c.Fail, func(pr problem.Problem) string { return console.Text.T("en", pr.KeyIn(console.Text)) }},
 		{"public page", p.Fail, func(pr problem.Problem) string { return portal.Text.T("en", pr.KeyIn(portal.Text)) }},
 		{"web chat", p.ChatFail, func(pr problem.Problem) string { return portal.Text.T("en", pr.KeyIn(portal.Text)) }},
 		{"REST API", func(w http.ResponseWriter, r *http.Request, err error) { api.Fail(log, w, err) },
@@ -139,7 +140,7 @@ func TestProblemKeysInEveryCatalogue(t *testing.T) {
 	for _, cat := range []struct {
 		name string
 		cat  i18n.Catalog
-	}{{"console", consoleText}, {"public", portal.Text}} {
+	}{{"console", console.Text}, {"public", portal.Text}} {
 		for _, tc := range errorStatuses {
 			key := problem.Of(tc.err).KeyIn(cat.cat)
 			for _, lang := range []string{"it", "en"} {

@@ -12,6 +12,7 @@ import (
 
 	"helpdesk/agents"
 	"helpdesk/kb"
+	"helpdesk/web/console"
 	"helpdesk/web/intake"
 )
 
@@ -94,7 +95,7 @@ func TestConsoleFiltersRefuseBadValues(t *testing.T) {
 						t.Errorf("%s=%q (%s): %d, want 400", tt.param, b.value, lang, code)
 						continue
 					}
-					field := consoleText.T(lang, "filter.field."+tt.param)
+					field := console.Text.T(lang, "filter.field."+tt.param)
 					want := messages[lang][b.problem]
 					if !strings.Contains(body, field) || !strings.Contains(body, want) {
 						t.Errorf("%s=%q (%s): the page does not say %q and %q", tt.param, b.value, lang, field, want)

@@ -18,16 +18,18 @@ import (
 func TestKBEditorFlow(t *testing.T) {
 	t.Parallel()
 	var searcher *kb.Searcher
-	tc := newTestConsole(t, nil)
+	var store *kb.Store
 	ctx := context.Background()
-	store, err := kb.NewStore(tc.pool, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if searcher, err = kb.NewSearcher(ctx, store, kb.SearchOptions{RefreshEvery: -1}); err != nil {
-		t.Fatal(err)
-	}
-	tc.srv.console.searcher = searcher
+	tc := newTestConsole(t, func(o *Options) {
+		var err error
+		if store, err = kb.NewStore(o.Pool, nil); err != nil {
+			t.Fatal(err)
+		}
+		if searcher, err = kb.NewSearcher(ctx, store, kb.SearchOptions{RefreshEvery: -1}); err != nil {
+			t.Fatal(err)
+		}
+		o.Searcher = searcher
+	})
 	tc.addUser("elena", agents.RoleEditor)
 	c := tc.login("elena")
 

@@ -36,7 +36,7 @@ func newPrivilegeFixture(t *testing.T, opt func(*Options)) *privilegeFixture {
 	f.tc.addUser("eva", agents.RoleEditor)
 	f.tc.addUser("sara", agents.RoleSupervisor)
 	f.tc.addUser("anna", agents.RoleAdmin)
-	ctx, s, pool := context.Background(), f.tc.srv.console.tickets, f.tc.pool
+	ctx, s, pool := context.Background(), f.tc.tickets, f.tc.pool
 	mk := func(subject string) *tickets.Ticket {
 		tk, err := s.Create(ctx, pool, "bot", tickets.NewTicket{OriginChannel: "web", Subject: subject, Urgency: tickets.Medium, Impact: tickets.Medium})
 		if err != nil {

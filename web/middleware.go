@@ -3,7 +3,6 @@
 package web
 
 import (
-	"context"
 	"helpdesk/web/api"
 	"helpdesk/web/clean"
 	"mime"
@@ -90,8 +89,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		if r.URL.RawQuery != raw {
 			// The console's filters refuse such a value with 400 rather
-			// than search for the cleaned one (filters.go).
-			r = r.WithContext(context.WithValue(r.Context(), rawQueryKey{}, raw))
+			// than search for the cleaned one (web/console/filters.go).
+			r = clean.KeepRaw(r, raw)
 		}
 		next.ServeHTTP(rec, r)
 	})

@@ -5,13 +5,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
-	"encoding/xml"
-	"errors"
-	"helpdesk/web/problem"
-	"html/template"
-	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,6 +13,7 @@ import (
 
 	"helpdesk/agents"
 	"helpdesk/tickets"
+	"helpdesk/web/webtest"
 )
 
 // slaFixture is a console with users and four tickets whose SLA scan has
@@ -52,7 +47,7 @@ func newSLAFixture(t *testing.T) *slaFixture {
 	tc.addUser("anna", agents.RoleAdmin)
 	tc.addUser("eva", agents.RoleEditor)
 	ctx := context.Background()
-	s := tc.srv.console.tickets
+	s := tc.tickets
 	pool := tc.pool
 	start := tc.clock.Now()
 	at := func(h float64) {
@@ -100,29 +95,6 @@ func newSLAFixture(t *testing.T) *slaFixture {
 	return f
 }
 
-// cells is a table row as html/template writes it.
-func cells(row []string) string {
-	var sb strings.Builder
-	sb.WriteString("<tr>")
-	for _, c := range row {
-		sb.WriteString("<td>" + template.HTMLEscapeString(c) + "</td>")
-	}
-	sb.WriteString("</tr>")
-	return sb.String()
-}
-
-// quarterReport is the report of the fixture's quarter, computed by the
-// store directly.
-func (f *slaFixture) quarterReport(t *testing.T) fullReport {
-	t.Helper()
-	from, to := tickets.Quarter(f.tc.clock.Now(), time.UTC)
-	rep, err := f.tc.srv.console.tickets.Report(context.Background(), f.tc.pool, from, to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fullReport{Report: rep}
-}
-
 func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
 	t.Parallel()
 	f := newSLAFixture(t)
@@ -133,41 +105,25 @@ func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
 	}
 	// Figures worked out by hand from the fixture.
 	for _, want := range []string{
-		cells([]string{"Canale", "Web", "2"}),
-		cells([]string{"Canale", "Telegram", "1"}),
-		cells([]string{"Categoria", "R&D <lab>", "1"}),
-		cells([]string{"Livello", "2° livello", "1"}),
+		webtest.Cells([]string{"Canale", "Web", "2"}),
+		webtest.Cells([]string{"Canale", "Telegram", "1"}),
+		webtest.Cells([]string{"Categoria", "R&D <lab>", "1"}),
+		webtest.Cells([]string{"Livello", "2° livello", "1"}),
 		// take charge: T1 0.5 h, T3 1 h, T4 0.25 h met; T2 5.5 h running and late.
-		cells([]string{"Presa in carico", "4", "3", "75,0\u00a0%", "0,58", "0,50"}),
+		webtest.Cells([]string{"Presa in carico", "4", "3", "75,0\u00a0%", "0,58", "0,50"}),
 		// 4 tickets, T4 escalated, T1 resolved (first contact: never escalated).
-		cells([]string{"4", "1", "1", "1", "0", "0"}),
+		webtest.Cells([]string{"4", "1", "1", "1", "0", "0"}),
 		"dall&#39;1 gennaio 2026 al 31 marzo 2026", // the apostrophe escaped by html/template
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %s", want)
 		}
 	}
-	// Every row of every table the store computes is on the page, in words.
-	rep := f.quarterReport(t)
-	shown := &reportData{lang: "it", Report: rep}
-	for _, tb := range rep.tables() {
-		if tb.Name == "kb_most_used" || tb.Name == "kb_unanswered" {
-			continue
-		}
-		if len(tb.Rows) == 0 && tb.Name != "satisfaction" {
-			t.Errorf("table %s is empty in the fixture", tb.Name)
-		}
-		rows := shown.display(tb.Name)
-		if len(rows) != len(tb.Rows) {
-			t.Errorf("table %s: %d rows shown, the store has %d", tb.Name, len(rows), len(tb.Rows))
-		}
-		for _, row := range rows {
-			if !strings.Contains(body, cells(row)) {
-				t.Errorf("table %s: row %v not on the page", tb.Name, row)
-			}
-		}
-		if !strings.Contains(body, `href="/console/reports/csv/`+tb.Name+`?period=quarter&amp;quarter=2026-Q1"`) {
-			t.Errorf("no CSV link for %s", tb.Name)
+	// Every table has its CSV link (that every row the store computes is
+	// on the page, in words, is web/console/report_test.go's).
+	for _, name := range []string{"volumes", "sla", "backlog", "rates", "satisfaction", "kb_most_used", "kb_unanswered"} {
+		if !strings.Contains(body, `href="/console/reports/csv/`+name+`?period=quarter&amp;quarter=2026-Q1"`) {
+			t.Errorf("no CSV link for %s", name)
 		}
 	}
 	// English by key.
@@ -180,20 +136,6 @@ func TestReportDashboardShowsTheReportsFigures(t *testing.T) {
 // svgs returns the inline SVG elements of a page.
 var svgRE = regexp.MustCompile(`(?s)<svg .*?</svg>`)
 
-func checkXML(t *testing.T, doc string) {
-	t.Helper()
-	d := xml.NewDecoder(strings.NewReader(doc))
-	for {
-		_, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			return
-		}
-		if err != nil {
-			t.Fatalf("SVG not well-formed: %v\n%s", err, doc)
-		}
-	}
-}
-
 func TestReportChartsAreWellFormedSVG(t *testing.T) {
 	t.Parallel()
 	f := newSLAFixture(t)
@@ -203,7 +145,7 @@ func TestReportChartsAreWellFormedSVG(t *testing.T) {
 		t.Fatalf("%d charts, want 6", len(charts))
 	}
 	for _, c := range charts {
-		checkXML(t, c)
+		webtest.CheckXML(t, c)
 	}
 	joined := strings.Join(charts, "\n")
 	// The category with markup in its name is escaped, not injected.
@@ -213,38 +155,8 @@ func TestReportChartsAreWellFormedSVG(t *testing.T) {
 	// SLA chart: the 100 % line, and the late target in the alert colour.
 	i := strings.Index(body, `id="chart-sla"`)
 	sla := svgRE.FindString(body[strings.LastIndex(body[:i], "<svg"):])
-	if !strings.Contains(sla, `class="ref"`) || !strings.Contains(sla, "75,0\u00a0% (3/4)") || !strings.Contains(sla, chartAlertColour) {
+	if !strings.Contains(sla, `class="ref"`) || !strings.Contains(sla, "75,0\u00a0% (3/4)") || !strings.Contains(sla, "#b71d3a") { // the alert colour
 		t.Errorf("SLA chart lacks the 100%% line or the figures: %s", sla)
-	}
-}
-
-func TestBarChartEscapesAndScales(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		bars []chartBar
-		opt  chartOptions
-		want []string
-	}{
-		{"empty", nil, chartOptions{Empty: "Nessun dato nel periodo."}, []string{"Nessun dato nel periodo."}},
-		{"markup", []chartBar{{Label: `"><script>x</script>`, Value: 3}}, chartOptions{}, []string{"&lt;script&gt;", `width="310.0"`}},
-		{"ref line", []chartBar{{Label: "a", Value: 50}}, chartOptions{Max: 100, RefLine: 100, RefLabel: "100 %"}, []string{`class="ref"`, `width="155.0"`}},
-		{"figures in the description", []chartBar{{Label: "Web", Value: 1234}}, chartOptions{Lang: "it"}, []string{"<desc", "Web: 1.234"}},
-		{"negative clipped", []chartBar{{Label: "a", Value: -2}, {Label: "b", Value: 1}}, chartOptions{}, []string{`width="0.0"`}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			svg := string(barChart("c", "T & <t>", tt.bars, tt.opt))
-			checkXML(t, svg)
-			if strings.Contains(svg, "<script>") {
-				t.Fatal("markup injected")
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(svg, w) {
-					t.Errorf("lacks %s:\n%s", w, svg)
-				}
-			}
-		})
 	}
 }
 
@@ -252,7 +164,11 @@ func TestReportCSVFiles(t *testing.T) {
 	t.Parallel()
 	f := newSLAFixture(t)
 	sup := f.tc.login("sara")
-	rep := f.quarterReport(t)
+	from, to := tickets.Quarter(f.tc.clock.Now(), time.UTC)
+	rep, err := f.tc.tickets.Report(context.Background(), f.tc.pool, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The same columns as `helpdesk report --format csv`.
 	headers := map[string]string{
 		"volumes":       "dimension,value,tickets",
@@ -263,11 +179,12 @@ func TestReportCSVFiles(t *testing.T) {
 		"kb_most_used":  "entry,shown,helpful,not_helpful",
 		"kb_unanswered": "query,times,best_confidence",
 	}
-	want := map[string][][]string{}
-	for _, tb := range rep.tables() {
-		want[tb.Name] = tb.Rows
-	}
-	for _, name := range reportTableNames {
+	// As many rows as the store computed (that they are its rows, cell by
+	// cell, is web/console/report_test.go's); the knowledge base's tables
+	// are empty in the fixture.
+	rows := map[string]int{"volumes": len(rep.Volumes), "sla": len(rep.SLA), "backlog": len(rep.Backlog), "rates": 1,
+		"satisfaction": len(rep.Satisfaction), "kb_most_used": 0, "kb_unanswered": 0}
+	for _, name := range []string{"volumes", "sla", "backlog", "rates", "satisfaction", "kb_most_used", "kb_unanswered"} {
 		t.Run(name, func(t *testing.T) {
 			code, body, hdr := sup.get("/console/reports/csv/" + name + "?period=quarter&quarter=2026-Q1")
 			if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
@@ -283,14 +200,8 @@ func TestReportCSVFiles(t *testing.T) {
 			if strings.Join(recs[0], ",") != headers[name] {
 				t.Errorf("header %v, want %s", recs[0], headers[name])
 			}
-			rows := recs[1:]
-			if len(rows) != len(want[name]) {
-				t.Fatalf("%d rows, want %d", len(rows), len(want[name]))
-			}
-			for i := range rows {
-				if strings.Join(rows[i], "\x00") != strings.Join(want[name][i], "\x00") {
-					t.Errorf("row %d = %v, want %v", i, rows[i], want[name][i])
-				}
+			if got := len(recs) - 1; got != rows[name] {
+				t.Fatalf("%d rows, want %d", got, rows[name])
 			}
 		})
 	}
@@ -346,7 +257,7 @@ func TestReportPrintPage(t *testing.T) {
 		"dall&#39;1 gennaio 2026 al 31 marzo 2026", // the apostrophe escaped by html/template
 		`href="/console/static/report.css"`,
 		`class="print-section page-break"`,
-		cells([]string{"Canale", "Web", "2"}),
+		webtest.Cells([]string{"Canale", "Web", "2"}),
 		`id="table-kb_unanswered"`,
 	} {
 		if !strings.Contains(body, want) {
@@ -362,80 +273,5 @@ func TestReportPrintPage(t *testing.T) {
 	code, css, _ := sup.get("/console/static/report.css")
 	if code != http.StatusOK || !strings.Contains(css, "@media print") || !strings.Contains(css, "page-break-before") {
 		t.Errorf("print CSS: %d", code)
-	}
-}
-
-func TestParsePeriod(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 5, 17, 12, 0, 0, 0, time.UTC)
-	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
-	tests := []struct {
-		query    string
-		from, to string
-		kind     string
-		err      bool
-	}{
-		{"", "2026-04-01", "2026-07-01", "quarter", false},
-		{"period=quarter&quarter=2025-q4", "2025-10-01", "2026-01-01", "quarter", false},
-		{"period=month", "2026-05-01", "2026-06-01", "month", false},
-		{"period=month&month=2026-02", "2026-02-01", "2026-03-01", "month", false},
-		{"period=custom&from=2026-01-10&to=2026-01-10", "2026-01-10", "2026-01-11", "custom", false},
-		{"period=custom&from=2026-01-10&to=2026-01-09", "", "", "", true},
-		{"period=custom&from=2020-01-01&to=2026-01-01", "", "", "", true},
-		{"period=quarter&quarter=2026-Q5", "", "", "", true},
-		{"period=month&month=2026-13", "", "", "", true},
-		{"period=year", "", "", "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			q, _ := url.ParseQuery(tt.query)
-			p, err := parsePeriod(q, now, time.UTC)
-			if tt.err {
-				if !errors.Is(err, problem.ErrBadRequest) {
-					t.Fatalf("err = %v, want bad request", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !p.From.Equal(day(tt.from)) || !p.To.Equal(day(tt.to)) || p.Kind != tt.kind {
-				t.Errorf("got %s %v–%v", p.Kind, p.From, p.To)
-			}
-			// The period survives its own link.
-			q2, _ := url.ParseQuery(string(p.Query()))
-			p2, err := parsePeriod(q2, now, time.UTC)
-			if err != nil || !p2.From.Equal(p.From) || !p2.To.Equal(p.To) {
-				t.Errorf("round trip %q: %v %v–%v", p.Query(), err, p2.From, p2.To)
-			}
-		})
-	}
-}
-
-func FuzzParsePeriod(f *testing.F) {
-	for _, s := range []string{"", "period=month&month=2026-02", "period=quarter&quarter=1999-Q3",
-		"period=custom&from=2026-01-01&to=2026-03-31", "period=custom&from=x&to=y"} {
-		f.Add(s)
-	}
-	now := time.Date(2026, 5, 17, 12, 0, 0, 0, time.UTC)
-	f.Fuzz(func(t *testing.T, s string) {
-		q, err := url.ParseQuery(s)
-		if err != nil {
-			return
-		}
-		p, err := parsePeriod(q, now, time.UTC)
-		if err != nil {
-			return
-		}
-		if !p.To.After(p.From) || p.To.Sub(p.From) > maxReportDays*24*time.Hour {
-			t.Fatalf("%q gave %v–%v", s, p.From, p.To)
-		}
-	})
-}
-
-func TestReportTextComplete(t *testing.T) {
-	t.Parallel()
-	if p := reportText.Check(); len(p) > 0 {
-		t.Error(p)
 	}
 }

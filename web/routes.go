@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"helpdesk/agents"
+	"helpdesk/web/console"
 	"helpdesk/web/portal"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	if c := s.console; c != nil {
 		for _, rt := range consoleRoutes(c) {
-			mux.Handle(rt.pattern, c.guard(rt))
+			mux.Handle(rt.Pattern, c.Guard(rt))
 		}
 	}
 	return s.middleware(mux)
@@ -133,7 +134,7 @@ var (
 	convDesk   = []agents.Role{agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor}
 	ticketDesk = []agents.Role{agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleSupervisor, agents.RoleAdmin}
 	// ticketReaders may read tickets; editors only when an admin granted
-	// it (console.editors_read_tickets, console.mayUse in access.go), and a
+	// it (console.editors_read_tickets, mayUse in web/console/access.go), and a
 	// level-1 agent only level-1 tickets and theirs (mayServeLevel).
 	ticketReaders = []agents.Role{agents.RoleAgentL1, agents.RoleAgentL2, agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin}
 	editors       = []agents.Role{agents.RoleEditor, agents.RoleSupervisor, agents.RoleAdmin}
@@ -141,87 +142,83 @@ var (
 	admins        = []agents.Role{agents.RoleAdmin}
 )
 
-// consoleRoute is one console route and the roles allowed on it; the
-// guard middleware checks them (nil roles: public).
-type consoleRoute struct {
-	pattern string
-	roles   []agents.Role
-	handler http.HandlerFunc
-}
-
 // consoleRoutes is the console's whole access table: every route with
-// the roles that may use it. Nothing else decides who may do what.
-func consoleRoutes(c *console) []consoleRoute {
-	return []consoleRoute{
-		{"GET /console/static/", public, c.static},
-		{"GET /console/login", public, c.loginPage},
-		{"POST /console/login", public, c.loginSubmit},
-		{"POST /console/logout", everyone, c.logout},
-		{"GET /console/{$}", everyone, c.dashboard},
+// the roles that may use it (console.Guard checks them; nil roles:
+// public). Nothing else decides who may do what.
+func consoleRoutes(c *console.Console) []console.Route {
+	route := func(pattern string, roles []agents.Role, h http.HandlerFunc) console.Route {
+		return console.Route{Pattern: pattern, Roles: roles, Handler: h}
+	}
+	return []console.Route{
+		route("GET /console/static/", public, c.Static),
+		route("GET /console/login", public, c.LoginPage),
+		route("POST /console/login", public, c.LoginSubmit),
+		route("POST /console/logout", everyone, c.Logout),
+		route("GET /console/{$}", everyone, c.Dashboard),
 
-		{"GET /console/tickets", ticketReaders, c.ticketList},
-		{"GET /console/tickets/{id}", ticketReaders, c.ticketPage},
-		{"GET /console/tickets/{id}/attachments/{att}", ticketReaders, c.ticketAttachment},
-		{"POST /console/tickets/{id}/classify", ticketDesk, c.ticketClassify},
-		{"POST /console/tickets/{id}/categorise", ticketDesk, c.ticketCategorise},
-		{"POST /console/tickets/{id}/assign", ticketDesk, c.ticketAssign},
-		{"POST /console/tickets/{id}/note", ticketDesk, c.ticketNote},
-		{"POST /console/tickets/{id}/called-back", ticketDesk, c.ticketCalledBack},
-		{"POST /console/tickets/{id}/faq", editors, c.kbFromTicket},
-		{"POST /console/tickets/{id}/faq/assist", editors, c.kbFromTicketAssist},
+		route("GET /console/tickets", ticketReaders, c.TicketList),
+		route("GET /console/tickets/{id}", ticketReaders, c.TicketPage),
+		route("GET /console/tickets/{id}/attachments/{att}", ticketReaders, c.TicketAttachment),
+		route("POST /console/tickets/{id}/classify", ticketDesk, c.TicketClassify),
+		route("POST /console/tickets/{id}/categorise", ticketDesk, c.TicketCategorise),
+		route("POST /console/tickets/{id}/assign", ticketDesk, c.TicketAssign),
+		route("POST /console/tickets/{id}/note", ticketDesk, c.TicketNote),
+		route("POST /console/tickets/{id}/called-back", ticketDesk, c.TicketCalledBack),
+		route("POST /console/tickets/{id}/faq", editors, c.KBFromTicket),
+		route("POST /console/tickets/{id}/faq/assist", editors, c.KBFromTicketAssist),
 
-		{"GET /console/kb", editors, c.kbList},
-		{"GET /console/kb/new", editors, c.kbNew},
-		{"POST /console/kb/new", editors, c.kbCreate},
-		{"GET /console/kb/{id}", editors, c.kbEdit},
-		{"POST /console/kb/{id}", editors, c.kbSave},
-		{"POST /console/kb/{id}/status", editors, c.kbTransition},
-		{"GET /console/kb/{id}/history", editors, c.kbHistory},
-		{"POST /console/kb/{id}/revert", editors, c.kbRevert},
-		{"POST /console/kb/{id}/learned", editors, c.kbLearned},
+		route("GET /console/kb", editors, c.KBList),
+		route("GET /console/kb/new", editors, c.KBNew),
+		route("POST /console/kb/new", editors, c.KBCreate),
+		route("GET /console/kb/{id}", editors, c.KBEdit),
+		route("POST /console/kb/{id}", editors, c.KBSave),
+		route("POST /console/kb/{id}/status", editors, c.KBTransition),
+		route("GET /console/kb/{id}/history", editors, c.KBHistory),
+		route("POST /console/kb/{id}/revert", editors, c.KBRevert),
+		route("POST /console/kb/{id}/learned", editors, c.KBLearned),
 
-		{"GET /console/inbox", convDesk, c.inbox},
-		{"GET /console/inbox/list", convDesk, c.inboxList},
-		{"GET /console/inbox/events", convDesk, c.inboxEvents},
-		{"GET /console/conversations/{id}", convDesk, c.conversation},
-		{"GET /console/conversations/{id}/messages", convDesk, c.conversationMessages},
-		{"POST /console/conversations/{id}/take", convDesk, c.convTake},
-		{"POST /console/conversations/{id}/reply", convDesk, c.convReply},
-		{"POST /console/conversations/{id}/note", convDesk, c.convNote},
-		{"POST /console/conversations/{id}/escalate", convDesk, c.convEscalate},
-		{"POST /console/conversations/{id}/route", convDesk, c.convRoute},
-		{"POST /console/conversations/{id}/handback", convDesk, c.convHandBack},
-		{"POST /console/conversations/{id}/resolve", convDesk, c.convResolveChecked},
-		{"POST /console/conversations/{id}/summary", convDesk, c.convSummary},
-		{"POST /console/conversations/{id}/suggest", convDesk, c.convSuggest},
-		{"POST /console/presence", convDesk, c.setPresence},
+		route("GET /console/inbox", convDesk, c.Inbox),
+		route("GET /console/inbox/list", convDesk, c.InboxList),
+		route("GET /console/inbox/events", convDesk, c.InboxEvents),
+		route("GET /console/conversations/{id}", convDesk, c.Conversation),
+		route("GET /console/conversations/{id}/messages", convDesk, c.ConversationMessages),
+		route("POST /console/conversations/{id}/take", convDesk, c.ConvTake),
+		route("POST /console/conversations/{id}/reply", convDesk, c.ConvReply),
+		route("POST /console/conversations/{id}/note", convDesk, c.ConvNote),
+		route("POST /console/conversations/{id}/escalate", convDesk, c.ConvEscalate),
+		route("POST /console/conversations/{id}/route", convDesk, c.ConvRoute),
+		route("POST /console/conversations/{id}/handback", convDesk, c.ConvHandBack),
+		route("POST /console/conversations/{id}/resolve", convDesk, c.ConvResolveChecked),
+		route("POST /console/conversations/{id}/summary", convDesk, c.ConvSummary),
+		route("POST /console/conversations/{id}/suggest", convDesk, c.ConvSuggest),
+		route("POST /console/presence", convDesk, c.SetPresence),
 
-		{"GET /console/canned", managers, c.cannedPage},
-		{"POST /console/canned", managers, c.cannedSave},
-		{"POST /console/canned/{id}/delete", managers, c.cannedDelete},
+		route("GET /console/canned", managers, c.CannedPage),
+		route("POST /console/canned", managers, c.CannedSave),
+		route("POST /console/canned/{id}/delete", managers, c.CannedDelete),
 
-		{"GET /console/reports", managers, c.reportPage},
-		{"GET /console/reports/print", managers, c.reportPrint},
-		{"GET /console/reports/csv/{table}", managers, c.reportCSV},
-		{"GET /console/tickets/{id}/sla", ticketReaders, c.ticketSLA},
+		route("GET /console/reports", managers, c.ReportPage),
+		route("GET /console/reports/print", managers, c.ReportPrint),
+		route("GET /console/reports/csv/{table}", managers, c.ReportCSV),
+		route("GET /console/tickets/{id}/sla", ticketReaders, c.TicketSLA),
 
-		{"GET /console/contacts/new", ticketDesk, c.contactPage},
-		{"POST /console/contacts/new", ticketDesk, c.contactSubmit},
-		{"GET /console/contacts/requesters", ticketDesk, c.contactLookup},
-		{"POST /console/contacts/severity", ticketDesk, c.contactSeverity},
-		{"GET /console/contacts/{id}", ticketDesk, c.contactDone},
-		{"POST /console/tickets/{id}/checklists", ticketDesk, c.checklistAttach},
-		{"POST /console/tickets/{id}/checklists/{checklist}/steps/{position}", ticketDesk, c.checklistTick},
-		{"POST /console/tickets/{id}/resolve", ticketDesk, c.ticketResolve},
-		{"GET /console/notifications", ticketDesk, c.notifPage},
-		{"GET /console/notifications/list", ticketDesk, c.notifList},
-		{"POST /console/notifications/read", ticketDesk, c.notifReadAll},
-		{"POST /console/notifications/{id}/read", ticketDesk, c.notifRead},
+		route("GET /console/contacts/new", ticketDesk, c.ContactPage),
+		route("POST /console/contacts/new", ticketDesk, c.ContactSubmit),
+		route("GET /console/contacts/requesters", ticketDesk, c.ContactLookup),
+		route("POST /console/contacts/severity", ticketDesk, c.ContactSeverity),
+		route("GET /console/contacts/{id}", ticketDesk, c.ContactDone),
+		route("POST /console/tickets/{id}/checklists", ticketDesk, c.ChecklistAttach),
+		route("POST /console/tickets/{id}/checklists/{checklist}/steps/{position}", ticketDesk, c.ChecklistTick),
+		route("POST /console/tickets/{id}/resolve", ticketDesk, c.TicketResolve),
+		route("GET /console/notifications", ticketDesk, c.NotifPage),
+		route("GET /console/notifications/list", ticketDesk, c.NotifList),
+		route("POST /console/notifications/read", ticketDesk, c.NotifReadAll),
+		route("POST /console/notifications/{id}/read", ticketDesk, c.NotifRead),
 
-		{"GET /console/admin/users", admins, c.adminUsers},
-		{"POST /console/admin/users", admins, c.adminAddUser},
-		{"POST /console/admin/users/{username}/role", admins, c.adminSetRole},
-		{"POST /console/admin/users/{username}/active", admins, c.adminSetActive},
+		route("GET /console/admin/users", admins, c.AdminUsers),
+		route("POST /console/admin/users", admins, c.AdminAddUser),
+		route("POST /console/admin/users/{username}/role", admins, c.AdminSetRole),
+		route("POST /console/admin/users/{username}/active", admins, c.AdminSetActive),
 	}
 }
 
@@ -230,12 +227,13 @@ var (
 	roleTable     map[string][]agents.Role
 )
 
-// roleAllowed says whether role may use the route pattern.
+// roleAllowed says whether role may use the route pattern: the console's
+// Options.Allowed (its menus show only what a user may use).
 func roleAllowed(pattern string, role agents.Role) bool {
 	roleTableOnce.Do(func() {
 		roleTable = map[string][]agents.Role{}
 		for _, rt := range consoleRoutes(nil) {
-			roleTable[rt.pattern] = rt.roles
+			roleTable[rt.Pattern] = rt.Roles
 		}
 	})
 	roles, ok := roleTable[pattern]

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: EUPL-1.2
 
 // Package web is the HTTP side: the server, its middleware, health and
-// metrics, and every route of the service listed in routes.go. The REST
-// API is the package web/api and the requesters' pages (help centre, web
-// form, web chat, tracking) are web/portal; the agents' console is still
-// in this package. Below them all: web/problem chooses the HTTP status of
-// every error (one mapping for every audience), web/intake opens the
-// tickets of the web form, the console's contacts and the API, web/clean
-// takes NULs and invalid UTF-8 out of requests. Those three are packages
-// of their own because web imports the audiences to list their routes,
-// and the audiences need them. Each audience embeds its own templates and
-// static files.
+// metrics, the root page, and every route of the service listed in
+// routes.go (with the roles each console page allows and the scope each
+// API call needs). The audiences are packages of their own, built in New:
+// the agents' console is web/console, the REST API web/api and the
+// requesters' pages (help centre, web form, web chat, tracking)
+// web/portal. Below them all: web/problem chooses the HTTP status of every
+// error (one mapping for every audience) and renders their pages,
+// web/intake opens the tickets of the web form, the console's contacts
+// and the API, web/clean takes NULs and invalid UTF-8 out of requests.
+// Those three are packages of their own because web imports the audiences
+// to list their routes, and the audiences need them. Each audience embeds
+// its own templates and static files.
 //
 // The tests that drive the assembled server (over HTTP or in Chromium,
 // for any audience) are in this package: they need New and Handler,
@@ -34,6 +36,7 @@ import (
 	"helpdesk/internal/webhooks"
 	"helpdesk/kb"
 	"helpdesk/tickets"
+	"helpdesk/web/console"
 	"helpdesk/web/intake"
 	"helpdesk/web/portal"
 )
@@ -74,6 +77,9 @@ type Options struct {
 	Assist Assist
 	// Session bounds sessions and sets the login lockout.
 	Session agents.SessionOptions
+	// SessionRecheck is how often an open event stream (the live inbox)
+	// checks its session and keeps it alive; 0: a minute.
+	SessionRecheck time.Duration
 	// Now is the clock (tests); nil: time.Now.
 	Now func() time.Time
 	// Location is the desk's time zone, for the times the console shows;
@@ -111,9 +117,9 @@ type Server struct {
 	opt     Options
 	log     *slog.Logger
 	metrics *httpMetrics
-	console *console
-	public  *portal.Site // the requesters' pages; nil without a database
-	rest    *api.API     // the REST API; nil without a database
+	console *console.Console // the agents' console; nil without a database
+	public  *portal.Site     // the requesters' pages; nil without a database
+	rest    *api.API         // the REST API; nil without a database
 }
 
 // New builds the server and registers its metrics.
@@ -155,7 +161,13 @@ func New(opt Options) (*Server, error) {
 		ClosureCodes: bots.ClosureCodes(opt.ClosureCodes), Intake: in}); err != nil {
 		return nil, fmt.Errorf("REST API: %w", err)
 	}
-	if s.console, err = newConsole(opt, opt.Logger, in); err != nil {
+	if s.console, err = console.New(console.Options{Pool: opt.Pool, Registry: opt.Registry, Logger: opt.Logger, Now: opt.Now,
+		BaseURL: opt.BaseURL, DatabaseURL: opt.DatabaseURL, Tickets: opt.Tickets, KB: opt.KB, Conversations: opt.Conversations,
+		Searcher: opt.Searcher, Handoff: opt.Handoff, Assist: opt.Assist, Session: opt.Session, SessionRecheck: opt.SessionRecheck,
+		Location: opt.Location,
+		Calendar: opt.Calendar, Calendars: opt.Calendars, AttachmentDir: opt.Public.AttachmentDir, Severity: opt.Public.Severity,
+		Intake: in, EditorsReadTickets: opt.EditorsReadTickets, ClosureCodes: bots.ClosureCodes(opt.ClosureCodes),
+		Allowed: roleAllowed}); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
 	return s, nil
@@ -196,6 +208,19 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write([]byte("ready\n"))
 }
+
+// Handoff is what the console needs of the conversation engine
+// (console.Handoff), named here for Options.
+type Handoff = console.Handoff
+
+// Assist is the optional language model as the console uses it
+// (console.Assist), named here for Options.
+type Assist = console.Assist
+
+// ClosureCode is one code an agent may resolve with (configuration:
+// console.closure_codes); the console, the REST API and the triage thread
+// check against the same list.
+type ClosureCode = bots.ClosureCode
 
 // PublicOptions configure the requesters' pages (Options.Public): they
 // are portal's, named here too so that a server is configured from this

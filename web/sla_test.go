@@ -92,7 +92,7 @@ func TestTicketSLAClocks(t *testing.T) {
 	// A running clock's due time is the calendar's: computed here from the
 	// ticket's own events with the same policy.
 	ctx := context.Background()
-	s := f.tc.srv.console.tickets
+	s := f.tc.tickets
 	t2, err := s.Get(ctx, f.tc.pool, f.t2.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestSLAPanelForTheTicketPage(t *testing.T) {
 	t.Parallel()
 	f := newSLAFixture(t)
 	ctx := context.Background()
-	s := f.tc.srv.console.tickets
+	s := f.tc.tickets
 	tk, err := s.Get(ctx, f.tc.pool, f.t4.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -146,17 +146,5 @@ func TestSLAPanelForTheTicketPage(t *testing.T) {
 	row := slaRows(t, string(html))["First response"]
 	if len(row) == 0 || row[1] != "breached" {
 		t.Errorf("panel rows %v\n%s", slaRows(t, string(html)), html)
-	}
-}
-
-func TestWorkingDuration(t *testing.T) {
-	t.Parallel()
-	for d, want := range map[time.Duration]string{
-		0: "0 min", 59 * time.Second: "1 min", 90 * time.Minute: "1 h 30 min",
-		-2 * time.Hour: "-2 h 00 min", 125 * time.Hour: "125 h 00 min",
-	} {
-		if got := workingDuration(d); got != want {
-			t.Errorf("%v: %q, want %q", d, got, want)
-		}
 	}
 }

@@ -10,6 +10,7 @@ package clean
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -148,4 +149,22 @@ func cleanValue(v reflect.Value) {
 			}
 		}
 	}
+}
+
+// rawQueryKey holds, in a request's context, its query as sent when the
+// middleware had to clean it.
+type rawQueryKey struct{}
+
+// KeepRaw returns r carrying raw, its query as the client sent it, for
+// RawQuery; the middleware calls it when Request changed the query.
+func KeepRaw(r *http.Request, raw string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), rawQueryKey{}, raw))
+}
+
+// RawQuery is the query as sent, when cleaning changed it: the console's
+// filters refuse a NUL byte or invalid UTF-8 with 400 rather than quietly
+// search for what cleaning left.
+func RawQuery(r *http.Request) (string, bool) {
+	raw, ok := r.Context().Value(rawQueryKey{}).(string)
+	return raw, ok
 }

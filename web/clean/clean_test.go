@@ -54,3 +54,26 @@ func TestValuesAndRequest(t *testing.T) {
 		t.Errorf("form f = %q", got)
 	}
 }
+
+// TestRawQuery: the query as sent is kept only when the middleware keeps
+// it, unchanged, beside the cleaned one the handlers read.
+func TestRawQuery(t *testing.T) {
+	r := httptest.NewRequest("GET", "/console/tickets?q=a%00b", nil)
+	if raw, ok := RawQuery(r); ok || raw != "" {
+		t.Fatalf("a request nobody kept: %q %v", raw, ok)
+	}
+	sent := r.URL.RawQuery
+	if err := Request(r); err != nil {
+		t.Fatal(err)
+	}
+	if r.URL.RawQuery == sent {
+		t.Fatal("Request left the NUL in the query")
+	}
+	kept := KeepRaw(r, sent)
+	if raw, ok := RawQuery(kept); !ok || raw != sent {
+		t.Errorf("RawQuery = %q %v, want %q", raw, ok, sent)
+	}
+	if kept.URL.Query().Get("q") != r.URL.Query().Get("q") {
+		t.Error("KeepRaw changed the cleaned query")
+	}
+}

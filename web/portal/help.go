@@ -3,7 +3,6 @@
 package portal
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -120,6 +119,7 @@ type Site struct {
 	limiter   *rateLimiter
 	chat      *chatHub
 	pages     map[string]*template.Template
+	out       *problem.Pages // renders pages and error pages
 	static    http.Handler
 }
 
@@ -221,6 +221,7 @@ func New(public Options, opt Deps) (*Site, error) {
 	if err := p.parseTemplates(); err != nil {
 		return nil, err
 	}
+	p.out = &problem.Pages{Templates: p.pages, Catalog: Text, Log: p.log, Failed: "public request failed"}
 	sub, err := fs.Sub(publicStaticFS, "static")
 	if err != nil {
 		return nil, err
@@ -326,36 +327,18 @@ func (p *Site) view(w http.ResponseWriter, r *http.Request, titleKey string, dat
 	return v
 }
 
-// render writes a page through a buffer, so a template error is a clean 500.
+// render writes a page: the layout, or the chat panel's frame.
 func (p *Site) render(w http.ResponseWriter, code int, page string, v *publicView) {
-	t, ok := p.pages[page]
-	if !ok {
-		p.log.Error("no such public template", "page", page)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
 	name := "layout"
 	if v.Embed {
 		name = "embed"
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
-		p.log.Error("render public page", "page", page, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	buf.WriteTo(w)
+	p.out.Render(w, code, page, name, v)
 }
 
 // Fail shows the public error page.
 func (p *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	pr := problem.Of(err)
-	code, key := pr.Status, pr.KeyIn(Text)
-	if code >= 500 {
-		p.log.Error("public request failed", "path", r.URL.Path, "err", err)
-	}
+	code, key := p.out.Fail(r, err)
 	if code == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "600")
 	}
@@ -411,9 +394,4 @@ func (p *Site) clientKey(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// notifyConsoles tells the consoles a conversation changed.
-func (p *Site) notifyConsoles(ctx context.Context, q bots.Querier, convID int64) error {
-	return p.convs.NotifyConversation(ctx, q, convID)
 }

@@ -300,7 +300,7 @@ func (p *Site) requesterReply(ctx context.Context, tx *sqlx.Tx, tk *tickets.Tick
 	if err := p.convs.Save(ctx, tx, conv); err != nil {
 		return false, err
 	}
-	return reopened, p.notifyConsoles(ctx, tx, conv.ID)
+	return reopened, p.convs.NotifyConversation(ctx, tx, conv.ID) // the consoles show the reply
 }
 
 func (p *Site) TrackFindPage(w http.ResponseWriter, r *http.Request) {

@@ -2,9 +2,10 @@
 
 // Package webtest holds what the web packages' tests share: one headless
 // Chromium per test binary, with a fresh browser context (an incognito
-// window) per tab. It is not a _test.go file so that the tests of web,
-// web/portal and later web/console use the same helper, and it imports no
-// web package, so that their in-package tests can import it.
+// window) per tab, and the small checks of the pages' HTML (Cells,
+// CheckXML). It is not a _test.go file so that the tests of web,
+// web/portal and web/console use the same helper, and it imports no web
+// package, so that their in-package tests can import it.
 package webtest
 
 import (
