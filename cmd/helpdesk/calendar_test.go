@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"helpdesk/tickets"
 )
 
 func runCal(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -100,32 +98,6 @@ func TestCalendarCommandRefusals(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want %d and %q", code, errOut, tc.wantCode, tc.wantErr)
 			}
 		})
-	}
-}
-
-// TestCalendarsFromConfigFollowTheRules: the tenders' configuration
-// gives an on-site ticket's intervention the on-site calendar and level
-// 2's queue its own.
-func TestCalendarsFromConfigFollowTheRules(t *testing.T) {
-	var out, errOut strings.Builder
-	env := &environment{stdout: &out, stderr: &errOut, configPath: "testdata/tender-calendars.yaml"}
-	cfg, err := env.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cals, err := calendarsFromConfig(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tk := &tickets.Ticket{Level: 1, Priority: tickets.P2}
-	if got := cals.NameFor(tk, tickets.TargetIntervention); got != "on_site" {
-		t.Errorf("intervention on %s", got)
-	}
-	if got := cals.NameFor(tk, tickets.TargetTakeCharge); got != "level1" {
-		t.Errorf("take charge on %s", got)
-	}
-	if got := cals.LevelName(2); got != "level2" {
-		t.Errorf("level 2 queue on %s", got)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"helpdesk/internal/testdb"
-	"helpdesk/kb"
 )
 
 func runKBCmd(t *testing.T, environ []string, args ...string) (string, string, int) {
@@ -165,50 +164,6 @@ func TestKBUsage(t *testing.T) {
 		if _, _, code := runKBCmd(t, nil, args...); code != 2 {
 			t.Errorf("kb %v: exit %d, want 2", args, code)
 		}
-	}
-}
-
-func TestKBCalibrateCommand(t *testing.T) {
-	environ := []string{"DATABASE_URL=" + testdb.ServerURL(t), "HELPDESK_DATA_DIR=" + t.TempDir()}
-	queries := writeCases(t,
-		`{"query": "il lettore non legge la tessera", "lang": "it", "expected": ["lettore-smartcard"]}`,
-		`{"query": "lettore smart card", "lang": "it", "expected": ["lettore-smartcard"]}`,
-		`{"query": "ho dimenticato la password", "lang": "it", "expected": ["reset-password"]}`,
-		`{"query": "password dimenticata", "lang": "it", "expected": ["reset-password"]}`,
-		`{"query": "vpn non va", "lang": "it", "expected": ["vpn-non-si-connette"]}`,
-		`{"query": "stampante di rete nuova", "lang": "it", "expected": ["stampante-rete"]}`,
-		`{"query": "card reader does not see my smartcard", "lang": "en", "expected": ["smartcard-reader"]}`,
-		`{"query": "forgot password", "lang": "en", "expected": ["password-reset"]}`,
-		`{"query": "prenotare una visita al cup", "lang": "it", "expected": [], "uncovered": true}`,
-		`{"query": "ricetta della torta di mele", "lang": "it", "expected": []}`,
-	)
-	out := filepath.Join(t.TempDir(), "calibration.json")
-	stdout, errOut, code := runKBCmd(t, environ, "calibrate", "--kb", "../../kb/testdata/content", "--queries", queries, "--folds", "2", "--out", out)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	for _, w := range []string{"fitted on 10 queries", "cross-validated, threshold", "| confidence | hits | expected"} {
-		if !strings.Contains(stdout, w) {
-			t.Errorf("report lacks %q: %s", w, stdout)
-		}
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kb.ParseCalibration(b)
-	if err != nil || c == nil || c.Folds != 2 || len(c.Operating) != 99 || len(c.FittedOn) != 1 {
-		t.Fatalf("written model: %v %+v", err, c)
-	}
-
-	// A held-out set is refused: it is for judging.
-	held := filepath.Join(t.TempDir(), "kb-holdout-x.jsonl")
-	os.WriteFile(held, []byte(`{"query": "vpn", "lang": "it", "expected": ["vpn-non-si-connette"]}`+"\n"), 0o644)
-	if _, errOut, code := runKBCmd(t, environ, "calibrate", "--kb", "../../kb/testdata/content", "--queries", held); code == 0 || !strings.Contains(errOut, "held-out") {
-		t.Errorf("held-out file accepted: exit %d %s", code, errOut)
-	}
-	if _, _, code := runKBCmd(t, environ, "calibrate", "--kb", "../../kb/testdata/content", "--queries", queries, "--folds", "1"); code == 0 {
-		t.Error("one fold accepted")
 	}
 }
 

@@ -126,13 +126,3 @@ func TestBadConfigStopsStartUp(t *testing.T) {
 		t.Fatalf("stderr %q does not name the key", stderr.String())
 	}
 }
-
-func TestUnknownCommand(t *testing.T) {
-	var stderr strings.Builder
-	if code := run(context.Background(), []string{"frobnicate"}, nil, io.Discard, &stderr, nil); code != 2 {
-		t.Fatalf("exit code %d, want 2", code)
-	}
-	if !strings.Contains(stderr.String(), "unknown command") || !strings.Contains(stderr.String(), "serve") {
-		t.Fatalf("stderr %q", stderr.String())
-	}
-}
