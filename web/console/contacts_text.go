@@ -96,7 +96,7 @@ var deskText = i18n.Catalog{
 func init() {
 	for k, v := range deskText {
 		if _, dup := Text[k]; dup {
-			panic(fmt.Sprintf("web: console string %q defined twice", k))
+			panic(fmt.Sprintf("console: string %q defined twice", k))
 		}
 		Text[k] = v
 	}

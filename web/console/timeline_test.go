@@ -55,20 +55,3 @@ func TestTimelineInWords(t *testing.T) {
 		})
 	}
 }
-
-// TestWhyWords: the severity model's English reasons in the agent's words.
-func TestWhyWords(t *testing.T) {
-	t.Parallel()
-	got := whyWords("it", []string{`word "ricett"`, `words "non funziona"`, `blocked: "non riesco"`, `security incident`,
-		`everyone affected: "tutti"`, `"urgente" alone does not decide`, `something new: "x"`, `word "ricett"`})
-	want := []string{"la parola «ricett»", "le parole «non funziona»", "lavoro bloccato: «non riesco»", "incidente di sicurezza",
-		"tutti coinvolti: «tutti»", "«urgente» da solo non basta a decidere", `something new: "x"`}
-	if len(got) != len(want) {
-		t.Fatalf("got %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("%d: %q, want %q", i, got[i], want[i])
-		}
-	}
-}

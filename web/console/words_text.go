@@ -134,7 +134,7 @@ var wordsText = map[string]map[string]string{
 func init() {
 	for k, v := range wordsText {
 		if _, dup := Text[k]; dup {
-			panic(fmt.Sprintf("web: console string %q defined twice", k))
+			panic(fmt.Sprintf("console: string %q defined twice", k))
 		}
 		Text[k] = v
 	}
