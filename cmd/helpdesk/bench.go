@@ -123,7 +123,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	progress("throughput: %d users, %d messages …", *users, *messages)
-	var errs atomic.Int64
+	var errs benchErrors
 	lat, took := closedLoop(ctx, a.engine, *users, *messages, &errs)
 	rep.MsgsPerS = float64(len(lat)) / took.Seconds()
 	rep.P50ms, rep.P95ms, rep.P99ms = pct(lat, 50), pct(lat, 95), pct(lat, 99)
@@ -133,7 +133,11 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	lat, took = openLoop(ctx, a.engine, *rate, *rateFor, &errs)
 	rep.AtRateAchieve = float64(len(lat)) / took.Seconds()
 	rep.AtRateP50ms, rep.AtRateP99ms = pct(lat, 50), pct(lat, 99)
-	rep.Errors = errs.Load()
+	rep.Errors = errs.count()
+	if rep.Errors > 0 {
+		// On standard error in both forms: a run with failures says why.
+		progress("%d messages failed; the first: %v", rep.Errors, errs.firstErr())
+	}
 
 	if *asJSON {
 		return json.NewEncoder(env.stdout).Encode(map[string]any{
@@ -155,6 +159,34 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	return nil
 }
 
+// benchErrors counts the messages Handle failed, keeping the first error.
+type benchErrors struct {
+	mu    sync.Mutex
+	n     int64
+	first error
+}
+
+func (b *benchErrors) add(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.n++
+	if b.first == nil {
+		b.first = err
+	}
+}
+
+func (b *benchErrors) count() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.n
+}
+
+func (b *benchErrors) firstErr() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.first
+}
+
 // message returns the n-th message of a simulated user's script, and the
 // conversation it belongs to (each script is its own conversation).
 func benchMessage(user, n int) bots.Inbound {
@@ -173,7 +205,7 @@ func benchMessage(user, n int) bots.Inbound {
 	return in
 }
 
-func closedLoop(ctx context.Context, e *bots.Engine, users, total int, errs *atomic.Int64) ([]time.Duration, time.Duration) {
+func closedLoop(ctx context.Context, e *bots.Engine, users, total int, errs *benchErrors) ([]time.Duration, time.Duration) {
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, total)
 	per := total / users
@@ -187,7 +219,7 @@ func closedLoop(ctx context.Context, e *bots.Engine, users, total int, errs *ato
 			for n := 0; n < per; n++ {
 				t0 := time.Now()
 				if _, err := e.Handle(ctx, benchMessage(u, n)); err != nil {
-					errs.Add(1)
+					errs.add(err)
 					continue
 				}
 				mine = append(mine, time.Since(t0))
@@ -203,7 +235,7 @@ func closedLoop(ctx context.Context, e *bots.Engine, users, total int, errs *ato
 
 // openLoop offers messages at a fixed rate whatever the latency, as real
 // users do, spread over many users (each user's messages stay in order).
-func openLoop(ctx context.Context, e *bots.Engine, rate float64, d time.Duration, errs *atomic.Int64) ([]time.Duration, time.Duration) {
+func openLoop(ctx context.Context, e *bots.Engine, rate float64, d time.Duration, errs *benchErrors) ([]time.Duration, time.Duration) {
 	const users = 200
 	queues := make([]chan bots.Inbound, users)
 	var mu sync.Mutex
@@ -218,7 +250,7 @@ func openLoop(ctx context.Context, e *bots.Engine, rate float64, d time.Duration
 				t0 := in.At
 				in.At = time.Time{}
 				if _, err := e.Handle(ctx, in); err != nil {
-					errs.Add(1)
+					errs.add(err)
 					continue
 				}
 				mu.Lock()

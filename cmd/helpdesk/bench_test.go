@@ -5,7 +5,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"helpdesk/internal/testdb"
@@ -31,9 +33,28 @@ func TestBenchCommandSmall(t *testing.T) {
 		}
 	}
 	if got["errors"] != 0 {
-		t.Errorf("%v messages failed", got["errors"])
+		t.Errorf("%v messages failed:\n%s", got["errors"], errOut.String())
 	}
 	if !strings.Contains(errOut.String(), "hot-path statements alone") {
 		t.Errorf("no progress line for the SQL floor:\n%s", errOut.String())
+	}
+}
+
+// TestBenchErrors: the count of failed messages and the first error, for
+// the line a failing run prints (from many goroutines at once).
+func TestBenchErrors(t *testing.T) {
+	var b benchErrors
+	if b.count() != 0 || b.firstErr() != nil {
+		t.Fatal("not empty at first")
+	}
+	first := errors.New("first")
+	b.add(first)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() { b.add(errors.New("later")) })
+	}
+	wg.Wait()
+	if b.count() != 9 || b.firstErr() != first {
+		t.Errorf("count %d, first %v; want 9 and the first", b.count(), b.firstErr())
 	}
 }
