@@ -148,6 +148,8 @@ func TestTriedTwiceLogsOnce(t *testing.T) {
 	h.say("u1", "c1", "buongiorno")
 	in := Inbound{Channel: "memory", ExternalID: "q1", ConversationKey: "c1", User: User{ID: "u1", Name: "Anna Rossi"},
 		Text: "il lettore non legge la smart card", At: h.now}
+	msg := &Message{Channel: in.Channel, ExternalID: in.ExternalID, Direction: "in", Author: in.User.ID, Body: in.Text,
+		Payload: []byte(`{}`), CreatedAt: in.At}
 	m := newMemo()
 	before := len(h.kb.searches())
 	try := func(commit bool) {
@@ -157,7 +159,15 @@ func TestTriedTwiceLogsOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tx.Rollback()
-		if _, err := h.engine.handleTx(ctx, tx, in, m); err != nil {
+		opens, err := h.engine.store.openTurns(ctx, tx, []openArg{{m: msg, key: in.ConversationKey}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, fin, err := h.engine.handleTx(ctx, tx, in, m, msg, opens[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.engine.store.finishTurns(ctx, tx, []*finishArg{fin}); err != nil {
 			t.Fatal(err)
 		}
 		if commit {

@@ -154,6 +154,17 @@ type Options struct {
 	// limit.
 	UserRatePerMinute float64
 	UserBurst         int
+	// GroupMax is the most messages of different conversations handled in
+	// one transaction (group commit, group.go); 1: one transaction per
+	// message. 0: DefaultGroupMax.
+	GroupMax int
+	// GroupWait is how long a message that arrives alone waits for others
+	// before its transaction starts; 0: none (messages then group only
+	// when they arrive while every committer is busy).
+	GroupWait time.Duration
+	// GroupCommitters is how many groups run at once, each on its own
+	// connection. 0: DefaultGroupCommitters.
+	GroupCommitters int
 	// MarkSentRetry is how long a delivery mark that failed (the database
 	// was away) is retried; keep it below bot.resend_unsent_after, or the
 	// sweep sends the reply again. 0: one minute.
@@ -171,6 +182,7 @@ type Engine struct {
 	limiter *userLimiter   // nil: no per-user limit
 	marks   sync.WaitGroup // delivery marks being retried
 	marker  markBatcher    // delivery marks of concurrent messages, together
+	group   *grouper       // messages of different conversations, one transaction
 	metrics *metrics
 
 	mu      sync.RWMutex
@@ -229,8 +241,15 @@ func New(opt Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.GroupMax == 0 {
+		opt.GroupMax = DefaultGroupMax
+	}
+	if opt.GroupCommitters <= 0 {
+		opt.GroupCommitters = DefaultGroupCommitters
+	}
+	group := newGrouper(opt.DB, store, groupOptions{max: opt.GroupMax, wait: opt.GroupWait, committers: opt.GroupCommitters})
 	return &Engine{opt: opt, store: store, users: users, log: opt.Logger, senders: map[string]Sender{},
-		slots: make(chan struct{}, opt.MaxConcurrent), metrics: m,
+		slots: make(chan struct{}, opt.MaxConcurrent), metrics: m, group: group,
 		limiter: newUserLimiter(opt.UserRatePerMinute, opt.UserBurst)}, nil
 }
 
@@ -305,11 +324,15 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error)
 		return Result{}, ctx.Err()
 	}
 	m := newMemo()
+	payload, _ := json.Marshal(map[string]string{"action": in.Action, "user_name": in.User.Name})
+	msg := &Message{Channel: in.Channel, ExternalID: in.ExternalID, Direction: "in",
+		Author: in.User.ID, Body: in.Text, Payload: payload, CreatedAt: in.At}
+	var fin *finishArg
 	for try := 1; ; try++ {
-		err = db.Tx(ctx, e.opt.DB, func(tx *sqlx.Tx) error {
+		err = e.group.do(ctx, &openArg{m: msg, key: in.ConversationKey, lang: in.User.Lang, now: e.opt.Now()}, func(tx *sqlx.Tx, open opened) (*finishArg, error) {
 			var err error
-			res, err = e.handleTx(ctx, tx, in, m)
-			return err
+			res, fin, err = e.handleTx(ctx, tx, in, m, msg, open)
+			return fin, err
 		})
 		if !errors.Is(err, errNeedModel) || try == 4 {
 			break
@@ -330,6 +353,13 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (res Result, err error)
 			return Result{}, fmt.Errorf("%w: %w", db.ErrUnavailable, err)
 		}
 		return Result{}, err
+	}
+	if fin != nil {
+		// The replies' ids, which finish-turns set.
+		res.behind = fin.behind
+		for i := range res.Replies {
+			res.Replies[i].MessageID = fin.replies[i].ID
+		}
 	}
 	if res.TicketNumber != "" && res.ticketPriority != "" {
 		e.metrics.tickets.WithLabelValues(in.Channel, res.ticketPriority).Inc()
@@ -421,7 +451,7 @@ type turn struct {
 }
 
 // turnEvent is an audit line of the conversation, written with the turn's
-// last statement (finish-turn).
+// last statement (finish-turns).
 type turnEvent struct{ actor, kind, old, new string }
 
 // event appends a line to the conversation's audit trail.
@@ -445,26 +475,24 @@ func (t *turn) actor() string {
 	return "requester:" + strconv.FormatInt(t.requester.ID, 10)
 }
 
-func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo) (Result, error) {
+// handleTx decides what the message msg (of in) does, in tx: open is
+// what open-turns found for it, and the finishArg returned is what
+// finish-turns saves (nil: nothing, a redelivery). The Result's replies
+// get their ids from it once it ran.
+func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo, msg *Message, open opened) (Result, *finishArg, error) {
 	now := e.opt.Now()
-	payload, _ := json.Marshal(map[string]string{"action": in.Action, "user_name": in.User.Name})
-	msg := &Message{Channel: in.Channel, ExternalID: in.ExternalID, Direction: "in",
-		Author: in.User.ID, Body: in.Text, Payload: payload, CreatedAt: in.At}
-	// Most messages come from a known user in an open conversation: one
-	// round trip finds both, locks the conversation and records the
+	// Most messages come from a known user in an open conversation:
+	// open-turns found both, locked the conversation and recorded the
 	// message. The first message of a user or of a conversation takes
 	// the longer path below.
-	open, err := e.store.openTurn(ctx, tx, msg, in.ConversationKey)
-	if err != nil {
-		return Result{}, err
-	}
+	var err error
 	requester := open.requester
 	if requester == nil || (in.User.Name != "" && in.User.Name != requester.Name) || (in.User.Email != "" && in.User.Email != requester.Email) {
 		requester, err = e.opt.Tickets.Requester(ctx, tx, tickets.Identity{
 			Channel: in.Channel, ExternalID: in.User.ID, Name: in.User.Name, Email: in.User.Email, Lang: in.User.Lang,
 		})
 		if err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
 	}
 	conv, isNew := open.conversation, open.recorded
@@ -476,17 +504,17 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 			profileLang = requester.Lang
 		}
 		if conv, isNew, err = e.store.createOrLock(ctx, tx, msg, in.ConversationKey, &rid, profileLang, now); err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
 	case !open.attempted: // a new user in an existing conversation
 		msg.ConversationID = conv.ID
 		if isNew, err = e.store.RecordMessage(ctx, tx, msg); err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
 	}
 	msg.ConversationID = conv.ID
 	if !isNew {
-		return Result{ConversationID: conv.ID, Duplicate: true}, nil
+		return Result{ConversationID: conv.ID, Duplicate: true}, nil, nil
 	}
 
 	if m.limit == nil {
@@ -508,7 +536,7 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 
 	previous := t.dlg.Prompt
 	if err := e.respond(ctx, t); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	// The buttons just offered are the live prompt, numbered with this
 	// message's id (prompts.go).
@@ -517,12 +545,12 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 	if conv.State != StateBot {
 		// Agents' consoles follow queued and held conversations live.
 		if err := e.notify(ctx, tx, conv.ID); err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
 	}
 	ctxJSON, err := json.Marshal(t.dlg)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	conv.Context, conv.UpdatedAt = ctxJSON, now
 	res := Result{ConversationID: conv.ID, RateLimited: t.limit != allowed, Stale: t.stale, Silence: t.silence,
@@ -537,15 +565,13 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo)
 			ExternalID: fmt.Sprintf("out:%d:%d", msg.ID, i), Direction: "out", Author: "bot",
 			Body: r.Text, Payload: body, CreatedAt: now}
 	}
-	// The conversation's new state and the replies: one round trip.
-	if res.behind, err = e.store.finishTurn(ctx, tx, conv, outs, t.events); err != nil {
-		return Result{}, err
-	}
-	for i, out := range outs {
-		res.Replies = append(res.Replies, Outbound{MessageID: out.ID, ExternalID: out.ExternalID,
+	for i := range outs {
+		res.Replies = append(res.Replies, Outbound{ExternalID: outs[i].ExternalID,
 			Channel: in.Channel, ConversationKey: in.ConversationKey, Reply: t.replies[i]})
 	}
-	return res, nil
+	// The conversation's new state and the replies: finish-turns, for
+	// the whole group at once.
+	return res, &finishArg{conv: conv, replies: outs, events: t.events}, nil
 }
 
 // queueCalendar is the calendar of a level's queue: whether the desk

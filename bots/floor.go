@@ -17,11 +17,22 @@ import (
 
 // SQLFloor measures what PostgreSQL alone does with the engine's hot path:
 // n messages from workers at once, each one transaction of the same two
-// statements Handle runs (open-turn, finish-turn with one reply), with no
+// statements Handle runs (open-turns, finish-turns with one reply), with no
 // decision, search or sending in between. `helpdesk bench` reports the
 // engine's rate against it: the difference is everything the engine does
 // in Go. It writes to conversations of channel "sqlfloor".
 func SQLFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n int) (float64, error) {
+	return sqlFloor(ctx, pool, ts, workers, n, 1)
+}
+
+// SQLFloorGrouped is SQLFloor with perTx messages, of as many different
+// conversations, in each transaction: the floor of group commit, against
+// which `helpdesk bench` sets the engine with grouping on.
+func SQLFloorGrouped(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n, perTx int) (float64, error) {
+	return sqlFloor(ctx, pool, ts, workers, n, max(perTx, 1))
+}
+
+func sqlFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n, perTx int) (float64, error) {
 	s, err := NewStore()
 	if err != nil {
 		return 0, err
@@ -30,23 +41,26 @@ func SQLFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n 
 		return 0, err
 	}
 	now := time.Now()
-	convs := make([]*Conversation, workers)
-	for w := range convs {
+	// Each worker has perTx conversations of its own; the runs of
+	// different calls write to different ones.
+	run := now.UnixNano()
+	convs := make([]*Conversation, workers*perTx)
+	for c := range convs {
 		err := db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
-			user := fmt.Sprintf("floor-user-%d", w)
+			user := fmt.Sprintf("floor-user-%d", c)
 			r, err := ts.Requester(ctx, tx, tickets.Identity{Channel: "sqlfloor", ExternalID: user})
 			if err != nil {
 				return err
 			}
-			m := &Message{Channel: "sqlfloor", ExternalID: fmt.Sprintf("floor-%d-0", w), Direction: "in", Author: user, Body: "ciao", CreatedAt: now}
-			convs[w], _, err = s.createOrLock(ctx, tx, m, fmt.Sprintf("floor-%d", w), &r.ID, "it", now)
+			m := &Message{Channel: "sqlfloor", ExternalID: fmt.Sprintf("floor-%d-%d-0", run, c), Direction: "in", Author: user, Body: "ciao", CreatedAt: now}
+			convs[c], _, err = s.createOrLock(ctx, tx, m, fmt.Sprintf("floor-%d-%d", run, c), &r.ID, "it", now)
 			return err
 		})
 		if err != nil {
 			return 0, fmt.Errorf("sql floor set-up: %w", err)
 		}
 	}
-	var next atomic.Int64
+	var next, done atomic.Int64
 	var firstErr atomic.Value
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -54,34 +68,42 @@ func SQLFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			user := fmt.Sprintf("floor-user-%d", w)
 			for {
-				i := next.Add(1)
-				if i > int64(n) {
+				i := next.Add(int64(perTx))
+				if i-int64(perTx) >= int64(n) {
 					return
 				}
 				err := db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
 					at := time.Now()
-					m := &Message{Channel: "sqlfloor", ExternalID: fmt.Sprintf("floor-%d-%d", w, i), Direction: "in",
-						Author: user, Body: "la stampante non stampa", CreatedAt: at}
-					o, err := s.openTurn(ctx, tx, m, convs[w].Key)
+					args := make([]openArg, perTx)
+					for k := range perTx {
+						conv := convs[w*perTx+k]
+						user := fmt.Sprintf("floor-user-%d", w*perTx+k)
+						args[k] = openArg{key: conv.Key, m: &Message{Channel: "sqlfloor", ExternalID: fmt.Sprintf("floor-%d-%d-%d", run, w*perTx+k, i),
+							Direction: "in", Author: user, Body: "la stampante non stampa", CreatedAt: at}}
+					}
+					opens, err := s.openTurns(ctx, tx, args)
 					if err != nil {
 						return err
 					}
-					if o.conversation == nil || !o.recorded {
-						return fmt.Errorf("sql floor: message %d not recorded", i)
+					fins := make([]*finishArg, perTx)
+					for k, o := range opens {
+						if o.conversation == nil || !o.recorded {
+							return fmt.Errorf("sql floor: message %d not recorded", i)
+						}
+						c := o.conversation
+						c.UpdatedAt, c.LastMessageAt = at, at
+						reply := &Message{ConversationID: c.ID, Channel: "sqlfloor", ExternalID: fmt.Sprintf("out:%d:0", args[k].m.ID),
+							Direction: "out", Author: "bot", Body: "Ho trovato questo nelle guide.", CreatedAt: at}
+						fins[k] = &finishArg{conv: c, replies: []*Message{reply}}
 					}
-					c := o.conversation
-					c.UpdatedAt, c.LastMessageAt = at, at
-					reply := &Message{ConversationID: c.ID, Channel: "sqlfloor", ExternalID: fmt.Sprintf("out:%d:0", m.ID),
-						Direction: "out", Author: "bot", Body: "Ho trovato questo nelle guide.", CreatedAt: at}
-					_, err = s.finishTurn(ctx, tx, c, []*Message{reply}, nil)
-					return err
+					return s.finishTurns(ctx, tx, fins)
 				})
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
+				done.Add(int64(perTx))
 			}
 		}()
 	}
@@ -89,5 +111,5 @@ func SQLFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n 
 	if err, _ := firstErr.Load().(error); err != nil {
 		return 0, err
 	}
-	return float64(n) / time.Since(start).Seconds(), nil
+	return float64(done.Load()) / time.Since(start).Seconds(), nil
 }

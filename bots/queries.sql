@@ -26,7 +26,7 @@ WHERE id = :id;
 
 -- name: new-messages
 -- The one INSERT of messages: every statement that records messages
--- (insert-messages, open-turn, finish-turn, create-conversation) names its
+-- (insert-messages, open-turns, finish-turns, create-conversation) names its
 -- rows new_messages, with the columns below and n (their order), and
 -- includes this part with {{new-messages}} (db.ScanQueries puts it in);
 -- internal/layout's TestOneMessageInsert holds that no other SQL of the
@@ -137,60 +137,99 @@ SELECT pg_notify('helpdesk_conversations', $1::text);
 -- name: has-open
 SELECT EXISTS (SELECT 1 FROM conversations WHERE channel = $1 AND conversation_key = $2 AND state <> 'closed');
 
--- name: open-turn
--- The hot path of a message in one round trip: the requester behind the
--- identity, the open conversation locked until the transaction ends, and
--- the message recorded (no id back: a redelivery). When the requester or
--- the conversation is not there yet, nothing is written and the engine
--- takes the longer path (engine.go).
-WITH r AS (
-    SELECT r.* FROM requester_identities i JOIN requesters r ON r.id = i.requester_id
-    WHERE i.channel = $1 AND i.external_id = $3
+-- name: open-turns
+-- The hot path's first statement, for every message of a group at once
+-- (group commit, group.go): for each, the requester behind the identity,
+-- its open conversation locked until the transaction ends — opened here,
+-- with its "opened" event, when the requester is known and has none —
+-- and the message recorded (no id back: a redelivery). When the
+-- requester is not known yet, or another transaction opened the same
+-- conversation first, nothing is written for that message and the engine
+-- takes the longer path (engine.go). $1 is a JSON array of openTurnRow
+-- (turnstore.go); rows come back in its order.
+-- Each lookup is a LATERAL subquery with LIMIT (both keys are unique), so
+-- it stays one index probe per message whatever the planner guesses of
+-- the array's length; conversations are locked, and opened, in key order,
+-- so two groups never wait for each other in a circle. A conversation
+-- opened here stays invisible, and so unlockable, to others until commit;
+-- one opened by another transaction that has not committed makes this
+-- insert wait for it, then skip.
+WITH x AS (
+    SELECT * FROM ROWS FROM (jsonb_to_recordset($1) AS (
+            channel text, conversation_key text, author text, external_id text, body text, payload jsonb,
+            created_at timestamptz, lang text, opened_at timestamptz))
+        WITH ORDINALITY AS x(channel, conversation_key, author, external_id, body, payload, created_at, lang, opened_at, ord)
+), found AS (
+    SELECT x.ord, c.* FROM (SELECT * FROM x ORDER BY channel, conversation_key) x
+    CROSS JOIN LATERAL (
+        SELECT * FROM conversations c
+        WHERE c.channel = x.channel AND c.conversation_key = x.conversation_key AND c.state <> 'closed'
+        LIMIT 1 FOR UPDATE
+    ) c
+), r AS (
+    SELECT x.ord, r.requester FROM x
+    CROSS JOIN LATERAL (
+        SELECT to_jsonb(r) AS requester FROM requester_identities i JOIN requesters r ON r.id = i.requester_id
+        WHERE i.channel = x.channel AND i.external_id = x.author
+        LIMIT 1
+    ) r
+), opened AS (
+    INSERT INTO conversations (channel, conversation_key, requester_id, lang, created_at, updated_at, last_message_at)
+    SELECT x.channel, x.conversation_key, CAST(r.requester->>'id' AS bigint),
+           coalesce(nullif(x.lang, ''), r.requester->>'lang', ''), x.opened_at, x.opened_at, x.opened_at
+    FROM x JOIN r ON r.ord = x.ord
+    WHERE NOT EXISTS (SELECT 1 FROM found WHERE found.ord = x.ord)
+    ORDER BY x.channel, x.conversation_key
+    ON CONFLICT (channel, conversation_key) WHERE state <> 'closed' DO NOTHING
+    RETURNING *
+), e AS (
+    INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
+    SELECT id, created_at, 'system', 'opened', '', 'bot' FROM opened
 ), c AS (
-    SELECT * FROM conversations
-    WHERE channel = $1 AND conversation_key = $2 AND state <> 'closed'
-    FOR UPDATE
+    SELECT * FROM found
+    UNION ALL
+    SELECT x.ord, opened.* FROM opened JOIN x ON x.channel = opened.channel AND x.conversation_key = opened.conversation_key
 ), new_messages AS (
-    SELECT c.id AS conversation_id, CAST($1 AS text) AS channel, CAST($4 AS text) AS external_id,
-           'in' AS direction, CAST($3 AS text) AS author, CAST($5 AS text) AS body,
-           CAST($6 AS jsonb) AS payload, CAST($7 AS timestamptz) AS created_at, 1 AS n
-    FROM c WHERE EXISTS (SELECT 1 FROM r)
+    SELECT c.id AS conversation_id, x.channel, x.external_id, 'in' AS direction, x.author, x.body, x.payload,
+           x.created_at, x.ord AS n
+    FROM x JOIN c ON c.ord = x.ord JOIN r ON r.ord = x.ord
 ), m AS (
     {{new-messages}}
 )
-SELECT (SELECT to_jsonb(r) FROM r) AS requester,
-       (SELECT to_jsonb(c) FROM c) AS conversation,
-       (SELECT id FROM m) AS message_id;
+SELECT r.requester, to_jsonb(c) - 'ord' AS conversation, m.id AS message_id
+FROM x LEFT JOIN r ON r.ord = x.ord LEFT JOIN c ON c.ord = x.ord
+LEFT JOIN m ON m.channel = x.channel AND m.external_id = x.external_id
+ORDER BY x.ord;
 
--- name: finish-turn
--- The end of a message in one round trip: the conversation's new state
--- and audit lines, the replies (ids back in order), and whether an earlier reply of the
--- conversation is still unsent (the new ones then wait behind it; the
--- statement's snapshot does not see its own inserts). Named parameters:
--- the fields of finishTurnRow (turnstore.go); casts are written CAST(…)
--- because sqlx reads a double colon as an escaped colon.
-WITH u AS (
-    UPDATE conversations SET
-        requester_id = :requester_id, lang = :lang, state = :state, level = :level, agent_id = :agent_id,
-        ticket_id = :ticket_id, context = :context, updated_at = :updated_at, last_message_at = :last_message_at
-    WHERE id = :id
+-- name: finish-turns
+-- The hot path's last statement, for every message of a group at once:
+-- each conversation's new state and audit lines, the replies (ids back in
+-- the order given), and which conversations have an earlier reply still
+-- unsent (the new ones then wait behind it; the statement's snapshot does
+-- not see its own inserts). $1 is a JSON array of finishTurnRow
+-- (turnstore.go).
+WITH v AS (
+    SELECT * FROM ROWS FROM (jsonb_to_recordset($1) AS (id bigint, requester_id bigint, lang text, state text, level smallint, agent_id bigint, ticket_id bigint, context jsonb, updated_at timestamptz, last_message_at timestamptz, channel text, replies jsonb, events jsonb)) WITH ORDINALITY AS v(id, requester_id, lang, state, level, agent_id, ticket_id, context, updated_at, last_message_at, channel, replies, events, ord)
+), u AS (
+    UPDATE conversations c SET
+        requester_id = v.requester_id, lang = v.lang, state = v.state, level = v.level, agent_id = v.agent_id,
+        ticket_id = v.ticket_id, context = v.context, updated_at = v.updated_at, last_message_at = v.last_message_at
+    FROM v WHERE c.id = v.id AND c.id = ANY (ARRAY(SELECT id FROM v)) -- by the primary key, however many
 ), new_messages AS (
-    SELECT CAST(:id AS bigint) AS conversation_id, CAST(:channel AS text) AS channel, x.ext AS external_id,
-           'out' AS direction, 'bot' AS author, x.body, CAST(x.payload AS jsonb) AS payload,
-           CAST(:updated_at AS timestamptz) AS created_at, x.n
-    FROM unnest(CAST(:reply_external_ids AS text[]), CAST(:reply_bodies AS text[]), CAST(:reply_payloads AS text[]))
-         WITH ORDINALITY AS x(ext, body, payload, n)
+    SELECT v.id AS conversation_id, v.channel, x.external_id, 'out' AS direction, 'bot' AS author, x.body, x.payload,
+           v.updated_at AS created_at, row_number() OVER (ORDER BY v.ord, x.n) AS n
+    FROM v, ROWS FROM (jsonb_to_recordset(v.replies) AS (external_id text, body text, payload jsonb)) WITH ORDINALITY AS x(external_id, body, payload, n)
 ), ins AS (
     {{new-messages}}
 ), ev AS (
     INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
-    SELECT :id, :updated_at, x.actor, x.kind, x.old, x.new
-    FROM unnest(CAST(:event_actors AS text[]), CAST(:event_kinds AS text[]), CAST(:event_old AS text[]), CAST(:event_new AS text[]))
-         WITH ORDINALITY AS x(actor, kind, old, new, n)
-    ORDER BY x.n
+    SELECT v.id, v.updated_at, x.actor, x.kind, x.old, x.new
+    FROM v, ROWS FROM (jsonb_to_recordset(v.events) AS (actor text, kind text, old text, new text)) WITH ORDINALITY AS x(actor, kind, old, new, n)
+    ORDER BY v.ord, x.n
 )
 SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
-       EXISTS (SELECT 1 FROM messages WHERE conversation_id = :id AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL) AS behind;
+       coalesce((SELECT array_agg(DISTINCT conversation_id) FROM messages
+                 WHERE conversation_id = ANY (ARRAY(SELECT id FROM v)) AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL), '{}') AS behind;
 
 -- name: create-conversation
 -- Opens a conversation with its "opened" event and records the message

@@ -25,9 +25,9 @@ type queries struct {
 	GetConversation         string `query:"get-conversation"`
 	LockConversation        string `query:"lock-conversation"`
 	UpdateConversation      string `query:"update-conversation"`
-	OpenTurn                string `query:"open-turn"`
+	OpenTurns               string `query:"open-turns"`
 	CreateConversation      string `query:"create-conversation"`
-	FinishTurn              string `query:"finish-turn"`
+	FinishTurns             string `query:"finish-turns"`
 	InsertMessages          string `query:"insert-messages"`
 	Messages                string `query:"messages"`
 	InsertConversationEvent string `query:"insert-conversation-event"`
@@ -73,7 +73,7 @@ const (
 
 // Conversation is one exchange with one requester on one channel: a
 // conversations row, read by column (db) or as to_jsonb writes it (json,
-// the hot path's open-turn).
+// the hot path's open-turns).
 type Conversation struct {
 	ID            int64             `db:"id" json:"id"`
 	Channel       string            `db:"channel" json:"channel"`

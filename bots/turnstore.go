@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -18,51 +19,64 @@ import (
 )
 
 // hot holds the hot path's two statements prepared: PostgreSQL then plans
-// them once per connection instead of once per message (their planning
+// them once per connection instead of once per group (their planning
 // costs more than their execution). database/sql prepares them again on
 // each new connection by itself.
 type hot struct {
-	openTurn   *sqlx.Stmt
-	finishTurn *sqlx.NamedStmt
+	openTurns   *sqlx.Stmt
+	finishTurns *sqlx.Stmt
 }
 
 // prepare readies the hot statements on pool. On failure (the database is
 // not there yet) the statements are sent unprepared, which is slower only.
 func (s *Store) prepare(ctx context.Context, pool *sqlx.DB) error {
-	o, err := pool.PreparexContext(ctx, s.q.OpenTurn)
+	o, err := pool.PreparexContext(ctx, s.q.OpenTurns)
 	if err != nil {
 		return err
 	}
-	f, err := pool.PrepareNamedContext(ctx, s.q.FinishTurn)
+	f, err := pool.PreparexContext(ctx, s.q.FinishTurns)
 	if err != nil {
 		o.Close()
 		return err
 	}
-	s.hot = &hot{openTurn: o, finishTurn: f}
+	s.hot = &hot{openTurns: o, finishTurns: f}
 	return nil
 }
 
-// get runs query (or its prepared form) in tx.
-func get(ctx context.Context, tx *sqlx.Tx, prepared *sqlx.Stmt, query string, dest any, args ...any) error {
-	if prepared != nil {
-		return tx.StmtxContext(ctx, prepared).GetContext(ctx, dest, args...)
+// stmt returns query's prepared form for tx when there is one.
+func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, prepared func(*hot) *sqlx.Stmt) *sqlx.Stmt {
+	if s.hot == nil {
+		return nil
 	}
-	return tx.GetContext(ctx, dest, query, args...)
+	return tx.StmtxContext(ctx, prepared(s.hot))
 }
 
-// getFinishTurn runs finish-turn with arg, prepared when it could be.
-func (s *Store) getFinishTurn(ctx context.Context, tx *sqlx.Tx, dest any, arg finishTurnRow) error {
-	if s.hot != nil {
-		return tx.NamedStmtContext(ctx, s.hot.finishTurn).GetContext(ctx, dest, arg)
-	}
-	query, args, err := tx.BindNamed(s.q.FinishTurn, arg)
-	if err != nil {
-		return err
-	}
-	return tx.GetContext(ctx, dest, query, args...)
+// openArg is one message the open-turns statement records: m (its
+// ConversationID not set yet) in the conversation key.
+type openArg struct {
+	m   *Message
+	key string
+	// lang and now open the conversation when the requester is known and
+	// has none open: its language (the user's profile; empty: the
+	// requester's) and when it opened (the engine's clock).
+	lang string
+	now  time.Time
 }
 
-// opened is what the open-turn statement found.
+// openTurnRow is one element of open-turns' JSON array.
+type openTurnRow struct {
+	Channel    string    `json:"channel"`
+	Key        string    `json:"conversation_key"`
+	Author     string    `json:"author"`
+	ExternalID string    `json:"external_id"`
+	Body       string    `json:"body"`
+	Payload    db.JSON   `json:"payload"`
+	CreatedAt  time.Time `json:"created_at"`
+	Lang       string    `json:"lang"`
+	OpenedAt   time.Time `json:"opened_at"`
+}
+
+// opened is what the open-turns statement found for one message.
 type opened struct {
 	requester    *tickets.Requester // nil: identity not known yet
 	conversation *Conversation      // nil: no open conversation yet
@@ -70,92 +84,162 @@ type opened struct {
 	recorded     bool               // ... and stored it (false: a redelivery)
 }
 
-// openTurn runs the hot path's first statement for the inbound message m
-// (its ConversationID is not set yet) and sets m.ID when it was recorded.
-func (s *Store) openTurn(ctx context.Context, tx *sqlx.Tx, m *Message, key string) (opened, error) {
-	if len(m.Payload) == 0 {
-		m.Payload = db.JSON(`{}`)
+// openTurns runs the hot path's first statement for the inbound messages
+// args, all in one round trip, and sets each message's ID when it was
+// recorded. The result is in the order of args.
+func (s *Store) openTurns(ctx context.Context, tx *sqlx.Tx, args []openArg) ([]opened, error) {
+	in := make([]openTurnRow, len(args))
+	for i, a := range args {
+		if len(a.m.Payload) == 0 {
+			a.m.Payload = db.JSON(`{}`)
+		}
+		in[i] = openTurnRow{Channel: a.m.Channel, Key: a.key, Author: a.m.Author, ExternalID: a.m.ExternalID,
+			Body: a.m.Body, Payload: a.m.Payload, CreatedAt: a.m.CreatedAt, Lang: a.lang, OpenedAt: a.now}
+		if in[i].OpenedAt.IsZero() {
+			in[i].OpenedAt = a.m.CreatedAt
+		}
 	}
-	var row struct {
+	doc, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("open turn: %w", err)
+	}
+	var rows []struct {
 		Requester    []byte        `db:"requester"`
 		Conversation []byte        `db:"conversation"`
 		MessageID    sql.NullInt64 `db:"message_id"`
 	}
-	var stmt *sqlx.Stmt
-	if s.hot != nil {
-		stmt = s.hot.openTurn
+	if st := s.stmt(ctx, tx, func(h *hot) *sqlx.Stmt { return h.openTurns }); st != nil {
+		err = st.SelectContext(ctx, &rows, string(doc))
+	} else {
+		err = tx.SelectContext(ctx, &rows, s.q.OpenTurns, string(doc))
 	}
-	if err := get(ctx, tx, stmt, s.q.OpenTurn, &row, m.Channel, key, m.Author, m.ExternalID, m.Body, string(m.Payload), m.CreatedAt); err != nil {
-		return opened{}, fmt.Errorf("open turn: %w", err)
+	if err != nil {
+		return nil, fmt.Errorf("open turn: %w", err)
 	}
-	var o opened
-	if row.Requester != nil {
-		o.requester = &tickets.Requester{}
-		if err := json.Unmarshal(row.Requester, o.requester); err != nil {
-			return opened{}, fmt.Errorf("open turn: requester: %w", err)
+	if len(rows) != len(args) {
+		return nil, fmt.Errorf("open turn: %d rows for %d messages", len(rows), len(args))
+	}
+	out := make([]opened, len(args))
+	for i, row := range rows {
+		o := &out[i]
+		if row.Requester != nil {
+			o.requester = &tickets.Requester{}
+			if err := json.Unmarshal(row.Requester, o.requester); err != nil {
+				return nil, fmt.Errorf("open turn: requester: %w", err)
+			}
 		}
-	}
-	if row.Conversation != nil {
-		o.conversation = &Conversation{}
-		if err := json.Unmarshal(row.Conversation, o.conversation); err != nil {
-			return opened{}, fmt.Errorf("open turn: conversation: %w", err)
+		if row.Conversation != nil {
+			o.conversation = &Conversation{}
+			if err := json.Unmarshal(row.Conversation, o.conversation); err != nil {
+				return nil, fmt.Errorf("open turn: conversation: %w", err)
+			}
 		}
+		o.attempted = o.requester != nil && o.conversation != nil
+		o.recorded = row.MessageID.Valid
+		args[i].m.ID = row.MessageID.Int64
 	}
-	o.attempted = o.requester != nil && o.conversation != nil
-	o.recorded = row.MessageID.Valid
-	m.ID = row.MessageID.Int64
-	return o, nil
+	return out, nil
 }
 
-// finishTurnRow is what the finish-turn statement reads: the saved
-// conversation, then the replies and the audit lines as parallel arrays
-// (one statement whatever their number).
+// finishArg is the end of one message's turn: its conversation to save,
+// with the replies and audit lines to record. finishTurns sets the
+// replies' ids and behind.
+type finishArg struct {
+	conv    *Conversation
+	replies []*Message
+	events  []turnEvent
+	// behind: an earlier reply of the conversation is still unsent.
+	behind bool
+}
+
+// finishTurnRow is one element of finish-turns' JSON array: the saved
+// conversation with its replies and audit lines.
 type finishTurnRow struct {
-	*Conversation
-	ReplyExternalIDs pq.StringArray `db:"reply_external_ids"`
-	ReplyBodies      pq.StringArray `db:"reply_bodies"`
-	ReplyPayloads    pq.StringArray `db:"reply_payloads"`
-	EventActors      pq.StringArray `db:"event_actors"`
-	EventKinds       pq.StringArray `db:"event_kinds"`
-	EventOld         pq.StringArray `db:"event_old"`
-	EventNew         pq.StringArray `db:"event_new"`
+	ID            int64             `json:"id"`
+	RequesterID   *int64            `json:"requester_id"`
+	Lang          string            `json:"lang"`
+	State         ConversationState `json:"state"`
+	Level         int               `json:"level"`
+	AgentID       *int64            `json:"agent_id"`
+	TicketID      *int64            `json:"ticket_id"`
+	Context       db.JSON           `json:"context"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+	LastMessageAt time.Time         `json:"last_message_at"`
+	Channel       string            `json:"channel"`
+	Replies       []replyRow        `json:"replies"`
+	Events        []eventRow        `json:"events"`
 }
 
-// finishTurn saves c and records the replies ms (setting their ids) in
-// one statement, and reports whether an earlier reply of c is unsent.
-func (s *Store) finishTurn(ctx context.Context, tx *sqlx.Tx, c *Conversation, ms []*Message, evs []turnEvent) (behind bool, err error) {
-	if len(c.Context) == 0 {
-		c.Context = db.JSON(`{}`)
+type replyRow struct {
+	ExternalID string  `json:"external_id"`
+	Body       string  `json:"body"`
+	Payload    db.JSON `json:"payload"`
+}
+
+type eventRow struct {
+	Actor string `json:"actor"`
+	Kind  string `json:"kind"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+// finishTurns saves the conversations of args and records their replies
+// (setting their ids) and audit lines, all in one round trip, and sets
+// each arg's behind.
+func (s *Store) finishTurns(ctx context.Context, tx *sqlx.Tx, args []*finishArg) error {
+	if len(args) == 0 {
+		return nil
 	}
-	arg := finishTurnRow{Conversation: c}
-	for _, m := range ms {
-		if len(m.Payload) == 0 {
-			m.Payload = db.JSON(`{}`)
+	in := make([]finishTurnRow, len(args))
+	replies := 0
+	for i, a := range args {
+		c := a.conv
+		if len(c.Context) == 0 {
+			c.Context = db.JSON(`{}`)
 		}
-		arg.ReplyExternalIDs = append(arg.ReplyExternalIDs, m.ExternalID)
-		arg.ReplyBodies = append(arg.ReplyBodies, m.Body)
-		arg.ReplyPayloads = append(arg.ReplyPayloads, string(m.Payload))
+		row := finishTurnRow{ID: c.ID, RequesterID: c.RequesterID, Lang: c.Lang, State: c.State, Level: c.Level,
+			AgentID: c.AgentID, TicketID: c.TicketID, Context: c.Context, UpdatedAt: c.UpdatedAt, LastMessageAt: c.LastMessageAt,
+			Channel: c.Channel, Replies: make([]replyRow, len(a.replies)), Events: make([]eventRow, len(a.events))}
+		for k, m := range a.replies {
+			if len(m.Payload) == 0 {
+				m.Payload = db.JSON(`{}`)
+			}
+			row.Replies[k] = replyRow{ExternalID: m.ExternalID, Body: m.Body, Payload: m.Payload}
+		}
+		for k, ev := range a.events {
+			row.Events[k] = eventRow{Actor: ev.actor, Kind: ev.kind, Old: ev.old, New: ev.new}
+		}
+		in[i] = row
+		replies += len(a.replies)
 	}
-	for _, ev := range evs {
-		arg.EventActors = append(arg.EventActors, ev.actor)
-		arg.EventKinds = append(arg.EventKinds, ev.kind)
-		arg.EventOld = append(arg.EventOld, ev.old)
-		arg.EventNew = append(arg.EventNew, ev.new)
+	doc, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("save conversations and their replies: %w", err)
 	}
 	var row struct {
 		IDs    pq.Int64Array `db:"ids"`
-		Behind bool          `db:"behind"`
+		Behind pq.Int64Array `db:"behind"`
 	}
-	if err := s.getFinishTurn(ctx, tx, &row, arg); err != nil {
-		return false, fmt.Errorf("save conversation %d and its replies: %w", c.ID, err)
+	if st := s.stmt(ctx, tx, func(h *hot) *sqlx.Stmt { return h.finishTurns }); st != nil {
+		err = st.GetContext(ctx, &row, string(doc))
+	} else {
+		err = tx.GetContext(ctx, &row, s.q.FinishTurns, string(doc))
 	}
-	if len(row.IDs) != len(ms) {
-		return false, fmt.Errorf("save replies of conversation %d: %d ids for %d replies", c.ID, len(row.IDs), len(ms))
+	if err != nil {
+		return fmt.Errorf("save conversation %d and its replies: %w", args[0].conv.ID, err)
 	}
-	for i, m := range ms {
-		m.ID = row.IDs[i] // inserted in order, ids ascending
+	if len(row.IDs) != replies {
+		return fmt.Errorf("save replies: %d ids for %d replies", len(row.IDs), replies)
 	}
-	return row.Behind, nil
+	n := 0
+	for _, a := range args {
+		for _, m := range a.replies {
+			m.ID = row.IDs[n] // inserted in order, ids ascending
+			n++
+		}
+		a.behind = slices.Contains(row.Behind, a.conv.ID)
+	}
+	return nil
 }
 
 // createOrLock opens the conversation (channel, key) — the hot path just

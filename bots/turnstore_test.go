@@ -5,6 +5,7 @@ package bots
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // The longer paths of the hot statement: a second person writing in an
@@ -48,5 +49,130 @@ func TestOpenTurnLongerPaths(t *testing.T) {
 	}
 	if in != 3 || name != "Anna Rossi" {
 		t.Errorf("%d inbound messages (want 3), requester name %q (want the new one)", in, name)
+	}
+}
+
+// The set-based statements of a group, driven directly: open-turns for
+// four messages at once (a known user in an open conversation, a
+// redelivery, a user nobody knows, a conversation not opened yet) answers
+// each in its own row, in order; finish-turns for two conversations saves
+// each, gives every reply its id in order, and tells only the
+// conversation with an earlier unsent reply that it is behind.
+func TestTurnsOfAGroup(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.say("u-a", "ka", "buongiorno")
+	h.say("u-b", "kb", "buongiorno")
+	a, b := h.conversation("ka"), h.conversation("kb")
+	var redelivered string
+	if err := h.db.GetContext(ctx, &redelivered, `SELECT external_id FROM messages WHERE conversation_id = $1 AND direction = 'in'`, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	// An earlier reply of b that never went out.
+	if _, err := h.db.ExecContext(ctx, `INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, payload, created_at)
+		VALUES ($1, 'memory', 'out:unsent', 'out', 'bot', 'prima', '{}', $2)`, b.ID, h.now); err != nil {
+		t.Fatal(err)
+	}
+	msg := func(ext, user string) *Message {
+		return &Message{Channel: "memory", ExternalID: ext, Direction: "in", Author: user, Body: "testo " + ext, CreatedAt: h.now}
+	}
+	args := []openArg{{m: msg("g1", "u-a"), key: "ka"}, {m: msg(redelivered, "u-b"), key: "kb"},
+		{m: msg("g3", "u-nobody"), key: "kc"}, {m: msg("g4", "u-a"), key: "kd", lang: "en", now: h.now.Add(time.Minute)}}
+	tx, err := h.db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	opens, err := h.engine.store.openTurns(ctx, tx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type seen struct {
+		requester, conversation, attempted, recorded bool
+		conv                                         int64
+	}
+	got := make([]seen, len(opens))
+	for i, o := range opens {
+		got[i] = seen{o.requester != nil, o.conversation != nil, o.attempted, o.recorded, 0}
+		if o.conversation != nil {
+			got[i].conv = o.conversation.ID
+		}
+	}
+	// The fourth (a known user, no conversation yet) opens one here.
+	var opened int64
+	if opens[3].conversation != nil {
+		opened = opens[3].conversation.ID
+	}
+	want := []seen{{true, true, true, true, a.ID}, {true, true, true, false, b.ID}, {false, false, false, false, 0}, {true, true, true, true, opened}}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("message %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if opened == 0 || opened == a.ID || opened == b.ID {
+		t.Fatalf("conversation opened for kd: %d", opened)
+	}
+	if args[0].m.ID == 0 || args[1].m.ID != 0 || args[2].m.ID != 0 || args[3].m.ID == 0 {
+		t.Errorf("message ids %d %d %d %d: want the first and the fourth recorded", args[0].m.ID, args[1].m.ID, args[2].m.ID, args[3].m.ID)
+	}
+	var kd struct {
+		Key       string    `db:"conversation_key"`
+		Requester int64     `db:"requester_id"`
+		Lang      string    `db:"lang"`
+		Created   time.Time `db:"created_at"`
+		Events    int       `db:"events"`
+		Messages  int       `db:"messages"`
+	}
+	if err := tx.GetContext(ctx, &kd, `SELECT conversation_key, requester_id, lang, created_at,
+		(SELECT count(*) FROM conversation_events WHERE conversation_id = c.id AND kind = 'opened') AS events,
+		(SELECT count(*) FROM messages WHERE conversation_id = c.id) AS messages
+		FROM conversations c WHERE id = $1`, opened); err != nil {
+		t.Fatal(err)
+	}
+	if kd.Key != "kd" || kd.Requester != *a.RequesterID || kd.Lang != "en" || !kd.Created.Equal(h.now.Add(time.Minute)) || kd.Events != 1 || kd.Messages != 1 {
+		t.Errorf("the conversation opened: %+v; want kd of a's requester, in the profile's en, opened at the engine's clock, one event, one message", kd)
+	}
+
+	ca, cb := opens[0].conversation, opens[1].conversation
+	ca.State, cb.Level = StateQueued, 2
+	reply := func(ext, body string) *Message {
+		return &Message{Channel: "memory", ExternalID: ext, Direction: "out", Author: "bot", Body: body}
+	}
+	fa := &finishArg{conv: ca, replies: []*Message{reply("out:g1:0", "uno"), reply("out:g1:1", "due")},
+		events: []turnEvent{{"system", "state", "bot", "queued"}}}
+	fb := &finishArg{conv: cb, replies: []*Message{reply("out:gb:0", "tre")}}
+	if err := h.engine.store.finishTurns(ctx, tx, []*finishArg{fa, fb}); err != nil {
+		t.Fatal(err)
+	}
+	if fa.behind || !fb.behind {
+		t.Errorf("behind: a %v (want false), b %v (want true)", fa.behind, fb.behind)
+	}
+	for _, f := range []*finishArg{fa, fb} {
+		for _, r := range f.replies {
+			var row struct {
+				Conv int64  `db:"conversation_id"`
+				Ext  string `db:"external_id"`
+			}
+			if err := tx.GetContext(ctx, &row, `SELECT conversation_id, external_id FROM messages WHERE id = $1`, r.ID); err != nil {
+				t.Fatalf("reply %s: id %d: %v", r.ExternalID, r.ID, err)
+			}
+			if row.Conv != f.conv.ID || row.Ext != r.ExternalID {
+				t.Errorf("reply %s got id %d, which is %+v", r.ExternalID, r.ID, row)
+			}
+		}
+	}
+	var state string
+	var level, events int
+	if err := tx.GetContext(ctx, &state, `SELECT state FROM conversations WHERE id = $1`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.GetContext(ctx, &level, `SELECT level FROM conversations WHERE id = $1`, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.GetContext(ctx, &events, `SELECT count(*) FROM conversation_events WHERE conversation_id = $1 AND kind = 'state' AND new_value = 'queued'`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if state != "queued" || level != 2 || events != 1 {
+		t.Errorf("saved: a's state %q (want queued), b's level %d (want 2), a's queued events %d (want 1)", state, level, events)
 	}
 }

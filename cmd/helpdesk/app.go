@@ -150,7 +150,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool, asyn
 		UserRatePerMinute: float64(cfg.Bot.UserRatePerMinute), UserBurst: cfg.Bot.UserBurst,
 		MaxTextBytes:  cfg.Bot.MaxTextBytes,
 		MarkSentRetry: cfg.Bot.ResendUnsentAfter / 2,
-		Registry:      reg,
+		GroupMax:      cfg.Bot.Group.Max, GroupWait: cfg.Bot.Group.Wait, GroupCommitters: cfg.Bot.Group.Committers,
+		Registry: reg,
 		TrackLink: func(ctx context.Context, q sqlx.ExecerContext, ticketID int64, number string) (string, error) {
 			return a.tracking.Link(ctx, q, cfg.HTTP.BaseURL, ticketID, number)
 		},

@@ -40,21 +40,26 @@ var benchQuestions = []struct{ lang, text string }{
 }
 
 type benchReport struct {
-	Users         int     `json:"users"`
-	Messages      int     `json:"messages"`
-	MsgsPerS      float64 `json:"msgs_per_s"`
-	P50ms         float64 `json:"p50_ms"`
-	P95ms         float64 `json:"p95_ms"`
-	P99ms         float64 `json:"p99_ms"`
-	PGInsertPerS  float64 `json:"pg_insert_per_s"`
-	Ratio         float64 `json:"ratio"`
-	SQLFloorPerS  float64 `json:"sql_floor_per_s"`
-	FloorRatio    float64 `json:"floor_ratio"`
-	OfferedRate   float64 `json:"offered_rate"`
-	AtRateP50ms   float64 `json:"at_rate_p50_ms"`
-	AtRateP99ms   float64 `json:"at_rate_p99_ms"`
-	AtRateAchieve float64 `json:"at_rate_msgs_per_s"`
-	Errors        int64   `json:"errors"`
+	Users        int     `json:"users"`
+	Messages     int     `json:"messages"`
+	MsgsPerS     float64 `json:"msgs_per_s"`
+	P50ms        float64 `json:"p50_ms"`
+	P95ms        float64 `json:"p95_ms"`
+	P99ms        float64 `json:"p99_ms"`
+	PGInsertPerS float64 `json:"pg_insert_per_s"`
+	Ratio        float64 `json:"ratio"`
+	SQLFloorPerS float64 `json:"sql_floor_per_s"`
+	FloorRatio   float64 `json:"floor_ratio"`
+	// The floor of group commit: the same statements, GroupMax messages
+	// of different conversations per transaction.
+	GroupFloorPerS float64 `json:"group_floor_per_s"`
+	GroupFloorRat  float64 `json:"group_floor_ratio"`
+	MeanGroup      float64 `json:"mean_group_size"`
+	OfferedRate    float64 `json:"offered_rate"`
+	AtRateP50ms    float64 `json:"at_rate_p50_ms"`
+	AtRateP99ms    float64 `json:"at_rate_p99_ms"`
+	AtRateAchieve  float64 `json:"at_rate_msgs_per_s"`
+	Errors         int64   `json:"errors"`
 }
 
 // runBench measures the whole message path (engine, knowledge base, real
@@ -122,13 +127,25 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	if rep.SQLFloorPerS, err = bots.SQLFloor(ctx, pool, a.tickets, *users, *messages); err != nil {
 		return err
 	}
+	// The batched floor runs as the engine's committers do: as many
+	// transactions at once, each of bot.group.max messages.
+	perTx, committers := max(1, cfg.Bot.Group.Max), max(1, cfg.Bot.Group.Committers)
+	progress("the same, %d transactions at once of %d messages of different conversations …", committers, perTx)
+	if rep.GroupFloorPerS, err = bots.SQLFloorGrouped(ctx, pool, a.tickets, committers, *messages, perTx); err != nil {
+		return err
+	}
 	progress("throughput: %d users, %d messages …", *users, *messages)
 	var errs benchErrors
+	g0, m0 := a.engine.GroupStats()
 	lat, took := closedLoop(ctx, a.engine, *users, *messages, &errs)
+	if g1, m1 := a.engine.GroupStats(); g1 > g0 {
+		rep.MeanGroup = float64(m1-m0) / float64(g1-g0)
+	}
 	rep.MsgsPerS = float64(len(lat)) / took.Seconds()
 	rep.P50ms, rep.P95ms, rep.P99ms = pct(lat, 50), pct(lat, 95), pct(lat, 99)
 	rep.Ratio = rep.MsgsPerS / rep.PGInsertPerS
 	rep.FloorRatio = rep.MsgsPerS / rep.SQLFloorPerS
+	rep.GroupFloorRat = rep.MsgsPerS / rep.GroupFloorPerS
 	progress("latency at %.0f messages/s for %s …", *rate, *rateFor)
 	lat, took = openLoop(ctx, a.engine, *rate, *rateFor, &errs)
 	rep.AtRateAchieve = float64(len(lat)) / took.Seconds()
@@ -145,13 +162,16 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 			"pg_insert_per_s": round2(rep.PGInsertPerS), "ratio": round2(rep.Ratio),
 			"p95_ms": round2(rep.P95ms), "users": rep.Users, "messages": rep.Messages,
 			"sql_floor_per_s": round2(rep.SQLFloorPerS), "floor_ratio": round2(rep.FloorRatio),
-			"offered_rate": rep.OfferedRate, "at_rate_msgs_per_s": round2(rep.AtRateAchieve),
+			"group_floor_per_s": round2(rep.GroupFloorPerS), "group_floor_ratio": round2(rep.GroupFloorRat),
+			"mean_group_size": round2(rep.MeanGroup),
+			"offered_rate":    rep.OfferedRate, "at_rate_msgs_per_s": round2(rep.AtRateAchieve),
 			"at_rate_p50_ms": round2(rep.AtRateP50ms), "at_rate_p99_ms": round2(rep.AtRateP99ms), "errors": rep.Errors,
 		})
 	}
 	env.printf("whole path, %d users:   %8.0f messages/s   p50 %.2f ms  p95 %.2f ms  p99 %.2f ms\n", rep.Users, rep.MsgsPerS, rep.P50ms, rep.P95ms, rep.P99ms)
 	env.printf("raw PostgreSQL inserts:  %8.0f rows/s        ratio %.2f\n", rep.PGInsertPerS, rep.Ratio)
 	env.printf("hot-path SQL alone:      %8.0f messages/s    ratio %.2f (the rest is the engine's own work)\n", rep.SQLFloorPerS, rep.FloorRatio)
+	env.printf("hot-path SQL, groups of %2d: %5.0f messages/s    ratio %.2f; the engine's groups held %.1f messages on average\n", cfg.Bot.Group.Max, rep.GroupFloorPerS, rep.GroupFloorRat, rep.MeanGroup)
 	env.printf("at %.0f messages/s offered: %.0f handled/s     p50 %.2f ms  p99 %.2f ms\n", rep.OfferedRate, rep.AtRateAchieve, rep.AtRateP50ms, rep.AtRateP99ms)
 	if rep.Errors > 0 {
 		env.printf("errors: %d\n", rep.Errors)

@@ -27,7 +27,7 @@ func TestBenchCommandSmall(t *testing.T) {
 	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
-	for _, k := range []string{"msgs_per_s", "p50_ms", "p99_ms", "pg_insert_per_s", "ratio", "sql_floor_per_s", "floor_ratio", "at_rate_p99_ms"} {
+	for _, k := range []string{"msgs_per_s", "p50_ms", "p99_ms", "pg_insert_per_s", "ratio", "sql_floor_per_s", "floor_ratio", "group_floor_per_s", "group_floor_ratio", "mean_group_size", "at_rate_p99_ms"} {
 		if got[k] <= 0 {
 			t.Errorf("%s = %v, want a positive figure", k, got[k])
 		}

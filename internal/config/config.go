@@ -286,6 +286,18 @@ type Bot struct {
 	// e-mail, which has channels.email.max_message_bytes): a longer one
 	// is not stored; the user is told, in their language, to shorten it.
 	MaxTextBytes int `yaml:"max_text_bytes" check:"positive"`
+	// Group: messages of different conversations arriving together are
+	// handled in one transaction (group commit).
+	Group BotGroup `yaml:"group"`
+}
+
+// BotGroup configures group commit: at most Max messages in one
+// transaction, a message arriving alone waits at most Wait for others, and
+// Committers groups run at once. Max 1 turns grouping off.
+type BotGroup struct {
+	Max        int           `yaml:"max" check:"positive"`
+	Wait       time.Duration `yaml:"wait" check:"nonnegative"`
+	Committers int           `yaml:"committers" check:"positive"`
 }
 
 // HTTP configures the web server.
@@ -434,7 +446,8 @@ func Default() Config {
 		Bot: Bot{InactivityTimeout: 30 * time.Minute, FirstResponse: map[string]time.Duration{
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
-			ResendUnsentAfter: 2 * time.Minute, UserRatePerMinute: 20, UserBurst: 10, MaxTextBytes: 16 << 10},
+			ResendUnsentAfter: 2 * time.Minute, UserRatePerMinute: 20, UserBurst: 10, MaxTextBytes: 16 << 10,
+			Group: BotGroup{Max: 16, Committers: 4}},
 		Console: Console{ClosureCodes: DefaultClosureCodes()},
 		API:     API{Webhooks: APIWebhooks{AllowPrivateTargets: []string{}}},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"},
