@@ -155,9 +155,10 @@ func New(opt Options) (*API, error) {
 func (a *API) Guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		// The scheme's name is case-insensitive (RFC 9110, 11.1).
 		auth := r.Header.Get("Authorization")
-		secret, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok {
+		scheme, secret, ok := strings.Cut(auth, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="helpdesk"`)
 			a.fail(w, agents.ErrTokenInvalid)
 			return

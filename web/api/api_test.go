@@ -226,12 +226,18 @@ func TestGuard(t *testing.T) {
 	if len(reached) != 1 || reached[0] != "reader" {
 		t.Fatalf("the handler got %v, want the reader token", reached)
 	}
+	// The scheme's name in any case, as RFC 9110 allows.
+	for _, scheme := range []string{"bearer", "BEARER", "BeArEr"} {
+		if w := send(scheme+" "+reader, `{"body":"x"}`); w.Code != http.StatusNoContent {
+			t.Fatalf("scheme %q: %d %s", scheme, w.Code, w.Body)
+		}
+	}
 	big := `{"body":"` + strings.Repeat("a", MaxBody) + `"}`
 	failed(t, send("Bearer "+reader, big), http.StatusRequestEntityTooLarge, "body_too_large")
 
-	// The rate: a burst of 60 in the same instant (two used above), then
+	// The rate: a burst of 60 in the same instant (five used above), then
 	// 429 until the clock moves; another token is not limited.
-	for i := 2; i < 60; i++ {
+	for i := 5; i < 60; i++ {
 		if w := send("Bearer "+reader, `{}`); w.Code != http.StatusNoContent {
 			t.Fatalf("request %d of the burst: %d %s", i, w.Code, w.Body)
 		}

@@ -42,6 +42,7 @@ func TestTicketsPageQuery(t *testing.T) {
 	printer := open(tickets.NewTicket{OriginChannel: "web", Subject: "Printer jammed", Urgency: "high", Impact: "high"})
 	vpn := open(tickets.NewTicket{OriginChannel: "phone", Subject: "VPN slow", Description: "the printer room too", Level: 2})
 	mail := open(tickets.NewTicket{OriginChannel: "web", Subject: "New mailbox"})
+	full := open(tickets.NewTicket{OriginChannel: "web", Subject: "Disk 100% full", Description: `C:\dati_2026 is full`})
 	if _, err := f.api.tickets.Transition(ctx, f.pool, mail, "test", tickets.StateOpen); err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +59,19 @@ func TestTicketsPageQuery(t *testing.T) {
 		limit           int
 		want            []int64
 	}{
-		{"all", 0, "", "", 0, "", "", 10, []int64{mail, vpn, printer}},
-		{"limit", 0, "", "", 0, "", "", 2, []int64{mail, vpn}},
+		{"all", 0, "", "", 0, "", "", 10, []int64{full, mail, vpn, printer}},
+		{"limit", 0, "", "", 0, "", "", 2, []int64{full, mail}},
 		{"after", mail, "", "", 0, "", "", 10, []int64{vpn, printer}},
+		{"a % is a percent sign, not any text", 0, "", "", 0, "", "%", 10, []int64{full}},
+		{"100% as written", 0, "", "", 0, "", "100% full", 10, []int64{full}},
+		{"a _ is an underscore, not any one letter", 0, "", "", 0, "", "_", 10, []int64{full}},
+		{"a backslash is a backslash", 0, "", "", 0, "", `c:\dati`, 10, []int64{full}},
+		{"a _ never stands for a letter", 0, "", "", 0, "", "printer_jammed", 10, nil},
 		{"after the last", printer, "", "", 0, "", "", 10, nil},
 		{"state", 0, "open", "", 0, "", "", 10, []int64{mail}},
 		{"priority", 0, "", "P1", 0, "", "", 10, []int64{printer}},
 		{"level", 0, "", "", 2, "", "", 10, []int64{vpn}},
-		{"channel", 0, "", "", 0, "web", "", 10, []int64{mail, printer}},
+		{"channel", 0, "", "", 0, "web", "", 10, []int64{full, mail, printer}},
 		{"text in the subject, any case", 0, "", "", 0, "", "PRINTER", 10, []int64{vpn, printer}},
 		{"text in the description", 0, "", "", 0, "", "room", 10, []int64{vpn}},
 		{"the number, lower case", 0, "", "", 0, "", strings.ToLower(number), 10, []int64{vpn}},
