@@ -89,8 +89,11 @@ func TestChecklists(t *testing.T) {
 	if p := panel(); !strings.Contains(p, `id="attach-stampante-inceppata"`) || strings.Contains(p, `id="attach-faq-stampa"`) {
 		t.Fatalf("suggestions:\n%s", p)
 	}
+	var attached string // where the last attach sent the agent
 	attach := func(entry string) int {
-		return d.serve(anna, "POST /console/tickets/{id}/checklists", d.c.ChecklistAttach, "POST", base+"/checklists", url.Values{"entry_id": {entry}}).Code
+		w := d.serve(anna, "POST /console/tickets/{id}/checklists", d.c.ChecklistAttach, "POST", base+"/checklists", url.Values{"entry_id": {entry}})
+		attached = w.Header().Get("Location")
+		return w.Code
 	}
 	if code := attach("nessuna"); code != http.StatusNotFound {
 		t.Errorf("attach an unknown entry = %d, want 404", code)
@@ -98,8 +101,8 @@ func TestChecklists(t *testing.T) {
 	if code := attach("faq-stampa"); code != http.StatusBadRequest {
 		t.Errorf("attach a public FAQ = %d, want 400", code)
 	}
-	if code := attach("stampante-inceppata"); code != http.StatusSeeOther {
-		t.Fatalf("attach = %d", code)
+	if code := attach("stampante-inceppata"); code != http.StatusSeeOther || attached != base+"?flash=flash.checklist_attached#checklists" {
+		t.Fatalf("attach = %d %s", code, attached)
 	}
 	cls, err := d.c.tickets.Checklists(context.Background(), d.pool, tk.ID)
 	if err != nil || len(cls) != 1 || len(cls[0].Steps) != 3 || !cls[0].Steps[0].Required || cls[0].Steps[1].Required {

@@ -389,14 +389,20 @@ func (c *Console) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	c.render(w, r, code, "error", v)
 }
 
-// redirect answers a form post with 303 to path, carrying a flash key.
+// redirect answers a form post with 303 to path, carrying a flash key
+// in the query (before path's #fragment, where a browser would not read
+// it as part of the query).
 func redirect(w http.ResponseWriter, r *http.Request, path, flash string) {
 	if flash != "" {
+		base, frag, hasFrag := strings.Cut(path, "#")
 		sep := "?"
-		if strings.Contains(path, "?") {
+		if strings.Contains(base, "?") {
 			sep = "&"
 		}
-		path += sep + "flash=" + url.QueryEscape(flash)
+		path = base + sep + "flash=" + url.QueryEscape(flash)
+		if hasFrag {
+			path += "#" + frag
+		}
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }

@@ -127,7 +127,10 @@ func TestNewView(t *testing.T) {
 
 func TestRedirectAndActor(t *testing.T) {
 	t.Parallel()
-	for path, want := range map[string]string{"/console/kb": "/console/kb?flash=flash.saved", "/console/tickets?state=open": "/console/tickets?state=open&flash=flash.saved"} {
+	for path, want := range map[string]string{"/console/kb": "/console/kb?flash=flash.saved", "/console/tickets?state=open": "/console/tickets?state=open&flash=flash.saved",
+		// The flash goes in the query, before the fragment: after it, the
+		// browser takes it as part of the fragment and shows no message.
+		"/console/kb/x#learned": "/console/kb/x?flash=flash.saved#learned", "/console/tickets/3?a=1#checklists": "/console/tickets/3?a=1&flash=flash.saved#checklists"} {
 		w := httptest.NewRecorder()
 		redirect(w, httptest.NewRequest("POST", path, nil), path, "flash.saved")
 		if w.Code != http.StatusSeeOther || w.Header().Get("Location") != want {

@@ -120,6 +120,7 @@ type Site struct {
 	chat      *chatHub
 	pages     map[string]*template.Template
 	out       *problem.Pages // renders pages and error pages
+	chatOut   *problem.Pages // the web chat's errors (JSON)
 	static    http.Handler
 }
 
@@ -222,6 +223,7 @@ func New(public Options, opt Deps) (*Site, error) {
 		return nil, err
 	}
 	p.out = &problem.Pages{Templates: p.pages, Catalog: Text, Log: p.log, Failed: "public request failed"}
+	p.chatOut = &problem.Pages{Catalog: Text, Log: p.log, Failed: "web chat"} // its errors are JSON, not pages
 	sub, err := fs.Sub(publicStaticFS, "static")
 	if err != nil {
 		return nil, err

@@ -232,11 +232,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // ChatFail answers a chat call with a status and a message in the
 // visitor's language.
 func (p *Site) ChatFail(w http.ResponseWriter, r *http.Request, err error) {
-	pr := problem.Of(err)
-	code, key := pr.Status, pr.KeyIn(Text)
-	if code >= 500 {
-		p.log.Error("web chat", "path", r.URL.Path, "err", err)
-	}
+	code, key := p.chatOut.Fail(r, err)
 	writeJSON(w, code, map[string]string{"error": Text.T(p.publicLang(w, r), key)})
 }
 
