@@ -14,7 +14,7 @@ WHERE ($1::bigint = 0 OR t.id < $1)
   AND ($4::int = 0 OR t.level = $4)
   AND ($5::text = '' OR t.group_name = $5)
   AND ($6::text = '' OR t.origin_channel = $6)
-  AND ($7::text = '' OR t.subject ILIKE '%' || $7 || '%')
+  AND ($7::text = '' OR t.subject ILIKE '%' || replace(replace(replace($7, '\', '\\'), '%', '\%'), '_', '\_') || '%') -- as written: % and _ are no wildcards
   AND ($9::text = '' OR t.number = $9)
   AND ($10::bigint = 0 OR t.level = 1 OR t.agent_id = $10) -- a level-1 agent's view (web/access.go)
 ORDER BY t.id DESC
