@@ -312,18 +312,7 @@ func (c *Console) ReportPrint(w http.ResponseWriter, r *http.Request) {
 	}
 	v := c.newView(r, "app.name", d)
 	v.Title = d.T("report.print_title")
-	t, ok := c.pages["report_print"]
-	if !ok {
-		c.Fail(w, r, fmt.Errorf("no print template"))
-		return
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "print", v); err != nil {
-		c.Fail(w, r, fmt.Errorf("render print report: %w", err))
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	buf.WriteTo(w)
+	c.out.Render(w, http.StatusOK, "report_print", "print", v) // its own layout, without the menus
 }
 
 // reportCSV downloads one table of the report.

@@ -15,8 +15,8 @@ import (
 )
 
 // TestReportShowsEveryRowOfTheStore: every row of every table the store
-// computes is on the dashboard, in words, and in its CSV file as the
-// store has it, on a quarter with tickets of several channels, one
+// computes is on the dashboard and the print page, in words, and in its
+// CSV file as the store has it, on a quarter with tickets of several channels, one
 // resolved and one whose take-charge target is breached.
 func TestReportShowsEveryRowOfTheStore(t *testing.T) {
 	t.Parallel()
@@ -70,6 +70,11 @@ func TestReportShowsEveryRowOfTheStore(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Fatalf("dashboard: %d\n%s", w.Code, body)
 	}
+	w = d.serve(sara, "GET /console/reports/print", d.c.ReportPrint, "GET", "/console/reports/print", nil)
+	printed := w.Body.String()
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "text/html; charset=utf-8" || strings.Contains(printed, `id="nav-tickets"`) {
+		t.Fatalf("print page: %d %s, with the menu: %v", w.Code, w.Header().Get("Content-Type"), strings.Contains(printed, `id="nav-tickets"`))
+	}
 	shown := &reportData{lang: "it", Report: full}
 	for _, tb := range full.tables() {
 		if tb.Name == "kb_most_used" || tb.Name == "kb_unanswered" {
@@ -85,6 +90,9 @@ func TestReportShowsEveryRowOfTheStore(t *testing.T) {
 		for _, row := range rows {
 			if !strings.Contains(body, webtest.Cells(row)) {
 				t.Errorf("table %s: row %v not on the page", tb.Name, row)
+			}
+			if !strings.Contains(printed, webtest.Cells(row)) {
+				t.Errorf("table %s: row %v not on the print page", tb.Name, row)
 			}
 		}
 	}
