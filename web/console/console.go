@@ -253,24 +253,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 
 // parseTemplates builds one template set per page: the layout, the shared
 // fragments (also served alone for live updates) and the page's own file.
-func (c *Console) parseTemplates() error {
-	c.pages = map[string]*template.Template{}
-	files, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
-		if name == "layout" || name == "fragments" {
-			continue
-		}
-		t, err := template.New(name).Funcs(templateFuncs(c.loc)).ParseFS(templateFS, "templates/layout.html", "templates/fragments.html", f)
-		if err != nil {
-			return fmt.Errorf("template %s: %w", name, err)
-		}
-		c.pages[name] = t
-	}
-	return nil
+func (c *Console) parseTemplates() (err error) {
+	c.pages, err = problem.ParsePages(templateFS, templateFuncs(c.loc), "templates/layout.html", "templates/fragments.html")
+	return err
 }
 
 // view is what every console page receives.

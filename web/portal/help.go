@@ -5,7 +5,6 @@ package portal
 import (
 	"context"
 	"embed"
-	"fmt"
 	"helpdesk/web/intake"
 	"helpdesk/web/problem"
 	"html/template"
@@ -250,24 +249,9 @@ func publicFuncs(loc *time.Location) template.FuncMap {
 }
 
 // parseTemplates builds one set per page: the public layout and the page.
-func (p *Site) parseTemplates() error {
-	p.pages = map[string]*template.Template{}
-	files, err := fs.Glob(publicTemplateFS, "templates/*.html")
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.New(name).Funcs(publicFuncs(p.loc)).ParseFS(publicTemplateFS, "templates/layout.html", f)
-		if err != nil {
-			return fmt.Errorf("template %s: %w", name, err)
-		}
-		p.pages[name] = t
-	}
-	return nil
+func (p *Site) parseTemplates() (err error) {
+	p.pages, err = problem.ParsePages(publicTemplateFS, publicFuncs(p.loc), "templates/layout.html")
+	return err
 }
 
 // publicView is what every public page receives.

@@ -4,9 +4,14 @@ package problem
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"slices"
+	"strings"
 
 	"helpdesk/internal/i18n"
 )
@@ -54,4 +59,28 @@ func (p *Pages) Fail(r *http.Request, err error) (code int, key string) {
 		p.Log.Error(p.Failed, "path", r.URL.Path, "err", err)
 	}
 	return pr.Status, pr.KeyIn(p.Catalog)
+}
+
+// ParsePages builds an audience's Templates: one set per page, for each
+// templates/*.html of fsys that is not one of shared (the layout, shared
+// fragments), made of the shared files and the page's own, with funcs.
+// A set is named after its page's file ("inbox" for templates/inbox.html).
+func ParsePages(fsys fs.FS, funcs template.FuncMap, shared ...string) (map[string]*template.Template, error) {
+	files, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		if slices.Contains(shared, f) {
+			continue
+		}
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(slices.Clone(shared), f)...)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
 }

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"helpdesk/internal/i18n"
 	"helpdesk/tickets"
@@ -93,5 +96,40 @@ func TestPagesFail(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParsePages: one set per page file with the shared files and the
+// functions given; the shared files are no pages; a page that does not
+// parse, or a shared file that is missing, is an error naming it.
+func TestParsePages(t *testing.T) {
+	fsys := fstest.MapFS{
+		"templates/layout.html":    {Data: []byte(`{{define "layout"}}<main>{{template "body" .}}</main>{{end}}`)},
+		"templates/fragments.html": {Data: []byte(`{{define "badge"}}<b>{{up .}}</b>{{end}}`)},
+		"templates/inbox.html":     {Data: []byte(`{{define "body"}}inbox {{template "badge" .}}{{end}}`)},
+		"templates/ticket.html":    {Data: []byte(`{{define "body"}}ticket {{.}}{{end}}`)},
+		"templates/notes.txt":      {Data: []byte(`not a template`)},
+	}
+	funcs := template.FuncMap{"up": strings.ToUpper}
+	pages, err := ParsePages(fsys, funcs, "templates/layout.html", "templates/fragments.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 2 || pages["inbox"] == nil || pages["ticket"] == nil {
+		t.Fatalf("pages %v, want inbox and ticket", slices.Sorted(maps.Keys(pages)))
+	}
+	for page, want := range map[string]string{"inbox": "<main>inbox <b>X</b></main>", "ticket": "<main>ticket x</main>"} {
+		var b strings.Builder
+		if err := pages[page].ExecuteTemplate(&b, "layout", "x"); err != nil || b.String() != want {
+			t.Errorf("%s: %q, %v; want %q", page, b.String(), err, want)
+		}
+	}
+	fsys["templates/broken.html"] = &fstest.MapFile{Data: []byte(`{{define "body"}}{{.Oops}`)}
+	if _, err := ParsePages(fsys, funcs, "templates/layout.html", "templates/fragments.html"); err == nil || !strings.Contains(err.Error(), "template broken") {
+		t.Errorf("a page that does not parse: %v", err)
+	}
+	delete(fsys, "templates/broken.html")
+	if _, err := ParsePages(fsys, funcs, "templates/layout.html", "templates/missing.html"); err == nil || !strings.Contains(err.Error(), "missing.html") {
+		t.Errorf("a missing shared file: %v", err)
 	}
 }
