@@ -495,23 +495,15 @@ func (e *Engine) handleTx(ctx context.Context, tx *sqlx.Tx, in Inbound, m *memo,
 			return Result{}, nil, err
 		}
 	}
-	conv, isNew := open.conversation, open.recorded
-	switch {
-	case conv == nil:
-		rid := requester.ID
-		profileLang := in.User.Lang
-		if profileLang == "" {
-			profileLang = requester.Lang
-		}
-		if conv, isNew, err = e.store.createOrLock(ctx, tx, msg, in.ConversationKey, &rid, profileLang, now); err != nil {
-			return Result{}, nil, err
-		}
-	case !open.attempted: // a new user in an existing conversation
-		msg.ConversationID = conv.ID
-		if isNew, err = e.store.RecordMessage(ctx, tx, msg); err != nil {
+	if !open.attempted {
+		// A new user, or no conversation yet: the requester exists now,
+		// so open-turns, run again for this message alone, finds or
+		// opens the conversation and records the message.
+		if open, err = e.store.openAlone(ctx, tx, openArg{m: msg, key: in.ConversationKey, lang: in.User.Lang, now: now}); err != nil {
 			return Result{}, nil, err
 		}
 	}
+	conv, isNew := open.conversation, open.recorded
 	msg.ConversationID = conv.ID
 	if !isNew {
 		return Result{ConversationID: conv.ID, Duplicate: true}, nil, nil

@@ -48,12 +48,12 @@ func sqlFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n,
 	for c := range convs {
 		err := db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
 			user := fmt.Sprintf("floor-user-%d", c)
-			r, err := ts.Requester(ctx, tx, tickets.Identity{Channel: "sqlfloor", ExternalID: user})
-			if err != nil {
+			if _, err := ts.Requester(ctx, tx, tickets.Identity{Channel: "sqlfloor", ExternalID: user}); err != nil {
 				return err
 			}
 			m := &Message{Channel: "sqlfloor", ExternalID: fmt.Sprintf("floor-%d-%d-0", run, c), Direction: "in", Author: user, Body: "ciao", CreatedAt: now}
-			convs[c], _, err = s.createOrLock(ctx, tx, m, fmt.Sprintf("floor-%d-%d", run, c), &r.ID, "it", now)
+			o, err := s.openAlone(ctx, tx, openArg{m: m, key: fmt.Sprintf("floor-%d-%d", run, c), lang: "it", now: now})
+			convs[c] = o.conversation
 			return err
 		})
 		if err != nil {

@@ -26,7 +26,7 @@ WHERE id = :id;
 
 -- name: new-messages
 -- The one INSERT of messages: every statement that records messages
--- (insert-messages, open-turns, finish-turns, create-conversation) names its
+-- (insert-messages, open-turns, finish-turns) names its
 -- rows new_messages, with the columns below and n (their order), and
 -- includes this part with {{new-messages}} (db.ScanQueries puts it in);
 -- internal/layout's TestOneMessageInsert holds that no other SQL of the
@@ -144,8 +144,9 @@ SELECT EXISTS (SELECT 1 FROM conversations WHERE channel = $1 AND conversation_k
 -- with its "opened" event, when the requester is known and has none —
 -- and the message recorded (no id back: a redelivery). When the
 -- requester is not known yet, or another transaction opened the same
--- conversation first, nothing is written for that message and the engine
--- takes the longer path (engine.go). $1 is a JSON array of openTurnRow
+-- conversation first, nothing is written for that message: the engine
+-- makes the requester, or waits for the other transaction, and runs this
+-- statement again for that message alone (openAlone). $1 is a JSON array of openTurnRow
 -- (turnstore.go); rows come back in its order.
 -- Each lookup is a LATERAL subquery with LIMIT (both keys are unique), so
 -- it stays one index probe per message whatever the planner guesses of
@@ -230,30 +231,6 @@ WITH v AS (
 SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
        coalesce((SELECT array_agg(DISTINCT conversation_id) FROM messages
                  WHERE conversation_id = ANY (ARRAY(SELECT id FROM v)) AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL), '{}') AS behind;
-
--- name: create-conversation
--- Opens a conversation with its "opened" event and records the message
--- in it (message_id NULL: a redelivery), in one statement; no row
--- back when another transaction opened it first (then it is locked with
--- lock-open-conversation). A row inserted here stays invisible, and so
--- unlockable, to others until commit.
-WITH c AS (
-    INSERT INTO conversations (channel, conversation_key, requester_id, lang, created_at, updated_at, last_message_at)
-    VALUES ($1, $2, $3, $4, $5, $5, $5)
-    ON CONFLICT (channel, conversation_key) WHERE state <> 'closed' DO NOTHING
-    RETURNING *
-), e AS (
-    INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
-    SELECT id, $5, 'system', 'opened', '', 'bot' FROM c
-), new_messages AS (
-    SELECT c.id AS conversation_id, CAST($1 AS text) AS channel, CAST($6 AS text) AS external_id,
-           'in' AS direction, CAST($7 AS text) AS author, CAST($8 AS text) AS body,
-           CAST($9 AS jsonb) AS payload, CAST($10 AS timestamptz) AS created_at, 1 AS n
-    FROM c
-), m AS (
-    {{new-messages}}
-)
-SELECT c.*, (SELECT id FROM m) AS message_id FROM c;
 
 -- name: queue-position
 -- Where a queued conversation stands among those of its level, in the

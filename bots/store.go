@@ -26,7 +26,6 @@ type queries struct {
 	LockConversation        string `query:"lock-conversation"`
 	UpdateConversation      string `query:"update-conversation"`
 	OpenTurns               string `query:"open-turns"`
-	CreateConversation      string `query:"create-conversation"`
 	FinishTurns             string `query:"finish-turns"`
 	InsertMessages          string `query:"insert-messages"`
 	Messages                string `query:"messages"`

@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -242,32 +241,20 @@ func (s *Store) finishTurns(ctx context.Context, tx *sqlx.Tx, args []*finishArg)
 	return nil
 }
 
-// createOrLock opens the conversation (channel, key) — the hot path just
-// found none — and records m in it (setting m.ID and reporting whether it
-// is new). When a concurrent message opened the conversation first, it
-// locks that one and records m there.
-func (s *Store) createOrLock(ctx context.Context, tx *sqlx.Tx, m *Message, key string, requesterID *int64, lang string, now time.Time) (*Conversation, bool, error) {
-	if len(m.Payload) == 0 {
-		m.Payload = db.JSON(`{}`)
+// openAlone runs open-turns for one message whose requester exists: the
+// longer path of a new user or a new conversation. When a concurrent
+// message opened the same conversation first, the insert waited for it
+// and skipped; the second run's snapshot then finds that conversation.
+func (s *Store) openAlone(ctx context.Context, tx *sqlx.Tx, a openArg) (opened, error) {
+	for try := 0; try < 2; try++ {
+		o, err := s.openTurns(ctx, tx, []openArg{a})
+		if err != nil {
+			return opened{}, err
+		}
+		if o[0].attempted {
+			a.m.ConversationID = o[0].conversation.ID
+			return o[0], nil
+		}
 	}
-	var row struct {
-		Conversation
-		MessageID sql.NullInt64 `db:"message_id"`
-	}
-	err := tx.GetContext(ctx, &row, s.q.CreateConversation, m.Channel, key, requesterID, lang, now,
-		m.ExternalID, m.Author, m.Body, string(m.Payload), m.CreatedAt)
-	if err == nil {
-		m.ConversationID, m.ID = row.ID, row.MessageID.Int64
-		return &row.Conversation, row.MessageID.Valid, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, false, fmt.Errorf("open conversation: %w", err)
-	}
-	var c Conversation
-	if err := tx.GetContext(ctx, &c, s.q.LockOpenConversation, m.Channel, key); err != nil {
-		return nil, false, fmt.Errorf("lock conversation: %w", err)
-	}
-	m.ConversationID = c.ID
-	isNew, err := s.RecordMessage(ctx, tx, m)
-	return &c, isNew, err
+	return opened{}, fmt.Errorf("open conversation %s/%s: neither found nor opened (is the requester %s known?)", a.m.Channel, a.key, a.m.Author)
 }

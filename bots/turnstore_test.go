@@ -6,6 +6,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"helpdesk/internal/testwait"
 )
 
 // The longer paths of the hot statement: a second person writing in an
@@ -174,5 +176,77 @@ func TestTurnsOfAGroup(t *testing.T) {
 	}
 	if state != "queued" || level != 2 || events != 1 {
 		t.Errorf("saved: a's state %q (want queued), b's level %d (want 2), a's queued events %d (want 1)", state, level, events)
+	}
+}
+
+// Two first messages of one conversation at once (two instances, or a
+// platform that sends twice fast): the first opens it; the second's
+// insert waits for that transaction and skips, and its second run of
+// open-turns finds the conversation the first opened and records the
+// message there. One conversation, one "opened" event, both messages.
+func TestOpenAloneRace(t *testing.T) {
+	h := newHarness(t)
+	ctx := testwait.Context(t)
+	h.say("u-a", "ka", "buongiorno") // u-a is a known requester
+	msg := func(ext string) *Message {
+		return &Message{Channel: "memory", ExternalID: ext, Direction: "in", Author: "u-a", Body: "testo " + ext, CreatedAt: h.now}
+	}
+	tx1, err := h.db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx1.Rollback()
+	first, err := h.engine.store.openAlone(ctx, tx1, openArg{m: msg("r1"), key: "kz", now: h.now})
+	if err != nil || !first.recorded {
+		t.Fatalf("first: %+v, %v", first, err)
+	}
+	var pid int
+	if err := tx1.GetContext(ctx, &pid, `SELECT pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		o   opened
+		err error
+	}
+	second := make(chan result, 1)
+	go func() {
+		tx2, err := h.db.BeginTxx(ctx, nil)
+		if err != nil {
+			second <- result{err: err}
+			return
+		}
+		defer tx2.Rollback()
+		o, err := h.engine.store.openAlone(ctx, tx2, openArg{m: msg("r2"), key: "kz", now: h.now})
+		if err == nil {
+			err = tx2.Commit()
+		}
+		second <- result{o, err}
+	}()
+	// The second waits for the first's uncommitted conversation.
+	testwait.For(t, "the second message waiting for the first's transaction", func() bool {
+		var n int
+		if err := h.db.GetContext(ctx, &n, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND $1 = ANY(pg_blocking_pids(pid))`, pid); err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	})
+	if err := tx1.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := testwait.Recv(t, "the second message", second)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.o.conversation == nil || r.o.conversation.ID != first.conversation.ID || !r.o.recorded {
+		t.Fatalf("second: %+v; want recorded in conversation %d", r.o, first.conversation.ID)
+	}
+	var convs, events, msgs int
+	if err := h.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM conversations WHERE conversation_key = 'kz'),
+		(SELECT count(*) FROM conversation_events e JOIN conversations c ON c.id = e.conversation_id WHERE c.conversation_key = 'kz' AND e.kind = 'opened'),
+		(SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.conversation_key = 'kz')`).Scan(&convs, &events, &msgs); err != nil {
+		t.Fatal(err)
+	}
+	if convs != 1 || events != 1 || msgs != 2 {
+		t.Errorf("%d conversations, %d opened events, %d messages; want 1, 1, 2", convs, events, msgs)
 	}
 }
