@@ -207,15 +207,19 @@ func (s *Searcher) BestPassage(lang, query string, ps []Passage) int {
 // starts afresh (entries in use come back at once).
 type passageStems struct {
 	mu sync.Mutex
-	m  map[string]map[string]bool
+	m  map[passageKey]map[string]bool
 }
+
+// passageKey is a passage's text in a language (a struct, so looking one
+// up on every answer builds no string).
+type passageKey struct{ lang, heading, markdown string }
 
 const passageStemsMax = 4096
 
 // of returns the stems of p's heading and text in lang; the map returned
 // is shared, read-only.
 func (c *passageStems) of(lang string, p Passage) map[string]bool {
-	key := lang + "\x00" + p.Heading + "\x00" + p.Markdown
+	key := passageKey{lang, p.Heading, p.Markdown}
 	c.mu.Lock()
 	stems, ok := c.m[key]
 	c.mu.Unlock()
@@ -228,7 +232,7 @@ func (c *passageStems) of(lang string, p Passage) map[string]bool {
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= passageStemsMax {
-		c.m = make(map[string]map[string]bool)
+		c.m = make(map[passageKey]map[string]bool)
 	}
 	c.m[key] = stems
 	c.mu.Unlock()
