@@ -381,9 +381,10 @@ func (e *Engine) solved(ctx context.Context, t *turn) error {
 		t.event(t.actor(), "solved_by_bot", "", t.dlg.Shown)
 		// "Risolto" says the user's words ask for that entry: the
 		// knowledge base learns them once enough people say so. The
-		// confirmation commits on its own, so it is recorded after the
-		// message's transaction: once, and never for a try rolled back
-		// (a language model asked between tries).
+		// confirmation is written on its own (in production with the
+		// search log's next batch, kb/confirmlog.go), so it is handed
+		// over after the message's transaction: once, and never for a
+		// try rolled back (a language model asked between tries).
 		if c, ok := e.opt.Knowledge.(Confirmer); ok && t.dlg.Query != "" {
 			query, lang, entry, who := t.dlg.Query, t.lang, t.dlg.Shown, t.in.User.ID
 			t.afterCommit = append(t.afterCommit, func(ctx context.Context) {

@@ -119,10 +119,10 @@ func (k *KBKnowledge) Rate(ctx context.Context, ref int64, helpful bool) error {
 }
 
 // Confirm records a "Risolto" press as a confirmation of the entry for the
-// user's query (the knowledge base learns recurring ones).
+// user's query (the knowledge base learns recurring ones); with the
+// store's write-behind log on, in its next batch.
 func (k *KBKnowledge) Confirm(ctx context.Context, query, lang, entry, who string) error {
-	_, err := k.Store.Confirm(ctx, kb.Confirmation{Query: query, Lang: lang, Entry: entry}, kb.ConfirmSolved, who)
-	return err
+	return k.Store.ConfirmLater(ctx, kb.Confirmation{Query: query, Lang: lang, Entry: entry}, kb.ConfirmSolved, who)
 }
 
 func (k *KBKnowledge) url(id string) string {

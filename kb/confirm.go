@@ -83,23 +83,7 @@ func (s *Store) Confirm(ctx context.Context, c Confirmation, source, who string)
 	if r.Decided || r.Confirmers < s.learnThreshold() {
 		return false, nil
 	}
-	var learned bool
-	err = db.Tx(ctx, s.db, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q.AutoLearn, c.Entry, phrasing, r.Lang, query, now)
-		if err != nil {
-			return err
-		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			return nil // decided meanwhile
-		}
-		learned = true
-		_, err = tx.ExecContext(ctx, s.q.SyncLearned, c.Entry)
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("kb learn a phrasing of %s: %w", c.Entry, err)
-	}
-	return learned, nil
+	return s.learn(ctx, c.Entry, phrasing, r.Lang, query, now)
 }
 
 // LearnedPhrasing is a phrasing of an entry as the editor's list shows it:

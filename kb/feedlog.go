@@ -18,8 +18,9 @@ import (
 	"helpdesk/internal/db"
 )
 
-// The feedback log (searches, answers shown, votes) is analytics: no user
-// waits for it. With write-behind on, each record gets its id at once from
+// The feedback log (searches, answers shown, votes, confirmations) is
+// analytics: no user waits for it. With write-behind on, each record gets
+// its id at once from
 // a block reserved from the table's own sequence, and the rows reach the
 // database in batches, a few per second, in one transaction each, instead
 // of one round trip and one commit per search on the message's hot path.
@@ -78,6 +79,7 @@ type feedLog struct {
 	searches []searchRow
 	answers  []answerRow
 	votes    []voteRow
+	confirms []confirmRow
 	kick     chan struct{}
 	flushing sync.Mutex // one batch at a time, in order
 	stop     chan struct{}
@@ -245,26 +247,45 @@ func (f *feedLog) flush(ctx context.Context) error {
 	f.flushing.Lock()
 	defer f.flushing.Unlock()
 	f.mu.Lock()
-	ss, as, vs := f.searches, f.answers, f.votes
-	f.searches, f.answers, f.votes = nil, nil, nil
+	ss, as, vs, cs := f.searches, f.answers, f.votes, f.confirms
+	f.searches, f.answers, f.votes, f.confirms = nil, nil, nil, nil
 	f.mu.Unlock()
-	if len(ss)+len(as)+len(vs) == 0 {
+	if len(ss)+len(as)+len(vs)+len(cs) == 0 {
 		return nil
 	}
-	err := db.Tx(ctx, f.opt.DB, func(tx *sqlx.Tx) error { return f.write(ctx, tx, ss, as, vs) })
+	var undecided []phrasingKey
+	err := db.Tx(ctx, f.opt.DB, func(tx *sqlx.Tx) error {
+		if err := f.write(ctx, tx, ss, as, vs); err != nil {
+			return err
+		}
+		var err error
+		undecided, err = f.writeConfirms(ctx, tx, cs)
+		return err
+	})
 	if err != nil && rowRefused(err) {
 		// One line the database refuses must not hold back the others
 		// forever (a retried batch fails the same way): write them one by
 		// one, each under its own savepoint, and drop the refused ones.
-		err = db.Tx(ctx, f.opt.DB, func(tx *sqlx.Tx) error { return f.isolate(ctx, tx, ss, as, vs) })
+		err = db.Tx(ctx, f.opt.DB, func(tx *sqlx.Tx) error {
+			var err error
+			undecided, err = f.isolate(ctx, tx, ss, as, vs, cs)
+			return err
+		})
 	}
 	if err != nil {
 		f.mu.Lock()
 		f.searches = append(ss, f.searches...)
 		f.answers = append(as, f.answers...)
 		f.votes = append(vs, f.votes...)
+		f.confirms = append(cs, f.confirms...)
 		f.mu.Unlock()
 		return err
+	}
+	// The confirmations are written: the phrasings they brought to the
+	// threshold are learned now, each in a transaction of its own (as
+	// Confirm does); one that fails is learned by a later confirmation.
+	if err := f.store.learnRipe(ctx, undecided); err != nil {
+		f.opt.Logger.Warn("kb: learning confirmed phrasings", "err", err)
 	}
 	return nil
 }
@@ -283,8 +304,9 @@ func rowRefused(err error) bool {
 
 // isolate writes each line under its own savepoint and drops (counting
 // them) those the database refuses. Answers to a dropped search are kept
-// without it (search_id is nullable); votes on a dropped answer go.
-func (f *feedLog) isolate(ctx context.Context, tx *sqlx.Tx, ss []searchRow, as []answerRow, vs []voteRow) error {
+// without it (search_id is nullable); votes on a dropped answer go. It
+// returns the undecided phrasings of the confirmations written.
+func (f *feedLog) isolate(ctx context.Context, tx *sqlx.Tx, ss []searchRow, as []answerRow, vs []voteRow, cs []confirmRow) ([]phrasingKey, error) {
 	one := func(write func() error) (bool, error) {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT feedlog_line`); err != nil {
 			return false, err
@@ -309,7 +331,7 @@ func (f *feedLog) isolate(ctx context.Context, tx *sqlx.Tx, ss []searchRow, as [
 	for _, r := range ss {
 		ok, err := one(func() error { return f.write(ctx, tx, []searchRow{r}, nil, nil) })
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
 			lost[r.id] = true
@@ -320,15 +342,25 @@ func (f *feedLog) isolate(ctx context.Context, tx *sqlx.Tx, ss []searchRow, as [
 			r.searchID = 0
 		}
 		if _, err := one(func() error { return f.write(ctx, tx, nil, []answerRow{r}, nil) }); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, r := range vs {
 		if _, err := one(func() error { return f.write(ctx, tx, nil, nil, []voteRow{r}) }); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	var undecided []phrasingKey
+	for _, r := range cs {
+		if _, err := one(func() error {
+			u, err := f.writeConfirms(ctx, tx, []confirmRow{r})
+			undecided = append(undecided, u...)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return undecided, nil
 }
 
 // write inserts the lines in tx: searches before the answers that refer

@@ -159,11 +159,40 @@ WITH e AS (
     SELECT $1, $2, $3, e.lang, $5, $6, $7 FROM e
     RETURNING lang, who
 )
-SELECT ins.lang,
-       (SELECT count(*) FROM (SELECT who FROM kb_confirmations WHERE entry_slug = $5 AND phrasing = $3
-                              UNION SELECT who FROM ins) w) AS confirmers,
-       EXISTS (SELECT 1 FROM kb_learned_phrasings WHERE entry_slug = $5 AND phrasing = $3) AS decided
-FROM ins;
+-- A phrasing decided on is not counted: its count no longer matters, and
+-- counting read every confirmation it ever had.
+SELECT ins.lang, d.decided,
+       CASE WHEN d.decided THEN 0 ELSE
+           (SELECT count(*) FROM (SELECT who FROM kb_confirmations WHERE entry_slug = $5 AND phrasing = $3
+                                  UNION SELECT who FROM ins) w) END AS confirmers
+FROM ins, (SELECT EXISTS (SELECT 1 FROM kb_learned_phrasings WHERE entry_slug = $5 AND phrasing = $3) AS decided) d;
+
+-- name: insert-confirmations
+-- The write-behind log's confirmations (confirmlog.go), all in one
+-- statement, recorded as confirm records one; back come the phrasings
+-- they confirmed that nobody has decided on yet, with the entry's
+-- language and the latest wording (the one Confirm would learn): those
+-- may have reached the threshold.
+WITH x AS (
+    SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+        AS x(at, query, phrasing, lang, entry_slug, source, who)
+), ins AS (
+    INSERT INTO kb_confirmations (at, query, phrasing, lang, entry_slug, source, who)
+    SELECT x.at, x.query, x.phrasing, e.lang, x.entry_slug, x.source, x.who
+    FROM x JOIN kb_entries e ON e.slug = x.entry_slug AND e.status = 'published' AND (x.lang = '' OR e.lang = x.lang)
+    RETURNING entry_slug, phrasing, lang, query, id
+)
+SELECT DISTINCT ON (entry_slug, phrasing) entry_slug, phrasing, lang, query FROM ins
+WHERE NOT EXISTS (SELECT 1 FROM kb_learned_phrasings l WHERE l.entry_slug = ins.entry_slug AND l.phrasing = ins.phrasing)
+ORDER BY entry_slug, phrasing, id DESC;
+
+-- name: ripe-phrasings
+-- Which of the phrasings given ($1 entries, $2 phrasings; 1-based
+-- positions back) have at least $3 distinct confirmers.
+SELECT p.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(entry_slug, phrasing, n)
+WHERE (SELECT count(DISTINCT who) FROM kb_confirmations c
+       WHERE c.entry_slug = p.entry_slug AND c.phrasing = p.phrasing) >= $3
+ORDER BY p.n;
 
 -- name: auto-learn
 -- A phrasing confirmed often enough is learned, unless an editor already

@@ -53,6 +53,8 @@ type queries struct {
 	StatsTotals       string `query:"stats-totals"`
 	Translations      string `query:"translations"`
 	Confirm           string `query:"confirm"`
+	InsertConfirms    string `query:"insert-confirmations"`
+	RipePhrasings     string `query:"ripe-phrasings"`
 	AutoLearn         string `query:"auto-learn"`
 	DecidePhrasing    string `query:"decide-phrasing"`
 	SyncLearned       string `query:"sync-learned"`
