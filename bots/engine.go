@@ -143,10 +143,15 @@ type Options struct {
 	Composer Composer
 	// Registry receives the engine's metrics; nil: not exported.
 	Registry prometheus.Registerer
-	// MaxConcurrent caps the messages handled at once. Each holds a pool
-	// connection for its transaction and may need a second one (the
-	// knowledge base logs searches on its own), so more handlers than half
-	// the pool could starve each other. 0: half of the pool's maximum.
+	// MaxConcurrent caps the messages handled at once. Without grouping
+	// each holds a pool connection for its transaction and may need a
+	// second one (the knowledge base logs searches on its own), so more
+	// handlers than half the pool could starve each other: 0 is then half
+	// of the pool's maximum. With grouping a message waiting for its group
+	// holds no connection (only the committers do), so 0 is as many as
+	// the committers' groups hold at once (GroupCommitters × GroupMax),
+	// and never less than half the pool: a cap lower than that kept the
+	// groups small, and every group pays its own commit.
 	MaxConcurrent int
 	// UserRatePerMinute caps how many messages of one chat user the bot
 	// works on per minute (UserBurst at once); further ones are recorded
@@ -218,12 +223,6 @@ func New(opt Options) (*Engine, error) {
 	if opt.MarkSentRetry <= 0 {
 		opt.MarkSentRetry = time.Minute
 	}
-	if opt.MaxConcurrent <= 0 {
-		opt.MaxConcurrent = max(1, opt.DB.Stats().MaxOpenConnections/2)
-		if opt.DB.Stats().MaxOpenConnections == 0 {
-			opt.MaxConcurrent = 16
-		}
-	}
 	store, err := NewStore()
 	if err != nil {
 		return nil, err
@@ -246,6 +245,15 @@ func New(opt Options) (*Engine, error) {
 	}
 	if opt.GroupCommitters <= 0 {
 		opt.GroupCommitters = DefaultGroupCommitters
+	}
+	if opt.MaxConcurrent <= 0 {
+		opt.MaxConcurrent = max(1, opt.DB.Stats().MaxOpenConnections/2)
+		if opt.DB.Stats().MaxOpenConnections == 0 {
+			opt.MaxConcurrent = 16
+		}
+		if opt.GroupMax > 1 {
+			opt.MaxConcurrent = max(opt.MaxConcurrent, opt.GroupCommitters*opt.GroupMax)
+		}
 	}
 	group := newGrouper(opt.DB, store, groupOptions{max: opt.GroupMax, wait: opt.GroupWait, committers: opt.GroupCommitters})
 	return &Engine{opt: opt, store: store, users: users, log: opt.Logger, senders: map[string]Sender{},

@@ -330,3 +330,33 @@ func TestEngineGroupsMessages(t *testing.T) {
 		t.Errorf("GroupStats: %d groups of %d messages, want 1 of %d", groups, msgs, n)
 	}
 }
+
+// With grouping, a message waiting for its group holds no connection, so
+// the engine admits as many messages as its committers' groups hold at
+// once (never fewer than half the pool): a cap of half the pool kept the
+// groups small. Without grouping, half the pool, as before; a cap set
+// by hand is kept.
+func TestAdmissionFillsTheGroups(t *testing.T) {
+	h := newHarness(t)
+	h.db.SetMaxOpenConns(10)
+	for _, c := range []struct {
+		name                    string
+		max, committers, capSet int
+		want                    int
+	}{
+		{"grouping: committers × group", 16, 2, 0, 32},
+		{"grouping, small groups: half the pool", 2, 2, 0, 5},
+		{"no grouping: half the pool", 1, 2, 0, 5},
+		{"set by hand", 16, 2, 7, 7},
+	} {
+		e, err := New(Options{DB: h.db, Tickets: h.tickets, Knowledge: h.kb, Severity: h.engine.opt.Severity,
+			Calendar: h.engine.opt.Calendar, Logger: h.engine.log, Now: h.engine.opt.Now,
+			GroupMax: c.max, GroupCommitters: c.committers, MaxConcurrent: c.capSet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cap(e.slots); got != c.want {
+			t.Errorf("%s: admits %d messages at once, want %d", c.name, got, c.want)
+		}
+	}
+}
