@@ -447,7 +447,7 @@ func Default() Config {
 			"P1": time.Hour, "P2": 4 * time.Hour, "P3": 8 * time.Hour, "P4": 16 * time.Hour,
 		}, Assignment: "round_robin", ReopenWindow: 7 * 24 * time.Hour,
 			ResendUnsentAfter: 2 * time.Minute, UserRatePerMinute: 20, UserBurst: 10, MaxTextBytes: 16 << 10,
-			Group: BotGroup{Max: 16, Committers: 4}},
+			Group: BotGroup{Max: 16, Committers: 2}},
 		Console: Console{ClosureCodes: DefaultClosureCodes()},
 		API:     API{Webhooks: APIWebhooks{AllowPrivateTargets: []string{}}},
 		Channels: Channels{Slack: Slack{Mode: "socket"}, Telegram: Telegram{Mode: "polling"},
