@@ -13,6 +13,8 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +62,9 @@ type benchReport struct {
 	AtRateP99ms    float64 `json:"at_rate_p99_ms"`
 	AtRateAchieve  float64 `json:"at_rate_msgs_per_s"`
 	Errors         int64   `json:"errors"`
+	// The machine's load (1-minute average; -1 where it cannot be read)
+	// before the run, from what else ran, and after it, with the run's own.
+	LoadBefore, LoadAfter float64
 }
 
 // runBench measures the whole message path (engine, knowledge base, real
@@ -118,7 +123,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	rep := benchReport{Users: *users, Messages: *messages, OfferedRate: *rate}
+	rep := benchReport{Users: *users, Messages: *messages, OfferedRate: *rate, LoadBefore: loadAvg()}
 	progress("raw PostgreSQL single-row inserts, %d connections …", *users)
 	if rep.PGInsertPerS, err = rawInsertRate(ctx, pool, *users, *messages); err != nil {
 		return err
@@ -151,6 +156,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	rep.AtRateAchieve = float64(len(lat)) / took.Seconds()
 	rep.AtRateP50ms, rep.AtRateP99ms = pct(lat, 50), pct(lat, 99)
 	rep.Errors = errs.count()
+	rep.LoadAfter = loadAvg()
 	if rep.Errors > 0 {
 		// On standard error in both forms: a run with failures says why.
 		progress("%d messages failed; the first: %v", rep.Errors, errs.firstErr())
@@ -166,6 +172,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 			"mean_group_size": round2(rep.MeanGroup),
 			"offered_rate":    rep.OfferedRate, "at_rate_msgs_per_s": round2(rep.AtRateAchieve),
 			"at_rate_p50_ms": round2(rep.AtRateP50ms), "at_rate_p99_ms": round2(rep.AtRateP99ms), "errors": rep.Errors,
+			"load_before": rep.LoadBefore, "load_after": rep.LoadAfter,
 		})
 	}
 	env.printf("whole path, %d users:   %8.0f messages/s   p50 %.2f ms  p95 %.2f ms  p99 %.2f ms\n", rep.Users, rep.MsgsPerS, rep.P50ms, rep.P95ms, rep.P99ms)
@@ -173,10 +180,26 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	env.printf("hot-path SQL alone:      %8.0f messages/s    ratio %.2f (the rest is the engine's own work)\n", rep.SQLFloorPerS, rep.FloorRatio)
 	env.printf("hot-path SQL, groups of %2d: %5.0f messages/s    ratio %.2f; the engine's groups held %.1f messages on average\n", cfg.Bot.Group.Max, rep.GroupFloorPerS, rep.GroupFloorRat, rep.MeanGroup)
 	env.printf("at %.0f messages/s offered: %.0f handled/s     p50 %.2f ms  p99 %.2f ms\n", rep.OfferedRate, rep.AtRateAchieve, rep.AtRateP50ms, rep.AtRateP99ms)
+	env.printf("machine load (1-minute average): %.2f before the run, %.2f after it\n", rep.LoadBefore, rep.LoadAfter)
 	if rep.Errors > 0 {
 		env.printf("errors: %d\n", rep.Errors)
 	}
 	return nil
+}
+
+// loadAvg is the machine's 1-minute load average, or -1 where
+// /proc/loadavg cannot be read (not Linux): figures of a run say how busy
+// the machine was, which the README states with them.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f, err := strconv.ParseFloat(strings.Fields(string(b) + " x")[0], 64)
+	if err != nil {
+		return -1
+	}
+	return f
 }
 
 // benchErrors counts the messages Handle failed, keeping the first error.

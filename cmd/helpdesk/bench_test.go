@@ -35,6 +35,13 @@ func TestBenchCommandSmall(t *testing.T) {
 	if got["errors"] != 0 {
 		t.Errorf("%v messages failed:\n%s", got["errors"], errOut.String())
 	}
+	// This test runs on Linux (make test installs PostgreSQL with apt):
+	// the load is there; 0 is a possible load, -1 is not reading it.
+	for _, k := range []string{"load_before", "load_after"} {
+		if v, ok := got[k]; !ok || v < 0 {
+			t.Errorf("%s = %v (present %v), want the machine's load", k, v, ok)
+		}
+	}
 	if !strings.Contains(errOut.String(), "hot-path statements alone") {
 		t.Errorf("no progress line for the SQL floor:\n%s", errOut.String())
 	}
