@@ -105,7 +105,7 @@ type Options struct {
 	// asks the user to shorten it. 0: MaxTextBytes.
 	MaxTextBytes int
 	DB           *sqlx.DB
-	// BookkeepingDB, when set, records deliveries (sent_at) without
+	// BookkeepingDB, when set, records deliveries (message_deliveries) without
 	// waiting for the disk: a crash may lose a mark, never a message.
 	BookkeepingDB *sqlx.DB
 	Tickets       *tickets.Store

@@ -53,7 +53,13 @@ WITH new_messages AS (
 {{new-messages}};
 
 -- name: messages
-SELECT * FROM messages WHERE conversation_id = $1 ORDER BY id;
+-- Message.SentAt comes from message_deliveries (mark-sent); the columns
+-- are named, not m.*, while messages still has a sent_at of its own
+-- (migration 00192).
+SELECT m.id, m.conversation_id, m.channel, m.external_id, m.direction, m.author, m.body, m.payload, m.created_at,
+       m.send_attempts, m.send_error, m.failed_at, d.sent_at
+FROM messages m LEFT JOIN message_deliveries d ON d.message_id = m.id
+WHERE m.conversation_id = $1 ORDER BY m.id;
 
 -- name: insert-conversation-event
 INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
@@ -63,26 +69,43 @@ VALUES ($1, $2, $3, $4, $5, $6);
 SELECT * FROM conversation_events WHERE conversation_id = $1 ORDER BY id;
 
 -- name: get-message
-SELECT * FROM messages WHERE id = $1;
+-- As messages.
+SELECT m.id, m.conversation_id, m.channel, m.external_id, m.direction, m.author, m.body, m.payload, m.created_at,
+       m.send_attempts, m.send_error, m.failed_at, d.sent_at
+FROM messages m LEFT JOIN message_deliveries d ON d.message_id = m.id
+WHERE m.id = $1;
 
 -- name: mark-sent
--- One statement for all the replies of a message: one commit, not one each.
-UPDATE messages SET sent_at = $2, send_attempts = send_attempts + 1, send_error = ''
-WHERE id = ANY($1) AND sent_at IS NULL;
+-- The platform accepted these replies ($1, of one or several messages:
+-- send.go's markBatcher): one INSERT, one commit, prepared once per
+-- connection of the bookkeeping pool (markStmt). A row of its own rather
+-- than an UPDATE of messages, which rewrote the row in every index
+-- (migration 00192; until its contract step a trigger still copies the
+-- mark to messages.sent_at for the previous release). A mark written twice (retried after an answer
+-- lost on the way back) keeps the first time and is no error. Only ids of
+-- stored messages are taken: an unknown one is skipped rather than
+-- failing the foreign key, and with it the marks of the other messages
+-- batched in the same statement. send_attempts and send_error are left
+-- as they are: they describe the failed tries.
+INSERT INTO message_deliveries (message_id, sent_at)
+SELECT m.id, $2::timestamptz FROM messages m WHERE m.id = ANY($1::bigint[])
+ON CONFLICT (message_id) DO NOTHING;
 
 -- name: mark-failed
 UPDATE messages SET send_attempts = send_attempts + 1, send_error = $2 WHERE id = $1;
 
 -- name: mark-undeliverable
 -- The platform refused the reply for good: never retried, never waited for.
+-- A reply already delivered stays so.
 UPDATE messages SET send_attempts = send_attempts + 1, send_error = $2, failed_at = $3
-WHERE id = $1 AND sent_at IS NULL;
+WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = $1);
 
 -- name: earlier-unsent
 -- Replies of one conversation go out in order: a reply waits while an
--- earlier one is still unsent.
-SELECT count(*) FROM messages
-WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL AND id < $2;
+-- earlier one is still unsent (not delivered, not failed for good).
+SELECT count(*) FROM messages m
+WHERE m.conversation_id = $1 AND m.id < $2 AND m.direction = 'out' AND m.failed_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = m.id);
 
 -- name: conversation-key
 SELECT conversation_key FROM conversations WHERE id = $1;
@@ -229,8 +252,9 @@ WITH v AS (
     ORDER BY v.ord, x.n
 )
 SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
-       coalesce((SELECT array_agg(DISTINCT conversation_id) FROM messages
-                 WHERE conversation_id = ANY (ARRAY(SELECT id FROM v)) AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL), '{}') AS behind;
+       coalesce((SELECT array_agg(DISTINCT m.conversation_id) FROM messages m
+                 WHERE m.conversation_id = ANY (ARRAY(SELECT id FROM v)) AND m.direction = 'out' AND m.failed_at IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = m.id)), '{}') AS behind;
 
 -- name: queue-position
 -- Where a queued conversation stands among those of its level, in the
@@ -253,7 +277,8 @@ SELECT nextval(pg_get_serial_sequence('messages', 'id'));
 -- them itself.
 SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
 WHERE c.channel = $1 AND c.conversation_key = $2 AND c.state <> 'closed'
-  AND m.direction = 'out' AND m.sent_at IS NULL AND m.failed_at IS NULL
+  AND m.direction = 'out' AND m.failed_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = m.id)
 ORDER BY m.id;
 
 -- name: queue-length

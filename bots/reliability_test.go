@@ -162,7 +162,7 @@ func TestFailedSendIsRetriedInOrderAndOnce(t *testing.T) {
 		t.Fatalf("after a failed send: queued %v, sent %d", retry.ids, len(flaky.sent))
 	}
 	var m Message
-	if err := h.db.Get(&m, `SELECT * FROM messages WHERE id = $1`, retry.ids[0]); err != nil {
+	if err := h.db.Get(&m, h.engine.store.q.GetMessage, retry.ids[0]); err != nil {
 		t.Fatal(err)
 	}
 	if m.SentAt != nil || m.SendAttempts != 1 || !strings.Contains(m.SendError, "503") {
@@ -332,7 +332,7 @@ func deliveryMarkOutage(t *testing.T, retry, outage time.Duration) {
 	<-back
 	eng.WaitMarks()
 	var unsent int
-	if err := h.db.GetContext(ctx, &unsent, `SELECT count(*) FROM messages WHERE direction = 'out' AND sent_at IS NULL`); err != nil {
+	if err := h.db.GetContext(ctx, &unsent, `SELECT count(*) FROM messages WHERE direction = 'out' AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`); err != nil {
 		t.Fatal(err)
 	}
 	if unsent != 0 {

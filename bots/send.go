@@ -154,7 +154,7 @@ func (e *Engine) markSent(ctx context.Context, ids []int64) {
 }
 
 // markBatcher writes the delivery marks of concurrent messages together:
-// while one UPDATE runs, the marks that arrive wait and go in the next
+// while one INSERT runs, the marks that arrive wait and go in the next
 // one, so under load there is one round trip for many messages, and alone
 // a message waits for nothing but its own. Each caller still returns only
 // once its mark is written (or failed): the next message of the same
@@ -164,6 +164,34 @@ type markBatcher struct {
 	pending []int64
 	waiters []chan error
 	running bool
+
+	prepared markStmt
+}
+
+// markStmt is mark-sent prepared on the bookkeeping pool: PostgreSQL then
+// plans it once per connection instead of at every batch (its planning
+// cost a third of its execution). It is prepared at the first mark that
+// finds the database, not in New, so a database that was away when the
+// engine started does not leave it unprepared for good; database/sql
+// prepares it again on each new connection by itself.
+type markStmt struct {
+	mu   sync.Mutex
+	stmt *sqlx.Stmt
+}
+
+// get returns the prepared statement, preparing it on pool the first
+// time; nil when that fails (the caller then sends the text).
+func (p *markStmt) get(ctx context.Context, pool *sqlx.DB, query string) *sqlx.Stmt {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stmt == nil {
+		st, err := pool.PreparexContext(ctx, query)
+		if err != nil {
+			return nil
+		}
+		p.stmt = st
+	}
+	return p.stmt
 }
 
 func (b *markBatcher) mark(ids []int64, write func([]int64) error) error {
@@ -205,6 +233,10 @@ func (e *Engine) writeMarks(ids []int64) error {
 func (e *Engine) tryMarkSent(ctx context.Context, ids []int64, at time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	if st := e.marker.prepared.get(ctx, e.opt.BookkeepingDB, e.store.q.MarkSent); st != nil {
+		_, err := st.ExecContext(ctx, pq.Array(ids), at)
+		return err
+	}
 	_, err := e.opt.BookkeepingDB.ExecContext(ctx, e.store.q.MarkSent, pq.Array(ids), at)
 	return err
 }

@@ -91,19 +91,24 @@ type Conversation struct {
 
 // Message is one message in or out of a conversation.
 type Message struct {
-	ID             int64      `db:"id"`
-	ConversationID int64      `db:"conversation_id"`
-	Channel        string     `db:"channel"`
-	ExternalID     string     `db:"external_id"`
-	Direction      string     `db:"direction"` // "in" or "out"
-	Author         string     `db:"author"`
-	Body           string     `db:"body"`
-	Payload        db.JSON    `db:"payload"`
-	CreatedAt      time.Time  `db:"created_at"`
-	SentAt         *time.Time `db:"sent_at"`       // outgoing: when the platform accepted it
-	SendAttempts   int        `db:"send_attempts"` // outgoing: tries so far
-	SendError      string     `db:"send_error"`    // outgoing: the last failure
-	FailedAt       *time.Time `db:"failed_at"`     // outgoing: refused for good (ErrUndeliverable), not retried
+	ID             int64     `db:"id"`
+	ConversationID int64     `db:"conversation_id"`
+	Channel        string    `db:"channel"`
+	ExternalID     string    `db:"external_id"`
+	Direction      string    `db:"direction"` // "in" or "out"
+	Author         string    `db:"author"`
+	Body           string    `db:"body"`
+	Payload        db.JSON   `db:"payload"`
+	CreatedAt      time.Time `db:"created_at"`
+	// SentAt (outgoing) is when the platform accepted it: a row of
+	// message_deliveries, which the queries loading messages join.
+	SentAt *time.Time `db:"sent_at"`
+	// SendAttempts (outgoing) counts the failed tries: a delivery is a
+	// row of message_deliveries and adds none (before migration 00192 it
+	// added one). The sweep caps on it.
+	SendAttempts int        `db:"send_attempts"`
+	SendError    string     `db:"send_error"` // outgoing: the last failure
+	FailedAt     *time.Time `db:"failed_at"`  // outgoing: refused for good (ErrUndeliverable), not retried
 }
 
 // ConversationEvent is one line of a conversation's audit trail.

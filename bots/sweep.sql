@@ -9,12 +9,13 @@
 -- that sent it (markSent), and that mark must get the time to land before
 -- any instance's sweep takes the reply for lost and sends it again. The
 -- database's own clock measures it, whatever the desk's clock says.
-SELECT id, channel FROM messages
-WHERE direction = 'out' AND sent_at IS NULL AND failed_at IS NULL
-  AND created_at < $1 AND created_at > $2
-  AND channel = ANY($3) AND send_attempts < $4
+SELECT m.id, m.channel FROM messages m
+WHERE m.direction = 'out' AND m.failed_at IS NULL
+  AND m.created_at < $1 AND m.created_at > $2
+  AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = m.id)
+  AND m.channel = ANY($3) AND m.send_attempts < $4
   AND now() - pg_postmaster_start_time() >= make_interval(secs => $6)
-ORDER BY id
+ORDER BY m.id
 LIMIT $5;
 
 -- name: earlier-unsent-of-message
@@ -22,4 +23,5 @@ LIMIT $5;
 -- new reply must wait behind them (after a crash, or a failed send whose
 -- retry job has not run yet), or the user reads them out of order.
 SELECT count(*) FROM messages o JOIN messages m ON m.conversation_id = o.conversation_id
-WHERE m.id = $1 AND o.direction = 'out' AND o.sent_at IS NULL AND o.failed_at IS NULL AND o.id < m.id;
+WHERE m.id = $1 AND o.direction = 'out' AND o.failed_at IS NULL AND o.id < m.id
+  AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = o.id);

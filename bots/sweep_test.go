@@ -23,7 +23,7 @@ func TestSweepQueuesRepliesLeftUnsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var unsent int
-	if err := h.db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'crashy' AND direction = 'out' AND sent_at IS NULL`); err != nil {
+	if err := h.db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'crashy' AND direction = 'out' AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`); err != nil {
 		t.Fatal(err)
 	}
 	if unsent == 0 {

@@ -89,7 +89,7 @@ func (j *mailJourney) Shown() []journey.Shown {
 	t.Helper()
 	var sent int
 	if err := j.db.GetContext(testwait.Context(t), &sent, `SELECT count(*) FROM messages
-		WHERE channel = 'email' AND direction = 'out' AND sent_at IS NOT NULL`); err != nil {
+		WHERE channel = 'email' AND direction = 'out' AND EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`); err != nil {
 		t.Fatal(err)
 	}
 	mails := j.host.waitMails(t, requesterAddr, "INBOX", sent)

@@ -85,7 +85,7 @@ func allSent(t *testing.T, pool *sqlx.DB) {
 	t.Helper()
 	testwait.For(t, "every recorded reply sent", func() bool {
 		var unsent int
-		if err := pool.Get(&unsent, `SELECT count(*) FROM messages WHERE direction = 'out' AND sent_at IS NULL AND failed_at IS NULL`); err != nil {
+		if err := pool.Get(&unsent, `SELECT count(*) FROM messages WHERE direction = 'out' AND failed_at IS NULL AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`); err != nil {
 			t.Fatal(err)
 		}
 		return unsent == 0

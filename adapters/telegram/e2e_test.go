@@ -175,7 +175,7 @@ func TestEndToEnd(t *testing.T) {
 	// The engine records a reply as sent once Send returns.
 	waitFor(t, "every reply recorded as sent", func() bool {
 		var unsent int
-		err := pool.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out' AND sent_at IS NULL`)
+		err := pool.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out' AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`)
 		return err == nil && unsent == 0
 	})
 	sentSoFar := len(api.callsTo("sendMessage"))

@@ -208,7 +208,7 @@ func (r *runner) pressRepeated(action string) {
 	testwait.For(r.t, "the replies delivered", func() bool {
 		var unsent int
 		if err := r.desk.DB.GetContext(ctx, &unsent, `SELECT count(*) FROM messages WHERE channel = $1
-			AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL`, r.ch.Name()); err != nil {
+			AND direction = 'out' AND failed_at IS NULL AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`, r.ch.Name()); err != nil {
 			r.t.Fatal(err)
 		}
 		return unsent == 0
@@ -283,7 +283,7 @@ func (r *runner) settle() {
 		}
 		err := r.desk.DB.GetContext(ctx, &n, `SELECT
 			count(*) FILTER (WHERE direction = 'in') AS inbound,
-			count(*) FILTER (WHERE direction = 'out' AND sent_at IS NULL AND failed_at IS NULL) AS unsent
+			count(*) FILTER (WHERE direction = 'out' AND failed_at IS NULL AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)) AS unsent
 			FROM messages WHERE channel = $1`, r.ch.Name())
 		if err != nil {
 			r.t.Fatal(err)
@@ -319,7 +319,7 @@ func (r *runner) agentOp(what string, op func(ctx context.Context) error) {
 	testwait.For(r.t, "the agent's messages delivered", func() bool {
 		var unsent int
 		if err := r.desk.DB.GetContext(ctx, &unsent, `SELECT count(*) FROM messages WHERE channel = $1
-			AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL`, r.ch.Name()); err != nil {
+			AND direction = 'out' AND failed_at IS NULL AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`, r.ch.Name()); err != nil {
 			r.t.Fatal(err)
 		}
 		return unsent == 0

@@ -176,7 +176,7 @@ func (r *mailRunner) delivered() {
 	testwait.For(r.t, "the replies delivered", func() bool {
 		var unsent int
 		if err := r.desk.DB.GetContext(ctx, &unsent, `SELECT count(*) FROM messages WHERE channel = $1
-			AND direction = 'out' AND sent_at IS NULL AND failed_at IS NULL`, r.ch.Name()); err != nil {
+			AND direction = 'out' AND failed_at IS NULL AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`, r.ch.Name()); err != nil {
 			r.t.Fatal(err)
 		}
 		return unsent == 0

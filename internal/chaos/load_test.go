@@ -193,7 +193,7 @@ func drain(t *testing.T, db *sqlx.DB, api *botAPI) {
 	deadline := deadline(t)
 	for time.Now().Before(deadline) {
 		var unsent, outs int
-		if err := db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out' AND sent_at IS NULL`); err != nil {
+		if err := db.Get(&unsent, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out' AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Get(&outs, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out'`); err != nil {
@@ -224,7 +224,7 @@ func tally(t *testing.T, db *sqlx.DB, api *botAPI, l *load) counts {
 	q(&c.Replied, `SELECT count(*) FROM messages i WHERE i.channel = 'telegram' AND i.direction = 'in'
 		AND EXISTS (SELECT 1 FROM messages o WHERE o.channel = 'telegram' AND o.external_id LIKE 'out:' || i.id || ':%')`)
 	q(&c.RepliesRecorded, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out'`)
-	q(&c.Unsent, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out' AND sent_at IS NULL`)
+	q(&c.Unsent, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'out' AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = messages.id)`)
 	q(&c.Tickets, `SELECT count(*) FROM tickets`)
 	q(&c.DupTickets, `SELECT count(*) FROM (SELECT number FROM tickets GROUP BY number HAVING count(*) > 1) d`)
 	c.Unreplied = c.Recorded - c.Replied
