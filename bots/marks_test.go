@@ -4,8 +4,6 @@ package bots
 
 import (
 	"context"
-	"os"
-	"regexp"
 	"testing"
 	"time"
 
@@ -235,33 +233,20 @@ func TestMarkRetriedWritesOneRow(t *testing.T) {
 	}
 }
 
-// contractStep is the SQL docs/operations.md owes the next release.
-var contractStep = regexp.MustCompile("(?s)\\*\\*Delivery marks\\*\\*.*?```sql\n(.*?)```")
-
-// TestContractStepOfDeliveryMarks runs the contract step the docs write
-// down (drop the triggers and messages.sent_at) and drives this
-// release's delivery paths through it: none needs what it drops, so the
-// next release can run it without a change of code.
-func TestContractStepOfDeliveryMarks(t *testing.T) {
-	doc, err := os.ReadFile("../docs/operations.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := contractStep.FindSubmatch(doc)
-	if m == nil {
-		t.Fatal("docs/operations.md: no contract step for the delivery marks")
-	}
+// TestDeliveriesWithoutSentAt: after the contract step (migration 00194)
+// messages has no sent_at and no trigger copies marks: deliveries,
+// failures, the sweep and the console's reading run on
+// message_deliveries alone.
+func TestDeliveriesWithoutSentAt(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	if _, err := h.db.Exec(string(m[1])); err != nil {
-		t.Fatalf("the documented contract step: %v", err)
-	}
 	var left int
-	if err := h.db.Get(&left, `SELECT count(*) FROM information_schema.columns WHERE table_name = 'messages' AND column_name = 'sent_at'`); err != nil {
+	if err := h.db.Get(&left, `SELECT (SELECT count(*) FROM information_schema.columns WHERE table_name = 'messages' AND column_name = 'sent_at')
+		+ (SELECT count(*) FROM pg_trigger WHERE tgname IN ('messages_sent_at_deliveries', 'message_deliveries_sent_at'))`); err != nil {
 		t.Fatal(err)
 	}
 	if left != 0 {
-		t.Fatal("messages.sent_at is still there")
+		t.Fatal("messages.sent_at or its triggers are still there")
 	}
 
 	conv, ids := unsentConversation(t, h, "c")

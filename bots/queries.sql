@@ -53,9 +53,9 @@ WITH new_messages AS (
 {{new-messages}};
 
 -- name: messages
--- Message.SentAt comes from message_deliveries (mark-sent); the columns
--- are named, not m.*, while messages still has a sent_at of its own
--- (migration 00192).
+-- Message.SentAt comes from message_deliveries (mark-sent). The columns
+-- are named, not m.*: a database rolled back below 00194 has a
+-- messages.sent_at of its own again.
 SELECT m.id, m.conversation_id, m.channel, m.external_id, m.direction, m.author, m.body, m.payload, m.created_at,
        m.send_attempts, m.send_error, m.failed_at, d.sent_at
 FROM messages m LEFT JOIN message_deliveries d ON d.message_id = m.id
@@ -80,8 +80,7 @@ WHERE m.id = $1;
 -- send.go's markBatcher): one INSERT, one commit, prepared once per
 -- connection of the bookkeeping pool (markStmt). A row of its own rather
 -- than an UPDATE of messages, which rewrote the row in every index
--- (migration 00192; until its contract step a trigger still copies the
--- mark to messages.sent_at for the previous release). A mark written twice (retried after an answer
+-- (migrations 00192–00194). A mark written twice (retried after an answer
 -- lost on the way back) keeps the first time and is no error. Only ids of
 -- stored messages are taken: an unknown one is skipped rather than
 -- failing the foreign key, and with it the marks of the other messages
