@@ -101,10 +101,20 @@ WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message
 
 -- name: earlier-unsent
 -- Replies of one conversation go out in order: a reply waits while an
--- earlier one is still unsent (not delivered, not failed for good).
-SELECT count(*) FROM messages m
-WHERE m.conversation_id = $1 AND m.id < $2 AND m.direction = 'out' AND m.failed_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = m.id);
+-- earlier one is still unsent (not delivered, not failed for good); 1
+-- when one is, else 0. Every way a reply is sent (Handle through
+-- finish-turns' behind, Resend, the retry jobs and the sweep through
+-- earlier-unsent-of-message) asks this first, so a reply is delivered
+-- only after every earlier live one: when the newest live reply before
+-- $2 is delivered, so are all before it. Only that one is looked at, a
+-- walk back along messages_conversation that stops at the first live
+-- reply, not every reply the conversation ever had (a delivery is a row
+-- of message_deliveries, which no index of messages can tell apart).
+SELECT count(*) FROM (
+    SELECT m.id FROM messages m
+    WHERE m.conversation_id = $1 AND m.id < $2 AND m.direction = 'out' AND m.failed_at IS NULL
+    ORDER BY m.id DESC LIMIT 1) newest
+WHERE NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = newest.id);
 
 -- name: conversation-key
 SELECT conversation_key FROM conversations WHERE id = $1;
@@ -250,10 +260,15 @@ WITH v AS (
     FROM v, ROWS FROM (jsonb_to_recordset(v.events) AS (actor text, kind text, old text, new text)) WITH ORDINALITY AS x(actor, kind, old, new, n)
     ORDER BY v.ord, x.n
 )
+-- behind looks at the newest live reply of each conversation only (see
+-- earlier-unsent): one probe however long the conversation.
 SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}') AS ids,
-       coalesce((SELECT array_agg(DISTINCT m.conversation_id) FROM messages m
-                 WHERE m.conversation_id = ANY (ARRAY(SELECT id FROM v)) AND m.direction = 'out' AND m.failed_at IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = m.id)), '{}') AS behind;
+       coalesce((SELECT array_agg(v.id) FROM (SELECT DISTINCT id FROM v) v
+                 CROSS JOIN LATERAL (
+                     SELECT m.id FROM messages m
+                     WHERE m.conversation_id = v.id AND m.direction = 'out' AND m.failed_at IS NULL
+                     ORDER BY m.id DESC LIMIT 1) newest
+                 WHERE NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = newest.id)), '{}') AS behind;
 
 -- name: queue-position
 -- Where a queued conversation stands among those of its level, in the

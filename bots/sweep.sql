@@ -34,7 +34,13 @@ LIMIT $5;
 -- name: earlier-unsent-of-message
 -- Replies of the same conversation, older than this one, still unsent: a
 -- new reply must wait behind them (after a crash, or a failed send whose
--- retry job has not run yet), or the user reads them out of order.
-SELECT count(*) FROM messages o JOIN messages m ON m.conversation_id = o.conversation_id
-WHERE m.id = $1 AND o.direction = 'out' AND o.failed_at IS NULL AND o.id < m.id
-  AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = o.id);
+-- retry job has not run yet), or the user reads them out of order. 1 or
+-- 0: only the newest live reply before it is looked at (earlier-unsent
+-- in queries.sql says why that is enough).
+SELECT count(*) FROM messages m
+CROSS JOIN LATERAL (
+    SELECT o.id FROM messages o
+    WHERE o.conversation_id = m.conversation_id AND o.id < m.id AND o.direction = 'out' AND o.failed_at IS NULL
+    ORDER BY o.id DESC LIMIT 1) newest
+WHERE m.id = $1
+  AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.message_id = newest.id);
