@@ -3,18 +3,49 @@
 package bots
 
 import (
+	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"helpdesk/internal/db"
 )
 
-// scanRows is how many rows of messages PostgreSQL read (kept or filtered
-// out) running query with args: EXPLAIN ANALYZE's counts, not a time.
-func scanRows(t *testing.T, h *harness, query string, args ...any) float64 {
+// genericPlan runs query, prepared and on its generic plan (as the hot
+// statements run once prepared), with the argument literals args, under
+// EXPLAIN ANALYZE in a transaction rolled back, and returns the plan.
+func genericPlan(t *testing.T, h *harness, query string, args ...string) string {
 	t.Helper()
-	var doc string
-	if err := h.db.Get(&doc, "EXPLAIN (ANALYZE, FORMAT JSON) "+query, args...); err != nil {
+	ctx := context.Background()
+	tx, err := h.db.BeginTxx(ctx, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer tx.Rollback()
+	for _, q := range []string{`SET LOCAL plan_cache_mode = force_generic_plan`, "PREPARE probe AS " + query} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var doc string
+	if err := tx.GetContext(ctx, &doc, "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE probe("+strings.Join(args, ", ")+")"); err != nil {
+		t.Fatal(err)
+	}
+	// A prepared statement outlives a rolled back transaction.
+	if _, err := tx.ExecContext(ctx, `DEALLOCATE probe`); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// rowsRead is how many rows of messages a plan read (kept or filtered
+// out) in its scans: EXPLAIN ANALYZE's counts, not a time.
+func rowsRead(t *testing.T, doc string) float64 {
+	t.Helper()
 	var plans []struct{ Plan map[string]any }
 	if err := json.Unmarshal([]byte(doc), &plans); err != nil || len(plans) != 1 {
 		t.Fatalf("plan %q: %v", doc, err)
@@ -22,7 +53,7 @@ func scanRows(t *testing.T, h *harness, query string, args ...any) float64 {
 	var walk func(n map[string]any) float64
 	walk = func(n map[string]any) float64 {
 		var read float64
-		if n["Relation Name"] == "messages" {
+		if n["Relation Name"] == "messages" && n["Node Type"] != "ModifyTable" {
 			loops, _ := n["Actual Loops"].(float64)
 			kept, _ := n["Actual Rows"].(float64)
 			dropped, _ := n["Rows Removed by Filter"].(float64)
@@ -37,6 +68,57 @@ func scanRows(t *testing.T, h *harness, query string, args ...any) float64 {
 		return read
 	}
 	return walk(plans[0].Plan)
+}
+
+// scanRows is rowsRead of query's generic plan with the integer args.
+func scanRows(t *testing.T, h *harness, query string, args ...int64) float64 {
+	t.Helper()
+	lits := make([]string, len(args))
+	for i, a := range args {
+		lits[i] = strconv.FormatInt(a, 10)
+	}
+	return rowsRead(t, genericPlan(t, h, query, lits...))
+}
+
+// finish-turns' behind, on its generic plan, finds a conversation's newest
+// live reply as the first entry of messages_out_live (migration 00195),
+// however long the conversations: without that index, once the statistics
+// said conversations were long, the plan walked the primary key back from
+// the newest message of all (16–21 ms a group statement in the bench).
+func TestBehindReadsTheLiveRepliesIndex(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	conv, _ := unsentConversation(t, h, "k")
+	other, _ := unsentConversation(t, h, "busy")
+	if _, err := h.db.Exec(`INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, created_at)
+		SELECT $1, 'marks', 'busy-more-' || i, CASE WHEN i % 2 = 0 THEN 'in' ELSE 'out' END, 'u-busy', 'testo', now()
+		FROM generate_series(1, 3000) i`, other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.Exec(`ANALYZE messages`); err != nil {
+		t.Fatal(err)
+	}
+	var c *Conversation
+	err := db.Tx(ctx, h.db, func(tx *sqlx.Tx) error {
+		var err error
+		c, err = h.engine.store.Lock(ctx, tx, conv)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := json.Marshal([]finishTurnRow{{ID: c.ID, RequesterID: c.RequesterID, Lang: c.Lang, State: c.State, Level: c.Level,
+		Context: c.Context, UpdatedAt: h.now, LastMessageAt: h.now, Channel: c.Channel, Replies: []replyRow{}, Events: []eventRow{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := genericPlan(t, h, h.engine.store.q.FinishTurns, pq.QuoteLiteral(string(doc)))
+	if !strings.Contains(plan, `"Index Name": "messages_out_live"`) {
+		t.Errorf("finish-turns' behind does not read messages_out_live:\n%s", plan)
+	}
+	if read := rowsRead(t, plan); read > 3 {
+		t.Errorf("finish-turns read %v rows of messages for one conversation, want its newest reply", read)
+	}
 }
 
 // The ordering checks (finish-turns' behind, earlier-unsent,
@@ -99,4 +181,21 @@ func TestOrderingChecksReadTheNewestReplyOnly(t *testing.T) {
 	check("the newest reply unsent", true)
 	markUndeliverable(t, h, []int64{last})
 	check("the newest reply refused for good, the one before delivered", false)
+
+	// Another conversation writes 3,000 messages after it, and the
+	// statistics say so: a plan that walks the primary key back from the
+	// newest message, filtering on the conversation (what the planner
+	// chose for "ORDER BY id DESC LIMIT 1" after the bench's SQL floor),
+	// would read them all.
+	other, _ := unsentConversation(t, h, "busy")
+	if _, err := h.db.Exec(`INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, created_at)
+		SELECT $1, 'marks', 'busy-more-' || i, 'in', 'u-busy', 'testo', now() FROM generate_series(1, 3000) i`, other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.Exec(`ANALYZE messages`); err != nil {
+		t.Fatal(err)
+	}
+	if read := scanRows(t, h, h.engine.store.q.EarlierUnsent, conv, last+1); read > 3 {
+		t.Errorf("after 3,000 newer messages elsewhere: earlier-unsent read %v rows of messages, want the newest reply or two", read)
+	}
 }
