@@ -227,11 +227,7 @@ func New(opt Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	pctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	if err := store.prepare(pctx, opt.DB); err != nil {
-		opt.Logger.Warn("hot-path statements not prepared; sent unprepared", "err", err)
-	}
-	cancel()
+	store.prepareOn(opt.DB)
 	m, err := newMetrics(opt.Registry)
 	if err != nil {
 		return nil, err

@@ -37,9 +37,7 @@ func sqlFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n,
 	if err != nil {
 		return 0, err
 	}
-	if err := s.prepare(ctx, pool); err != nil {
-		return 0, err
-	}
+	s.prepareOn(pool)
 	now := time.Now()
 	// Each worker has perTx conversations of its own; the runs of
 	// different calls write to different ones.

@@ -78,7 +78,7 @@ WHERE m.id = $1;
 -- name: mark-sent
 -- The platform accepted these replies ($1, of one or several messages:
 -- send.go's markBatcher): one INSERT, one commit, prepared once per
--- connection of the bookkeeping pool (markStmt). A row of its own rather
+-- connection of the bookkeeping pool (lazyStmt). A row of its own rather
 -- than an UPDATE of messages, which rewrote the row in every index
 -- (migrations 00192–00194). A mark written twice (retried after an answer
 -- lost on the way back) keeps the first time and is no error. Only ids of

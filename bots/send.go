@@ -165,33 +165,7 @@ type markBatcher struct {
 	waiters []chan error
 	running bool
 
-	prepared markStmt
-}
-
-// markStmt is mark-sent prepared on the bookkeeping pool: PostgreSQL then
-// plans it once per connection instead of at every batch (its planning
-// cost a third of its execution). It is prepared at the first mark that
-// finds the database, not in New, so a database that was away when the
-// engine started does not leave it unprepared for good; database/sql
-// prepares it again on each new connection by itself.
-type markStmt struct {
-	mu   sync.Mutex
-	stmt *sqlx.Stmt
-}
-
-// get returns the prepared statement, preparing it on pool the first
-// time; nil when that fails (the caller then sends the text).
-func (p *markStmt) get(ctx context.Context, pool *sqlx.DB, query string) *sqlx.Stmt {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.stmt == nil {
-		st, err := pool.PreparexContext(ctx, query)
-		if err != nil {
-			return nil
-		}
-		p.stmt = st
-	}
-	return p.stmt
+	prepared lazyStmt // mark-sent, on the bookkeeping pool
 }
 
 func (b *markBatcher) mark(ids []int64, write func([]int64) error) error {

@@ -127,8 +127,10 @@ type Querier = db.Querier
 
 // Store keeps conversations and their messages.
 type Store struct {
-	hot *hot // prepared hot-path statements (turnstore.go), or nil
-	q   queries
+	q queries
+	// pool prepares the hot statements (turnstore.go); nil: sent as text.
+	pool                           *sqlx.DB
+	openTurnsStmt, finishTurnsStmt lazyStmt
 }
 
 // NewStore loads the store's queries.

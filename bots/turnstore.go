@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -17,37 +18,46 @@ import (
 	"helpdesk/tickets"
 )
 
-// hot holds the hot path's two statements prepared: PostgreSQL then plans
-// them once per connection instead of once per group (their planning
-// costs more than their execution). database/sql prepares them again on
-// each new connection by itself.
-type hot struct {
-	openTurns   *sqlx.Stmt
-	finishTurns *sqlx.Stmt
+// lazyStmt is a statement prepared on a pool at its first use that finds
+// the database: PostgreSQL then plans it once per connection instead of
+// at every call (the hot statements' planning costs more than their
+// execution; mark-sent's a third of it). Not at start-up: a database away
+// then would leave it unprepared for good, and start-up would wait for it.
+// database/sql prepares it again on each new connection by itself.
+type lazyStmt struct {
+	mu   sync.Mutex
+	stmt *sqlx.Stmt
 }
 
-// prepare readies the hot statements on pool. On failure (the database is
-// not there yet) the statements are sent unprepared, which is slower only.
-func (s *Store) prepare(ctx context.Context, pool *sqlx.DB) error {
-	o, err := pool.PreparexContext(ctx, s.q.OpenTurns)
-	if err != nil {
-		return err
+// get returns the statement prepared on pool, preparing it the first
+// time; nil when that fails (the caller sends the text: slower only).
+func (p *lazyStmt) get(ctx context.Context, pool *sqlx.DB, query string) *sqlx.Stmt {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stmt == nil {
+		st, err := pool.PreparexContext(ctx, query)
+		if err != nil {
+			return nil
+		}
+		p.stmt = st
 	}
-	f, err := pool.PreparexContext(ctx, s.q.FinishTurns)
-	if err != nil {
-		o.Close()
-		return err
-	}
-	s.hot = &hot{openTurns: o, finishTurns: f}
-	return nil
+	return p.stmt
 }
 
-// stmt returns query's prepared form for tx when there is one.
-func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, prepared func(*hot) *sqlx.Stmt) *sqlx.Stmt {
-	if s.hot == nil {
+// prepareOn has the hot statements prepared on pool at their first use
+// (lazyStmt); without it they are sent as text.
+func (s *Store) prepareOn(pool *sqlx.DB) { s.pool = pool }
+
+// stmt returns query's prepared form (in which) for tx, or nil.
+func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, which *lazyStmt, query string) *sqlx.Stmt {
+	if s.pool == nil {
 		return nil
 	}
-	return tx.StmtxContext(ctx, prepared(s.hot))
+	st := which.get(ctx, s.pool, query)
+	if st == nil {
+		return nil
+	}
+	return tx.StmtxContext(ctx, st)
 }
 
 // openArg is one message the open-turns statement records: m (its
@@ -107,7 +117,7 @@ func (s *Store) openTurns(ctx context.Context, tx *sqlx.Tx, args []openArg) ([]o
 		Conversation []byte        `db:"conversation"`
 		MessageID    sql.NullInt64 `db:"message_id"`
 	}
-	if st := s.stmt(ctx, tx, func(h *hot) *sqlx.Stmt { return h.openTurns }); st != nil {
+	if st := s.stmt(ctx, tx, &s.openTurnsStmt, s.q.OpenTurns); st != nil {
 		err = st.SelectContext(ctx, &rows, string(doc))
 	} else {
 		err = tx.SelectContext(ctx, &rows, s.q.OpenTurns, string(doc))
@@ -219,7 +229,7 @@ func (s *Store) finishTurns(ctx context.Context, tx *sqlx.Tx, args []*finishArg)
 		IDs    pq.Int64Array `db:"ids"`
 		Behind pq.Int64Array `db:"behind"`
 	}
-	if st := s.stmt(ctx, tx, func(h *hot) *sqlx.Stmt { return h.finishTurns }); st != nil {
+	if st := s.stmt(ctx, tx, &s.finishTurnsStmt, s.q.FinishTurns); st != nil {
 		err = st.GetContext(ctx, &row, string(doc))
 	} else {
 		err = tx.GetContext(ctx, &row, s.q.FinishTurns, string(doc))

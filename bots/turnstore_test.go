@@ -250,3 +250,22 @@ func TestOpenAloneRace(t *testing.T) {
 		t.Errorf("%d conversations, %d opened events, %d messages; want 1, 1, 2", convs, events, msgs)
 	}
 }
+
+// The hot statements are prepared at their first use, not in New: before
+// a message nothing is prepared; after one, both are, and stay the same.
+func TestHotStatementsPreparedAtFirstUse(t *testing.T) {
+	h := newHarness(t)
+	s := h.engine.store
+	if s.openTurnsStmt.stmt != nil || s.finishTurnsStmt.stmt != nil {
+		t.Fatal("hot statements prepared before any message")
+	}
+	h.say("u1", "c1", "buongiorno")
+	o, f := s.openTurnsStmt.stmt, s.finishTurnsStmt.stmt
+	if o == nil || f == nil {
+		t.Fatalf("after a message: open-turns prepared %v, finish-turns prepared %v", o != nil, f != nil)
+	}
+	h.say("u1", "c1", "la stampante non stampa")
+	if s.openTurnsStmt.stmt != o || s.finishTurnsStmt.stmt != f {
+		t.Error("hot statements prepared again for a second message")
+	}
+}
