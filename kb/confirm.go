@@ -58,9 +58,8 @@ func (s *Store) learnThreshold() int {
 // confirmation made the phrasing learned. A confirmation of an entry that
 // is not published, or in another language, is not recorded.
 func (s *Store) Confirm(ctx context.Context, c Confirmation, source, who string) (bool, error) {
-	query := logText(c.Query)
-	phrasing := nlp.Normalize(query)
-	if phrasing == "" || c.Entry == "" || who == "" {
+	query, phrasing, ok := confirmable(c, who)
+	if !ok {
 		return false, nil
 	}
 	// One statement, committed on its own: a "Risolto" costs the
@@ -84,6 +83,15 @@ func (s *Store) Confirm(ctx context.Context, c Confirmation, source, who string)
 		return false, nil
 	}
 	return s.learn(ctx, c.Entry, phrasing, r.Lang, query, now)
+}
+
+// confirmable is c's query as the log keeps it and its phrasing (the
+// words that count as the same); not ok when there is nothing to record:
+// no words, no entry, or nobody who said it.
+func confirmable(c Confirmation, who string) (query, phrasing string, ok bool) {
+	query = logText(c.Query)
+	phrasing = nlp.Normalize(query)
+	return query, phrasing, phrasing != "" && c.Entry != "" && who != ""
 }
 
 // LearnedPhrasing is a phrasing of an entry as the editor's list shows it:

@@ -11,7 +11,6 @@ import (
 	"github.com/lib/pq"
 
 	"helpdesk/internal/db"
-	"helpdesk/nlp"
 )
 
 // Confirmations in the write-behind log (issue 21). A "Risolto" press
@@ -51,9 +50,8 @@ func (s *Store) ConfirmLater(ctx context.Context, c Confirmation, source, who st
 		_, err := s.Confirm(ctx, c, source, who)
 		return err
 	}
-	query := logText(c.Query)
-	phrasing := nlp.Normalize(query)
-	if phrasing == "" || c.Entry == "" || who == "" {
+	query, phrasing, ok := confirmable(c, who)
+	if !ok {
 		return nil
 	}
 	f.mu.Lock()
