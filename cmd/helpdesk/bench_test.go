@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -40,6 +42,20 @@ func TestBenchCommandSmall(t *testing.T) {
 	for _, k := range []string{"load_before", "load_after"} {
 		if v, ok := got[k]; !ok || v < 0 {
 			t.Errorf("%s = %v (present %v), want the machine's load", k, v, ok)
+		}
+	}
+	// A doc is a test: every bench field the README names is in the output.
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := regexp.MustCompile("`([a-z0-9_]+(?:_per_s|_ratio|_ms|_size)|load_before|load_after)`").FindAllStringSubmatch(string(readme), -1)
+	if len(named) == 0 {
+		t.Error("the README names no bench field (the pattern here is stale)")
+	}
+	for _, m := range named {
+		if _, ok := got[m[1]]; !ok {
+			t.Errorf("README.md names the bench field %s, which helpdesk bench -json does not print", m[1])
 		}
 	}
 	if !strings.Contains(errOut.String(), "hot-path statements alone") {
