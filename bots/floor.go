@@ -22,17 +22,30 @@ import (
 // engine's rate against it: the difference is everything the engine does
 // in Go. It writes to conversations of channel "sqlfloor".
 func SQLFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n int) (float64, error) {
-	return sqlFloor(ctx, pool, ts, workers, n, 1)
+	return sqlFloor(ctx, pool, ts, workers, n, 1, true)
+}
+
+// SQLFloorBatched is the batched floor as issue 21 measured it: perTx
+// messages of as many different conversations in each transaction, each
+// message still with its own two statements (two round trips a message).
+// It is the floor of grouping alone, without the set-based statements the
+// engine's groups use (SQLFloorGrouped).
+func SQLFloorBatched(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n, perTx int) (float64, error) {
+	return sqlFloor(ctx, pool, ts, workers, n, max(perTx, 1), false)
 }
 
 // SQLFloorGrouped is SQLFloor with perTx messages, of as many different
 // conversations, in each transaction: the floor of group commit, against
 // which `helpdesk bench` sets the engine with grouping on.
 func SQLFloorGrouped(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n, perTx int) (float64, error) {
-	return sqlFloor(ctx, pool, ts, workers, n, max(perTx, 1))
+	return sqlFloor(ctx, pool, ts, workers, n, max(perTx, 1), true)
 }
 
-func sqlFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n, perTx int) (float64, error) {
+// sqlFloor runs n messages, perTx in each transaction, on workers
+// connections at once: with setBased, one open-turns and one finish-turns
+// for the transaction's messages together, as the engine's groups do;
+// without, the two statements for each message in turn.
+func sqlFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n, perTx int, setBased bool) (float64, error) {
 	s, err := NewStore()
 	if err != nil {
 		return 0, err
@@ -80,22 +93,15 @@ func sqlFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n,
 						args[k] = openArg{key: conv.Key, m: &Message{Channel: "sqlfloor", ExternalID: fmt.Sprintf("floor-%d-%d-%d", run, w*perTx+k, i),
 							Direction: "in", Author: user, Body: "la stampante non stampa", CreatedAt: at}}
 					}
-					opens, err := s.openTurns(ctx, tx, args)
-					if err != nil {
-						return err
-					}
-					fins := make([]*finishArg, perTx)
-					for k, o := range opens {
-						if o.conversation == nil || !o.recorded {
-							return fmt.Errorf("sql floor: message %d not recorded", i)
+					if !setBased {
+						for k := range args {
+							if err := floorTurns(ctx, s, tx, args[k:k+1], at); err != nil {
+								return err
+							}
 						}
-						c := o.conversation
-						c.UpdatedAt, c.LastMessageAt = at, at
-						reply := &Message{ConversationID: c.ID, Channel: "sqlfloor", ExternalID: fmt.Sprintf("out:%d:0", args[k].m.ID),
-							Direction: "out", Author: "bot", Body: "Ho trovato questo nelle guide.", CreatedAt: at}
-						fins[k] = &finishArg{conv: c, replies: []*Message{reply}}
+						return nil
 					}
-					return s.finishTurns(ctx, tx, fins)
+					return floorTurns(ctx, s, tx, args, at)
 				})
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
@@ -110,4 +116,25 @@ func sqlFloor(ctx context.Context, pool *sqlx.DB, ts *tickets.Store, workers, n,
 		return 0, err
 	}
 	return float64(done.Load()) / time.Since(start).Seconds(), nil
+}
+
+// floorTurns runs open-turns and finish-turns, with one reply each, for
+// the messages of args at once.
+func floorTurns(ctx context.Context, s *Store, tx *sqlx.Tx, args []openArg, at time.Time) error {
+	opens, err := s.openTurns(ctx, tx, args)
+	if err != nil {
+		return err
+	}
+	fins := make([]*finishArg, len(args))
+	for k, o := range opens {
+		if o.conversation == nil || !o.recorded {
+			return fmt.Errorf("sql floor: message %s not recorded", args[k].m.ExternalID)
+		}
+		c := o.conversation
+		c.UpdatedAt, c.LastMessageAt = at, at
+		reply := &Message{ConversationID: c.ID, Channel: "sqlfloor", ExternalID: fmt.Sprintf("out:%d:0", args[k].m.ID),
+			Direction: "out", Author: "bot", Body: "Ho trovato questo nelle guide.", CreatedAt: at}
+		fins[k] = &finishArg{conv: c, replies: []*Message{reply}}
+	}
+	return s.finishTurns(ctx, tx, fins)
 }

@@ -15,19 +15,26 @@ import (
 // messages in, n replies out, in one conversation per worker, and a rate;
 // the grouped floor runs perTx messages of as many conversations in each
 // transaction, in workers × perTx conversations, each transaction writing
-// perTx replies.
+// perTx replies: with one statement for all of them (grouped), or one for
+// each message (batched, as issue 21 measured it).
 func TestSQLFloor(t *testing.T) {
 	const workers, n = 2, 12
 	for _, c := range []struct {
 		name  string
 		perTx int
-		floor func(ctx context.Context, pool *sqlx.DB, ts *tickets.Store) (float64, error)
+		// statements is how many statements of a transaction recorded
+		// its inbound messages.
+		statements int
+		floor      func(ctx context.Context, pool *sqlx.DB, ts *tickets.Store) (float64, error)
 	}{
-		{"one message a transaction", 1, func(ctx context.Context, pool *sqlx.DB, ts *tickets.Store) (float64, error) {
+		{"one message a transaction", 1, 1, func(ctx context.Context, pool *sqlx.DB, ts *tickets.Store) (float64, error) {
 			return SQLFloor(ctx, pool, ts, workers, n)
 		}},
-		{"three messages a transaction", 3, func(ctx context.Context, pool *sqlx.DB, ts *tickets.Store) (float64, error) {
+		{"three messages a transaction, set-based", 3, 1, func(ctx context.Context, pool *sqlx.DB, ts *tickets.Store) (float64, error) {
 			return SQLFloorGrouped(ctx, pool, ts, workers, n, 3)
+		}},
+		{"three messages a transaction, a statement each", 3, 3, func(ctx context.Context, pool *sqlx.DB, ts *tickets.Store) (float64, error) {
+			return SQLFloorBatched(ctx, pool, ts, workers, n, 3)
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -56,6 +63,15 @@ func TestSQLFloor(t *testing.T) {
 			}
 			if txs != n/c.perTx {
 				t.Errorf("replies written by %d transactions, want %d", txs, n/c.perTx)
+			}
+			// Each statement of a transaction has its own command id.
+			var stmts int
+			if err := h.db.QueryRow(`SELECT count(DISTINCT (xmin::text, cmin::text)) FROM messages
+				WHERE channel = 'sqlfloor' AND direction = 'in' AND external_id NOT LIKE '%-0'`).Scan(&stmts); err != nil {
+				t.Fatal(err)
+			}
+			if want := n / c.perTx * c.statements; stmts != want {
+				t.Errorf("inbound messages recorded by %d statements, want %d", stmts, want)
 			}
 		})
 	}

@@ -55,13 +55,19 @@ type benchReport struct {
 	// The floor of group commit: the same statements, GroupMax messages
 	// of different conversations per transaction.
 	GroupFloorPerS float64 `json:"group_floor_per_s"`
-	GroupFloorRat  float64 `json:"group_floor_ratio"`
-	MeanGroup      float64 `json:"mean_group_size"`
-	OfferedRate    float64 `json:"offered_rate"`
-	AtRateP50ms    float64 `json:"at_rate_p50_ms"`
-	AtRateP99ms    float64 `json:"at_rate_p99_ms"`
-	AtRateAchieve  float64 `json:"at_rate_msgs_per_s"`
-	Errors         int64   `json:"errors"`
+	// The batched floor as issue 21 measured it: the same statements for
+	// each message, several messages a transaction, in the best of the
+	// shapes (connections × messages a transaction) it tried.
+	BatchedFloorPerS  float64 `json:"batched_floor_per_s"`
+	BatchedFloorShape string  `json:"batched_floor_shape"`
+	BatchedFloorRat   float64 `json:"batched_floor_ratio"`
+	GroupFloorRat     float64 `json:"group_floor_ratio"`
+	MeanGroup         float64 `json:"mean_group_size"`
+	OfferedRate       float64 `json:"offered_rate"`
+	AtRateP50ms       float64 `json:"at_rate_p50_ms"`
+	AtRateP99ms       float64 `json:"at_rate_p99_ms"`
+	AtRateAchieve     float64 `json:"at_rate_msgs_per_s"`
+	Errors            int64   `json:"errors"`
 	// The machine's load (1-minute average; -1 where it cannot be read)
 	// before the run, from what else ran, and after it, with the run's own.
 	LoadBefore, LoadAfter float64
@@ -139,6 +145,16 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	if rep.GroupFloorPerS, err = bots.SQLFloorGrouped(ctx, pool, a.tickets, committers, *messages, perTx); err != nil {
 		return err
 	}
+	for _, sh := range batchedShapes(committers, perTx) {
+		progress("the same statements for each message, %d transactions at once of %d messages …", sh[0], sh[1])
+		r, err := bots.SQLFloorBatched(ctx, pool, a.tickets, sh[0], *messages, sh[1])
+		if err != nil {
+			return err
+		}
+		if r > rep.BatchedFloorPerS {
+			rep.BatchedFloorPerS, rep.BatchedFloorShape = r, fmt.Sprintf("%dx%d", sh[0], sh[1])
+		}
+	}
 	progress("throughput: %d users, %d messages …", *users, *messages)
 	var errs benchErrors
 	g0, m0 := a.engine.GroupStats()
@@ -151,6 +167,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	rep.Ratio = rep.MsgsPerS / rep.PGInsertPerS
 	rep.FloorRatio = rep.MsgsPerS / rep.SQLFloorPerS
 	rep.GroupFloorRat = rep.MsgsPerS / rep.GroupFloorPerS
+	rep.BatchedFloorRat = rep.MsgsPerS / rep.BatchedFloorPerS
 	progress("latency at %.0f messages/s for %s …", *rate, *rateFor)
 	lat, took = openLoop(ctx, a.engine, *rate, *rateFor, &errs)
 	rep.AtRateAchieve = float64(len(lat)) / took.Seconds()
@@ -169,8 +186,10 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 			"p95_ms": round2(rep.P95ms), "users": rep.Users, "messages": rep.Messages,
 			"sql_floor_per_s": round2(rep.SQLFloorPerS), "floor_ratio": round2(rep.FloorRatio),
 			"group_floor_per_s": round2(rep.GroupFloorPerS), "group_floor_ratio": round2(rep.GroupFloorRat),
-			"mean_group_size": round2(rep.MeanGroup),
-			"offered_rate":    rep.OfferedRate, "at_rate_msgs_per_s": round2(rep.AtRateAchieve),
+			"mean_group_size":     round2(rep.MeanGroup),
+			"batched_floor_per_s": round2(rep.BatchedFloorPerS), "batched_floor_shape": rep.BatchedFloorShape,
+			"batched_floor_ratio": round2(rep.BatchedFloorRat),
+			"offered_rate":        rep.OfferedRate, "at_rate_msgs_per_s": round2(rep.AtRateAchieve),
 			"at_rate_p50_ms": round2(rep.AtRateP50ms), "at_rate_p99_ms": round2(rep.AtRateP99ms), "errors": rep.Errors,
 			"load_before": rep.LoadBefore, "load_after": rep.LoadAfter,
 		})
@@ -179,12 +198,26 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	env.printf("raw PostgreSQL inserts:  %8.0f rows/s        ratio %.2f\n", rep.PGInsertPerS, rep.Ratio)
 	env.printf("hot-path SQL alone:      %8.0f messages/s    ratio %.2f (the rest is the engine's own work)\n", rep.SQLFloorPerS, rep.FloorRatio)
 	env.printf("hot-path SQL, groups of %2d: %5.0f messages/s    ratio %.2f; the engine's groups held %.1f messages on average\n", cfg.Bot.Group.Max, rep.GroupFloorPerS, rep.GroupFloorRat, rep.MeanGroup)
+	env.printf("hot-path SQL, each message's own statements, batched (best: %s): %.0f messages/s    ratio %.2f\n", rep.BatchedFloorShape, rep.BatchedFloorPerS, rep.BatchedFloorRat)
 	env.printf("at %.0f messages/s offered: %.0f handled/s     p50 %.2f ms  p99 %.2f ms\n", rep.OfferedRate, rep.AtRateAchieve, rep.AtRateP50ms, rep.AtRateP99ms)
 	env.printf("machine load (1-minute average): %.2f before the run, %.2f after it\n", rep.LoadBefore, rep.LoadAfter)
 	if rep.Errors > 0 {
 		env.printf("errors: %d\n", rep.Errors)
 	}
 	return nil
+}
+
+// batchedShapes are the shapes (connections at once, messages a
+// transaction) of the batched floor: the engine's own (committers ×
+// bot.group.max) and the three of issue 21's table (8 × 4, 8 × 8, 4 × 16).
+func batchedShapes(committers, perTx int) [][2]int {
+	shapes := [][2]int{{committers, perTx}}
+	for _, sh := range [][2]int{{8, 4}, {8, 8}, {4, 16}} {
+		if sh != shapes[0] {
+			shapes = append(shapes, sh)
+		}
+	}
+	return shapes
 }
 
 // loadAvg is the machine's 1-minute load average, or -1 where

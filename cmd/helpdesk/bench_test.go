@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,22 +26,28 @@ func TestBenchCommandSmall(t *testing.T) {
 	if code := run(context.Background(), args, nil, &out, &errOut, env); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	var got map[string]float64
+	var got map[string]any
 	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
-	for _, k := range []string{"msgs_per_s", "p50_ms", "p99_ms", "pg_insert_per_s", "ratio", "sql_floor_per_s", "floor_ratio", "group_floor_per_s", "group_floor_ratio", "mean_group_size", "at_rate_p99_ms"} {
-		if got[k] <= 0 {
+	for _, k := range []string{"msgs_per_s", "p50_ms", "p99_ms", "pg_insert_per_s", "ratio", "sql_floor_per_s", "floor_ratio",
+		"group_floor_per_s", "group_floor_ratio", "batched_floor_per_s", "batched_floor_ratio", "mean_group_size", "at_rate_p99_ms"} {
+		if v, _ := got[k].(float64); v <= 0 {
 			t.Errorf("%s = %v, want a positive figure", k, got[k])
 		}
 	}
-	if got["errors"] != 0 {
+	// The best shape of the batched floor, connections × messages a
+	// transaction, one of those tried.
+	if sh, _ := got["batched_floor_shape"].(string); !slices.Contains([]string{"2x16", "8x4", "8x8", "4x16"}, sh) {
+		t.Errorf("batched_floor_shape = %v, want one of the shapes tried", got["batched_floor_shape"])
+	}
+	if got["errors"] != float64(0) {
 		t.Errorf("%v messages failed:\n%s", got["errors"], errOut.String())
 	}
 	// This test runs on Linux (make test installs PostgreSQL with apt):
 	// the load is there; 0 is a possible load, -1 is not reading it.
 	for _, k := range []string{"load_before", "load_after"} {
-		if v, ok := got[k]; !ok || v < 0 {
+		if v, ok := got[k].(float64); !ok || v < 0 {
 			t.Errorf("%s = %v (present %v), want the machine's load", k, v, ok)
 		}
 	}
