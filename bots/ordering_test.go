@@ -46,6 +46,12 @@ func genericPlan(t *testing.T, h *harness, query string, args ...string) string 
 // out) in its scans: EXPLAIN ANALYZE's counts, not a time.
 func rowsRead(t *testing.T, doc string) float64 {
 	t.Helper()
+	return rowsReadOf(t, doc, "messages")
+}
+
+// rowsReadOf is rowsRead for the rows of the table rel.
+func rowsReadOf(t *testing.T, doc, rel string) float64 {
+	t.Helper()
 	var plans []struct{ Plan map[string]any }
 	if err := json.Unmarshal([]byte(doc), &plans); err != nil || len(plans) != 1 {
 		t.Fatalf("plan %q: %v", doc, err)
@@ -53,7 +59,7 @@ func rowsRead(t *testing.T, doc string) float64 {
 	var walk func(n map[string]any) float64
 	walk = func(n map[string]any) float64 {
 		var read float64
-		if n["Relation Name"] == "messages" && n["Node Type"] != "ModifyTable" {
+		if n["Relation Name"] == rel && n["Node Type"] != "ModifyTable" {
 			loops, _ := n["Actual Loops"].(float64)
 			kept, _ := n["Actual Rows"].(float64)
 			dropped, _ := n["Rows Removed by Filter"].(float64)
@@ -197,5 +203,42 @@ func TestOrderingChecksReadTheNewestReplyOnly(t *testing.T) {
 	}
 	if read := scanRows(t, h, h.engine.store.q.EarlierUnsent, conv, last+1); read > 3 {
 		t.Errorf("after 3,000 newer messages elsewhere: earlier-unsent read %v rows of messages, want the newest reply or two", read)
+	}
+}
+
+// open-turns finds a message's open conversation with one probe of
+// conversations_open_key, whatever the statistics say of how many
+// conversations are open. A desk's statistics are often taken when
+// nearly every conversation is closed (at night, or on a new database);
+// the generic plan made from them must not scan every conversation open
+// by day. Here: 5,000 closed conversations, ANALYZE, then 2,000 open ones.
+func TestOpenTurnsProbesTheOpenKey(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		state string
+		n     int
+	}{{"closed", 5000}, {"bot", 2000}} {
+		if _, err := h.db.Exec(`INSERT INTO conversations (channel, conversation_key, lang, state, created_at, updated_at, last_message_at)
+			SELECT 'marks', $1 || '-' || i, 'it', $1, now(), now(), now() FROM generate_series(1, $2::int) i`, c.state, c.n); err != nil {
+			t.Fatal(err)
+		}
+		if c.state == "closed" {
+			if _, err := h.db.Exec(`ANALYZE conversations`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	conv, _ := unsentConversation(t, h, "probe")
+	doc, err := json.Marshal([]openTurnRow{{Channel: "marks", Key: "probe", Author: "u-probe", ExternalID: "probe-2",
+		Body: "ancora", Payload: db.JSON(`{}`), CreatedAt: h.now, Lang: "it", OpenedAt: h.now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := genericPlan(t, h, h.engine.store.q.OpenTurns, pq.QuoteLiteral(string(doc)))
+	if !strings.Contains(plan, `"Index Name": "conversations_open_key"`) {
+		t.Errorf("open-turns does not probe conversations_open_key:\n%s", plan)
+	}
+	if read := rowsReadOf(t, plan, "conversations"); read > 2 {
+		t.Errorf("open-turns read %v conversations to find one (%d)", read, conv)
 	}
 }

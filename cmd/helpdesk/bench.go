@@ -85,6 +85,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	rate := fs.Float64("rate", 300, "offered messages per second in the latency run")
 	rateFor := fs.Duration("rate-for", 10*time.Second, "length of the latency run")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	history := fs.Int("history", 20000, "closed conversations in the database before the runs, as on a desk that has been running")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -114,6 +115,12 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), pool, async, time.Now, nil)
 	if err != nil {
 		return err
+	}
+	if *history > 0 {
+		progress("giving it the history of a running desk: %d closed conversations …", *history)
+		if err := benchHistory(ctx, pool, *history); err != nil {
+			return err
+		}
 	}
 	mem := bots.NewMemory()
 	a.engine.RegisterSender("memory", mem)

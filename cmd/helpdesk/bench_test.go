@@ -22,7 +22,7 @@ import (
 func TestBenchCommandSmall(t *testing.T) {
 	env := []string{"DATABASE_URL=" + testdb.NewURL(t), "HELPDESK_KB_CONTENT_DIR=../../content/kb"}
 	var out, errOut strings.Builder
-	args := []string{"bench", "-json", "-users", "4", "-messages", "120", "-rate", "40", "-rate-for", "500ms"}
+	args := []string{"bench", "-json", "-users", "4", "-messages", "120", "-rate", "40", "-rate-for", "500ms", "-history", "300"}
 	if code := run(context.Background(), args, nil, &out, &errOut, env); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
@@ -86,5 +86,41 @@ func TestBenchErrors(t *testing.T) {
 	wg.Wait()
 	if b.count() != 9 || b.firstErr() != first {
 		t.Errorf("count %d, first %v; want 9 and the first", b.count(), b.firstErr())
+	}
+}
+
+// The bench's history is a desk's past: closed conversations of four
+// messages each, every reply delivered (nothing for the senders' sweeps
+// to pick up), one requester for every three conversations, and
+// statistics taken.
+func TestBenchHistory(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := context.Background()
+	if err := benchHistory(ctx, pool, 30); err != nil {
+		t.Fatal(err)
+	}
+	var convs, open, msgs, undelivered, requesters int
+	if err := pool.QueryRow(`SELECT count(*), count(*) FILTER (WHERE state <> 'closed'), count(DISTINCT requester_id)
+		FROM conversations WHERE channel = 'history'`).Scan(&convs, &open, &requesters); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.QueryRow(`SELECT count(*), count(*) FILTER (WHERE m.direction = 'out' AND d.message_id IS NULL)
+		FROM messages m LEFT JOIN message_deliveries d ON d.message_id = m.id WHERE m.channel = 'history'`).Scan(&msgs, &undelivered); err != nil {
+		t.Fatal(err)
+	}
+	if convs != 30 || open != 0 || requesters != 10 || msgs != 120 || undelivered != 0 {
+		t.Errorf("%d conversations (%d open) of %d requesters, %d messages (%d replies undelivered); want 30 (0) of 10, 120 (0)",
+			convs, open, requesters, msgs, undelivered)
+	}
+	var analyzed bool
+	if err := pool.QueryRow(`SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'conversations'`).Scan(&analyzed); err != nil {
+		t.Fatal(err)
+	}
+	if !analyzed {
+		t.Error("conversations not analyzed after the history")
+	}
+	// None is zero: nothing is written.
+	if err := benchHistory(ctx, pool, 0); err != nil {
+		t.Fatal(err)
 	}
 }
