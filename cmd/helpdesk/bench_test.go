@@ -91,8 +91,8 @@ func TestBenchErrors(t *testing.T) {
 
 // The bench's history is a desk's past: closed conversations of four
 // messages each, every reply delivered (nothing for the senders' sweeps
-// to pick up), one requester for every three conversations, and
-// statistics taken.
+// to pick up), one requester for every three conversations, a search
+// and an answer logged for each question, and statistics taken.
 func TestBenchHistory(t *testing.T) {
 	pool := testdb.New(t)
 	ctx := context.Background()
@@ -111,6 +111,14 @@ func TestBenchHistory(t *testing.T) {
 	if convs != 30 || open != 0 || requesters != 10 || msgs != 120 || undelivered != 0 {
 		t.Errorf("%d conversations (%d open) of %d requesters, %d messages (%d replies undelivered); want 30 (0) of 10, 120 (0)",
 			convs, open, requesters, msgs, undelivered)
+	}
+	var searches, answers int
+	if err := pool.QueryRow(`SELECT (SELECT count(*) FROM kb_searches WHERE channel = 'history'),
+		(SELECT count(*) FROM kb_answers WHERE channel = 'history')`).Scan(&searches, &answers); err != nil {
+		t.Fatal(err)
+	}
+	if searches != 30 || answers != 30 {
+		t.Errorf("%d searches and %d answers logged, want one of each for every question (30)", searches, answers)
 	}
 	var analyzed bool
 	if err := pool.QueryRow(`SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'conversations'`).Scan(&analyzed); err != nil {

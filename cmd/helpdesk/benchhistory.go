@@ -15,12 +15,15 @@ import (
 // benchHistory gives the bench's throw-away database the past of a desk
 // that has been running: n closed conversations of a month and a half
 // ago (one requester for every three), each with a greeting, a question
-// and the bot's two replies, all delivered, and their audit lines; then
-// the statistics PostgreSQL's autovacuum would have gathered by now.
+// and the bot's two replies, all delivered, and their audit lines; the
+// knowledge base's log of the questions (searches, answers shown and
+// rated); then the statistics PostgreSQL's autovacuum would have gathered
+// by now.
 //
 // Without it the bench measured a desk on its first day: every table
 // nearly empty, so the plans a connection prepared at its first use
-// (the prepared hot-path statements, the foreign-key checks) scanned
+// (the prepared hot-path statements, the foreign-key checks, the search
+// log's batches) scanned
 // tables of a page or two, and kept doing so once the run had filled
 // them — until autovacuum, which visits a database once a minute, came
 // by, at a different moment in every run.
@@ -59,6 +62,17 @@ func benchHistory(ctx context.Context, pool *sqlx.DB, n int) error {
 		`INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
 		 SELECT c.id, c.created_at, 'bot', 'state', s.old, s.new
 		 FROM conversations c CROSS JOIN (VALUES ('', 'bot'), ('bot', 'closed')) s(old, new) WHERE c.channel = 'history'`,
+		// The knowledge base's log of those questions: a search each, the
+		// answer it showed, rated by two users of three.
+		`WITH s AS (
+		     INSERT INTO kb_searches (at, query, lang, audience, channel, top_entry, top_score, confidence, confident, hits)
+		     SELECT m.created_at, m.body, 'it', 'public', 'history', 'accesso-spid', 7.5, 0.8, true, 3
+		     FROM messages m WHERE m.channel = 'history' AND m.direction = 'in' AND m.body <> 'buongiorno'
+		     RETURNING id, at)
+		 INSERT INTO kb_answers (search_id, entry_slug, revision, channel, shown_at, helpful, rated_at)
+		 SELECT id, 'accesso-spid', 1, 'history', at, CASE WHEN id % 3 = 0 THEN NULL ELSE id % 3 = 1 END,
+		        CASE WHEN id % 3 = 0 THEN NULL ELSE at + interval '1 minute' END
+		 FROM s`,
 	}
 	err := db.Tx(ctx, pool, func(tx *sqlx.Tx) error {
 		for _, q := range steps {
