@@ -162,6 +162,10 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 			rep.BatchedFloorPerS, rep.BatchedFloorShape = r, fmt.Sprintf("%dx%d", sh[0], sh[1])
 		}
 	}
+	progress("vacuuming the database after the floors …")
+	if err := benchSettle(ctx, pool); err != nil {
+		return err
+	}
 	progress("throughput: %d users, %d messages …", *users, *messages)
 	var errs benchErrors
 	g0, m0 := a.engine.GroupStats()
@@ -175,6 +179,9 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	rep.FloorRatio = rep.MsgsPerS / rep.SQLFloorPerS
 	rep.GroupFloorRat = rep.MsgsPerS / rep.GroupFloorPerS
 	rep.BatchedFloorRat = rep.MsgsPerS / rep.BatchedFloorPerS
+	if err := benchSettle(ctx, pool); err != nil {
+		return err
+	}
 	progress("latency at %.0f messages/s for %s …", *rate, *rateFor)
 	lat, took = openLoop(ctx, a.engine, *rate, *rateFor, &errs)
 	rep.AtRateAchieve = float64(len(lat)) / took.Seconds()

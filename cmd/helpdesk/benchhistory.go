@@ -17,8 +17,8 @@ import (
 // ago (one requester for every three), each with a greeting, a question
 // and the bot's two replies, all delivered, and their audit lines; the
 // knowledge base's log of the questions (searches, answers shown and
-// rated); then the statistics PostgreSQL's autovacuum would have gathered
-// by now.
+// rated); then vacuumed and analyzed, as autovacuum would have left it by
+// now.
 //
 // Without it the bench measured a desk on its first day: every table
 // nearly empty, so the plans a connection prepared at its first use
@@ -89,8 +89,16 @@ func benchHistory(ctx context.Context, pool *sqlx.DB, n int) error {
 	if err != nil {
 		return fmt.Errorf("bench history: %w", err)
 	}
-	if _, err := pool.ExecContext(ctx, "ANALYZE"); err != nil {
-		return fmt.Errorf("bench history: analyze: %w", err)
+	return benchSettle(ctx, pool)
+}
+
+// benchSettle vacuums and analyzes the bench's database before a measured
+// run: autovacuum would otherwise start on the rows of the run before
+// (or of the history) in the middle of it, at a moment of its own, and
+// take one of the two cores for a while.
+func benchSettle(ctx context.Context, pool *sqlx.DB) error {
+	if _, err := pool.ExecContext(ctx, "VACUUM (ANALYZE)"); err != nil {
+		return fmt.Errorf("bench: vacuum: %w", err)
 	}
 	return nil
 }
