@@ -138,3 +138,21 @@ func floorTurns(ctx context.Context, s *Store, tx *sqlx.Tx, args []openArg, at t
 	}
 	return s.finishTurns(ctx, tx, fins)
 }
+
+// SeedHistory adds n closed conversations of the requesters with an
+// identity on channel (tickets.SeedHistory made them), with their
+// messages, delivery marks and audit lines: the past of a desk that
+// `helpdesk bench` gives its throw-away database, so that its runs meet
+// tables of a realistic size (seed-history). It returns how many messages
+// it wrote. Only for such a database.
+func SeedHistory(ctx context.Context, tx *sqlx.Tx, channel string, n int) (int, error) {
+	s, err := NewStore()
+	if err != nil {
+		return 0, err
+	}
+	var msgs int
+	if err := tx.GetContext(ctx, &msgs, s.q.SeedHistory, n, channel); err != nil {
+		return 0, fmt.Errorf("history conversations: %w", err)
+	}
+	return msgs, nil
+}

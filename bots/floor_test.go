@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"helpdesk/internal/db"
 	"helpdesk/tickets"
 )
 
@@ -74,5 +75,38 @@ func TestSQLFloor(t *testing.T) {
 				t.Errorf("inbound messages recorded by %d statements, want %d", stmts, want)
 			}
 		})
+	}
+}
+
+// The history's conversations are closed, of the history requesters in
+// turn, four messages each through the new-messages block, every reply
+// delivered, two audit lines each.
+func TestSeedHistory(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	var msgs int
+	err := db.Tx(ctx, h.db, func(tx *sqlx.Tx) error {
+		if err := tickets.SeedHistory(ctx, tx, 3); err != nil {
+			return err
+		}
+		var err error
+		msgs, err = SeedHistory(ctx, tx, tickets.HistoryChannel, 9)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var convs, closed, requesters, in, out, delivered, events int
+	if err := h.db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE state = 'closed'), count(DISTINCT requester_id),
+			(SELECT count(*) FROM messages m WHERE m.channel = 'history' AND m.direction = 'in'),
+			(SELECT count(*) FROM messages m WHERE m.channel = 'history' AND m.direction = 'out'),
+			(SELECT count(*) FROM messages m JOIN message_deliveries d ON d.message_id = m.id WHERE m.channel = 'history'),
+			(SELECT count(*) FROM conversation_events e JOIN conversations c ON c.id = e.conversation_id WHERE c.channel = 'history')
+		FROM conversations WHERE channel = 'history'`).Scan(&convs, &closed, &requesters, &in, &out, &delivered, &events); err != nil {
+		t.Fatal(err)
+	}
+	if msgs != 36 || convs != 9 || closed != 9 || requesters != 3 || in != 18 || out != 18 || delivered != 18 || events != 18 {
+		t.Errorf("%d messages written; %d conversations (%d closed) of %d requesters, %d in, %d out (%d delivered), %d events; want 36; 9 (9) of 3, 18, 18 (18), 18",
+			msgs, convs, closed, requesters, in, out, delivered, events)
 	}
 }

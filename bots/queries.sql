@@ -309,3 +309,46 @@ UPDATE messages SET body = $2, payload = '{}' WHERE id = $1;
 
 -- name: clear-conversation
 UPDATE conversations SET context = '{}' WHERE id = $1;
+
+-- name: seed-history
+-- The past of a desk that `helpdesk bench` gives its throw-away database
+-- (SeedHistory): $1 closed conversations of a month and a half ago, of
+-- the requesters with an identity on channel $2 (tickets.SeedHistory made
+-- them) in turn, each with a greeting, a question and the bot's two
+-- replies, all delivered, and their audit lines.
+WITH i AS (
+    SELECT requester_id, row_number() OVER (ORDER BY requester_id) - 1 AS k, count(*) OVER () AS total
+    FROM requester_identities WHERE channel = $2
+), c AS (
+    INSERT INTO conversations (channel, conversation_key, requester_id, lang, state, level, context, created_at, updated_at, last_message_at)
+    SELECT $2, 'h-' || g, i.requester_id, 'it', 'closed', 1, '{}',
+           now() - interval '45 days' + g * interval '3 minutes',
+           now() - interval '45 days' + g * interval '3 minutes' + interval '2 minutes',
+           now() - interval '45 days' + g * interval '3 minutes' + interval '1 minute'
+    FROM generate_series(1, $1::int) g JOIN i ON i.k = g % i.total
+    RETURNING id, requester_id, created_at
+), new_messages AS (
+    SELECT c.id AS conversation_id, $2 AS channel, 'h-' || c.id || '-' || k AS external_id,
+           CASE WHEN k % 2 = 0 THEN 'in' ELSE 'out' END AS direction,
+           CASE WHEN k % 2 = 0 THEN 'h-user-' || c.requester_id ELSE 'bot' END AS author,
+           (ARRAY['buongiorno',
+                  'Buongiorno, come posso aiutarla? Mi descriva il problema in poche parole.',
+                  'non riesco ad accedere al portale con lo SPID, mi dice credenziali non valide',
+                  'Ho trovato questo nelle guide: Accesso con SPID non riuscito. Se non basta, scriva "operatore".'])[k + 1] AS body,
+           CASE WHEN k % 2 = 0 THEN '{}'::jsonb
+                ELSE jsonb_build_object('text', 'risposta', 'buttons', jsonb_build_array('Risolto', 'Non risolto', 'Operatore')) END AS payload,
+           c.created_at + k * interval '10 seconds' AS created_at,
+           row_number() OVER (ORDER BY c.id, k) AS n
+    FROM c CROSS JOIN generate_series(0, 3) k
+), ins AS (
+    {{new-messages}}
+), d AS (
+    INSERT INTO message_deliveries (message_id, sent_at)
+    SELECT ins.id, nm.created_at + interval '1 second'
+    FROM ins JOIN new_messages nm ON nm.external_id = ins.external_id WHERE nm.direction = 'out'
+), e AS (
+    INSERT INTO conversation_events (conversation_id, at, actor, kind, old_value, new_value)
+    SELECT c.id, c.created_at, 'bot', 'state', s.old, s.new
+    FROM c CROSS JOIN (VALUES ('', 'bot'), ('bot', 'closed')) s(old, new)
+)
+SELECT count(*) FROM ins;

@@ -26,6 +26,7 @@ type queries struct {
 	LockConversation        string `query:"lock-conversation"`
 	UpdateConversation      string `query:"update-conversation"`
 	OpenTurns               string `query:"open-turns"`
+	SeedHistory             string `query:"seed-history"`
 	FinishTurns             string `query:"finish-turns"`
 	InsertMessages          string `query:"insert-messages"`
 	Messages                string `query:"messages"`
