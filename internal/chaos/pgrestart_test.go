@@ -44,6 +44,7 @@ func TestPostgresRestartMidLoad(t *testing.T) {
 	l := &load{t: t, targets: f.up, users: users, perUser: per}
 	var once sync.Once
 	back := make(chan error, 1)
+	stopped := make(chan struct{}) // closed once PostgreSQL is down (or failed to stop)
 	var down time.Duration
 	l.run(ctx, func(n int64) {
 		if n >= total*3/10 {
@@ -51,15 +52,21 @@ func TestPostgresRestartMidLoad(t *testing.T) {
 				go func() {
 					start := time.Now()
 					if err := cluster.Stop(ctx); err != nil {
+						close(stopped)
 						back <- err
 						return
 					}
+					close(stopped)
 					time.Sleep(3 * time.Second) // PostgreSQL stays down this long: an outage, not a wait
 					_, err := cluster.Ensure(ctx)
 					down = time.Since(start)
 					back <- err
 				}()
 			})
+			// Each user's next message waits for the outage to begin, so
+			// the rest of the load meets it: a fast engine used to finish
+			// the short load while PostgreSQL was still stopping.
+			<-stopped
 		}
 	})
 	if err := <-back; err != nil {
