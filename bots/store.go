@@ -26,9 +26,9 @@ type queries struct {
 	LockConversation        string `query:"lock-conversation"`
 	UpdateConversation      string `query:"update-conversation"`
 	OpenTurns               string `query:"open-turns"`
-	SeedHistory             string `query:"seed-history"`
 	FinishTurns             string `query:"finish-turns"`
 	InsertMessages          string `query:"insert-messages"`
+	SeedHistory             string `query:"seed-history"`
 	Messages                string `query:"messages"`
 	InsertConversationEvent string `query:"insert-conversation-event"`
 	ConversationEvents      string `query:"conversation-events"`

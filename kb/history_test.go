@@ -22,7 +22,7 @@ func TestSeedHistory(t *testing.T) {
 			SELECT ch, 'k', 'it', 'closed', now(), now(), now() FROM unnest(ARRAY['history', 'web']) ch RETURNING id, channel)
 		INSERT INTO messages (conversation_id, channel, external_id, direction, author, body, created_at)
 		SELECT c.id, c.channel, c.channel || '-' || k, 'in', 'u', CASE WHEN k = 0 THEN 'buongiorno' ELSE 'domanda ' || k END, now()
-		FROM c CROSS JOIN generate_series(0, 3) k`); err != nil {
+		FROM c CROSS JOIN generate_series(0, 3) k ORDER BY c.id, k`); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Tx(ctx, pool, func(tx *sqlx.Tx) error { return SeedHistory(ctx, tx, "history") }); err != nil {
@@ -35,5 +35,12 @@ func TestSeedHistory(t *testing.T) {
 	}
 	if searches != 3 || answers != 3 || rated != 2 {
 		t.Errorf("%d searches, %d answers (%d rated); want 3, 3 (2)", searches, answers, rated)
+	}
+	var greetings int
+	if err := pool.QueryRow(`SELECT count(*) FROM kb_searches WHERE query = 'buongiorno'`).Scan(&greetings); err != nil {
+		t.Fatal(err)
+	}
+	if greetings != 0 {
+		t.Errorf("%d greetings logged as searches, want none", greetings)
 	}
 }

@@ -55,13 +55,13 @@ type benchReport struct {
 	// The floor of group commit: the same statements, GroupMax messages
 	// of different conversations per transaction.
 	GroupFloorPerS float64 `json:"group_floor_per_s"`
+	GroupFloorRat  float64 `json:"group_floor_ratio"`
 	// The batched floor as issue 21 measured it: the same statements for
 	// each message, several messages a transaction, in the best of the
 	// shapes (connections × messages a transaction) it tried.
 	BatchedFloorPerS  float64 `json:"batched_floor_per_s"`
 	BatchedFloorShape string  `json:"batched_floor_shape"`
 	BatchedFloorRat   float64 `json:"batched_floor_ratio"`
-	GroupFloorRat     float64 `json:"group_floor_ratio"`
 	MeanGroup         float64 `json:"mean_group_size"`
 	OfferedRate       float64 `json:"offered_rate"`
 	AtRateP50ms       float64 `json:"at_rate_p50_ms"`

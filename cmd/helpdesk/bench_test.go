@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"helpdesk/bots"
 	"helpdesk/internal/testdb"
 )
 
@@ -37,8 +39,12 @@ func TestBenchCommandSmall(t *testing.T) {
 		}
 	}
 	// The best shape of the batched floor, connections × messages a
-	// transaction, one of those tried.
-	if sh, _ := got["batched_floor_shape"].(string); !slices.Contains([]string{"2x16", "8x4", "8x8", "4x16"}, sh) {
+	// transaction, one of those tried (the configuration's defaults here).
+	var tried []string
+	for _, sh := range batchedShapes(bots.DefaultGroupCommitters, bots.DefaultGroupMax) {
+		tried = append(tried, fmt.Sprintf("%dx%d", sh[0], sh[1]))
+	}
+	if sh, _ := got["batched_floor_shape"].(string); !slices.Contains(tried, sh) {
 		t.Errorf("batched_floor_shape = %v, want one of the shapes tried", got["batched_floor_shape"])
 	}
 	if got["errors"] != float64(0) {
